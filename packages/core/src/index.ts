@@ -1,0 +1,8 @@
+// @trailproof/core: pure, isomorphic building blocks. No node:* imports and no
+// I/O here, so the verifier runs the same in the CLI, the server and a browser.
+export * from "./bytes.js";
+export * from "./canonical-json.js";
+export * from "./errors.js";
+export * from "./hasher.js";
+export * from "./merkle/index.js";
+export * from "./note/index.js";

@@ -1,0 +1,17 @@
+export {
+  type Checkpoint,
+  encodeCheckpointBody,
+  parseCheckpointBody,
+  signCheckpoint,
+  verifyCheckpoint,
+} from "./checkpoint.js";
+export { buildEd25519Signer, type PortableSigner } from "./ed25519-signer.js";
+export { type Note, type NoteSignature, type NoteSigner, parseNote, signNote, verifyNote } from "./signed-note.js";
+export {
+  ALG_ED25519,
+  computeKeyHash,
+  encodeVerifierKey,
+  isValidKeyName,
+  type NoteVerifier,
+  parseVerifierKey,
+} from "./verifier-key.js";
