@@ -14,31 +14,54 @@ export const MAX_JSON_DEPTH = 64;
 
 const canonicalize = canonicalizeLib as unknown as (value: unknown) => string | undefined;
 
+interface Frame {
+  v: unknown;
+  depth: number;
+  parent: Frame | undefined;
+  key: string;
+}
+
 /**
  * Throws CANONICAL_UNSUPPORTED_VALUE unless `value` is a plain JSON value no
- * deeper than `maxDepth`. `value` may be untrusted.
+ * deeper than `maxDepth`. `value` may be untrusted. Pointers are built only
+ * for the failing value: this runs on every event, on the ingest hot path.
  */
 export function assertJsonValue(value: unknown, maxDepth = MAX_JSON_DEPTH, pointer = ""): asserts value is JsonValue {
-  const stack: Array<{ v: unknown; depth: number; path: string }> = [{ v: value, depth: 0, path: pointer }];
+  const stack: Frame[] = [{ v: value, depth: 0, parent: undefined, key: "" }];
   while (stack.length > 0) {
-    const { v, depth, path } = stack.pop() as { v: unknown; depth: number; path: string };
+    const frame = stack.pop() as Frame;
+    const v = frame.v;
     if (v === null || typeof v === "string" || typeof v === "boolean") continue;
     if (typeof v === "number") {
-      if (!Number.isFinite(v)) throw unsupported(path, "numbers must be finite");
+      if (!Number.isFinite(v)) throw unsupported(pointerOf(frame, pointer), "numbers must be finite");
       continue;
     }
-    if (typeof v !== "object") throw unsupported(path, `${typeof v} is not a JSON value`);
-    if (depth >= maxDepth) throw unsupported(path, `nesting deeper than ${maxDepth} levels`);
+    if (typeof v !== "object") throw unsupported(pointerOf(frame, pointer), `${typeof v} is not a JSON value`);
+    if (frame.depth >= maxDepth) throw unsupported(pointerOf(frame, pointer), `nesting deeper than ${maxDepth} levels`);
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) stack.push({ v: v[i], depth: depth + 1, path: `${path}/${i}` });
+      for (let i = 0; i < v.length; i++) stack.push({ v: v[i], depth: frame.depth + 1, parent: frame, key: String(i) });
       continue;
     }
     const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) throw unsupported(path, "only plain objects are JSON values");
+    if (proto !== Object.prototype && proto !== null) {
+      throw unsupported(pointerOf(frame, pointer), "only plain objects are JSON values");
+    }
     for (const key of Object.keys(v)) {
-      stack.push({ v: (v as Record<string, unknown>)[key], depth: depth + 1, path: `${path}/${escapePointer(key)}` });
+      stack.push({ v: (v as Record<string, unknown>)[key], depth: frame.depth + 1, parent: frame, key });
     }
   }
+}
+
+function pointerOf(frame: Frame, base: string): string {
+  const tokens: string[] = [];
+  for (let f: Frame | undefined = frame; f?.parent; f = f.parent) tokens.push(escapePointer(f.key));
+  return (
+    base +
+    tokens
+      .reverse()
+      .map((t) => `/${t}`)
+      .join("")
+  );
 }
 
 /** RFC 8785 canonical form of `value` as a string. */
