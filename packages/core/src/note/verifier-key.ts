@@ -48,9 +48,13 @@ export interface NoteVerifier {
  */
 export function parseVerifierKey(hasher: Hasher, text: string): NoteVerifier {
   const fail = (why: string) => new InvalidInputError("NOTE_KEY_INVALID", `invalid verifier key: ${why}`);
-  const parts = text.split("+");
-  if (parts.length !== 3) throw fail("expected name+hash+key");
-  const [name, hashHex, keyB64] = parts as [string, string, string];
+  // Split at the first two "+" only: the base64 key may contain "+".
+  const first = text.indexOf("+");
+  const second = first < 0 ? -1 : text.indexOf("+", first + 1);
+  if (second < 0) throw fail("expected name+hash+key");
+  const name = text.slice(0, first);
+  const hashHex = text.slice(first + 1, second);
+  const keyB64 = text.slice(second + 1);
   if (!isValidKeyName(name)) throw fail("bad key name");
   if (!/^[0-9a-f]{8}$/.test(hashHex)) throw fail("key hash is not 8 lowercase hex digits");
   let key: Uint8Array;

@@ -1,0 +1,244 @@
+// Streaming verification of a whole log: recompute every leaf hash and the
+// RFC 6962 root at every signed checkpoint's size, check each checkpoint's
+// C2SP signature against pinned keys, and report divergences by index and
+// kind. Used on a live store and on an export bundle alike.
+import { equalBytes, fromUtf8 } from "../bytes.js";
+import { TrailproofError } from "../errors.js";
+import type { Hasher } from "../hasher.js";
+import { CompactRange, type StoredNode } from "../merkle/compact-range.js";
+import { verifyConsistency } from "../merkle/consistency-proof.js";
+import { hashLeaf } from "../merkle/rfc6962.js";
+import { type Checkpoint, parseCheckpointBody, verifyCheckpoint } from "../note/checkpoint.js";
+import { parseNote } from "../note/signed-note.js";
+import type { NoteVerifier } from "../note/verifier-key.js";
+
+/** How far back an out-of-order entry is traced. */
+const RECENT_WINDOW = 1024;
+
+export type DivergenceKind =
+  | "ENTRY_MALFORMED"
+  | "ENTRY_MISSING"
+  | "ENTRY_OUT_OF_ORDER"
+  | "LEAF_MISMATCH"
+  | "NODE_MISMATCH"
+  | "ROOT_MISMATCH"
+  | "LOG_TRUNCATED"
+  | "CHECKPOINT_INVALID"
+  | "CHECKPOINT_INCONSISTENT";
+
+export interface Divergence {
+  kind: DivergenceKind;
+  /** The first entry index concerned, when one can be named. */
+  index: number | null;
+  message: string;
+}
+
+export interface LogVerifierOptions {
+  origin: string;
+  /** Pinned keys; a checkpoint counts only if one of them signed it. */
+  verifiers: readonly NoteVerifier[];
+  /** Signed checkpoint notes, any order. */
+  checkpoints: readonly string[];
+}
+
+export interface VerifiedCheckpoint extends Checkpoint {
+  note: string;
+}
+
+export class LogVerifier {
+  readonly #hasher: Hasher;
+  readonly #range: CompactRange;
+  readonly #divergences: Divergence[] = [];
+  readonly #checkpoints: VerifiedCheckpoint[] = [];
+  #nextCheckpoint = 0;
+  /** received_at of the most recent entries, to name where a moved entry belongs. */
+  readonly #recentReceivedAt: string[] = [];
+
+  constructor(hasher: Hasher, options: LogVerifierOptions) {
+    this.#hasher = hasher;
+    this.#range = CompactRange.empty(hasher);
+    for (const note of options.checkpoints) {
+      const cp = this.#checkCheckpoint(note, options);
+      if (cp) this.#checkpoints.push(cp);
+    }
+    this.#checkpoints.sort((a, b) => (a.treeSize < b.treeSize ? -1 : a.treeSize > b.treeSize ? 1 : 0));
+    for (let i = 1; i < this.#checkpoints.length; i++) {
+      const a = this.#checkpoints[i - 1] as VerifiedCheckpoint;
+      const b = this.#checkpoints[i] as VerifiedCheckpoint;
+      if (a.treeSize === b.treeSize && !equalBytes(a.rootHash, b.rootHash)) {
+        this.#report(
+          "CHECKPOINT_INCONSISTENT",
+          null,
+          `two signed checkpoints of size ${a.treeSize} have different roots`,
+        );
+      }
+    }
+  }
+
+  /** Signed checkpoints that verified, by tree size. */
+  get checkpoints(): readonly VerifiedCheckpoint[] {
+    return this.#checkpoints;
+  }
+
+  get size(): number {
+    return Number(this.#range.size);
+  }
+
+  get divergences(): readonly Divergence[] {
+    return this.#divergences;
+  }
+
+  rootHash(): Uint8Array {
+    return this.#range.rootHash();
+  }
+
+  /**
+   * Feeds the entry at `index` (its leaf data bytes); entries MUST come in
+   * the order the store holds them. Returns the recomputed nodes the entry
+   * completes, its leaf hash first, so a caller can compare stored hashes.
+   */
+  addEntry(index: number, leafData: Uint8Array): StoredNode[] {
+    const expected = this.size;
+    if (index !== expected) {
+      this.#report(
+        index > expected ? "ENTRY_MISSING" : "ENTRY_OUT_OF_ORDER",
+        expected,
+        index > expected
+          ? `entries ${expected}..${index - 1} are missing`
+          : `entry ${index} appears again at position ${expected}`,
+      );
+    }
+    this.#checkEntryContent(expected, leafData);
+    const nodes = this.#range.append(hashLeaf(this.#hasher, leafData));
+    this.#checkRootAtSize();
+    return nodes;
+  }
+
+  /** Call after the last entry; returns every divergence found. */
+  finish(): Divergence[] {
+    const size = BigInt(this.size);
+    const beyond = this.#checkpoints.filter((c) => c.treeSize > size);
+    if (beyond.length > 0) {
+      const biggest = beyond[beyond.length - 1] as VerifiedCheckpoint;
+      this.#report(
+        "LOG_TRUNCATED",
+        this.size,
+        `the log has ${size} entries but a checkpoint signed ${biggest.treeSize}`,
+      );
+    }
+    return [...this.#divergences];
+  }
+
+  /** Records a divergence found by a caller's own checks (stored hashes, for instance). */
+  report(kind: DivergenceKind, index: number | null, message: string): void {
+    this.#report(kind, index, message);
+  }
+
+  #report(kind: DivergenceKind, index: number | null, message: string): void {
+    // Bounded: the first divergences say what happened; thousands more would not.
+    if (this.#divergences.length < 100) this.#divergences.push({ kind, index, message });
+  }
+
+  #checkCheckpoint(note: string, options: LogVerifierOptions): VerifiedCheckpoint | undefined {
+    let lastError: unknown;
+    let parsed: ReturnType<typeof parseNote>;
+    try {
+      parsed = parseNote(note);
+    } catch (err) {
+      this.#report("CHECKPOINT_INVALID", null, `unparseable checkpoint: ${(err as Error).message}`);
+      return undefined;
+    }
+    for (const verifier of options.verifiers) {
+      if (!parsed.signatures.some((s) => s.name === verifier.name && s.keyHash === verifier.keyHash)) continue;
+      try {
+        return { ...verifyCheckpoint(note, verifier, options.origin), note };
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    const size = safeSize(parsed.text);
+    const why =
+      lastError instanceof TrailproofError
+        ? `${lastError.code}: ${lastError.message}`
+        : "NOTE_UNSIGNED: no signature by a pinned key";
+    this.#report("CHECKPOINT_INVALID", null, `checkpoint of size ${size} does not verify: ${why}`);
+    return undefined;
+  }
+
+  #checkEntryContent(index: number, leafData: Uint8Array): void {
+    let event: { received_at?: unknown };
+    try {
+      event = JSON.parse(fromUtf8(leafData)) as typeof event;
+    } catch {
+      this.#report("ENTRY_MALFORMED", index, `entry ${index} is not JSON`);
+      return;
+    }
+    // The sequencer stamps received_at non-decreasing, so time going
+    // backwards marks entries that were moved: name the first displaced one.
+    if (typeof event.received_at === "string") {
+      const recent = this.#recentReceivedAt;
+      const last = recent[recent.length - 1];
+      if (last !== undefined && event.received_at < last) {
+        let back = recent.length - 1;
+        while (back > 0 && (recent[back - 1] as string) > event.received_at) back--;
+        const displaced = index - (recent.length - back);
+        this.#report(
+          "ENTRY_OUT_OF_ORDER",
+          displaced,
+          `entry ${index} was received before entry ${displaced}: entries ${displaced}..${index} were reordered`,
+        );
+      }
+      recent.push(event.received_at);
+      if (recent.length > 2 * RECENT_WINDOW) recent.splice(0, RECENT_WINDOW);
+    }
+  }
+
+  #checkRootAtSize(): void {
+    const size = this.#range.size;
+    while (this.#nextCheckpoint < this.#checkpoints.length) {
+      const cp = this.#checkpoints[this.#nextCheckpoint] as VerifiedCheckpoint;
+      if (cp.treeSize > size) return;
+      this.#nextCheckpoint++;
+      if (cp.treeSize < size) continue;
+      if (!equalBytes(cp.rootHash, this.#range.rootHash())) {
+        this.#report("ROOT_MISMATCH", null, `the entries do not hash to the root signed at tree size ${cp.treeSize}`);
+      }
+    }
+  }
+}
+
+/**
+ * Verifies consistency between consecutive checkpoints with proofs the
+ * caller supplies (a store builds them from its stored hashes, so this also
+ * checks the hashes that proofs are served from).
+ */
+export async function verifyCheckpointChain(
+  hasher: Hasher,
+  checkpoints: readonly Checkpoint[],
+  proof: (size1: bigint, size2: bigint) => Promise<Uint8Array[]>,
+): Promise<Divergence[]> {
+  const out: Divergence[] = [];
+  for (let i = 1; i < checkpoints.length; i++) {
+    const a = checkpoints[i - 1] as Checkpoint;
+    const b = checkpoints[i] as Checkpoint;
+    if (a.treeSize === 0n || a.treeSize === b.treeSize) continue;
+    try {
+      verifyConsistency(hasher, a.treeSize, b.treeSize, await proof(a.treeSize, b.treeSize), a.rootHash, b.rootHash);
+    } catch (err) {
+      out.push({
+        kind: "CHECKPOINT_INCONSISTENT",
+        index: Number(a.treeSize),
+        message: `checkpoints ${a.treeSize} and ${b.treeSize} are not consistent: ${(err as Error).message}`,
+      });
+    }
+  }
+  return out;
+}
+
+function safeSize(text: string): string {
+  try {
+    return parseCheckpointBody(text).treeSize.toString();
+  } catch {
+    return "?";
+  }
+}

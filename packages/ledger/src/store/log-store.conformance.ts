@@ -1,0 +1,131 @@
+// The LogStore conformance suite: every backend runs it (SQLite always;
+// PostgreSQL when its issue lands), so the engine can rely on the contract
+// rather than on one implementation's habits.
+import { CompactRange, hasErrorCode, hashLeaf, nodeKey, utf8 } from "@trailproof/core";
+import { describe, expect, it } from "vitest";
+import { nodeHasher } from "../node-hasher.js";
+import type { AppendBatch, EntryRow, LogStore } from "./log-store.js";
+
+function entry(index: number, eventId = `evt_${index}`): EntryRow {
+  const leafData = utf8(JSON.stringify({ id: eventId, n: index }));
+  return {
+    index,
+    eventId,
+    leafData,
+    leafHash: hashLeaf(nodeHasher, leafData),
+    contentDigest: `digest_${eventId}`,
+    receivedMs: 1_700_000_000_000 + index,
+    occurredMs: 1_700_000_000_000 + index,
+    fields: {
+      action: "app.update",
+      kind: "update",
+      category: "configuration",
+      outcome: "success",
+      risk: "low",
+      actorType: "user",
+      actorId: "usr_1",
+      targetType: "app",
+      targetId: "app_1",
+      sessionId: index % 2 ? "ses_1" : null,
+      runId: null,
+      workflowId: null,
+      causedBy: null,
+      environment: "production",
+    },
+    disclosures:
+      index === 0 ? [{ pointer: "/context/ip", salt: new Uint8Array(32).fill(9), value: "203.0.113.7" }] : [],
+  };
+}
+
+function batch(tenantId: number, range: CompactRange, from: number, count: number): AppendBatch {
+  const entries = Array.from({ length: count }, (_, k) => entry(from + k));
+  const nodes = entries.flatMap((e) => range.append(e.leafHash));
+  return { tenantId, firstIndex: from, entries, nodes };
+}
+
+export function runLogStoreConformance(name: string, open: () => Promise<LogStore>): void {
+  describe(`LogStore conformance: ${name}`, () => {
+    const tenant = (store: LogStore, n: string) =>
+      store.createTenant({
+        name: n,
+        origin: `test/${n}`,
+        unknownActions: "reject",
+        createdAt: new Date().toISOString(),
+      });
+
+    it("creates tenants once", async () => {
+      const store = await open();
+      const t = await tenant(store, "acme");
+      expect((await store.getTenant("acme"))?.tenantId).toBe(t.tenantId);
+      await expect(tenant(store, "acme")).rejects.toSatisfy((e) => hasErrorCode(e, "TENANT_EXISTS"));
+      expect(await store.getTenant("nobody")).toBeUndefined();
+      await store.close();
+    });
+
+    it("appends gapless batches and serves entries, nodes and disclosures", async () => {
+      const store = await open();
+      const t = await tenant(store, "acme");
+      const range = CompactRange.empty(nodeHasher);
+      await store.appendBatches([batch(t.tenantId, range, 0, 5)]);
+      await store.appendBatches([batch(t.tenantId, range, 5, 4)]);
+      expect(await store.treeSize(t.tenantId)).toBe(9);
+      const entries = await store.readEntries(t.tenantId, 2, 6);
+      expect(entries.map((e) => e.index)).toEqual([2, 3, 4, 5]);
+      expect((await store.findEntryByEventId(t.tenantId, "evt_7"))?.index).toBe(7);
+      const ids = CompactRange.nodesFor(9n);
+      const nodes = await store.readNodes(t.tenantId, ids);
+      expect(ids.every((id) => nodes.has(nodeKey(id)))).toBe(true);
+      expect(
+        CompactRange.fromNodes(
+          nodeHasher,
+          9n,
+          ids.map((id) => ({ ...id, hash: nodes.get(nodeKey(id)) as Uint8Array })),
+        ).rootHash(),
+      ).toEqual(range.rootHash());
+      expect(await store.readDisclosures(t.tenantId, 0)).toEqual([
+        { pointer: "/context/ip", salt: expect.any(Uint8Array), value: "203.0.113.7" },
+      ]);
+      await store.close();
+    });
+
+    it("refuses a batch that does not start at the tree size, writing nothing", async () => {
+      const store = await open();
+      const t = await tenant(store, "acme");
+      const range = CompactRange.empty(nodeHasher);
+      await store.appendBatches([batch(t.tenantId, range, 0, 3)]);
+      const gap = batch(t.tenantId, CompactRange.empty(nodeHasher), 5, 2);
+      await expect(store.appendBatches([gap])).rejects.toSatisfy((e) => hasErrorCode(e, "STORE_SEQUENCE_CONFLICT"));
+      expect(await store.treeSize(t.tenantId)).toBe(3);
+      await store.close();
+    });
+
+    it("writes several tenants' batches atomically", async () => {
+      const store = await open();
+      const a = await tenant(store, "a");
+      const b = await tenant(store, "b");
+      const good = batch(a.tenantId, CompactRange.empty(nodeHasher), 0, 2);
+      const bad = batch(b.tenantId, CompactRange.empty(nodeHasher), 1, 2);
+      await expect(store.appendBatches([good, bad])).rejects.toBeInstanceOf(Error);
+      expect(await store.treeSize(a.tenantId)).toBe(0);
+      await store.close();
+    });
+
+    it("keeps checkpoints and action schemas in order", async () => {
+      const store = await open();
+      const t = await tenant(store, "acme");
+      for (const size of [0, 4, 2]) {
+        await store.putCheckpoint(t.tenantId, {
+          treeSize: size,
+          rootHash: new Uint8Array(32),
+          note: `n${size}`,
+          signedAt: "x",
+        });
+      }
+      expect((await store.listCheckpoints(t.tenantId)).map((c) => c.treeSize)).toEqual([0, 2, 4]);
+      expect((await store.latestCheckpoint(t.tenantId))?.note).toBe("n4");
+      await store.putActionSchema(t.tenantId, { action: "a.b", version: 1, definition: "{}", registeredAt: "x" });
+      expect(await store.listActionSchemas(t.tenantId)).toHaveLength(1);
+      await store.close();
+    });
+  });
+}

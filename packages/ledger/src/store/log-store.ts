@@ -1,0 +1,113 @@
+// The store contract: exactly what the engine needs, no more. Each backend
+// implements it natively (SQLite: one writer, one transaction per group
+// commit; PostgreSQL, later: a row lock on the log's head).
+import type { JsonValue, NodeId, StoredNode } from "@trailproof/core";
+
+export type UnknownActionPolicy = "reject" | "accept";
+
+export interface TenantRecord {
+  tenantId: number;
+  /** Lower-case name, [a-z0-9-], unique; the API's and the CLI's handle. */
+  name: string;
+  /** The log's checkpoint origin; fixed at creation. */
+  origin: string;
+  unknownActions: UnknownActionPolicy;
+  createdAt: string;
+}
+
+/** One sealed entry as the engine writes it. */
+export interface EntryRow {
+  index: number;
+  eventId: string;
+  /** RFC 8785 bytes of the committed event: the leaf data. */
+  leafData: Uint8Array;
+  leafHash: Uint8Array;
+  /** Hex SHA-256 of the event as sent, secret and personal values removed: the idempotency check. */
+  contentDigest: string;
+  receivedMs: number;
+  occurredMs: number;
+  /** Searchable copies of committed fields; the leaf data stays authoritative. */
+  fields: EntryFields;
+  /** Personal values with their salts, stored beside the leaf so they can be erased. */
+  disclosures: { pointer: string; salt: Uint8Array; value: JsonValue }[];
+}
+
+export interface EntryFields {
+  action: string;
+  kind: string;
+  category: string;
+  outcome: string;
+  risk: string;
+  actorType: string;
+  actorId: string;
+  targetType: string;
+  targetId: string;
+  sessionId: string | null;
+  runId: string | null;
+  workflowId: string | null;
+  causedBy: string | null;
+  environment: string | null;
+}
+
+export interface StoredEntry {
+  index: number;
+  eventId: string;
+  leafData: Uint8Array;
+  leafHash: Uint8Array;
+  contentDigest: string;
+  receivedMs: number;
+}
+
+export interface CheckpointRow {
+  treeSize: number;
+  rootHash: Uint8Array;
+  /** The signed note, exactly as served. */
+  note: string;
+  signedAt: string;
+}
+
+export interface AppendBatch {
+  tenantId: number;
+  /** MUST equal the tenant's tree size when the write happens. */
+  firstIndex: number;
+  entries: EntryRow[];
+  /** Every node the entries complete, including level 0. */
+  nodes: StoredNode[];
+}
+
+export interface ActionSchemaRow {
+  action: string;
+  version: number;
+  definition: string;
+  registeredAt: string;
+}
+
+export interface LogStore {
+  createTenant(tenant: Omit<TenantRecord, "tenantId">): Promise<TenantRecord>;
+  getTenant(name: string): Promise<TenantRecord | undefined>;
+  listTenants(): Promise<TenantRecord[]>;
+
+  /** Number of entries in the tenant's log (the next index). */
+  treeSize(tenantId: number): Promise<number>;
+  /**
+   * Writes every batch atomically and durably (fsynced) before resolving.
+   * MUST reject, writing nothing, if a batch's firstIndex is not its tenant's
+   * current size or an event id repeats: sequencing stays gapless.
+   */
+  appendBatches(batches: readonly AppendBatch[]): Promise<void>;
+  /** Stored hashes of perfect subtrees; MUST include every requested node that exists. */
+  readNodes(tenantId: number, nodes: readonly NodeId[]): Promise<Map<string, Uint8Array>>;
+  findEntryByEventId(tenantId: number, eventId: string): Promise<StoredEntry | undefined>;
+  /** Entries with start <= index < end, in index order. */
+  readEntries(tenantId: number, start: number, end: number): Promise<StoredEntry[]>;
+  readDisclosures(tenantId: number, index: number): Promise<{ pointer: string; salt: Uint8Array; value: JsonValue }[]>;
+
+  putCheckpoint(tenantId: number, checkpoint: CheckpointRow): Promise<void>;
+  latestCheckpoint(tenantId: number): Promise<CheckpointRow | undefined>;
+  listCheckpoints(tenantId: number): Promise<CheckpointRow[]>;
+
+  putActionSchema(tenantId: number, row: ActionSchemaRow): Promise<void>;
+  listActionSchemas(tenantId: number): Promise<ActionSchemaRow[]>;
+
+  close(): Promise<void>;
+}
