@@ -1,0 +1,41 @@
+import { Ledger } from "@trailproof/ledger";
+import type { Command } from "commander";
+import { DEFAULT_DATA_DIR, printJson } from "../output.js";
+
+export function registerTenantCommands(program: Command): void {
+  const tenant = program.command("tenant").description("create and list tenants (one log each)");
+  tenant
+    .command("create <name>")
+    .description("create a tenant with its own log and signing key")
+    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
+    .option("--accept-unknown-actions", "accept actions without a registered schema, unvalidated")
+    .option("--json", "print JSON")
+    .action(async (name: string, opts: { data: string; acceptUnknownActions?: boolean; json?: boolean }) => {
+      const ledger = await Ledger.open({ dataDir: opts.data });
+      try {
+        const record = await ledger.createTenant(name, {
+          unknownActions: opts.acceptUnknownActions ? "accept" : "reject",
+        });
+        const [key] = await ledger.verifierKeys(name);
+        const out = { tenant: record.name, origin: record.origin, verifier_key: key?.verifier_key };
+        if (opts.json) printJson(out);
+        else
+          process.stdout.write(
+            `created tenant ${out.tenant}\norigin ${out.origin}\nverifier key ${out.verifier_key}\n`,
+          );
+      } finally {
+        await ledger.close();
+      }
+    });
+  tenant
+    .command("list")
+    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
+    .action(async (opts: { data: string }) => {
+      const ledger = await Ledger.open({ dataDir: opts.data });
+      try {
+        printJson(await ledger.listTenants());
+      } finally {
+        await ledger.close();
+      }
+    });
+}

@@ -1,0 +1,29 @@
+// The trailproof command line: thin commands over core and ledger.
+import { Command } from "commander";
+import { registerCheckpointCommands } from "./commands/checkpoint.js";
+import { registerDemoCommand } from "./commands/demo.js";
+import { registerExportCommand } from "./commands/export.js";
+import { registerIngestCommand } from "./commands/ingest.js";
+import { registerKeyCommands } from "./commands/signing-key.js";
+import { registerTenantCommands } from "./commands/tenant.js";
+import { registerVerifyCommand } from "./commands/verify.js";
+import { reportFailure } from "./output.js";
+
+const program = new Command()
+  .name("trailproof")
+  .description("Tamper-evident audit logs for no-code and low-code platforms.")
+  .showHelpAfterError();
+
+registerTenantCommands(program);
+registerIngestCommand(program);
+registerCheckpointCommands(program);
+registerKeyCommands(program);
+registerVerifyCommand(program);
+registerExportCommand(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportFailure(err);
+}
