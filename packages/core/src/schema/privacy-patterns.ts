@@ -22,11 +22,24 @@ function matches(pattern: readonly string[], tokens: readonly string[]): boolean
   return pattern.every((p, i) => p === WILDCARD_TOKEN || p === tokens[i]);
 }
 
+/** Parsed patterns per rules object and class: rules are immutable once registered, and this runs per event. */
+const parsedPatterns = new WeakMap<PrivacyRules, Map<PrivacyClass, string[][]>>();
+
 function patternsOf(rules: PrivacyRules | undefined, cls: PrivacyClass): string[][] {
-  const out: string[][] = [];
-  for (const [pattern, c] of Object.entries(rules ?? {})) {
-    const tokens = parsePointer(pattern);
-    if (c === cls && tokens !== undefined) out.push(tokens);
+  if (rules === undefined) return [];
+  let byClass = parsedPatterns.get(rules);
+  if (byClass === undefined) {
+    byClass = new Map();
+    parsedPatterns.set(rules, byClass);
+  }
+  let out = byClass.get(cls);
+  if (out === undefined) {
+    out = [];
+    for (const [pattern, c] of Object.entries(rules)) {
+      const tokens = parsePointer(pattern);
+      if (c === cls && tokens !== undefined) out.push(tokens);
+    }
+    byClass.set(cls, out);
   }
   return out;
 }
