@@ -91,5 +91,8 @@ function entryFields(e: JsonObject): EntryFields {
     workflowId: str(automation.workflow_id),
     causedBy: str(automation.caused_by),
     environment: str(context.environment),
+    triggerId: str(automation.trigger_id),
+    message: str(e.message),
+    tags: Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === "string") : [],
   };
 }

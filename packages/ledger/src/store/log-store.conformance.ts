@@ -31,6 +31,9 @@ function entry(index: number, eventId = `evt_${index}`): EntryRow {
       workflowId: null,
       causedBy: null,
       environment: "production",
+      triggerId: null,
+      message: `entry ${index}`,
+      tags: ["module:builder"],
     },
     disclosures:
       index === 0 ? [{ pointer: "/context/ip", salt: new Uint8Array(32).fill(9), value: "203.0.113.7" }] : [],

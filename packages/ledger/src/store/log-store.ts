@@ -47,6 +47,9 @@ export interface EntryFields {
   workflowId: string | null;
   causedBy: string | null;
   environment: string | null;
+  triggerId: string | null;
+  message: string | null;
+  tags: string[];
 }
 
 export interface StoredEntry {

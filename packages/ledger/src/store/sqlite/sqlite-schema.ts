@@ -38,7 +38,11 @@ CREATE TABLE IF NOT EXISTS entries (
   run_id TEXT,
   workflow_id TEXT,
   caused_by TEXT,
-  environment TEXT
+  environment TEXT,
+  trigger_id TEXT,
+  message TEXT,
+  -- JSON array of the event's tags, for the search tables built from it.
+  tags TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS entries_index ON entries (tenant_id, idx);
 CREATE UNIQUE INDEX IF NOT EXISTS entries_event_id ON entries (tenant_id, event_id);

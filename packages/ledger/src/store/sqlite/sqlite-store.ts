@@ -109,6 +109,9 @@ export class SqliteStore implements LogStore {
         f.workflowId,
         f.causedBy,
         f.environment,
+        f.triggerId,
+        f.message,
+        f.tags.length > 0 ? JSON.stringify(f.tags) : null,
       );
       for (const d of e.disclosures) {
         s.insertDisclosure.run(b.tenantId, e.index, d.pointer, d.salt, JSON.stringify(d.value));
@@ -242,8 +245,8 @@ function prepareStatements(db: SqliteDatabase) {
     size: p("SELECT COALESCE(MAX(idx) + 1, 0) AS size FROM entries WHERE tenant_id = ?"),
     insertEntry: p(`INSERT INTO entries (tenant_id, idx, event_id, leaf_data, leaf_hash, content_digest, received_ms,
       occurred_ms, action, kind, category, outcome, risk, actor_type, actor_id, target_type, target_id, session_id,
-      run_id, workflow_id, caused_by, environment)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      run_id, workflow_id, caused_by, environment, trigger_id, message, tags)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertDisclosure: p("INSERT INTO disclosures (tenant_id, idx, pointer, salt, value) VALUES (?, ?, ?, ?, ?)"),
     insertNode: p("INSERT INTO tree_nodes (tenant_id, level, idx, hash) VALUES (?, ?, ?, ?)"),
     node: p("SELECT hash FROM tree_nodes WHERE tenant_id = ? AND level = ? AND idx = ?"),
