@@ -1,0 +1,209 @@
+// SQL for AuditQuery on SQLite, built from fixed fragments with `?` for every
+// value: filter values are untrusted and never become SQL text. Every query is
+// scoped by tenant_id and sorted by (occurred_ms, idx), the keyset of cursors.
+import { type EventFilter, searchWords } from "@trailproof/protocol";
+import type { StatsGroupBy } from "../../query/audit-query.js";
+import type { CheckedFilter, CheckedPage } from "../../query/query-input.js";
+import type { BucketGrid } from "../../query/stats-buckets.js";
+
+export interface SqlQuery {
+  sql: string;
+  params: unknown[];
+}
+
+/** Filter fields compared for equality, and their columns. */
+const EQUAL_COLUMNS: [keyof EventFilter, string][] = [
+  ["actorId", "actor_id"],
+  ["actorType", "actor_type"],
+  ["action", "action"],
+  ["kind", "kind"],
+  ["category", "category"],
+  ["targetType", "target_type"],
+  ["targetId", "target_id"],
+  ["outcome", "outcome"],
+  ["risk", "risk"],
+  ["sessionId", "session_id"],
+  ["runId", "run_id"],
+  ["workflowId", "workflow_id"],
+  ["causedBy", "caused_by"],
+  ["environment", "environment"],
+];
+
+/**
+ * Group columns behind a unary + so that grouping never makes the planner
+ * walk a whole tenant's entries_actor or entries_action for the order of the
+ * groups when a time range could narrow the scan instead.
+ */
+const GROUP_COLUMNS: Record<StatsGroupBy, string> = {
+  action: "+e.action",
+  actor: "+e.actor_id",
+  outcome: "+e.outcome",
+  risk: "+e.risk",
+  kind: "+e.kind",
+  category: "+e.category",
+};
+
+/**
+ * Indexes without occurred_ms. Lacking ANALYZE statistics, SQLite's planner
+ * passes them over for entries_time to avoid a sort, and so walks the whole
+ * tenant; the sets they select (one cause's, run's or session's events) are
+ * small, so when the filter names one, it is forced, in this order.
+ */
+const SMALL_SET_INDEXES: [keyof EventFilter, string][] = [
+  ["causedBy", "entries_caused_by"],
+  ["runId", "entries_run"],
+  ["sessionId", "entries_session"],
+];
+
+/**
+ * An FTS5 query in which every word is one double-quoted string (inner quotes
+ * doubled), so operators, NEAR, column filters and * in user text stay
+ * literal; adjacent strings are AND-ed.
+ */
+export function ftsQuery(text: string): string {
+  return searchWords(text)
+    .map((w) => `"${w.replaceAll('"', '""')}"`)
+    .join(" ");
+}
+
+/** Smallest string greater than every string starting with `prefix` (non-empty). */
+function prefixEnd(prefix: string): string {
+  const last = prefix.charCodeAt(prefix.length - 1);
+  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
+}
+
+/**
+ * Below this many full-text matches (counted over all tenants: the index is
+ * shared), a text search reads the matches and sorts them. Above it, walking
+ * entries_time and checking each entry against the matches ends sooner, at
+ * the page's last entry.
+ */
+export const RARE_TEXT_MATCHES = 2000;
+
+/** Full-text matches of `text`, counted up to RARE_TEXT_MATCHES. */
+export function textMatchCountSql(text: string): SqlQuery {
+  return {
+    sql: "SELECT count(*) AS n FROM (SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? LIMIT ?)",
+    params: [ftsQuery(text), RARE_TEXT_MATCHES],
+  };
+}
+
+/** True when `f` may be driven by its full-text matches: nothing narrower (a tag, a small set) drives it. */
+export function canDriveByText(f: CheckedFilter): boolean {
+  const { filter } = f;
+  return (
+    filter.text !== undefined && filter.tag === undefined && !SMALL_SET_INDEXES.some(([k]) => filter[k] !== undefined)
+  );
+}
+
+/**
+ * FROM and WHERE of the entries matching `f` in one tenant. With a tag, the
+ * query is driven by entry_tags, whose key is in sort order; with `byText`
+ * (see canDriveByText), by the full-text matches (CROSS JOIN fixes the loop
+ * order). `sort` names the (occurred_ms, idx) columns to order and page by.
+ */
+export function filterSql(tenantId: number, f: CheckedFilter, byText = false): SqlQuery & { sort: [string, string] } {
+  const { filter } = f;
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const small = SMALL_SET_INDEXES.find(([field]) => filter[field] !== undefined);
+  let from = small === undefined ? "entries AS e" : `entries AS e INDEXED BY ${small[1]}`;
+  let sort: [string, string] = ["e.occurred_ms", "e.idx"];
+  if (byText && canDriveByText(f)) {
+    from = "entries_fts AS f CROSS JOIN entries AS e ON e.rowid = f.rowid";
+  }
+  if (filter.tag !== undefined) {
+    from = "entry_tags AS t JOIN entries AS e ON e.tenant_id = t.tenant_id AND e.idx = t.idx";
+    sort = ["t.occurred_ms", "t.idx"];
+    where.push("t.tenant_id = ?", "t.tag = ?");
+    params.push(tenantId, filter.tag);
+  }
+  where.push("e.tenant_id = ?");
+  params.push(tenantId);
+  for (const [field, column] of EQUAL_COLUMNS) {
+    const value = filter[field];
+    if (value === undefined) continue;
+    where.push(`e.${column} = ?`);
+    params.push(value);
+  }
+  if (filter.actionPrefix !== undefined) {
+    where.push("e.action >= ?", "e.action < ?");
+    params.push(filter.actionPrefix, prefixEnd(filter.actionPrefix));
+  }
+  if (f.fromMs !== undefined) {
+    where.push(`${sort[0]} >= ?`);
+    params.push(f.fromMs);
+  }
+  if (f.toMs !== undefined) {
+    where.push(`${sort[0]} < ?`);
+    params.push(f.toMs);
+  }
+  if (filter.text !== undefined) {
+    where.push(
+      from.startsWith("entries_fts")
+        ? "f.entries_fts MATCH ?"
+        : "e.rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)",
+    );
+    params.push(ftsQuery(filter.text));
+  }
+  return { sql: `FROM ${from} WHERE ${where.join(" AND ")}`, params, sort };
+}
+
+const ENTRY_COLUMNS = "e.idx, e.event_id, e.leaf_data, e.occurred_ms, e.received_ms";
+
+/** One page of matching entries, plus one more to tell whether another page follows. */
+export function searchSql(tenantId: number, f: CheckedFilter, page: CheckedPage, byText = false): SqlQuery {
+  const base = filterSql(tenantId, f, byText);
+  const [occurred, idx] = base.sort;
+  const dir = page.order === "asc" ? "ASC" : "DESC";
+  let sql = `SELECT ${ENTRY_COLUMNS} ${base.sql}`;
+  const params = [...base.params];
+  if (page.after !== undefined) {
+    sql += ` AND (${occurred}, ${idx}) ${page.order === "asc" ? ">" : "<"} (?, ?)`;
+    params.push(page.after.occurredMs, page.after.index);
+  }
+  sql += ` ORDER BY ${occurred} ${dir}, ${idx} ${dir} LIMIT ?`;
+  params.push(page.limit + 1);
+  return { sql, params };
+}
+
+/** Oldest and newest occurred_ms of the matching entries (NULLs when none). */
+export function timeRangeSql(tenantId: number, f: CheckedFilter): SqlQuery {
+  const base = filterSql(tenantId, f);
+  return { sql: `SELECT min(${base.sort[0]}) AS lo, max(${base.sort[0]}) AS hi ${base.sql}`, params: base.params };
+}
+
+/** The `limit` largest groups of the matching entries, largest first, ties by name. */
+export function topGroupsSql(tenantId: number, f: CheckedFilter, groupBy: StatsGroupBy, limit: number): SqlQuery {
+  const base = filterSql(tenantId, f);
+  const g = GROUP_COLUMNS[groupBy];
+  return {
+    sql: `SELECT ${g} AS g, count(*) AS n ${base.sql} GROUP BY g ORDER BY n DESC, g LIMIT ?`,
+    params: [...base.params, limit],
+  };
+}
+
+/**
+ * Counts per bucket (floor of occurred_ms on the grid, also before 1970) and,
+ * with groupBy, per named group; other groups count under NULL.
+ */
+export function bucketCountsSql(
+  tenantId: number,
+  f: CheckedFilter,
+  grid: BucketGrid,
+  grouping?: { groupBy: StatsGroupBy; groups: readonly string[] },
+): SqlQuery {
+  const base = filterSql(tenantId, f);
+  const shifted = `(${base.sort[0]} - ?)`;
+  const bucket = `${shifted} - ((${shifted} % ?) + ?) % ? + ?`;
+  const params: unknown[] = [grid.offsetMs, grid.offsetMs, grid.sizeMs, grid.sizeMs, grid.sizeMs, grid.offsetMs];
+  if (grouping === undefined) {
+    return { sql: `SELECT ${bucket} AS b, count(*) AS n ${base.sql} GROUP BY b`, params: [...params, ...base.params] };
+  }
+  const g = GROUP_COLUMNS[grouping.groupBy];
+  params.push(JSON.stringify(grouping.groups));
+  return {
+    sql: `SELECT ${bucket} AS b, CASE WHEN ${g} IN (SELECT value FROM json_each(?)) THEN ${g} END AS g, count(*) AS n ${base.sql} GROUP BY b, g`,
+    params: [...params, ...base.params],
+  };
+}

@@ -1,0 +1,99 @@
+// Request and response bodies of the HTTP API. The server validates with
+// these and generates its OpenAPI 3.1 document from them; the SDK and the
+// console read the same types.
+import { type Static, Type } from "typebox";
+
+const Hash = Type.String({ description: "standard base64 of 32 bytes" });
+
+export const IngestResultSchema = Type.Object({
+  id: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal("created"), Type.Literal("duplicate"), Type.Literal("rejected")]),
+  index: Type.Optional(Type.Integer({ description: "position in the tenant's log" })),
+  leaf_hash: Type.Optional(Hash),
+  received_at: Type.Optional(Type.String()),
+  errors: Type.Optional(Type.Array(Type.Object({ pointer: Type.String(), message: Type.String() }))),
+});
+export type IngestResult = Static<typeof IngestResultSchema>;
+
+export const IngestResponseSchema = Type.Object({ results: Type.Array(IngestResultSchema) });
+
+/** An event as read back: committed form, personal fields revealed only for roles allowed to see them. */
+export const EventItemSchema = Type.Object({
+  index: Type.Integer(),
+  redacted: Type.Boolean({ description: "true when personal fields are withheld (viewer role)" }),
+  event: Type.Record(Type.String(), Type.Unknown()),
+});
+export type EventItem = Static<typeof EventItemSchema>;
+
+export const EventPageSchema = Type.Object({
+  events: Type.Array(EventItemSchema),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const InclusionProofSchema = Type.Object({
+  index: Type.Integer(),
+  size: Type.Integer(),
+  leaf_hash: Hash,
+  proof: Type.Array(Hash),
+});
+
+export const ConsistencyProofSchema = Type.Object({
+  from: Type.Integer(),
+  to: Type.Integer(),
+  proof: Type.Array(Hash),
+});
+
+export const EventDetailSchema = Type.Object({
+  index: Type.Integer(),
+  redacted: Type.Boolean(),
+  event: Type.Record(Type.String(), Type.Unknown()),
+  proof: Type.Optional(
+    Type.Object({
+      checkpoint: Type.String({ description: "the signed checkpoint note the proof is against" }),
+      inclusion: InclusionProofSchema,
+    }),
+  ),
+});
+
+export const TraceSchema = Type.Object({
+  event: EventItemSchema,
+  ancestors: Type.Array(EventItemSchema, { description: "what set it in motion, the root cause first" }),
+  unresolved_cause: Type.Union([Type.String(), Type.Null()], {
+    description: "caused_by of the top-most ancestor when it names no event of this tenant",
+  }),
+  run: Type.Array(EventItemSchema, { description: "every event of its automation run" }),
+  descendants: Type.Array(EventItemSchema, { description: "what it set in motion, breadth first" }),
+  truncated: Type.Boolean(),
+});
+
+export const VerifierKeysSchema = Type.Object({
+  origin: Type.String(),
+  verifier_key: Type.String({ description: "the active key, C2SP signed-note format" }),
+  keys: Type.Array(
+    Type.Object({
+      verifier_key: Type.String(),
+      created_at: Type.String(),
+      retired_at: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+
+export const ApiKeySchema = Type.Object({
+  key_id: Type.String(),
+  role: Type.String(),
+  name: Type.String(),
+  created_at: Type.String(),
+  created_by: Type.Union([Type.String(), Type.Null()]),
+  revoked_at: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const CreatedApiKeySchema = Type.Intersect([
+  ApiKeySchema,
+  Type.Object({ key: Type.String({ description: "shown once; only its hash is stored" }) }),
+]);
+
+export const TenantSettingsSchema = Type.Object({
+  tenant: Type.String(),
+  origin: Type.String(),
+  unknown_actions: Type.Union([Type.Literal("reject"), Type.Literal("accept")]),
+});
