@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { verifyBundle } from "@trailproof/core";
 import { bundleLines, Ledger, nodeHasher, verifyTenantLog } from "@trailproof/ledger";
 import Database from "better-sqlite3";
-import { sampleEvents } from "../apps/cli/src/demo/sample-events.js";
+import { sampleEvents } from "../apps/server/src/demo/sample-events.js";
 import { SQLITE_SCHEMA } from "../packages/ledger/src/store/sqlite/sqlite-schema.js";
 
 interface BenchEvent {

@@ -4,7 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ledger } from "@trailproof/ledger";
-import { sampleEvents } from "../apps/cli/src/demo/sample-events.js";
+import { sampleEvents } from "../apps/server/src/demo/sample-events.js";
 
 export interface SealedLog {
   dataDir: string;

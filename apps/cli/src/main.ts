@@ -1,9 +1,12 @@
 // The trailproof command line: thin commands over core and ledger.
 import { Command } from "commander";
+import { registerApiKeyCommands } from "./commands/api-key.js";
 import { registerCheckpointCommands } from "./commands/checkpoint.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerExportCommand } from "./commands/export.js";
 import { registerIngestCommand } from "./commands/ingest.js";
+import { registerInitCommand } from "./commands/init.js";
+import { registerServeCommand } from "./commands/serve.js";
 import { registerKeyCommands } from "./commands/signing-key.js";
 import { registerTenantCommands } from "./commands/tenant.js";
 import { registerVerifyCommand } from "./commands/verify.js";
@@ -14,7 +17,10 @@ const program = new Command()
   .description("Tamper-evident audit logs for no-code and low-code platforms.")
   .showHelpAfterError();
 
+registerServeCommand(program);
+registerInitCommand(program);
 registerTenantCommands(program);
+registerApiKeyCommands(program);
 registerIngestCommand(program);
 registerCheckpointCommands(program);
 registerKeyCommands(program);

@@ -1,11 +1,20 @@
 // @trailproof/ledger: the engine as a library.
+export { authenticateApiKey, type IssuedKey, issueApiKey } from "./access/api-keys.js";
+export { type ProvisionedTenant, provisionTenant } from "./access/provision-tenant.js";
 export { bundleLines } from "./bundle/bundle-lines.js";
 export { IngestOverloadedError } from "./group-commit.js";
 export { SigningKeyStore, type TenantSigner, type VerifierKeyRecord } from "./keys/signing-keys.js";
 export { type AppendResult, Ledger, type LedgerOptions } from "./ledger.js";
 export { nodeHasher } from "./node-hasher.js";
+export { type DataDir, openDataDir } from "./open-data-dir.js";
+export type * from "./query/audit-query.js";
+export { type CursorPosition, encodeCursor, parseCursor } from "./query/cursor.js";
+export { MAX_PAGE_LIMIT, MAX_TRACE_EVENTS } from "./query/query-input.js";
+export { MAX_STATS_BUCKETS } from "./query/stats-buckets.js";
+export type * from "./store/access-store.js";
 export type * from "./store/log-store.js";
-export { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
+export { openSqliteStore, openSqliteStores, type SqliteStores } from "./store/sqlite/open-sqlite-store.js";
 export type { SqliteDatabase } from "./store/sqlite/sqlite-database.js";
+export { SqliteAuditQuery } from "./store/sqlite/sqlite-query-store.js";
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
 export { type VerifyOptions, type VerifyReport, verifyTenantLog } from "./verify/verify-tenant-log.js";

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import {
   type ActionDefinition,
   consistencyProofRanges,
+  type Disclosure,
   type Hasher,
   InvalidInputError,
   inclusionProofRanges,
@@ -16,6 +17,7 @@ import {
   type Problem,
   signCheckpoint,
   TrailproofError,
+  toBase64,
   uuidv7,
 } from "@trailproof/core";
 import { GroupCommitter } from "./group-commit.js";
@@ -23,7 +25,7 @@ import { SigningKeyStore, type VerifierKeyRecord } from "./keys/signing-keys.js"
 import { nodeHasher } from "./node-hasher.js";
 import { type PendingEntry, prepareEntry } from "./prepare-entry.js";
 import { hashRangesFromStore } from "./prove.js";
-import type { CheckpointRow, LogStore, TenantRecord, UnknownActionPolicy } from "./store/log-store.js";
+import type { CheckpointRow, LogStore, StoredEntry, TenantRecord, UnknownActionPolicy } from "./store/log-store.js";
 import { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
 import { loadTenantLog, type TenantLog } from "./tenant-log.js";
 import { writeEntries } from "./write-entries.js";
@@ -120,6 +122,39 @@ export class Ledger {
 
   async getTenant(name: string): Promise<TenantRecord | undefined> {
     return this.store.getTenant(name);
+  }
+
+  /** The tenant's record; throws TENANT_NOT_FOUND. */
+  async tenantRecord(name: string): Promise<TenantRecord> {
+    return (await this.#tenant(name)).record;
+  }
+
+  async setUnknownActions(tenant: string, policy: UnknownActionPolicy): Promise<TenantRecord> {
+    const log = await this.#tenant(tenant);
+    await this.store.setUnknownActions(log.record.tenantId, policy);
+    log.record = { ...log.record, unknownActions: policy };
+    return log.record;
+  }
+
+  /** One entry by event id with its disclosures (personal values), or undefined. */
+  async findEntry(tenant: string, eventId: string): Promise<(StoredEntry & { disclosures: Disclosure[] }) | undefined> {
+    const log = await this.#tenant(tenant);
+    const entry = await this.store.findEntryByEventId(log.record.tenantId, eventId);
+    if (!entry) return undefined;
+    return { ...entry, disclosures: await this.disclosures(tenant, entry.index) };
+  }
+
+  /** Personal values of one entry, as core's Disclosure (salt in base64). */
+  async disclosures(tenant: string, index: number): Promise<Disclosure[]> {
+    const log = await this.#tenant(tenant);
+    const rows = await this.store.readDisclosures(log.record.tenantId, index);
+    return rows.map((d) => ({ pointer: d.pointer, salt: toBase64(d.salt), value: d.value }));
+  }
+
+  /** Entries start <= index < end (end clamped to the tree size). */
+  async readEntries(tenant: string, start: number, end: number): Promise<StoredEntry[]> {
+    const log = await this.#tenant(tenant);
+    return this.store.readEntries(log.record.tenantId, start, Math.min(end, Number(log.range.size)));
   }
 
   listTenants(): Promise<TenantRecord[]> {
@@ -248,6 +283,26 @@ export class Ledger {
     const log = await this.#tenant(tenant);
     this.keys.signer(log.record.name, log.record.origin);
     return this.keys.verifiers(log.record.name);
+  }
+
+  /** Size and checkpoint of every tenant log loaded in this process, for metrics and readiness. */
+  async logStatus(): Promise<
+    { tenant: string; origin: string; treeSize: number; checkpointSize: number; checkpointSignedAt: string | null }[]
+  > {
+    const out = [];
+    for (const p of this.#tenants.values()) {
+      const log = await p.catch(() => undefined);
+      if (!log) continue;
+      const latest = await this.store.latestCheckpoint(log.record.tenantId);
+      out.push({
+        tenant: log.record.name,
+        origin: log.record.origin,
+        treeSize: Number(log.range.size),
+        checkpointSize: latest?.treeSize ?? 0,
+        checkpointSignedAt: latest?.signedAt ?? null,
+      });
+    }
+    return out;
   }
 
   /** Current number of entries (sequenced and durable) in the tenant's log. */

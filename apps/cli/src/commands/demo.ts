@@ -1,6 +1,6 @@
 import { Ledger } from "@trailproof/ledger";
+import { sampleEvents } from "@trailproof/server";
 import type { Command } from "commander";
-import { sampleEvents } from "../demo/sample-events.js";
 import { DEFAULT_DATA_DIR } from "../output.js";
 
 export function registerDemoCommand(program: Command): void {

@@ -1,4 +1,4 @@
-import { Ledger } from "@trailproof/ledger";
+import { openDataDir, provisionTenant } from "@trailproof/ledger";
 import type { Command } from "commander";
 import { DEFAULT_DATA_DIR, printJson } from "../output.js";
 
@@ -6,23 +6,30 @@ export function registerTenantCommands(program: Command): void {
   const tenant = program.command("tenant").description("create and list tenants (one log each)");
   tenant
     .command("create <name>")
-    .description("create a tenant with its own log and signing key")
+    .description("create a tenant with its own log, signing key and first admin key (shown once)")
     .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .option("--accept-unknown-actions", "accept actions without a registered schema, unvalidated")
     .option("--json", "print JSON")
     .action(async (name: string, opts: { data: string; acceptUnknownActions?: boolean; json?: boolean }) => {
-      const ledger = await Ledger.open({ dataDir: opts.data });
+      const { ledger, access } = await openDataDir({ dataDir: opts.data });
       try {
-        const record = await ledger.createTenant(name, {
+        const made = await provisionTenant(ledger, access, name, {
+          createdBy: "cli",
           unknownActions: opts.acceptUnknownActions ? "accept" : "reject",
         });
         const [key] = await ledger.verifierKeys(name);
-        const out = { tenant: record.name, origin: record.origin, verifier_key: key?.verifier_key };
+        const out = {
+          tenant: made.tenant.name,
+          admin_key: made.adminKey,
+          origin: made.tenant.origin,
+          verifier_key: key?.verifier_key,
+        };
         if (opts.json) printJson(out);
-        else
+        else {
           process.stdout.write(
-            `created tenant ${out.tenant}\norigin ${out.origin}\nverifier key ${out.verifier_key}\n`,
+            `created tenant ${out.tenant}\norigin ${out.origin}\nverifier key ${out.verifier_key}\nadmin key (shown once) ${out.admin_key}\n`,
           );
+        }
       } finally {
         await ledger.close();
       }
@@ -31,7 +38,7 @@ export function registerTenantCommands(program: Command): void {
     .command("list")
     .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .action(async (opts: { data: string }) => {
-      const ledger = await Ledger.open({ dataDir: opts.data });
+      const { ledger } = await openDataDir({ dataDir: opts.data });
       try {
         printJson(await ledger.listTenants());
       } finally {

@@ -32,6 +32,8 @@ export interface SampleOptions {
   /** First occurred_at; events advance by a few seconds each. */
   startMs?: number;
   idPrefix?: string;
+  /** Mean time between events (default 2.5 s). */
+  meanGapMs?: number;
 }
 
 /** `count` sample events; about a third carry before/after states. */
@@ -41,7 +43,7 @@ export function sampleEvents(count: number, options: SampleOptions = {}): Record
   let t = options.startMs ?? Date.UTC(2026, 10, 2, 8, 0, 0);
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < count; i++) {
-    t += Math.floor(rnd() * 5000);
+    t += Math.floor(rnd() * 2 * (options.meanGapMs ?? 2500));
     const who = pick(BUILDERS);
     const app = pick(APPS);
     const context = {

@@ -5,5 +5,11 @@ import type { ActionDefinition } from "./action-definition.js";
 import { accessActions } from "./catalogue-access.js";
 import { builderActions } from "./catalogue-builder.js";
 import { dataActions } from "./catalogue-data.js";
+import { metaAuditActions } from "./catalogue-meta-audit.js";
 
-export const builtinCatalogue: readonly ActionDefinition[] = [...builderActions, ...accessActions, ...dataActions];
+export const builtinCatalogue: readonly ActionDefinition[] = [
+  ...builderActions,
+  ...accessActions,
+  ...dataActions,
+  ...metaAuditActions,
+];

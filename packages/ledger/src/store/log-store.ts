@@ -89,6 +89,8 @@ export interface LogStore {
   createTenant(tenant: Omit<TenantRecord, "tenantId">): Promise<TenantRecord>;
   getTenant(name: string): Promise<TenantRecord | undefined>;
   listTenants(): Promise<TenantRecord[]>;
+  /** Changes a tenant's settings; its name and origin never change. */
+  setUnknownActions(tenantId: number, policy: UnknownActionPolicy): Promise<void>;
 
   /** Number of entries in the tenant's log (the next index). */
   treeSize(tenantId: number): Promise<number>;

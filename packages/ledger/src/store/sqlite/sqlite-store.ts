@@ -142,6 +142,10 @@ export class SqliteStore implements LogStore {
     return (this.#s.tenants.all() as TenantRow[]).map(toTenant);
   }
 
+  async setUnknownActions(tenantId: number, policy: UnknownActionPolicy): Promise<void> {
+    this.#s.setUnknownActions.run(policy, tenantId);
+  }
+
   async treeSize(tenantId: number): Promise<number> {
     return (this.#s.size.get(tenantId) as { size: number }).size;
   }
@@ -242,6 +246,7 @@ function prepareStatements(db: SqliteDatabase) {
     insertTenant: p("INSERT INTO tenants (name, origin, unknown_actions, created_at) VALUES (?, ?, ?, ?) RETURNING *"),
     tenantByName: p("SELECT * FROM tenants WHERE name = ?"),
     tenants: p("SELECT * FROM tenants ORDER BY name"),
+    setUnknownActions: p("UPDATE tenants SET unknown_actions = ? WHERE tenant_id = ?"),
     size: p("SELECT COALESCE(MAX(idx) + 1, 0) AS size FROM entries WHERE tenant_id = ?"),
     insertEntry: p(`INSERT INTO entries (tenant_id, idx, event_id, leaf_data, leaf_hash, content_digest, received_ms,
       occurred_ms, action, kind, category, outcome, risk, actor_type, actor_id, target_type, target_id, session_id,

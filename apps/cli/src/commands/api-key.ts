@@ -1,0 +1,85 @@
+import { TrailproofError } from "@trailproof/core";
+import { issueApiKey, openDataDir } from "@trailproof/ledger";
+import { isTenantRole } from "@trailproof/protocol";
+import type { Command } from "commander";
+import { DEFAULT_DATA_DIR, printJson } from "../output.js";
+
+interface KeyOptions {
+  data: string;
+  tenant: string;
+  role?: string;
+  name?: string;
+  json?: boolean;
+}
+
+export function registerApiKeyCommands(program: Command): void {
+  const key = program
+    .command("key")
+    .description("API keys: created shown once, stored only as hashes, revoked at once");
+  key
+    .command("create")
+    .requiredOption("--tenant <name>", "tenant")
+    .requiredOption("--role <role>", "ingest, viewer, auditor or admin")
+    .option("--name <label>", "a label for the key", "cli key")
+    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
+    .option("--json", "print JSON")
+    .action(async (opts: KeyOptions) => {
+      if (!isTenantRole(opts.role)) {
+        throw new TrailproofError("KEY_ROLE_INVALID", "--role must be ingest, viewer, auditor or admin");
+      }
+      const { ledger, access } = await openDataDir({ dataDir: opts.data });
+      try {
+        const tenant = await ledger.tenantRecord(opts.tenant);
+        const issued = await issueApiKey(access, {
+          tenantId: tenant.tenantId,
+          role: opts.role,
+          name: opts.name ?? "cli key",
+          createdBy: "cli",
+        });
+        await ledger.append(opts.tenant, [
+          {
+            action: "apikey.create",
+            occurred_at: new Date().toISOString(),
+            actor: { type: "system", id: "cli" },
+            target: { type: "api_key", id: issued.record.keyId },
+            metadata: { role: opts.role, name: issued.record.name },
+          },
+        ]);
+        const out = {
+          key: issued.key,
+          key_id: issued.record.keyId,
+          tenant: opts.tenant,
+          role: opts.role,
+          name: issued.record.name,
+        };
+        if (opts.json) printJson(out);
+        else process.stdout.write(`${out.key}\n`);
+      } finally {
+        await ledger.close();
+      }
+    });
+  key
+    .command("revoke <keyId>")
+    .requiredOption("--tenant <name>", "tenant")
+    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
+    .action(async (keyId: string, opts: KeyOptions) => {
+      const { ledger, access } = await openDataDir({ dataDir: opts.data });
+      try {
+        const tenant = await ledger.tenantRecord(opts.tenant);
+        if (!(await access.revokeApiKey(tenant.tenantId, keyId, new Date().toISOString()))) {
+          throw new TrailproofError("KEY_NOT_FOUND", `no active key ${keyId} in tenant ${opts.tenant}`);
+        }
+        await ledger.append(opts.tenant, [
+          {
+            action: "apikey.revoke",
+            occurred_at: new Date().toISOString(),
+            actor: { type: "system", id: "cli" },
+            target: { type: "api_key", id: keyId },
+          },
+        ]);
+        process.stdout.write(`revoked ${keyId}\n`);
+      } finally {
+        await ledger.close();
+      }
+    });
+}

@@ -1,0 +1,97 @@
+// buildApp(deps): the whole HTTP service without listen(), so tests drive it
+// with app.inject() on a real store and main.ts wires the real drivers.
+import { randomUUID } from "node:crypto";
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { MetaAudit } from "./audit/meta-audit.js";
+import { registerAuthentication } from "./auth/authenticate.js";
+import type { AppDeps } from "./deps.js";
+import { registerProblemHandlers } from "./http/problem.js";
+import { registerAdminRoutes } from "./routes/admin-routes.js";
+import { registerEventRoutes } from "./routes/event-routes.js";
+import { registerExportRoutes } from "./routes/export-routes.js";
+import { registerHealthRoutes } from "./routes/health-routes.js";
+import { registerIngestRoutes } from "./routes/ingest-routes.js";
+import { registerLogRoutes } from "./routes/log-routes.js";
+import { registerStatsRoutes } from "./routes/stats-routes.js";
+import { registerTargetRoutes } from "./routes/target-routes.js";
+import { registerTenantRoutes } from "./routes/tenant-routes.js";
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      deps.logger === false
+        ? false
+        : {
+            level: typeof deps.logger === "object" ? deps.logger.level : deps.config.logLevel,
+            // Audit payloads are customer data and keys are secrets: neither is logged.
+            redact: ["req.headers.authorization", "req.headers.cookie"],
+          },
+    bodyLimit: deps.config.maxBodyBytes,
+    requestTimeout: deps.config.requestTimeoutMs,
+    connectionTimeout: deps.config.requestTimeoutMs,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
+    // JSON bodies with __proto__ or constructor.prototype keys are refused, not stripped.
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: "array", useDefaults: true } },
+  });
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  registerProblemHandlers(app);
+  await app.register(helmet, {
+    // The API reference page (swagger-ui) needs inline styles; everything else is JSON.
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"] },
+    },
+  });
+  if (deps.config.corsOrigins.length > 0) {
+    await app.register(cors, { origin: deps.config.corsOrigins, allowedHeaders: ["authorization", "content-type"] });
+  }
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Trailproof API",
+        version: "1",
+        description:
+          "Tamper-evident audit logs. Every endpoint but the operations ones takes `Authorization: Bearer <key>`; the key's tenant and role decide what it may do. Errors are RFC 9457 problem+json with every problem listed. Sizes and indexes are JSON numbers below 2^53; hashes are standard base64.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  registerAuthentication(app, deps);
+  await app.register(rateLimit, {
+    global: true,
+    hook: "preHandler",
+    max: deps.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+    allowList: (request) => request.routeOptions.config.permission === undefined,
+  });
+
+  deps.metrics.bindLedger(deps.ledger);
+  const audit = new MetaAudit(deps.ledger);
+  registerHealthRoutes(app, deps);
+  registerTenantRoutes(app, deps);
+  registerIngestRoutes(app, deps);
+  registerEventRoutes(app, deps, audit);
+  registerTargetRoutes(app, deps, audit);
+  registerStatsRoutes(app, deps, audit);
+  registerLogRoutes(app, deps, audit);
+  registerExportRoutes(app, deps, audit);
+  registerAdminRoutes(app, deps, audit);
+  return app;
+}

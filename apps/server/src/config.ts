@@ -1,0 +1,75 @@
+// Every setting of the service, in one place: defaults, environment
+// variables, and what each means (docs/configuration.md mirrors this table).
+
+export interface ServerConfig {
+  /** TRAILPROOF_DATA: data directory (SQLite file and keys). */
+  dataDir: string;
+  /** TRAILPROOF_HOST: interface to listen on. */
+  host: string;
+  /** TRAILPROOF_PORT: TCP port. */
+  port: number;
+  /** TRAILPROOF_ORIGIN_PREFIX: checkpoint origins are `<prefix>/<tenant>`. */
+  originPrefix: string;
+  /** TRAILPROOF_CHECKPOINT_INTERVAL_MS: sign new entries within this long. */
+  checkpointIntervalMs: number;
+  /** TRAILPROOF_CORS_ORIGINS: comma-separated allow-list; empty = no CORS. */
+  corsOrigins: string[];
+  /** TRAILPROOF_MAX_BODY_BYTES: largest request body. */
+  maxBodyBytes: number;
+  /** TRAILPROOF_MAX_BATCH_EVENTS: most events in one POST /v1/events. */
+  maxBatchEvents: number;
+  /** TRAILPROOF_RATE_LIMIT_PER_MINUTE: requests per key per minute. */
+  rateLimitPerMinute: number;
+  /** TRAILPROOF_REQUEST_TIMEOUT_MS: a request must complete within this long. */
+  requestTimeoutMs: number;
+  /** TRAILPROOF_LOG_LEVEL: pino level (fatal, error, warn, info, debug, silent). */
+  logLevel: string;
+  /** TRAILPROOF_DEMO: on an empty data directory, create the demo tenant with sample data. */
+  demo: boolean;
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  dataDir: "./data",
+  host: "127.0.0.1",
+  port: 8080,
+  originPrefix: "trailproof.localhost/log",
+  checkpointIntervalMs: 1000,
+  corsOrigins: [],
+  maxBodyBytes: 5 * 1024 * 1024,
+  maxBatchEvents: 1000,
+  rateLimitPerMinute: 6000,
+  requestTimeoutMs: 30_000,
+  logLevel: "info",
+  demo: true,
+};
+
+/** Settings from the environment over the defaults; `overrides` (CLI flags) win. */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const num = (name: string, fallback: number) => {
+    const v = env[name];
+    if (v === undefined || v === "") return fallback;
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new Error(`${name} must be a non-negative integer, not ${JSON.stringify(v)}`);
+    return n;
+  };
+  const d = DEFAULT_CONFIG;
+  const fromEnv: ServerConfig = {
+    dataDir: env.TRAILPROOF_DATA || d.dataDir,
+    host: env.TRAILPROOF_HOST || d.host,
+    port: num("TRAILPROOF_PORT", d.port),
+    originPrefix: env.TRAILPROOF_ORIGIN_PREFIX || d.originPrefix,
+    checkpointIntervalMs: num("TRAILPROOF_CHECKPOINT_INTERVAL_MS", d.checkpointIntervalMs),
+    corsOrigins: (env.TRAILPROOF_CORS_ORIGINS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    maxBodyBytes: num("TRAILPROOF_MAX_BODY_BYTES", d.maxBodyBytes),
+    maxBatchEvents: num("TRAILPROOF_MAX_BATCH_EVENTS", d.maxBatchEvents),
+    rateLimitPerMinute: num("TRAILPROOF_RATE_LIMIT_PER_MINUTE", d.rateLimitPerMinute),
+    requestTimeoutMs: num("TRAILPROOF_REQUEST_TIMEOUT_MS", d.requestTimeoutMs),
+    logLevel: env.TRAILPROOF_LOG_LEVEL || d.logLevel,
+    demo: env.TRAILPROOF_DEMO === undefined ? d.demo : env.TRAILPROOF_DEMO !== "0" && env.TRAILPROOF_DEMO !== "false",
+  };
+  return { ...fromEnv, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+}

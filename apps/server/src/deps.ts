@@ -1,0 +1,15 @@
+// What buildApp needs, passed in so tests build the app on a real store
+// without listening, and main.ts wires the real drivers.
+import type { AccessStore, AuditQuery, Ledger } from "@trailproof/ledger";
+import type { ServerConfig } from "./config.js";
+import type { ServiceMetrics } from "./http/metrics.js";
+
+export interface AppDeps {
+  ledger: Ledger;
+  access: AccessStore;
+  query: AuditQuery;
+  config: ServerConfig;
+  metrics: ServiceMetrics;
+  /** Logger options for fastify; false in tests that want quiet. */
+  logger?: boolean | { level: string };
+}

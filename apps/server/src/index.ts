@@ -1,0 +1,7 @@
+export { buildApp } from "./app.js";
+export { DEFAULT_CONFIG, loadConfig, type ServerConfig } from "./config.js";
+export { sampleEvents } from "./demo/sample-events.js";
+export { seedDemoData } from "./demo/seed-demo-data.js";
+export type { AppDeps } from "./deps.js";
+export { createMetrics, type ServiceMetrics } from "./http/metrics.js";
+export { type RunningServer, startServer } from "./start-server.js";

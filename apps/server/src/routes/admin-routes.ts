@@ -1,0 +1,210 @@
+// Tenant administration (admin role): action schemas, API keys and tenant
+// settings. Every change is recorded in the tenant's own log. Nobody, admin
+// included, can edit or delete an event: there is no route for it.
+import { type ActionDefinition, TrailproofError } from "@trailproof/core";
+import { type ApiKeyRecord, issueApiKey } from "@trailproof/ledger";
+import { ApiKeySchema, CreatedApiKeySchema, ProblemDetailsSchema, TenantSettingsSchema } from "@trailproof/protocol";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import type { MetaAudit } from "../audit/meta-audit.js";
+import { tenantOf } from "../auth/authenticate.js";
+import type { AppDeps } from "../deps.js";
+
+const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
+const common = { tags: ["admin"], security: [{ bearer: [] }] };
+const TenantRoleSchema = Type.Union([
+  Type.Literal("ingest"),
+  Type.Literal("viewer"),
+  Type.Literal("auditor"),
+  Type.Literal("admin"),
+]);
+
+export function toWireKey(r: ApiKeyRecord) {
+  return {
+    key_id: r.keyId,
+    role: r.role,
+    name: r.name,
+    created_at: r.createdAt,
+    created_by: r.createdBy,
+    revoked_at: r.revokedAt,
+  };
+}
+
+export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
+  const { ledger, access } = deps;
+
+  app.get(
+    "/v1/schemas",
+    {
+      config: { permission: "administer" },
+      schema: {
+        ...common,
+        summary: "Every registered action schema version",
+        response: { 200: Type.Object({ schemas: Type.Array(Type.Unknown()) }), ...errors },
+      },
+    },
+    async (request) => ({ schemas: await ledger.actionSchemas(tenantOf(request)) }),
+  );
+
+  app.get(
+    "/v1/schemas/:action",
+    {
+      config: { permission: "administer" },
+      schema: {
+        ...common,
+        summary: "Every version of one action's schema",
+        params: Type.Object({ action: Type.String({ maxLength: 128 }) }),
+        response: { 200: Type.Object({ action: Type.String(), versions: Type.Array(Type.Unknown()) }), ...errors },
+      },
+    },
+    async (request) => {
+      const { action } = request.params as { action: string };
+      const versions = (await ledger.actionSchemas(tenantOf(request))).filter((d) => d.action === action);
+      if (versions.length === 0) throw new TrailproofError("SCHEMA_NOT_FOUND", `no schema registered for ${action}`);
+      return { action, versions };
+    },
+  );
+
+  app.post(
+    "/v1/schemas",
+    {
+      config: { permission: "administer" },
+      schema: {
+        ...common,
+        summary: "Register a new version of an action's schema",
+        description:
+          "Refused with SCHEMA_INCOMPATIBLE (every break listed) unless every event valid under the previous version stays valid.",
+        body: Type.Object({}, { additionalProperties: true }),
+        response: { 201: Type.Unknown(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request);
+      const registered = await ledger.registerActionSchema(tenant, request.body as ActionDefinition);
+      await audit.record(request, {
+        action: "schema.register",
+        target: { type: "action_schema", id: registered.action },
+        metadata: { version: registered.version },
+      });
+      return reply.code(201).send(registered);
+    },
+  );
+
+  app.get(
+    "/v1/keys",
+    {
+      config: { permission: "administer" },
+      schema: {
+        ...common,
+        summary: "The tenant's API keys (never the keys themselves)",
+        response: { 200: Type.Object({ keys: Type.Array(ApiKeySchema) }), ...errors },
+      },
+    },
+    async (request) => {
+      const record = await ledger.tenantRecord(tenantOf(request));
+      return { keys: (await access.listApiKeys(record.tenantId)).map(toWireKey) };
+    },
+  );
+
+  app.post(
+    "/v1/keys",
+    {
+      config: { permission: "administer" },
+      schema: {
+        ...common,
+        summary: "Create an API key; the key is shown once in the response",
+        body: Type.Object(
+          { role: TenantRoleSchema, name: Type.String({ minLength: 1, maxLength: 128 }) },
+          { additionalProperties: false },
+        ),
+        response: { 201: CreatedApiKeySchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request);
+      const { role, name } = request.body as { role: "ingest" | "viewer" | "auditor" | "admin"; name: string };
+      const record = await ledger.tenantRecord(tenant);
+      const issued = await issueApiKey(access, {
+        tenantId: record.tenantId,
+        role,
+        name,
+        createdBy: `apikey:${request.principal?.keyId}`,
+      });
+      await audit.record(request, {
+        action: "apikey.create",
+        target: { type: "api_key", id: issued.record.keyId },
+        metadata: { role, name },
+      });
+      return reply.code(201).send({ ...toWireKey(issued.record), key: issued.key });
+    },
+  );
+
+  app.delete(
+    "/v1/keys/:keyId",
+    {
+      config: { permission: "administer" },
+      schema: {
+        ...common,
+        summary: "Revoke an API key, effective immediately",
+        params: Type.Object({ keyId: Type.String({ maxLength: 64 }) }),
+        response: { 200: ApiKeySchema, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const { keyId } = request.params as { keyId: string };
+      const record = await ledger.tenantRecord(tenant);
+      const key = await access.findApiKey(keyId);
+      const revoked =
+        key?.tenantId === record.tenantId &&
+        (await access.revokeApiKey(record.tenantId, keyId, new Date().toISOString()));
+      if (!key || !revoked) throw new TrailproofError("KEY_NOT_FOUND", "no active key with this id in this tenant");
+      await audit.record(request, {
+        action: "apikey.revoke",
+        target: { type: "api_key", id: keyId },
+        metadata: { role: key.role, name: key.name },
+      });
+      return toWireKey((await access.findApiKey(keyId)) as ApiKeyRecord);
+    },
+  );
+
+  app.get(
+    "/v1/settings",
+    {
+      config: { permission: "administer" },
+      schema: { ...common, summary: "Tenant settings", response: { 200: TenantSettingsSchema, ...errors } },
+    },
+    async (request) => {
+      const record = await ledger.tenantRecord(tenantOf(request));
+      return { tenant: record.name, origin: record.origin, unknown_actions: record.unknownActions };
+    },
+  );
+
+  app.patch(
+    "/v1/settings",
+    {
+      config: { permission: "administer" },
+      schema: {
+        ...common,
+        summary: "Change tenant settings",
+        body: Type.Object(
+          { unknown_actions: Type.Union([Type.Literal("reject"), Type.Literal("accept")]) },
+          { additionalProperties: false },
+        ),
+        response: { 200: TenantSettingsSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const { unknown_actions: policy } = request.body as { unknown_actions: "reject" | "accept" };
+      const before = await ledger.tenantRecord(tenant);
+      const record = await ledger.setUnknownActions(tenant, policy);
+      await audit.record(request, {
+        action: "tenant.settings.update",
+        target: { type: "tenant", id: tenant },
+        change: { before: { unknown_actions: before.unknownActions }, after: { unknown_actions: policy } },
+      });
+      return { tenant: record.name, origin: record.origin, unknown_actions: record.unknownActions };
+    },
+  );
+}

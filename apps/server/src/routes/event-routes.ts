@@ -1,0 +1,138 @@
+// Reading events (viewer and up): search with filters or the search syntax,
+// one event with its inclusion proof, and its causation trace.
+import { TrailproofError, toBase64 } from "@trailproof/core";
+import {
+  EventDetailSchema,
+  EventPageSchema,
+  ProblemDetailsSchema,
+  parseEventFilterParams,
+  roleAllows,
+  TraceSchema,
+} from "@trailproof/protocol";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import type { MetaAudit } from "../audit/meta-audit.js";
+import { tenantOf } from "../auth/authenticate.js";
+import type { AppDeps } from "../deps.js";
+import { toEventItem, toEventItems } from "./event-view.js";
+import { pageParams, SEARCH_QUERYSTRING, stableQuery } from "./search-params.js";
+
+const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
+const common = { tags: ["events"], security: [{ bearer: [] }] };
+const EventIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
+
+function notFound(id: string): TrailproofError {
+  return new TrailproofError("EVENT_NOT_FOUND", `no event ${JSON.stringify(id)} in this tenant`);
+}
+
+export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
+  const { ledger, query } = deps;
+
+  app.get(
+    "/v1/events",
+    {
+      config: { permission: "read" },
+      schema: {
+        ...common,
+        summary: "Search events",
+        description:
+          'Filters as parameters or as `q` in the search syntax (`actor:alice action:app.* risk:high after:2026-01-01 "checkout page"`), sorted by occurred_at either way, keyset-paginated with `cursor`.',
+        querystring: SEARCH_QUERYSTRING,
+        response: { 200: EventPageSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const params = request.query as Record<string, string | undefined>;
+      const filter = parseEventFilterParams(params);
+      const page = pageParams(params);
+      const record = await ledger.tenantRecord(tenant);
+      const result = await query.search(record.tenantId, filter, page);
+      // One search is one read, however many pages it is read in.
+      await audit.record(request, {
+        action: "audit.search",
+        target: { type: "log", id: tenant },
+        metadata: { query: stableQuery(params), result_count: result.entries.length },
+        dedupeKey: JSON.stringify(stableQuery(params)),
+      });
+      const principal = request.principal;
+      return {
+        events: await toEventItems(ledger, tenant, principal?.role ?? "viewer", result.entries),
+        next_cursor: result.nextCursor,
+      };
+    },
+  );
+
+  app.get(
+    "/v1/events/:id",
+    {
+      config: { permission: "read" },
+      schema: {
+        ...common,
+        summary: "One event, its log index and (auditor and up) an inclusion proof against the latest checkpoint",
+        params: EventIdParams,
+        response: { 200: EventDetailSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const { id } = request.params as { id: string };
+      const entry = await ledger.findEntry(tenant, id);
+      if (!entry) throw notFound(id);
+      await audit.record(request, { action: "audit.event.read", target: { type: "event", id }, dedupeKey: "" });
+      const role = request.principal?.role ?? "viewer";
+      const item = await toEventItem(ledger, tenant, role, entry);
+      if (!roleAllows(role, "prove")) return item;
+      let checkpoint = await ledger.latestCheckpoint(tenant);
+      if (checkpoint.treeSize <= entry.index) {
+        // Not yet covered by a signed checkpoint: sign one now rather than wait.
+        await ledger.publishCheckpoints();
+        checkpoint = await ledger.latestCheckpoint(tenant);
+      }
+      const proof = await ledger.inclusionProof(tenant, entry.index, checkpoint.treeSize);
+      return {
+        ...item,
+        proof: {
+          checkpoint: checkpoint.note,
+          inclusion: {
+            index: entry.index,
+            size: checkpoint.treeSize,
+            leaf_hash: toBase64(entry.leafHash),
+            proof: proof.map(toBase64),
+          },
+        },
+      };
+    },
+  );
+
+  app.get(
+    "/v1/events/:id/trace",
+    {
+      config: { permission: "read" },
+      schema: {
+        ...common,
+        summary: "The causation chain: what set this event in motion, its run, and what it set in motion",
+        params: EventIdParams,
+        response: { 200: TraceSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const { id } = request.params as { id: string };
+      const record = await ledger.tenantRecord(tenant);
+      const trace = await query.trace(record.tenantId, id, { maxEvents: 500 });
+      if (!trace) throw notFound(id);
+      await audit.record(request, { action: "audit.trace.read", target: { type: "event", id }, dedupeKey: "" });
+      const role = request.principal?.role ?? "viewer";
+      const items = (entries: typeof trace.ancestors) => toEventItems(ledger, tenant, role, entries);
+      return {
+        event: await toEventItem(ledger, tenant, role, trace.event),
+        ancestors: await items(trace.ancestors),
+        unresolved_cause: trace.unresolvedCause,
+        run: await items(trace.run),
+        descendants: await items(trace.descendants),
+        truncated: trace.truncated,
+      };
+    },
+  );
+}

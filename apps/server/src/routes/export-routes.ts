@@ -1,0 +1,37 @@
+// GET /v1/export (auditor and up): streams the tenant's bundle, the same
+// file `trailproof verify --bundle` checks, in constant memory.
+import { Readable } from "node:stream";
+import { bundleLines } from "@trailproof/ledger";
+import { ProblemDetailsSchema } from "@trailproof/protocol";
+import type { FastifyInstance } from "fastify";
+import type { MetaAudit } from "../audit/meta-audit.js";
+import { tenantOf } from "../auth/authenticate.js";
+import type { AppDeps } from "../deps.js";
+
+export function registerExportRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
+  app.get(
+    "/v1/export",
+    {
+      config: { permission: "export" },
+      schema: {
+        tags: ["log"],
+        security: [{ bearer: [] }],
+        summary: "The tenant's export bundle (NDJSON: header, checkpoints, entries), streamed",
+        produces: ["application/x-ndjson"],
+        response: { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema },
+      },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request);
+      await audit.record(request, { action: "audit.export", target: { type: "log", id: tenant } });
+      // Sign what is unsigned first, so the bundle reaches the newest entry.
+      await deps.ledger.publishCheckpoints();
+      const keys = await deps.ledger.verifierKeys(tenant);
+      const stream = Readable.from(bundleLines(deps.ledger.store, tenant, keys));
+      return reply
+        .type("application/x-ndjson")
+        .header("content-disposition", `attachment; filename="${tenant}.bundle"`)
+        .send(stream);
+    },
+  );
+}

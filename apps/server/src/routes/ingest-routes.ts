@@ -1,0 +1,69 @@
+// POST /v1/events: one event or {"events": [...]}, answered once every
+// accepted event is durable, with one result per event in order. One bad
+// event does not block the others; nothing is written for a rejected one.
+import type { AppendResult } from "@trailproof/ledger";
+import { IngestResponseSchema, type IngestResult, ProblemDetailsSchema } from "@trailproof/protocol";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import { tenantOf } from "../auth/authenticate.js";
+import type { AppDeps } from "../deps.js";
+import { sendProblem } from "../http/problem.js";
+
+function toWire(r: AppendResult): IngestResult {
+  if (r.status === "rejected") return { id: r.id, status: r.status, errors: r.problems };
+  return { id: r.id, status: r.status, index: r.index, leaf_hash: r.leafHash, received_at: r.receivedAt };
+}
+
+export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post(
+    "/v1/events",
+    {
+      config: { permission: "append" },
+      schema: {
+        summary: "Append one event, or a batch of up to 1,000",
+        description:
+          'Body: one event (docs/event-schema.md) or `{"events": [...]}`. Answers after the accepted events are fsynced. Each result is `created` (with its log index and leaf hash), `duplicate` (same id and content as a recorded event: its original receipt) or `rejected` (every problem listed). HTTP 200 whenever the request itself was well-formed.',
+        tags: ["ingest"],
+        security: [{ bearer: [] }],
+        body: Type.Object({}, { additionalProperties: true }),
+        response: { 200: IngestResponseSchema, "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as Record<string, unknown>;
+      const isBatch = Object.keys(body).length === 1 && "events" in body;
+      if (isBatch && !Array.isArray(body.events)) {
+        return sendProblem(request, reply, "REQUEST_INVALID", "events must be an array", [
+          { pointer: "/events", message: "must be an array of events" },
+        ]);
+      }
+      const events = isBatch ? (body.events as unknown[]) : [body];
+      if (events.length > deps.config.maxBatchEvents) {
+        return sendProblem(
+          request,
+          reply,
+          "BATCH_TOO_LARGE",
+          `at most ${deps.config.maxBatchEvents} events per request`,
+          [{ pointer: "/events", message: `has ${events.length} events; send at most ${deps.config.maxBatchEvents}` }],
+        );
+      }
+      const started = process.hrtime.bigint();
+      const results = await deps.ledger.append(tenantOf(request), events);
+      deps.metrics.appendSeconds.observe(
+        { batch: events.length === 1 ? "1" : events.length <= 100 ? "2-100" : "101+" },
+        Number(process.hrtime.bigint() - started) / 1e9,
+      );
+      for (const r of results) {
+        deps.metrics.appendedEvents.inc({ status: r.status });
+        if (r.status === "rejected") deps.metrics.rejectedEvents.inc({ reason: topField(r.problems[0]?.pointer) });
+      }
+      return { results: results.map(toWire) };
+    },
+  );
+}
+
+/** The top-level field of a problem's pointer: a bounded label set for metrics. */
+function topField(pointer: string | undefined): string {
+  const field = pointer?.split("/")[1];
+  return field === undefined || field === "" ? "event" : field.slice(0, 32);
+}

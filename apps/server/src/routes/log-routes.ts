@@ -1,0 +1,190 @@
+// The log's contract with external verifiers (auditor and up): the latest
+// signed checkpoint, the verifier keys, raw entries whose lines are
+// byte-for-byte the leaf data, and RFC 6962 proofs. Sizes and indexes are
+// JSON numbers below 2^53.
+import { InvalidInputError, toBase64 } from "@trailproof/core";
+import { nodeHasher, verifyTenantLog } from "@trailproof/ledger";
+import {
+  ConsistencyProofSchema,
+  InclusionProofSchema,
+  ProblemDetailsSchema,
+  VerifierKeysSchema,
+} from "@trailproof/protocol";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import type { MetaAudit } from "../audit/meta-audit.js";
+import { tenantOf } from "../auth/authenticate.js";
+import type { AppDeps } from "../deps.js";
+
+const MAX_ENTRIES_PER_PAGE = 1000;
+const Count = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
+const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
+const common = { tags: ["log"], security: [{ bearer: [] }] };
+
+export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
+  const { ledger } = deps;
+  const logTarget = (tenant: string) => ({ type: "log", id: tenant });
+
+  app.get(
+    "/v1/log/checkpoint",
+    {
+      config: { permission: "prove" },
+      schema: {
+        ...common,
+        summary: "The latest signed checkpoint (C2SP tlog-checkpoint as a signed note), exactly as signed",
+        produces: ["text/plain"],
+        response: { 200: Type.String(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request);
+      const cp = await ledger.latestCheckpoint(tenant);
+      await audit.record(request, { action: "audit.log.read", target: logTarget(tenant), dedupeKey: "checkpoint" });
+      return reply.type("text/plain; charset=utf-8").send(cp.note);
+    },
+  );
+
+  app.get(
+    "/v1/log/key",
+    {
+      config: { permission: "prove" },
+      schema: {
+        ...common,
+        summary: "The log's origin and verifier keys (active and retired)",
+        response: { 200: VerifierKeysSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const record = await ledger.tenantRecord(tenant);
+      const keys = await ledger.verifierKeys(tenant);
+      await audit.record(request, { action: "audit.log.read", target: logTarget(tenant), dedupeKey: "key" });
+      const active = keys.find((k) => k.retired_at === null) ?? keys[keys.length - 1];
+      return { origin: record.origin, verifier_key: active?.verifier_key ?? "", keys };
+    },
+  );
+
+  app.get(
+    "/v1/log/entries",
+    {
+      config: { permission: "prove" },
+      schema: {
+        ...common,
+        summary: "Entries start <= index < end as NDJSON; each line is exactly the entry's leaf data",
+        description: `SHA-256(0x00 || line) is the leaf hash. At most ${MAX_ENTRIES_PER_PAGE} per page; a page may be shorter than asked.`,
+        querystring: Type.Object({ start: Count("first index"), end: Count("index after the last") }),
+        produces: ["application/x-ndjson"],
+        response: { 200: Type.String(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request);
+      const { start, end } = request.query as { start: number; end: number };
+      const size = await ledger.treeSize(tenant);
+      if (end <= start || start >= size) {
+        throw new InvalidInputError("LOG_RANGE_INVALID", `need start < end and start < tree size ${size}`, {
+          problems: [{ pointer: "/query/start", message: `must be below end and below the tree size ${size}` }],
+        });
+      }
+      const entries = await ledger.readEntries(tenant, start, Math.min(end, start + MAX_ENTRIES_PER_PAGE));
+      await audit.record(request, {
+        action: "audit.log.read",
+        target: logTarget(tenant),
+        metadata: { query: { start, end } },
+        dedupeKey: `entries:${start}:${end}`,
+      });
+      const body = Buffer.concat(entries.flatMap((e) => [e.leafData, Buffer.from("\n")]));
+      return reply.type("application/x-ndjson").send(body);
+    },
+  );
+
+  app.get(
+    "/v1/log/proof/inclusion",
+    {
+      config: { permission: "prove" },
+      schema: {
+        ...common,
+        summary: "RFC 6962 inclusion proof of entry `index` in the tree of `size`",
+        querystring: Type.Object({ index: Count("entry index"), size: Count("tree size, at most the current one") }),
+        response: { 200: InclusionProofSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const { index, size } = request.query as { index: number; size: number };
+      const proof = await ledger.inclusionProof(tenant, index, size);
+      const [entry] = await ledger.readEntries(tenant, index, index + 1);
+      await audit.record(request, {
+        action: "audit.proof.read",
+        target: logTarget(tenant),
+        metadata: { query: { index, size } },
+      });
+      return { index, size, leaf_hash: toBase64(entry?.leafHash ?? new Uint8Array()), proof: proof.map(toBase64) };
+    },
+  );
+
+  app.get(
+    "/v1/log/proof/consistency",
+    {
+      config: { permission: "prove" },
+      schema: {
+        ...common,
+        summary: "RFC 6962 consistency proof from tree size `from` to `to`",
+        querystring: Type.Object({
+          from: Count("older tree size, at least 1"),
+          to: Count("newer tree size, at most the current one"),
+        }),
+        response: { 200: ConsistencyProofSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const { from, to } = request.query as { from: number; to: number };
+      const proof = await ledger.consistencyProof(tenant, from, to);
+      await audit.record(request, {
+        action: "audit.proof.read",
+        target: logTarget(tenant),
+        metadata: { query: { from, to } },
+      });
+      return { from, to, proof: proof.map(toBase64) };
+    },
+  );
+
+  app.post(
+    "/v1/log/verify",
+    {
+      config: { permission: "verify" },
+      schema: {
+        ...common,
+        summary: "Verify the whole log now: every leaf, node, signed root and checkpoint signature",
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            tree_size: Type.Integer(),
+            checkpoints: Type.Integer(),
+            divergences: Type.Array(
+              Type.Object({
+                kind: Type.String(),
+                index: Type.Union([Type.Integer(), Type.Null()]),
+                message: Type.String(),
+              }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      await audit.record(request, { action: "audit.verify", target: logTarget(tenant) });
+      const keys = (await ledger.verifierKeys(tenant)).map((k) => k.verifier_key);
+      const report = await verifyTenantLog(ledger.store, nodeHasher, tenant, { verifierKeys: keys });
+      return {
+        ok: report.ok,
+        tree_size: report.treeSize,
+        checkpoints: report.checkpoints,
+        divergences: report.divergences,
+      };
+    },
+  );
+}

@@ -1,0 +1,59 @@
+// Starts the service on a data directory: opens the embedded store, creates
+// the operator credential and the demo tenant on first start (printing their
+// keys once), listens, and shuts down gracefully: stop accepting, finish
+// in-flight appends, sign a final checkpoint.
+import { issueApiKey, openDataDir, provisionTenant } from "@trailproof/ledger";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "./app.js";
+import type { ServerConfig } from "./config.js";
+import { seedDemoData } from "./demo/seed-demo-data.js";
+import { createMetrics } from "./http/metrics.js";
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  /** Keys created by this start (first start only); shown once. */
+  created: { operatorKey?: string; demoAdminKey?: string };
+  close(): Promise<void>;
+}
+
+export async function startServer(
+  config: ServerConfig,
+  print: (line: string) => void = console.log,
+): Promise<RunningServer> {
+  const data = await openDataDir({
+    dataDir: config.dataDir,
+    originPrefix: config.originPrefix,
+    checkpointIntervalMs: config.checkpointIntervalMs,
+  });
+  const created: RunningServer["created"] = {};
+  const fresh = (await data.ledger.listTenants()).length === 0 && (await data.access.listApiKeys(null)).length === 0;
+  if (fresh) {
+    created.operatorKey = (
+      await issueApiKey(data.access, { tenantId: null, role: "operator", name: "operator", createdBy: "first start" })
+    ).key;
+    if (config.demo) {
+      const demo = await provisionTenant(data.ledger, data.access, "demo", { createdBy: "first start" });
+      created.demoAdminKey = demo.adminKey;
+      await seedDemoData(data.ledger, "demo");
+    }
+  }
+  const app = await buildApp({ ...data, config, metrics: createMetrics() });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  print(`Trailproof listening on ${url} (data: ${config.dataDir}; API reference: ${url}/docs)`);
+  if (created.operatorKey) print(`operator key (shown once, keep it safe): ${created.operatorKey}`);
+  if (created.demoAdminKey) print(`demo tenant admin key (shown once): ${created.demoAdminKey}`);
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await app.close();
+      await data.ledger.close();
+    })();
+    return closing;
+  };
+  return { app, url, created, close };
+}

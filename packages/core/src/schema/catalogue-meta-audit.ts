@@ -1,0 +1,74 @@
+// Built-in catalogue, Trailproof's own actions: every read, export, proof,
+// key, schema and setting change made through the service is recorded in the
+// tenant's log under these (the meta-audit), with the caller as actor.
+import type { ActionDefinition } from "./action-definition.js";
+import { COUNT, openObject, STRING } from "./catalogue-schemas.js";
+
+const readMetadata = openObject({ route: STRING, query: { type: "object" }, result_count: COUNT });
+
+function auditRead(action: string, what: string, kind: ActionDefinition["kind"] = "read"): ActionDefinition {
+  return {
+    action,
+    version: 1,
+    kind,
+    category: "system",
+    defaultRisk: kind === "export" ? "high" : "low",
+    messageTemplate: `{actor.type} {actor.id} ${what}`,
+    metadataSchema: readMetadata,
+  };
+}
+
+export const metaAuditActions: ActionDefinition[] = [
+  auditRead("audit.search", "searched the audit log"),
+  auditRead("audit.event.read", "read audit event {target.id}"),
+  auditRead("audit.trace.read", "read the trace of audit event {target.id}"),
+  auditRead("audit.history.read", "read the history of {target.type} {target.id}"),
+  auditRead("audit.stats.read", "read audit statistics"),
+  auditRead("audit.log.read", "read the log's checkpoint, keys or entries"),
+  auditRead("audit.proof.read", "fetched a proof"),
+  auditRead("audit.verify", "verified the log"),
+  auditRead("audit.export", "exported the audit log", "export"),
+  {
+    action: "apikey.create",
+    version: 1,
+    kind: "permission_change",
+    category: "access",
+    defaultRisk: "high",
+    messageTemplate: "{actor.type} {actor.id} created API key {target.id}",
+    metadataSchema: openObject({ role: STRING, name: STRING }),
+  },
+  {
+    action: "apikey.revoke",
+    version: 1,
+    kind: "permission_change",
+    category: "access",
+    defaultRisk: "high",
+    messageTemplate: "{actor.type} {actor.id} revoked API key {target.id}",
+    metadataSchema: openObject({ role: STRING, name: STRING }),
+  },
+  {
+    action: "schema.register",
+    version: 1,
+    kind: "config_change",
+    category: "governance",
+    defaultRisk: "medium",
+    messageTemplate: "{actor.type} {actor.id} registered a schema version of {target.id}",
+    metadataSchema: openObject({ version: COUNT }),
+  },
+  {
+    action: "tenant.create",
+    version: 1,
+    kind: "create",
+    category: "system",
+    defaultRisk: "medium",
+    messageTemplate: "{actor.type} {actor.id} created tenant {target.id}",
+  },
+  {
+    action: "tenant.settings.update",
+    version: 1,
+    kind: "config_change",
+    category: "system",
+    defaultRisk: "high",
+    messageTemplate: "{actor.type} {actor.id} changed the settings of tenant {target.id}",
+  },
+];

@@ -1,0 +1,85 @@
+// AccessStore on the same SQLite database as the log.
+import type { Role } from "@trailproof/protocol";
+import type { AccessStore, ApiKeyRecord } from "../access-store.js";
+import type { SqliteDatabase } from "./sqlite-database.js";
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS api_keys (
+  key_id TEXT PRIMARY KEY,
+  tenant_id INTEGER REFERENCES tenants (tenant_id),
+  role TEXT NOT NULL CHECK (role IN ('ingest', 'viewer', 'auditor', 'admin', 'operator')),
+  name TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by TEXT,
+  revoked_at TEXT,
+  CHECK ((role = 'operator') = (tenant_id IS NULL))
+);
+CREATE INDEX IF NOT EXISTS api_keys_tenant ON api_keys (tenant_id);
+-- A key is revoked once and never comes back, nor changes role or tenant.
+CREATE TRIGGER IF NOT EXISTS api_keys_update BEFORE UPDATE ON api_keys
+WHEN OLD.revoked_at IS NOT NULL OR NEW.key_id IS NOT OLD.key_id OR NEW.tenant_id IS NOT OLD.tenant_id
+  OR NEW.role IS NOT OLD.role OR NEW.secret_hash IS NOT OLD.secret_hash
+BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: only revocation may change an api key'); END;
+CREATE TRIGGER IF NOT EXISTS api_keys_delete BEFORE DELETE ON api_keys
+BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: api keys are revoked, not deleted'); END;
+`;
+
+interface KeyRow {
+  key_id: string;
+  tenant_id: number | null;
+  role: Role;
+  name: string;
+  secret_hash: string;
+  created_at: string;
+  created_by: string | null;
+  revoked_at: string | null;
+}
+
+const toRecord = (r: KeyRow): ApiKeyRecord => ({
+  keyId: r.key_id,
+  tenantId: r.tenant_id,
+  role: r.role,
+  name: r.name,
+  secretHash: r.secret_hash,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  revokedAt: r.revoked_at,
+});
+
+export class SqliteAccessStore implements AccessStore {
+  readonly #db: SqliteDatabase;
+
+  /** Requires the log schema (tenants) to exist: construct after SqliteStore. */
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    db.exec(DDL);
+  }
+
+  async insertApiKey(r: ApiKeyRecord): Promise<void> {
+    this.#db
+      .prepare(
+        "INSERT INTO api_keys (key_id, tenant_id, role, name, secret_hash, created_at, created_by, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(r.keyId, r.tenantId, r.role, r.name, r.secretHash, r.createdAt, r.createdBy, r.revokedAt);
+  }
+
+  async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.#db.prepare("SELECT * FROM api_keys WHERE key_id = ?").get(keyId) as KeyRow | undefined;
+    return row && toRecord(row);
+  }
+
+  async listApiKeys(tenantId: number | null): Promise<ApiKeyRecord[]> {
+    const rows = this.#db
+      .prepare("SELECT * FROM api_keys WHERE tenant_id IS ? ORDER BY created_at, key_id")
+      .all(tenantId) as KeyRow[];
+    return rows.map(toRecord);
+  }
+
+  async revokeApiKey(tenantId: number | null, keyId: string, at: string): Promise<boolean> {
+    const result = this.#db
+      .prepare("UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND tenant_id IS ? AND revoked_at IS NULL")
+      .run(at, keyId, tenantId);
+    return result.changes === 1;
+  }
+}
