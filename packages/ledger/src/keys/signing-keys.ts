@@ -48,6 +48,13 @@ export class SigningKeyStore {
     const signer = existsSync(path)
       ? this.#load(keyName, createPrivateKey(readFileSync(path)))
       : this.#generate(tenant, keyName);
+    // A crash between writing the key and listing it would leave checkpoints
+    // no verifier trusts: make sure the active key is always listed.
+    const records = this.verifiers(tenant);
+    if (!records.some((r) => r.verifier_key === signer.verifierKey)) {
+      records.push({ verifier_key: signer.verifierKey, created_at: new Date().toISOString(), retired_at: null });
+      this.#writeVerifiers(tenant, records);
+    }
     this.#signers.set(tenant, signer);
     return signer;
   }
