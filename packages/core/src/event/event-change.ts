@@ -33,11 +33,13 @@ function sameJson(a: JsonValue, b: JsonValue): boolean {
 export function computePatch(before: JsonValue | undefined, after: JsonValue | undefined): PatchOperation[] {
   const from = before === undefined ? {} : before;
   const to = after === undefined ? {} : after;
-  if (sameJson(from, to)) return [];
   const kind = kindOf(from);
+  // compare() of two equal containers is [], so only mixed kinds and
+  // scalars need the canonical comparison.
   if (kind !== "scalar" && kind === kindOf(to)) {
     return jsonPatch.compare(from as object, to as object) as PatchOperation[];
   }
+  if (sameJson(from, to)) return [];
   return [{ op: "replace", path: "", value: to }];
 }
 

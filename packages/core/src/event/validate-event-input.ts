@@ -60,8 +60,19 @@ function forbiddenKeys(value: JsonValue): Problem[] {
   return problems.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
 }
 
-function sizeProblem(value: JsonValue | undefined, pointer: string, limit: number, what: string): Problem[] {
-  if (value === undefined) return [];
+/**
+ * A part over its limit. `eventBytes` is the whole event's canonical size:
+ * a part is a substring of it, so when the whole fits under the limit the
+ * part does too and is not encoded again (the common case, on the hot path).
+ */
+function sizeProblem(
+  value: JsonValue | undefined,
+  pointer: string,
+  limit: number,
+  what: string,
+  eventBytes: number,
+): Problem[] {
+  if (value === undefined || eventBytes <= limit) return [];
   const bytes = encodeCanonicalJsonBytes(value).length;
   if (bytes <= limit) return [];
   return [{ pointer, message: `${what} is ${bytes} bytes in RFC 8785 form; the limit is ${limit}` }];
@@ -81,7 +92,7 @@ export function uniqueProblems(problems: readonly Problem[]): Problem[] {
 const NEEDS_VALUE = new Set(["add", "replace", "test"]);
 const NEEDS_FROM = new Set(["move", "copy"]);
 
-function crossFieldProblems(event: JsonRecord): Problem[] {
+function crossFieldProblems(event: JsonRecord, eventBytes: number): Problem[] {
   const problems: Problem[] = [];
   if (typeof event.occurred_at === "string") {
     const parsed = parseTimestamp(event.occurred_at);
@@ -90,11 +101,11 @@ function crossFieldProblems(event: JsonRecord): Problem[] {
   if (asRecord(event.actor)?.type === "automation" && event.automation === undefined) {
     problems.push({ pointer: "/automation", message: "is required when actor.type is automation" });
   }
-  problems.push(...sizeProblem(event.metadata, "/metadata", MAX_METADATA_BYTES, "metadata"));
+  problems.push(...sizeProblem(event.metadata, "/metadata", MAX_METADATA_BYTES, "metadata", eventBytes));
   const change = asRecord(event.change);
   if (change === undefined) return problems;
   for (const side of ["before", "after"] as const) {
-    problems.push(...sizeProblem(change[side], `/change/${side}`, MAX_STATE_BYTES, `change.${side}`));
+    problems.push(...sizeProblem(change[side], `/change/${side}`, MAX_STATE_BYTES, `change.${side}`, eventBytes));
     if (change[`${side}_hash`] !== undefined && change[side] === undefined) {
       problems.push({
         pointer: `/change/${side}_hash`,
@@ -161,7 +172,7 @@ export function checkEventInput(input: unknown): {
   }
   validateEnvelope ??= createAjv().compile(EventInputSchema);
   if (!validateEnvelope(event)) problems.push(...problemsFromAjv(validateEnvelope.errors));
-  problems.push(...crossFieldProblems(event));
+  problems.push(...crossFieldProblems(event, bytes));
   return { event, canonical, problems: uniqueProblems(problems) };
 }
 

@@ -15,6 +15,8 @@ function auditRead(action: string, what: string, kind: ActionDefinition["kind"] 
     defaultRisk: kind === "export" ? "high" : "low",
     messageTemplate: `{actor.type} {actor.id} ${what}`,
     metadataSchema: readMetadata,
+    // A search can name a person (actor:"Ada", an IP): keep it erasable.
+    privacy: { metadata: { "/query": "personal" } },
   };
 }
 
