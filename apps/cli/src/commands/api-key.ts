@@ -1,7 +1,8 @@
 import { TrailproofError } from "@trailproof/core";
-import { issueApiKey, openDataDir } from "@trailproof/ledger";
+import { issueApiKey } from "@trailproof/ledger";
 import { isTenantRole } from "@trailproof/protocol";
 import type { Command } from "commander";
+import { withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR, printJson } from "../output.js";
 
 interface KeyOptions {
@@ -24,15 +25,15 @@ export function registerApiKeyCommands(program: Command): void {
     .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .option("--json", "print JSON")
     .action(async (opts: KeyOptions) => {
-      if (!isTenantRole(opts.role)) {
+      const role = opts.role;
+      if (!isTenantRole(role)) {
         throw new TrailproofError("KEY_ROLE_INVALID", "--role must be ingest, viewer, auditor or admin");
       }
-      const { ledger, access } = await openDataDir({ dataDir: opts.data });
-      try {
+      await withDataDir(opts.data, async ({ ledger, access }) => {
         const tenant = await ledger.tenantRecord(opts.tenant);
         const issued = await issueApiKey(access, {
           tenantId: tenant.tenantId,
-          role: opts.role,
+          role,
           name: opts.name ?? "cli key",
           createdBy: "cli",
         });
@@ -54,17 +55,14 @@ export function registerApiKeyCommands(program: Command): void {
         };
         if (opts.json) printJson(out);
         else process.stdout.write(`${out.key}\n`);
-      } finally {
-        await ledger.close();
-      }
+      });
     });
   key
     .command("revoke <keyId>")
     .requiredOption("--tenant <name>", "tenant")
     .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .action(async (keyId: string, opts: KeyOptions) => {
-      const { ledger, access } = await openDataDir({ dataDir: opts.data });
-      try {
+      await withDataDir(opts.data, async ({ ledger, access }) => {
         const tenant = await ledger.tenantRecord(opts.tenant);
         if (!(await access.revokeApiKey(tenant.tenantId, keyId, new Date().toISOString()))) {
           throw new TrailproofError("KEY_NOT_FOUND", `no active key ${keyId} in tenant ${opts.tenant}`);
@@ -78,8 +76,6 @@ export function registerApiKeyCommands(program: Command): void {
           },
         ]);
         process.stdout.write(`revoked ${keyId}\n`);
-      } finally {
-        await ledger.close();
-      }
+      });
     });
 }

@@ -1,5 +1,5 @@
-import { Ledger } from "@trailproof/ledger";
 import type { Command } from "commander";
+import { withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR } from "../output.js";
 
 export function registerCheckpointCommands(program: Command): void {
@@ -9,13 +9,10 @@ export function registerCheckpointCommands(program: Command): void {
     .requiredOption("--tenant <name>", "tenant")
     .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .action(async (opts: { tenant: string; data: string }) => {
-      const ledger = await Ledger.open({ dataDir: opts.data });
-      try {
+      await withDataDir(opts.data, async ({ ledger }) => {
         await ledger.treeSize(opts.tenant);
         await ledger.publishCheckpoints();
         process.stdout.write((await ledger.latestCheckpoint(opts.tenant)).note);
-      } finally {
-        await ledger.close();
-      }
+      });
     });
 }

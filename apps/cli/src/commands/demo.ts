@@ -1,6 +1,6 @@
-import { Ledger } from "@trailproof/ledger";
 import { sampleEvents } from "@trailproof/server";
 import type { Command } from "commander";
+import { withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR } from "../output.js";
 
 export function registerDemoCommand(program: Command): void {
@@ -11,8 +11,7 @@ export function registerDemoCommand(program: Command): void {
     .option("--tenant <name>", "tenant", "demo")
     .option("--events <n>", "number of sample events", "500")
     .action(async (opts: { data: string; tenant: string; events: string }) => {
-      const ledger = await Ledger.open({ dataDir: opts.data });
-      try {
+      await withDataDir(opts.data, async ({ ledger }) => {
         if (!(await ledger.getTenant(opts.tenant))) await ledger.createTenant(opts.tenant);
         const size = await ledger.treeSize(opts.tenant);
         const events = sampleEvents(Number(opts.events), { idPrefix: `demo_${size}` });
@@ -36,8 +35,6 @@ export function registerDemoCommand(program: Command): void {
             "",
           ].join("\n"),
         );
-      } finally {
-        await ledger.close();
-      }
+      });
     });
 }

@@ -1,8 +1,9 @@
 import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { bundleLines, Ledger } from "@trailproof/ledger";
+import { bundleLines } from "@trailproof/ledger";
 import type { Command } from "commander";
+import { withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR, printJson } from "../output.js";
 
 export function registerExportCommand(program: Command): void {
@@ -15,20 +16,21 @@ export function registerExportCommand(program: Command): void {
     .requiredOption("--out <file>", "bundle file to write")
     .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .action(async (opts: { tenant: string; out: string; data: string }) => {
-      const ledger = await Ledger.open({ dataDir: opts.data, checkpointIntervalMs: 0 });
-      try {
-        // Sign what is unsigned first, so the bundle covers every entry.
-        await ledger.treeSize(opts.tenant);
-        await ledger.publishCheckpoints();
-        const keys = await ledger.verifierKeys(opts.tenant);
-        await pipeline(
-          Readable.from(bundleLines(ledger.store, opts.tenant, keys)),
-          createWriteStream(opts.out, { flush: true }),
-        );
-        const cp = await ledger.latestCheckpoint(opts.tenant);
-        printJson({ tenant: opts.tenant, out: opts.out, tree_size: cp.treeSize });
-      } finally {
-        await ledger.close();
-      }
+      await withDataDir(
+        opts.data,
+        async ({ ledger }) => {
+          // Sign what is unsigned first, so the bundle covers every entry.
+          await ledger.treeSize(opts.tenant);
+          await ledger.publishCheckpoints();
+          const keys = await ledger.verifierKeys(opts.tenant);
+          await pipeline(
+            Readable.from(bundleLines(ledger.store, opts.tenant, keys)),
+            createWriteStream(opts.out, { flush: true }),
+          );
+          const cp = await ledger.latestCheckpoint(opts.tenant);
+          printJson({ tenant: opts.tenant, out: opts.out, tree_size: cp.treeSize });
+        },
+        { checkpointIntervalMs: 0 },
+      );
     });
 }

@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { type AppendResult, Ledger } from "@trailproof/ledger";
+import type { AppendResult } from "@trailproof/ledger";
 import type { Command } from "commander";
+import { withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR, printJson } from "../output.js";
 
 export function registerIngestCommand(program: Command): void {
@@ -12,10 +13,9 @@ export function registerIngestCommand(program: Command): void {
     .requiredOption("--file <path>", "NDJSON file, or - for standard input")
     .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .action(async (opts: { tenant: string; file: string; data: string }) => {
-      const ledger = await Ledger.open({ dataDir: opts.data });
       const counts = { created: 0, duplicate: 0, rejected: 0 };
       const rejected: AppendResult[] = [];
-      try {
+      await withDataDir(opts.data, async ({ ledger }) => {
         const input = opts.file === "-" ? process.stdin : createReadStream(opts.file);
         let batch: unknown[] = [];
         const flush = async () => {
@@ -37,9 +37,7 @@ export function registerIngestCommand(program: Command): void {
           if (batch.length >= 1000) await flush();
         }
         await flush();
-      } finally {
-        await ledger.close();
-      }
+      });
       printJson({ ...counts, first_rejections: rejected });
       if (counts.rejected > 0) process.exitCode = 1;
     });

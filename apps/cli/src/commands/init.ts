@@ -1,5 +1,6 @@
-import { issueApiKey, openDataDir } from "@trailproof/ledger";
+import { issueApiKey } from "@trailproof/ledger";
 import type { Command } from "commander";
+import { withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR, printJson } from "../output.js";
 
 export function registerInitCommand(program: Command): void {
@@ -9,8 +10,7 @@ export function registerInitCommand(program: Command): void {
     .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .option("--json", "print JSON")
     .action(async (opts: { data: string; json?: boolean }) => {
-      const { ledger, access } = await openDataDir({ dataDir: opts.data });
-      try {
+      await withDataDir(opts.data, async ({ access }) => {
         const issued = await issueApiKey(access, {
           tenantId: null,
           role: "operator",
@@ -19,8 +19,6 @@ export function registerInitCommand(program: Command): void {
         });
         if (opts.json) printJson({ operator_key: issued.key, key_id: issued.record.keyId });
         else process.stdout.write(`operator key (shown once): ${issued.key}\n`);
-      } finally {
-        await ledger.close();
-      }
+      });
     });
 }

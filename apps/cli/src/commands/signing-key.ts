@@ -1,5 +1,5 @@
-import { Ledger } from "@trailproof/ledger";
 import type { Command } from "commander";
+import { withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR, printJson } from "../output.js";
 
 export function registerKeyCommands(program: Command): void {
@@ -9,12 +9,9 @@ export function registerKeyCommands(program: Command): void {
     .requiredOption("--tenant <name>", "tenant")
     .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .action(async (opts: { tenant: string; data: string }) => {
-      const ledger = await Ledger.open({ dataDir: opts.data });
-      try {
+      await withDataDir(opts.data, async ({ ledger }) => {
         printJson(await ledger.verifierKeys(opts.tenant));
-      } finally {
-        await ledger.close();
-      }
+      });
     });
   keys
     .command("rotate")
@@ -22,12 +19,9 @@ export function registerKeyCommands(program: Command): void {
     .requiredOption("--tenant <name>", "tenant")
     .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .action(async (opts: { tenant: string; data: string }) => {
-      const ledger = await Ledger.open({ dataDir: opts.data });
-      try {
+      await withDataDir(opts.data, async ({ ledger }) => {
         await ledger.rotateSigningKey(opts.tenant);
         printJson(await ledger.verifierKeys(opts.tenant));
-      } finally {
-        await ledger.close();
-      }
+      });
     });
 }

@@ -1,5 +1,6 @@
-import { openDataDir, provisionTenant } from "@trailproof/ledger";
+import { provisionTenant } from "@trailproof/ledger";
 import type { Command } from "commander";
+import { withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR, printJson } from "../output.js";
 
 export function registerTenantCommands(program: Command): void {
@@ -11,8 +12,7 @@ export function registerTenantCommands(program: Command): void {
     .option("--accept-unknown-actions", "accept actions without a registered schema, unvalidated")
     .option("--json", "print JSON")
     .action(async (name: string, opts: { data: string; acceptUnknownActions?: boolean; json?: boolean }) => {
-      const { ledger, access } = await openDataDir({ dataDir: opts.data });
-      try {
+      await withDataDir(opts.data, async ({ ledger, access }) => {
         const made = await provisionTenant(ledger, access, name, {
           createdBy: "cli",
           unknownActions: opts.acceptUnknownActions ? "accept" : "reject",
@@ -30,19 +30,14 @@ export function registerTenantCommands(program: Command): void {
             `created tenant ${out.tenant}\norigin ${out.origin}\nverifier key ${out.verifier_key}\nadmin key (shown once) ${out.admin_key}\n`,
           );
         }
-      } finally {
-        await ledger.close();
-      }
+      });
     });
   tenant
     .command("list")
     .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .action(async (opts: { data: string }) => {
-      const { ledger } = await openDataDir({ dataDir: opts.data });
-      try {
+      await withDataDir(opts.data, async ({ ledger }) => {
         printJson(await ledger.listTenants());
-      } finally {
-        await ledger.close();
-      }
+      });
     });
 }
