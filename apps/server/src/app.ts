@@ -1,6 +1,7 @@
 // buildApp(deps): the whole HTTP service without listen(), so tests drive it
 // with app.inject() on a real store and main.ts wires the real drivers.
 import { randomUUID } from "node:crypto";
+import cookie from "@fastify/cookie";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
@@ -10,16 +11,21 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { MetaAudit } from "./audit/meta-audit.js";
 import { registerAuthentication } from "./auth/authenticate.js";
 import type { AppDeps } from "./deps.js";
+import { registerConsole } from "./http/console-static.js";
 import { registerProblemHandlers } from "./http/problem.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
+import { registerAuthRoutes } from "./routes/auth-routes.js";
+import { registerAutomationRoutes } from "./routes/automation-routes.js";
 import { registerEventRoutes } from "./routes/event-routes.js";
 import { registerExportRoutes } from "./routes/export-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerIngestRoutes } from "./routes/ingest-routes.js";
 import { registerLogRoutes } from "./routes/log-routes.js";
+import { registerPeopleRoutes } from "./routes/people-routes.js";
 import { registerStatsRoutes } from "./routes/stats-routes.js";
 import { registerTargetRoutes } from "./routes/target-routes.js";
 import { registerTenantRoutes } from "./routes/tenant-routes.js";
+import { registerViewerTokenRoutes } from "./routes/viewer-token-routes.js";
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -47,13 +53,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header("x-request-id", request.id);
   });
 
-  registerProblemHandlers(app);
-  await app.register(helmet, {
-    // The API reference page (swagger-ui) needs inline styles; everything else is JSON.
-    contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", "data:"] },
-    },
+  // The console and the API get a strict CSP (set in console-static.ts);
+  // the API reference page brings its own (swagger-ui's staticCSP).
+  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(cookie);
+  const spaFallback = await registerConsole(app, {
+    consoleDir: deps.config.consoleDir,
+    embedOrigins: deps.config.embedOrigins,
   });
+  registerProblemHandlers(app, spaFallback);
   if (deps.config.corsOrigins.length > 0) {
     await app.register(cors, { origin: deps.config.corsOrigins, allowedHeaders: ["authorization", "content-type"] });
   }
@@ -69,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   registerAuthentication(app, deps);
@@ -78,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hook: "preHandler",
     max: deps.config.rateLimitPerMinute,
     timeWindow: 60_000,
-    keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+    keyGenerator: (request) => request.principal?.id ?? request.ip,
     allowList: (request) => request.routeOptions.config.permission === undefined,
   });
 
@@ -86,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const audit = new MetaAudit(deps.ledger);
   registerHealthRoutes(app, deps);
   registerTenantRoutes(app, deps);
+  registerAuthRoutes(app, deps);
   registerIngestRoutes(app, deps);
   registerEventRoutes(app, deps, audit);
   registerTargetRoutes(app, deps, audit);
@@ -93,5 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerLogRoutes(app, deps, audit);
   registerExportRoutes(app, deps, audit);
   registerAdminRoutes(app, deps, audit);
+  registerPeopleRoutes(app, deps, audit);
+  registerViewerTokenRoutes(app, deps, audit);
+  registerAutomationRoutes(app, deps, audit);
   return app;
 }

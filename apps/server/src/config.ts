@@ -1,5 +1,6 @@
 // Every setting of the service, in one place: defaults, environment
 // variables, and what each means (docs/configuration.md mirrors this table).
+import { DEFAULT_CONSOLE_DIR } from "./http/console-static.js";
 
 export interface ServerConfig {
   /** TRAILPROOF_DATA: data directory (SQLite file and keys). */
@@ -26,6 +27,10 @@ export interface ServerConfig {
   logLevel: string;
   /** TRAILPROOF_DEMO: on an empty data directory, create the demo tenant with sample data. */
   demo: boolean;
+  /** TRAILPROOF_CONSOLE_DIR: the built web console served at `/` (default: apps/console/dist). */
+  consoleDir: string;
+  /** TRAILPROOF_EMBED_ORIGINS: comma-separated origins allowed to frame the embedded viewer; empty = same origin only. */
+  embedOrigins: string[];
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -41,7 +46,16 @@ export const DEFAULT_CONFIG: ServerConfig = {
   requestTimeoutMs: 30_000,
   logLevel: "info",
   demo: true,
+  consoleDir: DEFAULT_CONSOLE_DIR,
+  embedOrigins: [],
 };
+
+function list(value: string | undefined): string[] {
+  return (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
 
 /** Settings from the environment over the defaults; `overrides` (CLI flags) win. */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -60,16 +74,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     port: num("TRAILPROOF_PORT", d.port),
     originPrefix: env.TRAILPROOF_ORIGIN_PREFIX || d.originPrefix,
     checkpointIntervalMs: num("TRAILPROOF_CHECKPOINT_INTERVAL_MS", d.checkpointIntervalMs),
-    corsOrigins: (env.TRAILPROOF_CORS_ORIGINS ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    corsOrigins: list(env.TRAILPROOF_CORS_ORIGINS),
     maxBodyBytes: num("TRAILPROOF_MAX_BODY_BYTES", d.maxBodyBytes),
     maxBatchEvents: num("TRAILPROOF_MAX_BATCH_EVENTS", d.maxBatchEvents),
     rateLimitPerMinute: num("TRAILPROOF_RATE_LIMIT_PER_MINUTE", d.rateLimitPerMinute),
     requestTimeoutMs: num("TRAILPROOF_REQUEST_TIMEOUT_MS", d.requestTimeoutMs),
     logLevel: env.TRAILPROOF_LOG_LEVEL || d.logLevel,
     demo: env.TRAILPROOF_DEMO === undefined ? d.demo : env.TRAILPROOF_DEMO !== "0" && env.TRAILPROOF_DEMO !== "false",
+    consoleDir: env.TRAILPROOF_CONSOLE_DIR || d.consoleDir,
+    embedOrigins: list(env.TRAILPROOF_EMBED_ORIGINS),
   };
   return { ...fromEnv, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
 }

@@ -1,6 +1,6 @@
 // What buildApp needs, passed in so tests build the app on a real store
 // without listening, and main.ts wires the real drivers.
-import type { AccessStore, AuditQuery, Ledger } from "@trailproof/ledger";
+import type { AccessStore, AuditQuery, Ledger, PeopleStore } from "@trailproof/ledger";
 import type { ServerConfig } from "./config.js";
 import type { ServiceMetrics } from "./http/metrics.js";
 
@@ -8,6 +8,7 @@ export interface AppDeps {
   ledger: Ledger;
   access: AccessStore;
   query: AuditQuery;
+  people: PeopleStore;
   config: ServerConfig;
   metrics: ServiceMetrics;
   /** Logger options for fastify; false in tests that want quiet. */

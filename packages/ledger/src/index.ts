@@ -13,6 +13,7 @@ export { MAX_PAGE_LIMIT, MAX_TRACE_EVENTS } from "./query/query-input.js";
 export { MAX_STATS_BUCKETS } from "./query/stats-buckets.js";
 export type * from "./store/access-store.js";
 export type * from "./store/log-store.js";
+export type * from "./store/people-store.js";
 export { openSqliteStore, openSqliteStores, type SqliteStores } from "./store/sqlite/open-sqlite-store.js";
 export type { SqliteDatabase } from "./store/sqlite/sqlite-database.js";
 export { SqliteAuditQuery } from "./store/sqlite/sqlite-query-store.js";

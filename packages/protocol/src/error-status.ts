@@ -16,19 +16,24 @@ const STATUS: Record<string, number> = {
   SCHEMA_INVALID: 400,
   TENANT_NAME_INVALID: 400,
   KEY_NAME_INVALID: 400,
+  PASSWORD_INVALID: 400,
+  PERSON_INVALID: 400,
   BUNDLE_MALFORMED: 400,
   // 401 / 403: who is asking, and may they.
   AUTH_MISSING: 401,
   AUTH_INVALID: 401,
   AUTH_FORBIDDEN: 403,
+  AUTH_CSRF: 403,
   // 404: absent, or belonging to someone else (never an existence oracle).
   NOT_FOUND: 404,
   EVENT_NOT_FOUND: 404,
   KEY_NOT_FOUND: 404,
+  PERSON_NOT_FOUND: 404,
   SCHEMA_NOT_FOUND: 404,
   TENANT_NOT_FOUND: 404,
   // 409: conflicts with what is recorded.
   TENANT_EXISTS: 409,
+  PERSON_EXISTS: 409,
   SCHEMA_INCOMPATIBLE: 409,
   // 413, 415: sizes and media types.
   REQUEST_TOO_LARGE: 413,

@@ -35,7 +35,7 @@ export class MetaAudit {
     const tenant = tenantOf(request);
     const now = Date.now();
     if (access.dedupeKey !== undefined) {
-      const key = `${tenant}|${principal.keyId}|${access.action}|${access.target.type}:${access.target.id}|${access.dedupeKey}`;
+      const key = `${tenant}|${principal.id}|${access.action}|${access.target.type}:${access.target.id}|${access.dedupeKey}`;
       const last = this.#recent.get(key);
       if (last !== undefined && now - last < DEDUPE_WINDOW_MS) return;
       this.#recent.delete(key);
@@ -47,7 +47,7 @@ export class MetaAudit {
       {
         action: access.action,
         occurred_at: new Date(now).toISOString(),
-        actor: { type: "service_account", id: `apikey:${principal.keyId}`, name: principal.keyName },
+        actor: principal.actor,
         target: access.target,
         context: {
           request_id: request.id,

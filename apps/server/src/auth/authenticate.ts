@@ -1,11 +1,18 @@
-// Bearer-key authentication and permission checks for every /v1 route.
-// Unknown, malformed and revoked keys all get the same 401, and each failure
-// is counted; the key itself is never logged.
+// Authentication and permission checks for every /v1 route: a bearer API key
+// (`tpk_`), a bearer viewer token (`tpv_`, embeddable read routes only), or
+// the console's session cookie (state-changing requests must echo the CSRF
+// token). Unknown, malformed, expired and revoked credentials all get the
+// same 401, each failure is counted, and no credential is ever logged.
 import { authenticateApiKey } from "@trailproof/ledger";
 import { roleAllows } from "@trailproof/protocol";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppDeps } from "../deps.js";
 import { sendProblem } from "../http/problem.js";
+import type { Principal } from "./principal.js";
+import { findLiveSession, SESSION_COOKIE } from "./sessions.js";
+import { authenticateViewerToken, isViewerToken } from "./viewer-tokens.js";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function registerAuthentication(app: FastifyInstance, deps: AppDeps): void {
   const tenantNames = new Map<number, string>();
@@ -15,36 +22,87 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
       for (const t of await deps.ledger.listTenants()) tenantNames.set(t.tenantId, t.name);
       name = tenantNames.get(tenantId);
     }
-    return name;
+    return name ?? null;
   };
 
-  app.addHook("preHandler", async (request, reply) => {
-    const permission = request.routeOptions.config.permission;
-    if (permission === undefined) return;
+  const resolve = async (request: FastifyRequest): Promise<Principal | "invalid" | undefined> => {
     const header = request.headers.authorization;
-    if (header === undefined) {
+    if (header !== undefined) {
+      const match = /^Bearer ([\x21-\x7e]{1,200})$/.exec(header);
+      if (!match) return "invalid";
+      const presented = match[1] as string;
+      if (isViewerToken(presented)) {
+        const token = await authenticateViewerToken(deps.people, presented);
+        if (!token) return "invalid";
+        return {
+          id: `viewer:${token.tokenId}`,
+          actor: { type: "user", id: token.viewerId, ...(token.viewerName ? { name: token.viewerName } : {}) },
+          role: "viewer",
+          via: "viewer_token",
+          tenant: await tenantName(token.tenantId),
+          tenantId: token.tenantId,
+          pinnedFilter: token.filter,
+        };
+      }
+      const key = await authenticateApiKey(deps.access, presented);
+      if (!key) return "invalid";
+      return {
+        id: key.keyId,
+        actor: { type: "service_account", id: `apikey:${key.keyId}`, name: key.name },
+        role: key.role,
+        via: "api_key",
+        tenant: key.tenantId === null ? null : await tenantName(key.tenantId),
+        tenantId: key.tenantId,
+      };
+    }
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    if (cookie === undefined) return undefined;
+    const session = await findLiveSession(deps.people, cookie);
+    const person = session && (await deps.people.findPerson(session.tenantId, session.username));
+    if (!session || !person || person.disabledAt !== null) return "invalid";
+    return {
+      id: `person:${person.username}`,
+      actor: { type: "user", id: person.username, name: person.displayName },
+      role: person.role,
+      via: "session",
+      tenant: await tenantName(person.tenantId),
+      tenantId: person.tenantId,
+      csrfToken: session.csrfToken,
+    };
+  };
+
+  app.addHook("preHandler", async (request: FastifyRequest, reply: FastifyReply) => {
+    const config = request.routeOptions.config;
+    const permission = config.permission;
+    if (permission === undefined) return;
+    const principal = await resolve(request);
+    if (principal === undefined) {
       deps.metrics.authFailures.inc({ reason: "missing" });
       reply.header("www-authenticate", 'Bearer realm="trailproof"');
-      return sendProblem(request, reply, "AUTH_MISSING", "send an API key as Authorization: Bearer <key>");
+      return sendProblem(request, reply, "AUTH_MISSING", "send an API key as Authorization: Bearer <key>, or sign in");
     }
-    const match = /^Bearer ([\x21-\x7e]{1,200})$/.exec(header);
-    const record = match ? await authenticateApiKey(deps.access, match[1] as string) : undefined;
-    if (!record) {
+    if (principal === "invalid") {
       deps.metrics.authFailures.inc({ reason: "invalid" });
       reply.header("www-authenticate", 'Bearer realm="trailproof", error="invalid_token"');
-      return sendProblem(request, reply, "AUTH_INVALID", "the API key is unknown, malformed or revoked");
+      return sendProblem(request, reply, "AUTH_INVALID", "the credential is unknown, malformed, expired or revoked");
     }
-    const tenant = record.tenantId === null ? null : await tenantName(record.tenantId);
-    request.principal = {
-      keyId: record.keyId,
-      keyName: record.name,
-      role: record.role,
-      tenant: tenant ?? null,
-      tenantId: record.tenantId,
-    };
-    if (!roleAllows(record.role, permission)) {
+    request.principal = principal;
+    if (principal.via === "session" && !SAFE_METHODS.has(request.method)) {
+      if (request.headers["x-csrf-token"] !== principal.csrfToken) {
+        deps.metrics.authFailures.inc({ reason: "csrf" });
+        return sendProblem(
+          request,
+          reply,
+          "AUTH_CSRF",
+          "state-changing requests from the console must send x-csrf-token",
+        );
+      }
+    }
+    const allowed =
+      principal.via === "viewer_token" ? config.embeddable === true : roleAllows(principal.role, permission);
+    if (!allowed) {
       deps.metrics.authFailures.inc({ reason: "forbidden" });
-      return sendProblem(request, reply, "AUTH_FORBIDDEN", `the ${record.role} role may not do this`);
+      return sendProblem(request, reply, "AUTH_FORBIDDEN", `the ${principal.role} role may not do this`);
     }
   });
 }

@@ -1,15 +1,23 @@
-// Who is calling: resolved once per request from the bearer key, then every
-// route reads its tenant from here, never from the URL, so one tenant's key
-// cannot even name another tenant's data.
+// Who is calling: resolved once per request from a bearer API key, a
+// console session cookie, or an embedded viewer token; every route reads its
+// tenant from here, never from the URL, so one tenant's credential cannot
+// even name another tenant's data.
 import type { Permission, Role } from "@trailproof/protocol";
 
 export interface Principal {
-  keyId: string;
-  keyName: string;
+  /** Stable id of the credential: key id, `person:<username>` or `viewer:<token id>`. */
+  id: string;
+  /** How the meta-audit names the caller. */
+  actor: { type: "service_account" | "user"; id: string; name?: string };
   role: Role;
+  via: "api_key" | "session" | "viewer_token";
   /** null for the operator credential. */
   tenant: string | null;
   tenantId: number | null;
+  /** Sessions: the token every state-changing request must echo in x-csrf-token. */
+  csrfToken?: string;
+  /** Viewer tokens: search parameters always applied to reads. */
+  pinnedFilter?: Record<string, string>;
 }
 
 declare module "fastify" {
@@ -17,7 +25,9 @@ declare module "fastify" {
     principal?: Principal;
   }
   interface FastifyContextConfig {
-    /** The permission a route requires; routes without one are public (health, docs). */
+    /** The permission a route requires; routes without one are public (health, docs, console). */
     permission?: Permission;
+    /** Viewer tokens may call this route (read-only event views). */
+    embeddable?: boolean;
   }
 }

@@ -79,8 +79,13 @@ function fromFastify(
   return undefined;
 }
 
-export function registerProblemHandlers(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, "NOT_FOUND", "no such route"));
+export function registerProblemHandlers(
+  app: FastifyInstance,
+  fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
+): void {
+  app.setNotFoundHandler(
+    (request, reply) => fallback?.(request, reply) ?? sendProblem(request, reply, "NOT_FOUND", "no such route"),
+  );
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof IngestOverloadedError) {
       reply.header("retry-after", String(Math.ceil(err.retryAfterMs / 1000)));

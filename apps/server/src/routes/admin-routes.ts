@@ -128,7 +128,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         tenantId: record.tenantId,
         role,
         name,
-        createdBy: `apikey:${request.principal?.keyId}`,
+        createdBy: request.principal?.actor.id ?? null,
       });
       await audit.record(request, {
         action: "apikey.create",

@@ -1,9 +1,10 @@
 // Reading events (viewer and up): search with filters or the search syntax,
 // one event with its inclusion proof, and its causation trace.
-import { TrailproofError, toBase64 } from "@trailproof/core";
+import { fromUtf8, TrailproofError, toBase64 } from "@trailproof/core";
 import {
   EventDetailSchema,
   EventPageSchema,
+  eventMatchesFilter,
   ProblemDetailsSchema,
   parseEventFilterParams,
   roleAllows,
@@ -25,13 +26,30 @@ function notFound(id: string): TrailproofError {
   return new TrailproofError("EVENT_NOT_FOUND", `no event ${JSON.stringify(id)} in this tenant`);
 }
 
+/**
+ * A viewer token's pinned filter applied to a search: a request may narrow
+ * it, never widen or replace it.
+ */
+function withPinnedFilter(
+  pinned: Record<string, string> | undefined,
+  params: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  if (!pinned) return params;
+  for (const [key, value] of Object.entries(pinned)) {
+    if (params[key] !== undefined && params[key] !== value) {
+      throw new TrailproofError("AUTH_FORBIDDEN", `this viewer token only reads ${key}=${value}`);
+    }
+  }
+  return { ...params, ...pinned };
+}
+
 export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
   const { ledger, query } = deps;
 
   app.get(
     "/v1/events",
     {
-      config: { permission: "read" },
+      config: { permission: "read", embeddable: true },
       schema: {
         ...common,
         summary: "Search events",
@@ -43,7 +61,10 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const params = request.query as Record<string, string | undefined>;
+      const params = withPinnedFilter(
+        request.principal?.pinnedFilter,
+        request.query as Record<string, string | undefined>,
+      );
       const filter = parseEventFilterParams(params);
       const page = pageParams(params);
       const record = await ledger.tenantRecord(tenant);
@@ -66,7 +87,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
   app.get(
     "/v1/events/:id",
     {
-      config: { permission: "read" },
+      config: { permission: "read", embeddable: true },
       schema: {
         ...common,
         summary: "One event, its log index and (auditor and up) an inclusion proof against the latest checkpoint",
@@ -78,7 +99,13 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
       const tenant = tenantOf(request);
       const { id } = request.params as { id: string };
       const entry = await ledger.findEntry(tenant, id);
-      if (!entry) throw notFound(id);
+      const pinned = request.principal?.pinnedFilter;
+      if (
+        !entry ||
+        (pinned && !eventMatchesFilter(JSON.parse(fromUtf8(entry.leafData)), parseEventFilterParams(pinned)))
+      ) {
+        throw notFound(id);
+      }
       await audit.record(request, { action: "audit.event.read", target: { type: "event", id }, dedupeKey: "" });
       const role = request.principal?.role ?? "viewer";
       const item = await toEventItem(ledger, tenant, role, entry);

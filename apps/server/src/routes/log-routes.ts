@@ -45,6 +45,41 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
   );
 
   app.get(
+    "/v1/log/checkpoints",
+    {
+      config: { permission: "prove" },
+      schema: {
+        ...common,
+        summary: "Signed checkpoints, newest first (tree size, root hash, when signed)",
+        querystring: Type.Object(
+          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            checkpoints: Type.Array(
+              Type.Object({ tree_size: Type.Integer(), root_hash: Type.String(), signed_at: Type.String() }),
+            ),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const { limit = 200 } = request.query as { limit?: number };
+      const all = await ledger.checkpoints(tenant);
+      await audit.record(request, { action: "audit.log.read", target: logTarget(tenant), dedupeKey: "checkpoints" });
+      return {
+        checkpoints: all
+          .slice(-limit)
+          .reverse()
+          .map((c) => ({ tree_size: c.treeSize, root_hash: toBase64(c.rootHash), signed_at: c.signedAt })),
+      };
+    },
+  );
+
+  app.get(
     "/v1/log/key",
     {
       config: { permission: "prove" },

@@ -35,7 +35,7 @@ export function registerTenantRoutes(app: FastifyInstance, deps: AppDeps): void 
         unknown_actions?: "reject" | "accept";
       };
       const made = await provisionTenant(deps.ledger, deps.access, name, {
-        createdBy: `operator:${request.principal?.keyId}`,
+        createdBy: `operator:${request.principal?.id}`,
         ...(unknownActions ? { unknownActions } : {}),
       });
       return reply.code(201).send({ tenant: made.tenant.name, origin: made.tenant.origin, admin_key: made.adminKey });

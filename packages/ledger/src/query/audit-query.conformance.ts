@@ -2,18 +2,12 @@
 // PostgreSQL when it lands) against data appended through the real Ledger.
 // This file: search, paging, cursors and tenant isolation; the analysis
 // queries (stats, trace, history, state) are in audit-query-analysis.conformance.ts.
+
 import type { EventFilter } from "@trailproof/protocol";
+import { eventMatchesFilter } from "@trailproof/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ledger } from "../ledger.js";
-import {
-  at,
-  type ConformanceContext,
-  ids,
-  matchesFilter,
-  rejection,
-  type SeededData,
-  seedAuditData,
-} from "./audit-query.fixture.js";
+import { at, type ConformanceContext, ids, rejection, type SeededData, seedAuditData } from "./audit-query.fixture.js";
 import type { AuditQuery, PageRequest, QueriedEntry, SortOrder } from "./audit-query.js";
 import { runAnalysisConformance } from "./audit-query-analysis.conformance.js";
 
@@ -52,7 +46,7 @@ export function runAuditQueryConformance(name: string, open: () => Promise<Audit
     /** Acme event ids the oracle expects for `filter`, by occurred_at then index. */
     const expected = (filter: EventFilter, order: SortOrder) => {
       const hits = data.committed
-        .filter((c) => matchesFilter(c.event, filter))
+        .filter((c) => eventMatchesFilter(c.event, filter))
         .sort((a, b) => a.occurredMs - b.occurredMs || a.index - b.index)
         .map((c) => c.event.id as string);
       return order === "asc" ? hits : hits.reverse();

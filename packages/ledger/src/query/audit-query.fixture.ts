@@ -240,36 +240,6 @@ export async function seedAuditData(ledger: Ledger): Promise<SeededData> {
   return { acme: acme.tenantId, globex: globex.tenantId, committed };
 }
 
-const field = (e: JsonObject, path: string): unknown =>
-  path.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as JsonObject)[k] : undefined), e);
-
-/** Reference semantics of every field but text, over a committed event. */
-export function matchesFilter(e: JsonObject, f: EventFilter): boolean {
-  const equal: [keyof EventFilter, string][] = [
-    ["actorId", "actor.id"],
-    ["actorType", "actor.type"],
-    ["action", "action"],
-    ["kind", "kind"],
-    ["category", "category"],
-    ["targetType", "target.type"],
-    ["targetId", "target.id"],
-    ["outcome", "outcome.status"],
-    ["risk", "risk"],
-    ["sessionId", "context.session_id"],
-    ["runId", "automation.run_id"],
-    ["workflowId", "automation.workflow_id"],
-    ["causedBy", "automation.caused_by"],
-    ["environment", "context.environment"],
-  ];
-  for (const [key, path] of equal) if (f[key] !== undefined && field(e, path) !== f[key]) return false;
-  const occurred = Date.parse(e.occurred_at as string);
-  if (f.from !== undefined && occurred < Date.parse(f.from)) return false;
-  if (f.to !== undefined && occurred >= Date.parse(f.to)) return false;
-  if (f.actionPrefix !== undefined && !(e.action as string).startsWith(f.actionPrefix)) return false;
-  if (f.tag !== undefined && !((e.tags as string[] | undefined) ?? []).includes(f.tag)) return false;
-  return true;
-}
-
 /** What each conformance test reads: the store under test and the seeded data. */
 export interface ConformanceContext {
   query: AuditQuery;

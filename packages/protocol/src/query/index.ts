@@ -13,4 +13,5 @@ export {
   searchWords,
 } from "./event-filter.js";
 export { EVENT_FILTER_PARAMS, parseEventFilterParams } from "./event-filter-params.js";
+export { eventMatchesFilter } from "./event-matches-filter.js";
 export { formatSearchQuery, MAX_SEARCH_QUERY_LENGTH, parseSearchQuery } from "./search-syntax.js";

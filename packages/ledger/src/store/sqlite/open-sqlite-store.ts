@@ -3,6 +3,7 @@
 import Database from "better-sqlite3";
 import { SqliteAccessStore } from "./sqlite-access-store.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
+import { SqlitePeopleStore } from "./sqlite-people-store.js";
 import { SqliteAuditQuery } from "./sqlite-query-store.js";
 import { SqliteStore } from "./sqlite-store.js";
 
@@ -10,13 +11,20 @@ export interface SqliteStores {
   log: SqliteStore;
   access: SqliteAccessStore;
   query: SqliteAuditQuery;
+  people: SqlitePeopleStore;
   db: SqliteDatabase;
 }
 
 export function openSqliteStores(path: string): SqliteStores {
   const db = new Database(path);
   const log = new SqliteStore(db);
-  const stores = { log, access: new SqliteAccessStore(db), query: new SqliteAuditQuery(db), db };
+  const stores = {
+    log,
+    access: new SqliteAccessStore(db),
+    query: new SqliteAuditQuery(db),
+    people: new SqlitePeopleStore(db),
+    db,
+  };
   // Planner statistics for the search indexes, as SQLite recommends for
   // long-lived connections (cheap: it analyses only what needs it).
   db.pragma("optimize=0x10002");

@@ -1,0 +1,316 @@
+// Console sign-in: password, then a TOTP code (enrolment with a QR code on
+// first sign-in, recovery codes once), then an HttpOnly SameSite=Strict
+// session cookie. Failures are throttled per person and per address and
+// recorded in the tenant's log as user.login with outcome failure.
+import { createHash, randomBytes } from "node:crypto";
+import { TrailproofError } from "@trailproof/core";
+import type { PersonRecord } from "@trailproof/ledger";
+import { ProblemDetailsSchema } from "@trailproof/protocol";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { Type } from "typebox";
+import { verifyPassword } from "../auth/passwords.js";
+import { createSession, SESSION_COOKIE, SESSION_TTL_MS, sessionHashOf } from "../auth/sessions.js";
+import { SignInLimiter } from "../auth/sign-in-limiter.js";
+import { acceptTotp, newTotpSecret, totpUri } from "../auth/totp.js";
+import type { AppDeps } from "../deps.js";
+import { sendProblem } from "../http/problem.js";
+
+const LOGIN_TOKEN_TTL_MS = 5 * 60_000;
+const RECOVERY_CODES = 10;
+const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
+const common = { tags: ["console sign-in"] };
+const sha256 = (v: string) => createHash("sha256").update(v).digest("hex");
+
+interface PendingLogin {
+  tenant: string;
+  tenantId: number;
+  username: string;
+  expiresAt: number;
+}
+
+const UserSchema = Type.Object({
+  username: Type.String(),
+  display_name: Type.String(),
+  role: Type.String(),
+  tenant: Type.String(),
+});
+const SignedInSchema = Type.Object({
+  user: UserSchema,
+  csrf_token: Type.String(),
+  recovery_codes: Type.Optional(Type.Array(Type.String())),
+});
+
+export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const limiter = new SignInLimiter();
+  const pending = new Map<string, PendingLogin>();
+  const throttleKeys = (request: FastifyRequest, tenant: string, username: string) => [
+    `person:${tenant}/${username}`,
+    `ip:${request.ip}`,
+  ];
+
+  const recordLogin = async (
+    tenant: string,
+    person: string,
+    request: FastifyRequest,
+    status: "success" | "failure",
+    reason?: string,
+  ) => {
+    const userAgent = request.headers["user-agent"];
+    await deps.ledger.append(tenant, [
+      {
+        action: "user.login",
+        occurred_at: new Date().toISOString(),
+        actor: { type: "user", id: person },
+        target: { type: "console", id: tenant },
+        outcome: { status, ...(reason ? { reason } : {}) },
+        context: {
+          request_id: request.id,
+          ip: request.ip,
+          ...(typeof userAgent === "string" && userAgent ? { user_agent: userAgent.slice(0, 1024) } : {}),
+        },
+        metadata: { method: "password+totp" },
+      },
+    ]);
+  };
+
+  const refuse = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    login: { tenant: string; username: string },
+    reason: string,
+  ) => {
+    limiter.recordFailure(throttleKeys(request, login.tenant, login.username));
+    if (await deps.ledger.getTenant(login.tenant))
+      await recordLogin(login.tenant, login.username, request, "failure", reason);
+    return sendProblem(request, reply, "AUTH_INVALID", "the sign-in details are not right");
+  };
+
+  const throttled = (request: FastifyRequest, reply: FastifyReply, tenant: string, username: string) => {
+    const wait = limiter.retryAfterMs(throttleKeys(request, tenant, username));
+    if (wait === 0) return undefined;
+    reply.header("retry-after", String(Math.ceil(wait / 1000)));
+    return sendProblem(request, reply, "RATE_LIMITED", "too many failed sign-ins; wait before trying again");
+  };
+
+  const takeLogin = (token: string): PendingLogin => {
+    const login = pending.get(token);
+    if (!login || login.expiresAt < Date.now()) {
+      pending.delete(token);
+      throw new TrailproofError("AUTH_INVALID", "the sign-in has expired; start again");
+    }
+    return login;
+  };
+
+  const startSession = async (
+    reply: FastifyReply,
+    request: FastifyRequest,
+    login: PendingLogin,
+    person: PersonRecord,
+  ) => {
+    const { cookieValue, session } = await createSession(deps.people, login.tenantId, person.username);
+    limiter.reset(throttleKeys(request, login.tenant, login.username));
+    await recordLogin(login.tenant, person.username, request, "success");
+    reply.setCookie(SESSION_COOKIE, cookieValue, {
+      httpOnly: true,
+      sameSite: "strict",
+      secure: request.protocol === "https",
+      path: "/",
+      maxAge: SESSION_TTL_MS / 1000,
+    });
+    return {
+      user: { username: person.username, display_name: person.displayName, role: person.role, tenant: login.tenant },
+      csrf_token: session.csrfToken,
+    };
+  };
+
+  app.post(
+    "/v1/auth/login",
+    {
+      schema: {
+        ...common,
+        summary: "Step 1: tenant, username and password",
+        body: Type.Object(
+          {
+            tenant: Type.String({ maxLength: 63 }),
+            username: Type.String({ maxLength: 64 }),
+            password: Type.String({ maxLength: 1024 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            next: Type.Union([Type.Literal("totp"), Type.Literal("enroll")]),
+            login_token: Type.String(),
+            otpauth_uri: Type.Optional(Type.String()),
+            secret: Type.Optional(Type.String()),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { tenant, username, password } = request.body as { tenant: string; username: string; password: string };
+      const wait = throttled(request, reply, tenant, username);
+      if (wait) return wait;
+      const record = await deps.ledger.getTenant(tenant);
+      const person = record && (await deps.people.findPerson(record.tenantId, username));
+      // The password is checked even for unknown people, so timing reveals nothing.
+      const ok = await verifyPassword(person?.passwordHash ?? DUMMY_HASH, password);
+      if (!record || !person || !ok || person.disabledAt !== null)
+        return refuse(request, reply, { tenant, username }, "bad_credentials");
+      const loginToken = randomBytes(24).toString("base64url");
+      pending.set(loginToken, {
+        tenant,
+        tenantId: record.tenantId,
+        username,
+        expiresAt: Date.now() + LOGIN_TOKEN_TTL_MS,
+      });
+      if (person.totpEnrolledAt !== null) return { next: "totp", login_token: loginToken };
+      const secret = newTotpSecret();
+      await deps.people.updatePerson({ ...person, totpSecret: secret });
+      return {
+        next: "enroll",
+        login_token: loginToken,
+        otpauth_uri: totpUri(secret, "Trailproof", `${tenant}:${username}`),
+        secret,
+      };
+    },
+  );
+
+  app.post(
+    "/v1/auth/enroll",
+    {
+      schema: {
+        ...common,
+        summary: "Step 2 on first sign-in: confirm TOTP enrolment with a code; answers recovery codes once",
+        body: Type.Object(
+          { login_token: Type.String({ maxLength: 64 }), code: Type.String({ maxLength: 12 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: SignedInSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { login_token: token, code } = request.body as { login_token: string; code: string };
+      const login = takeLogin(token);
+      const person = await deps.people.findPerson(login.tenantId, login.username);
+      if (!person?.totpSecret || person.totpEnrolledAt !== null)
+        return refuse(request, reply, login, "enrolment_state");
+      const step = acceptTotp(person.totpSecret, code.trim(), person.totpLastStep);
+      if (step === undefined) return refuse(request, reply, login, "bad_totp");
+      pending.delete(token);
+      const codes = Array.from({ length: RECOVERY_CODES }, () =>
+        randomBytes(6)
+          .toString("hex")
+          .replace(/(.{4})(.{4})(.{4})/, "$1-$2-$3"),
+      );
+      const enrolled = {
+        ...person,
+        totpEnrolledAt: new Date().toISOString(),
+        totpLastStep: step,
+        recoveryHashes: codes.map(sha256),
+      };
+      await deps.people.updatePerson(enrolled);
+      return { ...(await startSession(reply, request, login, enrolled)), recovery_codes: codes };
+    },
+  );
+
+  app.post(
+    "/v1/auth/totp",
+    {
+      schema: {
+        ...common,
+        summary: "Step 2: a TOTP code; sets the session cookie",
+        body: Type.Object(
+          { login_token: Type.String({ maxLength: 64 }), code: Type.String({ maxLength: 12 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: SignedInSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { login_token: token, code } = request.body as { login_token: string; code: string };
+      const login = takeLogin(token);
+      const wait = throttled(request, reply, login.tenant, login.username);
+      if (wait) return wait;
+      const person = await deps.people.findPerson(login.tenantId, login.username);
+      if (!person?.totpSecret || person.totpEnrolledAt === null) return refuse(request, reply, login, "not_enrolled");
+      const step = acceptTotp(person.totpSecret, code.trim(), person.totpLastStep);
+      if (step === undefined) return refuse(request, reply, login, "bad_totp");
+      pending.delete(token);
+      const updated = { ...person, totpLastStep: step };
+      await deps.people.updatePerson(updated);
+      return startSession(reply, request, login, updated);
+    },
+  );
+
+  app.post(
+    "/v1/auth/recover",
+    {
+      schema: {
+        ...common,
+        summary: "Step 2 without the authenticator: a one-time recovery code",
+        body: Type.Object(
+          { login_token: Type.String({ maxLength: 64 }), recovery_code: Type.String({ maxLength: 32 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: SignedInSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { login_token: token, recovery_code: code } = request.body as {
+        login_token: string;
+        recovery_code: string;
+      };
+      const login = takeLogin(token);
+      const wait = throttled(request, reply, login.tenant, login.username);
+      if (wait) return wait;
+      const person = await deps.people.findPerson(login.tenantId, login.username);
+      const hashed = sha256(code.trim().toLowerCase());
+      if (!person || !person.recoveryHashes.includes(hashed)) return refuse(request, reply, login, "bad_recovery_code");
+      pending.delete(token);
+      const updated = { ...person, recoveryHashes: person.recoveryHashes.filter((h) => h !== hashed) };
+      await deps.people.updatePerson(updated);
+      return startSession(reply, request, login, updated);
+    },
+  );
+
+  app.get(
+    "/v1/auth/session",
+    {
+      config: { permission: "read" },
+      schema: {
+        ...common,
+        summary: "Who is signed in, with the CSRF token to send on changes",
+        response: { 200: Type.Object({ user: UserSchema, csrf_token: Type.String() }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const p = request.principal;
+      if (!p || p.via !== "session" || !p.tenant || !p.csrfToken) {
+        return sendProblem(request, reply, "AUTH_MISSING", "no console session");
+      }
+      return {
+        user: { username: p.actor.id, display_name: p.actor.name ?? p.actor.id, role: p.role, tenant: p.tenant },
+        csrf_token: p.csrfToken,
+      };
+    },
+  );
+
+  app.post(
+    "/v1/auth/logout",
+    {
+      config: { permission: "read" },
+      schema: { ...common, summary: "End the console session", response: { 204: Type.Null(), ...errors } },
+    },
+    async (request, reply) => {
+      const cookie = request.cookies[SESSION_COOKIE];
+      if (cookie) await deps.people.revokeSession(sessionHashOf(cookie), new Date().toISOString());
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.code(204).send();
+    },
+  );
+}
+
+/** A valid scrypt hash of a random password, checked when the person does not exist. */
+const DUMMY_HASH = `scrypt$32768$8$1$${randomBytes(16).toString("base64")}$${randomBytes(32).toString("base64")}`;

@@ -1,0 +1,135 @@
+// People of a tenant (admin): console accounts with a role, a password and,
+// after their first sign-in, TOTP. Disabling signs them out everywhere.
+// Every change is recorded in the tenant's log.
+import { InvalidInputError, TrailproofError } from "@trailproof/core";
+import type { PersonRecord } from "@trailproof/ledger";
+import { ProblemDetailsSchema } from "@trailproof/protocol";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import type { MetaAudit } from "../audit/meta-audit.js";
+import { tenantOf } from "../auth/authenticate.js";
+import { hashPassword } from "../auth/passwords.js";
+import type { AppDeps } from "../deps.js";
+
+const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
+const common = { tags: ["admin"], security: [{ bearer: [] }] };
+const PersonSchema = Type.Object({
+  username: Type.String(),
+  display_name: Type.String(),
+  role: Type.String(),
+  enrolled: Type.Boolean(),
+  disabled: Type.Boolean(),
+  created_at: Type.String(),
+});
+
+const toWire = (p: PersonRecord) => ({
+  username: p.username,
+  display_name: p.displayName,
+  role: p.role,
+  enrolled: p.totpEnrolledAt !== null,
+  disabled: p.disabledAt !== null,
+  created_at: p.createdAt,
+});
+
+export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
+  app.get(
+    "/v1/people",
+    {
+      config: { permission: "administer" },
+      schema: {
+        ...common,
+        summary: "People who can sign in to the console",
+        response: { 200: Type.Object({ people: Type.Array(PersonSchema) }), ...errors },
+      },
+    },
+    async (request) => {
+      const record = await deps.ledger.tenantRecord(tenantOf(request));
+      return { people: (await deps.people.listPeople(record.tenantId)).map(toWire) };
+    },
+  );
+
+  app.post(
+    "/v1/people",
+    {
+      config: { permission: "administer" },
+      schema: {
+        ...common,
+        summary: "Add a person; they set up TOTP at their first sign-in",
+        body: Type.Object(
+          {
+            username: Type.String({ pattern: "^[a-z0-9][a-z0-9._-]{0,63}$" }),
+            display_name: Type.String({ minLength: 1, maxLength: 128 }),
+            role: Type.Union([Type.Literal("viewer"), Type.Literal("auditor"), Type.Literal("admin")]),
+            password: Type.String({ minLength: 12, maxLength: 1024 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: PersonSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request);
+      const body = request.body as {
+        username: string;
+        display_name: string;
+        role: PersonRecord["role"];
+        password: string;
+      };
+      const record = await deps.ledger.tenantRecord(tenant);
+      if (await deps.people.findPerson(record.tenantId, body.username)) {
+        throw new TrailproofError("PERSON_EXISTS", `${body.username} already exists in this tenant`);
+      }
+      const person: PersonRecord = {
+        tenantId: record.tenantId,
+        username: body.username,
+        displayName: body.display_name,
+        role: body.role,
+        passwordHash: await hashPassword(body.password),
+        totpSecret: null,
+        totpEnrolledAt: null,
+        totpLastStep: 0,
+        recoveryHashes: [],
+        createdAt: new Date().toISOString(),
+        disabledAt: null,
+      };
+      await deps.people.insertPerson(person);
+      await audit.record(request, {
+        action: "person.create",
+        target: { type: "person", id: person.username },
+        metadata: { role: person.role },
+      });
+      return reply.code(201).send(toWire(person));
+    },
+  );
+
+  app.delete(
+    "/v1/people/:username",
+    {
+      config: { permission: "administer" },
+      schema: {
+        ...common,
+        summary: "Disable a person and end their sessions",
+        params: Type.Object({ username: Type.String({ maxLength: 64 }) }),
+        response: { 200: PersonSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const { username } = request.params as { username: string };
+      const record = await deps.ledger.tenantRecord(tenant);
+      const person = await deps.people.findPerson(record.tenantId, username);
+      if (!person) throw new TrailproofError("PERSON_NOT_FOUND", `no person ${username} in this tenant`);
+      if (request.principal?.via === "session" && request.principal.actor.id === username) {
+        throw new InvalidInputError("PERSON_INVALID", "you cannot disable yourself", {
+          problems: [{ pointer: "/username", message: "is the signed-in person" }],
+        });
+      }
+      const now = new Date().toISOString();
+      const disabled = { ...person, disabledAt: person.disabledAt ?? now };
+      await deps.people.updatePerson(disabled);
+      await deps.people.revokeSessionsOf(record.tenantId, username, now);
+      await audit.record(request, { action: "person.disable", target: { type: "person", id: username } });
+      return toWire(disabled);
+    },
+  );
+}

@@ -1,0 +1,221 @@
+// PeopleStore on the same SQLite database as the log.
+import type { PeopleStore, PersonRecord, SessionRecord, ViewerTokenRecord } from "../people-store.js";
+import type { SqliteDatabase } from "./sqlite-database.js";
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS people (
+  tenant_id INTEGER NOT NULL REFERENCES tenants (tenant_id),
+  username TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('viewer', 'auditor', 'admin')),
+  password_hash TEXT NOT NULL,
+  totp_secret TEXT,
+  totp_enrolled_at TEXT,
+  totp_last_step INTEGER NOT NULL DEFAULT 0,
+  recovery_hashes TEXT NOT NULL DEFAULT '[]',
+  created_at TEXT NOT NULL,
+  disabled_at TEXT,
+  PRIMARY KEY (tenant_id, username)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+  session_hash TEXT PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  username TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  revoked_at TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sessions_person ON sessions (tenant_id, username);
+CREATE TABLE IF NOT EXISTS viewer_tokens (
+  token_id TEXT PRIMARY KEY,
+  tenant_id INTEGER NOT NULL,
+  secret_hash TEXT NOT NULL,
+  viewer_id TEXT NOT NULL,
+  viewer_name TEXT,
+  filter TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+`;
+
+interface PersonRow {
+  tenant_id: number;
+  username: string;
+  display_name: string;
+  role: PersonRecord["role"];
+  password_hash: string;
+  totp_secret: string | null;
+  totp_enrolled_at: string | null;
+  totp_last_step: number;
+  recovery_hashes: string;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+const toPerson = (r: PersonRow): PersonRecord => ({
+  tenantId: r.tenant_id,
+  username: r.username,
+  displayName: r.display_name,
+  role: r.role,
+  passwordHash: r.password_hash,
+  totpSecret: r.totp_secret,
+  totpEnrolledAt: r.totp_enrolled_at,
+  totpLastStep: r.totp_last_step,
+  recoveryHashes: JSON.parse(r.recovery_hashes) as string[],
+  createdAt: r.created_at,
+  disabledAt: r.disabled_at,
+});
+
+export class SqlitePeopleStore implements PeopleStore {
+  readonly #db: SqliteDatabase;
+
+  /** Requires the log schema (tenants) to exist: construct after SqliteStore. */
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    db.exec(DDL);
+  }
+
+  async insertPerson(p: PersonRecord): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO people (tenant_id, username, display_name, role, password_hash, totp_secret, totp_enrolled_at,
+          totp_last_step, recovery_hashes, created_at, disabled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        p.tenantId,
+        p.username,
+        p.displayName,
+        p.role,
+        p.passwordHash,
+        p.totpSecret,
+        p.totpEnrolledAt,
+        p.totpLastStep,
+        JSON.stringify(p.recoveryHashes),
+        p.createdAt,
+        p.disabledAt,
+      );
+  }
+
+  async findPerson(tenantId: number, username: string): Promise<PersonRecord | undefined> {
+    const row = this.#db.prepare("SELECT * FROM people WHERE tenant_id = ? AND username = ?").get(tenantId, username);
+    return row ? toPerson(row as PersonRow) : undefined;
+  }
+
+  async listPeople(tenantId: number): Promise<PersonRecord[]> {
+    return (
+      this.#db.prepare("SELECT * FROM people WHERE tenant_id = ? ORDER BY username").all(tenantId) as PersonRow[]
+    ).map(toPerson);
+  }
+
+  async updatePerson(p: PersonRecord): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE people SET totp_secret = ?, totp_enrolled_at = ?, totp_last_step = ?, recovery_hashes = ?, disabled_at = ?
+          WHERE tenant_id = ? AND username = ?`,
+      )
+      .run(
+        p.totpSecret,
+        p.totpEnrolledAt,
+        p.totpLastStep,
+        JSON.stringify(p.recoveryHashes),
+        p.disabledAt,
+        p.tenantId,
+        p.username,
+      );
+  }
+
+  async insertSession(s: SessionRecord): Promise<void> {
+    this.#db
+      .prepare(
+        "INSERT INTO sessions (session_hash, tenant_id, username, csrf_token, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(s.sessionHash, s.tenantId, s.username, s.csrfToken, s.createdAt, s.expiresAt, s.revokedAt);
+  }
+
+  async findSession(sessionHash: string): Promise<SessionRecord | undefined> {
+    const r = this.#db.prepare("SELECT * FROM sessions WHERE session_hash = ?").get(sessionHash) as
+      | {
+          session_hash: string;
+          tenant_id: number;
+          username: string;
+          csrf_token: string;
+          created_at: string;
+          expires_at: string;
+          revoked_at: string | null;
+        }
+      | undefined;
+    return (
+      r && {
+        sessionHash: r.session_hash,
+        tenantId: r.tenant_id,
+        username: r.username,
+        csrfToken: r.csrf_token,
+        createdAt: r.created_at,
+        expiresAt: r.expires_at,
+        revokedAt: r.revoked_at,
+      }
+    );
+  }
+
+  async revokeSession(sessionHash: string, at: string): Promise<void> {
+    this.#db
+      .prepare("UPDATE sessions SET revoked_at = ? WHERE session_hash = ? AND revoked_at IS NULL")
+      .run(at, sessionHash);
+  }
+
+  async revokeSessionsOf(tenantId: number, username: string, at: string): Promise<void> {
+    this.#db
+      .prepare("UPDATE sessions SET revoked_at = ? WHERE tenant_id = ? AND username = ? AND revoked_at IS NULL")
+      .run(at, tenantId, username);
+  }
+
+  async insertViewerToken(t: ViewerTokenRecord): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO viewer_tokens (token_id, tenant_id, secret_hash, viewer_id, viewer_name, filter, created_by, created_at, expires_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        t.tokenId,
+        t.tenantId,
+        t.secretHash,
+        t.viewerId,
+        t.viewerName,
+        JSON.stringify(t.filter),
+        t.createdBy,
+        t.createdAt,
+        t.expiresAt,
+      );
+  }
+
+  async findViewerToken(tokenId: string): Promise<ViewerTokenRecord | undefined> {
+    const r = this.#db.prepare("SELECT * FROM viewer_tokens WHERE token_id = ?").get(tokenId) as
+      | {
+          token_id: string;
+          tenant_id: number;
+          secret_hash: string;
+          viewer_id: string;
+          viewer_name: string | null;
+          filter: string;
+          created_by: string;
+          created_at: string;
+          expires_at: string;
+        }
+      | undefined;
+    return (
+      r && {
+        tokenId: r.token_id,
+        tenantId: r.tenant_id,
+        secretHash: r.secret_hash,
+        viewerId: r.viewer_id,
+        viewerName: r.viewer_name,
+        filter: JSON.parse(r.filter) as Record<string, string>,
+        createdBy: r.created_by,
+        createdAt: r.created_at,
+        expiresAt: r.expires_at,
+      }
+    );
+  }
+}
