@@ -12,7 +12,8 @@ import { MetaAudit } from "./audit/meta-audit.js";
 import { registerAuthentication } from "./auth/authenticate.js";
 import type { AppDeps } from "./deps.js";
 import { registerConsole } from "./http/console-static.js";
-import { registerProblemHandlers } from "./http/problem.js";
+import { registerJsonBodyParser } from "./http/json-body.js";
+import { registerProblemHandlers, sendProblem } from "./http/problem.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerAutomationRoutes } from "./routes/automation-routes.js";
@@ -44,9 +45,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     },
-    // JSON bodies with __proto__ or constructor.prototype keys are refused, not stripped.
-    onProtoPoisoning: "error",
-    onConstructorPoisoning: "error",
+    // Event ids reach 128 characters and target ids 256, percent-encoded in paths.
+    maxParamLength: 4096,
+    frameworkErrors: (err, request, reply) => {
+      sendProblem(request, reply, "REQUEST_INVALID", `the request could not be routed: ${err.message}`);
+    },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: "array", useDefaults: true } },
   });
   app.addHook("onSend", async (request, reply) => {
@@ -55,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // The console and the API get a strict CSP (set in console-static.ts);
   // the API reference page brings its own (swagger-ui's staticCSP).
+  registerJsonBodyParser(app);
   await app.register(helmet, { contentSecurityPolicy: false });
   await app.register(cookie);
   const spaFallback = await registerConsole(app, {

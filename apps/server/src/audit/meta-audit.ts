@@ -34,13 +34,13 @@ export class MetaAudit {
     if (!principal) throw new Error("meta-audit without a principal");
     const tenant = tenantOf(request);
     const now = Date.now();
-    if (access.dedupeKey !== undefined) {
-      const key = `${tenant}|${principal.id}|${access.action}|${access.target.type}:${access.target.id}|${access.dedupeKey}`;
-      const last = this.#recent.get(key);
+    const dedupeKey =
+      access.dedupeKey === undefined
+        ? undefined
+        : `${tenant}|${principal.id}|${access.action}|${access.target.type}:${access.target.id}|${access.dedupeKey}`;
+    if (dedupeKey !== undefined) {
+      const last = this.#recent.get(dedupeKey);
       if (last !== undefined && now - last < DEDUPE_WINDOW_MS) return;
-      this.#recent.delete(key);
-      this.#recent.set(key, now);
-      if (this.#recent.size > DEDUPE_MAX) this.#recent.delete(this.#recent.keys().next().value as string);
     }
     const userAgent = request.headers["user-agent"];
     const [result] = await this.#ledger.append(tenant, [
@@ -63,6 +63,12 @@ export class MetaAudit {
         "META_AUDIT_FAILED",
         `could not record ${access.action}: ${JSON.stringify(result.problems)}`,
       );
+    }
+    // Only a recorded read counts for deduplication: a failed record fails closed again next time.
+    if (dedupeKey !== undefined) {
+      this.#recent.delete(dedupeKey);
+      this.#recent.set(dedupeKey, now);
+      if (this.#recent.size > DEDUPE_MAX) this.#recent.delete(this.#recent.keys().next().value as string);
     }
   }
 }

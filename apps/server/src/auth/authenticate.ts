@@ -28,7 +28,8 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
   const resolve = async (request: FastifyRequest): Promise<Principal | "invalid" | undefined> => {
     const header = request.headers.authorization;
     if (header !== undefined) {
-      const match = /^Bearer ([\x21-\x7e]{1,200})$/.exec(header);
+      // The scheme is case-insensitive (RFC 9110 section 11.1).
+      const match = /^Bearer ([\x21-\x7e]{1,200})$/i.exec(header);
       if (!match) return "invalid";
       const presented = match[1] as string;
       if (isViewerToken(presented)) {
@@ -71,7 +72,8 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
     };
   };
 
-  app.addHook("preHandler", async (request: FastifyRequest, reply: FastifyReply) => {
+  // onRequest: a caller without a valid credential is refused before its body is read or validated.
+  app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config;
     const permission = config.permission;
     if (permission === undefined) return;

@@ -52,10 +52,20 @@ function fromFastify(
     return {
       code: "REQUEST_INVALID",
       detail: `the ${where} does not match the API's schema`,
-      problems: err.validation.map((v) => ({
-        pointer: `/${where}${v.instancePath}${v.keyword === "required" ? `/${String((v.params as { missingProperty?: string }).missingProperty ?? "")}` : ""}`,
-        message: v.message ?? "is invalid",
-      })),
+      problems: err.validation.map((v) => {
+        const params = v.params as { missingProperty?: string; additionalProperty?: string };
+        const named =
+          v.keyword === "required"
+            ? `/${params.missingProperty ?? ""}`
+            : v.keyword === "additionalProperties"
+              ? `/${params.additionalProperty ?? ""}`
+              : "";
+        const message =
+          v.keyword === "additionalProperties"
+            ? "is not an allowed parameter or field here"
+            : (v.message ?? "is invalid");
+        return { pointer: `/${where}${v.instancePath}${named}`, message };
+      }),
     };
   }
   switch (err.code) {

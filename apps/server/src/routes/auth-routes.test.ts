@@ -48,13 +48,22 @@ async function login(password = PASSWORD) {
 async function enrol() {
   const first = (await login()).json();
   expect(first).toMatchObject({ next: "enroll", otpauth_uri: expect.stringMatching(/^otpauth:\/\/totp\//) });
-  const res = await app.inject({ method: "POST", url: "/v1/auth/enroll", payload: { login_token: first.login_token, code: code(first.secret) } });
+  const res = await app.inject({
+    method: "POST",
+    url: "/v1/auth/enroll",
+    payload: { login_token: first.login_token, code: code(first.secret) },
+  });
   expect(res.statusCode).toBe(200);
   const setCookie = String(res.headers["set-cookie"]);
   expect(setCookie).toMatch(/tp_session=[^;]+;.*HttpOnly/i);
   expect(setCookie).toMatch(/SameSite=Strict/i);
   const cookie = setCookie.split(";")[0] as string;
-  return { cookie, csrf: res.json().csrf_token as string, secret: first.secret as string, recovery: res.json().recovery_codes as string[] };
+  return {
+    cookie,
+    csrf: res.json().csrf_token as string,
+    secret: first.secret as string,
+    recovery: res.json().recovery_codes as string[],
+  };
 }
 
 describe("console sign-in", () => {
@@ -68,9 +77,17 @@ describe("console sign-in", () => {
     const second = (await login()).json();
     expect(second.next).toBe("totp");
     // The code used at enrolment cannot be replayed; the next step's code works.
-    const replay = await app.inject({ method: "POST", url: "/v1/auth/totp", payload: { login_token: second.login_token, code: code(secret) } });
+    const replay = await app.inject({
+      method: "POST",
+      url: "/v1/auth/totp",
+      payload: { login_token: second.login_token, code: code(secret) },
+    });
     expect(replay.json().code).toBe("AUTH_INVALID");
-    const ok = await app.inject({ method: "POST", url: "/v1/auth/totp", payload: { login_token: second.login_token, code: code(secret, 30) } });
+    const ok = await app.inject({
+      method: "POST",
+      url: "/v1/auth/totp",
+      payload: { login_token: second.login_token, code: code(secret, 30) },
+    });
     expect(ok.statusCode).toBe(200);
   });
 
@@ -80,18 +97,32 @@ describe("console sign-in", () => {
     const without = await app.inject({ method: "POST", url: "/v1/keys", headers: { cookie }, payload });
     expect(without.statusCode).toBe(403);
     expect(without.json().code).toBe("AUTH_CSRF");
-    const withToken = await app.inject({ method: "POST", url: "/v1/keys", headers: { cookie, "x-csrf-token": csrf }, payload });
+    const withToken = await app.inject({
+      method: "POST",
+      url: "/v1/keys",
+      headers: { cookie, "x-csrf-token": csrf },
+      payload,
+    });
     expect(withToken.statusCode).toBe(201);
   });
 
   it("ends the session on logout and when the person is disabled", async () => {
     const { cookie, csrf } = await enrol();
-    expect((await app.inject({ method: "POST", url: "/v1/auth/logout", headers: { cookie, "x-csrf-token": csrf } })).statusCode).toBe(204);
-    expect((await app.inject({ method: "GET", url: "/v1/events", headers: { cookie } })).json().code).toBe("AUTH_INVALID");
+    expect(
+      (await app.inject({ method: "POST", url: "/v1/auth/logout", headers: { cookie, "x-csrf-token": csrf } }))
+        .statusCode,
+    ).toBe(204);
+    expect((await app.inject({ method: "GET", url: "/v1/events", headers: { cookie } })).json().code).toBe(
+      "AUTH_INVALID",
+    );
 
     const again = await enrolAgain();
-    expect((await app.inject({ method: "DELETE", url: "/v1/people/ada", headers: bearer(adminKey) })).statusCode).toBe(200);
-    expect((await app.inject({ method: "GET", url: "/v1/events", headers: { cookie: again } })).json().code).toBe("AUTH_INVALID");
+    expect((await app.inject({ method: "DELETE", url: "/v1/people/ada", headers: bearer(adminKey) })).statusCode).toBe(
+      200,
+    );
+    expect((await app.inject({ method: "GET", url: "/v1/events", headers: { cookie: again } })).json().code).toBe(
+      "AUTH_INVALID",
+    );
     expect((await login()).json().code).toBe("AUTH_INVALID");
   });
 
@@ -99,7 +130,11 @@ describe("console sign-in", () => {
     const { recovery } = await enrol();
     const use = async () => {
       const token = (await login()).json().login_token;
-      return app.inject({ method: "POST", url: "/v1/auth/recover", payload: { login_token: token, recovery_code: recovery[0] } });
+      return app.inject({
+        method: "POST",
+        url: "/v1/auth/recover",
+        payload: { login_token: token, recovery_code: recovery[0] },
+      });
     };
     expect((await use()).statusCode).toBe(200);
     expect((await use()).json().code).toBe("AUTH_INVALID");
@@ -111,7 +146,11 @@ describe("console sign-in", () => {
     expect(blocked.statusCode).toBe(429);
     expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
     const record = await data.ledger.tenantRecord("acme");
-    const page = await data.query.search(record.tenantId, { action: "user.login", outcome: "failure" }, { limit: 50, order: "asc" });
+    const page = await data.query.search(
+      record.tenantId,
+      { action: "user.login", outcome: "failure" },
+      { limit: 50, order: "asc" },
+    );
     expect(page.entries).toHaveLength(5);
   });
 });
@@ -119,7 +158,12 @@ describe("console sign-in", () => {
 describe("embedded viewer tokens", () => {
   it("read only, only the pinned filter, under the viewer's identity", async () => {
     const ingestKey = (
-      await app.inject({ method: "POST", url: "/v1/keys", headers: bearer(adminKey), payload: { role: "ingest", name: "i" } })
+      await app.inject({
+        method: "POST",
+        url: "/v1/keys",
+        headers: bearer(adminKey),
+        payload: { role: "ingest", name: "i" },
+      })
     ).json().key;
     const event = (id: string, workspace: string) => ({
       id,
@@ -129,7 +173,12 @@ describe("embedded viewer tokens", () => {
       target: { type: "app", id: `app_${id}` },
       tags: [`workspace:${workspace}`],
     });
-    await app.inject({ method: "POST", url: "/v1/events", headers: bearer(ingestKey), payload: { events: [event("a1", "acme"), event("b1", "beta")] } });
+    await app.inject({
+      method: "POST",
+      url: "/v1/events",
+      headers: bearer(ingestKey),
+      payload: { events: [event("a1", "acme"), event("b1", "beta")] },
+    });
     const issued = await app.inject({
       method: "POST",
       url: "/v1/viewer-tokens",
@@ -143,11 +192,24 @@ describe("embedded viewer tokens", () => {
     const list = await app.inject({ method: "GET", url: "/v1/events", headers: bearer(token) });
     expect(list.json().events.map((i: { event: { id: string } }) => i.event.id)).toEqual(["a1"]);
     expect(list.json().events[0].redacted).toBe(true);
-    expect((await app.inject({ method: "GET", url: "/v1/events/b1", headers: bearer(token) })).json().code).toBe("EVENT_NOT_FOUND");
+    expect((await app.inject({ method: "GET", url: "/v1/events/b1", headers: bearer(token) })).json().code).toBe(
+      "EVENT_NOT_FOUND",
+    );
     expect((await app.inject({ method: "GET", url: "/v1/events/a1", headers: bearer(token) })).statusCode).toBe(200);
-    expect((await app.inject({ method: "GET", url: "/v1/events?tag=workspace:beta", headers: bearer(token) })).statusCode).toBe(403);
-    for (const [method, url] of [["GET", "/v1/log/key"], ["GET", "/v1/stats"], ["POST", "/v1/events"], ["GET", "/v1/events/a1/trace"]] as const) {
-      expect((await app.inject({ method, url, headers: bearer(token), ...(method === "POST" ? { payload: {} } : {}) })).json().code).toBe("AUTH_FORBIDDEN");
+    expect(
+      (await app.inject({ method: "GET", url: "/v1/events?tag=workspace:beta", headers: bearer(token) })).statusCode,
+    ).toBe(403);
+    for (const [method, url] of [
+      ["GET", "/v1/log/key"],
+      ["GET", "/v1/stats"],
+      ["POST", "/v1/events"],
+      ["GET", "/v1/events/a1/trace"],
+    ] as const) {
+      expect(
+        (
+          await app.inject({ method, url, headers: bearer(token), ...(method === "POST" ? { payload: {} } : {}) })
+        ).json().code,
+      ).toBe("AUTH_FORBIDDEN");
     }
 
     const record = await data.ledger.tenantRecord("acme");
@@ -160,7 +222,11 @@ describe("embedded viewer tokens", () => {
 async function enrolAgain(): Promise<string> {
   const person = await data.people.findPerson((await data.ledger.tenantRecord("acme")).tenantId, "ada");
   const token = (await login()).json().login_token;
-  const res = await app.inject({ method: "POST", url: "/v1/auth/totp", payload: { login_token: token, code: code(person?.totpSecret as string, 30) } });
+  const res = await app.inject({
+    method: "POST",
+    url: "/v1/auth/totp",
+    payload: { login_token: token, code: code(person?.totpSecret as string, 30) },
+  });
   expect(res.statusCode).toBe(200);
   return String(res.headers["set-cookie"]).split(";")[0] as string;
 }

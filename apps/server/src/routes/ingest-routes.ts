@@ -1,6 +1,7 @@
 // POST /v1/events: one event or {"events": [...]}, answered once every
 // accepted event is durable, with one result per event in order. One bad
 // event does not block the others; nothing is written for a rejected one.
+import { isServiceAction } from "@trailproof/core";
 import type { AppendResult } from "@trailproof/ledger";
 import { IngestResponseSchema, type IngestResult, ProblemDetailsSchema } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
@@ -48,7 +49,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps): void 
         );
       }
       const started = process.hrtime.bigint();
-      const results = await deps.ledger.append(tenantOf(request), events);
+      const results = await appendRefusingServiceActions(deps, tenantOf(request), events);
       deps.metrics.appendSeconds.observe(
         { batch: events.length === 1 ? "1" : events.length <= 100 ? "2-100" : "101+" },
         Number(process.hrtime.bigint() - started) / 1e9,
@@ -60,6 +61,30 @@ export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps): void 
       return { results: results.map(toWire) };
     },
   );
+}
+
+/**
+ * Appends `events`, except those naming an action only the service records
+ * (audit.*, apikey.*, ...): those are rejected at /action, in place, so the
+ * results keep the order of the request.
+ */
+async function appendRefusingServiceActions(deps: AppDeps, tenant: string, events: unknown[]): Promise<AppendResult[]> {
+  const reserved = events.map((e) => isServiceAction((e as { action?: unknown } | null)?.action));
+  if (!reserved.includes(true)) return deps.ledger.append(tenant, events);
+  const appended = await deps.ledger.append(
+    tenant,
+    events.filter((_, i) => !reserved[i]),
+  );
+  let next = 0;
+  return events.map((e, i): AppendResult => {
+    if (!reserved[i]) return appended[next++] as AppendResult;
+    const id = (e as { id?: unknown }).id;
+    return {
+      status: "rejected",
+      id: typeof id === "string" ? id : null,
+      problems: [{ pointer: "/action", message: "is recorded by the service itself and cannot be sent" }],
+    };
+  });
 }
 
 /** The top-level field of a problem's pointer: a bounded label set for metrics. */

@@ -23,7 +23,11 @@ export function registerTargetRoutes(app: FastifyInstance, deps: AppDeps, audit:
         tags: ["events"],
         security: [{ bearer: [] }],
         summary: "Every change to one target, with diffs; with `at`, its state at that moment",
-        params: Type.Object({ type: Type.String({ maxLength: 128 }), id: Type.String({ maxLength: 1024 }) }),
+        // The event format's own limits on target type and id.
+        params: Type.Object({
+          type: Type.String({ pattern: "^[a-z][a-z0-9_]*$", maxLength: 128 }),
+          id: Type.String({ minLength: 1, maxLength: 256 }),
+        }),
         querystring: Type.Object(
           {
             at: Type.Optional(Type.String({ description: "RFC 3339: reconstruct the state as of this moment" })),
@@ -79,10 +83,11 @@ export function registerTargetRoutes(app: FastifyInstance, deps: AppDeps, audit:
           gaps: s.gaps,
         };
       }
+      // Recorded against the log, not the entity: reading a history must not add to it.
       await audit.record(request, {
         action: "audit.history.read",
-        target: { type, id },
-        metadata: { query: stableQuery(params) },
+        target: { type: "log", id: tenant },
+        metadata: { query: { target_type: type, target_id: id, ...stableQuery(params) } },
         dedupeKey: JSON.stringify(stableQuery(params)),
       });
       return {

@@ -101,3 +101,14 @@ export const metaAuditActions: ActionDefinition[] = [
     messageTemplate: "{actor.type} {actor.id} changed the settings of tenant {target.id}",
   },
 ];
+
+const SERVICE_ACTIONS = new Set(metaAuditActions.map((d) => d.action));
+
+/**
+ * True for the actions only the service itself records (meta-audit, keys,
+ * people, schema and tenant changes). Ingest refuses them, so a platform's
+ * key cannot forge what looks like the service's own record.
+ */
+export function isServiceAction(action: unknown): boolean {
+  return typeof action === "string" && SERVICE_ACTIONS.has(action);
+}
