@@ -77,25 +77,51 @@ export function sampleEvents(count: number, options: SampleOptions = {}): Record
         change: { before, after },
       });
     } else if (shape === 1) {
-      const run = `run_${Math.floor(i / 6)}`;
-      out.push({
-        ...base,
-        action: "record.update",
-        actor: { type: "automation", id: "wf_sync_contacts" },
-        target: { type: "record", id: `rec_${i % 500}`, path: [`workspace:acme`, `app:${app}`, "table:contacts"] },
-        automation: {
-          origin: pick(["schedule", "webhook", "integration"] as const),
-          workflow_id: "wf_sync_contacts",
-          workflow_version: "7",
-          run_id: run,
-          step: "update_contact",
-          trigger_id: "trg_nightly",
-        },
-        change: {
-          before: { status: "lead", score: Math.floor(rnd() * 100) },
-          after: { status: "customer", score: Math.floor(rnd() * 100) },
-        },
-      });
+      // Every third of these starts a scheduled run of the contact sync,
+      // the next updates a record in it, the next finishes it (some fail).
+      const k = (i - 1) / 6;
+      const runNo = Math.floor(k / 3);
+      const run = `run_${runNo}`;
+      const startId = `${base.id.slice(0, base.id.lastIndexOf("_"))}_${runNo * 18 + 1}`;
+      const automation = {
+        origin: "schedule" as const,
+        workflow_id: "wf_sync_contacts",
+        workflow_version: "7",
+        run_id: run,
+        trigger_id: "trg_hourly",
+      };
+      const actor = { type: "automation", id: "wf_sync_contacts" };
+      const phase = k % 3;
+      if (phase === 0) {
+        out.push({
+          ...base,
+          action: "workflow.run.start",
+          actor,
+          target: { type: "workflow", id: "wf_sync_contacts" },
+          automation,
+        });
+      } else if (phase === 1) {
+        out.push({
+          ...base,
+          action: "record.update",
+          actor,
+          target: { type: "record", id: `rec_${i % 500}`, path: ["workspace:acme", `app:${app}`, "table:contacts"] },
+          automation: { ...automation, step: "update_contact", caused_by: startId },
+          change: {
+            before: { status: "lead", score: Math.floor(rnd() * 100) },
+            after: { status: "customer", score: Math.floor(rnd() * 100) },
+          },
+        });
+      } else {
+        out.push({
+          ...base,
+          action: "workflow.run.finish",
+          actor,
+          target: { type: "workflow", id: "wf_sync_contacts" },
+          outcome: rnd() < 0.9 ? { status: "success" } : { status: "failure", reason: "integration.timeout" },
+          automation: { ...automation, caused_by: startId },
+        });
+      }
     } else if (shape === 2) {
       out.push({
         ...base,
