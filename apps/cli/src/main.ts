@@ -7,6 +7,7 @@ import { registerExportCommand } from "./commands/export.js";
 import { registerIngestCommand } from "./commands/ingest.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerServeCommand } from "./commands/serve.js";
+import { registerSimulateCommand } from "./commands/simulate.js";
 import { registerKeyCommands } from "./commands/signing-key.js";
 import { registerTenantCommands } from "./commands/tenant.js";
 import { registerVerifyCommand } from "./commands/verify.js";
@@ -27,6 +28,7 @@ registerKeyCommands(program);
 registerVerifyCommand(program);
 registerExportCommand(program);
 registerDemoCommand(program);
+registerSimulateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -46,7 +46,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     // Event ids reach 128 characters and target ids 256, percent-encoded in paths.
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
+    // While closing, requests get our own problem+json 503 (below), not Fastify's.
+    return503OnClosing: false,
     frameworkErrors: (err, request, reply) => {
       sendProblem(request, reply, "REQUEST_INVALID", `the request could not be routed: ${err.message}`);
     },
@@ -54,6 +56,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+  });
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onRequest", async (request, reply) => {
+    if (!closing) return;
+    reply.header("retry-after", "1").header("connection", "close");
+    return sendProblem(request, reply, "SERVICE_UNAVAILABLE", "the service is shutting down; retry shortly");
   });
 
   // The console and the API get a strict CSP (set in console-static.ts);

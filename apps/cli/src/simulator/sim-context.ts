@@ -1,0 +1,68 @@
+// What every simulated activity shares: the SDK client, the seeded random,
+// deterministic event ids, the rate limit, and the workspace's current state
+// (so each change's before is the previous change's after).
+import type { ChangeInput, DecisionInput, EventDraft, TrailproofClient } from "@trailproof/client";
+import type { JsonObject } from "@trailproof/core";
+import type { RateLimiter } from "./rate-limiter.js";
+import type { SeededRandom } from "./seeded-random.js";
+
+export class SimContext {
+  readonly client: TrailproofClient;
+  readonly rnd: SeededRandom;
+  readonly #limiter: RateLimiter;
+  readonly #idPrefix: string;
+  #next = 0;
+  /** Events sent, by action. */
+  readonly counts = new Map<string, number>();
+  /** Current state of pages, records, workflows: the `before` of their next change. */
+  readonly states = new Map<string, JsonObject>();
+  /** Ids worth reporting (the override, the suspicious sequence). */
+  readonly marks: Record<string, string> = {};
+
+  constructor(client: TrailproofClient, rnd: SeededRandom, limiter: RateLimiter, idPrefix: string) {
+    this.client = client;
+    this.rnd = rnd;
+    this.#limiter = limiter;
+    this.#idPrefix = idPrefix;
+  }
+
+  /** A deterministic id for the next event or run. */
+  nextId(kind = "evt"): string {
+    return `${this.#idPrefix}-${kind}-${this.#next++}`;
+  }
+
+  get total(): number {
+    let n = 0;
+    for (const c of this.counts.values()) n += c;
+    return n;
+  }
+
+  emit(draft: EventDraft, atMs: number): Promise<string> {
+    return this.#send(draft.action, atMs, (id, at) => this.client.record({ ...draft, id, occurred_at: at }));
+  }
+
+  /** A change of the entity `key`: before is its current state, and `after` becomes it. */
+  emitChange(key: string, input: Omit<ChangeInput, "before">, atMs: number): Promise<string> {
+    const before = this.states.get(key);
+    if (input.after !== undefined) this.states.set(key, input.after as JsonObject);
+    const change = before === undefined ? input : { ...input, before };
+    return this.#send(input.action, atMs, (id, at) => this.client.recordChange({ ...change, id, occurred_at: at }));
+  }
+
+  emitDecision(input: DecisionInput, atMs: number): Promise<string> {
+    return this.#send(input.action, atMs, (id, at) => this.client.recordDecision({ ...input, id, occurred_at: at }));
+  }
+
+  async #send(
+    action: string,
+    atMs: number,
+    record: (id: string, at: string) => { id: string; enqueued: Promise<void> },
+  ): Promise<string> {
+    await this.#limiter.take();
+    const pending = record(this.nextId(), new Date(atMs).toISOString());
+    this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
+    // Backpressure: a full spool in "block" mode slows the simulation instead of piling up.
+    await pending.enqueued;
+    return pending.id;
+  }
+}
