@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Builds the web console once when its build is missing or stale.
+    globalSetup: ["test/browser/global-setup.ts"],
   },
 });

@@ -267,7 +267,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (wait) return wait;
       const person = await deps.people.findPerson(login.tenantId, login.username);
       const hashed = sha256(code.trim().toLowerCase());
-      if (!person || !person.recoveryHashes.includes(hashed)) return refuse(request, reply, login, "bad_recovery_code");
+      if (!person?.recoveryHashes.includes(hashed)) return refuse(request, reply, login, "bad_recovery_code");
       pending.delete(token);
       const updated = { ...person, recoveryHashes: person.recoveryHashes.filter((h) => h !== hashed) };
       await deps.people.updatePerson(updated);
@@ -287,7 +287,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const p = request.principal;
-      if (!p || p.via !== "session" || !p.tenant || !p.csrfToken) {
+      if (p?.via !== "session" || !p.tenant || !p.csrfToken) {
         return sendProblem(request, reply, "AUTH_MISSING", "no console session");
       }
       return {

@@ -4,7 +4,6 @@
 // tied timestamps appended out of time order. Also a reference matcher over
 // committed events, the oracle the search results are checked against.
 import { fromUtf8, type JsonObject } from "@trailproof/core";
-import type { EventFilter } from "@trailproof/protocol";
 import type { Ledger } from "../ledger.js";
 import type { AuditQuery, QueriedEntry } from "./audit-query.js";
 

@@ -1,0 +1,128 @@
+// The signed-in person and the API client that acts for them. A session is
+// the HttpOnly cookie (with its CSRF token) or, for operators, an API key kept
+// in sessionStorage for this tab only. Any 401 sends the person to sign in.
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { ApiClient } from "../api/api-client.js";
+import { ApiError } from "../api/api-error.js";
+import type { SessionUser, SignedIn } from "../api/types.js";
+import { navigate } from "../router/router.js";
+import { identifyApiKey } from "./identify-api-key.js";
+
+export const API_KEY_STORAGE = "trailproof.apiKey";
+
+export type SessionState =
+  | { status: "loading" }
+  | { status: "signed-out"; reason?: string }
+  | { status: "signed-in"; user: SessionUser; mode: "cookie" | "api-key"; api: ApiClient };
+
+interface SessionContextValue {
+  state: SessionState;
+  /** A client without credentials beyond the cookie, for the sign-in steps. */
+  anonymous: ApiClient;
+  completeSignIn(signed: SignedIn): void;
+  signInWithApiKey(key: string): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+
+function currentPath(): string {
+  return window.location.pathname + window.location.search;
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<SessionState>({ status: "loading" });
+
+  const expire = useCallback(() => {
+    setState({ status: "signed-out", reason: "Your session has ended. Sign in again." });
+    if (!window.location.pathname.startsWith("/sign-in")) {
+      navigate(`/sign-in?next=${encodeURIComponent(currentPath())}`, { replace: true });
+    }
+  }, []);
+
+  const anonymous = useMemo(() => new ApiClient({}), []);
+
+  const adoptKey = useCallback(
+    async (key: string) => {
+      const api = new ApiClient({ bearer: key }, expire);
+      const user = await identifyApiKey(api);
+      setState({ status: "signed-in", user, mode: "api-key", api });
+    },
+    [expire],
+  );
+
+  useEffect(() => {
+    let cancelled = false;
+    const boot = async () => {
+      // The embedded viewer carries its own token and never uses a session.
+      if (window.location.pathname === "/embed") return;
+      const key = window.sessionStorage.getItem(API_KEY_STORAGE);
+      if (key) {
+        try {
+          await adoptKey(key);
+        } catch {
+          window.sessionStorage.removeItem(API_KEY_STORAGE);
+          if (!cancelled) setState({ status: "signed-out", reason: "The saved API key no longer works." });
+        }
+        return;
+      }
+      try {
+        const session = await anonymous.get<{ user: SessionUser; csrf_token: string }>("/v1/auth/session");
+        if (cancelled) return;
+        const api = new ApiClient({ csrfToken: session.csrf_token }, expire);
+        setState({ status: "signed-in", user: session.user, mode: "cookie", api });
+      } catch (err) {
+        if (cancelled) return;
+        const quiet = err instanceof ApiError && (err.status === 401 || err.status === 404);
+        setState(quiet ? { status: "signed-out" } : { status: "signed-out", reason: (err as Error).message });
+      }
+    };
+    void boot();
+    return () => {
+      cancelled = true;
+    };
+  }, [anonymous, expire, adoptKey]);
+
+  const value = useMemo<SessionContextValue>(
+    () => ({
+      state,
+      anonymous,
+      completeSignIn(signed) {
+        const api = new ApiClient({ csrfToken: signed.csrf_token }, expire);
+        setState({ status: "signed-in", user: signed.user, mode: "cookie", api });
+      },
+      async signInWithApiKey(key) {
+        await adoptKey(key);
+        window.sessionStorage.setItem(API_KEY_STORAGE, key);
+      },
+      async signOut() {
+        if (state.status === "signed-in" && state.mode === "cookie") {
+          try {
+            await state.api.send("POST", "/v1/auth/logout");
+          } catch {
+            // The cookie may already be gone; signing out locally is what the person asked for.
+          }
+        }
+        window.sessionStorage.removeItem(API_KEY_STORAGE);
+        setState({ status: "signed-out", reason: "You have signed out." });
+        navigate("/sign-in", { replace: true });
+      },
+    }),
+    [state, anonymous, expire, adoptKey],
+  );
+
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error("useSession outside SessionProvider");
+  return value;
+}
+
+/** The signed-in person's client; only pages behind the session gate call this. */
+export function useSignedIn(): Extract<SessionState, { status: "signed-in" }> {
+  const { state } = useSession();
+  if (state.status !== "signed-in") throw new Error("useSignedIn without a session");
+  return state;
+}

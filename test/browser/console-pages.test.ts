@@ -1,0 +1,275 @@
+// The console in real Chromium against the real server (demo tenant plus a
+// causation chain), signed in as an admin through password + TOTP: search,
+// event detail with diff and an in-browser proof, trace, entity history,
+// automations, dashboards, verify-now, admin; keyboard use and labels; and a
+// screenshot of every page at 1280 and 800 px.
+import { readFileSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import {
+  api,
+  createPerson,
+  describeBrowser,
+  launchBrowser,
+  openPage,
+  screenshots,
+  signIn,
+  startTestServer,
+  type TestPage,
+  type TestServer,
+} from "./harness.js";
+import { CHAIN, ingestChain } from "./scenario.js";
+
+/** Inputs without a label, an aria-label or aria-labelledby (their outerHTML). */
+const UNLABELLED = `[...document.querySelectorAll("input, select, textarea")]
+  .filter((el) => el.type !== "hidden" && !(el.labels && el.labels.length) && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
+  .map((el) => el.outerHTML.slice(0, 160))`;
+
+async function expectAllLabelled(page: Page): Promise<void> {
+  expect(await page.evaluate(UNLABELLED)).toEqual([]);
+}
+
+describeBrowser("console pages (admin)", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let tp: TestPage;
+  let page: Page;
+  let ingestKey: string;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    ingestKey = await ingestChain(server);
+    browser = await launchBrowser();
+    tp = await openPage(browser);
+    page = tp.page;
+    const admin = await createPerson(server, "ada", "admin");
+    await signIn(page, server, admin);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("lists events, and every input on the page has a label", async () => {
+    await page.goto(`${server.url}/events`);
+    await expect.poll(() => page.locator("table.events-table tbody tr").count()).toBeGreaterThan(20);
+    await expect.poll(() => page.getByText(/events shown/).count()).toBe(1);
+    for (const label of ["Search events", "Actor", "Action", "Outcome", "Risk", "Time range", "Saved searches"]) {
+      expect(await page.getByLabel(label, { exact: true }).count(), label).toBeGreaterThan(0);
+    }
+    await expectAllLabelled(page);
+    await screenshots(page, "events");
+  });
+
+  it("searches from the keyboard: Tab to the search box, type a query, Enter", async () => {
+    await page.goto(`${server.url}/events`);
+    await page.locator("table.events-table tbody tr").first().waitFor();
+    let tabs = 0;
+    while (
+      (await page.evaluate("document.activeElement && document.activeElement.id")) !== "event-search" &&
+      tabs < 30
+    ) {
+      await page.keyboard.press("Tab");
+      tabs++;
+    }
+    expect(tabs).toBeLessThan(30);
+    await page.keyboard.type("action:record.update workflow:wf_sync_contacts");
+    await page.keyboard.press("Enter");
+    await expect
+      .poll(() => new URL(page.url()).searchParams.get("q"))
+      .toBe("action:record.update workflow:wf_sync_contacts");
+    await expect
+      .poll(async () => {
+        const actions = await page.locator("table.events-table tbody td.col-action a").allTextContents();
+        return actions.length > 0 && actions.every((a) => a === "record.update");
+      })
+      .toBe(true);
+  });
+
+  it("shows the server's SEARCH_QUERY_INVALID message, naming the column, under the search box", async () => {
+    await page.goto(`${server.url}/events`);
+    const search = page.getByLabel("Search events", { exact: true });
+    await search.fill("risk:high colour:red");
+    await search.press("Enter");
+    const alert = page.locator(".field-error[role=alert]");
+    await expect.poll(() => alert.textContent()).toMatch(/colour.*column 11/);
+    expect(await search.getAttribute("aria-invalid")).toBe("true");
+    await screenshots(page, "events-bad-query");
+  });
+
+  it("opens an event: before and after side by side with the changes marked, and a valid proof", async () => {
+    await page.goto(`${server.url}/events?q=${encodeURIComponent("action:app.page.update")}`);
+    await page.locator("table.events-table tbody td.col-action a").first().click();
+    await page.getByRole("heading", { name: "Before" }).waitFor();
+    await page.getByRole("heading", { name: "After" }).waitFor();
+    expect(await page.locator(".json-removed .json-changed").count()).toBeGreaterThan(0);
+    expect(await page.locator(".json-added .json-changed").count()).toBeGreaterThan(0);
+    const proof = page.getByTestId("proof-status");
+    await expect.poll(() => proof.textContent()).toMatch(/Entry [\d,]+ of checkpoint [\d,]+, signature valid/);
+    expect(await proof.getAttribute("class")).toContain("proof-ok");
+    // Auditors and admins see personal fields revealed.
+    expect(await page.getByText("withheld (personal)").count()).toBe(0);
+    await screenshots(page, "event-detail");
+  });
+
+  it("shows a clear failure when the event shown does not match its proof", async () => {
+    // A tampering server: same proof, but one field of the event changed on the way.
+    await page.route(`**/v1/events/${CHAIN.update}`, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      body.event.change.after.discount = 0;
+      await route.fulfill({ response, json: body });
+    });
+    await page.goto(`${server.url}/events/${CHAIN.update}`);
+    const proof = page.getByTestId("proof-status");
+    await expect.poll(() => proof.textContent()).toContain("Proof FAILED");
+    expect(await proof.textContent()).toContain("Leaf hash mismatch");
+    expect(await proof.getAttribute("class")).toContain("proof-bad");
+    expect(await page.getByText("signature valid").count()).toBe(0);
+    await screenshots(page, "event-detail-tampered");
+    await page.unroute(`**/v1/events/${CHAIN.update}`);
+  });
+
+  it("tails new events live, saves a search, and downloads the result as NDJSON", async () => {
+    await page.goto(`${server.url}/events?q=${encodeURIComponent("tag:app:billing")}`);
+    await expect.poll(() => page.locator("table.events-table tbody tr").count()).toBe(4);
+    await page.getByRole("switch", { name: "Live tail" }).check();
+    await api(
+      server,
+      "POST",
+      "/v1/events",
+      {
+        id: "tail_1",
+        action: "app.update",
+        occurred_at: new Date().toISOString(),
+        actor: { type: "user", id: "usr_linus" },
+        target: { type: "app", id: "billing" },
+        tags: ["app:billing"],
+      },
+      ingestKey,
+    );
+    await expect.poll(() => page.locator("table.events-table tbody tr").count(), { timeout: 10_000 }).toBe(5);
+    expect(await page.locator("table.events-table tbody tr").first().textContent()).toContain("app.update");
+    await page.getByRole("switch", { name: "Live tail" }).uncheck();
+
+    await page.getByRole("button", { name: "Save this search" }).click();
+    await page.getByLabel("Name for this search").fill("Billing");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.goto(`${server.url}/events`);
+    await page.getByLabel("Saved searches").selectOption("Billing");
+    await expect.poll(() => new URL(page.url()).searchParams.get("q")).toBe("tag:app:billing");
+
+    await expect.poll(() => page.locator("table.events-table tbody tr").count()).toBe(5);
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Download result (NDJSON)" }).click();
+    const file = await (await download).path();
+    const lines = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.map((e) => e.id)).toContain("tail_1");
+    expect(lines).toHaveLength(5);
+  });
+
+  it("follows an automation from the changed record to the person who started it", async () => {
+    await page.goto(`${server.url}/events/${CHAIN.update}`);
+    await page.getByText("apply_discount").first().waitFor();
+    await page.getByRole("link", { name: "View trace" }).click();
+    const chain = page.getByRole("list", { name: "Causation chain, root cause first" });
+    await chain.waitFor();
+    const kinds = await chain.locator(".timeline-kind").allTextContents();
+    expect(kinds).toEqual(["Person", "Workflow run", "Step apply_discount"]);
+    expect(await chain.locator("[aria-current=true] a").textContent()).toBe("record.update");
+    const run = page.getByRole("list", { name: "Every event of this run" });
+    expect(await run.locator(".timeline-item").count()).toBe(3);
+    await screenshots(page, "trace");
+    // From the trace to the root cause, the person's change.
+    await chain.getByRole("link", { name: "workflow.update" }).click();
+    await page.getByRole("heading", { name: "workflow.update" }).waitFor();
+    expect(await page.getByText("Grace Hopper").count()).toBeGreaterThan(0);
+  });
+
+  it("shows an entity's history and its state at a moment", async () => {
+    await page.goto(`${server.url}/entities/record/inv_1042`);
+    await page.getByRole("heading", { name: "History" }).waitFor();
+    expect(await page.locator(".history-entry").count()).toBe(1);
+    await page.getByLabel("State at", { exact: true }).fill("2099-01-01T00:00");
+    await page.getByRole("button", { name: "Show state" }).click();
+    await page.getByText(/rebuilt from 1 changes/).waitFor();
+    expect(await page.locator(".state-result .json").textContent()).toContain('"discount": 82');
+    await screenshots(page, "entity");
+  });
+
+  it("shows workflows with their runs and opens one run", async () => {
+    await page.goto(`${server.url}/automations`);
+    await page.getByRole("button", { name: "wf_sync_contacts" }).waitFor();
+    await screenshots(page, "automations");
+    await page.getByRole("button", { name: CHAIN.workflowId }).click();
+    await page.getByRole("link", { name: CHAIN.runId }).click();
+    await page.getByRole("list", { name: `Events of run ${CHAIN.runId}, in order` }).waitFor();
+    expect(await page.locator(".timeline-item").count()).toBe(3);
+    await screenshots(page, "automation-run");
+  });
+
+  it("draws dashboards as SVG charts from /v1/stats (a lazily loaded chunk)", async () => {
+    await page.goto(`${server.url}/events`);
+    const chunk = page.waitForResponse((r) => /\/assets\/DashboardsPage-.*\.js$/.test(r.url()));
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboards" }).click();
+    await chunk;
+    await expect.poll(() => page.locator(".chart svg.recharts-surface").count()).toBeGreaterThanOrEqual(6);
+    await expect
+      .poll(() => page.locator(".chart svg .recharts-area-area, .chart svg .recharts-rectangle").count())
+      .toBeGreaterThan(0);
+    await screenshots(page, "dashboards");
+  });
+
+  it("verifies the whole log in the browser with a progress bar that reaches 100%", async () => {
+    await page.goto(`${server.url}/integrity`);
+    await page.getByTestId("verifier-key").waitFor();
+    await expect.poll(() => page.locator(".chart svg.recharts-surface").count()).toBe(1);
+    await page.getByRole("button", { name: "Verify now" }).click();
+    const result = page.locator(".verify-result");
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toMatch(/Log valid\..*signature valid/);
+    expect(await page.getByLabel("Verification progress").getAttribute("value")).toBe("100");
+    expect(await page.locator(".progress-text").textContent()).toMatch(/^100% · ([\d,]+) of \1 entries$/);
+    await screenshots(page, "integrity");
+  });
+
+  it("administers: keys shown once, people, a viewer token with its embed snippet", async () => {
+    await page.goto(`${server.url}/admin`);
+    await page.getByRole("cell", { name: "ada", exact: true }).waitFor();
+    await expectAllLabelled(page);
+    await screenshots(page, "admin-people");
+
+    await page.getByRole("tab", { name: "API keys" }).click();
+    await page.getByLabel("Key name").fill("warehouse-sync");
+    await page.getByLabel("Key role").selectOption("ingest");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await expect.poll(() => page.getByTestId("secret-value").textContent()).toMatch(/^tpk_/);
+    await page.getByRole("cell", { name: "warehouse-sync", exact: true }).waitFor();
+    await screenshots(page, "admin-keys");
+
+    await page.getByRole("tab", { name: "Embedded viewer" }).click();
+    await page.getByLabel("Viewer id").fill("cust_42");
+    await page.getByLabel("Filter: Tag").fill("app:crm");
+    await page.getByRole("button", { name: "Create viewer token" }).click();
+    await expect
+      .poll(() => page.getByTestId("embed-snippet").textContent())
+      .toMatch(new RegExp(`^<iframe src="${server.url}/embed#token=tpv_`));
+    await screenshots(page, "admin-viewer-token");
+
+    await page.getByRole("tab", { name: "Schemas" }).click();
+    await page.getByRole("button", { name: "record.update" }).waitFor();
+    await page.getByRole("tab", { name: "Settings" }).click();
+    await page.getByRole("radio", { name: /Accept/ }).check();
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await page.getByText("Saved. The change is recorded").waitFor();
+    await screenshots(page, "admin-settings");
+  });
+
+  it("broke no Content-Security-Policy rule on any page", () => {
+    expect(tp.problems).toEqual([]);
+  });
+});
