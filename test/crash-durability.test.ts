@@ -53,7 +53,12 @@ describe("durability under SIGKILL", () => {
       const size = await ledger.treeSize("acme");
       expect(size).toBeGreaterThanOrEqual(acknowledged.length);
       await ledger.append("acme", [
-        { action: "app.update", occurred_at: new Date().toISOString(), actor: { type: "user", id: "u" }, target: { type: "app", id: "a" } },
+        {
+          action: "app.update",
+          occurred_at: new Date().toISOString(),
+          actor: { type: "user", id: "u" },
+          target: { type: "app", id: "a" },
+        },
       ]);
       await ledger.publishCheckpoints();
       const keys = (await ledger.verifierKeys("acme")).map((k) => k.verifier_key);
