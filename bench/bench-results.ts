@@ -1,0 +1,36 @@
+// Everything one run measures, as written to bench/out/<timestamp>.json.
+import type { InsertResult } from "./baseline-sqlite.js";
+import type { LargeLog } from "./build-large-log.js";
+import type { HttpIngestRun } from "./http-ingest.js";
+import type { HttpReadRun } from "./http-read.js";
+import type { AppendRun } from "./in-process-append.js";
+import type { Machine } from "./machine.js";
+import type { ProfileRun } from "./profile-run.js";
+import type { ProofLatency } from "./proof-latency.js";
+import type { SearchLatency } from "./search-latency.js";
+import type { TargetResult } from "./targets.js";
+import type { VerifyRun } from "./verify-throughput.js";
+
+export interface BenchResults {
+  startedAt: string;
+  command: string;
+  mode: "quick" | "full";
+  events: number;
+  eventBytes: number;
+  machine: Machine;
+  baselineA?: InsertResult;
+  baselineB?: InsertResult & { inflight: number };
+  inProcess?: Omit<AppendRun, "adminKey">;
+  search?: { events: number; cases: SearchLatency[] };
+  proofs: (ProofLatency & { note: string })[];
+  verify: (VerifyRun & { note: string })[];
+  httpIngest?: HttpIngestRun;
+  /** Reads through the service: on the in-process log, and on the large log in full mode. */
+  httpRead: (HttpReadRun & { note: string })[];
+  largeLog?: Omit<LargeLog, "adminKey" | "dataDir">;
+  targets: TargetResult[];
+  profile?: ProfileRun;
+  /** Phases skipped and why. */
+  notes: string[];
+  seconds: number;
+}

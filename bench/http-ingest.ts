@@ -1,0 +1,90 @@
+// Trailproof over HTTP: the real service in a child process on a fresh data
+// directory; a tenant and an ingest key made through the API; then POST
+// /v1/events in batches of 100 and of 1 from a bounded number of clients in
+// this process, while the server's resident memory is watched.
+import { mkdirSync } from "node:fs";
+import { Agent } from "node:http";
+import { join } from "node:path";
+import { eventChunks } from "./event-generator.js";
+import { httpCall, type LoadResult, runLoad } from "./http-load.js";
+import type { RssPeak } from "./rss-sampler.js";
+import { type ServerChild, startServerChild } from "./server-child.js";
+
+export interface HttpIngestOptions {
+  logLevel: string;
+  /** Per load: [batch 100, batch 1]. */
+  seconds: [number, number];
+  clients: [number, number];
+  maxEvents: number;
+  cpuProfDir?: string;
+}
+
+export interface HttpIngestRun {
+  batch100: LoadResult;
+  batch1: LoadResult;
+  rss: RssPeak;
+  startRssMb: number;
+  logLevel: string;
+}
+
+const ID = "@@ID@@";
+const POOL = 12_600;
+
+/**
+ * Bodies from a pool of serialised events, each time with fresh ids, so the
+ * generator costs a string join per request, not a JSON.stringify per event.
+ */
+export function ingestBodies(batch: number, tag: string): (n: number) => string {
+  const [events = []] = eventChunks(POOL, { chunkSize: POOL, idPrefix: "h", seed: 11 });
+  const templates = events.map((e) => JSON.stringify({ ...e, id: ID }).split(ID) as [string, string]);
+  return (n) => {
+    const parts: string[] = [];
+    for (let k = 0; k < batch; k++) {
+      const [head, tail] = templates[(n * batch + k) % POOL] as [string, string];
+      parts.push(`${head}${tag}${n}-${k}${tail}`);
+    }
+    return batch === 1 ? (parts[0] as string) : `{"events":[${parts.join(",")}]}`;
+  };
+}
+
+async function api(server: ServerChild, key: string, path: string, body: unknown): Promise<Record<string, string>> {
+  const agent = new Agent();
+  const res = await httpCall(agent, `${server.url}${path}`, { method: "POST", key, body: JSON.stringify(body) });
+  agent.destroy();
+  if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${res.body}`);
+  return JSON.parse(res.body) as Record<string, string>;
+}
+
+/** A tenant and an ingest key on a fresh server, through the API. */
+export async function ingestKeyOn(server: ServerChild): Promise<string> {
+  const tenant = await api(server, server.operatorKey as string, "/v1/tenants", { name: "bench" });
+  const created = await api(server, tenant.admin_key as string, "/v1/keys", { role: "ingest", name: "bench" });
+  return created.key as string;
+}
+
+export async function runHttpIngest(dir: string, o: HttpIngestOptions): Promise<HttpIngestRun> {
+  const dataDir = join(dir, "http-data");
+  mkdirSync(dataDir, { recursive: true });
+  const server = await startServerChild({ dataDir, logLevel: o.logLevel, cpuProfDir: o.cpuProfDir });
+  try {
+    const key = await ingestKeyOn(server);
+    const url = `${server.url}/v1/events`;
+    const load = (tag: string, batch: number, seconds: number, clients: number) =>
+      runLoad({
+        url,
+        key,
+        clients,
+        durationMs: seconds * 1000,
+        maxRequests: Math.ceil(o.maxEvents / batch),
+        eventsPerRequest: batch,
+        body: ingestBodies(batch, tag),
+      });
+    server.rss.start();
+    await load("w", 100, 1, o.clients[0]);
+    const batch100 = await load("a", 100, o.seconds[0], o.clients[0]);
+    const batch1 = await load("s", 1, o.seconds[1], o.clients[1]);
+    return { batch100, batch1, rss: server.rss.stop(), startRssMb: server.startRssMb, logLevel: o.logLevel };
+  } finally {
+    await server.close();
+  }
+}

@@ -1,0 +1,107 @@
+// A closed-loop HTTP load generator on node:http: `clients` keep-alive
+// connections, each sending its next request as soon as the last is
+// acknowledged, bounded by a request count and a duration. Latency is from
+// the first byte written to the last byte read.
+import { Agent, request } from "node:http";
+import { type LatencySummary, perSecond, summarise } from "./stats.js";
+
+export interface HttpResponse {
+  status: number;
+  body: string;
+}
+
+/** One request over `agent`; resolves with the whole body. */
+export function httpCall(
+  agent: Agent,
+  url: string,
+  options: { method: string; key: string; body?: string },
+): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        agent,
+        method: options.method,
+        headers: {
+          authorization: `Bearer ${options.key}`,
+          ...(options.body === undefined
+            ? {}
+            : { "content-type": "application/json", "content-length": Buffer.byteLength(options.body) }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+export interface LoadOptions {
+  url: string;
+  key: string;
+  clients: number;
+  durationMs: number;
+  maxRequests: number;
+  eventsPerRequest: number;
+  /** Body of the n-th request (each must carry new event ids). */
+  body: (n: number) => string;
+}
+
+export interface LoadResult {
+  clients: number;
+  eventsPerRequest: number;
+  requests: number;
+  events: number;
+  /** Requests that failed, were not 200, or had an event not created. */
+  errors: number;
+  firstError: string | null;
+  seconds: number;
+  eventsPerSecond: number;
+  latency: LatencySummary;
+}
+
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: o.clients });
+  const samples: number[] = [];
+  let issued = 0;
+  let errors = 0;
+  let firstError: string | null = null;
+  const t0 = performance.now();
+  const client = async () => {
+    while (issued < o.maxRequests && performance.now() - t0 < o.durationMs) {
+      const body = o.body(issued++);
+      const start = performance.now();
+      try {
+        const res = await httpCall(agent, o.url, { method: "POST", key: o.key, body });
+        samples.push(performance.now() - start);
+        if (res.status !== 200 || res.body.includes('"status":"rejected"')) {
+          errors++;
+          firstError ??= `${res.status} ${res.body.slice(0, 300)}`;
+        }
+      } catch (err) {
+        errors++;
+        firstError ??= String(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: o.clients }, client));
+  const ms = performance.now() - t0;
+  agent.destroy();
+  const ok = samples.length - errors;
+  return {
+    clients: o.clients,
+    eventsPerRequest: o.eventsPerRequest,
+    requests: samples.length,
+    events: ok * o.eventsPerRequest,
+    errors,
+    firstError,
+    seconds: Math.round(ms) / 1000,
+    eventsPerSecond: perSecond(ok * o.eventsPerRequest, ms),
+    latency: summarise(samples),
+  };
+}

@@ -1,0 +1,236 @@
+// The run's report: markdown tables (ratios against the baselines measured in
+// the same run), the targets with PASS/MISS and margin, the profile summary;
+// and the JSON record in bench/out/<timestamp>.json.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BenchResults } from "./bench-results.js";
+import { LARGE_LOG_NOTE } from "./build-large-log.js";
+import type { LatencySummary } from "./stats.js";
+
+const n = (x: number) => Math.round(x).toLocaleString("en-US");
+const ms = (x: number) => (x < 1 ? x.toFixed(3) : x < 10 ? x.toFixed(2) : x.toFixed(1));
+const us = (x: number) => n(x * 1000);
+const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}x` : "-");
+
+function table(head: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+function ingest(r: BenchResults): string {
+  const a = r.baselineA?.eventsPerSecond;
+  const b = r.baselineB?.eventsPerSecond;
+  const rows: (string | number)[][] = [];
+  const row = (name: string, rate: number, how: string) =>
+    rows.push([name, n(rate), ratio(rate, a), ratio(rate, b), how]);
+  if (r.baselineA)
+    row(
+      "baseline A: SQLite, same schema and indexes, no sealing",
+      r.baselineA.eventsPerSecond,
+      `${n(r.baselineA.batch)} rows per transaction, WAL, synchronous=FULL`,
+    );
+  if (r.baselineB)
+    row(
+      "baseline B: PostgreSQL audit_logs, JSONB, same indexes",
+      r.baselineB.eventsPerSecond,
+      `INSERT of ${n(r.baselineB.batch)} rows, ${r.baselineB.inflight} in flight, TCP 127.0.0.1`,
+    );
+  if (r.inProcess)
+    row(
+      "Trailproof in-process (validate, seal, tree, index, fsync)",
+      r.inProcess.eventsPerSecond,
+      `batches of ${n(r.inProcess.batch)}, ${r.inProcess.concurrency} in flight; ${r.inProcess.checkpoints} checkpoints, ${n(r.inProcess.databaseMb)} MB database`,
+    );
+  const h = r.httpIngest;
+  if (h) {
+    row(
+      "Trailproof over HTTP, batches of 100",
+      h.batch100.eventsPerSecond,
+      `${h.batch100.clients} clients, ${h.batch100.seconds} s`,
+    );
+    row(
+      "Trailproof over HTTP, batches of 1",
+      h.batch1.eventsPerSecond,
+      `${h.batch1.clients} clients, ${h.batch1.seconds} s`,
+    );
+  }
+  return table(["ingest path", "events/s", "vs A", "vs B", "how"], rows);
+}
+
+function latencyRow(name: string, l: LatencySummary, extra: (string | number)[]): (string | number)[] {
+  return [name, ...extra, ms(l.p50Ms), ms(l.p95Ms), ms(l.p99Ms), ms(l.maxMs)];
+}
+
+function http(r: BenchResults): string {
+  const h = r.httpIngest;
+  if (!h) return "";
+  const rows = [h.batch100, h.batch1].map((l) =>
+    latencyRow(`batches of ${l.eventsPerRequest}`, l.latency, [
+      l.clients,
+      n(l.requests),
+      n(l.eventsPerSecond),
+      l.errors,
+    ]),
+  );
+  return table(
+    ["POST /v1/events", "clients", "requests", "events/s", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"],
+    rows,
+  );
+}
+
+function search(r: BenchResults): string {
+  if (!r.search) return "";
+  const rows = r.search.cases.map((c) => [
+    c.name,
+    ms(c.trailproof.p50Ms),
+    ms(c.trailproof.p95Ms),
+    c.postgres ? ms(c.postgres.p50Ms) : "-",
+    c.postgres ? ms(c.postgres.p95Ms) : "-",
+    c.postgres ? ratio(c.trailproof.p95Ms, c.postgres.p95Ms) : "-",
+    c.postgresPlan,
+  ]);
+  for (const read of r.httpRead) {
+    if (read.search)
+      rows.push([
+        `HTTP ${read.search.query}`,
+        ms(read.search.latency.p50Ms),
+        ms(read.search.latency.p95Ms),
+        "-",
+        "-",
+        "-",
+        read.note,
+      ]);
+  }
+  return table(
+    ["query (50 newest)", "Trailproof p50 ms", "p95 ms", "baseline B p50 ms", "p95 ms", "p95 TP/B", "baseline B index"],
+    rows,
+  );
+}
+
+function proofs(r: BenchResults): string {
+  if (r.proofs.length === 0) return "";
+  return table(
+    ["tree size", "inclusion p50 µs", "p95 µs", "consistency p50 µs", "p95 µs", "hashes (incl./cons.)", "log"],
+    r.proofs.map((p) => [
+      n(p.treeSize),
+      us(p.inclusion.p50Ms),
+      us(p.inclusion.p95Ms),
+      us(p.consistency.p50Ms),
+      us(p.consistency.p95Ms),
+      `${p.inclusionHashes} / ${p.consistencyHashes}`,
+      p.note,
+    ]),
+  );
+}
+
+function verify(r: BenchResults): string {
+  const rows: (string | number)[][] = [];
+  for (const v of r.verify) {
+    rows.push([
+      `whole log from the store (verify --data), ${n(v.treeSize)} entries`,
+      n(v.wholeLogEventsPerSecond),
+      v.note,
+    ]);
+    if (v.exportEventsPerSecond !== null)
+      rows.push([
+        `export bundle in-process (bundleLines to a file, ${v.bundleMb} MB)`,
+        n(v.exportEventsPerSecond),
+        v.note,
+      ]);
+    if (v.bundleEventsPerSecond !== null)
+      rows.push(["verify the bundle offline (verifyBundle)", n(v.bundleEventsPerSecond), v.note]);
+  }
+  for (const read of r.httpRead)
+    rows.push([
+      `GET /v1/export streamed, ${n(read.export.events)} entries, ${read.export.mb} MB`,
+      n(read.export.eventsPerSecond),
+      read.note,
+    ]);
+  return rows.length ? table(["verification and export", "events/s", "log"], rows) : "";
+}
+
+function memory(r: BenchResults): string {
+  const rows: (string | number)[][] = [];
+  type Peak = { hwmMb: number; sampledPeakMb: number; hwmSincePhaseStart: boolean };
+  const peak = (name: string, start: number, p: Peak) =>
+    rows.push([
+      name,
+      start,
+      p.hwmMb,
+      p.sampledPeakMb,
+      p.hwmSincePhaseStart ? "the phase (VmHWM reset)" : "the process",
+    ]);
+  if (r.httpIngest)
+    peak(`ingest (HTTP, log level ${r.httpIngest.logLevel})`, r.httpIngest.startRssMb, r.httpIngest.rss);
+  for (const read of r.httpRead)
+    peak(`export of ${n(read.export.events)} entries`, read.export.startRssMb, read.export.rss);
+  const head = ["service process", "RSS after start MB", "peak RSS MB (VmHWM)", "sampled peak MB", "peak over"];
+  return rows.length ? table(head, rows) : "";
+}
+
+function targets(r: BenchResults): string {
+  return table(
+    ["target", "measured", "goal", "result", "margin"],
+    r.targets.map((t) => [
+      t.scale ? `${t.target} (${t.scale})` : t.target,
+      t.measured,
+      t.goal,
+      t.pass ? "PASS" : "MISS",
+      t.margin,
+    ]),
+  );
+}
+
+function profile(r: BenchResults): string {
+  const p = r.profile;
+  if (!p) return "";
+  const rows = p.summary.inclusive.map((e) => [`${e.pct}%`, n(e.ms), `\`${e.name}\``, e.location]);
+  const self = p.summary.self.slice(0, 10).map((e) => [`${e.pct}%`, n(e.ms), `\`${e.name}\``, e.location]);
+  return [
+    `Profile of ${p.workload}; ${n(p.summary.busyMs)} ms busy, ${p.summary.idlePct}% idle.`,
+    "",
+    "Top functions by inclusive time:",
+    "",
+    table(["share", "ms", "function", "where"], rows),
+    "",
+    "Top functions by self time:",
+    "",
+    table(["share", "ms", "function", "where"], self),
+  ].join("\n");
+}
+
+export function renderReport(r: BenchResults): string {
+  const m = r.machine;
+  const sections: [string, string][] = [
+    ["Ingest", ingest(r)],
+    ["HTTP acknowledgement latency", http(r)],
+    [`Search latency at ${n(r.search?.events ?? r.events)} events`, search(r)],
+    ["Proofs", proofs(r)],
+    ["Verification and export", verify(r)],
+    ["Service memory", memory(r)],
+    ["Targets", targets(r)],
+    ["Where the time goes", profile(r)],
+  ];
+  return [
+    `# Trailproof benchmark: ${r.mode} mode, ${n(r.events)} events (~${n(r.eventBytes)} B of JSON each)`,
+    "",
+    `${r.startedAt}, \`${r.command}\`, ${Math.round(r.seconds)} s.`,
+    `Machine: ${m.cpuModel}, ${m.nproc} cores, ${m.memoryGiB} GiB, Node ${m.node}, Linux ${m.kernel}, SQLite ${m.sqlite}, ${m.postgres ?? "no PostgreSQL"}.`,
+    ...(r.largeLog
+      ? [
+          `Large log: ${n(r.largeLog.events)} events built at ${n(r.largeLog.buildEventsPerSecond)} events/s in ${n(r.largeLog.buildSeconds)} s, ${n(r.largeLog.indexSeconds)} s of it building indexes (${LARGE_LOG_NOTE}).`,
+        ]
+      : []),
+    ...r.notes.map((x) => `Note: ${x}`),
+    ...sections.filter(([, body]) => body !== "").flatMap(([title, body]) => ["", `## ${title}`, "", body]),
+    "",
+  ].join("\n");
+}
+
+/** Writes the JSON record; returns its path. */
+export function writeResults(outDir: string, r: BenchResults): string {
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, `${r.startedAt.replaceAll(":", "-").replace(/\.\d+Z$/, "Z")}.json`);
+  writeFileSync(path, `${JSON.stringify(r, null, 2)}\n`);
+  return path;
+}

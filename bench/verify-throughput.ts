@@ -1,0 +1,51 @@
+// Verification throughput: the whole log from the store (`trailproof verify
+// --data`), and an export bundle written by bundleLines then checked offline
+// by core's verifyBundle (`trailproof verify --bundle`).
+import { createReadStream, createWriteStream, statSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { verifyBundle } from "@trailproof/core";
+import { bundleLines, type Ledger, nodeHasher, verifyTenantLog } from "@trailproof/ledger";
+import { perSecond } from "./stats.js";
+
+export interface VerifyRun {
+  treeSize: number;
+  wholeLogEventsPerSecond: number;
+  exportEventsPerSecond: number | null;
+  bundleMb: number | null;
+  bundleEventsPerSecond: number | null;
+}
+
+export async function runVerify(ledger: Ledger, tenant: string, bundlePath: string | null): Promise<VerifyRun> {
+  await ledger.publishCheckpoints();
+  const records = await ledger.verifierKeys(tenant);
+  const keys = records.map((k) => k.verifier_key);
+  let t0 = performance.now();
+  const report = await verifyTenantLog(ledger.store, nodeHasher, tenant, { verifierKeys: keys });
+  if (!report.ok) throw new Error(`verify failed: ${JSON.stringify(report.divergences.slice(0, 3))}`);
+  const whole = perSecond(report.treeSize, performance.now() - t0);
+  if (bundlePath === null) {
+    return {
+      treeSize: report.treeSize,
+      wholeLogEventsPerSecond: whole,
+      exportEventsPerSecond: null,
+      bundleMb: null,
+      bundleEventsPerSecond: null,
+    };
+  }
+  t0 = performance.now();
+  await pipeline(Readable.from(bundleLines(ledger.store, tenant, records)), createWriteStream(bundlePath));
+  const exported = perSecond(report.treeSize, performance.now() - t0);
+  t0 = performance.now();
+  const lines = createInterface({ input: createReadStream(bundlePath), crlfDelay: Number.POSITIVE_INFINITY });
+  const bundle = await verifyBundle(nodeHasher, lines, { verifierKeys: keys });
+  if (!bundle.ok) throw new Error("bundle verification failed");
+  return {
+    treeSize: report.treeSize,
+    wholeLogEventsPerSecond: whole,
+    exportEventsPerSecond: exported,
+    bundleMb: Math.round((statSync(bundlePath).size / 2 ** 20) * 10) / 10,
+    bundleEventsPerSecond: perSecond(report.treeSize, performance.now() - t0),
+  };
+}
