@@ -102,32 +102,8 @@ export interface CheckpointSummary {
   signed_at: string;
 }
 
-export interface WorkflowSummary {
-  workflow_id: string;
-  runs: number;
-  succeeded: number;
-  failed: number;
-  last_run_at: string | null;
-  median_duration_ms: number | null;
-  expected_interval_ms: number | null;
-  missed_runs: number;
-}
-
-export interface RunSummary {
-  run_id: string;
-  workflow_id: string;
-  origin: string | null;
-  status: "succeeded" | "failed" | "running";
-  started_at: string;
-  finished_at: string | null;
-  duration_ms: number | null;
-  start_event_id: string | null;
-}
-
-export interface Automations {
-  workflows: WorkflowSummary[];
-  runs: RunSummary[];
-}
+// The automations summary is part of the wire contract.
+export type { Automations, RunSummary, WorkflowSummary } from "@trailproof/protocol";
 
 export interface SessionUser {
   username: string;

@@ -2,30 +2,7 @@
 // workflow.run.start and workflow.run.finish by run_id; a workflow that runs
 // on a schedule has an expected interval (the median gap between its
 // scheduled starts), and gaps well beyond it count as missed runs.
-
-export interface RunSummary {
-  run_id: string;
-  workflow_id: string;
-  origin: string | null;
-  status: "succeeded" | "failed" | "running";
-  started_at: string;
-  finished_at: string | null;
-  duration_ms: number | null;
-  start_event_id: string;
-}
-
-export interface WorkflowSummary {
-  workflow_id: string;
-  runs: number;
-  succeeded: number;
-  failed: number;
-  last_run_at: string;
-  median_duration_ms: number | null;
-  /** Median gap between scheduled starts; null when it has no schedule (fewer than 3 scheduled runs). */
-  expected_interval_ms: number | null;
-  /** Scheduled runs that should have started but did not, up to now. */
-  missed_runs: number;
-}
+import type { RunSummary, WorkflowSummary } from "@trailproof/protocol";
 
 interface RunEvent {
   id: string;

@@ -1,7 +1,7 @@
 // GET /v1/automations (viewer and up): workflows and their runs over the
 // last days, summarised from workflow.run.* events in the log.
 import { fromUtf8 } from "@trailproof/core";
-import { ProblemDetailsSchema } from "@trailproof/protocol";
+import { AutomationsSchema, ProblemDetailsSchema } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import type { MetaAudit } from "../audit/meta-audit.js";

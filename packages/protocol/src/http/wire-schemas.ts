@@ -97,3 +97,36 @@ export const TenantSettingsSchema = Type.Object({
   origin: Type.String(),
   unknown_actions: Type.Union([Type.Literal("reject"), Type.Literal("accept")]),
 });
+
+export const RunSummarySchema = Type.Object({
+  run_id: Type.String(),
+  workflow_id: Type.String(),
+  origin: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal("succeeded"), Type.Literal("failed"), Type.Literal("running")]),
+  started_at: Type.String(),
+  finished_at: Type.Union([Type.String(), Type.Null()]),
+  duration_ms: Type.Union([Type.Integer(), Type.Null()]),
+  start_event_id: Type.String(),
+});
+export type RunSummary = Static<typeof RunSummarySchema>;
+
+export const WorkflowSummarySchema = Type.Object({
+  workflow_id: Type.String(),
+  runs: Type.Integer(),
+  succeeded: Type.Integer(),
+  failed: Type.Integer(),
+  last_run_at: Type.String(),
+  median_duration_ms: Type.Union([Type.Integer(), Type.Null()]),
+  expected_interval_ms: Type.Union([Type.Integer(), Type.Null()], {
+    description: "median gap between scheduled starts; null without a schedule (fewer than 3 scheduled runs)",
+  }),
+  missed_runs: Type.Integer({ description: "scheduled runs that should have started but did not, up to now" }),
+});
+export type WorkflowSummary = Static<typeof WorkflowSummarySchema>;
+
+export const AutomationsSchema = Type.Object({
+  workflows: Type.Array(WorkflowSummarySchema),
+  runs: Type.Array(RunSummarySchema, { description: "newest first" }),
+  truncated: Type.Boolean({ description: "true when more run events existed than were summarised" }),
+});
+export type Automations = Static<typeof AutomationsSchema>;
