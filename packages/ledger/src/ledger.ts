@@ -3,8 +3,8 @@
 // or size trigger, separately), and prove. One Ledger serves many tenants;
 // each tenant has its own log, origin and signing key.
 
-import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import {
   type ActionDefinition,
@@ -18,13 +18,14 @@ import {
   signCheckpoint,
   TrailproofError,
   toBase64,
-  uuidv7,
 } from "@trailproof/core";
-import { GroupCommitter } from "./group-commit.js";
+import { GroupCommitter, IngestOverloadedError } from "./group-commit.js";
 import { SigningKeyStore, type VerifierKeyRecord } from "./keys/signing-keys.js";
 import { nodeHasher } from "./node-hasher.js";
-import { type PendingEntry, prepareEntry } from "./prepare-entry.js";
+import type { PendingEntry, SealOutcome } from "./prepare-entry.js";
 import { hashRangesFromStore } from "./prove.js";
+import { sealBatch } from "./seal/seal-batch.js";
+import { SealPool } from "./seal/seal-pool.js";
 import type { CheckpointRow, LogStore, StoredEntry, TenantRecord, UnknownActionPolicy } from "./store/log-store.js";
 import { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
 import { loadTenantLog, type TenantLog } from "./tenant-log.js";
@@ -43,6 +44,13 @@ export interface LedgerOptions {
   checkpointEveryEntries?: number;
   maxPendingEvents?: number;
   maxBatchEvents?: number;
+  /**
+   * Worker threads that validate and seal events. Defaults to
+   * os.availableParallelism() (measured on 2 cores: two workers beat one,
+   * the main thread only sequences and writes); 0 seals on the main thread.
+   * A custom `hasher` cannot cross threads, so it forces 0.
+   */
+  sealingWorkers?: number;
   hasher?: Hasher;
   now?: () => number;
 }
@@ -57,12 +65,22 @@ export class Ledger {
   readonly store: LogStore;
   readonly keys: SigningKeyStore;
   readonly hasher: Hasher;
-  readonly #options: Required<Omit<LedgerOptions, "store" | "hasher">>;
+  readonly #options: Required<Omit<LedgerOptions, "store" | "hasher" | "sealingWorkers">>;
   readonly #tenants = new Map<string, Promise<TenantLog>>();
   readonly #committer: GroupCommitter<PendingEntry, AppendResult>;
   #timer: NodeJS.Timeout | undefined;
   #publishing: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** Workers sealing events; undefined when sealing inline. */
+  readonly sealPool: SealPool | undefined;
+  /**
+   * Resolves when the latest append has submitted to the committer. Each
+   * append waits for its predecessor's turn before submitting its own, so
+   * entries reach the log in the order their received_at was stamped.
+   */
+  #submitTurn: Promise<void> = Promise.resolve();
+  /** Events stamped but not yet submitted (being sealed), counted against maxPendingEvents. */
+  #sealing = 0;
   /** Last publisher failure, for readiness checks; cleared by the next success. */
   publisherError: Error | undefined;
 
@@ -79,6 +97,8 @@ export class Ledger {
     this.store = store;
     this.hasher = options.hasher ?? nodeHasher;
     this.keys = new SigningKeyStore(join(options.dataDir, "keys"), this.hasher);
+    const workers = options.hasher ? 0 : (options.sealingWorkers ?? Math.max(1, availableParallelism()));
+    this.sealPool = workers > 0 ? new SealPool(workers) : undefined;
     this.#committer = new GroupCommitter((items) => this.#write(items), {
       maxPending: this.#options.maxPendingEvents,
       maxBatch: this.#options.maxBatchEvents,
@@ -169,27 +189,50 @@ export class Ledger {
   async append(tenant: string, inputs: readonly unknown[]): Promise<AppendResult[]> {
     if (this.#closed) throw new TrailproofError("LEDGER_CLOSED", "the ledger is shutting down");
     const log = await this.#tenant(tenant);
-    const results: AppendResult[] = new Array(inputs.length);
-    const pending: PendingEntry[] = [];
-    const slots: number[] = [];
-    inputs.forEach((input, slot) => {
-      const receivedMs = Math.max(this.#options.now(), log.lastReceivedMs);
-      const prepared = prepareEntry(input, log, {
-        hasher: this.hasher,
-        receivedMs,
-        newId: () => uuidv7(randomBytes, receivedMs),
-        randomBytes: (n) => new Uint8Array(randomBytes(n)),
-      });
-      if ("problems" in prepared) {
-        results[slot] = { status: "rejected", id: prepared.id, problems: prepared.problems };
-        return;
-      }
-      log.lastReceivedMs = receivedMs;
-      pending.push(prepared);
-      slots.push(slot);
+    if (this.#sealing + this.#committer.pending + inputs.length > this.#options.maxPendingEvents) {
+      throw new IngestOverloadedError(1000);
+    }
+    // Stamp and take a turn synchronously, in call order: the turn order is
+    // the stamp order, whichever worker finishes first.
+    const receivedMs = inputs.map(() => {
+      log.lastReceivedMs = Math.max(this.#options.now(), log.lastReceivedMs);
+      return log.lastReceivedMs;
     });
-    const written = await this.#committer.submit(pending);
-    written.forEach((r, k) => {
+    const previous = this.#submitTurn;
+    let release!: () => void;
+    this.#submitTurn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#sealing += inputs.length;
+    let outcomes: SealOutcome[] | undefined;
+    let failure: unknown;
+    try {
+      outcomes = await sealBatch(this.sealPool, this.hasher, log, inputs, receivedMs);
+    } catch (err) {
+      failure = err;
+    }
+    // `previous` never rejects; waiting for it even on failure keeps later turns behind earlier ones.
+    await previous;
+    let written: Promise<AppendResult[]>;
+    const results: AppendResult[] = new Array(inputs.length);
+    const slots: number[] = [];
+    try {
+      this.#sealing -= inputs.length;
+      if (outcomes === undefined) throw failure;
+      const pending: PendingEntry[] = [];
+      outcomes.forEach((o, slot) => {
+        if ("problems" in o) {
+          results[slot] = { status: "rejected", id: o.id, problems: o.problems };
+        } else {
+          pending.push({ log, row: o.row });
+          slots.push(slot);
+        }
+      });
+      written = this.#committer.submit(pending);
+    } finally {
+      release();
+    }
+    (await written).forEach((r, k) => {
       results[slots[k] as number] = r;
     });
     return results;
@@ -208,6 +251,7 @@ export class Ledger {
   async registerActionSchema(tenant: string, definition: ActionDefinition): Promise<ActionDefinition> {
     const log = await this.#tenant(tenant);
     const registered = log.registry.register(definition);
+    log.registryVersion++;
     await this.store.putActionSchema(log.record.tenantId, {
       action: registered.action,
       version: registered.version,
@@ -363,11 +407,14 @@ export class Ledger {
     return p;
   }
 
-  /** Stops accepting, finishes in-flight appends, signs a final checkpoint, closes the store. */
+  /** Stops accepting, finishes in-flight appends, signs a final checkpoint, stops the seal workers, closes the store. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
+    // Appends still sealing submit (or fail) before their turn resolves.
+    await this.#submitTurn;
+    await this.sealPool?.close();
     await this.#committer.idle();
     await this.publishCheckpoints();
     await this.store.close();

@@ -1,7 +1,10 @@
 // Turns one untrusted input into an entry ready to sequence: validated and
 // sealed by core's prepareEvent, its leaf hash computed, its searchable
-// fields copied out. Runs before the group commit so the writer only writes.
+// fields copied out. Runs before the group commit so the writer only writes,
+// on the main thread or in a seal worker (seal/seal-worker.ts).
+import { randomBytes } from "node:crypto";
 import {
+  type ActionRegistry,
   fromBase64,
   type Hasher,
   hashLeaf,
@@ -9,37 +12,44 @@ import {
   type JsonObject,
   type Problem,
   prepareEvent,
+  uuidv7,
 } from "@trailproof/core";
-import type { EntryFields, EntryRow } from "./store/log-store.js";
+import type { EntryFields, EntryRow, UnknownActionPolicy } from "./store/log-store.js";
 import type { TenantLog } from "./tenant-log.js";
+
+/** Everything of an entry but the index, which the writer assigns. */
+export type SealedRow = Omit<EntryRow, "index">;
 
 export interface PendingEntry {
   log: TenantLog;
-  /** Everything but the index, which the writer assigns. */
-  row: Omit<EntryRow, "index">;
+  row: SealedRow;
 }
 
-export interface PrepareOptions {
+export type SealOutcome = { row: SealedRow } | { id: string | null; problems: Problem[] };
+
+export interface SealContext {
+  registry: ActionRegistry;
+  unknownActions: UnknownActionPolicy;
   hasher: Hasher;
+  /** Becomes received_at; the caller MUST stamp it non-decreasing in log order. */
   receivedMs: number;
-  newId: () => string;
-  randomBytes: (n: number) => Uint8Array;
 }
 
-export function prepareEntry(
-  input: unknown,
-  log: TenantLog,
-  options: PrepareOptions,
-): PendingEntry | { id: string | null; problems: Problem[] } {
+/**
+ * Validates and seals `input` (untrusted). Ids and commitment salts come from
+ * node:crypto in the calling thread. Only EVENT_INVALID-style problems become
+ * a rejection; anything else (a bug) is thrown.
+ */
+export function sealEntry(input: unknown, ctx: SealContext): SealOutcome {
   let prepared: ReturnType<typeof prepareEvent>;
   try {
     prepared = prepareEvent(input, {
-      registry: log.registry,
-      unknownActions: log.record.unknownActions,
-      receivedAt: new Date(options.receivedMs),
-      newId: options.newId,
-      hasher: options.hasher,
-      randomBytes: options.randomBytes,
+      registry: ctx.registry,
+      unknownActions: ctx.unknownActions,
+      receivedAt: new Date(ctx.receivedMs),
+      newId: () => uuidv7(randomBytes, ctx.receivedMs),
+      hasher: ctx.hasher,
+      randomBytes: (n) => new Uint8Array(randomBytes(n)),
     });
   } catch (err) {
     if (!(err instanceof InvalidInputError)) throw err;
@@ -51,13 +61,12 @@ export function prepareEntry(
   }
   const committed = prepared.committed;
   return {
-    log,
     row: {
       eventId: prepared.id,
       leafData: prepared.leafData,
-      leafHash: hashLeaf(options.hasher, prepared.leafData),
+      leafHash: hashLeaf(ctx.hasher, prepared.leafData),
       contentDigest: prepared.contentDigest,
-      receivedMs: options.receivedMs,
+      receivedMs: ctx.receivedMs,
       occurredMs: Date.parse(committed.occurred_at as string),
       fields: entryFields(committed),
       disclosures: prepared.disclosures.map((d) => ({

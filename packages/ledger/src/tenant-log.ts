@@ -8,6 +8,8 @@ export interface TenantLog {
   record: TenantRecord;
   range: CompactRange;
   registry: ActionRegistry;
+  /** Bumped on every change to `registry`, so seal workers know to reload it. */
+  registryVersion: number;
   lastCheckpointSize: number;
   /** received_at is stamped non-decreasing in log order; verification relies on it. */
   lastReceivedMs: number;
@@ -33,6 +35,7 @@ export async function loadTenantLog(store: LogStore, hasher: Hasher, record: Ten
     record,
     range,
     registry,
+    registryVersion: 0,
     lastCheckpointSize: latest?.treeSize ?? 0,
     lastReceivedMs: last?.receivedMs ?? 0,
   };
