@@ -1,7 +1,7 @@
 // The LogStore on SQLite: WAL, synchronous=FULL (a commit is fsynced before
 // it returns, so acknowledged means durable), one writer, and one
 // transaction per group commit so throughput does not hang on one fsync per event.
-import { type JsonValue, type NodeId, nodeKey, TrailproofError } from "@trailproof/core";
+import { type JsonValue, type NodeId, TrailproofError } from "@trailproof/core";
 import type {
   ActionSchemaRow,
   AppendBatch,
@@ -156,13 +156,31 @@ export class SqliteStore implements LogStore {
 
   async readNodes(tenantId: number, nodes: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
     const out = new Map<string, Uint8Array>();
+    const byLevel = new Map<number, number[]>();
     for (const n of nodes) {
-      const row = (
-        n.level === 0
-          ? this.#s.leafHash.get(tenantId, Number(n.index))
-          : this.#s.node.get(tenantId, n.level, Number(n.index))
-      ) as { hash: Uint8Array } | undefined;
-      if (row) out.set(nodeKey(n), row.hash);
+      const list = byLevel.get(n.level) ?? [];
+      list.push(Number(n.index));
+      byLevel.set(n.level, list);
+    }
+    for (const [level, indexes] of byLevel) {
+      const min = Math.min(...indexes);
+      const max = Math.max(...indexes);
+      // Dense runs (verification reads every node of a chunk) take one range
+      // scan; scattered ids (a proof's O(log n) nodes) take point lookups.
+      if (indexes.length > 8 && max - min < 2 * indexes.length) {
+        const rows = (
+          level === 0 ? this.#s.leafHashRange.all(tenantId, min, max) : this.#s.nodeRange.all(tenantId, level, min, max)
+        ) as { idx: number; hash: Uint8Array }[];
+        const wanted = new Set(indexes);
+        for (const r of rows) if (wanted.has(r.idx)) out.set(`${level}:${r.idx}`, r.hash);
+        continue;
+      }
+      for (const index of indexes) {
+        const row = (level === 0 ? this.#s.leafHash.get(tenantId, index) : this.#s.node.get(tenantId, level, index)) as
+          | { hash: Uint8Array }
+          | undefined;
+        if (row) out.set(`${level}:${index}`, row.hash);
+      }
     }
     return out;
   }
@@ -256,6 +274,8 @@ function prepareStatements(db: SqliteDatabase) {
     insertNode: p("INSERT INTO tree_nodes (tenant_id, level, idx, hash) VALUES (?, ?, ?, ?)"),
     node: p("SELECT hash FROM tree_nodes WHERE tenant_id = ? AND level = ? AND idx = ?"),
     leafHash: p("SELECT leaf_hash AS hash FROM entries WHERE tenant_id = ? AND idx = ?"),
+    leafHashRange: p("SELECT idx, leaf_hash AS hash FROM entries WHERE tenant_id = ? AND idx BETWEEN ? AND ?"),
+    nodeRange: p("SELECT idx, hash FROM tree_nodes WHERE tenant_id = ? AND level = ? AND idx BETWEEN ? AND ?"),
     entryById: p(
       "SELECT idx, event_id, leaf_data, leaf_hash, content_digest, received_ms FROM entries WHERE tenant_id = ? AND event_id = ?",
     ),
