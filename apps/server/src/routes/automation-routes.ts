@@ -25,11 +25,7 @@ export function registerAutomationRoutes(app: FastifyInstance, deps: AppDeps, au
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            workflows: Type.Array(Type.Unknown()),
-            runs: Type.Array(Type.Unknown()),
-            truncated: Type.Boolean(),
-          }),
+          200: AutomationsSchema,
           "4xx": ProblemDetailsSchema,
           "5xx": ProblemDetailsSchema,
         },
