@@ -140,6 +140,25 @@ describe("console sign-in", () => {
     expect((await use()).json().code).toBe("AUTH_INVALID");
   });
 
+  it("throttles guesses of the enrolment code like any other second step", async () => {
+    const first = (await login()).json();
+    for (let i = 0; i < 5; i++) {
+      const res = await app.inject({
+        method: "POST",
+        url: "/v1/auth/enroll",
+        payload: { login_token: first.login_token, code: "000000" },
+      });
+      expect(res.json().code).toBe("AUTH_INVALID");
+    }
+    const blocked = await app.inject({
+      method: "POST",
+      url: "/v1/auth/enroll",
+      payload: { login_token: first.login_token, code: code(first.secret) },
+    });
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json().code).toBe("RATE_LIMITED");
+  });
+
   it("throttles failed sign-ins and records them in the tenant's log", async () => {
     for (let i = 0; i < 5; i++) expect((await login("wrong password!")).json().code).toBe("AUTH_INVALID");
     const blocked = await login();

@@ -34,6 +34,10 @@ const UserSchema = Type.Object({
   role: Type.String(),
   tenant: Type.String(),
 });
+const CodeBodySchema = Type.Object(
+  { login_token: Type.String({ maxLength: 64 }), code: Type.String({ maxLength: 12 }) },
+  { additionalProperties: false },
+);
 const SignedInSchema = Type.Object({
   user: UserSchema,
   csrf_token: Type.String(),
@@ -92,13 +96,20 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     return sendProblem(request, reply, "RATE_LIMITED", "too many failed sign-ins; wait before trying again");
   };
 
-  const takeLogin = (token: string): PendingLogin => {
+  /**
+   * The start of every second step (enrolment, TOTP, recovery code): the
+   * pending sign-in, the throttle (a 6-digit code must not be guessable within
+   * the token's five minutes), and the person. Undefined when the reply was sent.
+   */
+  const secondStep = async (request: FastifyRequest, reply: FastifyReply, token: string) => {
     const login = pending.get(token);
     if (!login || login.expiresAt < Date.now()) {
       pending.delete(token);
       throw new TrailproofError("AUTH_INVALID", "the sign-in has expired; start again");
     }
-    return login;
+    const wait = throttled(request, reply, login.tenant, login.username);
+    if (wait) return { sent: wait };
+    return { login, person: await deps.people.findPerson(login.tenantId, login.username) };
   };
 
   const startSession = async (
@@ -183,17 +194,15 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         ...common,
         summary: "Step 2 on first sign-in: confirm TOTP enrolment with a code; answers recovery codes once",
-        body: Type.Object(
-          { login_token: Type.String({ maxLength: 64 }), code: Type.String({ maxLength: 12 }) },
-          { additionalProperties: false },
-        ),
+        body: CodeBodySchema,
         response: { 200: SignedInSchema, ...errors },
       },
     },
     async (request, reply) => {
       const { login_token: token, code } = request.body as { login_token: string; code: string };
-      const login = takeLogin(token);
-      const person = await deps.people.findPerson(login.tenantId, login.username);
+      const step2 = await secondStep(request, reply, token);
+      if ("sent" in step2) return step2.sent;
+      const { login, person } = step2;
       if (!person?.totpSecret || person.totpEnrolledAt !== null)
         return refuse(request, reply, login, "enrolment_state");
       const step = acceptTotp(person.totpSecret, code.trim(), person.totpLastStep);
@@ -221,19 +230,15 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
       schema: {
         ...common,
         summary: "Step 2: a TOTP code; sets the session cookie",
-        body: Type.Object(
-          { login_token: Type.String({ maxLength: 64 }), code: Type.String({ maxLength: 12 }) },
-          { additionalProperties: false },
-        ),
+        body: CodeBodySchema,
         response: { 200: SignedInSchema, ...errors },
       },
     },
     async (request, reply) => {
       const { login_token: token, code } = request.body as { login_token: string; code: string };
-      const login = takeLogin(token);
-      const wait = throttled(request, reply, login.tenant, login.username);
-      if (wait) return wait;
-      const person = await deps.people.findPerson(login.tenantId, login.username);
+      const step2 = await secondStep(request, reply, token);
+      if ("sent" in step2) return step2.sent;
+      const { login, person } = step2;
       if (!person?.totpSecret || person.totpEnrolledAt === null) return refuse(request, reply, login, "not_enrolled");
       const step = acceptTotp(person.totpSecret, code.trim(), person.totpLastStep);
       if (step === undefined) return refuse(request, reply, login, "bad_totp");
@@ -262,10 +267,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
         login_token: string;
         recovery_code: string;
       };
-      const login = takeLogin(token);
-      const wait = throttled(request, reply, login.tenant, login.username);
-      if (wait) return wait;
-      const person = await deps.people.findPerson(login.tenantId, login.username);
+      const step2 = await secondStep(request, reply, token);
+      if ("sent" in step2) return step2.sent;
+      const { login, person } = step2;
       const hashed = sha256(code.trim().toLowerCase());
       if (!person?.recoveryHashes.includes(hashed)) return refuse(request, reply, login, "bad_recovery_code");
       pending.delete(token);
