@@ -156,12 +156,10 @@ export class Ledger {
     return log.record;
   }
 
-  /** One entry by event id with its disclosures (personal values), or undefined. */
-  async findEntry(tenant: string, eventId: string): Promise<(StoredEntry & { disclosures: Disclosure[] }) | undefined> {
+  /** One entry by event id, or undefined. Its personal values are read separately (disclosures). */
+  async findEntry(tenant: string, eventId: string): Promise<StoredEntry | undefined> {
     const log = await this.#tenant(tenant);
-    const entry = await this.store.findEntryByEventId(log.record.tenantId, eventId);
-    if (!entry) return undefined;
-    return { ...entry, disclosures: await this.disclosures(tenant, entry.index) };
+    return this.store.findEntryByEventId(log.record.tenantId, eventId);
   }
 
   /** Personal values of one entry, as core's Disclosure (salt in base64). */
