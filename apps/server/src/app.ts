@@ -11,8 +11,10 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { MetaAudit } from "./audit/meta-audit.js";
 import { registerAuthentication } from "./auth/authenticate.js";
 import type { AppDeps } from "./deps.js";
+import { DebugAccessLog } from "./http/access-log.js";
 import { registerConsole } from "./http/console-static.js";
 import { registerJsonBodyParser } from "./http/json-body.js";
+import { requestLabels } from "./http/metrics.js";
 import { registerProblemHandlers, sendProblem } from "./http/problem.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
@@ -38,6 +40,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             // Audit payloads are customer data and keys are secrets: neither is logged.
             redact: ["req.headers.authorization", "req.headers.cookie"],
           },
+    // Access lines at debug, not info: requests are counted in /metrics.
+    logController: new DebugAccessLog(),
     bodyLimit: deps.config.maxBodyBytes,
     requestTimeout: deps.config.requestTimeoutMs,
     connectionTimeout: deps.config.requestTimeoutMs,
@@ -56,6 +60,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    deps.metrics.httpRequests.inc(requestLabels(request.routeOptions.url, request.method, reply.statusCode));
   });
   let closing = false;
   app.addHook("preClose", async () => {

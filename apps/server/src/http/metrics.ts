@@ -1,11 +1,16 @@
-// Prometheus metrics of the service (prom-client): append rate and latency,
-// queue depth, rejected events by reason, checkpoint age and tree size per
-// tenant, auth failures.
+// Prometheus metrics of the service (prom-client): requests by route, append
+// rate and latency, queue depth, rejected events by reason, checkpoint age and
+// tree size per tenant, auth failures. Every label takes values from a fixed
+// set (or from operator-created tenant names): nothing a request sends, such
+// as a rejected event's field names or an unmatched path, becomes a label.
+import { EventInputSchema } from "@trailproof/core";
 import type { Ledger } from "@trailproof/ledger";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export interface ServiceMetrics {
   registry: Registry;
+  /** Requests answered, by route pattern, method and status class (the access log's counts). */
+  httpRequests: Counter<"route" | "method" | "status">;
   appendedEvents: Counter<"status">;
   rejectedEvents: Counter<"reason">;
   appendSeconds: Histogram<"batch">;
@@ -17,6 +22,12 @@ export interface ServiceMetrics {
 export function createMetrics(): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const httpRequests = new Counter({
+    name: "trailproof_http_requests_total",
+    help: "Requests answered, by route pattern (unmatched for none), method and status class",
+    labelNames: ["route", "method", "status"] as const,
+    registers: [registry],
+  });
   const appendedEvents = new Counter({
     name: "trailproof_events_total",
     help: "Events received by POST /v1/events, by result",
@@ -25,7 +36,7 @@ export function createMetrics(): ServiceMetrics {
   });
   const rejectedEvents = new Counter({
     name: "trailproof_events_rejected_total",
-    help: "Rejected events by the pointer of their first problem",
+    help: "Rejected events by the envelope field of their first problem (other: a field the envelope does not define)",
     labelNames: ["reason"] as const,
     registers: [registry],
   });
@@ -44,6 +55,7 @@ export function createMetrics(): ServiceMetrics {
   });
   return {
     registry,
+    httpRequests,
     appendedEvents,
     rejectedEvents,
     appendSeconds,
@@ -79,5 +91,34 @@ export function createMetrics(): ServiceMetrics {
         },
       });
     },
+  };
+}
+
+const ENVELOPE_FIELDS = new Set(Object.keys(EventInputSchema.properties));
+
+/**
+ * The label of a rejected event: the envelope field its first problem points
+ * into, "event" for the whole event, "other" for any name the envelope does
+ * not define. The pointer comes from the client's event (an unknown field is
+ * named in it), so it is never used as a label as it is.
+ */
+export function rejectionReason(pointer: string | undefined): string {
+  const field = pointer?.split("/")[1];
+  if (field === undefined || field === "") return "event";
+  return ENVELOPE_FIELDS.has(field) ? field : "other";
+}
+
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+
+/** Labels of one answered request; `route` is the registered pattern, never the requested path. */
+export function requestLabels(
+  route: string | undefined,
+  method: string,
+  statusCode: number,
+): { route: string; method: string; status: string } {
+  return {
+    route: route ?? "unmatched",
+    method: METHODS.has(method) ? method : "other",
+    status: `${Math.min(5, Math.max(1, Math.floor(statusCode / 100)))}xx`,
   };
 }
