@@ -92,7 +92,8 @@ export async function buildApiFixture(
 ): Promise<ApiFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), "trailproof-api-"));
   const data = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
-  const config: ServerConfig = { ...DEFAULT_CONFIG, dataDir, ...options.config };
+  // The ledger runs no publisher (interval 0): tests publish checkpoints when they need them.
+  const config: ServerConfig = { ...DEFAULT_CONFIG, dataDir, checkpointIntervalMs: 0, ...options.config };
   const app = await buildApp({ ...data, config, metrics: createMetrics(), logger: false });
 
   const tenants = {} as Record<"acme" | "globex", { keys: Keys; ids: Keys }>;

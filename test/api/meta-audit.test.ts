@@ -145,7 +145,7 @@ const CASES: Case[] = [
     role: "auditor",
     action: "audit.verify",
     send: () => f.request("POST", "/v1/log/verify", f.acme.auditor),
-    status: 200,
+    status: 202,
     target: log,
   },
   {

@@ -123,6 +123,7 @@ describe("OpenAPI", () => {
     ["get", "/v1/log/proof/inclusion"],
     ["get", "/v1/log/proof/consistency"],
     ["post", "/v1/log/verify"],
+    ["get", "/v1/log/verify/{job}"],
     ["get", "/v1/export"],
     ["get", "/v1/schemas"],
     ["post", "/v1/schemas"],

@@ -124,8 +124,11 @@ export const ENDPOINTS: Endpoint[] = [
     name: "POST /v1/log/verify",
     permission: "verify",
     send: (f, key) => f.request("POST", "/v1/log/verify", key),
-    status: 200,
-    check: (res) => expect(json(res)).toMatchObject({ ok: true, divergences: [] }),
+    status: 202,
+    check: (res) => {
+      expect(json(res)).toMatchObject({ status: expect.stringMatching(/^(running|done)$/), total: expect.any(Number) });
+      expect(res.headers.location).toBe(`/v1/log/verify/${json(res).job_id}`);
+    },
   },
   {
     name: "GET /v1/export",

@@ -28,6 +28,7 @@ import { registerPeopleRoutes } from "./routes/people-routes.js";
 import { registerStatsRoutes } from "./routes/stats-routes.js";
 import { registerTargetRoutes } from "./routes/target-routes.js";
 import { registerTenantRoutes } from "./routes/tenant-routes.js";
+import { registerVerifyRoutes } from "./routes/verify-routes.js";
 import { registerViewerTokenRoutes } from "./routes/viewer-token-routes.js";
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -122,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerTargetRoutes(app, deps, audit);
   registerStatsRoutes(app, deps, audit);
   registerLogRoutes(app, deps, audit);
+  registerVerifyRoutes(app, deps, audit);
   registerExportRoutes(app, deps, audit);
   registerAdminRoutes(app, deps, audit);
   registerPeopleRoutes(app, deps, audit);

@@ -17,6 +17,7 @@ import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
 import { toEventItem, toEventItems } from "./event-view.js";
 import { pageParams, SEARCH_QUERYSTRING, stableQuery } from "./search-params.js";
+import { checkpointCovering } from "./signed-checkpoint.js";
 
 const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
 const common = { tags: ["events"], security: [{ bearer: [] }] };
@@ -91,6 +92,8 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
       schema: {
         ...common,
         summary: "One event, its log index and (auditor and up) an inclusion proof against the latest checkpoint",
+        description:
+          "The proof is omitted while no signed checkpoint covers the event yet: the publisher signs within TRAILPROOF_CHECKPOINT_INTERVAL_MS, and this waits up to two intervals (at most 5 s) for it.",
         params: EventIdParams,
         response: { 200: EventDetailSchema, ...errors },
       },
@@ -110,12 +113,10 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
       const role = request.principal?.role ?? "viewer";
       const item = await toEventItem(ledger, tenant, role, entry);
       if (!roleAllows(role, "prove")) return item;
-      let checkpoint = await ledger.latestCheckpoint(tenant);
-      if (checkpoint.treeSize <= entry.index) {
-        // Not yet covered by a signed checkpoint: sign one now rather than wait.
-        await ledger.publishCheckpoints();
-        checkpoint = await ledger.latestCheckpoint(tenant);
-      }
+      // A GET never signs: an entry newer than the latest checkpoint waits for
+      // the publisher's next round, and is served without a proof if none comes.
+      const checkpoint = await checkpointCovering(ledger, tenant, entry.index, deps.config.checkpointIntervalMs);
+      if (!checkpoint || checkpoint.treeSize <= entry.index) return item;
       const proof = await ledger.inclusionProof(tenant, entry.index, checkpoint.treeSize);
       return {
         ...item,

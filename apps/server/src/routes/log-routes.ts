@@ -1,9 +1,8 @@
 // The log's contract with external verifiers (auditor and up): the latest
 // signed checkpoint, the verifier keys, raw entries whose lines are
 // byte-for-byte the leaf data, and RFC 6962 proofs. Sizes and indexes are
-// JSON numbers below 2^53.
+// JSON numbers below 2^53. These routes read checkpoints; they never sign one.
 import { InvalidInputError, toBase64 } from "@trailproof/core";
-import { nodeHasher, verifyTenantLog } from "@trailproof/ledger";
 import {
   ConsistencyProofSchema,
   InclusionProofSchema,
@@ -15,6 +14,8 @@ import { Type } from "typebox";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
+import { HttpProblem } from "../http/problem.js";
+import { latestSignedCheckpoint } from "./signed-checkpoint.js";
 
 const MAX_ENTRIES_PER_PAGE = 1000;
 const Count = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
@@ -32,14 +33,17 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
       schema: {
         ...common,
         summary: "The latest signed checkpoint (C2SP tlog-checkpoint as a signed note), exactly as signed",
+        description:
+          "Checkpoints are signed by the service's publisher within TRAILPROOF_CHECKPOINT_INTERVAL_MS of new entries; before a log's first one this answers 404 (NOT_FOUND).",
         produces: ["text/plain"],
         response: { 200: Type.String(), ...errors },
       },
     },
     async (request, reply) => {
       const tenant = tenantOf(request);
-      const cp = await ledger.latestCheckpoint(tenant);
+      const cp = await latestSignedCheckpoint(ledger, tenant);
       await audit.record(request, { action: "audit.log.read", target: logTarget(tenant), dedupeKey: "checkpoint" });
+      if (!cp) throw new HttpProblem("NOT_FOUND", "no checkpoint has been signed for this log yet; retry shortly");
       return reply.type("text/plain; charset=utf-8").send(cp.note);
     },
   );
@@ -182,44 +186,6 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
         metadata: { query: { from, to } },
       });
       return { from, to, proof: proof.map(toBase64) };
-    },
-  );
-
-  app.post(
-    "/v1/log/verify",
-    {
-      config: { permission: "verify" },
-      schema: {
-        ...common,
-        summary: "Verify the whole log now: every leaf, node, signed root and checkpoint signature",
-        response: {
-          200: Type.Object({
-            ok: Type.Boolean(),
-            tree_size: Type.Integer(),
-            checkpoints: Type.Integer(),
-            divergences: Type.Array(
-              Type.Object({
-                kind: Type.String(),
-                index: Type.Union([Type.Integer(), Type.Null()]),
-                message: Type.String(),
-              }),
-            ),
-          }),
-          ...errors,
-        },
-      },
-    },
-    async (request) => {
-      const tenant = tenantOf(request);
-      await audit.record(request, { action: "audit.verify", target: logTarget(tenant) });
-      const keys = (await ledger.verifierKeys(tenant)).map((k) => k.verifier_key);
-      const report = await verifyTenantLog(ledger.store, nodeHasher, tenant, { verifierKeys: keys });
-      return {
-        ok: report.ok,
-        tree_size: report.treeSize,
-        checkpoints: report.checkpoints,
-        divergences: report.divergences,
-      };
     },
   );
 }

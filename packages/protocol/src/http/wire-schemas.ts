@@ -130,3 +130,32 @@ export const AutomationsSchema = Type.Object({
   truncated: Type.Boolean({ description: "true when more run events existed than were summarised" }),
 });
 export type Automations = Static<typeof AutomationsSchema>;
+
+export const VerifyJobReportSchema = Type.Object({
+  ok: Type.Boolean({ description: "true when nothing diverged and at least one checkpoint was checked" }),
+  tree_size: Type.Integer(),
+  checkpoints: Type.Integer(),
+  divergences: Type.Array(
+    Type.Object({
+      kind: Type.String(),
+      index: Type.Union([Type.Integer(), Type.Null()]),
+      message: Type.String(),
+    }),
+  ),
+});
+export type VerifyJobReport = Static<typeof VerifyJobReportSchema>;
+
+/** A whole-log verification running in the service: started by POST /v1/log/verify, polled at its `location`. */
+export const VerifyJobSchema = Type.Object({
+  job_id: Type.String(),
+  location: Type.String({ description: "where to poll it: /v1/log/verify/{job_id}" }),
+  status: Type.Union([Type.Literal("running"), Type.Literal("done"), Type.Literal("failed")], {
+    description: "done: `report` holds the result (which may itself say ok: false); failed: the check could not finish",
+  }),
+  verified: Type.Integer({ description: "entries checked so far" }),
+  total: Type.Integer({ description: "entries to check: the tree size when the check read it" }),
+  started_at: Type.String(),
+  finished_at: Type.Union([Type.String(), Type.Null()]),
+  report: Type.Union([VerifyJobReportSchema, Type.Null()]),
+});
+export type VerifyJob = Static<typeof VerifyJobSchema>;

@@ -1,0 +1,96 @@
+// Whole-log verification as a job (auditor and up): POST /v1/log/verify
+// answers 202 with the job at once, GET /v1/log/verify/{job} shows its
+// progress (verified of total entries) and, once done, the report: every
+// leaf, stored node, signed root and checkpoint signature.
+import { nodeHasher, verifyTenantLog } from "@trailproof/ledger";
+import { ProblemDetailsSchema, type VerifyJob, VerifyJobSchema } from "@trailproof/protocol";
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import type { MetaAudit } from "../audit/meta-audit.js";
+import { tenantOf } from "../auth/authenticate.js";
+import type { AppDeps } from "../deps.js";
+import { HttpProblem } from "../http/problem.js";
+import { type VerifyJobState, VerifyJobs, yieldingStore } from "../verify/verify-jobs.js";
+
+/** Entries per chunk: each chunk runs without yielding, about 30 ms at today's verification speed. */
+const CHUNK_ENTRIES = 1000;
+
+const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
+const common = { tags: ["log"], security: [{ bearer: [] }] };
+
+function toWire(job: VerifyJobState): VerifyJob {
+  const r = job.report;
+  return {
+    job_id: job.id,
+    location: `/v1/log/verify/${job.id}`,
+    status: job.status,
+    verified: job.verified,
+    total: job.total,
+    started_at: job.startedAt,
+    finished_at: job.finishedAt,
+    report: r && { ok: r.ok, tree_size: r.treeSize, checkpoints: r.checkpoints, divergences: r.divergences },
+  };
+}
+
+export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
+  const { ledger } = deps;
+  const jobs = new VerifyJobs((job, err) => {
+    app.log.error({ err, job: job.id, tenant: job.tenant }, "log verification could not finish");
+  });
+  // Shutdown lets running checks finish before the store closes under them.
+  app.addHook("onClose", () => jobs.drain());
+  const logTarget = (tenant: string) => ({ type: "log", id: tenant });
+
+  app.post(
+    "/v1/log/verify",
+    {
+      config: { permission: "verify" },
+      schema: {
+        ...common,
+        summary: "Start verifying the whole log: every leaf, node, signed root and checkpoint signature",
+        description:
+          "Answers 202 at once with a job; poll its `location` (GET /v1/log/verify/{job}) for progress and the report. While a check of this log is running, another request answers that job.",
+        response: { 202: VerifyJobSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const tenant = tenantOf(request);
+      await audit.record(request, { action: "audit.verify", target: logTarget(tenant) });
+      const keys = (await ledger.verifierKeys(tenant)).map((k) => k.verifier_key);
+      const total = await ledger.treeSize(tenant);
+      const store = yieldingStore(ledger.store);
+      const job = jobs.start(tenant, total, (onProgress) =>
+        verifyTenantLog(store, nodeHasher, tenant, { verifierKeys: keys, chunkSize: CHUNK_ENTRIES, onProgress }),
+      );
+      const wire = toWire(job);
+      return reply.code(202).header("location", wire.location).send(wire);
+    },
+  );
+
+  app.get(
+    "/v1/log/verify/:job",
+    {
+      config: { permission: "verify" },
+      schema: {
+        ...common,
+        summary: "A verification job: its progress, and its report once done",
+        params: Type.Object({ job: Type.String({ maxLength: 64 }) }),
+        response: { 200: VerifyJobSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      const { job: id } = request.params as { job: string };
+      const job = jobs.get(tenant, id);
+      // Another tenant's job answers exactly like one that never existed.
+      if (!job) throw new HttpProblem("NOT_FOUND", "no such verification job (jobs are kept for an hour)");
+      await audit.record(request, {
+        action: "audit.log.read",
+        target: logTarget(tenant),
+        metadata: { verify_job: job.id },
+        dedupeKey: `verify:${job.id}:${job.status}`,
+      });
+      return toWire(job);
+    },
+  );
+}
