@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 
 export const PHASES = [
   "sqlite",
+  "a0",
   "postgres",
   "ledger",
   "search",
@@ -30,6 +31,9 @@ export interface BenchOptions {
   httpSeconds: [number, number];
   httpClients: [number, number];
   httpMaxEvents: number;
+  /** The open-loop HTTP load: seconds (0: not run), and its offered rate as a fraction of the measured maximum. */
+  openLoopSeconds: number;
+  openLoopFraction: number;
   serverLogLevel: string;
   searchIterations: number;
   proofIterations: number;
@@ -42,7 +46,8 @@ export interface BenchOptions {
 
 export const USAGE = `npm run bench -- [--quick | --full] [--events N] [--large-events N] [--only ${PHASES.join(",")}]
   [--batch 1000] [--concurrency 4] [--pg-url postgres://postgres@127.0.0.1:5432/test] [--pg-batch 1000] [--pg-inflight 2]
-  [--http-seconds 8,4] [--http-clients 8,32] [--http-max-events N] [--server-log-level info]
+  [--http-seconds 8,4] [--http-clients 8,32] [--http-max-events N] [--open-loop-seconds 8] [--open-loop-fraction 0.8]
+  [--server-log-level info]
   [--search-iterations N] [--proof-iterations N] [--profile auto|append|http|none] [--dir D] [--keep]`;
 
 const pair = (s: string): [number, number] => {
@@ -67,6 +72,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       "http-seconds": { type: "string" },
       "http-clients": { type: "string", default: "8,32" },
       "http-max-events": { type: "string" },
+      "open-loop-seconds": { type: "string" },
+      "open-loop-fraction": { type: "string", default: "0.8" },
       "server-log-level": { type: "string", default: "info" },
       "search-iterations": { type: "string" },
       "proof-iterations": { type: "string" },
@@ -105,6 +112,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     httpSeconds: pair(values["http-seconds"] ?? (full ? "60,20" : "8,4")),
     httpClients: pair(values["http-clients"]),
     httpMaxEvents: Number(values["http-max-events"] ?? (full ? 5_000_000 : 1_000_000)),
+    openLoopSeconds: Number(values["open-loop-seconds"] ?? (full ? 30 : 8)),
+    openLoopFraction: Number(values["open-loop-fraction"]),
     serverLogLevel: values["server-log-level"],
     searchIterations: Number(values["search-iterations"] ?? (full ? 200 : 50)),
     proofIterations: Number(values["proof-iterations"] ?? (full ? 2000 : 1000)),

@@ -19,6 +19,8 @@ export interface BenchResults {
   eventBytes: number;
   machine: Machine;
   baselineA?: InsertResult;
+  /** Baseline A0: the same rows with only the primary key, the ceiling of the disk and driver. */
+  baselineA0?: InsertResult;
   baselineB?: InsertResult & { inflight: number };
   inProcess?: Omit<AppendRun, "adminKey">;
   search?: { events: number; cases: SearchLatency[] };

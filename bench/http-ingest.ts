@@ -1,14 +1,18 @@
 // Trailproof over HTTP: the real service in a child process on a fresh data
 // directory; a tenant and an ingest key made through the API; then POST
-// /v1/events in batches of 100 and of 1 from a bounded number of clients in
-// this process, while the server's resident memory is watched.
+// /v1/events in batches of 100 from closed-loop clients (the maximum rate),
+// an open-loop schedule of batches of 100 at a fraction of that maximum (the
+// latency at a load the service can take), and single events from closed-loop
+// clients, while the server's resident memory is watched.
 import { mkdirSync } from "node:fs";
 import { Agent } from "node:http";
 import { join } from "node:path";
 import { eventChunks } from "./event-generator.js";
 import { httpCall, type LoadResult, runLoad } from "./http-load.js";
+import { type OpenLoadResult, runOpenLoad } from "./http-open-loop.js";
 import type { RssPeak } from "./rss-sampler.js";
 import { type ServerChild, startServerChild } from "./server-child.js";
+import { progress } from "./stats.js";
 
 export interface HttpIngestOptions {
   logLevel: string;
@@ -16,11 +20,16 @@ export interface HttpIngestOptions {
   seconds: [number, number];
   clients: [number, number];
   maxEvents: number;
+  /** Open-loop load: its duration, and its offered rate as a fraction of the closed-loop batch-100 rate. */
+  openLoopSeconds: number;
+  openLoopFraction: number;
   cpuProfDir?: string;
 }
 
 export interface HttpIngestRun {
   batch100: LoadResult;
+  /** Batches of 100 on a fixed schedule at openLoopFraction of batch100's rate; null when not run. */
+  openLoop: (OpenLoadResult & { fractionOfMax: number }) | null;
   batch1: LoadResult;
   rss: RssPeak;
   startRssMb: number;
@@ -82,8 +91,24 @@ export async function runHttpIngest(dir: string, o: HttpIngestOptions): Promise<
     server.rss.start();
     await load("w", 100, 1, o.clients[0]);
     const batch100 = await load("a", 100, o.seconds[0], o.clients[0]);
+    let openLoop: HttpIngestRun["openLoop"] = null;
+    if (o.openLoopSeconds > 0 && batch100.eventsPerSecond > 0) {
+      const offered = batch100.eventsPerSecond * o.openLoopFraction;
+      progress(`  open loop: batches of 100 at ${Math.round(offered)} events/s for ${o.openLoopSeconds} s ...`);
+      const result = await runOpenLoad({
+        url,
+        key,
+        offeredEventsPerSecond: offered,
+        eventsPerRequest: 100,
+        durationMs: o.openLoopSeconds * 1000,
+        maxSockets: 64,
+        drainMs: 30_000,
+        body: ingestBodies(100, "o"),
+      });
+      openLoop = { ...result, fractionOfMax: o.openLoopFraction };
+    }
     const batch1 = await load("s", 1, o.seconds[1], o.clients[1]);
-    return { batch100, batch1, rss: server.rss.stop(), startRssMb: server.startRssMb, logLevel: o.logLevel };
+    return { batch100, openLoop, batch1, rss: server.rss.stop(), startRssMb: server.startRssMb, logLevel: o.logLevel };
   } finally {
     await server.close();
   }

@@ -19,10 +19,17 @@ function table(head: string[], rows: (string | number)[][]): string {
 
 function ingest(r: BenchResults): string {
   const a = r.baselineA?.eventsPerSecond;
+  const a0 = r.baselineA0?.eventsPerSecond;
   const b = r.baselineB?.eventsPerSecond;
   const rows: (string | number)[][] = [];
   const row = (name: string, rate: number, how: string) =>
-    rows.push([name, n(rate), ratio(rate, a), ratio(rate, b), how]);
+    rows.push([name, n(rate), ratio(rate, a0), ratio(rate, a), ratio(rate, b), how]);
+  if (r.baselineA0)
+    row(
+      "baseline A0: SQLite, primary key only (the disk and driver's ceiling)",
+      r.baselineA0.eventsPerSecond,
+      `${n(r.baselineA0.batch)} rows per transaction, WAL, synchronous=FULL`,
+    );
   if (r.baselineA)
     row(
       "baseline A: SQLite, same schema and indexes, no sealing",
@@ -35,11 +42,14 @@ function ingest(r: BenchResults): string {
       r.baselineB.eventsPerSecond,
       `INSERT of ${n(r.baselineB.batch)} rows, ${r.baselineB.inflight} in flight, TCP 127.0.0.1`,
     );
-  if (r.inProcess)
+  const p = r.inProcess;
+  if (p)
     row(
-      "Trailproof in-process (validate, seal, tree, index, fsync)",
-      r.inProcess.eventsPerSecond,
-      `batches of ${n(r.inProcess.batch)}, ${r.inProcess.concurrency} in flight; ${r.inProcess.checkpoints} checkpoints, ${n(r.inProcess.databaseMb)} MB database`,
+      "Trailproof in-process (validate, seal, tree, index, fsync, searchable)",
+      p.eventsPerSecond,
+      `batches of ${n(p.batch)}, ${p.concurrency} in flight; ${
+        p.waitedForProjection ? "timed until the search projection caught up" : "the store indexes in the commit"
+      }; ${p.checkpoints} checkpoints, ${n(p.databaseMb)} MB data directory`,
     );
   const h = r.httpIngest;
   if (h) {
@@ -54,7 +64,7 @@ function ingest(r: BenchResults): string {
       `${h.batch1.clients} clients, ${h.batch1.seconds} s`,
     );
   }
-  return table(["ingest path", "events/s", "vs A", "vs B", "how"], rows);
+  return table(["ingest path", "events/s", "vs A0", "vs A", "vs B", "how"], rows);
 }
 
 function latencyRow(name: string, l: LatencySummary, extra: (string | number)[]): (string | number)[] {
@@ -65,17 +75,52 @@ function http(r: BenchResults): string {
   const h = r.httpIngest;
   if (!h) return "";
   const rows = [h.batch100, h.batch1].map((l) =>
-    latencyRow(`batches of ${l.eventsPerRequest}`, l.latency, [
+    latencyRow(`batches of ${l.eventsPerRequest}, closed loop`, l.latency, [
       l.clients,
       n(l.requests),
+      "-",
       n(l.eventsPerSecond),
       l.errors,
     ]),
   );
-  return table(
-    ["POST /v1/events", "clients", "requests", "events/s", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms"],
-    rows,
-  );
+  const o = h.openLoop;
+  if (o)
+    rows.splice(
+      1,
+      0,
+      latencyRow(
+        `batches of ${o.eventsPerRequest}, open loop at ${Math.round(o.fractionOfMax * 100)}% of the closed-loop rate`,
+        o.latency,
+        ["-", n(o.requests), n(o.offeredEventsPerSecond), n(o.ackedEventsPerSecond), o.errors],
+      ),
+    );
+  const notes = [
+    "Closed loop: each client sends its next request when the last is acknowledged; latency from first byte sent.",
+    ...(o
+      ? [
+          `Open loop: a request every ${((o.eventsPerRequest / o.offeredEventsPerSecond) * 1000).toFixed(1)} ms for ${o.seconds} s whatever the acknowledgements, latency from its scheduled send time (no coordinated omission); the sender ran at most ${o.sendLagMaxMs} ms late.`,
+        ]
+      : []),
+  ];
+  return [
+    table(
+      [
+        "POST /v1/events",
+        "clients",
+        "requests",
+        "offered events/s",
+        "acked events/s",
+        "errors",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+      ],
+      rows,
+    ),
+    "",
+    ...notes,
+  ].join("\n");
 }
 
 function search(r: BenchResults): string {

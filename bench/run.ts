@@ -16,13 +16,14 @@ import {
   runBaselinePostgres,
 } from "./baseline-postgres.js";
 import { runBaselineSqlite } from "./baseline-sqlite.js";
+import { runBaselineSqlitePk } from "./baseline-sqlite-pk.js";
 import { parseBenchOptions } from "./bench-options.js";
 import type { BenchResults } from "./bench-results.js";
 import { buildLargeLog, LARGE_LOG_NOTE } from "./build-large-log.js";
 import { averageEventBytes } from "./event-generator.js";
 import { runHttpIngest } from "./http-ingest.js";
 import { runHttpRead } from "./http-read.js";
-import { BENCH_TENANT, runInProcessAppend } from "./in-process-append.js";
+import { BENCH_TENANT, runInProcessAppend, SMALL_TENANT } from "./in-process-append.js";
 import { describeMachine } from "./machine.js";
 import { profileAppend, profileHttp } from "./profile-run.js";
 import { runProofLatency } from "./proof-latency.js";
@@ -63,6 +64,11 @@ try {
     r.baselineA = await runBaselineSqlite(dir, o.events, o.batch);
     await settle();
   }
+  if (has("a0")) {
+    progress("baseline A0: SQLite insert, primary key only ...");
+    r.baselineA0 = await runBaselineSqlitePk(dir, o.events, o.batch);
+    await settle();
+  }
   if (has("postgres")) {
     try {
       pg = await openBaselinePostgres(o.pgUrl, o.pgInflight);
@@ -88,12 +94,19 @@ try {
   if (has("search") || has("proofs") || has("verify")) {
     const data = await openDataDir({ dataDir: ledgerDir, checkpointIntervalMs: 0 });
     const tenantId = (await data.ledger.tenantRecord(BENCH_TENANT)).tenantId;
+    const smallTenantId = (await data.ledger.tenantRecord(SMALL_TENANT)).tenantId;
     if (has("search")) {
       progress("search latency ...");
       const cases = searchCases(searchWindow(o.events));
       r.search = {
         events: o.events,
-        cases: await runSearchLatency(cases, o.searchIterations, data.query, tenantId, pg),
+        cases: await runSearchLatency(
+          cases,
+          o.searchIterations,
+          data.query,
+          { big: tenantId, small: smallTenantId },
+          pg,
+        ),
       };
     }
     if (has("proofs")) {
@@ -120,6 +133,8 @@ try {
     seconds: o.httpSeconds,
     clients: o.httpClients,
     maxEvents: o.httpMaxEvents,
+    openLoopSeconds: o.openLoopSeconds,
+    openLoopFraction: o.openLoopFraction,
   };
   await settle();
   if (has("http")) {
@@ -158,7 +173,11 @@ try {
     r.profile =
       target === "append"
         ? await profileAppend(dir, profDir, Math.min(o.events, 50_000), o.batch, o.concurrency)
-        : await profileHttp(dir, profDir, { ...httpOptions, seconds: [Math.min(o.httpSeconds[0], 10), 1] });
+        : await profileHttp(dir, profDir, {
+            ...httpOptions,
+            seconds: [Math.min(o.httpSeconds[0], 10), 1],
+            openLoopSeconds: 0,
+          });
   }
 } finally {
   if (pg) await closeBaselinePostgres(pg);

@@ -34,8 +34,11 @@ export function searchWindow(total: number): SearchWindow {
 
 export interface SearchCase {
   name: string;
+  /** Whose events: the big tenant (default) or the small one beside it in the same data directory. */
+  tenant?: "big" | "small";
   trailproof: (q: AuditQuery, tenantId: number, i: number) => Promise<unknown>;
-  postgres: (sql: Sql, schema: string, i: number) => Promise<unknown>;
+  /** Null: baseline B holds one tenant only, so it has no counterpart. */
+  postgres: ((sql: Sql, schema: string, i: number) => Promise<unknown>) | null;
   /** How the baseline answers it, for the report. */
   postgresPlan: string;
 }
@@ -78,6 +81,15 @@ export function searchCases(w: SearchWindow): SearchCase[] {
         sql`SELECT id, data FROM ${sql(s)}.audit_logs WHERE tenant_id = 1
           AND to_tsvector('simple', data->>'message') @@ plainto_tsquery('simple', ${pick(WORDS, i)}) ${order(sql)}`,
       postgresPlan: "GIN to_tsvector('simple', data->>'message') (Trailproof: FTS5 on message)",
+    },
+    {
+      // One tenant's data must never slow another's search (issue 9): the
+      // small tenant's events hold the same words as the big tenant's.
+      name: "a free-text word, small tenant beside the big one",
+      tenant: "small",
+      trailproof: (q, t, i) => q.search(t, { text: pick(WORDS, i) }, page),
+      postgres: null,
+      postgresPlan: "- (baseline B has one tenant)",
     },
     {
       name: "stats: hourly histogram of a week",

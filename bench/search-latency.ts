@@ -29,15 +29,17 @@ export async function runSearchLatency(
   cases: readonly SearchCase[],
   iterations: number,
   query: AuditQuery,
-  tenantId: number,
+  tenantIds: { big: number; small: number },
   pg: { sql: Sql; schema: string } | null,
 ): Promise<SearchLatency[]> {
   const out: SearchLatency[] = [];
   for (const c of cases) {
+    const tenantId = tenantIds[c.tenant ?? "big"];
+    const onPostgres = c.postgres;
     out.push({
       name: c.name,
       trailproof: await timeCalls(iterations, (i) => c.trailproof(query, tenantId, i)),
-      postgres: pg ? await timeCalls(iterations, (i) => c.postgres(pg.sql, pg.schema, i)) : null,
+      postgres: pg && onPostgres ? await timeCalls(iterations, (i) => onPostgres(pg.sql, pg.schema, i)) : null,
       postgresPlan: c.postgresPlan,
     });
   }
