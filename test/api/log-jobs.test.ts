@@ -112,5 +112,6 @@ describe("metric labels are bounded", () => {
     expect(body).toMatch(
       /^trailproof_http_requests_total\{route="\/v1\/events",method="POST",status="2xx"\} [1-9]\d*$/m,
     );
+    expect(body).toMatch(/^# TYPE trailproof_follower_lag_entries gauge$/m);
   });
 });

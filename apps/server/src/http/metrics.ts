@@ -1,8 +1,9 @@
 // Prometheus metrics of the service (prom-client): requests by route, append
-// rate and latency, queue depth, rejected events by reason, checkpoint age and
-// tree size per tenant, auth failures. Every label takes values from a fixed
-// set (or from operator-created tenant names): nothing a request sends, such
-// as a rejected event's field names or an unmatched path, becomes a label.
+// rate and latency, queue depth, how far the search projection lags the log,
+// rejected events by reason, checkpoint age and tree size per tenant, auth
+// failures. Every label takes values from a fixed set (or from
+// operator-created tenant names): nothing a request sends, such as a rejected
+// event's field names or an unmatched path, becomes a label.
 import { EventInputSchema } from "@trailproof/core";
 import type { Ledger } from "@trailproof/ledger";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
@@ -79,6 +80,15 @@ export function createMetrics(): ServiceMetrics {
         },
       });
       new Gauge({
+        name: "trailproof_follower_lag_entries",
+        help: "Committed entries a follower of the log (the search projection) has not applied yet, over all tenants",
+        labelNames: ["follower"] as const,
+        registers: [registry],
+        collect() {
+          for (const [follower, lag] of followerLag(ledger)) this.set({ follower }, lag);
+        },
+      });
+      new Gauge({
         name: "trailproof_checkpoint_age_seconds",
         help: "Seconds since each tenant's latest checkpoint was signed",
         labelNames: ["tenant"] as const,
@@ -92,6 +102,24 @@ export function createMetrics(): ServiceMetrics {
       });
     },
   };
+}
+
+/** A follower's per-tenant position, as ledgers with followers report it (older ledgers have none). */
+interface FollowerPosition {
+  follower: string;
+  covered: number;
+  size: number;
+}
+type Following = { followers?: readonly { status(): readonly FollowerPosition[] }[] };
+
+/** Entries behind, per follower name (names are fixed in code, so the label set is bounded). */
+function followerLag(ledger: Ledger): Map<string, number> {
+  const lag = new Map<string, number>();
+  for (const follower of (ledger as Following).followers ?? []) {
+    for (const s of follower.status())
+      lag.set(s.follower, (lag.get(s.follower) ?? 0) + Math.max(0, s.size - s.covered));
+  }
+  return lag;
 }
 
 const ENVELOPE_FIELDS = new Set(Object.keys(EventInputSchema.properties));
