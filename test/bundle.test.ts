@@ -5,13 +5,13 @@ import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { buildEd25519Signer, hasErrorCode, verifyBundle } from "@trailproof/core";
-import { bundleLines, Ledger, nodeHasher } from "@trailproof/ledger";
+import { bundleLines, nodeHasher, openDataDir } from "@trailproof/ledger";
 import { describe, expect, it } from "vitest";
 import { buildSealedLog } from "./sealed-log.js";
 
 async function exportBundle(): Promise<{ path: string; verifierKey: string }> {
   const log = await buildSealedLog([5, 9]);
-  const ledger = await Ledger.open({ dataDir: log.dataDir, checkpointIntervalMs: 0 });
+  const ledger = (await openDataDir({ dataDir: log.dataDir, checkpointIntervalMs: 0 })).ledger;
   const path = `${log.dataDir}/acme.bundle`;
   await pipeline(
     Readable.from(bundleLines(ledger.store, "acme", await ledger.verifierKeys("acme"))),

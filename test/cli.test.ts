@@ -41,7 +41,7 @@ describe("trailproof CLI", () => {
     expect(offline.code).toBe(0);
     expect(offline.stdout).toContain("OK demo: 120 entries");
 
-    const db = new Database(join(data, "trailproof.db"));
+    const db = new Database(join(data, "tenants", "demo.db"));
     db.exec("DROP TRIGGER entries_no_delete");
     db.prepare("DELETE FROM entries WHERE idx = 42").run();
     db.close();

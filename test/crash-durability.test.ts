@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Ledger, nodeHasher, verifyTenantLog } from "@trailproof/ledger";
+import { nodeHasher, openDataDir, verifyTenantLog } from "@trailproof/ledger";
 import { describe, expect, it } from "vitest";
 
 const child = join(import.meta.dirname, "fixtures/append-until-killed.ts");
@@ -44,7 +44,7 @@ describe("durability under SIGKILL", () => {
     for (const extraMs of [0, 7, 23]) acknowledged.push(...(await runAndKill(dataDir, 150, extraMs)));
     expect(acknowledged.length).toBeGreaterThanOrEqual(450);
 
-    const ledger = await Ledger.open({ dataDir, checkpointIntervalMs: 0 });
+    const ledger = (await openDataDir({ dataDir, checkpointIntervalMs: 0 })).ledger;
     try {
       for (const id of acknowledged) {
         expect(await ledger.findEntry("acme", id), `acknowledged event ${id} was lost`).toBeDefined();

@@ -3,11 +3,12 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Ledger } from "@trailproof/ledger";
+import { openDataDir } from "@trailproof/ledger";
 import { sampleEvents } from "../apps/server/src/demo/sample-events.js";
 
 export interface SealedLog {
   dataDir: string;
+  /** The tenant's own SQLite file (layout 2: tenants/<name>.db). */
   dbPath: string;
   tenant: string;
   verifierKey: string;
@@ -17,7 +18,7 @@ export interface SealedLog {
 export async function buildSealedLog(steps: readonly number[] = [20, 20]): Promise<SealedLog> {
   const dataDir = mkdtempSync(join(tmpdir(), "trailproof-log-"));
   const tenant = "acme";
-  const ledger = await Ledger.open({ dataDir, checkpointIntervalMs: 0 });
+  const ledger = (await openDataDir({ dataDir, checkpointIntervalMs: 0 })).ledger;
   await ledger.createTenant(tenant);
   let offset = 0;
   for (const count of steps) {
@@ -36,5 +37,10 @@ export async function buildSealedLog(steps: readonly number[] = [20, 20]): Promi
   }
   const [key] = await ledger.verifierKeys(tenant);
   await ledger.close();
-  return { dataDir, dbPath: join(dataDir, "trailproof.db"), tenant, verifierKey: key?.verifier_key as string };
+  return {
+    dataDir,
+    dbPath: join(dataDir, "tenants", `${tenant}.db`),
+    tenant,
+    verifierKey: key?.verifier_key as string,
+  };
 }

@@ -3,7 +3,7 @@
 // show that verification names each class of tampering at the right index.
 
 import { buildEd25519Signer, type DivergenceKind, hashLeaf, parseNote, signNote } from "@trailproof/core";
-import { nodeHasher, openSqliteStore, type VerifyReport, verifyTenantLog } from "@trailproof/ledger";
+import { nodeHasher, openSqliteStores, type VerifyReport, verifyTenantLog } from "@trailproof/ledger";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { buildSealedLog, type SealedLog } from "./sealed-log.js";
@@ -22,7 +22,7 @@ function tamper(log: SealedLog, edit: (db: Database.Database) => void): void {
 }
 
 async function verify(log: SealedLog): Promise<VerifyReport> {
-  const store = openSqliteStore(log.dbPath);
+  const store = openSqliteStores(log.dataDir).log;
   try {
     return await verifyTenantLog(store, nodeHasher, log.tenant, { verifierKeys: [log.verifierKey], chunkSize: 7 });
   } finally {

@@ -10,8 +10,9 @@ import {
   verifyInclusion,
 } from "@trailproof/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { Ledger } from "./ledger.js";
+import type { Ledger } from "./ledger.js";
 import { nodeHasher } from "./node-hasher.js";
+import { openDataDir } from "./open-data-dir.js";
 
 const open: Ledger[] = [];
 afterEach(async () => {
@@ -19,7 +20,7 @@ afterEach(async () => {
 });
 
 async function newLedger(dataDir = mkdtempSync(join(tmpdir(), "trailproof-ledger-"))) {
-  const ledger = await Ledger.open({ dataDir, checkpointIntervalMs: 0 });
+  const ledger = (await openDataDir({ dataDir, checkpointIntervalMs: 0 })).ledger;
   open.push(ledger);
   return { ledger, dataDir };
 }

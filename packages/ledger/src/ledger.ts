@@ -1,8 +1,10 @@
-// The engine: sequence (durably assign indexes, group-committed), integrate
-// (extend the tree in the same write), publish (sign checkpoints on a timer
-// or size trigger, separately), and prove. One Ledger serves many tenants;
-// each tenant has its own log, origin and signing key.
-
+// The engine's facade: one Ledger serves many tenants, each with its own
+// log, origin and signing key. Its pipeline is split by step: the append
+// pipeline (append/) stamps, seals, sequences and integrates; the checkpoint
+// publisher (checkpoint/) signs tree heads; proofs are read from stored
+// hashes (prove.ts); followers (follow/) learn of each commit through
+// onCommit. The store is given to it: the engine never opens a driver
+// (open-data-dir.ts picks the backend).
 import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -14,31 +16,30 @@ import {
   InvalidInputError,
   inclusionProofRanges,
   type LeafRange,
-  type Problem,
-  signCheckpoint,
   TrailproofError,
   toBase64,
 } from "@trailproof/core";
-import { GroupCommitter, IngestOverloadedError } from "./group-commit.js";
+import { AppendPipeline } from "./append/append-pipeline.js";
+import type { AppendResult } from "./append/append-result.js";
+import { CheckpointPublisher } from "./checkpoint/checkpoint-publisher.js";
+import { type FollowerSink, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
 import { SigningKeyStore, type VerifierKeyRecord } from "./keys/signing-keys.js";
 import { nodeHasher } from "./node-hasher.js";
-import type { PendingEntry, SealOutcome } from "./prepare-entry.js";
 import { hashRangesFromStore } from "./prove.js";
-import { sealBatch } from "./seal/seal-batch.js";
 import { SealPool } from "./seal/seal-pool.js";
 import type { CheckpointRow, LogStore, StoredEntry, TenantRecord, UnknownActionPolicy } from "./store/log-store.js";
-import { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
 import { loadTenantLog, type TenantLog } from "./tenant-log.js";
-import { writeEntries } from "./write-entries.js";
+
+export type { AppendResult } from "./append/append-result.js";
 
 export interface LedgerOptions {
-  /** Holds trailproof.db and keys/. Created with mode 0700 if missing. */
+  /** Holds keys/ (and, for the embedded store, its files). Created with mode 0700 if missing. */
   dataDir: string;
-  /** Defaults to SQLite at `<dataDir>/trailproof.db`. */
-  store?: LogStore;
+  /** Where the log lives; open-data-dir.ts opens the embedded SQLite store. The ledger closes it on close(). */
+  store: LogStore;
   /** Checkpoint origins are `<originPrefix>/<tenant>`. */
   originPrefix?: string;
-  /** Sign a checkpoint at most this long after new entries (the time trigger). */
+  /** Sign a checkpoint at most this long after new entries (the time trigger); 0 disables the timer. */
   checkpointIntervalMs?: number;
   /** Also sign as soon as this many entries are unsigned (the size trigger). */
   checkpointEveryEntries?: number;
@@ -55,9 +56,11 @@ export interface LedgerOptions {
   now?: () => number;
 }
 
-export type AppendResult =
-  | { status: "created" | "duplicate"; id: string; index: number; leafHash: string; receivedAt: string }
-  | { status: "rejected"; id: string | null; problems: Problem[] };
+/** A commit of one tenant's entries: its log now holds `treeSize` entries. */
+export interface CommitNotice {
+  tenant: TenantRecord;
+  treeSize: number;
+}
 
 const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -65,60 +68,91 @@ export class Ledger {
   readonly store: LogStore;
   readonly keys: SigningKeyStore;
   readonly hasher: Hasher;
-  readonly #options: Required<Omit<LedgerOptions, "store" | "hasher" | "sealingWorkers">>;
-  readonly #tenants = new Map<string, Promise<TenantLog>>();
-  readonly #committer: GroupCommitter<PendingEntry, AppendResult>;
-  #timer: NodeJS.Timeout | undefined;
-  #publishing: Promise<unknown> = Promise.resolve();
-  #closed = false;
   /** Workers sealing events; undefined when sealing inline. */
   readonly sealPool: SealPool | undefined;
-  /**
-   * Resolves when the latest append has submitted to the committer. Each
-   * append waits for its predecessor's turn before submitting its own, so
-   * entries reach the log in the order their received_at was stamped.
-   */
-  #submitTurn: Promise<void> = Promise.resolve();
-  /** Events stamped but not yet submitted (being sealed), counted against maxPendingEvents. */
-  #sealing = 0;
-  /** Last publisher failure, for readiness checks; cleared by the next success. */
-  publisherError: Error | undefined;
+  readonly #originPrefix: string;
+  readonly #now: () => number;
+  readonly #tenants = new Map<string, Promise<TenantLog>>();
+  readonly #pipeline: AppendPipeline;
+  readonly #publisher: CheckpointPublisher;
+  readonly #commitListeners: ((notice: CommitNotice) => void)[] = [];
+  readonly #followers: LogFollower[] = [];
+  #closed = false;
 
-  private constructor(options: LedgerOptions, store: LogStore) {
-    this.#options = {
-      dataDir: options.dataDir,
-      originPrefix: options.originPrefix ?? "trailproof.localhost/log",
-      checkpointIntervalMs: options.checkpointIntervalMs ?? 1000,
-      checkpointEveryEntries: options.checkpointEveryEntries ?? 100_000,
-      maxPendingEvents: options.maxPendingEvents ?? 100_000,
-      maxBatchEvents: options.maxBatchEvents ?? 5_000,
-      now: options.now ?? Date.now,
-    };
-    this.store = store;
+  private constructor(options: LedgerOptions) {
+    this.store = options.store;
     this.hasher = options.hasher ?? nodeHasher;
+    this.#originPrefix = options.originPrefix ?? "trailproof.localhost/log";
+    this.#now = options.now ?? Date.now;
     this.keys = new SigningKeyStore(join(options.dataDir, "keys"), this.hasher);
     const workers = options.hasher ? 0 : (options.sealingWorkers ?? Math.max(1, availableParallelism()));
     this.sealPool = workers > 0 ? new SealPool(workers) : undefined;
-    this.#committer = new GroupCommitter((items) => this.#write(items), {
-      maxPending: this.#options.maxPendingEvents,
-      maxBatch: this.#options.maxBatchEvents,
+    this.#publisher = new CheckpointPublisher(this.store, this.keys, () => this.#loadedLogs(), {
+      intervalMs: options.checkpointIntervalMs ?? 1000,
+      everyEntries: options.checkpointEveryEntries ?? 100_000,
+      now: this.#now,
+    });
+    this.#pipeline = new AppendPipeline(this.store, this.hasher, this.sealPool, {
+      maxPendingEvents: options.maxPendingEvents ?? 100_000,
+      maxBatchEvents: options.maxBatchEvents ?? 5_000,
+      now: this.#now,
+      onCommitted: (log) => this.#committed(log),
     });
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    const store = options.store ?? openSqliteStore(join(options.dataDir, "trailproof.db"));
-    const ledger = new Ledger(options, store);
-    if (ledger.#options.checkpointIntervalMs > 0) {
-      ledger.#timer = setInterval(() => ledger.#schedulePublish(), ledger.#options.checkpointIntervalMs);
-      ledger.#timer.unref();
-    }
+    const ledger = new Ledger(options);
+    ledger.#publisher.start();
     return ledger;
   }
 
-  /** Items queued for the next group commit. */
+  /** Events accepted and not yet durable. */
   get pendingEvents(): number {
-    return this.#committer.pending;
+    return this.#pipeline.pendingEvents;
+  }
+
+  /** Last failure of the checkpoint publisher's triggers, for readiness; cleared by the next success. */
+  get publisherError(): Error | undefined {
+    return this.#publisher.error;
+  }
+
+  /** Calls `listener` after every durable commit, on this thread; it MUST NOT throw or block. */
+  onCommit(listener: (notice: CommitNotice) => void): void {
+    this.#commitListeners.push(listener);
+  }
+
+  /**
+   * Starts a follower of every tenant's committed entries into `sink` (see
+   * follow/log-follower.ts): it catches up from the sink's durable cursor
+   * now, then follows each commit. The ledger closes it on close().
+   */
+  follow(sink: FollowerSink, options?: LogFollowerOptions): LogFollower {
+    const follower = new LogFollower(this.store, sink, options);
+    this.#followers.push(follower);
+    this.onCommit((n) => follower.notify(n.tenant.tenantId, n.treeSize));
+    follower.catchUp(this.#logSizes());
+    return follower;
+  }
+
+  /** Followers started with follow(), for metrics and readiness. */
+  get followers(): readonly LogFollower[] {
+    return this.#followers;
+  }
+
+  /** Every tenant's current tree size, as the store holds it. */
+  async #logSizes(): Promise<[number, number][]> {
+    const sizes: [number, number][] = [];
+    for (const tenant of await this.store.listTenants()) {
+      sizes.push([tenant.tenantId, await this.store.treeSize(tenant.tenantId)]);
+    }
+    return sizes;
+  }
+
+  #committed(log: TenantLog): void {
+    const notice = { tenant: log.record, treeSize: Number(log.range.size) };
+    for (const listener of this.#commitListeners) listener(notice);
+    this.#publisher.committed(log);
   }
 
   async createTenant(name: string, options: { unknownActions?: UnknownActionPolicy } = {}): Promise<TenantRecord> {
@@ -129,14 +163,14 @@ export class Ledger {
     }
     const record = await this.store.createTenant({
       name,
-      origin: `${this.#options.originPrefix}/${name}`,
+      origin: `${this.#originPrefix}/${name}`,
       unknownActions: options.unknownActions ?? "reject",
-      createdAt: new Date(this.#options.now()).toISOString(),
+      createdAt: new Date(this.#now()).toISOString(),
     });
     const log = await this.#tenant(name);
     // Sign the empty tree at once: the verifier key exists from the start and
     // the first checkpoint shows when the log began.
-    await this.#publish(log);
+    await this.#publisher.publish(log);
     return record;
   }
 
@@ -187,62 +221,7 @@ export class Ledger {
   async append(tenant: string, inputs: readonly unknown[]): Promise<AppendResult[]> {
     if (this.#closed) throw new TrailproofError("LEDGER_CLOSED", "the ledger is shutting down");
     const log = await this.#tenant(tenant);
-    if (this.#sealing + this.#committer.pending + inputs.length > this.#options.maxPendingEvents) {
-      throw new IngestOverloadedError(1000);
-    }
-    // Stamp and take a turn synchronously, in call order: the turn order is
-    // the stamp order, whichever worker finishes first.
-    const receivedMs = inputs.map(() => {
-      log.lastReceivedMs = Math.max(this.#options.now(), log.lastReceivedMs);
-      return log.lastReceivedMs;
-    });
-    const previous = this.#submitTurn;
-    let release!: () => void;
-    this.#submitTurn = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    this.#sealing += inputs.length;
-    let outcomes: SealOutcome[] | undefined;
-    let failure: unknown;
-    try {
-      outcomes = await sealBatch(this.sealPool, this.hasher, log, inputs, receivedMs);
-    } catch (err) {
-      failure = err;
-    }
-    // `previous` never rejects; waiting for it even on failure keeps later turns behind earlier ones.
-    await previous;
-    let written: Promise<AppendResult[]>;
-    const results: AppendResult[] = new Array(inputs.length);
-    const slots: number[] = [];
-    try {
-      this.#sealing -= inputs.length;
-      if (outcomes === undefined) throw failure;
-      const pending: PendingEntry[] = [];
-      outcomes.forEach((o, slot) => {
-        if ("problems" in o) {
-          results[slot] = { status: "rejected", id: o.id, problems: o.problems };
-        } else {
-          pending.push({ log, row: o.row });
-          slots.push(slot);
-        }
-      });
-      written = this.#committer.submit(pending);
-    } finally {
-      release();
-    }
-    (await written).forEach((r, k) => {
-      results[slots[k] as number] = r;
-    });
-    return results;
-  }
-
-  async #write(items: PendingEntry[]): Promise<AppendResult[]> {
-    const results = await writeEntries(this.store, items);
-    for (const log of new Set(items.map((i) => i.log))) {
-      if (Number(log.range.size) - log.lastCheckpointSize >= this.#options.checkpointEveryEntries)
-        this.#schedulePublish();
-    }
-    return results;
+    return this.#pipeline.append(log, inputs);
   }
 
   /** Registers a new version of an action schema for one tenant; refused if not backward compatible. */
@@ -254,7 +233,7 @@ export class Ledger {
       action: registered.action,
       version: registered.version,
       definition: JSON.stringify(registered),
-      registeredAt: new Date(this.#options.now()).toISOString(),
+      registeredAt: new Date(this.#now()).toISOString(),
     });
     return registered;
   }
@@ -263,48 +242,21 @@ export class Ledger {
     return (await this.#tenant(tenant)).registry.list();
   }
 
-  /** Signs a checkpoint for every tenant with unsigned entries. */
+  /** Signs a checkpoint for every tenant with unsigned entries (through the publisher's one path). */
   publishCheckpoints(): Promise<void> {
-    const run = this.#publishing.then(async () => {
-      for (const p of this.#tenants.values()) {
-        const log = await p;
-        if (Number(log.range.size) > log.lastCheckpointSize) await this.#publish(log);
-      }
-    });
-    this.#publishing = run.catch(() => undefined);
-    return run;
+    return this.#publisher.publishAll();
   }
 
-  #schedulePublish(): void {
-    this.publishCheckpoints().then(
-      () => {
-        this.publisherError = undefined;
-      },
-      (err: unknown) => {
-        this.publisherError = err instanceof Error ? err : new Error(String(err));
-      },
-    );
-  }
-
-  async #publish(log: TenantLog): Promise<CheckpointRow> {
-    const signer = this.keys.signer(log.record.name, log.record.origin);
-    const treeSize = Number(log.range.size);
-    const rootHash = log.range.rootHash();
-    const note = signCheckpoint(
-      { origin: log.record.origin, treeSize: BigInt(treeSize), rootHash, extensions: [] },
-      signer,
-    );
-    const row = { treeSize, rootHash, note, signedAt: new Date(this.#options.now()).toISOString() };
-    const latest = await this.store.latestCheckpoint(log.record.tenantId);
-    if (latest?.treeSize === treeSize) return latest;
-    await this.store.putCheckpoint(log.record.tenantId, row);
-    log.lastCheckpointSize = treeSize;
-    return row;
-  }
-
+  /**
+   * The latest signed checkpoint. Never signs: every tenant's empty tree is
+   * signed at creation, so a tenant without one is TENANT_NOT_FOUND's
+   * neighbour, CHECKPOINT_MISSING (a store that lost its rows).
+   */
   async latestCheckpoint(tenant: string): Promise<CheckpointRow> {
     const log = await this.#tenant(tenant);
-    return (await this.store.latestCheckpoint(log.record.tenantId)) ?? this.#publish(log);
+    const latest = await this.store.latestCheckpoint(log.record.tenantId);
+    if (!latest) throw new TrailproofError("CHECKPOINT_MISSING", `tenant ${tenant} has no signed checkpoint`);
+    return latest;
   }
 
   async checkpoints(tenant: string): Promise<CheckpointRow[]> {
@@ -315,8 +267,8 @@ export class Ledger {
   /** Signs what is unsigned with the current key, then retires it for a new one. */
   async rotateSigningKey(tenant: string): Promise<VerifierKeyRecord[]> {
     const log = await this.#tenant(tenant);
-    await this.#committer.idle();
-    await this.publishCheckpoints();
+    await this.#pipeline.idle();
+    await this.#publisher.publishAll();
     this.keys.rotate(log.record.name, log.record.origin);
     return this.keys.verifiers(log.record.name);
   }
@@ -332,9 +284,7 @@ export class Ledger {
     { tenant: string; origin: string; treeSize: number; checkpointSize: number; checkpointSignedAt: string | null }[]
   > {
     const out = [];
-    for (const p of this.#tenants.values()) {
-      const log = await p.catch(() => undefined);
-      if (!log) continue;
+    for (const log of await this.#loadedLogs()) {
       const latest = await this.store.latestCheckpoint(log.record.tenantId);
       out.push({
         tenant: log.record.name,
@@ -391,6 +341,11 @@ export class Ledger {
     return hashRangesFromStore(this.store, this.hasher, log.record.tenantId, ranges);
   }
 
+  async #loadedLogs(): Promise<TenantLog[]> {
+    const logs = await Promise.all([...this.#tenants.values()].map((p) => p.catch(() => undefined)));
+    return logs.filter((l): l is TenantLog => l !== undefined);
+  }
+
   async #tenant(name: string): Promise<TenantLog> {
     let p = this.#tenants.get(name);
     if (!p) {
@@ -405,16 +360,18 @@ export class Ledger {
     return p;
   }
 
-  /** Stops accepting, finishes in-flight appends, signs a final checkpoint, stops the seal workers, closes the store. */
+  /**
+   * Stops accepting, finishes in-flight appends, signs a final checkpoint,
+   * stops the seal workers and followers (each finishes the batch in hand;
+   * the rest is applied from its cursor on the next start), closes the store.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#timer) clearInterval(this.#timer);
-    // Appends still sealing submit (or fail) before their turn resolves.
-    await this.#submitTurn;
-    await this.sealPool?.close();
-    await this.#committer.idle();
-    await this.publishCheckpoints();
+    this.#publisher.stop();
+    await this.#pipeline.close();
+    await this.#publisher.publishAll();
+    await Promise.all(this.#followers.map((f) => f.close()));
     await this.store.close();
   }
 }

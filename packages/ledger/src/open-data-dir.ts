@@ -1,8 +1,9 @@
 // Opens everything a data directory holds on the embedded SQLite store: the
-// ledger, API keys, people and sessions, and the query side, sharing one
-// connection.
+// ledger, API keys, people and sessions, the query side, and the search
+// follower that keeps the query side's projection behind the log. This is
+// where the backend is picked; the engine itself never opens a driver.
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import type { LogFollower } from "./follow/log-follower.js";
 import { Ledger, type LedgerOptions } from "./ledger.js";
 import type { AuditQuery } from "./query/audit-query.js";
 import type { AccessStore } from "./store/access-store.js";
@@ -14,11 +15,32 @@ export interface DataDir {
   access: AccessStore;
   query: AuditQuery;
   people: PeopleStore;
+  /** Keeps the search projection behind the log; `query` reads what it covers. */
+  search: LogFollower;
+  /** Resolves once the search projection covers every entry committed so far. */
+  settled(): Promise<void>;
+  /**
+   * Read-your-writes: resolves true once search covers the tenant's first
+   * `size` entries (an index + 1), false after timeoutMs.
+   */
+  waitForSearch(tenantId: number, size: number, timeoutMs: number): Promise<boolean>;
+  /** Tenants moved from the layout-1 single file on this open (docs/storage.md). */
+  migrated: string[];
 }
 
 export async function openDataDir(options: Omit<LedgerOptions, "store">): Promise<DataDir> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const stores = openSqliteStores(join(options.dataDir, "trailproof.db"));
+  const stores = openSqliteStores(options.dataDir);
   const ledger = await Ledger.open({ ...options, store: stores.log });
-  return { ledger, access: stores.access, query: stores.query, people: stores.people };
+  const search = ledger.follow(stores.search);
+  return {
+    ledger,
+    access: stores.access,
+    query: stores.query,
+    people: stores.people,
+    search,
+    settled: () => search.idle(),
+    waitForSearch: (tenantId, size, timeoutMs) => search.waitFor(tenantId, size, timeoutMs),
+    migrated: stores.migrated,
+  };
 }

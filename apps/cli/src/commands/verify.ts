@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { type Divergence, TrailproofError, verifyBundle } from "@trailproof/core";
-import { Ledger, nodeHasher, verifyTenantLog } from "@trailproof/ledger";
+import { nodeHasher, openSqliteStores, SigningKeyStore, verifyTenantLog } from "@trailproof/ledger";
 import type { Command } from "commander";
 import { DEFAULT_DATA_DIR, printJson, progressReporter } from "../output.js";
 
@@ -40,25 +41,26 @@ interface Report {
 }
 
 async function verifyDataDir(opts: VerifyCliOptions): Promise<Report[]> {
-  // Verification only reads: the store is closed without the ledger's
-  // closing checkpoint, so verifying never changes what it verifies.
-  const ledger = await Ledger.open({ dataDir: opts.data, checkpointIntervalMs: 0 });
+  // Verification only reads: it opens the stores, not a ledger (which
+  // would sign a closing checkpoint), so verifying never changes what it verifies.
+  const { log: store } = openSqliteStores(opts.data);
+  const keys = new SigningKeyStore(join(opts.data, "keys"), nodeHasher);
   try {
-    const tenants = opts.tenant ? [opts.tenant] : (await ledger.listTenants()).map((t) => t.name);
+    const tenants = opts.tenant ? [opts.tenant] : (await store.listTenants()).map((t) => t.name);
     if (tenants.length === 0) throw new TrailproofError("VERIFY_NOTHING", `no tenants in ${opts.data}`);
     const reports: Report[] = [];
     for (const tenant of tenants) {
-      const keys = opts.key ?? ledger.keys.verifiers(tenant).map((k) => k.verifier_key);
+      const pinned = opts.key ?? keys.verifiers(tenant).map((k) => k.verifier_key);
       reports.push(
-        await verifyTenantLog(ledger.store, nodeHasher, tenant, {
-          verifierKeys: keys,
+        await verifyTenantLog(store, nodeHasher, tenant, {
+          verifierKeys: pinned,
           onProgress: progressReporter(`verify ${tenant}`),
         }),
       );
     }
     return reports;
   } finally {
-    await ledger.store.close();
+    await store.close();
   }
 }
 

@@ -16,6 +16,8 @@ export interface AuditQueryHarness {
   ledger: Ledger;
   /** The query implementation reading that same store. */
   query: AuditQuery;
+  /** Resolves once the query side covers every entry appended so far (its projection follows the log). */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export function runAuditQueryConformance(name: string, open: () => Promise<Audit
     beforeAll(async () => {
       harness = await open();
       data = await seedAuditData(harness.ledger);
+      await harness.settled();
     });
     afterAll(async () => harness?.close());
     const ctx = (): ConformanceContext => ({ query: harness.query, data });

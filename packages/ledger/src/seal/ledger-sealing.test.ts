@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ActionDefinition, hasErrorCode } from "@trailproof/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { Ledger } from "../ledger.js";
+import type { Ledger } from "../ledger.js";
 import { nodeHasher } from "../node-hasher.js";
+import { openDataDir } from "../open-data-dir.js";
 import { verifyTenantLog } from "../verify/verify-tenant-log.js";
 import { SEAL_INLINE_BELOW_EVENTS } from "./seal-batch.js";
 
@@ -15,7 +16,7 @@ afterEach(async () => {
 
 async function newLedger(options: { sealingWorkers?: number; now?: () => number } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), "trailproof-sealing-"));
-  const ledger = await Ledger.open({ dataDir, checkpointIntervalMs: 0, sealingWorkers: 2, ...options });
+  const ledger = (await openDataDir({ dataDir, checkpointIntervalMs: 0, sealingWorkers: 2, ...options })).ledger;
   open.push(ledger);
   await ledger.createTenant("acme");
   return ledger;

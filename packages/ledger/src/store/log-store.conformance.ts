@@ -69,12 +69,16 @@ export function runLogStoreConformance(name: string, open: () => Promise<LogStor
       const store = await open();
       const t = await tenant(store, "acme");
       const range = CompactRange.empty(nodeHasher);
-      await store.appendBatches([batch(t.tenantId, range, 0, 5)]);
-      await store.appendBatches([batch(t.tenantId, range, 5, 4)]);
+      await store.appendBatch(batch(t.tenantId, range, 0, 5));
+      await store.appendBatch(batch(t.tenantId, range, 5, 4));
       expect(await store.treeSize(t.tenantId)).toBe(9);
       const entries = await store.readEntries(t.tenantId, 2, 6);
       expect(entries.map((e) => e.index)).toEqual([2, 3, 4, 5]);
       expect((await store.findEntryByEventId(t.tenantId, "evt_7"))?.index).toBe(7);
+      const found = await store.findEntriesByEventIds(t.tenantId, ["evt_1", "evt_8", "evt_99", "evt_1"]);
+      expect([...found.keys()].sort()).toEqual(["evt_1", "evt_8"]);
+      expect(found.get("evt_8")?.contentDigest).toBe("digest_evt_8");
+      expect((await store.findEntriesByEventIds(t.tenantId, [])).size).toBe(0);
       const ids = CompactRange.nodesFor(9n);
       const nodes = await store.readNodes(t.tenantId, ids);
       expect(ids.every((id) => nodes.has(nodeKey(id)))).toBe(true);
@@ -95,21 +99,50 @@ export function runLogStoreConformance(name: string, open: () => Promise<LogStor
       const store = await open();
       const t = await tenant(store, "acme");
       const range = CompactRange.empty(nodeHasher);
-      await store.appendBatches([batch(t.tenantId, range, 0, 3)]);
+      await store.appendBatch(batch(t.tenantId, range, 0, 3));
       const gap = batch(t.tenantId, CompactRange.empty(nodeHasher), 5, 2);
-      await expect(store.appendBatches([gap])).rejects.toSatisfy((e) => hasErrorCode(e, "STORE_SEQUENCE_CONFLICT"));
+      await expect(store.appendBatch(gap)).rejects.toSatisfy((e) => hasErrorCode(e, "STORE_SEQUENCE_CONFLICT"));
       expect(await store.treeSize(t.tenantId)).toBe(3);
       await store.close();
     });
 
-    it("writes several tenants' batches atomically", async () => {
+    it("refuses a batch that repeats an event id, writing none of it", async () => {
+      const store = await open();
+      const t = await tenant(store, "acme");
+      const range = CompactRange.empty(nodeHasher);
+      await store.appendBatch(batch(t.tenantId, range, 0, 3));
+      const again = batch(t.tenantId, range.clone(), 3, 2);
+      const repeated = { ...again, entries: again.entries.map((e, k) => (k === 1 ? { ...e, eventId: "evt_0" } : e)) };
+      await expect(store.appendBatch(repeated)).rejects.toBeInstanceOf(Error);
+      expect(await store.treeSize(t.tenantId)).toBe(3);
+      expect(await store.findEntryByEventId(t.tenantId, "evt_3")).toBeUndefined();
+      await store.close();
+    });
+
+    it("keeps tenants apart: the same event id in two tenants, one tenant's failed batch leaves the other", async () => {
       const store = await open();
       const a = await tenant(store, "a");
       const b = await tenant(store, "b");
-      const good = batch(a.tenantId, CompactRange.empty(nodeHasher), 0, 2);
+      await store.appendBatch(batch(a.tenantId, CompactRange.empty(nodeHasher), 0, 2));
+      await store.appendBatch(batch(b.tenantId, CompactRange.empty(nodeHasher), 0, 3));
       const bad = batch(b.tenantId, CompactRange.empty(nodeHasher), 1, 2);
-      await expect(store.appendBatches([good, bad])).rejects.toBeInstanceOf(Error);
-      expect(await store.treeSize(a.tenantId)).toBe(0);
+      await expect(store.appendBatch(bad)).rejects.toSatisfy((e) => hasErrorCode(e, "STORE_SEQUENCE_CONFLICT"));
+      expect(await store.treeSize(a.tenantId)).toBe(2);
+      expect(await store.treeSize(b.tenantId)).toBe(3);
+      expect((await store.readEntries(a.tenantId, 0, 10)).map((e) => e.index)).toEqual([0, 1]);
+      expect((await store.findEntryByEventId(b.tenantId, "evt_2"))?.index).toBe(2);
+      expect(await store.findEntryByEventId(a.tenantId, "evt_2")).toBeUndefined();
+      await store.close();
+    });
+
+    it("serialises concurrent appends: exactly one of two batches at the same index lands", async () => {
+      const store = await open();
+      const t = await tenant(store, "acme");
+      const first = batch(t.tenantId, CompactRange.empty(nodeHasher), 0, 4);
+      const second = batch(t.tenantId, CompactRange.empty(nodeHasher), 0, 4);
+      const outcomes = await Promise.allSettled([store.appendBatch(first), store.appendBatch(second)]);
+      expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+      expect(await store.treeSize(t.tenantId)).toBe(4);
       await store.close();
     });
 
@@ -125,6 +158,10 @@ export function runLogStoreConformance(name: string, open: () => Promise<LogStor
         });
       }
       expect((await store.listCheckpoints(t.tenantId)).map((c) => c.treeSize)).toEqual([0, 2, 4]);
+      await expect(
+        store.putCheckpoint(t.tenantId, { treeSize: 4, rootHash: new Uint8Array(32), note: "again", signedAt: "y" }),
+      ).rejects.toBeInstanceOf(Error);
+      expect((await store.latestCheckpoint(t.tenantId))?.note).toBe("n4");
       expect((await store.latestCheckpoint(t.tenantId))?.note).toBe("n4");
       await store.putActionSchema(t.tenantId, { action: "a.b", version: 1, definition: "{}", registeredAt: "x" });
       expect(await store.listActionSchemas(t.tenantId)).toHaveLength(1);

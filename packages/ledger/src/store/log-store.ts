@@ -1,6 +1,7 @@
 // The store contract: exactly what the engine needs, no more. Each backend
-// implements it natively (SQLite: one writer, one transaction per group
-// commit; PostgreSQL, later: a row lock on the log's head).
+// implements it natively (SQLite: one file per tenant, one writer, one
+// transaction per tenant per group commit; PostgreSQL, later: a row lock on
+// the log's head).
 import type { JsonValue, NodeId, StoredNode } from "@trailproof/core";
 
 export type UnknownActionPolicy = "reject" | "accept";
@@ -95,14 +96,17 @@ export interface LogStore {
   /** Number of entries in the tenant's log (the next index). */
   treeSize(tenantId: number): Promise<number>;
   /**
-   * Writes every batch atomically and durably (fsynced) before resolving.
-   * MUST reject, writing nothing, if a batch's firstIndex is not its tenant's
-   * current size or an event id repeats: sequencing stays gapless.
+   * Writes one tenant's batch atomically and durably (fsynced) before
+   * resolving. MUST reject, writing nothing, if firstIndex is not the
+   * tenant's current size or an event id repeats: sequencing stays gapless.
+   * Tenants are independent: one tenant's failed batch leaves others alone.
    */
-  appendBatches(batches: readonly AppendBatch[]): Promise<void>;
+  appendBatch(batch: AppendBatch): Promise<void>;
   /** Stored hashes of perfect subtrees; MUST include every requested node that exists. */
   readNodes(tenantId: number, nodes: readonly NodeId[]): Promise<Map<string, Uint8Array>>;
   findEntryByEventId(tenantId: number, eventId: string): Promise<StoredEntry | undefined>;
+  /** The stored entries among `eventIds`, by event id (one round trip: the idempotency check of a batch). */
+  findEntriesByEventIds(tenantId: number, eventIds: readonly string[]): Promise<Map<string, StoredEntry>>;
   /** Entries with start <= index < end, in index order. */
   readEntries(tenantId: number, start: number, end: number): Promise<StoredEntry[]>;
   readDisclosures(tenantId: number, index: number): Promise<{ pointer: string; salt: Uint8Array; value: JsonValue }[]>;

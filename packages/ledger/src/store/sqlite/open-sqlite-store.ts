@@ -1,36 +1,58 @@
-// The one place that loads the native SQLite driver. Every store of a data
-// directory shares one connection: one writer, one WAL, one transaction order.
+// The one place that loads the native SQLite driver. A data directory holds
+// the catalogue (trailproof.db: tenants, API keys, people) and one file per
+// tenant under tenants/ (the log and its search projection); every store
+// shares these connections: one writer per file, one transaction order.
+import { join } from "node:path";
 import Database from "better-sqlite3";
+import { migrateSqliteV1 } from "./migrate-sqlite-v1.js";
 import { SqliteAccessStore } from "./sqlite-access-store.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { SqlitePeopleStore } from "./sqlite-people-store.js";
 import { SqliteAuditQuery } from "./sqlite-query-store.js";
+import { SqliteSearchProjection } from "./sqlite-search-projection.js";
 import { SqliteStore } from "./sqlite-store.js";
+import { applyDurability, applyLayout, SqliteTenantFiles } from "./sqlite-tenant-files.js";
+import { SQLITE_CATALOGUE_SCHEMA } from "./sqlite-tenant-schema.js";
 
 export interface SqliteStores {
   log: SqliteStore;
   access: SqliteAccessStore;
   query: SqliteAuditQuery;
   people: SqlitePeopleStore;
-  db: SqliteDatabase;
+  /** The search follower's sink: derives the projection the query store reads. */
+  search: SqliteSearchProjection;
+  catalogue: SqliteDatabase;
+  /** Tenants moved from a layout-1 trailproof.db on this open. */
+  migrated: string[];
 }
 
-export function openSqliteStores(path: string): SqliteStores {
-  const db = new Database(path);
-  const log = new SqliteStore(db);
-  const stores = {
+const CATALOGUE_CACHE_KIB = 8 * 1024;
+
+/** Opens (creating if missing) the stores of a data directory. Requires the directory to exist. */
+export function openSqliteStores(dataDir: string): SqliteStores {
+  const open = (path: string): SqliteDatabase => new Database(path);
+  const catalogue = open(join(dataDir, "trailproof.db"));
+  const files = new SqliteTenantFiles(join(dataDir, "tenants"), open);
+  let migrated: string[];
+  try {
+    applyDurability(catalogue, CATALOGUE_CACHE_KIB);
+    catalogue.pragma("foreign_keys = ON");
+    migrated = migrateSqliteV1(catalogue, files);
+    applyLayout(catalogue, SQLITE_CATALOGUE_SCHEMA);
+  } catch (err) {
+    files.close();
+    catalogue.close();
+    throw err;
+  }
+  const log = new SqliteStore(catalogue, files);
+  const database = (tenantId: number) => log.tenantDatabase(tenantId);
+  return {
     log,
-    access: new SqliteAccessStore(db),
-    query: new SqliteAuditQuery(db),
-    people: new SqlitePeopleStore(db),
-    db,
+    access: new SqliteAccessStore(catalogue),
+    query: new SqliteAuditQuery(database),
+    people: new SqlitePeopleStore(catalogue),
+    search: new SqliteSearchProjection(database),
+    catalogue,
+    migrated,
   };
-  // Planner statistics for the search indexes, as SQLite recommends for
-  // long-lived connections (cheap: it analyses only what needs it).
-  db.pragma("optimize=0x10002");
-  return stores;
-}
-
-export function openSqliteStore(path: string): SqliteStore {
-  return openSqliteStores(path).log;
 }

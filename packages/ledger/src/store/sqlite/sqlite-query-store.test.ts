@@ -1,44 +1,28 @@
-// SqliteAuditQuery: the AuditQuery conformance suite on a real SQLite file,
-// plus what only SQLite has: backfilling an existing database, the derived
-// tables staying append-only, and the query plans of the typical searches.
-import { mkdtempSync } from "node:fs";
+// SqliteAuditQuery: the AuditQuery conformance suite on real SQLite files,
+// plus what only SQLite has: the projection rebuilt from the log, a layout-1
+// directory migrated, the derived tables staying append-only, read-your-writes
+// and the query plans of the typical searches.
+import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { EventFilter } from "@trailproof/protocol";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { Ledger } from "../../ledger.js";
+import { nodeHasher } from "../../node-hasher.js";
+import { type DataDir, openDataDir } from "../../open-data-dir.js";
 import { runAuditQueryConformance } from "../../query/audit-query.conformance.js";
 import { ACME_EVENTS, at, GLOBEX_EVENTS, ids, seedAuditData } from "../../query/audit-query.fixture.js";
 import { encodeCursor } from "../../query/cursor.js";
 import { checkEventFilter, checkPageRequest } from "../../query/query-input.js";
 import { checkStatsOptions } from "../../query/stats-buckets.js";
-import { SqliteAuditQuery } from "./sqlite-query-store.js";
+import { verifyTenantLog } from "../../verify/verify-tenant-log.js";
 import { bucketCountsSql, type SqlQuery, searchSql, topGroupsSql } from "./sqlite-search-sql.js";
-import { SqliteStore } from "./sqlite-store.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "trailproof-query-"));
 
-/** A second connection to the ledger's database file, as the server's reader would be. */
-function openReader(dataDir: string): Database.Database {
-  const db = new Database(join(dataDir, "trailproof.db"));
-  db.pragma("busy_timeout = 5000");
-  return db;
-}
-
-runAuditQueryConformance("SQLite file (search structures present before the data)", async () => {
-  const dataDir = tempDir();
-  const ledger = await Ledger.open({ dataDir, checkpointIntervalMs: 0 });
-  const db = openReader(dataDir);
-  const query = new SqliteAuditQuery(db);
-  return {
-    ledger,
-    query,
-    close: async () => {
-      await ledger.close();
-      db.close();
-    },
-  };
+runAuditQueryConformance("SQLite files (projection following the log)", async () => {
+  const data = await openDataDir({ dataDir: tempDir(), checkpointIntervalMs: 0 });
+  return { ledger: data.ledger, query: data.query, settled: data.settled, close: () => data.ledger.close() };
 });
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -46,84 +30,142 @@ afterEach(async () => {
   for (const f of cleanup.splice(0)) await f();
 });
 
-/** A database written by a ledger that never had the search structures (a bare SqliteStore), then closed. */
-async function legacyDatabase() {
-  const dataDir = tempDir();
-  const store = new SqliteStore(new Database(join(dataDir, "trailproof.db")));
-  const ledger = await Ledger.open({ dataDir, checkpointIntervalMs: 0, store });
-  const data = await seedAuditData(ledger);
-  await ledger.close();
-  const db = openReader(dataDir);
-  cleanup.push(() => void db.close());
-  return { dataDir, data, db };
+async function open(dataDir: string): Promise<DataDir> {
+  const data = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
+  cleanup.unshift(() => data.ledger.close());
+  return data;
 }
 
-describe("SqliteAuditQuery on an existing database", () => {
-  it("refuses a database without the log schema", () => {
-    const db = new Database(join(tempDir(), "empty.db"));
-    cleanup.push(() => void db.close());
-    let caught: unknown;
-    try {
-      new SqliteAuditQuery(db);
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toMatchObject({ code: "STORE_SCHEMA_MISSING" });
-  });
+/** A data directory with the query fixture appended and projected, then closed. */
+async function seededDirectory() {
+  const dataDir = tempDir();
+  const data = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
+  const seeded = await seedAuditData(data.ledger);
+  await data.settled();
+  await data.ledger.close();
+  return { dataDir, seeded };
+}
 
-  it("backfills the full-text and tag indexes from entries written before them", async () => {
-    const { db, data } = await legacyDatabase();
-    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'entry_tags'").get()).toEqual({ n: 0 });
-    const query = new SqliteAuditQuery(db);
+/** A raw connection to a tenant's file, as an operator's SQL shell would be. */
+function tenantFile(dataDir: string, tenant: string): Database.Database {
+  const db = new Database(join(dataDir, "tenants", `${tenant}.db`));
+  cleanup.push(() => void db.close());
+  return db;
+}
+
+const count = (db: Database.Database, sql: string) => (db.prepare(sql).get() as { n: number }).n;
+
+describe("the search projection", () => {
+  it("is rebuilt from the log when it is lost, with the same answers", async () => {
+    const { dataDir, seeded } = await seededDirectory();
     const page = { limit: 100, order: "asc" } as const;
-    expect(ids((await query.search(data.acme, { text: "checkout stack" }, page)).entries)).toEqual(["page_v1"]);
-    expect(ids((await query.search(data.acme, { tag: "module:auth" }, page)).entries)).toEqual([
-      "login_ada",
-      "login_eve",
-    ]);
-    const tagRows = (db.prepare("SELECT count(*) AS n FROM entry_tags").get() as { n: number }).n;
-    const expectedTags = [...ACME_EVENTS, ...GLOBEX_EVENTS].reduce(
-      (n, e) => n + ((e.tags as string[] | undefined)?.length ?? 0),
-      0,
+    let data = await open(dataDir);
+    const before = ids((await data.query.search(seeded.acme, { text: "checkout stack" }, page)).entries);
+    const tagged = ids((await data.query.search(seeded.acme, { tag: "module:auth" }, page)).entries);
+    expect(before).toEqual(["page_v1"]);
+    expect(tagged).toEqual(["login_ada", "login_eve"]);
+    await data.ledger.close();
+    cleanup.shift();
+
+    const db = tenantFile(dataDir, "acme");
+    db.exec(
+      "DROP TRIGGER search_rows_no_update; DROP TRIGGER search_tags_no_update; DELETE FROM search_rows; DELETE FROM search_tags; DELETE FROM search_hours; INSERT INTO search_fts (search_fts) VALUES ('delete-all'); DELETE FROM projection_state",
     );
-    expect(tagRows).toBe(expectedTags);
-    // Idempotent: a second construction neither fails nor indexes anything twice.
-    new SqliteAuditQuery(db);
-    expect((db.prepare("SELECT count(*) AS n FROM entry_tags").get() as { n: number }).n).toBe(tagRows);
-    expect(ids((await query.search(data.acme, { text: "checkout stack" }, page)).entries)).toEqual(["page_v1"]);
+    db.close();
+    data = await open(dataDir);
+    await data.settled();
+    expect(ids((await data.query.search(seeded.acme, { text: "checkout stack" }, page)).entries)).toEqual(before);
+    expect(ids((await data.query.search(seeded.acme, { tag: "module:auth" }, page)).entries)).toEqual(tagged);
+    const file = tenantFile(dataDir, "acme");
+    expect(count(file, "SELECT count(*) AS n FROM search_rows")).toBe(ACME_EVENTS.length);
+    const expectedTags = ACME_EVENTS.reduce((n, e) => n + new Set(e.tags as string[] | undefined).size, 0);
+    expect(count(file, "SELECT count(*) AS n FROM search_tags")).toBe(expectedTags);
+    expect(count(file, "SELECT sum(n) AS n FROM search_hours")).toBe(ACME_EVENTS.length);
   });
 
-  it("indexes entries appended later through the triggers", async () => {
-    const { dataDir, db, data } = await legacyDatabase();
-    const query = new SqliteAuditQuery(db);
-    const ledger = await Ledger.open({ dataDir, checkpointIntervalMs: 0 });
-    cleanup.unshift(() => ledger.close());
-    const [result] = await ledger.append("acme", [
+  it("keeps its cursor with its rows: it resumes where it stopped, applying nothing twice", async () => {
+    const { dataDir } = await seededDirectory();
+    const db = tenantFile(dataDir, "globex");
+    expect(count(db, "SELECT covered AS n FROM projection_state WHERE name = 'search'")).toBe(GLOBEX_EVENTS.length);
+    const data = await open(dataDir);
+    const [r] = await data.ledger.append("globex", [
       {
-        id: "late",
+        id: "later",
         action: "app.update",
-        occurred_at: at(5, 9),
+        occurred_at: at(6, 1),
         actor: { type: "user", id: "usr_ada" },
         target: { type: "app", id: "shop" },
-        message: "A late zebra edit",
-        tags: ["module:late", "module:late"],
+        message: "A later quokka edit",
       },
     ]);
-    expect(result?.status).toBe("created");
-    const page = { limit: 10, order: "asc" } as const;
-    expect(ids((await query.search(data.acme, { text: "zebra" }, page)).entries)).toEqual(["late"]);
-    expect(ids((await query.search(data.acme, { tag: "module:late" }, page)).entries)).toEqual(["late"]);
+    expect(r?.status).toBe("created");
+    await data.settled();
+    expect(count(db, "SELECT covered AS n FROM projection_state WHERE name = 'search'")).toBe(GLOBEX_EVENTS.length + 1);
+    expect(count(db, "SELECT count(*) AS n FROM search_rows")).toBe(GLOBEX_EVENTS.length + 1);
+    const globex = await data.ledger.tenantRecord("globex");
+    const status = data.search.status().find((s) => s.tenantId === globex.tenantId);
+    expect(status).toMatchObject({ follower: "search", covered: GLOBEX_EVENTS.length + 1, error: null });
   });
 
-  it("keeps the tag index append-only; the full-text index never writes to entries", async () => {
-    const { db } = await legacyDatabase();
-    new SqliteAuditQuery(db);
-    expect(() => db.prepare("DELETE FROM entry_tags").run()).toThrow(/STORE_APPEND_ONLY/);
-    expect(() => db.prepare("UPDATE entry_tags SET tag = 'x'").run()).toThrow(/STORE_APPEND_ONLY/);
-    const before = db.prepare("SELECT count(*) AS n, sum(length(message)) AS m FROM entries").get();
-    db.prepare("INSERT INTO entries_fts (entries_fts) VALUES ('rebuild')").run();
-    expect(db.prepare("SELECT count(*) AS n, sum(length(message)) AS m FROM entries").get()).toEqual(before);
-    expect(() => db.prepare("UPDATE entries SET message = 'forged'").run()).toThrow(/STORE_APPEND_ONLY/);
+  it("answers read-your-writes: waitForSearch resolves once the write's index is covered", async () => {
+    const data = await open(tempDir());
+    const acme = await data.ledger.createTenant("acme");
+    const [r] = await data.ledger.append("acme", [
+      {
+        id: "mine",
+        action: "app.update",
+        occurred_at: at(1, 1),
+        actor: { type: "user", id: "usr_ada" },
+        target: { type: "app", id: "shop" },
+        message: "my own narwhal write",
+      },
+    ]);
+    if (r?.status !== "created") throw new Error("not created");
+    expect(await data.waitForSearch(acme.tenantId, r.index + 1, 5000)).toBe(true);
+    const page = { limit: 5, order: "asc" } as const;
+    expect(ids((await data.query.search(acme.tenantId, { text: "narwhal" }, page)).entries)).toEqual(["mine"]);
+    // An index nobody wrote is never covered: the wait ends with false at its timeout.
+    expect(await data.waitForSearch(acme.tenantId, r.index + 10, 50)).toBe(false);
+  });
+
+  it("keeps projected rows and tags from being edited in place", async () => {
+    const { dataDir } = await seededDirectory();
+    const db = tenantFile(dataDir, "acme");
+    expect(() => db.prepare("UPDATE search_rows SET actor_id = 'usr_eve'").run()).toThrow(/STORE_APPEND_ONLY/);
+    expect(() => db.prepare("UPDATE search_tags SET tag = 'x'").run()).toThrow(/STORE_APPEND_ONLY/);
+    expect(() => db.prepare("UPDATE entries SET event_id = 'forged'").run()).toThrow(/STORE_APPEND_ONLY/);
+  });
+});
+
+describe("a layout-1 data directory", () => {
+  it("is moved to one file per tenant on open, byte for byte: the log still verifies, search is rebuilt", async () => {
+    const dataDir = tempDir();
+    cpSync(join(import.meta.dirname, "../../../../../testdata/store-v1"), dataDir, { recursive: true });
+    const data = await open(dataDir);
+    expect(data.migrated).toEqual(["acme"]);
+    const keys = (await data.ledger.verifierKeys("acme")).map((k) => k.verifier_key);
+    const report = await verifyTenantLog(data.ledger.store, nodeHasher, "acme", { verifierKeys: keys });
+    expect(report).toMatchObject({ ok: true, treeSize: 20, divergences: [] });
+    expect(report.checkpoints).toBeGreaterThanOrEqual(2);
+    await data.settled();
+    const acme = await data.ledger.tenantRecord("acme");
+    const all = await data.query.search(acme.tenantId, {}, { limit: 100, order: "asc" });
+    expect(all.entries).toHaveLength(20);
+    const [r] = await data.ledger.append("acme", [
+      {
+        id: "after_migration",
+        action: "app.update",
+        occurred_at: at(1, 1),
+        actor: { type: "user", id: "usr_ada" },
+        target: { type: "app", id: "shop" },
+      },
+    ]);
+    expect(r).toMatchObject({ status: "created", index: 20 });
+    await data.ledger.close();
+    cleanup.shift();
+    const reopened = await open(dataDir);
+    expect(reopened.migrated).toEqual([]);
+    expect(await reopened.ledger.treeSize("acme")).toBe(21);
   });
 });
 
@@ -134,57 +176,54 @@ function plan(db: Database.Database, q: SqlQuery): string {
 }
 
 describe("query plans of the typical searches", () => {
-  it.each([false, true])("use an index for each, never a full scan of entries (ANALYZE run: %s)", async (analyze) => {
-    const { db, data } = await legacyDatabase();
-    new SqliteAuditQuery(db);
+  it.each([false, true])("use an index for each, never a table scan (ANALYZE run: %s)", async (analyze) => {
+    const { dataDir } = await seededDirectory();
+    const db = tenantFile(dataDir, "acme");
     if (analyze) db.exec("ANALYZE");
     const page = checkPageRequest({ limit: 50, order: "desc" });
-    const search = (filter: EventFilter) => plan(db, searchSql(data.acme, checkEventFilter(filter), page));
-    const week = checkEventFilter({ from: at(0, 0), to: at(7, 0) });
+    const search = (filter: EventFilter) => plan(db, searchSql(checkEventFilter(filter), page));
+    const week = checkEventFilter({ from: at(0, 0), to: at(7, 0), actorId: "usr_ada" });
     const day = checkStatsOptions({ bucket: "day" }).grid;
-    // A day holding a few of the tenant's entries: statistics MUST NOT turn it into a tenant-wide read.
     const oneDay = checkEventFilter({ from: at(0, 0), to: at(1, 0) });
     const hour = checkStatsOptions({ bucket: "hour" }).grid;
     const cases: [string, string, RegExp][] = [
-      ["one actor's last 50", search({ actorId: "usr_ada" }), /SEARCH e USING INDEX entries_actor/],
+      ["one actor's last 50", search({ actorId: "usr_ada" }), /SEARCH e USING INDEX search_actor/],
       [
         "an action prefix in a day",
         search({ actionPrefix: "app.", from: at(0, 0), to: at(1, 0) }),
-        /SEARCH e USING INDEX entries_(action|time)/,
+        /SEARCH e USING INDEX search_(action|time)/,
       ],
-      ["one target's history", search({ targetType: "page", targetId: "checkout" }), /USING INDEX entries_target/],
-      ["a common free-text word", search({ text: "checkout" }), /entries_fts VIRTUAL TABLE INDEX/],
+      ["one target's history", search({ targetType: "page", targetId: "checkout" }), /USING INDEX search_target/],
+      // The probe seeks one rowid in the word's doclist ("=" in the index plan), never reads all matches.
+      ["a common free-text word", search({ text: "checkout" }), /search_fts EXISTS VIRTUAL TABLE INDEX 0:=M1/],
       [
         "a rare free-text word",
-        plan(db, searchSql(data.acme, checkEventFilter({ text: "checkout" }), page, true)),
+        plan(db, searchSql(checkEventFilter({ text: "checkout" }), page, true)),
         /^SCAN f VIRTUAL TABLE INDEX 0:M1\nSEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)/,
       ],
-      ["a tag", search({ tag: "module:builder" }), /SEARCH t USING PRIMARY KEY \(tenant_id=\? AND tag=\?\)/],
-      ["one session", search({ sessionId: "ses_ada" }), /SEARCH e USING INDEX entries_session/],
-      ["one run", search({ runId: "run_1", actorType: "automation" }), /SEARCH e USING INDEX entries_run/],
-      ["a week histogram", plan(db, bucketCountsSql(data.acme, week, day)), /USING (COVERING )?INDEX entries_time/],
+      ["a tag", search({ tag: "module:builder" }), /SEARCH t USING PRIMARY KEY \(tag=\?\)/],
+      ["one session", search({ sessionId: "ses_ada" }), /SEARCH e USING INDEX search_session/],
+      ["one run", search({ runId: "run_1", actorType: "automation" }), /SEARCH e USING INDEX search_run/],
+      ["a week histogram of one actor", plan(db, bucketCountsSql(week, day)), /USING (COVERING )?INDEX search_actor/],
       [
         "a day histogram by actor",
-        plan(db, bucketCountsSql(data.acme, oneDay, hour, { groupBy: "actor", groups: ["usr_ada"] })),
-        /SEARCH e USING INDEX entries_time/,
+        plan(db, bucketCountsSql(oneDay, hour, { groupBy: "actor", groups: ["usr_ada"] })),
+        /SEARCH e USING INDEX search_time/,
       ],
-      [
-        "a day's top actors",
-        plan(db, topGroupsSql(data.acme, oneDay, "actor", 10)),
-        /SEARCH e USING INDEX entries_time/,
-      ],
+      ["a day's top actors", plan(db, topGroupsSql(oneDay, "actor", 10)), /SEARCH e USING INDEX search_time/],
     ];
     for (const [name, detail, want] of cases) {
       expect(detail, name).toMatch(want);
-      expect(detail, name).not.toMatch(/SCAN e\b/);
+      // An ordered walk of an index that stops at the page's limit is fine; a scan of the table is not.
+      expect(detail, name).not.toMatch(/SCAN e\b(?! USING (COVERING )?INDEX)/);
     }
   });
 });
 
 describe("text searches driven by the matches", () => {
   it("return what the time-ordered walk returns, page by page", async () => {
-    const { db, data } = await legacyDatabase();
-    new SqliteAuditQuery(db);
+    const { dataDir } = await seededDirectory();
+    const db = tenantFile(dataDir, "acme");
     let compared = 0;
     const run = (q: SqlQuery) => (db.prepare(q.sql).all(...q.params) as { event_id: string }[]).map((r) => r.event_id);
     for (const filter of [
@@ -197,8 +236,8 @@ describe("text searches driven by the matches", () => {
       for (const order of ["asc", "desc"] as const) {
         for (const cursor of [undefined, encodeCursor({ occurredMs: Date.parse(at(4, 10, 0, 4)), index: 20 }, order)]) {
           const page = checkPageRequest({ limit: 7, order, ...(cursor === undefined ? {} : { cursor }) });
-          const walked = run(searchSql(data.acme, f, page));
-          expect(run(searchSql(data.acme, f, page, true)), JSON.stringify(filter)).toEqual(walked);
+          const walked = run(searchSql(f, page));
+          expect(run(searchSql(f, page, true)), JSON.stringify(filter)).toEqual(walked);
           compared += walked.length;
         }
       }

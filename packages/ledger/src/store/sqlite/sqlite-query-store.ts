@@ -1,6 +1,10 @@
-// AuditQuery on SQLite, over the same connection as SqliteStore: keyset-paged
-// search on (occurred_ms, idx), FTS5 free text, tag lookups, UTC buckets,
-// causation traces and state replay. Read-only apart from its schema.
+// AuditQuery on SQLite, over each tenant's file (the connection SqliteStore
+// holds): keyset-paged search on (occurred_ms, idx) over the search
+// projection, FTS5 free text, tag lookups, UTC buckets (from the hourly counts
+// when nothing but time is filtered), causation traces and state replay.
+// Read-only. It reads what the projection covers: a client that must read
+// its own write waits for the projection first (DataDir.waitForSearch).
+import { hasErrorCode } from "@trailproof/core";
 import type { EventFilter } from "@trailproof/protocol";
 import type {
   AuditQuery,
@@ -22,13 +26,20 @@ import {
   invalidQuery,
 } from "../../query/query-input.js";
 import { replayChanges } from "../../query/replay-changes.js";
-import { assembleStats, type BucketRow, checkBucketCount, checkStatsOptions } from "../../query/stats-buckets.js";
+import {
+  assembleStats,
+  type BucketGrid,
+  type BucketRow,
+  bucketStart,
+  checkBucketCount,
+  checkStatsOptions,
+} from "../../query/stats-buckets.js";
 import { type TraceEntry, type TraceSource, walkTrace } from "../../query/trace-walk.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
-import { applySqliteQuerySchema } from "./sqlite-query-schema.js";
 import {
   bucketCountsSql,
   canDriveByText,
+  hourCountsSql,
   RARE_TEXT_MATCHES,
   type SqlQuery,
   searchSql,
@@ -62,41 +73,67 @@ const toTraceEntry = (r: TraceSqlRow): TraceEntry => ({ ...toEntry(r), causedBy:
 
 /** Prepared dynamic statements kept; the filter combinations in real use are few. */
 const STATEMENT_CACHE_SIZE = 128;
-const TRACE_COLUMNS = "idx, event_id, leaf_data, occurred_ms, received_ms, caused_by, run_id";
+const LEAF = "(SELECT leaf_data FROM entries WHERE idx = e.idx) AS leaf_data";
+const RECEIVED = "(SELECT received_ms FROM entries WHERE idx = e.idx) AS received_ms";
+const TRACE_COLUMNS = `e.idx, e.event_id, ${LEAF}, e.occurred_ms, ${RECEIVED}, e.caused_by, e.run_id`;
+const HOUR_MS = 3_600_000;
+
+/** One tenant file's statements: the fixed ones and a bounded cache of dynamic ones. */
+interface TenantStatements {
+  db: SqliteDatabase;
+  cache: Map<string, SqliteStatement>;
+  s: ReturnType<typeof prepareStatements>;
+}
 
 export class SqliteAuditQuery implements AuditQuery {
-  readonly #db: SqliteDatabase;
-  readonly #cache = new Map<string, SqliteStatement>();
-  readonly #s: ReturnType<typeof prepareStatements>;
+  readonly #database: (tenantId: number) => SqliteDatabase;
+  readonly #tenants = new Map<number, TenantStatements>();
 
-  /** Creates the search structures if missing (backfilling them), on the connection SqliteStore uses. */
-  constructor(db: SqliteDatabase) {
-    this.#db = db;
-    applySqliteQuerySchema(db);
-    this.#s = prepareStatements(db);
+  /** `database` gives the tenant's file connection (SqliteStore.tenantDatabase); it throws TENANT_NOT_FOUND. */
+  constructor(database: (tenantId: number) => SqliteDatabase) {
+    this.#database = database;
   }
 
-  #all<T>(query: SqlQuery): T[] {
-    let stmt = this.#cache.get(query.sql);
+  /** The tenant's statements; undefined for a tenant that does not exist, whose queries find nothing. */
+  #tenant(tenantId: number): TenantStatements | undefined {
+    let t = this.#tenants.get(tenantId);
+    if (!t) {
+      let db: SqliteDatabase;
+      try {
+        db = this.#database(tenantId);
+      } catch (err) {
+        if (hasErrorCode(err, "TENANT_NOT_FOUND")) return undefined;
+        throw err;
+      }
+      t = { db, cache: new Map(), s: prepareStatements(db) };
+      this.#tenants.set(tenantId, t);
+    }
+    return t;
+  }
+
+  #all<T>(tenantId: number, query: SqlQuery): T[] {
+    const t = this.#tenant(tenantId);
+    if (t === undefined) return [];
+    let stmt = t.cache.get(query.sql);
     if (stmt === undefined) {
-      if (this.#cache.size >= STATEMENT_CACHE_SIZE) this.#cache.clear();
-      stmt = this.#db.prepare(query.sql);
-      this.#cache.set(query.sql, stmt);
+      if (t.cache.size >= STATEMENT_CACHE_SIZE) t.cache.clear();
+      stmt = t.db.prepare(query.sql);
+      t.cache.set(query.sql, stmt);
     }
     return stmt.all(...query.params) as T[];
   }
 
   /** Whether a search with `f` is better driven by its full-text matches (see RARE_TEXT_MATCHES). */
-  #fewTextMatches(f: CheckedFilter): boolean {
+  #fewTextMatches(tenantId: number, f: CheckedFilter): boolean {
     if (f.filter.text === undefined || !canDriveByText(f)) return false;
-    const [count] = this.#all<{ n: number }>(textMatchCountSql(f.filter.text));
+    const [count] = this.#all<{ n: number }>(tenantId, textMatchCountSql(f.filter.text));
     return (count?.n ?? RARE_TEXT_MATCHES) < RARE_TEXT_MATCHES;
   }
 
   async search(tenantId: number, filter: EventFilter, page: PageRequest): Promise<EntryPage> {
     const f = checkEventFilter(filter);
     const p = checkPageRequest(page);
-    const rows = this.#all<EntrySqlRow>(searchSql(tenantId, f, p, this.#fewTextMatches(f)));
+    const rows = this.#all<EntrySqlRow>(tenantId, searchSql(f, p, this.#fewTextMatches(tenantId, f)));
     const entries = rows.slice(0, p.limit).map(toEntry);
     const last = entries[entries.length - 1];
     const more = rows.length > p.limit && last !== undefined;
@@ -111,7 +148,7 @@ export class SqliteAuditQuery implements AuditQuery {
     const { grid, groupBy, maxGroups } = checkStatsOptions(options);
     let { fromMs, toMs } = f;
     if (fromMs === undefined || toMs === undefined) {
-      const [range] = this.#all<{ lo: number | null; hi: number | null }>(timeRangeSql(tenantId, f));
+      const [range] = this.#all<{ lo: number | null; hi: number | null }>(tenantId, timeRangeSql(f));
       if (range?.lo == null || range.hi == null) return assembleStats([], groupBy === undefined ? undefined : []);
       fromMs ??= range.lo;
       toMs ??= range.hi + 1;
@@ -119,15 +156,19 @@ export class SqliteAuditQuery implements AuditQuery {
     if (fromMs >= toMs) return assembleStats([], groupBy === undefined ? undefined : []);
     checkBucketCount(grid, fromMs, toMs);
     if (groupBy === undefined) {
-      const rows = this.#all<{ b: number; n: number }>(bucketCountsSql(tenantId, f, grid));
+      const counts = onlyTime(f.filter) && grid.sizeMs % HOUR_MS === 0 && grid.offsetMs % HOUR_MS === 0;
+      const rows = counts
+        ? this.#fromHourCounts(tenantId, f, grid, fromMs, toMs)
+        : this.#all<{ b: number; n: number }>(tenantId, bucketCountsSql(f, grid));
       return assembleStats(
         rows.map((r) => ({ bucketMs: r.b, count: r.n })),
         undefined,
       );
     }
-    const groups = this.#all<{ g: string }>(topGroupsSql(tenantId, f, groupBy, maxGroups)).map((r) => r.g);
+    const groups = this.#all<{ g: string }>(tenantId, topGroupsSql(f, groupBy, maxGroups)).map((r) => r.g);
     const rows = this.#all<{ b: number; g: string | null; n: number }>(
-      bucketCountsSql(tenantId, f, grid, { groupBy, groups }),
+      tenantId,
+      bucketCountsSql(f, grid, { groupBy, groups }),
     );
     return assembleStats(
       rows.map((r): BucketRow => ({ bucketMs: r.b, group: r.g, count: r.n })),
@@ -135,17 +176,52 @@ export class SqliteAuditQuery implements AuditQuery {
     );
   }
 
+  /**
+   * Bucket counts of every entry in [fromMs, toMs) on an hour-aligned grid:
+   * whole hours from search_hours, the partial hours at either end from the
+   * time index. Exact, since no bucket boundary falls inside an hour.
+   */
+  #fromHourCounts(
+    tenantId: number,
+    f: CheckedFilter,
+    grid: BucketGrid,
+    fromMs: number,
+    toMs: number,
+  ): { b: number; n: number }[] {
+    const firstHour = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;
+    const endHour = Math.floor(toMs / HOUR_MS) * HOUR_MS;
+    if (firstHour >= endHour) return this.#all(tenantId, bucketCountsSql({ ...f, fromMs, toMs }, grid));
+    const counts = new Map<number, number>();
+    const add = (b: number, n: number) => counts.set(b, (counts.get(b) ?? 0) + n);
+    for (const r of this.#all<{ hour_ms: number; n: number }>(tenantId, hourCountsSql(firstHour, endHour))) {
+      add(bucketStart(grid, r.hour_ms), r.n);
+    }
+    for (const [lo, hi] of [
+      [fromMs, firstHour],
+      [endHour, toMs],
+    ] as const) {
+      if (lo >= hi) continue;
+      for (const r of this.#all<{ b: number; n: number }>(
+        tenantId,
+        bucketCountsSql({ ...f, fromMs: lo, toMs: hi }, grid),
+      ))
+        add(r.b, r.n);
+    }
+    return [...counts].map(([b, n]) => ({ b, n }));
+  }
+
   async trace(tenantId: number, eventId: string, options: TraceOptions): Promise<TraceResult | undefined> {
     const maxEvents = checkMaxEvents(options.maxEvents);
-    const s = this.#s;
+    const t = this.#tenant(tenantId);
+    if (t === undefined) return undefined;
+    const { s } = t;
     const source: TraceSource = {
       byEventId: async (id) => {
-        const row = s.byEventId.get(tenantId, id) as TraceSqlRow | undefined;
+        const row = s.byEventId.get(id) as TraceSqlRow | undefined;
         return row && toTraceEntry(row);
       },
-      causedBy: async (ids, limit) =>
-        (s.causedBy.all(tenantId, JSON.stringify(ids), limit) as TraceSqlRow[]).map(toTraceEntry),
-      run: async (runId, limit) => (s.run.all(tenantId, runId, limit) as TraceSqlRow[]).map(toTraceEntry),
+      causedBy: async (ids, limit) => (s.causedBy.all(JSON.stringify(ids), limit) as TraceSqlRow[]).map(toTraceEntry),
+      run: async (runId, limit) => (s.run.all(runId, limit) as TraceSqlRow[]).map(toTraceEntry),
     };
     return walkTrace(source, eventId, maxEvents);
   }
@@ -159,7 +235,8 @@ export class SqliteAuditQuery implements AuditQuery {
     if (!Number.isSafeInteger(atMs)) {
       throw invalidQuery([{ pointer: "/at", message: "must be a whole number of milliseconds since the epoch" }]);
     }
-    const rows = this.#s.targetUntil.iterate(tenantId, targetType, targetId, atMs) as IterableIterator<EntrySqlRow>;
+    const t = this.#tenant(tenantId);
+    const rows = (t?.s.targetUntil.iterate(targetType, targetId, atMs) ?? []) as Iterable<EntrySqlRow>;
     return replayChanges(mapIterable(rows, toEntry));
   }
 }
@@ -168,22 +245,30 @@ function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Iterable<B> {
   for (const item of items) yield f(item);
 }
 
+/** True when the filter narrows by time alone. */
+function onlyTime(filter: EventFilter): boolean {
+  return Object.entries(filter).every(([k, v]) => v === undefined || k === "from" || k === "to");
+}
+
 function prepareStatements(db: SqliteDatabase) {
   const p = (sql: string): SqliteStatement => db.prepare(sql);
   return {
-    byEventId: p(`SELECT ${TRACE_COLUMNS} FROM entries WHERE tenant_id = ? AND event_id = ?`),
+    // The event id resolves through the log's own unique index, not the projection.
+    byEventId: p(
+      `SELECT ${TRACE_COLUMNS} FROM search_rows AS e WHERE e.idx = (SELECT idx FROM entries WHERE event_id = ?)`,
+    ),
     // INDEXED BY: see SMALL_SET_INDEXES in sqlite-search-sql.ts.
     causedBy: p(
-      `SELECT ${TRACE_COLUMNS} FROM entries INDEXED BY entries_caused_by
-       WHERE tenant_id = ? AND caused_by IN (SELECT value FROM json_each(?)) ORDER BY occurred_ms, idx LIMIT ?`,
+      `SELECT ${TRACE_COLUMNS} FROM search_rows AS e INDEXED BY search_caused_by
+       WHERE e.caused_by IN (SELECT value FROM json_each(?)) ORDER BY e.occurred_ms, e.idx LIMIT ?`,
     ),
     run: p(
-      `SELECT ${TRACE_COLUMNS} FROM entries INDEXED BY entries_run
-       WHERE tenant_id = ? AND run_id = ? ORDER BY occurred_ms, idx LIMIT ?`,
+      `SELECT ${TRACE_COLUMNS} FROM search_rows AS e INDEXED BY search_run
+       WHERE e.run_id = ? ORDER BY e.occurred_ms, e.idx LIMIT ?`,
     ),
     targetUntil: p(
-      `SELECT idx, event_id, leaf_data, occurred_ms, received_ms FROM entries
-       WHERE tenant_id = ? AND target_type = ? AND target_id = ? AND occurred_ms <= ? ORDER BY occurred_ms, idx`,
+      `SELECT e.idx, e.event_id, ${LEAF}, e.occurred_ms, ${RECEIVED} FROM search_rows AS e
+       WHERE e.target_type = ? AND e.target_id = ? AND e.occurred_ms <= ? ORDER BY e.occurred_ms, e.idx`,
     ),
   };
 }

@@ -1,6 +1,7 @@
 // SQL for AuditQuery on SQLite, built from fixed fragments with `?` for every
-// value: filter values are untrusted and never become SQL text. Every query is
-// scoped by tenant_id and sorted by (occurred_ms, idx), the keyset of cursors.
+// value: filter values are untrusted and never become SQL text. Every query
+// runs on one tenant's file (so it cannot reach another tenant's rows) over
+// the search projection, sorted by (occurred_ms, idx), the keyset of cursors.
 import { type EventFilter, searchWords } from "@trailproof/protocol";
 import type { StatsGroupBy } from "../../query/audit-query.js";
 import type { CheckedFilter, CheckedPage } from "../../query/query-input.js";
@@ -31,7 +32,7 @@ const EQUAL_COLUMNS: [keyof EventFilter, string][] = [
 
 /**
  * Group columns behind a unary + so that grouping never makes the planner
- * walk a whole tenant's entries_actor or entries_action for the order of the
+ * walk a whole tenant's search_actor or search_action for the order of the
  * groups when a time range could narrow the scan instead.
  */
 const GROUP_COLUMNS: Record<StatsGroupBy, string> = {
@@ -50,9 +51,9 @@ const GROUP_COLUMNS: Record<StatsGroupBy, string> = {
  * small, so when the filter names one, it is forced, in this order.
  */
 const SMALL_SET_INDEXES: [keyof EventFilter, string][] = [
-  ["causedBy", "entries_caused_by"],
-  ["runId", "entries_run"],
-  ["sessionId", "entries_session"],
+  ["causedBy", "search_caused_by"],
+  ["runId", "search_run"],
+  ["sessionId", "search_session"],
 ];
 
 /**
@@ -73,17 +74,17 @@ function prefixEnd(prefix: string): string {
 }
 
 /**
- * Below this many full-text matches (counted over all tenants: the index is
- * shared), a text search reads the matches and sorts them. Above it, walking
- * entries_time and checking each entry against the matches ends sooner, at
- * the page's last entry.
+ * Below this many full-text matches (in the tenant's own index), a text
+ * search reads the matches and sorts them. Above it, walking the time index
+ * and probing the full-text index for each entry (FTS5 seeks a rowid in the
+ * word's doclist) ends sooner, at the page's last entry.
  */
 export const RARE_TEXT_MATCHES = 2000;
 
 /** Full-text matches of `text`, counted up to RARE_TEXT_MATCHES. */
 export function textMatchCountSql(text: string): SqlQuery {
   return {
-    sql: "SELECT count(*) AS n FROM (SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? LIMIT ?)",
+    sql: "SELECT count(*) AS n FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT ?)",
     params: [ftsQuery(text), RARE_TEXT_MATCHES],
   };
 }
@@ -97,29 +98,28 @@ export function canDriveByText(f: CheckedFilter): boolean {
 }
 
 /**
- * FROM and WHERE of the entries matching `f` in one tenant. With a tag, the
- * query is driven by entry_tags, whose key is in sort order; with `byText`
- * (see canDriveByText), by the full-text matches (CROSS JOIN fixes the loop
- * order). `sort` names the (occurred_ms, idx) columns to order and page by.
+ * FROM and WHERE of the entries matching `f` in the tenant's file. With a
+ * tag, the query is driven by search_tags, whose key is in sort order; with
+ * `byText` (see canDriveByText), by the full-text matches (CROSS JOIN fixes
+ * the loop order). `sort` names the (occurred_ms, idx) columns to order and
+ * page by.
  */
-export function filterSql(tenantId: number, f: CheckedFilter, byText = false): SqlQuery & { sort: [string, string] } {
+export function filterSql(f: CheckedFilter, byText = false): SqlQuery & { sort: [string, string] } {
   const { filter } = f;
   const where: string[] = [];
   const params: unknown[] = [];
   const small = SMALL_SET_INDEXES.find(([field]) => filter[field] !== undefined);
-  let from = small === undefined ? "entries AS e" : `entries AS e INDEXED BY ${small[1]}`;
+  let from = small === undefined ? "search_rows AS e" : `search_rows AS e INDEXED BY ${small[1]}`;
   let sort: [string, string] = ["e.occurred_ms", "e.idx"];
   if (byText && canDriveByText(f)) {
-    from = "entries_fts AS f CROSS JOIN entries AS e ON e.rowid = f.rowid";
+    from = "search_fts AS f CROSS JOIN search_rows AS e ON e.idx = f.rowid";
   }
   if (filter.tag !== undefined) {
-    from = "entry_tags AS t JOIN entries AS e ON e.tenant_id = t.tenant_id AND e.idx = t.idx";
+    from = "search_tags AS t JOIN search_rows AS e ON e.idx = t.idx";
     sort = ["t.occurred_ms", "t.idx"];
-    where.push("t.tenant_id = ?", "t.tag = ?");
-    params.push(tenantId, filter.tag);
+    where.push("t.tag = ?");
+    params.push(filter.tag);
   }
-  where.push("e.tenant_id = ?");
-  params.push(tenantId);
   for (const [field, column] of EQUAL_COLUMNS) {
     const value = filter[field];
     if (value === undefined) continue;
@@ -140,20 +140,23 @@ export function filterSql(tenantId: number, f: CheckedFilter, byText = false): S
   }
   if (filter.text !== undefined) {
     where.push(
-      from.startsWith("entries_fts")
-        ? "f.entries_fts MATCH ?"
-        : "e.rowid IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH ?)",
+      from.startsWith("search_fts")
+        ? "f.search_fts MATCH ?"
+        : "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ? AND rowid = e.idx)",
     );
     params.push(ftsQuery(filter.text));
   }
-  return { sql: `FROM ${from} WHERE ${where.join(" AND ")}`, params, sort };
+  return { sql: `FROM ${from} WHERE ${where.length > 0 ? where.join(" AND ") : "1"}`, params, sort };
 }
 
-const ENTRY_COLUMNS = "e.idx, e.event_id, e.leaf_data, e.occurred_ms, e.received_ms";
+/** The leaf comes from the log itself (entries, by rowid), never from the projection. */
+const ENTRY_COLUMNS =
+  "e.idx, e.event_id, (SELECT leaf_data FROM entries WHERE idx = e.idx) AS leaf_data, e.occurred_ms, " +
+  "(SELECT received_ms FROM entries WHERE idx = e.idx) AS received_ms";
 
 /** One page of matching entries, plus one more to tell whether another page follows. */
-export function searchSql(tenantId: number, f: CheckedFilter, page: CheckedPage, byText = false): SqlQuery {
-  const base = filterSql(tenantId, f, byText);
+export function searchSql(f: CheckedFilter, page: CheckedPage, byText = false): SqlQuery {
+  const base = filterSql(f, byText);
   const [occurred, idx] = base.sort;
   const dir = page.order === "asc" ? "ASC" : "DESC";
   let sql = `SELECT ${ENTRY_COLUMNS} ${base.sql}`;
@@ -167,15 +170,20 @@ export function searchSql(tenantId: number, f: CheckedFilter, page: CheckedPage,
   return { sql, params };
 }
 
+/** Counts of whole hours in [fromMs, toMs), both hour-aligned, from the hourly rollup. */
+export function hourCountsSql(fromMs: number, toMs: number): SqlQuery {
+  return { sql: "SELECT hour_ms, n FROM search_hours WHERE hour_ms >= ? AND hour_ms < ?", params: [fromMs, toMs] };
+}
+
 /** Oldest and newest occurred_ms of the matching entries (NULLs when none). */
-export function timeRangeSql(tenantId: number, f: CheckedFilter): SqlQuery {
-  const base = filterSql(tenantId, f);
+export function timeRangeSql(f: CheckedFilter): SqlQuery {
+  const base = filterSql(f);
   return { sql: `SELECT min(${base.sort[0]}) AS lo, max(${base.sort[0]}) AS hi ${base.sql}`, params: base.params };
 }
 
 /** The `limit` largest groups of the matching entries, largest first, ties by name. */
-export function topGroupsSql(tenantId: number, f: CheckedFilter, groupBy: StatsGroupBy, limit: number): SqlQuery {
-  const base = filterSql(tenantId, f);
+export function topGroupsSql(f: CheckedFilter, groupBy: StatsGroupBy, limit: number): SqlQuery {
+  const base = filterSql(f);
   const g = GROUP_COLUMNS[groupBy];
   return {
     sql: `SELECT ${g} AS g, count(*) AS n ${base.sql} GROUP BY g ORDER BY n DESC, g LIMIT ?`,
@@ -188,12 +196,11 @@ export function topGroupsSql(tenantId: number, f: CheckedFilter, groupBy: StatsG
  * with groupBy, per named group; other groups count under NULL.
  */
 export function bucketCountsSql(
-  tenantId: number,
   f: CheckedFilter,
   grid: BucketGrid,
   grouping?: { groupBy: StatsGroupBy; groups: readonly string[] },
 ): SqlQuery {
-  const base = filterSql(tenantId, f);
+  const base = filterSql(f);
   const shifted = `(${base.sort[0]} - ?)`;
   const bucket = `${shifted} - ((${shifted} % ?) + ?) % ? + ?`;
   const params: unknown[] = [grid.offsetMs, grid.offsetMs, grid.sizeMs, grid.sizeMs, grid.sizeMs, grid.offsetMs];

@@ -1,27 +1,44 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { runLogStoreConformance } from "../log-store.conformance.js";
-import { openSqliteStore } from "./open-sqlite-store.js";
+import { openSqliteStores } from "./open-sqlite-store.js";
 
-const tempDb = () => join(mkdtempSync(join(tmpdir(), "trailproof-sqlite-")), "trailproof.db");
+const tempDir = () => mkdtempSync(join(tmpdir(), "trailproof-sqlite-"));
 
-runLogStoreConformance("SQLite file", async () => openSqliteStore(tempDb()));
+runLogStoreConformance("SQLite files", async () => openSqliteStores(tempDir()).log);
 
-describe("SQLite append-only enforcement", () => {
+describe("SQLite layout 2", () => {
+  it("keeps each tenant's log in its own file beside the catalogue", async () => {
+    const dir = tempDir();
+    const { log } = openSqliteStores(dir);
+    await log.createTenant({ name: "acme", origin: "test/acme", unknownActions: "reject", createdAt: "x" });
+    await log.createTenant({ name: "globex", origin: "test/globex", unknownActions: "reject", createdAt: "x" });
+    await log.close();
+    expect(
+      readdirSync(join(dir, "tenants"))
+        .filter((f) => f.endsWith(".db"))
+        .sort(),
+    ).toEqual(["acme.db", "globex.db"]);
+    const catalogue = new Database(join(dir, "trailproof.db"));
+    const tables = catalogue.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
+    expect(tables.map((t) => t.name)).not.toContain("entries");
+    catalogue.close();
+  });
+
   it("refuses UPDATE and DELETE on sealed tables, even from a raw SQL connection", async () => {
-    const path = tempDb();
-    const store = openSqliteStore(path);
-    const t = await store.createTenant({ name: "acme", origin: "test/acme", unknownActions: "reject", createdAt: "x" });
-    await store.putCheckpoint(t.tenantId, { treeSize: 0, rootHash: new Uint8Array(32), note: "n", signedAt: "x" });
-    await store.close();
-    const db = new Database(path);
+    const dir = tempDir();
+    const { log } = openSqliteStores(dir);
+    const t = await log.createTenant({ name: "acme", origin: "test/acme", unknownActions: "reject", createdAt: "x" });
+    await log.putCheckpoint(t.tenantId, { treeSize: 0, rootHash: new Uint8Array(32), note: "n", signedAt: "x" });
+    await log.close();
+    const db = new Database(join(dir, "tenants", "acme.db"));
     db.prepare(
-      "INSERT INTO entries (tenant_id, idx, event_id, leaf_data, leaf_hash, content_digest, received_ms, occurred_ms, action, kind, category, outcome, risk, actor_type, actor_id, target_type, target_id) VALUES (?, 0, 'e', x'00', x'00', 'd', 0, 0, 'a', 'k', 'c', 'o', 'r', 'at', 'ai', 'tt', 'ti')",
-    ).run(t.tenantId);
-    db.prepare("INSERT INTO tree_nodes (tenant_id, level, idx, hash) VALUES (?, 1, 0, x'00')").run(t.tenantId);
+      "INSERT INTO entries (idx, event_id, leaf_data, leaf_hash, content_digest, received_ms) VALUES (0, 'e', x'00', x'00', 'd', 0)",
+    ).run();
+    db.prepare("INSERT INTO tree_nodes (level, idx, hash) VALUES (1, 0, x'00')").run();
     for (const sql of [
       "UPDATE entries SET leaf_data = x'01'",
       "DELETE FROM entries",
@@ -35,13 +52,24 @@ describe("SQLite append-only enforcement", () => {
     db.close();
   });
 
-  it("fsyncs every commit (WAL, synchronous=FULL) and leaves the file in WAL mode", async () => {
-    const path = tempDb();
-    const store = openSqliteStore(path);
-    expect(store.durability()).toEqual({ journalMode: "wal", synchronous: 2 });
-    await store.close();
-    const db = new Database(path);
+  it("fsyncs every commit (WAL, synchronous=FULL) in the catalogue and in tenant files", async () => {
+    const dir = tempDir();
+    const { log } = openSqliteStores(dir);
+    const t = await log.createTenant({ name: "acme", origin: "test/acme", unknownActions: "reject", createdAt: "x" });
+    expect(log.durability()).toEqual({ journalMode: "wal", synchronous: 2 });
+    expect(log.durability(t.tenantId)).toEqual({ journalMode: "wal", synchronous: 2 });
+    await log.close();
+    const db = new Database(join(dir, "tenants", "acme.db"));
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     db.close();
+  });
+
+  it("refuses a file newer than this build", async () => {
+    const dir = tempDir();
+    openSqliteStores(dir).catalogue.close();
+    const db = new Database(join(dir, "trailproof.db"));
+    db.pragma("user_version = 99");
+    db.close();
+    expect(() => openSqliteStores(dir)).toThrow(/newer than this build/);
   });
 });

@@ -1,6 +1,8 @@
-// The LogStore on SQLite: WAL, synchronous=FULL (a commit is fsynced before
-// it returns, so acknowledged means durable), one writer, and one
-// transaction per group commit so throughput does not hang on one fsync per event.
+// The LogStore on SQLite: tenants in the catalogue file, each tenant's log in
+// its own file (sqlite-tenant-files.ts). WAL and synchronous=FULL: a commit
+// is fsynced before it returns, so acknowledged means durable; one
+// transaction per tenant per group commit, so throughput does not hang on
+// one fsync per event.
 import { type JsonValue, type NodeId, TrailproofError } from "@trailproof/core";
 import type {
   ActionSchemaRow,
@@ -12,7 +14,7 @@ import type {
   UnknownActionPolicy,
 } from "../log-store.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
-import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from "./sqlite-schema.js";
+import type { SqliteTenantFiles } from "./sqlite-tenant-files.js";
 
 interface TenantRow {
   tenant_id: number;
@@ -29,6 +31,13 @@ interface EntrySqlRow {
   leaf_hash: Uint8Array;
   content_digest: string;
   received_ms: number;
+}
+
+interface CheckpointSqlRow {
+  tree_size: number;
+  root_hash: Uint8Array;
+  note: string;
+  signed_at: string;
 }
 
 const toTenant = (r: TenantRow): TenantRecord => ({
@@ -48,113 +57,95 @@ const toEntry = (r: EntrySqlRow): StoredEntry => ({
   receivedMs: r.received_ms,
 });
 
-export class SqliteStore implements LogStore {
-  readonly #db: SqliteDatabase;
-  readonly #s: ReturnType<typeof prepareStatements>;
-  readonly #appendTx: (batches: readonly AppendBatch[]) => void;
+const toCheckpoint = (r: CheckpointSqlRow): CheckpointRow => ({
+  treeSize: r.tree_size,
+  rootHash: r.root_hash,
+  note: r.note,
+  signedAt: r.signed_at,
+});
 
-  constructor(db: SqliteDatabase) {
-    this.#db = db;
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
-    db.pragma("foreign_keys = ON");
-    db.pragma("busy_timeout = 5000");
-    db.pragma("cache_size = -65536");
-    const version = db.pragma("user_version", { simple: true }) as number;
-    if (version > SQLITE_SCHEMA_VERSION) {
-      throw new TrailproofError(
-        "STORE_SCHEMA_TOO_NEW",
-        `database schema ${version} is newer than this build understands`,
-      );
-    }
-    db.exec(SQLITE_SCHEMA);
-    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
-    this.#s = prepareStatements(db);
-    this.#appendTx = db.transaction((batches: readonly AppendBatch[]) => {
-      for (const b of batches) this.#writeBatch(b);
-    });
+/** A tenant's open file with its prepared statements and append transaction. */
+interface TenantLogFile {
+  db: SqliteDatabase;
+  s: ReturnType<typeof prepareLogStatements>;
+  append: (batch: AppendBatch) => void;
+}
+
+export class SqliteStore implements LogStore {
+  readonly #catalogue: SqliteDatabase;
+  readonly #files: SqliteTenantFiles;
+  readonly #c: ReturnType<typeof prepareCatalogueStatements>;
+  /** tenantId -> open file; tenant names never change, so this never goes stale. */
+  readonly #logs = new Map<number, TenantLogFile>();
+
+  /** Requires the catalogue schema applied (open-sqlite-store.ts does it). */
+  constructor(catalogue: SqliteDatabase, files: SqliteTenantFiles) {
+    this.#catalogue = catalogue;
+    this.#files = files;
+    this.#c = prepareCatalogueStatements(catalogue);
   }
 
-  #writeBatch(b: AppendBatch): void {
-    const s = this.#s;
-    const size = (s.size.get(b.tenantId) as { size: number }).size;
-    if (size !== b.firstIndex) {
-      throw new TrailproofError(
-        "STORE_SEQUENCE_CONFLICT",
-        `tenant ${b.tenantId} is at ${size}, batch starts at ${b.firstIndex}`,
-      );
+  /** The tenant's file; throws TENANT_NOT_FOUND for an id the catalogue does not hold. */
+  #log(tenantId: number): TenantLogFile {
+    let file = this.#logs.get(tenantId);
+    if (file === undefined) {
+      const row = this.#c.tenantById.get(tenantId) as TenantRow | undefined;
+      if (!row) throw new TrailproofError("TENANT_NOT_FOUND", `no tenant with id ${tenantId}`);
+      const db = this.#files.get(row.name);
+      const s = prepareLogStatements(db);
+      const append = db.transaction((b: AppendBatch) => writeBatch(s, b));
+      file = { db, s, append };
+      this.#logs.set(tenantId, file);
     }
-    for (const e of b.entries) {
-      const f = e.fields;
-      s.insertEntry.run(
-        b.tenantId,
-        e.index,
-        e.eventId,
-        e.leafData,
-        e.leafHash,
-        e.contentDigest,
-        e.receivedMs,
-        e.occurredMs,
-        f.action,
-        f.kind,
-        f.category,
-        f.outcome,
-        f.risk,
-        f.actorType,
-        f.actorId,
-        f.targetType,
-        f.targetId,
-        f.sessionId,
-        f.runId,
-        f.workflowId,
-        f.causedBy,
-        f.environment,
-        f.triggerId,
-        f.message,
-        f.tags.length > 0 ? JSON.stringify(f.tags) : null,
-      );
-      for (const d of e.disclosures) {
-        s.insertDisclosure.run(b.tenantId, e.index, d.pointer, d.salt, JSON.stringify(d.value));
-      }
-    }
-    for (const n of b.nodes) {
-      if (n.level > 0) s.insertNode.run(b.tenantId, n.level, Number(n.index), n.hash);
-    }
+    return file;
+  }
+
+  /** The tenant file's connection, for the search projection and queries sharing it. */
+  tenantDatabase(tenantId: number): SqliteDatabase {
+    return this.#log(tenantId).db;
   }
 
   async createTenant(t: Omit<TenantRecord, "tenantId">): Promise<TenantRecord> {
+    let record: TenantRecord;
     try {
-      return toTenant(this.#s.insertTenant.get(t.name, t.origin, t.unknownActions, t.createdAt) as TenantRow);
+      record = toTenant(this.#c.insertTenant.get(t.name, t.origin, t.unknownActions, t.createdAt) as TenantRow);
     } catch (cause) {
       if (String(cause).includes("UNIQUE")) {
         throw new TrailproofError("TENANT_EXISTS", `tenant ${t.name} already exists`, { cause });
       }
       throw cause;
     }
+    // A file left by a tenant whose catalogue row was lost would be adopted
+    // with someone else's history: refuse rather than mix logs.
+    if ((this.#log(record.tenantId).s.size.get() as { size: number }).size !== 0) {
+      throw new TrailproofError("STORE_TENANT_FILE_EXISTS", `${this.#files.pathOf(t.name)} already holds entries`);
+    }
+    return record;
   }
 
   async getTenant(name: string): Promise<TenantRecord | undefined> {
-    const row = this.#s.tenantByName.get(name) as TenantRow | undefined;
+    const row = this.#c.tenantByName.get(name) as TenantRow | undefined;
     return row && toTenant(row);
   }
 
   async listTenants(): Promise<TenantRecord[]> {
-    return (this.#s.tenants.all() as TenantRow[]).map(toTenant);
+    return (this.#c.tenants.all() as TenantRow[]).map(toTenant);
   }
 
   async setUnknownActions(tenantId: number, policy: UnknownActionPolicy): Promise<void> {
-    this.#s.setUnknownActions.run(policy, tenantId);
+    this.#c.setUnknownActions.run(policy, tenantId);
   }
 
   async treeSize(tenantId: number): Promise<number> {
-    return (this.#s.size.get(tenantId) as { size: number }).size;
+    return (this.#log(tenantId).s.size.get() as { size: number }).size;
   }
 
-  async appendBatches(batches: readonly AppendBatch[]): Promise<void> {
-    this.#appendTx(batches);
+  async appendBatch(batch: AppendBatch): Promise<void> {
+    this.#log(batch.tenantId).append(batch);
   }
 
   async readNodes(tenantId: number, nodes: readonly NodeId[]): Promise<Map<string, Uint8Array>> {
+    const { s } = this.#log(tenantId);
     const out = new Map<string, Uint8Array>();
     const byLevel = new Map<number, number[]>();
     for (const n of nodes) {
@@ -163,20 +154,25 @@ export class SqliteStore implements LogStore {
       byLevel.set(n.level, list);
     }
     for (const [level, indexes] of byLevel) {
-      const min = Math.min(...indexes);
-      const max = Math.max(...indexes);
+      let min = Number.POSITIVE_INFINITY;
+      let max = Number.NEGATIVE_INFINITY;
+      for (const i of indexes) {
+        if (i < min) min = i;
+        if (i > max) max = i;
+      }
       // Dense runs (verification reads every node of a chunk) take one range
       // scan; scattered ids (a proof's O(log n) nodes) take point lookups.
       if (indexes.length > 8 && max - min < 2 * indexes.length) {
-        const rows = (
-          level === 0 ? this.#s.leafHashRange.all(tenantId, min, max) : this.#s.nodeRange.all(tenantId, level, min, max)
-        ) as { idx: number; hash: Uint8Array }[];
+        const rows = (level === 0 ? s.leafHashRange.all(min, max) : s.nodeRange.all(level, min, max)) as {
+          idx: number;
+          hash: Uint8Array;
+        }[];
         const wanted = new Set(indexes);
         for (const r of rows) if (wanted.has(r.idx)) out.set(`${level}:${r.idx}`, r.hash);
         continue;
       }
       for (const index of indexes) {
-        const row = (level === 0 ? this.#s.leafHash.get(tenantId, index) : this.#s.node.get(tenantId, level, index)) as
+        const row = (level === 0 ? s.leafHash.get(index) : s.node.get(level, index)) as
           | { hash: Uint8Array }
           | undefined;
         if (row) out.set(`${level}:${index}`, row.hash);
@@ -186,38 +182,46 @@ export class SqliteStore implements LogStore {
   }
 
   async findEntryByEventId(tenantId: number, eventId: string): Promise<StoredEntry | undefined> {
-    const row = this.#s.entryById.get(tenantId, eventId) as EntrySqlRow | undefined;
+    const row = this.#log(tenantId).s.entryById.get(eventId) as EntrySqlRow | undefined;
     return row && toEntry(row);
   }
 
+  async findEntriesByEventIds(tenantId: number, eventIds: readonly string[]): Promise<Map<string, StoredEntry>> {
+    const out = new Map<string, StoredEntry>();
+    if (eventIds.length === 0) return out;
+    const rows = this.#log(tenantId).s.entriesByIds.all(JSON.stringify(eventIds)) as EntrySqlRow[];
+    for (const r of rows) out.set(r.event_id, toEntry(r));
+    return out;
+  }
+
   async readEntries(tenantId: number, start: number, end: number): Promise<StoredEntry[]> {
-    return (this.#s.entries.all(tenantId, start, end) as EntrySqlRow[]).map(toEntry);
+    return (this.#log(tenantId).s.entries.all(start, end) as EntrySqlRow[]).map(toEntry);
   }
 
   async readDisclosures(tenantId: number, index: number) {
-    const rows = this.#s.disclosures.all(tenantId, index) as { pointer: string; salt: Uint8Array; value: string }[];
+    const rows = this.#log(tenantId).s.disclosures.all(index) as { pointer: string; salt: Uint8Array; value: string }[];
     return rows.map((r) => ({ pointer: r.pointer, salt: r.salt, value: JSON.parse(r.value) as JsonValue }));
   }
 
   async putCheckpoint(tenantId: number, cp: CheckpointRow): Promise<void> {
-    this.#s.insertCheckpoint.run(tenantId, cp.treeSize, cp.rootHash, cp.note, cp.signedAt);
+    this.#log(tenantId).s.insertCheckpoint.run(cp.treeSize, cp.rootHash, cp.note, cp.signedAt);
   }
 
   async latestCheckpoint(tenantId: number): Promise<CheckpointRow | undefined> {
-    const row = this.#s.latestCheckpoint.get(tenantId) as CheckpointSqlRow | undefined;
+    const row = this.#log(tenantId).s.latestCheckpoint.get() as CheckpointSqlRow | undefined;
     return row && toCheckpoint(row);
   }
 
   async listCheckpoints(tenantId: number): Promise<CheckpointRow[]> {
-    return (this.#s.checkpoints.all(tenantId) as CheckpointSqlRow[]).map(toCheckpoint);
+    return (this.#log(tenantId).s.checkpoints.all() as CheckpointSqlRow[]).map(toCheckpoint);
   }
 
   async putActionSchema(tenantId: number, row: ActionSchemaRow): Promise<void> {
-    this.#s.insertSchema.run(tenantId, row.action, row.version, row.definition, row.registeredAt);
+    this.#log(tenantId).s.insertSchema.run(row.action, row.version, row.definition, row.registeredAt);
   }
 
   async listActionSchemas(tenantId: number): Promise<ActionSchemaRow[]> {
-    const rows = this.#s.schemas.all(tenantId) as {
+    const rows = this.#log(tenantId).s.schemas.all() as {
       action: string;
       version: number;
       definition: string;
@@ -231,66 +235,74 @@ export class SqliteStore implements LogStore {
     }));
   }
 
-  /** The durability settings in force on this connection (2 = FULL: each commit is fsynced). */
-  durability(): { journalMode: string; synchronous: number } {
+  /** The durability settings in force on the catalogue and a tenant's file (2 = FULL: each commit is fsynced). */
+  durability(tenantId?: number): { journalMode: string; synchronous: number } {
+    const db = tenantId === undefined ? this.#catalogue : this.#log(tenantId).db;
     return {
-      journalMode: this.#db.pragma("journal_mode", { simple: true }) as string,
-      synchronous: this.#db.pragma("synchronous", { simple: true }) as number,
+      journalMode: db.pragma("journal_mode", { simple: true }) as string,
+      synchronous: db.pragma("synchronous", { simple: true }) as number,
     };
   }
 
   async close(): Promise<void> {
-    this.#db.close();
+    this.#logs.clear();
+    this.#files.close();
+    this.#catalogue.close();
   }
 }
 
-interface CheckpointSqlRow {
-  tree_size: number;
-  root_hash: Uint8Array;
-  note: string;
-  signed_at: string;
+function writeBatch(s: ReturnType<typeof prepareLogStatements>, b: AppendBatch): void {
+  const size = (s.size.get() as { size: number }).size;
+  if (size !== b.firstIndex) {
+    throw new TrailproofError(
+      "STORE_SEQUENCE_CONFLICT",
+      `tenant ${b.tenantId} is at ${size}, batch starts at ${b.firstIndex}`,
+    );
+  }
+  for (const e of b.entries) {
+    s.insertEntry.run(e.index, e.eventId, e.leafData, e.leafHash, e.contentDigest, e.receivedMs);
+    for (const d of e.disclosures) s.insertDisclosure.run(e.index, d.pointer, d.salt, JSON.stringify(d.value));
+  }
+  for (const n of b.nodes) {
+    if (n.level > 0) s.insertNode.run(n.level, Number(n.index), n.hash);
+  }
 }
 
-const toCheckpoint = (r: CheckpointSqlRow): CheckpointRow => ({
-  treeSize: r.tree_size,
-  rootHash: r.root_hash,
-  note: r.note,
-  signedAt: r.signed_at,
-});
-
-function prepareStatements(db: SqliteDatabase) {
+function prepareCatalogueStatements(db: SqliteDatabase) {
   const p = (sql: string): SqliteStatement => db.prepare(sql);
   return {
     insertTenant: p("INSERT INTO tenants (name, origin, unknown_actions, created_at) VALUES (?, ?, ?, ?) RETURNING *"),
     tenantByName: p("SELECT * FROM tenants WHERE name = ?"),
+    tenantById: p("SELECT * FROM tenants WHERE tenant_id = ?"),
     tenants: p("SELECT * FROM tenants ORDER BY name"),
     setUnknownActions: p("UPDATE tenants SET unknown_actions = ? WHERE tenant_id = ?"),
-    size: p("SELECT COALESCE(MAX(idx) + 1, 0) AS size FROM entries WHERE tenant_id = ?"),
-    insertEntry: p(`INSERT INTO entries (tenant_id, idx, event_id, leaf_data, leaf_hash, content_digest, received_ms,
-      occurred_ms, action, kind, category, outcome, risk, actor_type, actor_id, target_type, target_id, session_id,
-      run_id, workflow_id, caused_by, environment, trigger_id, message, tags)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    insertDisclosure: p("INSERT INTO disclosures (tenant_id, idx, pointer, salt, value) VALUES (?, ?, ?, ?, ?)"),
-    insertNode: p("INSERT INTO tree_nodes (tenant_id, level, idx, hash) VALUES (?, ?, ?, ?)"),
-    node: p("SELECT hash FROM tree_nodes WHERE tenant_id = ? AND level = ? AND idx = ?"),
-    leafHash: p("SELECT leaf_hash AS hash FROM entries WHERE tenant_id = ? AND idx = ?"),
-    leafHashRange: p("SELECT idx, leaf_hash AS hash FROM entries WHERE tenant_id = ? AND idx BETWEEN ? AND ?"),
-    nodeRange: p("SELECT idx, hash FROM tree_nodes WHERE tenant_id = ? AND level = ? AND idx BETWEEN ? AND ?"),
-    entryById: p(
-      "SELECT idx, event_id, leaf_data, leaf_hash, content_digest, received_ms FROM entries WHERE tenant_id = ? AND event_id = ?",
+  };
+}
+
+const ENTRY_COLUMNS = "idx, event_id, leaf_data, leaf_hash, content_digest, received_ms";
+
+function prepareLogStatements(db: SqliteDatabase) {
+  const p = (sql: string): SqliteStatement => db.prepare(sql);
+  return {
+    // idx is the rowid: MAX reads the last page of the table, not a scan.
+    size: p("SELECT COALESCE(MAX(idx) + 1, 0) AS size FROM entries"),
+    insertEntry: p(
+      "INSERT INTO entries (idx, event_id, leaf_data, leaf_hash, content_digest, received_ms) VALUES (?, ?, ?, ?, ?, ?)",
     ),
-    entries: p(
-      "SELECT idx, event_id, leaf_data, leaf_hash, content_digest, received_ms FROM entries WHERE tenant_id = ? AND idx >= ? AND idx < ? ORDER BY idx",
-    ),
-    disclosures: p("SELECT pointer, salt, value FROM disclosures WHERE tenant_id = ? AND idx = ? ORDER BY pointer"),
-    insertCheckpoint: p(
-      "INSERT INTO checkpoints (tenant_id, tree_size, root_hash, note, signed_at) VALUES (?, ?, ?, ?, ?)",
-    ),
-    latestCheckpoint: p("SELECT * FROM checkpoints WHERE tenant_id = ? ORDER BY tree_size DESC LIMIT 1"),
-    checkpoints: p("SELECT * FROM checkpoints WHERE tenant_id = ? ORDER BY tree_size"),
-    insertSchema: p(
-      "INSERT INTO action_schemas (tenant_id, action, version, definition, registered_at) VALUES (?, ?, ?, ?, ?)",
-    ),
-    schemas: p("SELECT * FROM action_schemas WHERE tenant_id = ? ORDER BY action, version"),
+    insertDisclosure: p("INSERT INTO disclosures (idx, pointer, salt, value) VALUES (?, ?, ?, ?)"),
+    insertNode: p("INSERT INTO tree_nodes (level, idx, hash) VALUES (?, ?, ?)"),
+    node: p("SELECT hash FROM tree_nodes WHERE level = ? AND idx = ?"),
+    leafHash: p("SELECT leaf_hash AS hash FROM entries WHERE idx = ?"),
+    leafHashRange: p("SELECT idx, leaf_hash AS hash FROM entries WHERE idx BETWEEN ? AND ?"),
+    nodeRange: p("SELECT idx, hash FROM tree_nodes WHERE level = ? AND idx BETWEEN ? AND ?"),
+    entryById: p(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE event_id = ?`),
+    entriesByIds: p(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE event_id IN (SELECT value FROM json_each(?))`),
+    entries: p(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx`),
+    disclosures: p("SELECT pointer, salt, value FROM disclosures WHERE idx = ? ORDER BY pointer"),
+    insertCheckpoint: p("INSERT INTO checkpoints (tree_size, root_hash, note, signed_at) VALUES (?, ?, ?, ?)"),
+    latestCheckpoint: p("SELECT * FROM checkpoints ORDER BY tree_size DESC LIMIT 1"),
+    checkpoints: p("SELECT * FROM checkpoints ORDER BY tree_size"),
+    insertSchema: p("INSERT INTO action_schemas (action, version, definition, registered_at) VALUES (?, ?, ?, ?)"),
+    schemas: p("SELECT * FROM action_schemas ORDER BY action, version"),
   };
 }

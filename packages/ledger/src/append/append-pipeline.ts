@@ -1,0 +1,127 @@
+// The append pipeline: stamp received_at, seal (validate, canonicalise,
+// commit personal fields, hash; on worker threads for larger appends), then
+// sequence and integrate in a group commit. Appends take turns in stamping
+// order, so entries reach the log in the order their received_at was
+// stamped, whichever seal worker finishes first.
+import type { Hasher } from "@trailproof/core";
+import type { PendingEntry, SealOutcome } from "../prepare-entry.js";
+import { sealBatch } from "../seal/seal-batch.js";
+import type { SealPool } from "../seal/seal-pool.js";
+import type { LogStore } from "../store/log-store.js";
+import type { TenantLog } from "../tenant-log.js";
+import type { AppendResult } from "./append-result.js";
+import { GroupCommitter, IngestOverloadedError } from "./group-commit.js";
+import { type WriteOutcome, writeEntries } from "./write-entries.js";
+
+export interface AppendPipelineOptions {
+  /** Events stamped but not yet written, at most; beyond it appends fail with INGEST_OVERLOADED. */
+  maxPendingEvents: number;
+  /** Events written in one group commit at most. */
+  maxBatchEvents: number;
+  now: () => number;
+  /** Called after each tenant's batch is durable, with the tenant's log (its new size). */
+  onCommitted: (log: TenantLog) => void;
+}
+
+export class AppendPipeline {
+  readonly #store: LogStore;
+  readonly #hasher: Hasher;
+  readonly #sealPool: SealPool | undefined;
+  readonly #options: AppendPipelineOptions;
+  readonly #committer: GroupCommitter<PendingEntry, WriteOutcome>;
+  /**
+   * Resolves when the latest append has submitted to the committer. Each
+   * append waits for its predecessor's turn before submitting its own.
+   */
+  #submitTurn: Promise<void> = Promise.resolve();
+  /** Events stamped but not yet submitted (being sealed), counted against maxPendingEvents. */
+  #sealing = 0;
+
+  constructor(store: LogStore, hasher: Hasher, sealPool: SealPool | undefined, options: AppendPipelineOptions) {
+    this.#store = store;
+    this.#hasher = hasher;
+    this.#sealPool = sealPool;
+    this.#options = options;
+    this.#committer = new GroupCommitter((items) => writeEntries(this.#store, items, this.#options.onCommitted), {
+      maxPending: options.maxPendingEvents,
+      maxBatch: options.maxBatchEvents,
+    });
+  }
+
+  /** Events stamped and not yet durable. */
+  get pendingEvents(): number {
+    return this.#sealing + this.#committer.pending;
+  }
+
+  /**
+   * Validates, seals and durably appends `inputs` to `log`, in order.
+   * Resolves once every accepted event is fsynced, with one result per
+   * input; one bad event does not block the others. Throws
+   * INGEST_OVERLOADED when the queue is full.
+   */
+  async append(log: TenantLog, inputs: readonly unknown[]): Promise<AppendResult[]> {
+    if (this.pendingEvents + inputs.length > this.#options.maxPendingEvents) {
+      throw new IngestOverloadedError(1000);
+    }
+    // Stamp and take a turn synchronously, in call order: the turn order is
+    // the stamp order, whichever worker finishes first.
+    const receivedMs = inputs.map(() => {
+      log.lastReceivedMs = Math.max(this.#options.now(), log.lastReceivedMs);
+      return log.lastReceivedMs;
+    });
+    const previous = this.#submitTurn;
+    let release!: () => void;
+    this.#submitTurn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.#sealing += inputs.length;
+    let outcomes: SealOutcome[] | undefined;
+    let failure: unknown;
+    try {
+      outcomes = await sealBatch(this.#sealPool, this.#hasher, log, inputs, receivedMs);
+    } catch (err) {
+      failure = err;
+    }
+    // `previous` never rejects; waiting for it even on failure keeps later turns behind earlier ones.
+    await previous;
+    let written: Promise<WriteOutcome[]>;
+    const results: AppendResult[] = new Array(inputs.length);
+    const slots: number[] = [];
+    try {
+      this.#sealing -= inputs.length;
+      if (outcomes === undefined) throw failure;
+      const pending: PendingEntry[] = [];
+      outcomes.forEach((o, slot) => {
+        if ("problems" in o) {
+          results[slot] = { status: "rejected", id: o.id, problems: o.problems };
+        } else {
+          pending.push({ log, row: o.row });
+          slots.push(slot);
+        }
+      });
+      written = this.#committer.submit(pending);
+    } finally {
+      release();
+    }
+    const outcome = await written;
+    for (const [k, r] of outcome.entries()) {
+      if (r instanceof Error) throw r;
+      results[slots[k] as number] = r;
+    }
+    return results;
+  }
+
+  /** Resolves once every append submitted so far is written or failed. */
+  async idle(): Promise<void> {
+    await this.#submitTurn;
+    await this.#committer.idle();
+  }
+
+  /** Waits for appends in flight; the caller stops new ones first. */
+  async close(): Promise<void> {
+    // Appends still sealing submit (or fail) before their turn resolves.
+    await this.#submitTurn;
+    await this.#sealPool?.close();
+    await this.#committer.idle();
+  }
+}

@@ -1,0 +1,106 @@
+// The checkpoint publisher: signs each tenant's tree head as a C2SP
+// tlog-checkpoint on a time trigger (at most intervalMs after new entries)
+// and a size trigger (everyEntries unsigned), through one serialised publish
+// path, so two signatures never race for the same tenant. Reads never sign:
+// a tenant's first checkpoint (the empty tree) is signed when it is created.
+import { signCheckpoint } from "@trailproof/core";
+import type { SigningKeyStore } from "../keys/signing-keys.js";
+import type { CheckpointRow, LogStore } from "../store/log-store.js";
+import type { TenantLog } from "../tenant-log.js";
+
+export interface CheckpointPublisherOptions {
+  /** Sign at most this long after new entries (the time trigger); 0 disables the timer. */
+  intervalMs: number;
+  /** Also sign as soon as this many entries are unsigned (the size trigger). */
+  everyEntries: number;
+  now: () => number;
+}
+
+export class CheckpointPublisher {
+  readonly #store: LogStore;
+  readonly #keys: SigningKeyStore;
+  readonly #options: CheckpointPublisherOptions;
+  readonly #logs: () => Promise<TenantLog[]>;
+  #timer: NodeJS.Timeout | undefined;
+  /** The single publish path: every signature is chained here. */
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Last failure of a triggered publish, for readiness; cleared by the next success. */
+  error: Error | undefined;
+
+  /** `logs` lists the tenant logs loaded in this process. */
+  constructor(
+    store: LogStore,
+    keys: SigningKeyStore,
+    logs: () => Promise<TenantLog[]>,
+    options: CheckpointPublisherOptions,
+  ) {
+    this.#store = store;
+    this.#keys = keys;
+    this.#logs = logs;
+    this.#options = options;
+  }
+
+  start(): void {
+    if (this.#options.intervalMs <= 0 || this.#timer) return;
+    this.#timer = setInterval(() => this.#trigger(), this.#options.intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** The size trigger, checked after each commit of `log`. */
+  committed(log: TenantLog): void {
+    if (Number(log.range.size) - log.lastCheckpointSize >= this.#options.everyEntries) this.#trigger();
+  }
+
+  /** Signs the tree head of `log` now (a no-op when that size is signed already). */
+  publish(log: TenantLog): Promise<CheckpointRow> {
+    const run = this.#queue.then(() => this.#sign(log));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Signs a checkpoint for every loaded tenant with unsigned entries. */
+  publishAll(): Promise<void> {
+    const run = this.#queue.then(async () => {
+      for (const log of await this.#logs()) {
+        if (Number(log.range.size) > log.lastCheckpointSize) await this.#sign(log);
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #trigger(): void {
+    this.publishAll().then(
+      () => {
+        this.error = undefined;
+      },
+      (err: unknown) => {
+        this.error = err instanceof Error ? err : new Error(String(err));
+      },
+    );
+  }
+
+  async #sign(log: TenantLog): Promise<CheckpointRow> {
+    const treeSize = Number(log.range.size);
+    const latest = await this.#store.latestCheckpoint(log.record.tenantId);
+    if (latest?.treeSize === treeSize) {
+      log.lastCheckpointSize = treeSize;
+      return latest;
+    }
+    const signer = this.#keys.signer(log.record.name, log.record.origin);
+    const rootHash = log.range.rootHash();
+    const note = signCheckpoint(
+      { origin: log.record.origin, treeSize: BigInt(treeSize), rootHash, extensions: [] },
+      signer,
+    );
+    const row = { treeSize, rootHash, note, signedAt: new Date(this.#options.now()).toISOString() };
+    await this.#store.putCheckpoint(log.record.tenantId, row);
+    log.lastCheckpointSize = treeSize;
+    return row;
+  }
+}

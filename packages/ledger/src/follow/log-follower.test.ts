@@ -1,0 +1,102 @@
+// LogFollower over a real ledger and SQLite store, with a sink that records
+// what it is given and can be made to fail.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { hasErrorCode } from "@trailproof/core";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Ledger } from "../ledger.js";
+import { openDataDir } from "../open-data-dir.js";
+import type { StoredEntry } from "../store/log-store.js";
+import type { FollowerSink } from "./log-follower.js";
+
+class RecordingSink implements FollowerSink {
+  readonly name = "recording";
+  readonly applied = new Map<number, number[]>();
+  failuresLeft = 0;
+  async covered(tenantId: number): Promise<number> {
+    return this.applied.get(tenantId)?.length ?? 0;
+  }
+  async apply(tenantId: number, entries: readonly StoredEntry[]): Promise<void> {
+    if (this.failuresLeft > 0) {
+      this.failuresLeft--;
+      throw new Error("sink unavailable");
+    }
+    const list = this.applied.get(tenantId) ?? [];
+    expect(entries[0]?.index).toBe(list.length);
+    list.push(...entries.map((e) => e.index));
+    this.applied.set(tenantId, list);
+  }
+}
+
+const ledgers: Ledger[] = [];
+afterEach(async () => {
+  for (const l of ledgers.splice(0)) await l.close();
+});
+
+async function ledgerWith(count: number): Promise<Ledger> {
+  const { ledger } = await openDataDir({
+    dataDir: mkdtempSync(join(tmpdir(), "trailproof-follow-")),
+    checkpointIntervalMs: 0,
+  });
+  ledgers.push(ledger);
+  await ledger.createTenant("acme");
+  await append(ledger, 0, count);
+  return ledger;
+}
+
+async function append(ledger: Ledger, from: number, count: number): Promise<void> {
+  const events = Array.from({ length: count }, (_, k) => ({
+    id: `evt_${from + k}`,
+    action: "app.update",
+    occurred_at: "2026-05-01T10:00:00Z",
+    actor: { type: "user", id: "usr_ada" },
+    target: { type: "app", id: "shop" },
+  }));
+  const results = await ledger.append("acme", events);
+  expect(results.every((r) => r.status === "created")).toBe(true);
+}
+
+describe("LogFollower", () => {
+  it("catches up with what was committed before it started, then follows each commit in order, in batches", async () => {
+    const ledger = await ledgerWith(25);
+    const sink = new RecordingSink();
+    const follower = ledger.follow(sink, { batchEntries: 10 });
+    await follower.idle();
+    await append(ledger, 25, 7);
+    await follower.idle();
+    const tenantId = (await ledger.tenantRecord("acme")).tenantId;
+    expect(sink.applied.get(tenantId)).toEqual(Array.from({ length: 32 }, (_, i) => i));
+    expect(follower.status()).toEqual([{ follower: "recording", tenantId, covered: 32, size: 32, error: null }]);
+  });
+
+  it("reports a failing sink, idle() rejects with FOLLOWER_FAILED, and it resumes from its cursor after a retry", async () => {
+    const ledger = await ledgerWith(5);
+    const sink = new RecordingSink();
+    sink.failuresLeft = 1;
+    const follower = ledger.follow(sink, { retryMs: 300 });
+    const tenantId = (await ledger.tenantRecord("acme")).tenantId;
+    const waited = follower.waitFor(tenantId, 5, 5000);
+    const failure = await follower.idle().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(hasErrorCode(failure, "FOLLOWER_FAILED")).toBe(true);
+    expect(follower.status()[0]).toMatchObject({ covered: 0, size: 5, error: "sink unavailable" });
+    expect(await waited).toBe(true);
+    await follower.idle();
+    expect(sink.applied.get(tenantId)).toEqual([0, 1, 2, 3, 4]);
+    expect(follower.status()[0]?.error).toBeNull();
+  });
+
+  it("ends waits at their timeout and on close", async () => {
+    const ledger = await ledgerWith(1);
+    const follower = ledger.follow(new RecordingSink());
+    const tenantId = (await ledger.tenantRecord("acme")).tenantId;
+    expect(await follower.waitFor(tenantId, 1, 5000)).toBe(true);
+    expect(await follower.waitFor(tenantId, 2, 30)).toBe(false);
+    const pending = follower.waitFor(tenantId, 3, 60_000);
+    await follower.close();
+    expect(await pending).toBe(false);
+  });
+});

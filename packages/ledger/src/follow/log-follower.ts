@@ -1,0 +1,223 @@
+// A follower of committed entries with a durable cursor: the one shape
+// behind the search projection (and, later, alert rules, streams and
+// mirrors). It never runs on the append path: the ledger tells it a tenant's
+// new size after each commit, and it reads what it has not applied yet from
+// the log, in batches, off the acknowledgement's critical path. Its sink keeps
+// the cursor durably with what it applied, so after a restart it resumes
+// exactly where its last commit ended and the same log yields the same result.
+import { TrailproofError } from "@trailproof/core";
+import type { LogStore, StoredEntry } from "../store/log-store.js";
+
+export interface FollowerSink {
+  /** Names the follower in metrics and in the store's cursor table. */
+  readonly name: string;
+  /** Entries below this index are applied, durably. */
+  covered(tenantId: number): Promise<number>;
+  /**
+   * Applies `entries`, which are contiguous and start at covered(tenantId),
+   * and advances the cursor past them, atomically: after a crash either all
+   * of them and the new cursor are there, or none.
+   */
+  apply(tenantId: number, entries: readonly StoredEntry[]): Promise<void>;
+}
+
+export interface LogFollowerOptions {
+  /** Entries applied per sink call (one transaction). */
+  batchEntries?: number;
+  /** Pause before retrying after the sink failed. */
+  retryMs?: number;
+}
+
+export interface FollowerStatus {
+  follower: string;
+  tenantId: number;
+  /** Entries applied (the cursor). */
+  covered: number;
+  /** Entries committed to the log, as last notified. */
+  size: number;
+  /** The last failure, cleared by the next success. */
+  error: string | null;
+}
+
+interface Waiter {
+  size: number;
+  resolve: (reached: boolean) => void;
+  timer: NodeJS.Timeout;
+}
+
+interface TenantCursor {
+  covered: number | undefined;
+  size: number;
+  running: Promise<void> | undefined;
+  waiters: Waiter[];
+  error: string | null;
+  retry: NodeJS.Timeout | undefined;
+}
+
+export class LogFollower {
+  readonly name: string;
+  readonly #store: LogStore;
+  readonly #sink: FollowerSink;
+  readonly #batch: number;
+  readonly #retryMs: number;
+  readonly #tenants = new Map<number, TenantCursor>();
+  /** Notices still being gathered (the catch-up at start); idle() waits for them first. */
+  #gathering: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(store: LogStore, sink: FollowerSink, options: LogFollowerOptions = {}) {
+    this.name = sink.name;
+    this.#store = store;
+    this.#sink = sink;
+    this.#batch = options.batchEntries ?? 2000;
+    this.#retryMs = options.retryMs ?? 1000;
+  }
+
+  /**
+   * Notifies every `[tenantId, size]` that `sizes` resolves to (the logs as
+   * they stand at start); idle() counts them as notified from now on.
+   */
+  catchUp(sizes: Promise<readonly (readonly [number, number])[]>): void {
+    const previous = this.#gathering;
+    this.#gathering = sizes.then(
+      async (list) => {
+        await previous;
+        for (const [tenantId, size] of list) this.notify(tenantId, size);
+      },
+      (err: unknown) => {
+        throw new TrailproofError("FOLLOWER_FAILED", `${this.name} could not list the logs to follow: ${String(err)}`);
+      },
+    );
+  }
+
+  /** The tenant's log now holds `size` entries; follow up to there. Never throws. */
+  notify(tenantId: number, size: number): void {
+    const t = this.#cursor(tenantId);
+    if (size > t.size) t.size = size;
+    this.#kick(tenantId, t);
+  }
+
+  /**
+   * Resolves true once the first `size` entries are applied, false if
+   * `timeoutMs` passes first (read-your-writes for a client that names the
+   * index its write received).
+   */
+  waitFor(tenantId: number, size: number, timeoutMs: number): Promise<boolean> {
+    const t = this.#cursor(tenantId);
+    if (t.covered !== undefined && t.covered >= size) return Promise.resolve(true);
+    if (size > t.size) this.notify(tenantId, size);
+    return new Promise<boolean>((resolve) => {
+      const waiter: Waiter = {
+        size,
+        resolve,
+        timer: setTimeout(() => {
+          t.waiters = t.waiters.filter((w) => w !== waiter);
+          resolve(false);
+        }, timeoutMs),
+      };
+      t.waiters.push(waiter);
+    });
+  }
+
+  /**
+   * Resolves once every tenant notified so far is applied up to its notified
+   * size; rejects with FOLLOWER_FAILED while a tenant's last attempt failed.
+   */
+  async idle(): Promise<void> {
+    await this.#gathering;
+    for (;;) {
+      const behind = [...this.#tenants.entries()].filter(([, t]) => t.covered === undefined || t.covered < t.size);
+      if (behind.length === 0 || this.#closed) return;
+      const failed = behind.find(([, t]) => t.error !== null && t.running === undefined);
+      if (failed) {
+        throw new TrailproofError(
+          "FOLLOWER_FAILED",
+          `${this.name} is stuck on tenant ${failed[0]}: ${failed[1].error}`,
+        );
+      }
+      const running = behind.map(([, t]) => t.running).filter((p): p is Promise<void> => p !== undefined);
+      if (running.length > 0) await Promise.all(running);
+      else await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  status(): FollowerStatus[] {
+    return [...this.#tenants.entries()].map(([tenantId, t]) => ({
+      follower: this.name,
+      tenantId,
+      covered: t.covered ?? 0,
+      size: t.size,
+      error: t.error,
+    }));
+  }
+
+  /** Stops following; resolves once the batch in hand is applied. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const t of this.#tenants.values()) {
+      if (t.retry) clearTimeout(t.retry);
+      for (const w of t.waiters) {
+        clearTimeout(w.timer);
+        w.resolve(false);
+      }
+      t.waiters = [];
+    }
+    await Promise.all([...this.#tenants.values()].map((t) => t.running));
+  }
+
+  #cursor(tenantId: number): TenantCursor {
+    let t = this.#tenants.get(tenantId);
+    if (!t) {
+      t = { covered: undefined, size: 0, running: undefined, waiters: [], error: null, retry: undefined };
+      this.#tenants.set(tenantId, t);
+    }
+    return t;
+  }
+
+  #kick(tenantId: number, t: TenantCursor): void {
+    if (this.#closed || t.running || t.retry) return;
+    t.running = this.#run(tenantId, t).finally(() => {
+      t.running = undefined;
+      if (t.error === null && t.covered !== undefined && t.covered < t.size) this.#kick(tenantId, t);
+    });
+  }
+
+  /** Applies batches until caught up; a failure is recorded and retried later, never thrown. */
+  async #run(tenantId: number, t: TenantCursor): Promise<void> {
+    try {
+      t.covered ??= await this.#sink.covered(tenantId);
+      while (!this.#closed && t.covered < t.size) {
+        // Yield first, so a burst of commits is applied as one batch and the
+        // acknowledgements waiting on this thread go out before it.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const end = Math.min(t.size, t.covered + this.#batch);
+        const entries = await this.#store.readEntries(tenantId, t.covered, end);
+        if (entries.length === 0) break;
+        await this.#sink.apply(tenantId, entries);
+        t.covered += entries.length;
+        t.error = null;
+        this.#release(t);
+      }
+      this.#release(t);
+    } catch (err) {
+      t.error = err instanceof Error ? err.message : String(err);
+      if (!this.#closed) {
+        t.retry = setTimeout(() => {
+          t.retry = undefined;
+          this.#kick(tenantId, t);
+        }, this.#retryMs);
+        t.retry.unref();
+      }
+    }
+  }
+
+  #release(t: TenantCursor): void {
+    const covered = t.covered ?? 0;
+    t.waiters = t.waiters.filter((w) => {
+      if (w.size > covered) return true;
+      clearTimeout(w.timer);
+      w.resolve(true);
+      return false;
+    });
+  }
+}

@@ -1,0 +1,113 @@
+// The search projection on SQLite: a follower sink (follow/log-follower.ts)
+// that derives each entry's searchable fields from its leaf data and writes
+// them, the full-text and tag indexes and the hourly counts into the
+// tenant's file, with its cursor, in one transaction.
+import type { FollowerSink } from "../../follow/log-follower.js";
+import { type SearchFields, searchFieldsOfLeaf } from "../../query/search-fields.js";
+import type { StoredEntry } from "../log-store.js";
+import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
+
+const HOUR_MS = 3_600_000;
+
+export const SEARCH_PROJECTION = "search";
+
+interface ProjectionFile {
+  db: SqliteDatabase;
+  covered: SqliteStatement;
+  apply: (rows: { entries: readonly StoredEntry[]; fields: SearchFields[] }) => void;
+}
+
+export class SqliteSearchProjection implements FollowerSink {
+  readonly name = SEARCH_PROJECTION;
+  readonly #database: (tenantId: number) => SqliteDatabase;
+  readonly #files = new Map<number, ProjectionFile>();
+
+  /** `database` gives the tenant's file connection (SqliteStore.tenantDatabase). */
+  constructor(database: (tenantId: number) => SqliteDatabase) {
+    this.#database = database;
+  }
+
+  async covered(tenantId: number): Promise<number> {
+    const row = this.#file(tenantId).covered.get(SEARCH_PROJECTION) as { covered: number } | undefined;
+    return row?.covered ?? 0;
+  }
+
+  async apply(tenantId: number, entries: readonly StoredEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    // Parse outside the transaction: a malformed leaf fails the batch before any write.
+    const fields = entries.map((e) => searchFieldsOfLeaf(e.leafData));
+    const file = this.#file(tenantId);
+    // The projection is rebuilt from the log, so its commits need not be
+    // fsynced: a commit lost to a crash loses its cursor with it, and the
+    // next fsynced log commit makes everything before it in the WAL durable.
+    file.db.pragma("synchronous = NORMAL");
+    try {
+      file.apply({ entries, fields });
+    } finally {
+      file.db.pragma("synchronous = FULL");
+    }
+  }
+
+  #file(tenantId: number): ProjectionFile {
+    let file = this.#files.get(tenantId);
+    if (!file) {
+      const db = this.#database(tenantId);
+      const p = (sql: string) => db.prepare(sql);
+      const insertRow = p(`INSERT INTO search_rows (idx, event_id, occurred_ms, action, kind, category, outcome, risk,
+        actor_type, actor_id, target_type, target_id, session_id, run_id, workflow_id, caused_by, environment,
+        trigger_id, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      const insertText = p("INSERT INTO search_fts (rowid, message) VALUES (?, ?)");
+      const insertTag = p("INSERT OR IGNORE INTO search_tags (tag, occurred_ms, idx) VALUES (?, ?, ?)");
+      const addHour = p(
+        "INSERT INTO search_hours (hour_ms, n) VALUES (?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
+      );
+      const setCovered = p(
+        "INSERT INTO projection_state (name, covered) VALUES (?, ?) ON CONFLICT DO UPDATE SET covered = excluded.covered",
+      );
+      const current = p("SELECT covered FROM projection_state WHERE name = ?");
+      const apply = db.transaction(
+        ({ entries, fields }: { entries: readonly StoredEntry[]; fields: SearchFields[] }) => {
+          const first = entries[0] as StoredEntry;
+          const at = (current.get(SEARCH_PROJECTION) as { covered: number } | undefined)?.covered ?? 0;
+          // The follower's contract, checked where the cursor lives: a batch
+          // that does not start at the cursor would leave a gap or a repeat.
+          if (first.index !== at) throw new Error(`search projection is at ${at}, batch starts at ${first.index}`);
+          const hours = new Map<number, number>();
+          entries.forEach((e, k) => {
+            const f = fields[k] as SearchFields;
+            insertRow.run(
+              e.index,
+              f.eventId,
+              f.occurredMs,
+              f.action,
+              f.kind,
+              f.category,
+              f.outcome,
+              f.risk,
+              f.actorType,
+              f.actorId,
+              f.targetType,
+              f.targetId,
+              f.sessionId,
+              f.runId,
+              f.workflowId,
+              f.causedBy,
+              f.environment,
+              f.triggerId,
+              f.message,
+            );
+            if (f.message !== null) insertText.run(e.index, f.message);
+            for (const tag of f.tags) insertTag.run(tag, f.occurredMs, e.index);
+            const hour = Math.floor(f.occurredMs / HOUR_MS) * HOUR_MS;
+            hours.set(hour, (hours.get(hour) ?? 0) + 1);
+          });
+          for (const [hour, n] of hours) addHour.run(hour, n);
+          setCovered.run(SEARCH_PROJECTION, first.index + entries.length);
+        },
+      );
+      file = { db, covered: current, apply };
+      this.#files.set(tenantId, file);
+    }
+    return file;
+  }
+}

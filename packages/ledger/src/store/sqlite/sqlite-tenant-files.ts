@@ -1,0 +1,76 @@
+// One SQLite file per tenant (tenants/<name>.db), opened on first use and
+// kept open: the log, its tree and checkpoints, and the search projection.
+// Every store of a data directory reaches a tenant's file through this one
+// cache, so each file has one connection: one writer, one transaction order.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { TrailproofError } from "@trailproof/core";
+import type { SqliteDatabase } from "./sqlite-database.js";
+import { SQLITE_SEARCH_SCHEMA } from "./sqlite-search-schema.js";
+import { SQLITE_LAYOUT_VERSION, SQLITE_TENANT_LOG_SCHEMA } from "./sqlite-tenant-schema.js";
+
+/** Opens a database file with the driver; the only door to better-sqlite3 (open-sqlite-store.ts). */
+export type OpenSqliteDatabase = (path: string) => SqliteDatabase;
+
+/** Page cache per tenant file, in KiB. The biggest tenant's search indexes are what it holds. */
+const TENANT_CACHE_KIB = 32 * 1024;
+
+/** Checks a file's layout version, creates its tables, and stamps the version. */
+export function applyLayout(db: SqliteDatabase, schema: string): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > SQLITE_LAYOUT_VERSION) {
+    throw new TrailproofError(
+      "STORE_SCHEMA_TOO_NEW",
+      `database layout ${version} is newer than this build understands (${SQLITE_LAYOUT_VERSION})`,
+    );
+  }
+  db.exec(schema);
+  if (version !== SQLITE_LAYOUT_VERSION) db.pragma(`user_version = ${SQLITE_LAYOUT_VERSION}`);
+}
+
+/** WAL, every commit fsynced (synchronous=FULL): acknowledged means durable. */
+export function applyDurability(db: SqliteDatabase, cacheKib: number): void {
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma(`cache_size = -${cacheKib}`);
+}
+
+export class SqliteTenantFiles {
+  readonly dir: string;
+  readonly #open: OpenSqliteDatabase;
+  readonly #files = new Map<string, SqliteDatabase>();
+
+  constructor(dir: string, open: OpenSqliteDatabase) {
+    this.dir = dir;
+    this.#open = open;
+  }
+
+  /** Path of a tenant's file. Tenant names are [a-z0-9-] (checked at creation), so they are safe file names. */
+  pathOf(name: string): string {
+    return join(this.dir, `${name}.db`);
+  }
+
+  /** The tenant's open connection, creating the file and its tables if missing. */
+  get(name: string): SqliteDatabase {
+    let db = this.#files.get(name);
+    if (db === undefined) {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      db = this.#open(this.pathOf(name));
+      try {
+        applyDurability(db, TENANT_CACHE_KIB);
+        applyLayout(db, `${SQLITE_TENANT_LOG_SCHEMA}\n${SQLITE_SEARCH_SCHEMA}`);
+      } catch (err) {
+        db.close();
+        throw err;
+      }
+      this.#files.set(name, db);
+    }
+    return db;
+  }
+
+  close(): void {
+    for (const db of this.#files.values()) db.close();
+    this.#files.clear();
+  }
+}
