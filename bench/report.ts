@@ -32,7 +32,7 @@ function ingest(r: BenchResults): string {
     );
   if (r.baselineA)
     row(
-      "baseline A: SQLite, same schema and indexes, no sealing",
+      "baseline A: SQLite, schema v1 (ten indexes, FTS5, tags), no sealing",
       r.baselineA.eventsPerSecond,
       `${n(r.baselineA.batch)} rows per transaction, WAL, synchronous=FULL`,
     );
