@@ -1,11 +1,14 @@
 // Vite build of the console: a static SPA in dist/ that the server serves at
 // "/" under a strict CSP (no inline scripts or styles), so CSS stays in files.
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defaultClientConditions, defineConfig } from "vite";
 
 export default defineConfig({
   base: "/",
   plugins: [react()],
+  // Bundle the workspace packages from their TypeScript sources, not their
+  // compiled dist/ (the treeshake rule below names core's sources).
+  resolve: { conditions: ["@trailproof/source", ...defaultClientConditions] },
   build: {
     outDir: "dist",
     emptyOutDir: true,

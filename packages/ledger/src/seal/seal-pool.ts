@@ -36,7 +36,11 @@ interface Slot {
   answered: boolean;
 }
 
-const WORKER_URL = new URL("./seal-worker-entry.mjs", import.meta.url);
+// Compiled (dist/, production) the worker is plain JS beside this file; run
+// from TypeScript sources (tests, tsx) an entry registers tsx in the worker first.
+const WORKER_URL = import.meta.url.endsWith(".ts")
+  ? new URL("./seal-worker-entry.mjs", import.meta.url)
+  : new URL("./seal-worker.js", import.meta.url);
 
 export class SealPool {
   readonly #slots: (Slot | undefined)[] = [];
