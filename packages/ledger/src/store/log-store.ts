@@ -26,31 +26,8 @@ export interface EntryRow {
   /** Hex SHA-256 of the event as sent, secret and personal values removed: the idempotency check. */
   contentDigest: string;
   receivedMs: number;
-  occurredMs: number;
-  /** Searchable copies of committed fields; the leaf data stays authoritative. */
-  fields: EntryFields;
   /** Personal values with their salts, stored beside the leaf so they can be erased. */
   disclosures: { pointer: string; salt: Uint8Array; value: JsonValue }[];
-}
-
-export interface EntryFields {
-  action: string;
-  kind: string;
-  category: string;
-  outcome: string;
-  risk: string;
-  actorType: string;
-  actorId: string;
-  targetType: string;
-  targetId: string;
-  sessionId: string | null;
-  runId: string | null;
-  workflowId: string | null;
-  causedBy: string | null;
-  environment: string | null;
-  triggerId: string | null;
-  message: string | null;
-  tags: string[];
 }
 
 export interface StoredEntry {
