@@ -2,10 +2,9 @@
 // sealed by core's prepareEvent, its leaf hash computed, its searchable
 // fields copied out. Runs before the group commit so the writer only writes,
 // on the main thread or in a seal worker (seal/seal-worker.ts).
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import {
   type ActionRegistry,
-  fromBase64,
   type Hasher,
   hashLeaf,
   InvalidInputError,
@@ -33,23 +32,50 @@ export interface SealContext {
   hasher: Hasher;
   /** Becomes received_at; the caller MUST stamp it non-decreasing in log order. */
   receivedMs: number;
+  /**
+   * Source of ids and commitment salts; MUST be cryptographically secure.
+   * Defaults to node:crypto in blocks (pooledRandomBytes). Tests inject a fixed one.
+   */
+  randomBytes?: (n: number) => Uint8Array;
+}
+
+/**
+ * node:crypto's randomness costs microseconds per call whatever the size, and
+ * an event takes one 32-byte salt per personal value, so bytes are drawn a
+ * block at a time and handed out once each, in order. Per thread (module state).
+ */
+const RANDOM_BLOCK_BYTES = 4096;
+let randomBlock = new Uint8Array(0);
+let randomOffset = 0;
+
+export function pooledRandomBytes(n: number): Uint8Array {
+  if (n > RANDOM_BLOCK_BYTES) return randomFillSync(new Uint8Array(n));
+  if (randomOffset + n > randomBlock.length) {
+    randomBlock = randomFillSync(new Uint8Array(RANDOM_BLOCK_BYTES));
+    randomOffset = 0;
+  }
+  // A copy: what is handed out never aliases the block, which is refilled later.
+  const out = randomBlock.slice(randomOffset, randomOffset + n);
+  randomOffset += n;
+  return out;
 }
 
 /**
  * Validates and seals `input` (untrusted). Ids and commitment salts come from
- * node:crypto in the calling thread. Only EVENT_INVALID-style problems become
- * a rejection; anything else (a bug) is thrown.
+ * ctx.randomBytes, by default node:crypto in the calling thread. Only
+ * EVENT_INVALID-style problems become a rejection; anything else (a bug) is thrown.
  */
 export function sealEntry(input: unknown, ctx: SealContext): SealOutcome {
+  const random = ctx.randomBytes ?? pooledRandomBytes;
   let prepared: ReturnType<typeof prepareEvent>;
   try {
     prepared = prepareEvent(input, {
       registry: ctx.registry,
       unknownActions: ctx.unknownActions,
       receivedAt: new Date(ctx.receivedMs),
-      newId: () => uuidv7(randomBytes, ctx.receivedMs),
+      newId: () => uuidv7(random, ctx.receivedMs),
       hasher: ctx.hasher,
-      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+      randomBytes: random,
     });
   } catch (err) {
     if (!(err instanceof InvalidInputError)) throw err;
@@ -69,9 +95,9 @@ export function sealEntry(input: unknown, ctx: SealContext): SealOutcome {
       receivedMs: ctx.receivedMs,
       occurredMs: Date.parse(committed.occurred_at as string),
       fields: entryFields(committed),
-      disclosures: prepared.disclosures.map((d) => ({
+      disclosures: prepared.disclosures.map((d, k) => ({
         pointer: d.pointer,
-        salt: fromBase64(d.salt),
+        salt: prepared.salts[k] as Uint8Array,
         value: d.value,
       })),
     },

@@ -22,64 +22,79 @@ export const PERSONAL_ENVELOPE_POINTERS = [
 
 type Cls = "secret" | "personal";
 
+/** PERSONAL_ENVELOPE_POINTERS parsed once, not per event. */
+const ENVELOPE_TOKENS = PERSONAL_ENVELOPE_POINTERS.map((p) => parsePointer(p) as string[]);
+
+/** A classified value: its pointer from the event root and the same as tokens. */
+export interface ClassifiedPath {
+  pointer: string;
+  tokens: string[];
+}
+
 /**
- * Token paths, from the event root, of the values of class `cls` in metadata,
- * change.before, change.after and the values of change.patch operations (a
- * patch value is classified at its operation's path), plus, for `personal`,
- * the envelope defaults. Sorted by pointer, no duplicates.
+ * The values of class `cls` in metadata, change.before, change.after and the
+ * values of change.patch operations (a patch value is classified at its
+ * operation's path), plus, for `personal`, the envelope defaults. Sorted by
+ * pointer, no duplicates.
  */
-function classified(event: JsonRecord, privacy: ActionPrivacy | undefined, cls: Cls): string[][] {
-  const found: string[][] = [];
+function classified(event: JsonRecord, privacy: ActionPrivacy | undefined, cls: Cls): ClassifiedPath[] {
+  const found: ClassifiedPath[] = [];
   const add = (value: JsonValue | undefined, prefix: string[], rules: ActionPrivacy["state"], base: string[] = []) => {
-    if (value === undefined) return;
-    for (const rel of findClassified(value, rules, cls, base)) found.push([...prefix, ...rel]);
+    if (value === undefined || rules === undefined) return;
+    for (const rel of findClassified(value, rules, cls, base)) {
+      const tokens = [...prefix, ...rel];
+      found.push({ pointer: formatPointer(tokens), tokens });
+    }
   };
-  add(event.metadata, ["metadata"], privacy?.metadata);
-  const change = asRecord(event.change);
-  add(change?.before, ["change", "before"], privacy?.state);
-  add(change?.after, ["change", "after"], privacy?.state);
-  const patch = Array.isArray(change?.patch) ? change.patch : [];
-  patch.forEach((entry, i) => {
-    const op = asRecord(entry);
-    const base = typeof op?.path === "string" ? parsePointer(op.path) : undefined;
-    if (base !== undefined) add(op?.value, ["change", "patch", String(i), "value"], privacy?.state, base);
-  });
-  if (cls === "personal") {
-    for (const pointer of PERSONAL_ENVELOPE_POINTERS) {
-      const tokens = parsePointer(pointer) as string[];
-      if (getAt(event, tokens) !== undefined) found.push(tokens);
+  if (privacy !== undefined) {
+    add(event.metadata, ["metadata"], privacy.metadata);
+    const change = asRecord(event.change);
+    if (change !== undefined && privacy.state !== undefined) {
+      add(change.before, ["change", "before"], privacy.state);
+      add(change.after, ["change", "after"], privacy.state);
+      const patch = Array.isArray(change.patch) ? change.patch : [];
+      patch.forEach((entry, i) => {
+        const op = asRecord(entry);
+        const base = typeof op?.path === "string" ? parsePointer(op.path) : undefined;
+        if (base !== undefined) add(op?.value, ["change", "patch", String(i), "value"], privacy.state, base);
+      });
     }
   }
-  const byPointer = new Map(found.map((tokens) => [formatPointer(tokens), tokens]));
-  return [...byPointer.keys()].sort().map((p) => byPointer.get(p) as string[]);
+  if (cls === "personal") {
+    ENVELOPE_TOKENS.forEach((tokens, i) => {
+      if (getAt(event, tokens) !== undefined) found.push({ pointer: PERSONAL_ENVELOPE_POINTERS[i] as string, tokens });
+    });
+  }
+  // Code-unit order, as Array.prototype.sort compares strings; every path
+  // above is distinct, so sorting is all that deduplicating would add.
+  return found.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
 }
 
-/** Removes every secret value from `event` in place; returns their pointers, sorted. */
-export function maskSecrets(event: JsonRecord, privacy: ActionPrivacy | undefined): string[] {
+/** Removes every secret value from `event` in place; returns where they were, sorted by pointer. */
+export function maskSecrets(event: JsonRecord, privacy: ActionPrivacy | undefined): ClassifiedPath[] {
   const paths = classified(event, privacy, "secret");
-  for (const tokens of paths) removeAt(event, tokens);
-  return paths.map(formatPointer);
-}
-
-/** Removes every personal value from `event` in place, keeping nothing. */
-export function removePersonal(event: JsonRecord, privacy: ActionPrivacy | undefined): void {
-  for (const tokens of classified(event, privacy, "personal")) removeAt(event, tokens);
+  for (const { tokens } of paths) removeAt(event, tokens);
+  return paths;
 }
 
 /**
  * Replaces every personal value of `event` in place by a salted commitment.
  * Salts are drawn from `randomBytes` in pointer order, so a fixed source of
- * randomness gives a fixed result.
+ * randomness gives a fixed result. `salts` are the disclosures' salts as
+ * bytes; `paths` is every personal path classified, including any whose value
+ * an earlier removal already took.
  */
 export function commitPersonal(
   event: JsonRecord,
   privacy: ActionPrivacy | undefined,
   hasher: Hasher,
   randomBytes: (n: number) => Uint8Array,
-): { commitments: JsonRecord; disclosures: Disclosure[] } {
+): { commitments: JsonRecord; disclosures: Disclosure[]; salts: Uint8Array[]; paths: ClassifiedPath[] } {
   const commitments: JsonRecord = {};
   const disclosures: Disclosure[] = [];
-  for (const tokens of classified(event, privacy, "personal")) {
+  const salts: Uint8Array[] = [];
+  const paths = classified(event, privacy, "personal");
+  for (const { pointer, tokens } of paths) {
     const value = getAt(event, tokens);
     if (value === undefined) continue;
     const salt = randomBytes(COMMITMENT_SALT_BYTES);
@@ -89,11 +104,11 @@ export function commitPersonal(
         `randomBytes(${COMMITMENT_SALT_BYTES}) returned ${salt.length} bytes`,
       );
     }
-    const pointer = formatPointer(tokens);
     // Pointers start with "/", so no key here can reach a prototype.
     commitments[pointer] = commitValue(hasher, salt, value);
     disclosures.push({ pointer, salt: toBase64(salt), value });
+    salts.push(salt);
     removeAt(event, tokens);
   }
-  return { commitments, disclosures };
+  return { commitments, disclosures, salts, paths };
 }

@@ -1,19 +1,22 @@
 // Turning an event as a platform sends it into the committed event the log
 // hashes (log format v1): validate everything at once, apply defaults, mask
-// secrets, commit personal values, and derive the idempotency digest.
-import { toHex } from "../bytes.js";
-import { encodeCanonicalJsonBytes, type JsonObject } from "../canonical-json.js";
+// secrets, commit personal values, and derive the idempotency digest. Sealed
+// from one private copy of the input, each part RFC 8785-encoded once.
+import { toHex, utf8 } from "../bytes.js";
+import { encodeCanonicalJsonShared, type JsonObject } from "../canonical-json.js";
 import { TrailproofError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
+import type { ActionDefinition } from "../schema/action-definition.js";
 import type { ActionRegistry } from "../schema/action-registry.js";
+import { removeAt } from "../schema/json-pointer.js";
 import { buildCommittedEvent } from "./build-committed-event.js";
-import { checkAgainstRegistry, type UnknownActionPolicy } from "./check-against-registry.js";
+import type { UnknownActionPolicy } from "./check-against-registry.js";
+import { copyEventInput } from "./copy-event-input.js";
 import type { Disclosure } from "./disclosure.js";
-import { EVENT_ID_PATTERN, type EventInput, MAX_EVENT_ID_LENGTH, type PatchOperation } from "./envelope-schema.js";
-import { patchProblems, stateHash, stateHashProblems } from "./event-change.js";
-import { commitPersonal, maskSecrets, removePersonal } from "./event-privacy.js";
-import { asRecord, checkEventInput, eventInvalid, type JsonRecord, uniqueProblems } from "./validate-event-input.js";
-
+import { EVENT_ID_PATTERN, type EventInput, MAX_EVENT_ID_LENGTH } from "./envelope-schema.js";
+import { commitPersonal, maskSecrets } from "./event-privacy.js";
+import { checkCopiedEvent, eventProblems } from "./event-problems.js";
+import { asRecord, eventInvalid, type JsonRecord } from "./validate-event-input.js";
 export interface PrepareContext {
   registry: ActionRegistry;
   unknownActions: UnknownActionPolicy;
@@ -33,6 +36,8 @@ export interface PreparedEvent {
   leafData: Uint8Array;
   /** Personal values with salts: store beside the log, never inside it. */
   disclosures: Disclosure[];
+  /** The salt of each disclosure as bytes, in the same order (the same salts, not decoded again). */
+  salts: Uint8Array[];
   /**
    * Hex SHA-256 of the RFC 8785 form of the event as sent, with its secret and
    * personal values removed (an unsalted digest of them would let anyone who
@@ -53,24 +58,28 @@ function contextInvalid(message: string): TrailproofError {
  * every stage at once.
  */
 export function prepareEvent(input: unknown, ctx: PrepareContext): PreparedEvent {
-  const { event, canonical, problems } = checkEventInput(input);
-  if (event === undefined || canonical === undefined) throw eventInvalid(problems);
-  // Hashes and patch are checked only when the change section is well-formed.
-  const change = asRecord(event.change);
-  const changeWellFormed = change !== undefined && !problems.some((p) => p.pointer.startsWith("/change"));
-  const { definition, problems: registryProblems } = checkAgainstRegistry(event, ctx.registry, ctx.unknownActions);
-  problems.push(...registryProblems);
-  if (changeWellFormed) {
-    problems.push(...stateHashProblems(ctx.hasher, change));
-    const patch = change.patch as PatchOperation[] | undefined;
-    if (patch !== undefined) problems.push(...patchProblems(change.before, change.after, patch));
+  // The copy is checked first; only an event with a problem is walked again,
+  // to list its problems exactly as the input has them.
+  const copied = copyEventInput(input);
+  const checked = copied === undefined ? undefined : checkCopiedEvent(copied, ctx);
+  if (copied === undefined || checked === undefined) {
+    const problems = eventProblems(input, ctx);
+    // Fail closed: only an input that reads differently each time (getters) gets here.
+    throw eventInvalid(
+      problems.length > 0 ? problems : [{ pointer: "", message: "the event changed while it was being read" }],
+    );
   }
-  if (problems.length > 0) throw eventInvalid(uniqueProblems(problems));
   if (Number.isNaN(ctx.receivedAt.getTime())) throw contextInvalid("receivedAt is not a valid date");
+  return sealCopy(copied.copy as unknown as EventInput, checked.definition, ctx);
+}
 
-  // A private copy in canonical key order: the caller's object is never
-  // mutated, and a computed patch depends only on the states' content.
-  const sent = JSON.parse(canonical) as EventInput;
+/**
+ * The committed event from `sent`, a checked private copy of the input in
+ * canonical key order. Its parts are reused, not copied: the committed event
+ * shares them with `sent`, which after privacy runs is also the content
+ * digest's basis, so shared parts are encoded once for both.
+ */
+function sealCopy(sent: EventInput, definition: ActionDefinition | undefined, ctx: PrepareContext): PreparedEvent {
   const id = sent.id ?? ctx.newId();
   if (id.length > MAX_EVENT_ID_LENGTH || !eventId.test(id)) {
     throw contextInvalid("newId() returned an invalid event id");
@@ -78,8 +87,18 @@ export function prepareEvent(input: unknown, ctx: PrepareContext): PreparedEvent
   const committed = buildCommittedEvent(sent, definition, id, ctx.receivedAt);
   const privacy = definition?.privacy;
   const masked = maskSecrets(committed, privacy);
-  const { commitments, disclosures } = commitPersonal(committed, privacy, ctx.hasher, ctx.randomBytes);
-  committed.privacy = { masked, commitments };
+  const { commitments, disclosures, salts, paths } = commitPersonal(committed, privacy, ctx.hasher, ctx.randomBytes);
+  committed.privacy = { masked: masked.map((p) => p.pointer), commitments };
+  // The digest basis is the event as sent with its secret and personal values
+  // removed: the same removals, replayed on `sent`. Where `sent` shares the
+  // parent with the committed event they are already done; where it does not
+  // (a whole state or the whole metadata), this is what removes them.
+  const basis = sent as unknown as JsonRecord;
+  for (const { tokens } of masked) removeAt(basis, tokens);
+  for (const { tokens } of paths) removeAt(basis, tokens);
+
+  // From here nothing changes: encodings of shared parts are remembered.
+  const memo = new Map<object, string>();
   // State hashes cover the states as committed (secret and personal values
   // removed): anyone can recompute them from the leaf, drift between one
   // event's after and the next one's before shows without reading either,
@@ -88,18 +107,16 @@ export function prepareEvent(input: unknown, ctx: PrepareContext): PreparedEvent
   for (const side of ["before", "after"] as const) {
     const state = committedChange?.[side];
     if (committedChange !== undefined && state !== undefined) {
-      committedChange[`${side}_hash`] = stateHash(ctx.hasher, state);
+      const bytes = utf8(encodeCanonicalJsonShared(state, memo));
+      committedChange[`${side}_hash`] = `sha256:${toHex(ctx.hasher.sha256(bytes))}`;
     }
   }
-
-  const digestBasis = JSON.parse(canonical) as JsonRecord;
-  maskSecrets(digestBasis, privacy);
-  removePersonal(digestBasis, privacy);
   return {
     id,
     committed,
-    leafData: encodeCanonicalJsonBytes(committed),
+    leafData: utf8(encodeCanonicalJsonShared(committed, memo)),
     disclosures,
-    contentDigest: toHex(ctx.hasher.sha256(encodeCanonicalJsonBytes(digestBasis))),
+    salts,
+    contentDigest: toHex(ctx.hasher.sha256(utf8(encodeCanonicalJsonShared(basis, memo)))),
   };
 }

@@ -2,17 +2,11 @@
 // plain JSON first, then the JSON Schema, then the rules a schema cannot say.
 // Every problem is reported at once, each at its pointer into the input.
 import type { ValidateFunction } from "ajv";
-import { utf8 } from "../bytes.js";
-import {
-  assertJsonValue,
-  encodeCanonicalJson,
-  encodeCanonicalJsonBytes,
-  escapePointer,
-  type JsonValue,
-} from "../canonical-json.js";
+import { assertJsonValue, encodeCanonicalJsonBytes, escapePointer, type JsonValue } from "../canonical-json.js";
 import { InvalidInputError, type Problem, TrailproofError } from "../errors.js";
 import { problemsFromAjv } from "../schema/ajv-problems.js";
 import { createAjv } from "../schema/create-ajv.js";
+import { FORBIDDEN_KEYS } from "./copy-event-input.js";
 import {
   type EventInput,
   EventInputSchema,
@@ -23,10 +17,13 @@ import {
 } from "./envelope-schema.js";
 import { parseTimestamp } from "./normalize-timestamp.js";
 
-/** Keys refused anywhere: they reach prototypes in naive consumers downstream. */
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
-
 let validateEnvelope: ValidateFunction | undefined;
+
+/** The envelope's JSON Schema, compiled on first use. */
+export function envelopeValidator(): ValidateFunction {
+  validateEnvelope ??= createAjv().compile(EventInputSchema);
+  return validateEnvelope;
+}
 
 export type JsonRecord = { [key: string]: JsonValue };
 
@@ -61,7 +58,7 @@ function forbiddenKeys(value: JsonValue): Problem[] {
 }
 
 /**
- * A part over its limit. `eventBytes` is the whole event's canonical size:
+ * A part over its limit. `eventBytes` bounds the whole event's canonical size:
  * a part is a substring of it, so when the whole fits under the limit the
  * part does too and is not encoded again (the common case, on the hot path).
  */
@@ -92,7 +89,11 @@ export function uniqueProblems(problems: readonly Problem[]): Problem[] {
 const NEEDS_VALUE = new Set(["add", "replace", "test"]);
 const NEEDS_FROM = new Set(["move", "copy"]);
 
-function crossFieldProblems(event: JsonRecord, eventBytes: number): Problem[] {
+/**
+ * The rules a schema cannot say. `eventBytes` is the event's RFC 8785 size or
+ * any upper bound of it: parts are measured exactly only when it is over their limit.
+ */
+export function crossFieldProblems(event: JsonRecord, eventBytes: number): Problem[] {
   const problems: Problem[] = [];
   if (typeof event.occurred_at === "string") {
     const parsed = parseTimestamp(event.occurred_at);
@@ -143,8 +144,6 @@ function crossFieldProblems(event: JsonRecord, eventBytes: number): Problem[] {
  */
 export function checkEventInput(input: unknown): {
   event: JsonRecord | undefined;
-  /** RFC 8785 form of `event`, computed once for the size limit and reused. */
-  canonical: string | undefined;
   problems: Problem[];
 } {
   try {
@@ -155,25 +154,24 @@ export function checkEventInput(input: unknown): {
       pointer: p.pointer,
       message: `${p.message}; the event must be plain JSON at most ${MAX_EVENT_DEPTH} levels deep`,
     }));
-    return { event: undefined, canonical: undefined, problems };
+    return { event: undefined, problems };
   }
   const event = asRecord(input);
   if (event === undefined) {
-    return { event, canonical: undefined, problems: [{ pointer: "", message: "the event must be a JSON object" }] };
+    return { event, problems: [{ pointer: "", message: "the event must be a JSON object" }] };
   }
   const problems = forbiddenKeys(event);
-  const canonical = encodeCanonicalJson(event);
-  const bytes = utf8(canonical).length;
+  const bytes = encodeCanonicalJsonBytes(event).length;
   if (bytes > MAX_EVENT_BYTES) {
     problems.push({
       pointer: "",
       message: `the event is ${bytes} bytes in RFC 8785 form; the limit is ${MAX_EVENT_BYTES}`,
     });
   }
-  validateEnvelope ??= createAjv().compile(EventInputSchema);
-  if (!validateEnvelope(event)) problems.push(...problemsFromAjv(validateEnvelope.errors));
+  const validate = envelopeValidator();
+  if (!validate(event)) problems.push(...problemsFromAjv(validate.errors));
   problems.push(...crossFieldProblems(event, bytes));
-  return { event, canonical, problems: uniqueProblems(problems) };
+  return { event, problems: uniqueProblems(problems) };
 }
 
 /** `input` as an EventInput, or EVENT_INVALID listing every envelope problem. */

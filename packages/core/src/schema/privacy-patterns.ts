@@ -17,38 +17,89 @@ export function pointerPatternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
-function matches(pattern: readonly string[], tokens: readonly string[]): boolean {
-  if (pattern.length !== tokens.length) return false;
-  return pattern.every((p, i) => p === WILDCARD_TOKEN || p === tokens[i]);
+/**
+ * The patterns of one class as a trie of tokens: a path matches when walking
+ * its tokens from the root ends on a terminal node, a `*` edge taking any
+ * token. Compiled once per rules object (rules are immutable once registered)
+ * so each event walks only the keys some pattern names.
+ */
+interface PatternNode {
+  terminal: boolean;
+  literal: Map<string, PatternNode>;
+  wildcard: PatternNode | undefined;
 }
 
-/** Parsed patterns per rules object and class: rules are immutable once registered, and this runs per event. */
-const parsedPatterns = new WeakMap<PrivacyRules, Map<PrivacyClass, string[][]>>();
+const newNode = (): PatternNode => ({ terminal: false, literal: new Map(), wildcard: undefined });
 
-function patternsOf(rules: PrivacyRules | undefined, cls: PrivacyClass): string[][] {
-  if (rules === undefined) return [];
-  let byClass = parsedPatterns.get(rules);
+const compiledTries = new WeakMap<PrivacyRules, Map<PrivacyClass, PatternNode | undefined>>();
+
+/** The trie of `rules`' patterns of class `cls`, or undefined when there are none. */
+function patternTrie(rules: PrivacyRules | undefined, cls: PrivacyClass): PatternNode | undefined {
+  if (rules === undefined) return undefined;
+  let byClass = compiledTries.get(rules);
   if (byClass === undefined) {
     byClass = new Map();
-    parsedPatterns.set(rules, byClass);
+    compiledTries.set(rules, byClass);
   }
-  let out = byClass.get(cls);
-  if (out === undefined) {
-    out = [];
-    for (const [pattern, c] of Object.entries(rules)) {
-      const tokens = parsePointer(pattern);
-      if (c === cls && tokens !== undefined) out.push(tokens);
+  if (byClass.has(cls)) return byClass.get(cls);
+  let root: PatternNode | undefined;
+  for (const [pattern, c] of Object.entries(rules)) {
+    const tokens = parsePointer(pattern);
+    if (c !== cls || tokens === undefined) continue;
+    root ??= newNode();
+    let node = root;
+    for (const token of tokens) {
+      let next = token === WILDCARD_TOKEN ? node.wildcard : node.literal.get(token);
+      if (next === undefined) {
+        next = newNode();
+        if (token === WILDCARD_TOKEN) node.wildcard = next;
+        else node.literal.set(token, next);
+      }
+      node = next;
     }
-    byClass.set(cls, out);
+    node.terminal = true;
   }
-  return out;
+  byClass.set(cls, root);
+  return root;
+}
+
+/** The trie nodes reached from `states` by one more token. */
+function step(states: readonly PatternNode[], token: string): PatternNode[] {
+  const next: PatternNode[] = [];
+  for (const s of states) {
+    const literal = s.literal.get(token);
+    if (literal !== undefined) next.push(literal);
+    if (s.wildcard !== undefined) next.push(s.wildcard);
+  }
+  return next;
+}
+
+const anyTerminal = (states: readonly PatternNode[]) => states.some((s) => s.terminal);
+const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
+
+/** Tokens that could lead on from `states`: every key of `node` when one has a wildcard edge. */
+function candidateKeys(node: JsonValue[] | { [key: string]: JsonValue }, states: readonly PatternNode[]): string[] {
+  if (states.some((s) => s.wildcard !== undefined)) {
+    return Array.isArray(node) ? node.map((_, i) => String(i)) : Object.keys(node);
+  }
+  const keys: string[] = [];
+  for (const s of states) {
+    for (const token of s.literal.keys()) {
+      const present = Array.isArray(node)
+        ? ARRAY_INDEX.test(token) && Number(token) < node.length
+        : Object.hasOwn(node, token);
+      if (present && !keys.includes(token)) keys.push(token);
+    }
+  }
+  return keys;
 }
 
 /**
  * Where values of class `cls` sit inside `value`, as token paths relative to
- * `value`. `value` itself lives at `base` (e.g. the path of a JSON Patch
- * operation); if `base` or any ancestor of it matches, the whole value is
- * classified and `[[]]` is returned. A matched node is not searched further.
+ * `value`, in no particular order. `value` itself lives at `base` (e.g. the
+ * path of a JSON Patch operation); if `base` or any ancestor of it matches,
+ * the whole value is classified and `[[]]` is returned. A matched node is not
+ * searched further.
  */
 export function findClassified(
   value: JsonValue,
@@ -56,25 +107,27 @@ export function findClassified(
   cls: PrivacyClass,
   base: readonly string[] = [],
 ): string[][] {
-  const patterns = patternsOf(rules, cls);
-  if (patterns.length === 0) return [];
-  for (let n = 0; n <= base.length; n++) {
-    const prefix = base.slice(0, n);
-    if (patterns.some((p) => matches(p, prefix))) return [[]];
+  const root = patternTrie(rules, cls);
+  if (root === undefined) return [];
+  let states: PatternNode[] = [root];
+  if (root.terminal) return [[]];
+  for (const token of base) {
+    states = step(states, token);
+    if (states.length === 0) return [];
+    if (anyTerminal(states)) return [[]];
   }
   const found: string[][] = [];
-  const stack: Array<{ node: JsonValue; rel: string[] }> = [{ node: value, rel: [] }];
+  const stack: Array<{ node: JsonValue; rel: string[]; states: PatternNode[] }> = [{ node: value, rel: [], states }];
   while (stack.length > 0) {
-    const { node, rel } = stack.pop() as { node: JsonValue; rel: string[] };
-    if (rel.length > 0 && patterns.some((p) => matches(p, [...base, ...rel]))) {
-      found.push(rel);
-      continue;
-    }
+    const { node, rel, states: here } = stack.pop() as { node: JsonValue; rel: string[]; states: PatternNode[] };
     if (typeof node !== "object" || node === null) continue;
-    const entries: Array<[string, JsonValue]> = Array.isArray(node)
-      ? node.map((v, i) => [String(i), v])
-      : Object.entries(node);
-    for (const [key, child] of entries) stack.push({ node: child, rel: [...rel, key] });
+    for (const key of candidateKeys(node, here)) {
+      const next = step(here, key);
+      if (next.length === 0) continue;
+      const path = [...rel, key];
+      if (anyTerminal(next)) found.push(path);
+      else stack.push({ node: (node as Record<string, JsonValue>)[key] as JsonValue, rel: path, states: next });
+    }
   }
   return found;
 }
