@@ -28,6 +28,8 @@ export interface ApiFixture {
   sent: { acme: Record<string, unknown>[]; globex: Record<string, unknown>[] };
   /** Status of every response `request` has received, for "never a 500" checks. */
   statuses: number[];
+  /** Resolves once the search projection covers every committed entry (at once where the store indexes in the commit). */
+  settled(): Promise<void>;
   /** Another app over the same data directory with some settings changed; the caller closes it. */
   appWith(config: Partial<ServerConfig>): Promise<FastifyInstance>;
   /** Sends a request; a non-string body is sent as JSON, a string as it is (with the headers given). */
@@ -140,6 +142,11 @@ export async function buildApiFixture(
     globex: await appendAll(tenants.globex.keys.ingest, globexEvents),
   };
   await data.ledger.publishCheckpoints();
+  // The fixture's events are searchable before any test runs (stores with an asynchronous search projection).
+  const settled = async () => {
+    await (data as { settled?: () => Promise<void> }).settled?.();
+  };
+  await settled();
 
   return {
     app,
@@ -154,6 +161,7 @@ export async function buildApiFixture(
     sent: { acme: acmeEvents, globex: globexEvents },
     statuses,
     request,
+    settled,
     appWith: (overrides) =>
       buildApp({ ...data, config: { ...config, ...overrides }, metrics: createMetrics(), logger: false }),
     async close() {

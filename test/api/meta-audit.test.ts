@@ -29,6 +29,8 @@ afterAll(async () => {
 
 /** Every event of `action` in acme's log, oldest first, with its personal fields revealed. */
 async function recorded(action: string): Promise<Recorded[]> {
+  // Reads go through the search projection, which may follow the log behind the commit.
+  await f.settled();
   const { tenantId } = await f.data.ledger.tenantRecord("acme");
   const page = await f.data.query.search(tenantId, { action }, { limit: 500, order: "asc" });
   const out: Recorded[] = [];

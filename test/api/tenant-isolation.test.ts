@@ -88,6 +88,7 @@ describe("globex reads contain no acme data", () => {
   });
 
   it("stats count globex's log only", async () => {
+    await f.settled();
     const size = await f.data.ledger.treeSize("globex");
     const res = await f.request("GET", "/v1/stats?bucket=week", f.globex.viewer);
     expect(res.statusCode).toBe(200);
@@ -113,6 +114,7 @@ describe("globex reads contain no acme data", () => {
     });
     const appended = await f.request("POST", "/v1/events", f.globex.ingest, sent);
     expect(appended.json().results[0].status).toBe("created");
+    await f.settled();
 
     const trace = await f.request("GET", "/v1/events/globex_cross/trace", f.globex.auditor);
     expect(trace.statusCode).toBe(200);
