@@ -22,7 +22,11 @@ export interface FollowerSink {
 }
 
 export interface LogFollowerOptions {
-  /** Entries applied per sink call (one transaction). */
+  /**
+   * Entries applied per sink call (one transaction; default 1,000). The
+   * sink runs on the acknowledging thread between acknowledgements, so a
+   * batch is also the longest it holds them up.
+   */
   batchEntries?: number;
   /** Pause before retrying after the sink failed. */
   retryMs?: number;
@@ -69,7 +73,7 @@ export class LogFollower {
     this.name = sink.name;
     this.#store = store;
     this.#sink = sink;
-    this.#batch = options.batchEntries ?? 2000;
+    this.#batch = options.batchEntries ?? 1000;
     this.#retryMs = options.retryMs ?? 1000;
   }
 

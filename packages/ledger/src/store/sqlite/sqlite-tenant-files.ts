@@ -60,6 +60,9 @@ export class SqliteTenantFiles {
       try {
         applyDurability(db, TENANT_CACHE_KIB);
         applyLayout(db, `${SQLITE_TENANT_LOG_SCHEMA}\n${SQLITE_SEARCH_SCHEMA}`);
+        // Planner statistics for the search indexes, as SQLite recommends for
+        // long-lived connections (cheap: it analyses only what needs it).
+        db.pragma("optimize=0x10002");
       } catch (err) {
         db.close();
         throw err;
