@@ -25,6 +25,7 @@ import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerIngestRoutes } from "./routes/ingest-routes.js";
 import { registerLogRoutes } from "./routes/log-routes.js";
 import { registerPeopleRoutes } from "./routes/people-routes.js";
+import { registerReadYourWrites } from "./routes/read-your-writes.js";
 import { registerStatsRoutes } from "./routes/stats-routes.js";
 import { registerTargetRoutes } from "./routes/target-routes.js";
 import { registerTenantRoutes } from "./routes/tenant-routes.js";
@@ -104,6 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   registerAuthentication(app, deps);
+  registerReadYourWrites(app, deps);
   await app.register(rateLimit, {
     global: true,
     hook: "preHandler",

@@ -11,6 +11,11 @@ export interface AppDeps {
   people: PeopleStore;
   config: ServerConfig;
   metrics: ServiceMetrics;
+  /**
+   * Resolves true once the search projection covers the tenant's first `size`
+   * entries, false after timeoutMs. Absent where the store indexes in the commit.
+   */
+  waitForSearch?: (tenantId: number, size: number, timeoutMs: number) => Promise<boolean>;
   /** Logger options for fastify; false in tests that want quiet. */
   logger?: boolean | { level: string };
 }

@@ -29,5 +29,7 @@ declare module "fastify" {
     permission?: Permission;
     /** Viewer tokens may call this route (read-only event views). */
     embeddable?: boolean;
+    /** The route reads the search projection: it takes `min_index` (routes/read-your-writes.ts). */
+    readsSearch?: boolean;
   }
 }

@@ -50,7 +50,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
   app.get(
     "/v1/events",
     {
-      config: { permission: "read", embeddable: true },
+      config: { permission: "read", embeddable: true, readsSearch: true },
       schema: {
         ...common,
         summary: "Search events",

@@ -2,6 +2,7 @@
 // protocol's parseEventFilterParams), page size, order and cursor. Unknown
 // parameters are refused rather than ignored, so a typo never widens a search.
 import { Type } from "typebox";
+import { MIN_INDEX_PROPERTY } from "./read-your-writes.js";
 
 const Str = (description: string) => Type.Optional(Type.String({ maxLength: 1024, description }));
 
@@ -34,7 +35,7 @@ const PAGE_QUERY_PROPERTIES = {
 };
 
 export const SEARCH_QUERYSTRING = Type.Object(
-  { ...FILTER_QUERY_PROPERTIES, ...PAGE_QUERY_PROPERTIES },
+  { ...FILTER_QUERY_PROPERTIES, ...PAGE_QUERY_PROPERTIES, ...MIN_INDEX_PROPERTY },
   { additionalProperties: false },
 );
 

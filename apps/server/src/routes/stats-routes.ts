@@ -6,6 +6,7 @@ import { Type } from "typebox";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
+import { MIN_INDEX_PROPERTY } from "./read-your-writes.js";
 import { FILTER_QUERY_PROPERTIES, stableQuery } from "./search-params.js";
 
 const GROUPS = ["action", "actor", "outcome", "risk", "kind", "category"] as const;
@@ -14,7 +15,7 @@ export function registerStatsRoutes(app: FastifyInstance, deps: AppDeps, audit: 
   app.get(
     "/v1/stats",
     {
-      config: { permission: "read" },
+      config: { permission: "read", readsSearch: true },
       schema: {
         tags: ["events"],
         security: [{ bearer: [] }],
@@ -22,6 +23,7 @@ export function registerStatsRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         querystring: Type.Object(
           {
             ...FILTER_QUERY_PROPERTIES,
+            ...MIN_INDEX_PROPERTY,
             bucket: Type.Optional(
               Type.Union([Type.Literal("minute"), Type.Literal("hour"), Type.Literal("day"), Type.Literal("week")], {
                 default: "hour",

@@ -9,6 +9,7 @@ import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
 import { toEventItems } from "./event-view.js";
+import { MIN_INDEX_PROPERTY } from "./read-your-writes.js";
 import { pageParams, stableQuery } from "./search-params.js";
 
 const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
@@ -18,7 +19,7 @@ export function registerTargetRoutes(app: FastifyInstance, deps: AppDeps, audit:
   app.get(
     "/v1/targets/:type/:id/history",
     {
-      config: { permission: "read" },
+      config: { permission: "read", readsSearch: true },
       schema: {
         tags: ["events"],
         security: [{ bearer: [] }],
@@ -34,6 +35,7 @@ export function registerTargetRoutes(app: FastifyInstance, deps: AppDeps, audit:
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
             order: Type.Optional(Type.Union([Type.Literal("desc"), Type.Literal("asc")], { default: "desc" })),
             cursor: Type.Optional(Type.String({ maxLength: 512 })),
+            ...MIN_INDEX_PROPERTY,
           },
           { additionalProperties: false },
         ),

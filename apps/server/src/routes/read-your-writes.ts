@@ -1,0 +1,43 @@
+// Read your own writes: the search projection may follow the durable log a
+// little behind (issue 9; /metrics shows by how much), so search-backed reads
+// take `min_index`, an index from an ingest receipt, and answer only once the
+// projection covers it. Waits at most MAX_WAIT_MS, then 503 with Retry-After.
+import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
+import type { AppDeps } from "../deps.js";
+import { sendProblem } from "../http/problem.js";
+
+export const MAX_WAIT_MS = 5000;
+
+/** The query parameter, for the querystring schema of every route with config.readsSearch. */
+export const MIN_INDEX_PROPERTY = {
+  min_index: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description:
+        "read your own writes: answer once the search covers this log index (from an ingest receipt); 503 if it does not within 5 s",
+    }),
+  ),
+};
+
+export function registerReadYourWrites(app: FastifyInstance, deps: AppDeps): void {
+  app.addHook("preHandler", async (request, reply) => {
+    if (request.routeOptions.config.readsSearch !== true) return;
+    const query = request.query as { min_index?: number };
+    const minIndex = query.min_index;
+    // Removed before the handler: it is not a filter, and must not key the meta-audit's deduplication.
+    delete query.min_index;
+    const tenantId = request.principal?.tenantId;
+    if (minIndex === undefined || tenantId == null || !deps.waitForSearch) return;
+    if (await deps.waitForSearch(tenantId, minIndex + 1, MAX_WAIT_MS)) return;
+    reply.header("retry-after", "1");
+    return sendProblem(
+      request,
+      reply,
+      "SERVICE_UNAVAILABLE",
+      `the search does not cover index ${minIndex} yet; retry shortly`,
+      [{ pointer: "/query/min_index", message: "not yet searchable" }],
+    );
+  });
+}
