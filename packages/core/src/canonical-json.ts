@@ -125,63 +125,77 @@ function pointerAt(parent: Frame | undefined, key: string): string {
   return parent === undefined ? "" : `${pointerOf(parent, "")}/${escapePointer(key)}`;
 }
 
-/**
- * RFC 8785 canonical form of `value`, which MUST already be plain JSON within
- * MAX_JSON_DEPTH (e.g. built from a copy that passed assertJsonValue's
- * rules): unlike encodeCanonicalJson it builds no pointers and checks only
- * types. Containers met within `memoDepth` levels of the root are looked up
- * in and added to `memo`, so parts shared by several documents (an event's
- * leaf, its content digest's basis, its state hashes) are encoded once.
- * A container MUST NOT change after `memo` holds it.
- */
-export function encodeCanonicalJsonShared(value: JsonValue, memo: Map<object, string>, memoDepth = 2): string {
-  return encodeShared(value, memo, memoDepth);
+/** RFC 8785 form of one string, e.g. a member name. */
+export function encodeCanonicalJsonString(s: string): string {
+  return encodeString(s);
 }
 
-function encodeShared(v: JsonValue, memo: Map<object, string>, memoDepth: number): string {
-  if (v === null) return "null";
-  switch (typeof v) {
+/**
+ * RFC 8785 canonical form of `value`, which MUST already be plain JSON within
+ * MAX_JSON_DEPTH (e.g. a copy that passed assertJsonValue's rules): unlike
+ * encodeCanonicalJson it builds no pointers and checks only types. Every
+ * object and array is looked up in `memo` by identity and added to it, so
+ * parts shared by several documents (an event's leaf, its content digest's
+ * basis, its state hashes) are encoded once. A container MUST NOT change while
+ * `memo` holds it: delete its entry (and its ancestors') before changing it.
+ */
+export function encodeCanonicalJsonShared(value: JsonValue, memo: Map<object, string>): string {
+  if (value === null) return "null";
+  switch (typeof value) {
     case "string":
-      return encodeString(v);
+      return encodeString(value);
     case "boolean":
-      return v ? "true" : "false";
+      return value ? "true" : "false";
     case "number":
-      if (!Number.isFinite(v)) throw unsupported("", "numbers must be finite");
-      return JSON.stringify(v);
+      if (!Number.isFinite(value)) throw unsupported("", "numbers must be finite");
+      return JSON.stringify(value);
     case "object":
       break;
     default:
-      throw unsupported("", `${typeof v} is not a JSON value`);
+      throw unsupported("", `${typeof value} is not a JSON value`);
   }
-  if (memoDepth >= 0) {
-    const known = memo.get(v);
-    if (known !== undefined) return known;
-  }
+  const known = memo.get(value);
+  if (known !== undefined) return known;
   let out: string;
-  if (Array.isArray(v)) {
+  if (Array.isArray(value)) {
     out = "[";
-    for (let i = 0; i < v.length; i++) {
+    for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ",";
-      out += encodeShared(v[i] as JsonValue, memo, memoDepth - 1);
+      out += encodeCanonicalJsonShared(value[i] as JsonValue, memo);
     }
     out += "]";
   } else {
-    const keys = Object.keys(v).sort();
+    const keys = Object.keys(value).sort();
     out = "{";
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       if (i > 0) out += ",";
-      out += `${encodeString(k)}:${encodeShared(v[k] as JsonValue, memo, memoDepth - 1)}`;
+      out += `${encodeString(k)}:${encodeCanonicalJsonShared(value[k] as JsonValue, memo)}`;
     }
     out += "}";
   }
-  if (memoDepth >= 0) memo.set(v, out);
+  memo.set(value, out);
   return out;
 }
 
 /** RFC 8785 canonical form of `value` as UTF-8 bytes: what gets hashed. */
 export function encodeCanonicalJsonBytes(value: unknown): Uint8Array {
-  return utf8(encodeCanonicalJson(value));
+  return utf8Of(encodeCanonicalJson(value));
+}
+
+/** Up to this length, ASCII text is copied byte by byte: TextEncoder's per-call cost dwarfs a short copy. */
+const SHORT_TEXT = 128;
+
+/** UTF-8 of `text`. Short values (each personal value is committed on its own) skip TextEncoder. */
+function utf8Of(text: string): Uint8Array {
+  if (text.length > SHORT_TEXT) return utf8(text);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return utf8(text);
+    out[i] = c;
+  }
+  return out;
 }
 
 /** RFC 6901 escaping of one reference token. */

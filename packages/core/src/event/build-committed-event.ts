@@ -11,7 +11,10 @@ import type { JsonRecord } from "./validate-event-input.js";
 
 function defined(record: Record<string, JsonValue | undefined>): JsonRecord {
   const out: JsonRecord = {};
-  for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = value;
+  for (const key of Object.keys(record)) {
+    const value = record[key];
+    if (value !== undefined) out[key] = value;
+  }
   return out;
 }
 

@@ -1,27 +1,26 @@
 // The ingest fast path's first step (log format v1): one walk over an
 // untrusted input that checks what assertJsonValue and the reserved-key rule
-// check and builds the private copy the event is sealed from, in canonical
-// key order, with an upper bound on its RFC 8785 size in place of encoding it.
-import type { JsonValue } from "../canonical-json.js";
+// check, builds the private copy the event is sealed from, in canonical key
+// order, and RFC 8785-encodes every container of it on the way, so sealing
+// re-encodes only what it changes.
+import { encodeCanonicalJsonString, type JsonValue } from "../canonical-json.js";
 import { MAX_EVENT_DEPTH } from "./envelope-schema.js";
 import type { JsonRecord } from "./validate-event-input.js";
 
 /** Keys refused anywhere: they reach prototypes in naive consumers downstream. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
-/** Longest ECMAScript Number-to-String form of a finite number, e.g. -1.2345678901234567e-308. */
-const MAX_NUMBER_CHARS = 25;
-/** One UTF-16 code unit takes at most 6 bytes in RFC 8785 form (a \u00XX escape; 3 in UTF-8 otherwise). */
-const MAX_BYTES_PER_CODE_UNIT = 6;
-
 export interface CopiedEventInput {
   /** A fresh copy sharing nothing with the input; members inserted in sorted order, -0 as 0. */
   copy: JsonRecord;
-  /** At least the byte length of the copy's RFC 8785 form. */
-  maxBytes: number;
+  /** The RFC 8785 form of every object and array of the copy, the copy itself included. */
+  encoded: Map<object, string>;
 }
 
 class NotPlain extends Error {}
+
+/** The encoding of the value copyValue last returned (copies are synchronous, so one slot serves). */
+let lastEncoding = "";
 
 /**
  * The copy of `input` (untrusted), or undefined when it is not a JSON object
@@ -31,28 +30,28 @@ class NotPlain extends Error {}
  */
 export function copyEventInput(input: unknown): CopiedEventInput | undefined {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return undefined;
-  const size = { bytes: 0 };
+  const encoded = new Map<object, string>();
   try {
-    const copy = copyValue(input, 0, size) as JsonRecord;
-    return { copy, maxBytes: size.bytes };
+    const copy = copyValue(input, 0, encoded) as JsonRecord;
+    return { copy, encoded };
   } catch (err) {
     if (err instanceof NotPlain) return undefined;
     throw err;
   }
 }
 
-function copyValue(v: unknown, depth: number, size: { bytes: number }): JsonValue {
+function copyValue(v: unknown, depth: number, encoded: Map<object, string>): JsonValue {
   switch (typeof v) {
     case "string":
-      size.bytes += 2 + MAX_BYTES_PER_CODE_UNIT * v.length;
+      lastEncoding = encodeCanonicalJsonString(v);
       return v;
     case "boolean":
-      size.bytes += 5;
+      lastEncoding = v ? "true" : "false";
       return v;
     case "number":
       if (!Number.isFinite(v)) throw new NotPlain();
-      size.bytes += MAX_NUMBER_CHARS;
       // RFC 8785 writes -0 as 0, so the copy holds what the encoding says.
+      lastEncoding = JSON.stringify(v);
       return v === 0 ? 0 : v;
     case "object":
       break;
@@ -60,28 +59,41 @@ function copyValue(v: unknown, depth: number, size: { bytes: number }): JsonValu
       throw new NotPlain();
   }
   if (v === null) {
-    size.bytes += 4;
+    lastEncoding = "null";
     return null;
   }
   // Same bound as assertJsonValue: containers at depth MAX_EVENT_DEPTH or deeper are refused.
   if (depth >= MAX_EVENT_DEPTH) throw new NotPlain();
+  let text: string;
+  let out: JsonValue;
   if (Array.isArray(v)) {
-    const out: JsonValue[] = new Array(v.length);
-    size.bytes += 2 + v.length;
-    for (let i = 0; i < v.length; i++) out[i] = copyValue(v[i], depth + 1, size);
-    return out;
+    const array: JsonValue[] = new Array(v.length);
+    text = "[";
+    for (let i = 0; i < v.length; i++) {
+      array[i] = copyValue(v[i], depth + 1, encoded);
+      text += i === 0 ? lastEncoding : `,${lastEncoding}`;
+    }
+    text += "]";
+    out = array;
+  } else {
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) throw new NotPlain();
+    const record = v as Record<string, unknown>;
+    const keys = Object.keys(record).sort();
+    const object: JsonRecord = {};
+    text = "{";
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      // The length test first: it rules out nearly every key without a lookup.
+      if (key.length >= 9 && key.length <= 11 && FORBIDDEN_KEYS.has(key)) throw new NotPlain();
+      // No key here is __proto__, so plain assignment creates an own data property.
+      object[key] = copyValue(record[key], depth + 1, encoded);
+      text += `${i === 0 ? "" : ","}${encodeCanonicalJsonString(key)}:${lastEncoding}`;
+    }
+    text += "}";
+    out = object;
   }
-  const proto = Object.getPrototypeOf(v);
-  if (proto !== Object.prototype && proto !== null) throw new NotPlain();
-  const record = v as Record<string, unknown>;
-  const keys = Object.keys(record).sort();
-  const out: JsonRecord = {};
-  size.bytes += 2;
-  for (const key of keys) {
-    if (FORBIDDEN_KEYS.has(key)) throw new NotPlain();
-    size.bytes += 4 + MAX_BYTES_PER_CODE_UNIT * key.length;
-    // No key here is __proto__, so plain assignment creates an own data property.
-    out[key] = copyValue(record[key], depth + 1, size);
-  }
+  encoded.set(out, text);
+  lastEncoding = text;
   return out;
 }

@@ -1,7 +1,7 @@
 // Salted commitments to personal values (log format v1): the leaf keeps
 // base64(SHA-256(salt || RFC 8785 UTF-8 of the value)) with a 32-byte salt;
 // the value and salt live beside the log and can be erased without breaking proofs.
-import { concatBytes, equalBytes, fromBase64, toBase64 } from "../bytes.js";
+import { equalBytes, fromBase64, toBase64 } from "../bytes.js";
 import { encodeCanonicalJsonBytes, type JsonValue } from "../canonical-json.js";
 import { VerificationError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
@@ -19,7 +19,7 @@ export interface Disclosure {
 
 /** base64(SHA-256(salt || RFC 8785 UTF-8 of `value`)). */
 export function commitValue(hasher: Hasher, salt: Uint8Array, value: JsonValue): string {
-  return toBase64(hasher.sha256(concatBytes(salt, encodeCanonicalJsonBytes(value))));
+  return toBase64(hasher.sha256(salt, encodeCanonicalJsonBytes(value)));
 }
 
 function mismatch(pointer: string, reason: string, cause?: unknown): VerificationError {

@@ -7,7 +7,7 @@ import { TrailproofError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
 import type { ActionPrivacy } from "../schema/action-definition.js";
 import { formatPointer, getAt, parsePointer, removeAt } from "../schema/json-pointer.js";
-import { findClassified } from "../schema/privacy-patterns.js";
+import { findClassified, type PrivacyRules } from "../schema/privacy-patterns.js";
 import { COMMITMENT_SALT_BYTES, commitValue, type Disclosure } from "./disclosure.js";
 import { asRecord, type JsonRecord } from "./validate-event-input.js";
 
@@ -31,43 +31,58 @@ export interface ClassifiedPath {
   tokens: string[];
 }
 
+/** Adds the values of `value` (at `prefix`, classified as if at `base`) that `rules` put in class `cls`. */
+function addClassified(
+  found: ClassifiedPath[],
+  value: JsonValue | undefined,
+  prefix: string[],
+  rules: PrivacyRules | undefined,
+  cls: Cls,
+  base?: string[],
+): void {
+  if (value === undefined || rules === undefined) return;
+  for (const rel of findClassified(value, rules, cls, base)) {
+    const tokens = rel.length === 0 ? prefix : [...prefix, ...rel];
+    found.push({ pointer: formatPointer(tokens), tokens });
+  }
+}
+
+function byPointer(a: ClassifiedPath, b: ClassifiedPath): number {
+  return a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0;
+}
+
 /**
  * The values of class `cls` in metadata, change.before, change.after and the
  * values of change.patch operations (a patch value is classified at its
  * operation's path), plus, for `personal`, the envelope defaults. Sorted by
- * pointer, no duplicates.
+ * pointer (code-unit order, as Array.prototype.sort compares strings); every
+ * path found is distinct, so there is nothing to deduplicate.
  */
 function classified(event: JsonRecord, privacy: ActionPrivacy | undefined, cls: Cls): ClassifiedPath[] {
   const found: ClassifiedPath[] = [];
-  const add = (value: JsonValue | undefined, prefix: string[], rules: ActionPrivacy["state"], base: string[] = []) => {
-    if (value === undefined || rules === undefined) return;
-    for (const rel of findClassified(value, rules, cls, base)) {
-      const tokens = [...prefix, ...rel];
-      found.push({ pointer: formatPointer(tokens), tokens });
-    }
-  };
   if (privacy !== undefined) {
-    add(event.metadata, ["metadata"], privacy.metadata);
+    addClassified(found, event.metadata, ["metadata"], privacy.metadata, cls);
     const change = asRecord(event.change);
     if (change !== undefined && privacy.state !== undefined) {
-      add(change.before, ["change", "before"], privacy.state);
-      add(change.after, ["change", "after"], privacy.state);
+      addClassified(found, change.before, ["change", "before"], privacy.state, cls);
+      addClassified(found, change.after, ["change", "after"], privacy.state, cls);
       const patch = Array.isArray(change.patch) ? change.patch : [];
-      patch.forEach((entry, i) => {
-        const op = asRecord(entry);
+      for (let i = 0; i < patch.length; i++) {
+        const op = asRecord(patch[i]);
         const base = typeof op?.path === "string" ? parsePointer(op.path) : undefined;
-        if (base !== undefined) add(op?.value, ["change", "patch", String(i), "value"], privacy.state, base);
-      });
+        if (base !== undefined) {
+          addClassified(found, op?.value, ["change", "patch", String(i), "value"], privacy.state, cls, base);
+        }
+      }
     }
   }
   if (cls === "personal") {
-    ENVELOPE_TOKENS.forEach((tokens, i) => {
+    for (let i = 0; i < ENVELOPE_TOKENS.length; i++) {
+      const tokens = ENVELOPE_TOKENS[i] as string[];
       if (getAt(event, tokens) !== undefined) found.push({ pointer: PERSONAL_ENVELOPE_POINTERS[i] as string, tokens });
-    });
+    }
   }
-  // Code-unit order, as Array.prototype.sort compares strings; every path
-  // above is distinct, so sorting is all that deduplicating would add.
-  return found.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
+  return found.length > 1 ? found.sort(byPointer) : found;
 }
 
 /** Removes every secret value from `event` in place; returns where they were, sorted by pointer. */

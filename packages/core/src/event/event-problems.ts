@@ -2,7 +2,7 @@
 // registry, then the change section. Two entry points: a yes/no check of the
 // private copy on the ingest fast path, and the full report on the input
 // itself, which runs only for events that have a problem.
-import { encodeCanonicalJsonBytes } from "../canonical-json.js";
+import { utf8 } from "../bytes.js";
 import type { Problem } from "../errors.js";
 import type { Hasher } from "../hasher.js";
 import type { ActionDefinition } from "../schema/action-definition.js";
@@ -39,10 +39,13 @@ function changeProblems(change: JsonRecord, hasher: Hasher): Problem[] {
  * job, since Ajv lists some problems in the input's key order.
  */
 export function checkCopiedEvent(
-  { copy, maxBytes }: CopiedEventInput,
+  { copy, encoded }: CopiedEventInput,
   ctx: ProblemContext,
 ): { definition: ActionDefinition | undefined } | undefined {
-  const bytes = maxBytes <= MAX_EVENT_BYTES ? maxBytes : encodeCanonicalJsonBytes(copy).length;
+  const canonical = encoded.get(copy) as string;
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8: measured exactly only when that bound is over.
+  const bound = 3 * canonical.length;
+  const bytes = bound <= MAX_EVENT_BYTES ? bound : utf8(canonical).length;
   if (bytes > MAX_EVENT_BYTES) return undefined;
   if (!envelopeValidator()(copy)) return undefined;
   if (crossFieldProblems(copy, bytes).length > 0) return undefined;

@@ -14,22 +14,35 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /**
+ * The last text parsed and its outcome: sealing an event checks occurred_at
+ * and then normalises it, so each event's timestamp is parsed once.
+ */
+let lastText: string | undefined;
+let lastParsed: { ms: number } | { problem: string } = { problem: "" };
+
+/**
  * Milliseconds since the epoch of `text` (untrusted), or a sentence saying why
  * it is not an RFC 3339 timestamp with an offset that Trailproof can store.
  */
 export function parseTimestamp(text: string): { ms: number } | { problem: string } {
+  if (text !== lastText) {
+    lastParsed = parseUncached(text);
+    lastText = text;
+  }
+  return { ...lastParsed };
+}
+
+function parseUncached(text: string): { ms: number } | { problem: string } {
   const m = RFC3339.exec(text);
   if (m === null) {
     return { problem: "must be an RFC 3339 timestamp with a UTC offset, e.g. 2026-05-01T10:00:00.123+02:00" };
   }
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as number[] as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
   if (month < 1 || month > 12) return { problem: `has month ${month}, which does not exist` };
   if (day < 1 || day > daysInMonth(year, month)) {
     return { problem: `has day ${day}, which month ${month} of ${year} does not have` };
@@ -41,12 +54,19 @@ export function parseTimestamp(text: string): { ms: number } | { problem: string
   const offsetMinutes = Number(m[10] ?? 0);
   if (offsetHours > 23 || offsetMinutes > 59) return { problem: "has a UTC offset that does not exist" };
   const millis = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
+  const ms =
+    utcMs(year, month, day, hour, minute, second, millis) - offsetSign * (offsetHours * 60 + offsetMinutes) * 60_000;
+  if (ms < MIN_MS || ms > MAX_MS) return { problem: "is outside years 0000 to 9999 once converted to UTC" };
+  return { ms };
+}
+
+function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number) {
+  // Date.UTC reads years 0 to 99 as 1900 to 1999; setUTCFullYear takes them as written.
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, millis);
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, millis);
-  const ms = date.getTime() - offsetSign * (offsetHours * 60 + offsetMinutes) * 60_000;
-  if (ms < MIN_MS || ms > MAX_MS) return { problem: "is outside years 0000 to 9999 once converted to UTC" };
-  return { ms };
+  return date.getTime();
 }
 
 /**

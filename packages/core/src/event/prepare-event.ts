@@ -3,7 +3,7 @@
 // secrets, commit personal values, and derive the idempotency digest. Sealed
 // from one private copy of the input, each part RFC 8785-encoded once.
 import { toHex, utf8 } from "../bytes.js";
-import { encodeCanonicalJsonShared, type JsonObject } from "../canonical-json.js";
+import { encodeCanonicalJsonShared, type JsonObject, type JsonValue } from "../canonical-json.js";
 import { TrailproofError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
 import type { ActionDefinition } from "../schema/action-definition.js";
@@ -11,7 +11,7 @@ import type { ActionRegistry } from "../schema/action-registry.js";
 import { removeAt } from "../schema/json-pointer.js";
 import { buildCommittedEvent } from "./build-committed-event.js";
 import type { UnknownActionPolicy } from "./check-against-registry.js";
-import { copyEventInput } from "./copy-event-input.js";
+import { type CopiedEventInput, copyEventInput } from "./copy-event-input.js";
 import type { Disclosure } from "./disclosure.js";
 import { EVENT_ID_PATTERN, type EventInput, MAX_EVENT_ID_LENGTH } from "./envelope-schema.js";
 import { commitPersonal, maskSecrets } from "./event-privacy.js";
@@ -70,16 +70,31 @@ export function prepareEvent(input: unknown, ctx: PrepareContext): PreparedEvent
     );
   }
   if (Number.isNaN(ctx.receivedAt.getTime())) throw contextInvalid("receivedAt is not a valid date");
-  return sealCopy(copied.copy as unknown as EventInput, checked.definition, ctx);
+  return sealCopy(copied, checked.definition, ctx);
+}
+
+/** Forgets the encodings of `root` and of every container on the way to `tokens`' parent, which changed. */
+function forgetAncestors(memo: Map<object, string>, root: JsonRecord, tokens: readonly string[]): void {
+  let node: JsonValue | undefined = root;
+  for (let i = 0; i < tokens.length && typeof node === "object" && node !== null; i++) {
+    memo.delete(node);
+    node = Array.isArray(node) ? node[Number(tokens[i])] : (node as JsonRecord)[tokens[i] as string];
+  }
 }
 
 /**
- * The committed event from `sent`, a checked private copy of the input in
- * canonical key order. Its parts are reused, not copied: the committed event
- * shares them with `sent`, which after privacy runs is also the content
- * digest's basis, so shared parts are encoded once for both.
+ * The committed event from the copy (`sent`): checked, private, in canonical
+ * key order, every container already encoded. Its parts are reused, not
+ * copied: the committed event shares them with `sent`, which after privacy
+ * runs is also the content digest's basis, so shared parts are encoded once
+ * for both, and only what privacy changed is encoded again.
  */
-function sealCopy(sent: EventInput, definition: ActionDefinition | undefined, ctx: PrepareContext): PreparedEvent {
+function sealCopy(
+  { copy, encoded: memo }: CopiedEventInput,
+  definition: ActionDefinition | undefined,
+  ctx: PrepareContext,
+): PreparedEvent {
+  const sent = copy as unknown as EventInput;
   const id = sent.id ?? ctx.newId();
   if (id.length > MAX_EVENT_ID_LENGTH || !eventId.test(id)) {
     throw contextInvalid("newId() returned an invalid event id");
@@ -92,13 +107,15 @@ function sealCopy(sent: EventInput, definition: ActionDefinition | undefined, ct
   // The digest basis is the event as sent with its secret and personal values
   // removed: the same removals, replayed on `sent`. Where `sent` shares the
   // parent with the committed event they are already done; where it does not
-  // (a whole state or the whole metadata), this is what removes them.
-  const basis = sent as unknown as JsonRecord;
-  for (const { tokens } of masked) removeAt(basis, tokens);
-  for (const { tokens } of paths) removeAt(basis, tokens);
+  // (a whole state or the whole metadata), this is what removes them. Every
+  // container a removal changed loses its remembered encoding.
+  for (const { tokens } of [...masked, ...paths]) {
+    removeAt(copy, tokens);
+    forgetAncestors(memo, copy, tokens);
+    forgetAncestors(memo, committed, tokens);
+  }
 
-  // From here nothing changes: encodings of shared parts are remembered.
-  const memo = new Map<object, string>();
+  // From here on nothing changes, so encodings stay valid once remembered.
   // State hashes cover the states as committed (secret and personal values
   // removed): anyone can recompute them from the leaf, drift between one
   // event's after and the next one's before shows without reading either,
@@ -117,6 +134,6 @@ function sealCopy(sent: EventInput, definition: ActionDefinition | undefined, ct
     leafData: utf8(encodeCanonicalJsonShared(committed, memo)),
     disclosures,
     salts,
-    contentDigest: toHex(ctx.hasher.sha256(utf8(encodeCanonicalJsonShared(basis, memo)))),
+    contentDigest: toHex(ctx.hasher.sha256(utf8(encodeCanonicalJsonShared(copy, memo)))),
   };
 }
