@@ -56,8 +56,27 @@ export class CompactRange {
    */
   append(leafHash: Uint8Array): StoredNode[] {
     const created: StoredNode[] = [{ level: 0, index: this.#size, hash: leafHash }];
-    let node: StoredNode = created[0] as StoredNode;
     this.#size += 1n;
+    return this.#merge(created);
+  }
+
+  /**
+   * Appends a perfect subtree of 2^level leaves by its root hash, as if its
+   * leaves had been appended one by one. Requires size to be a multiple of
+   * 2^level. Returns the subtree's root node first, then every node the
+   * append completes above it, bottom-up.
+   */
+  appendSubtree(level: number, hash: Uint8Array): StoredNode[] {
+    const width = 1n << BigInt(level);
+    if (this.#size % width !== 0n) throw new RangeError("a subtree must start at a multiple of its width");
+    const created: StoredNode[] = [{ level, index: this.#size / width, hash }];
+    this.#size += width;
+    return this.#merge(created);
+  }
+
+  /** Merges the node just appended (created[0]) with equal-sized neighbours, recording each new node. */
+  #merge(created: StoredNode[]): StoredNode[] {
+    let node = created[0] as StoredNode;
     for (;;) {
       const left = this.#nodes[this.#nodes.length - 1];
       if (left === undefined || left.level !== node.level) break;
