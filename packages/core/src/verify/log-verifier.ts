@@ -1,8 +1,9 @@
 // Streaming verification of a whole log: recompute every leaf hash and the
 // RFC 6962 root at every signed checkpoint's size, check each checkpoint's
 // C2SP signature against pinned keys, and report divergences by index and
-// kind. Used on a live store and on an export bundle alike.
-import { equalBytes, fromUtf8 } from "../bytes.js";
+// kind. Used on a live store and on an export bundle alike, entry by entry
+// (addEntry) or in batches hashed elsewhere (addHashedLeaves).
+import { equalBytes } from "../bytes.js";
 import { TrailproofError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
 import { CompactRange, type StoredNode } from "../merkle/compact-range.js";
@@ -11,6 +12,8 @@ import { hashLeaf } from "../merkle/rfc6962.js";
 import { type Checkpoint, parseCheckpointBody, verifyCheckpoint } from "../note/checkpoint.js";
 import { parseNote } from "../note/signed-note.js";
 import type { NoteVerifier } from "../note/verifier-key.js";
+import { LEAF_NOT_JSON, scanReceivedAt } from "./scan-leaf.js";
+import { type HashedLeaves, tileLeafRange } from "./subtree-hasher.js";
 
 /** How far back an out-of-order entry is traced. */
 const RECENT_WINDOW = 1024;
@@ -98,20 +101,71 @@ export class LogVerifier {
    * completes, its leaf hash first, so a caller can compare stored hashes.
    */
   addEntry(index: number, leafData: Uint8Array): StoredNode[] {
-    const expected = this.size;
-    if (index !== expected) {
-      this.#report(
-        index > expected ? "ENTRY_MISSING" : "ENTRY_OUT_OF_ORDER",
-        expected,
-        index > expected
-          ? `entries ${expected}..${index - 1} are missing`
-          : `entry ${index} appears again at position ${expected}`,
-      );
-    }
-    this.#checkEntryContent(expected, leafData);
+    const position = this.size;
+    this.checkSequence(index, position);
+    this.checkLeafData(position, leafData, 0, leafData.length);
     const nodes = this.#range.append(hashLeaf(this.#hasher, leafData));
-    this.#checkRootAtSize();
+    this.#checkRoots(position, () => this.#range.rootHash());
     return nodes;
+  }
+
+  /**
+   * Reports an entry that claims `index` but sits at `position` (the next
+   * leaf of the tree being rebuilt): some entries are missing or repeated.
+   */
+  checkSequence(index: number, position: number): void {
+    if (index === position) return;
+    this.#report(
+      index > position ? "ENTRY_MISSING" : "ENTRY_OUT_OF_ORDER",
+      position,
+      index > position
+        ? `entries ${position}..${index - 1} are missing`
+        : `entry ${index} appears again at position ${position}`,
+    );
+  }
+
+  /**
+   * Checks the content of the leaf at `position`, bytes[start, end): JSON
+   * text, received no earlier than the leaves before it. Call once per
+   * leaf, in position order, with addHashedLeaves for the same leaves.
+   */
+  checkLeafData(position: number, bytes: Uint8Array, start: number, end: number): void {
+    const receivedAt = scanReceivedAt(bytes, start, end);
+    if (receivedAt === LEAF_NOT_JSON) {
+      this.#report("ENTRY_MALFORMED", position, `entry ${position} is not JSON`);
+    } else if (receivedAt !== undefined) {
+      this.#checkReceivedAt(position, receivedAt);
+    }
+  }
+
+  /**
+   * Appends a batch of leaves hashed by a SubtreeHasher: the next leaves of
+   * the tree (batch.first MUST equal size), checking the root at every
+   * signed checkpoint inside it. Returns the interior nodes completed above
+   * the batch's own subtrees, bottom-up, so a caller can compare stored
+   * hashes; the batch's inner nodes are batch.interiorNodes().
+   */
+  addHashedLeaves(batch: HashedLeaves): StoredNode[] {
+    const first = this.size;
+    if (batch.first !== first) throw new RangeError(`the batch starts at ${batch.first}, the tree has ${first} leaves`);
+    const before = this.#range.clone();
+    const merged: StoredNode[] = [];
+    batch.tiles.forEach((tile, t) => {
+      const created = this.#range.appendSubtree(tile.level, batch.tileRoot(t));
+      for (let k = 1; k < created.length; k++) merged.push(created[k] as StoredNode);
+    });
+    const end = this.size;
+    this.#checkRoots(first, (size) => {
+      if (size === end) return this.#range.rootHash();
+      // A checkpoint inside the batch: its tree is the one before the batch
+      // plus subtrees that all lie inside the batch's own.
+      const range = before.clone();
+      for (const tile of tileLeafRange(first, size - first)) {
+        range.appendSubtree(tile.level, batch.subtree(tile.level, tile.start));
+      }
+      return range.rootHash();
+    });
+    return merged;
   }
 
   /** Call after the last entry; returns every divergence found. */
@@ -165,42 +219,38 @@ export class LogVerifier {
     return undefined;
   }
 
-  #checkEntryContent(index: number, leafData: Uint8Array): void {
-    let event: { received_at?: unknown };
-    try {
-      event = JSON.parse(fromUtf8(leafData)) as typeof event;
-    } catch {
-      this.#report("ENTRY_MALFORMED", index, `entry ${index} is not JSON`);
-      return;
-    }
+  #checkReceivedAt(index: number, receivedAt: string): void {
     // The sequencer stamps received_at non-decreasing, so time going
     // backwards marks entries that were moved: name the first displaced one.
-    if (typeof event.received_at === "string") {
-      const recent = this.#recentReceivedAt;
-      const last = recent[recent.length - 1];
-      if (last !== undefined && event.received_at < last) {
-        let back = recent.length - 1;
-        while (back > 0 && (recent[back - 1] as string) > event.received_at) back--;
-        const displaced = index - (recent.length - back);
-        this.#report(
-          "ENTRY_OUT_OF_ORDER",
-          displaced,
-          `entry ${index} was received before entry ${displaced}: entries ${displaced}..${index} were reordered`,
-        );
-      }
-      recent.push(event.received_at);
-      if (recent.length > 2 * RECENT_WINDOW) recent.splice(0, RECENT_WINDOW);
+    const recent = this.#recentReceivedAt;
+    const last = recent[recent.length - 1];
+    if (last !== undefined && receivedAt < last) {
+      let back = recent.length - 1;
+      while (back > 0 && (recent[back - 1] as string) > receivedAt) back--;
+      const displaced = index - (recent.length - back);
+      this.#report(
+        "ENTRY_OUT_OF_ORDER",
+        displaced,
+        `entry ${index} was received before entry ${displaced}: entries ${displaced}..${index} were reordered`,
+      );
     }
+    recent.push(receivedAt);
+    if (recent.length > 2 * RECENT_WINDOW) recent.splice(0, RECENT_WINDOW);
   }
 
-  #checkRootAtSize(): void {
+  /**
+   * Compares the root at every signed checkpoint of a size in (from, size]
+   * with `rootAt(treeSize)`; the tree now holds `size` leaves and held
+   * `from` when the last check ran.
+   */
+  #checkRoots(from: number, rootAt: (treeSize: number) => Uint8Array): void {
     const size = this.#range.size;
     while (this.#nextCheckpoint < this.#checkpoints.length) {
       const cp = this.#checkpoints[this.#nextCheckpoint] as VerifiedCheckpoint;
       if (cp.treeSize > size) return;
       this.#nextCheckpoint++;
-      if (cp.treeSize < size) continue;
-      if (!equalBytes(cp.rootHash, this.#range.rootHash())) {
+      if (cp.treeSize <= BigInt(from)) continue;
+      if (!equalBytes(cp.rootHash, rootAt(Number(cp.treeSize)))) {
         this.#report("ROOT_MISMATCH", null, `the entries do not hash to the root signed at tree size ${cp.treeSize}`);
       }
     }

@@ -2,12 +2,15 @@
 // database: every line is hashed, every root at a signed checkpoint is
 // recomputed, every signature checked. Keys come from the caller when pinned;
 // keys read from the bundle itself only prove the bundle is self-consistent.
-import { utf8 } from "../bytes.js";
+import { concatBytes, fromUtf8, utf8 } from "../bytes.js";
 import { InvalidInputError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
 import { parseVerifierKey } from "../note/verifier-key.js";
 import { BUNDLE_FORMAT, type BundleHeader } from "./bundle-format.js";
+import { HashingQueue } from "./hashing-queue.js";
 import { type Divergence, LogVerifier } from "./log-verifier.js";
+import { LeafPacker } from "./packed-leaves.js";
+import { inlineSubtreeHasher, type SubtreeHasher } from "./subtree-hasher.js";
 
 export interface BundleReport {
   tenant: string;
@@ -23,7 +26,17 @@ export interface BundleReport {
 export interface VerifyBundleOptions {
   verifierKeys?: readonly string[];
   onProgress?: (verified: number, total: number) => void;
+  /** Where leaves are hashed; default: on this thread with `hasher`. A server passes worker threads. */
+  subtreeHasher?: SubtreeHasher;
+  /** Batches handed to subtreeHasher at once; default 3 (one hashing, one queued, one being read, per worker pair). */
+  batchesInFlight?: number;
 }
+
+/** Entries per batch: a power of two, so batches are whole subtrees. */
+const BATCH_LEAVES = 4096;
+const BATCH_BYTES = 8 * 2 ** 20;
+const NEWLINE = 0x0a;
+const CR = 0x0d;
 
 /** `lines` yields the bundle's lines without their newline. Throws BUNDLE_MALFORMED on bad structure. */
 export async function verifyBundle(
@@ -31,68 +44,208 @@ export async function verifyBundle(
   lines: AsyncIterable<string>,
   options: VerifyBundleOptions = {},
 ): Promise<BundleReport> {
-  const it = lines[Symbol.asyncIterator]();
-  const next = async (what: string) => {
-    const r = await it.next();
-    if (r.done) throw malformed(`the bundle ends before ${what}`);
-    return r.value;
+  const bundle = new BundleVerification(hasher, options);
+  for await (const line of lines) {
+    if (!bundle.wantsEntries) bundle.headerLine(line);
+    else {
+      const pending = bundle.entry(utf8(line));
+      if (pending) await pending;
+    }
+  }
+  return bundle.finish();
+}
+
+/**
+ * `chunks` yields the bundle file's bytes, split anywhere: lines are found
+ * here, with no string per entry. Throws BUNDLE_MALFORMED on bad structure.
+ */
+export async function verifyBundleBytes(
+  hasher: Hasher,
+  chunks: AsyncIterable<Uint8Array>,
+  options: VerifyBundleOptions = {},
+): Promise<BundleReport> {
+  const bundle = new BundleVerification(hasher, options);
+  // Synchronous per line; a promise only when a full batch goes to the hasher.
+  const line = (bytes: Uint8Array, start: number, end: number): Promise<void> | undefined => {
+    // CRLF line ends read as LF, as readline reads them.
+    const stop = end > start && bytes[end - 1] === CR ? end - 1 : end;
+    if (bundle.wantsEntries) return bundle.entry(bytes, start, stop);
+    bundle.headerLine(decodeLine(bytes.subarray(start, stop)));
+    return undefined;
   };
-  const header = parseHeader(await next("its header"));
-  const notes: string[] = [];
-  for (let i = 0; i < header.checkpoints; i++) {
-    const line = JSON.parse(await next(`checkpoint ${i}`)) as { checkpoint?: unknown };
-    if (typeof line.checkpoint !== "string") throw malformed(`checkpoint line ${i} has no checkpoint`);
-    notes.push(line.checkpoint);
+  /** The start of a line split across chunks. */
+  let partial: Uint8Array[] = [];
+  for await (const bytes of chunks) {
+    // A plain view: Node's Buffer makes every subarray and indexOf slower.
+    const chunk = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(NEWLINE, start);
+      if (nl < 0) break;
+      let pending: Promise<void> | undefined;
+      if (partial.length > 0) {
+        partial.push(chunk.subarray(start, nl));
+        const joined = concatBytes(...partial);
+        partial = [];
+        pending = line(joined, 0, joined.length);
+      } else {
+        pending = line(chunk, start, nl);
+      }
+      if (pending) await pending;
+      start = nl + 1;
+    }
+    // Kept by copy: a stream may reuse its chunk's memory once we ask for the next.
+    if (start < chunk.length) partial.push(chunk.slice(start));
   }
-  const keysPinned = options.verifierKeys !== undefined && options.verifierKeys.length > 0;
-  const keys = keysPinned ? (options.verifierKeys as string[]) : header.verifier_keys.map((k) => k.verifier_key);
-  const verifier = new LogVerifier(hasher, {
-    origin: header.origin,
-    verifiers: keys.map((k) => parseVerifierKey(hasher, k)),
-    checkpoints: notes,
-  });
-  let index = 0;
-  for (;;) {
-    const r = await it.next();
-    if (r.done) break;
-    verifier.addEntry(index, utf8(r.value));
-    index++;
-    if (index % 10_000 === 0) options.onProgress?.(index, header.tree_size);
+  if (partial.length > 0) {
+    const joined = concatBytes(...partial);
+    await line(joined, 0, joined.length);
   }
-  options.onProgress?.(index, header.tree_size);
-  if (index !== header.tree_size) {
-    verifier.report(
-      "LOG_TRUNCATED",
-      Math.min(index, header.tree_size),
-      `the header announces ${header.tree_size} entries, the bundle has ${index}`,
+  return bundle.finish();
+}
+
+/** One bundle being read: header, checkpoint lines, then entries in batches. */
+class BundleVerification {
+  readonly #hasher: Hasher;
+  readonly #options: VerifyBundleOptions;
+  #header: BundleHeader | undefined;
+  readonly #notes: string[] = [];
+  #verifier: LogVerifier | undefined;
+  #keysPinned = false;
+  #queue: HashingQueue<undefined> | undefined;
+  readonly #packer = new LeafPacker(BATCH_LEAVES, BATCH_BYTES);
+  /** Entry lines read so far. */
+  #entries = 0;
+  /** Entries already handed to the queue. */
+  #dispatched = 0;
+  #lastProgress = 0;
+
+  constructor(hasher: Hasher, options: VerifyBundleOptions) {
+    this.#hasher = hasher;
+    this.#options = options;
+  }
+
+  get wantsEntries(): boolean {
+    return this.#verifier !== undefined;
+  }
+
+  headerLine(line: string): void {
+    if (!this.#header) {
+      this.#header = parseHeader(line);
+      if (this.#header.checkpoints <= 0) this.#start(this.#header);
+      return;
+    }
+    let parsed: { checkpoint?: unknown };
+    try {
+      parsed = JSON.parse(line) as typeof parsed;
+    } catch {
+      throw malformed(`checkpoint line ${this.#notes.length} is not JSON`);
+    }
+    if (typeof parsed?.checkpoint !== "string")
+      throw malformed(`checkpoint line ${this.#notes.length} has no checkpoint`);
+    this.#notes.push(parsed.checkpoint);
+    if (this.#notes.length === this.#header.checkpoints) this.#start(this.#header);
+  }
+
+  /**
+   * The next entry line, bytes[start, end). Requires wantsEntries. Returns a
+   * promise, to await before reading on, only when a full batch went to the
+   * hasher first: most lines cost no promise at all.
+   */
+  entry(bytes: Uint8Array, start = 0, end = bytes.length): Promise<void> | undefined {
+    (this.#verifier as LogVerifier).checkLeafData(this.#entries, bytes, start, end);
+    this.#entries++;
+    if (this.#packer.fits(end - start) || this.#packer.count === 0) {
+      this.#packer.add(bytes, start, end);
+      return undefined;
+    }
+    return this.#flush().then(() => this.#packer.add(bytes, start, end));
+  }
+
+  async finish(): Promise<BundleReport> {
+    const header = this.#header;
+    if (!header) throw malformed("the bundle ends before its header");
+    if (!this.#verifier) throw malformed(`the bundle ends before checkpoint ${this.#notes.length}`);
+    await this.#flush();
+    await this.#queue?.drain();
+    const verifier = this.#verifier;
+    const index = this.#entries;
+    this.#options.onProgress?.(index, header.tree_size);
+    if (index !== header.tree_size) {
+      verifier.report(
+        "LOG_TRUNCATED",
+        Math.min(index, header.tree_size),
+        `the header announces ${header.tree_size} entries, the bundle has ${index}`,
+      );
+    }
+    const divergences = verifier.finish();
+    return {
+      tenant: header.tenant,
+      origin: header.origin,
+      treeSize: index,
+      checkpoints: verifier.checkpoints.length,
+      keysPinned: this.#keysPinned,
+      ok: divergences.length === 0 && verifier.checkpoints.length > 0,
+      divergences,
+    };
+  }
+
+  #start(header: BundleHeader): void {
+    const pinned = this.#options.verifierKeys;
+    this.#keysPinned = pinned !== undefined && pinned.length > 0;
+    const keys = this.#keysPinned ? (pinned as readonly string[]) : header.verifier_keys.map((k) => k.verifier_key);
+    const verifier = new LogVerifier(this.#hasher, {
+      origin: header.origin,
+      verifiers: keys.map((k) => parseVerifierKey(this.#hasher, k)),
+      checkpoints: this.#notes,
+    });
+    this.#verifier = verifier;
+    this.#queue = new HashingQueue(
+      this.#options.subtreeHasher ?? inlineSubtreeHasher(this.#hasher),
+      this.#options.batchesInFlight ?? 3,
+      (batch) => {
+        verifier.addHashedLeaves(batch);
+        const done = batch.first + batch.count;
+        if (done - this.#lastProgress >= 10_000) {
+          this.#lastProgress = done;
+          this.#options.onProgress?.(done, header.tree_size);
+        }
+      },
+      (bytes) => this.#packer.recycle(bytes),
     );
   }
-  const divergences = verifier.finish();
-  return {
-    tenant: header.tenant,
-    origin: header.origin,
-    treeSize: index,
-    checkpoints: verifier.checkpoints.length,
-    keysPinned,
-    ok: divergences.length === 0 && verifier.checkpoints.length > 0,
-    divergences,
-  };
+
+  async #flush(): Promise<void> {
+    const count = this.#packer.count;
+    if (count === 0) return;
+    const first = this.#dispatched;
+    this.#dispatched += count;
+    await (this.#queue as HashingQueue<undefined>).push(first, this.#packer.take(), undefined);
+  }
 }
 
 function parseHeader(line: string): BundleHeader {
-  let h: Partial<BundleHeader>;
+  let h: Partial<BundleHeader> | null;
   try {
-    h = JSON.parse(line) as Partial<BundleHeader>;
+    h = JSON.parse(line) as Partial<BundleHeader> | null;
   } catch {
     throw malformed("the header is not JSON");
   }
-  if (h.format !== BUNDLE_FORMAT) throw malformed(`not a ${BUNDLE_FORMAT} bundle`);
+  if (h?.format !== BUNDLE_FORMAT) throw malformed(`not a ${BUNDLE_FORMAT} bundle`);
   if (typeof h.origin !== "string" || typeof h.tenant !== "string")
     throw malformed("the header lacks origin or tenant");
   if (!Number.isSafeInteger(h.tree_size) || !Number.isSafeInteger(h.checkpoints))
     throw malformed("bad counts in header");
   if (!Array.isArray(h.verifier_keys)) throw malformed("the header lacks verifier_keys");
   return h as BundleHeader;
+}
+
+function decodeLine(bytes: Uint8Array): string {
+  try {
+    return fromUtf8(bytes);
+  } catch {
+    throw malformed("a header or checkpoint line is not UTF-8");
+  }
 }
 
 function malformed(message: string): InvalidInputError {
