@@ -1,29 +1,42 @@
 // `trailproof verify --data`: recomputes every leaf from the stored events,
 // every tree node and every signed root, checks each checkpoint's signature
 // against keys kept outside the database, and the consistency of consecutive
-// checkpoints through proofs built from the stored hashes.
+// checkpoints through proofs built from the stored hashes. Leaves are hashed
+// on worker threads (SubtreeHashPool) while the next chunk is read.
 import {
   consistencyProofRanges,
   type Divergence,
   equalBytes,
+  type HashedLeaves,
   type Hasher,
+  HashingQueue,
+  inlineSubtreeHasher,
+  LeafPacker,
   LogVerifier,
   type NoteVerifier,
   nodeKey,
   parseVerifierKey,
   type StoredNode,
+  type SubtreeHasher,
   TrailproofError,
   verifyCheckpointChain,
 } from "@trailproof/core";
 import { hashRangesFromStore } from "../prove.js";
-import type { LogStore } from "../store/log-store.js";
+import type { LogStore, StoredEntry } from "../store/log-store.js";
+import { SubtreeHashPool } from "./subtree-hash-pool.js";
 
 export interface VerifyOptions {
   /** Verifier keys to trust; default: the tenant's keys from the key directory. */
   verifierKeys: readonly string[];
-  /** Entries read per store round trip. */
+  /** Entries read per store round trip; default 8192 (a power of two keeps chunks whole subtrees). */
   chunkSize?: number;
   onProgress?: (verified: number, total: number) => void;
+  /**
+   * Where leaves and nodes are hashed. Default: worker threads for logs of
+   * WORKER_THRESHOLD entries or more, started and stopped by this call;
+   * this thread below that.
+   */
+  subtreeHasher?: SubtreeHasher;
 }
 
 export interface VerifyReport {
@@ -34,6 +47,12 @@ export interface VerifyReport {
   ok: boolean;
   divergences: Divergence[];
 }
+
+/** Below this many entries, starting worker threads costs more than it saves. */
+const WORKER_THRESHOLD = 16_384;
+/** Leaves per hashing batch: a power of two, so aligned batches are whole subtrees. */
+const BATCH_LEAVES = 4096;
+const BATCH_BYTES = 8 * 2 ** 20;
 
 export async function verifyTenantLog(
   store: LogStore,
@@ -51,21 +70,46 @@ export async function verifyTenantLog(
     checkpoints: stored.map((c) => c.note),
   });
   const total = await store.treeSize(record.tenantId);
-  const chunk = options.chunkSize ?? 10_000;
+  const chunk = options.chunkSize ?? 8192;
+  const pool = options.subtreeHasher === undefined && total >= WORKER_THRESHOLD ? new SubtreeHashPool() : undefined;
+  const subtreeHasher = options.subtreeHasher ?? pool ?? inlineSubtreeHasher(hasher);
 
-  for (let start = 0; start < total; start += chunk) {
-    const entries = await store.readEntries(record.tenantId, start, Math.min(start + chunk, total));
-    const interior: StoredNode[] = [];
-    for (const e of entries) {
-      const nodes = verifier.addEntry(e.index, e.leafData);
-      const leaf = nodes[0] as StoredNode;
-      if (!equalBytes(leaf.hash, e.leafHash)) {
-        verifier.report("LEAF_MISMATCH", e.index, `entry ${e.index} does not hash to the leaf hash sealed for it`);
+  // Each batch's entries wait beside it: their claimed indexes, content and
+  // stored leaf hashes are checked, in log order, once its nodes come back.
+  const packer = new LeafPacker(BATCH_LEAVES, BATCH_BYTES);
+  const queue = new HashingQueue<StoredEntry[]>(
+    subtreeHasher,
+    2,
+    async (batch, entries) => {
+      checkEntries(verifier, batch, entries);
+      const nodes = batch.interiorNodes();
+      for (const n of verifier.addHashedLeaves(batch)) nodes.push(n);
+      await compareStoredNodes(store, record.tenantId, nodes, verifier);
+      options.onProgress?.(Math.min(batch.first + batch.count, total), total);
+    },
+    (bytes) => packer.recycle(bytes),
+  );
+  try {
+    let position = 0;
+    for (let start = 0; start < total; start += chunk) {
+      const entries = await store.readEntries(record.tenantId, start, Math.min(start + chunk, total));
+      let from = 0;
+      for (let k = 0; k <= entries.length; k++) {
+        const e = entries[k];
+        if (e !== undefined && (packer.fits(e.leafData.length) || packer.count === 0)) {
+          packer.add(e.leafData);
+          continue;
+        }
+        const count = packer.count;
+        await queue.push(position, packer.take(), entries.slice(from, from + count));
+        position += count;
+        from += count;
+        if (e !== undefined) packer.add(e.leafData);
       }
-      for (const n of nodes) if (n.level > 0) interior.push(n);
     }
-    await compareStoredNodes(store, record.tenantId, interior, verifier);
-    options.onProgress?.(Math.min(start + chunk, total), total);
+    await queue.drain();
+  } finally {
+    await pool?.close();
   }
 
   const divergences = verifier.finish();
@@ -85,11 +129,24 @@ export async function verifyTenantLog(
   };
 }
 
+/** Per entry, in log order: its claimed index, its content, and the leaf hash sealed for it. */
+function checkEntries(verifier: LogVerifier, batch: HashedLeaves, entries: readonly StoredEntry[]): void {
+  entries.forEach((e, k) => {
+    const position = batch.first + k;
+    verifier.checkSequence(e.index, position);
+    verifier.checkLeafData(position, e.leafData, 0, e.leafData.length);
+    if (!equalBytes(batch.leafHash(k), e.leafHash)) {
+      verifier.report("LEAF_MISMATCH", e.index, `entry ${e.index} does not hash to the leaf hash sealed for it`);
+    }
+  });
+}
+
 /**
  * Interior nodes are what proofs are served from: each must equal its
- * recomputed value. `nodes` come bottom-up, so the smallest differing
- * subtree is seen first; its ancestors, or a node above an entry already
- * reported, are consequences rather than news and are not reported again.
+ * recomputed value. `nodes` come children before parents, so the smallest
+ * differing subtree is seen first; its ancestors, or a node above an entry
+ * already reported, are consequences rather than news and are not reported
+ * again.
  */
 async function compareStoredNodes(store: LogStore, tenantId: number, nodes: StoredNode[], verifier: LogVerifier) {
   if (nodes.length === 0) return;
