@@ -4,6 +4,7 @@ export { type ProvisionedTenant, provisionTenant } from "./access/provision-tena
 export type { AppendResult } from "./append/append-result.js";
 export { IngestOverloadedError } from "./append/group-commit.js";
 export { bundleLines } from "./bundle/bundle-lines.js";
+export { type VerifyBundleFileOptions, verifyBundleFile } from "./bundle/verify-bundle-file.js";
 export { type FollowerSink, type FollowerStatus, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
 export { SigningKeyStore, type TenantSigner, type VerifierKeyRecord } from "./keys/signing-keys.js";
 export { type CommitNotice, Ledger, type LedgerOptions } from "./ledger.js";
@@ -24,4 +25,5 @@ export { SqliteSearchProjection } from "./store/sqlite/sqlite-search-projection.
 export { SQLITE_SEARCH_SCHEMA } from "./store/sqlite/sqlite-search-schema.js";
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
 export { SQLITE_CATALOGUE_SCHEMA, SQLITE_TENANT_LOG_SCHEMA } from "./store/sqlite/sqlite-tenant-schema.js";
+export { SubtreeHashPool, type SubtreeHashPoolOptions } from "./verify/subtree-hash-pool.js";
 export { type VerifyOptions, type VerifyReport, verifyTenantLog } from "./verify/verify-tenant-log.js";

@@ -1,8 +1,6 @@
-import { createReadStream } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { type Divergence, TrailproofError, verifyBundle } from "@trailproof/core";
-import { nodeHasher, openSqliteStores, SigningKeyStore, verifyTenantLog } from "@trailproof/ledger";
+import { type Divergence, TrailproofError } from "@trailproof/core";
+import { nodeHasher, openSqliteStores, SigningKeyStore, verifyBundleFile, verifyTenantLog } from "@trailproof/ledger";
 import type { Command } from "commander";
 import { DEFAULT_DATA_DIR, printJson, progressReporter } from "../output.js";
 
@@ -24,7 +22,7 @@ export function registerVerifyCommand(program: Command): void {
     .option("--key <verifierKey...>", "pin these verifier keys instead of the ones in the key directory or bundle")
     .option("--json", "print the report as JSON")
     .action(async (opts: VerifyCliOptions) => {
-      const reports = opts.bundle ? [await verifyBundleFile(opts)] : await verifyDataDir(opts);
+      const reports = opts.bundle ? [await verifyBundleAt(opts)] : await verifyDataDir(opts);
       if (opts.json) printJson(reports);
       else for (const r of reports) printReport(r);
       process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
@@ -64,12 +62,9 @@ async function verifyDataDir(opts: VerifyCliOptions): Promise<Report[]> {
   }
 }
 
-async function verifyBundleFile(opts: VerifyCliOptions): Promise<Report> {
-  const lines = createInterface({
-    input: createReadStream(opts.bundle as string),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  const report = await verifyBundle(nodeHasher, lines, {
+async function verifyBundleAt(opts: VerifyCliOptions): Promise<Report> {
+  // Read in large chunks and hashed on worker threads (verifyBundleFile).
+  const report = await verifyBundleFile(nodeHasher, opts.bundle as string, {
     verifierKeys: opts.key,
     onProgress: progressReporter("verify bundle"),
   });
