@@ -1,7 +1,14 @@
 import canonicalizeLib from "canonicalize";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { assertJsonValue, encodeCanonicalJson, MAX_JSON_DEPTH } from "./canonical-json.js";
+import {
+  assertJsonValue,
+  encodeCanonicalJson,
+  encodeCanonicalJsonBytes,
+  encodeCanonicalJsonShared,
+  type JsonValue,
+  MAX_JSON_DEPTH,
+} from "./canonical-json.js";
 import { hasErrorCode } from "./errors.js";
 
 const oracle = canonicalizeLib as unknown as (value: unknown) => string;
@@ -60,5 +67,28 @@ describe("RFC 8785 canonical JSON", () => {
     let ok: unknown = 1;
     for (let i = 0; i < MAX_JSON_DEPTH; i++) ok = [ok];
     expect(encodeCanonicalJson(ok)).toHaveLength(2 * MAX_JSON_DEPTH + 1);
+  });
+
+  it("encodes the same with a memo, and reuses what the memo holds", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(encodeCanonicalJsonShared(value, new Map())).toBe(oracle(value));
+      }),
+      { numRuns: 1000 },
+    );
+    const part = { b: [1, "x"], a: null };
+    const memo = new Map<object, string>();
+    const whole = { part, other: part } as JsonValue;
+    expect(encodeCanonicalJsonShared(whole, memo)).toBe(oracle(whole));
+    expect(memo.get(part)).toBe('{"a":null,"b":[1,"x"]}');
+    // A remembered encoding is taken as is: the caller forgets what it changes.
+    memo.set(part, '"stale"');
+    expect(encodeCanonicalJsonShared({ part } as JsonValue, memo)).toBe('{"part":"stale"}');
+  });
+
+  it("writes UTF-8 bytes for short and long, ASCII and non-ASCII text alike", () => {
+    for (const value of ["Ada", "Zoë 😀", "x".repeat(500), `${"y".repeat(300)}é`, "\ud800"]) {
+      expect(encodeCanonicalJsonBytes(value)).toEqual(new TextEncoder().encode(encodeCanonicalJson(value)));
+    }
   });
 });

@@ -1,9 +1,10 @@
 // RFC 8785 JSON Canonicalization Scheme (JCS), written here rather than taken
 // from the `canonicalize` package: one pass both checks that the value is
 // plain JSON within the depth bound and encodes it, about twice as fast as
-// checking then calling the (recursive, unbounded) library on the ingest hot
-// path, where every event is canonicalised several times. The library stays
-// as the test oracle (canonical-json.test.ts). Numbers use ECMAScript
+// checking then calling the (recursive, unbounded) library; and on the ingest
+// hot path an event's parts are encoded once and shared by the documents that
+// contain them (encodeCanonicalJsonShared). The library stays as the test
+// oracle (canonical-json.test.ts). Numbers use ECMAScript
 // Number-to-String and strings JSON.stringify, exactly as RFC 8785 section
 // 3.2.2 prescribes (a string with nothing to escape is only quoted); members
 // are sorted by UTF-16 code units.
