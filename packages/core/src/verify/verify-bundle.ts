@@ -5,7 +5,7 @@
 import { concatBytes, fromUtf8, utf8 } from "../bytes.js";
 import { InvalidInputError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
-import { parseVerifierKey } from "../note/verifier-key.js";
+import { type NoteVerifier, parseVerifierKey } from "../note/verifier-key.js";
 import { BUNDLE_FORMAT, type BundleHeader } from "./bundle-format.js";
 import { HashingQueue } from "./hashing-queue.js";
 import { type Divergence, LogVerifier } from "./log-verifier.js";
@@ -28,6 +28,8 @@ export interface VerifyBundleOptions {
   onProgress?: (verified: number, total: number) => void;
   /** Where leaves are hashed; default: on this thread with `hasher`. A server passes worker threads. */
   subtreeHasher?: SubtreeHasher;
+  /** Parses each verifier key; default core's parseVerifierKey. A server passes one backed by native Ed25519. */
+  parseVerifierKey?: (verifierKey: string) => NoteVerifier;
   /** Batches handed to subtreeHasher at once; default 3 (one hashing, one queued, one being read, per worker pair). */
   batchesInFlight?: number;
 }
@@ -194,9 +196,10 @@ class BundleVerification {
     const pinned = this.#options.verifierKeys;
     this.#keysPinned = pinned !== undefined && pinned.length > 0;
     const keys = this.#keysPinned ? (pinned as readonly string[]) : header.verifier_keys.map((k) => k.verifier_key);
+    const parseKey = this.#options.parseVerifierKey ?? ((k: string) => parseVerifierKey(this.#hasher, k));
     const verifier = new LogVerifier(this.#hasher, {
       origin: header.origin,
-      verifiers: keys.map((k) => parseVerifierKey(this.#hasher, k)),
+      verifiers: keys.map(parseKey),
       checkpoints: this.#notes,
     });
     this.#verifier = verifier;

@@ -1,9 +1,11 @@
 // `trailproof verify --bundle FILE`: core's verifyBundleBytes over the file
-// read in large chunks, with leaves hashed on worker threads. Two read
+// read in large chunks, with leaves hashed on worker threads and signatures
+// checked by node:crypto. Two read
 // buffers take turns, so the next read runs while this one is being split
 // and no chunk costs a new allocation.
 import { open } from "node:fs/promises";
 import { type BundleReport, type Hasher, type SubtreeHasher, verifyBundleBytes } from "@trailproof/core";
+import { parseNodeVerifierKey } from "../verify/node-note-verifier.js";
 import { SubtreeHashPool } from "../verify/subtree-hash-pool.js";
 
 export interface VerifyBundleFileOptions {
@@ -26,6 +28,7 @@ export async function verifyBundleFile(
       verifierKeys: options.verifierKeys,
       onProgress: options.onProgress,
       subtreeHasher: options.subtreeHasher ?? pool,
+      parseVerifierKey: (key) => parseNodeVerifierKey(hasher, key),
     });
   } finally {
     await pool?.close();

@@ -2,7 +2,8 @@
 // every tree node and every signed root, checks each checkpoint's signature
 // against keys kept outside the database, and the consistency of consecutive
 // checkpoints through proofs built from the stored hashes. Leaves are hashed
-// on worker threads (SubtreeHashPool) while the next chunk is read.
+// on worker threads (SubtreeHashPool) while the next chunk is read, and
+// signatures checked by node:crypto.
 import {
   consistencyProofRanges,
   type Divergence,
@@ -15,7 +16,6 @@ import {
   LogVerifier,
   type NoteVerifier,
   nodeKey,
-  parseVerifierKey,
   type StoredNode,
   type SubtreeHasher,
   TrailproofError,
@@ -23,6 +23,7 @@ import {
 } from "@trailproof/core";
 import { hashRangesFromStore } from "../prove.js";
 import type { LogStore, StoredEntry } from "../store/log-store.js";
+import { parseNodeVerifierKey } from "./node-note-verifier.js";
 import { SubtreeHashPool } from "./subtree-hash-pool.js";
 
 export interface VerifyOptions {
@@ -62,7 +63,7 @@ export async function verifyTenantLog(
 ): Promise<VerifyReport> {
   const record = await store.getTenant(tenant);
   if (!record) throw new TrailproofError("TENANT_NOT_FOUND", `no tenant named ${tenant}`);
-  const verifiers: NoteVerifier[] = options.verifierKeys.map((k) => parseVerifierKey(hasher, k));
+  const verifiers: NoteVerifier[] = options.verifierKeys.map((k) => parseNodeVerifierKey(hasher, k));
   const stored = await store.listCheckpoints(record.tenantId);
   const verifier = new LogVerifier(hasher, {
     origin: record.origin,
