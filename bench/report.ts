@@ -189,7 +189,7 @@ function verify(r: BenchResults): string {
   const rows: (string | number)[][] = [];
   for (const v of r.verify) {
     rows.push([
-      `whole log from the store (verify --data), ${n(v.treeSize)} entries`,
+      `whole log from the store (verify --data: verifyTenantLog), ${n(v.treeSize)} entries`,
       n(v.wholeLogEventsPerSecond),
       v.note,
     ]);
@@ -200,7 +200,7 @@ function verify(r: BenchResults): string {
         v.note,
       ]);
     if (v.bundleEventsPerSecond !== null)
-      rows.push(["verify the bundle offline (verifyBundle)", n(v.bundleEventsPerSecond), v.note]);
+      rows.push(["verify the bundle offline (verify --bundle: verifyBundleFile)", n(v.bundleEventsPerSecond), v.note]);
   }
   for (const read of r.httpRead)
     rows.push([

@@ -1,12 +1,11 @@
 // Verification throughput: the whole log from the store (`trailproof verify
-// --data`), and an export bundle written by bundleLines then checked offline
-// by core's verifyBundle (`trailproof verify --bundle`).
-import { createReadStream, createWriteStream, statSync } from "node:fs";
-import { createInterface } from "node:readline";
+// --data`, verifyTenantLog), and an export bundle written by bundleLines then
+// checked offline the way `trailproof verify --bundle` checks it
+// (verifyBundleFile).
+import { createWriteStream, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { verifyBundle } from "@trailproof/core";
-import { bundleLines, type Ledger, nodeHasher, verifyTenantLog } from "@trailproof/ledger";
+import { bundleLines, type Ledger, nodeHasher, verifyBundleFile, verifyTenantLog } from "@trailproof/ledger";
 import { perSecond } from "./stats.js";
 
 export interface VerifyRun {
@@ -38,8 +37,7 @@ export async function runVerify(ledger: Ledger, tenant: string, bundlePath: stri
   await pipeline(Readable.from(bundleLines(ledger.store, tenant, records)), createWriteStream(bundlePath));
   const exported = perSecond(report.treeSize, performance.now() - t0);
   t0 = performance.now();
-  const lines = createInterface({ input: createReadStream(bundlePath), crlfDelay: Number.POSITIVE_INFINITY });
-  const bundle = await verifyBundle(nodeHasher, lines, { verifierKeys: keys });
+  const bundle = await verifyBundleFile(nodeHasher, bundlePath, { verifierKeys: keys });
   if (!bundle.ok) throw new Error("bundle verification failed");
   return {
     treeSize: report.treeSize,
