@@ -117,6 +117,25 @@ describe("subtree hashing", () => {
     expect(() => new HashedLeaves(0, 4, new Uint8Array(32 * 6))).toThrow(RangeError);
   });
 
+  it("packs runs of adjacent lines in one copy, separators becoming prefixes", () => {
+    const data = utf8("aa\nbbb\r\ncc\nd\ne");
+    const starts = [0, 3, 8, 11, 13];
+    const ends = [2, 6, 10, 12, 14];
+    const packer = new LeafPacker(3, 64);
+    expect(packer.addRun(data, starts, ends, 0, 5)).toBe(3);
+    const packed = packer.take();
+    expect([...packed.bytes]).toEqual([0, 97, 97, 0, 98, 98, 98, 0, 99, 99]);
+    expect([...packed.offsets]).toEqual([0, 3, 7, 10]);
+    expect(packer.addRun(data, starts, ends, 3, 5)).toBe(2);
+    expect([...packer.take().bytes]).toEqual([0, 100, 0, 101]);
+    const small = new LeafPacker(8, 5);
+    expect(small.addRun(data, starts, ends, 0, 5)).toBe(1);
+    expect(small.addRun(utf8("0123456789"), [0], [10], 0, 1)).toBe(0);
+    small.take();
+    expect(small.addRun(utf8("0123456789"), [0], [10], 0, 1)).toBe(1);
+    expect(small.take().bytes.length).toBe(11);
+  });
+
   it("packs leaves behind a 0x00 prefix, reusing given-back buffers", () => {
     const packer = new LeafPacker(2, 64);
     packer.add(utf8("ab"));

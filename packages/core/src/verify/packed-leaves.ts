@@ -81,6 +81,50 @@ export class LeafPacker {
     this.#offsets[this.#count] = this.#used;
   }
 
+  /**
+   * Adds leaves data[starts[k], ends[k]) for k from `from` up to `to`, in
+   * order, until the batch is full; returns how many were added (at least
+   * one when the batch is empty). Leaves one byte apart in `data`, as lines
+   * of a file are, are copied together, their separators becoming prefixes.
+   */
+  addRun(data: Uint8Array, starts: ArrayLike<number>, ends: ArrayLike<number>, from: number, to: number): number {
+    let k = from;
+    while (k < to) {
+      const first = starts[k] as number;
+      if (!this.fits((ends[k] as number) - first)) {
+        if (this.#count > 0) break;
+        this.add(data, first, ends[k] as number);
+        k++;
+        continue;
+      }
+      // The longest run of adjacent leaves from k that still fits.
+      let last = k;
+      while (
+        last + 1 < to &&
+        starts[last + 1] === (ends[last] as number) + 1 &&
+        this.#count + (last + 1 - k) < this.#maxLeaves &&
+        this.#used + 1 + (ends[last + 1] as number) - first <= (this.#bytes?.length ?? this.#maxBytes)
+      ) {
+        last++;
+      }
+      if (!this.#bytes) {
+        const spare = this.#spare.pop();
+        this.#bytes = spare ? new Uint8Array(spare) : new Uint8Array(this.#maxBytes);
+      }
+      const bytes = this.#bytes;
+      const base = this.#used + 1 - first;
+      bytes.set(data.subarray(first, ends[last] as number), base + first);
+      for (let j = k; j <= last; j++) {
+        bytes[base + (starts[j] as number) - 1] = 0x00;
+        this.#count++;
+        this.#offsets[this.#count] = base + (ends[j] as number);
+      }
+      this.#used = base + (ends[last] as number);
+      k = last + 1;
+    }
+    return k - from;
+  }
+
   /** Takes back a batch's bytes once nothing reads them, to fill again. */
   recycle(bytes: Uint8Array): void {
     const buffer = bytes.buffer;

@@ -15,7 +15,7 @@ export interface VerifyBundleFileOptions {
   subtreeHasher?: SubtreeHasher;
 }
 
-const READ_BYTES = 4 * 2 ** 20;
+const READ_BYTES = 2 ** 20;
 
 export async function verifyBundleFile(
   hasher: Hasher,
