@@ -125,9 +125,11 @@ export class LogVerifier {
   }
 
   /**
-   * Checks the content of the leaf at `position`, bytes[start, end): JSON
-   * text, received no earlier than the leaves before it. Call once per
-   * leaf, in position order, with addHashedLeaves for the same leaves.
+   * Checks the content of the leaf at `position`, bytes[start, end): its
+   * received_at is no earlier than the leaves' before it, and a leaf whose
+   * bytes do not settle received_at must be JSON (scanReceivedAt says what
+   * is read without JSON.parse). Call once per leaf, in position order,
+   * besides addHashedLeaves for the same leaves.
    */
   checkLeafData(position: number, bytes: Uint8Array, start: number, end: number): void {
     const receivedAt = scanReceivedAt(bytes, start, end);

@@ -30,7 +30,7 @@ export interface VerifyBundleOptions {
   subtreeHasher?: SubtreeHasher;
   /** Parses each verifier key; default core's parseVerifierKey. A server passes one backed by native Ed25519. */
   parseVerifierKey?: (verifierKey: string) => NoteVerifier;
-  /** Batches handed to subtreeHasher at once; default 3 (one hashing, one queued, one being read, per worker pair). */
+  /** Batches in flight to subtreeHasher while the next is read; default 3 (enough to keep two workers busy). */
   batchesInFlight?: number;
 }
 
