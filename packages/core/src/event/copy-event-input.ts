@@ -3,7 +3,7 @@
 // check, builds the private copy the event is sealed from, in canonical key
 // order, and RFC 8785-encodes every container of it on the way, so sealing
 // re-encodes only what it changes.
-import { encodeCanonicalJsonString, type JsonValue } from "../canonical-json.js";
+import { canonicalKeys, encodeCanonicalJsonString, type JsonValue } from "../canonical-json.js";
 import { MAX_EVENT_DEPTH } from "./envelope-schema.js";
 import type { JsonRecord } from "./validate-event-input.js";
 
@@ -79,7 +79,7 @@ function copyValue(v: unknown, depth: number, encoded: Map<object, string>): Jso
     const proto = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) throw new NotPlain();
     const record = v as Record<string, unknown>;
-    const keys = Object.keys(record).sort();
+    const keys = canonicalKeys(record);
     const object: JsonRecord = {};
     text = "{";
     for (let i = 0; i < keys.length; i++) {

@@ -2,9 +2,10 @@
 // base64(SHA-256(salt || RFC 8785 UTF-8 of the value)) with a 32-byte salt;
 // the value and salt live beside the log and can be erased without breaking proofs.
 import { equalBytes, fromBase64, toBase64 } from "../bytes.js";
-import { encodeCanonicalJsonBytes, type JsonValue } from "../canonical-json.js";
+import { encodeCanonicalJson, type JsonValue } from "../canonical-json.js";
 import { VerificationError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
+import { utf8Transient } from "./utf8-scratch.js";
 
 export const COMMITMENT_SALT_BYTES = 32;
 
@@ -19,7 +20,7 @@ export interface Disclosure {
 
 /** base64(SHA-256(salt || RFC 8785 UTF-8 of `value`)). */
 export function commitValue(hasher: Hasher, salt: Uint8Array, value: JsonValue): string {
-  return toBase64(hasher.sha256(salt, encodeCanonicalJsonBytes(value)));
+  return toBase64(hasher.sha256(salt, utf8Transient(encodeCanonicalJson(value))));
 }
 
 function mismatch(pointer: string, reason: string, cause?: unknown): VerificationError {

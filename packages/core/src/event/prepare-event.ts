@@ -2,7 +2,7 @@
 // hashes (log format v1): validate everything at once, apply defaults, mask
 // secrets, commit personal values, and derive the idempotency digest. Sealed
 // from one private copy of the input, each part RFC 8785-encoded once.
-import { toHex, utf8 } from "../bytes.js";
+import { toHex } from "../bytes.js";
 import { encodeCanonicalJsonShared, type JsonObject, type JsonValue } from "../canonical-json.js";
 import { TrailproofError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
@@ -16,6 +16,7 @@ import type { Disclosure } from "./disclosure.js";
 import { EVENT_ID_PATTERN, type EventInput, MAX_EVENT_ID_LENGTH } from "./envelope-schema.js";
 import { commitPersonal, maskSecrets } from "./event-privacy.js";
 import { checkCopiedEvent, eventProblems } from "./event-problems.js";
+import { utf8Owned, utf8Transient } from "./utf8-scratch.js";
 import { asRecord, eventInvalid, type JsonRecord } from "./validate-event-input.js";
 export interface PrepareContext {
   registry: ActionRegistry;
@@ -124,16 +125,16 @@ function sealCopy(
   for (const side of ["before", "after"] as const) {
     const state = committedChange?.[side];
     if (committedChange !== undefined && state !== undefined) {
-      const bytes = utf8(encodeCanonicalJsonShared(state, memo));
-      committedChange[`${side}_hash`] = `sha256:${toHex(ctx.hasher.sha256(bytes))}`;
+      const digest = ctx.hasher.sha256(utf8Transient(encodeCanonicalJsonShared(state, memo)));
+      committedChange[`${side}_hash`] = `sha256:${toHex(digest)}`;
     }
   }
   return {
     id,
     committed,
-    leafData: utf8(encodeCanonicalJsonShared(committed, memo)),
+    leafData: utf8Owned(encodeCanonicalJsonShared(committed, memo)),
     disclosures,
     salts,
-    contentDigest: toHex(ctx.hasher.sha256(utf8(encodeCanonicalJsonShared(copy, memo)))),
+    contentDigest: toHex(ctx.hasher.sha256(utf8Transient(encodeCanonicalJsonShared(copy, memo)))),
   };
 }
