@@ -17,6 +17,7 @@ import { checkEventFilter, checkPageRequest } from "../../query/query-input.js";
 import { checkStatsOptions } from "../../query/stats-buckets.js";
 import { verifyTenantLog } from "../../verify/verify-tenant-log.js";
 import { bucketCountsSql, type SqlQuery, searchSql, topGroupsSql } from "./sqlite-search-sql.js";
+import { walkTextMatches } from "./sqlite-text-walk.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "trailproof-query-"));
 
@@ -243,5 +244,61 @@ describe("text searches driven by the matches", () => {
       }
     }
     expect(compared).toBeGreaterThan(40);
+  });
+});
+
+describe("text searches walking a common word's matches in index order", () => {
+  it("return exactly what the time-ordered walk returns, with late and future-dated events, at any chunk size", async () => {
+    const dataDir = tempDir();
+    const data = await open(dataDir);
+    await data.ledger.createTenant("acme");
+    const words = ["zebra", "okapi", "quokka"];
+    const base = Date.parse("2026-03-01T00:00:00Z");
+    // Mostly in order, every 7th event an hour late, the last one a day in the
+    // future, and event 500 dated among events 1025 and 1026; 2,600 events span
+    // three blocks of 1,024 indexes, so walks stop early, and one that stopped
+    // as soon as the block ahead looked old enough would miss event 500.
+    const minute = (i: number) => base + i * 60_000;
+    const occurred = (i: number) =>
+      i === 500 ? minute(1025) + 30_000 : minute(i) - (i % 7 === 0 ? 3_600_000 : 0) + (i === 2599 ? 86_400_000 : 0);
+    const events = Array.from({ length: 2600 }, (_, i) => ({
+      id: `w_${i}`,
+      action: "app.update",
+      occurred_at: new Date(occurred(i)).toISOString(),
+      actor: { type: "user", id: `usr_${i % 3}` },
+      target: { type: "app", id: "shop" },
+      message: `${words[i % 3]} ${i % 2 ? "edited" : "moved"} the page`,
+    }));
+    for (let k = 0; k < events.length; k += 500) await data.ledger.append("acme", events.slice(k, k + 500));
+    await data.settled();
+    const db = tenantFile(dataDir, "acme");
+    const all = <T>(q: SqlQuery) => db.prepare(q.sql).all(...q.params) as T[];
+    let compared = 0;
+    for (const filter of [
+      { text: "zebra" },
+      { text: "edited okapi" },
+      { text: "page", actorId: "usr_1" },
+      { text: "moved", from: "2026-03-01T01:00:00Z", to: "2026-03-01T05:00:00Z" },
+      { text: "moved", from: "2026-03-02T00:00:00Z" },
+      { text: "page", to: new Date(minute(1030) + 30_000).toISOString() },
+    ] satisfies EventFilter[]) {
+      const f = checkEventFilter(filter);
+      for (const order of ["asc", "desc"] as const) {
+        const cursors = [undefined, 200, 1500].map((i) =>
+          i === undefined ? undefined : encodeCursor({ occurredMs: base + i * 60_000, index: i }, order),
+        );
+        for (const cursor of cursors) {
+          const page = checkPageRequest({ limit: 9, order, ...(cursor === undefined ? {} : { cursor }) });
+          const expected = all<{ idx: number }>(searchSql(f, page)).map((r) => r.idx);
+          for (const chunk of [1, 3, 7, 256]) {
+            expect(walkTextMatches(all, f, page, chunk), `${JSON.stringify(filter)} ${order} ${chunk}`).toEqual(
+              expected,
+            );
+          }
+          compared += expected.length;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 });

@@ -20,6 +20,7 @@ import type {
 import { encodeCursor } from "../../query/cursor.js";
 import {
   type CheckedFilter,
+  type CheckedPage,
   checkEventFilter,
   checkMaxEvents,
   checkPageRequest,
@@ -39,6 +40,7 @@ import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
 import {
   bucketCountsSql,
   canDriveByText,
+  entriesByIndexSql,
   hourCountsSql,
   RARE_TEXT_MATCHES,
   type SqlQuery,
@@ -47,6 +49,7 @@ import {
   timeRangeSql,
   topGroupsSql,
 } from "./sqlite-search-sql.js";
+import { walkTextMatches } from "./sqlite-text-walk.js";
 
 interface EntrySqlRow {
   idx: number;
@@ -123,9 +126,9 @@ export class SqliteAuditQuery implements AuditQuery {
     return stmt.all(...query.params) as T[];
   }
 
-  /** Whether a search with `f` is better driven by its full-text matches (see RARE_TEXT_MATCHES). */
+  /** Whether the text of `f` has fewer than RARE_TEXT_MATCHES matches. */
   #fewTextMatches(tenantId: number, f: CheckedFilter): boolean {
-    if (f.filter.text === undefined || !canDriveByText(f)) return false;
+    if (f.filter.text === undefined) return false;
     const [count] = this.#all<{ n: number }>(tenantId, textMatchCountSql(f.filter.text));
     return (count?.n ?? RARE_TEXT_MATCHES) < RARE_TEXT_MATCHES;
   }
@@ -133,7 +136,7 @@ export class SqliteAuditQuery implements AuditQuery {
   async search(tenantId: number, filter: EventFilter, page: PageRequest): Promise<EntryPage> {
     const f = checkEventFilter(filter);
     const p = checkPageRequest(page);
-    const rows = this.#all<EntrySqlRow>(tenantId, searchSql(f, p, this.#fewTextMatches(tenantId, f)));
+    const rows = this.#searchRows(tenantId, f, p);
     const entries = rows.slice(0, p.limit).map(toEntry);
     const last = entries[entries.length - 1];
     const more = rows.length > p.limit && last !== undefined;
@@ -141,6 +144,22 @@ export class SqliteAuditQuery implements AuditQuery {
       entries,
       nextCursor: more ? encodeCursor({ occurredMs: last.occurredMs, index: last.index }, p.order) : null,
     };
+  }
+
+  /**
+   * One page plus one row. A text search the text can drive reads its
+   * matches: all of them, sorted, when they are few; a bounded walk in index
+   * order when they are many (sqlite-text-walk.ts). Anything else walks the
+   * index its filter selects, in (occurred_ms, idx) order.
+   */
+  #searchRows(tenantId: number, f: CheckedFilter, p: CheckedPage): EntrySqlRow[] {
+    if (f.filter.text === undefined || !canDriveByText(f)) return this.#all(tenantId, searchSql(f, p));
+    if (this.#fewTextMatches(tenantId, f)) return this.#all(tenantId, searchSql(f, p, true));
+    const indexes = walkTextMatches((q) => this.#all(tenantId, q), f, p);
+    const byIndex = new Map(
+      this.#all<EntrySqlRow>(tenantId, entriesByIndexSql(indexes)).map((r) => [r.idx, r] as const),
+    );
+    return indexes.map((i) => byIndex.get(i)).filter((r): r is EntrySqlRow => r !== undefined);
   }
 
   async stats(tenantId: number, filter: EventFilter, options: StatsOptions): Promise<StatsResult> {

@@ -8,6 +8,8 @@ import type { StoredEntry } from "../log-store.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
 
 const HOUR_MS = 3_600_000;
+/** log2 of the indexes per search_blocks row. */
+export const BLOCK_BITS = 10;
 
 export const SEARCH_PROJECTION = "search";
 
@@ -61,6 +63,8 @@ export class SqliteSearchProjection implements FollowerSink {
       const addHour = p(
         "INSERT INTO search_hours (hour_ms, n) VALUES (?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
       );
+      const widenBlock = p(`INSERT INTO search_blocks (block, min_ms, max_ms) VALUES (?, ?, ?)
+        ON CONFLICT DO UPDATE SET min_ms = min(min_ms, excluded.min_ms), max_ms = max(max_ms, excluded.max_ms)`);
       const setCovered = p(
         "INSERT INTO projection_state (name, covered) VALUES (?, ?) ON CONFLICT DO UPDATE SET covered = excluded.covered",
       );
@@ -73,6 +77,7 @@ export class SqliteSearchProjection implements FollowerSink {
           // that does not start at the cursor would leave a gap or a repeat.
           if (first.index !== at) throw new Error(`search projection is at ${at}, batch starts at ${first.index}`);
           const hours = new Map<number, number>();
+          const blocks = new Map<number, [number, number]>();
           entries.forEach((e, k) => {
             const f = fields[k] as SearchFields;
             insertRow.run(
@@ -100,8 +105,13 @@ export class SqliteSearchProjection implements FollowerSink {
             for (const tag of f.tags) insertTag.run(tag, f.occurredMs, e.index);
             const hour = Math.floor(f.occurredMs / HOUR_MS) * HOUR_MS;
             hours.set(hour, (hours.get(hour) ?? 0) + 1);
+            const block = e.index >> BLOCK_BITS;
+            const span = blocks.get(block);
+            if (span === undefined) blocks.set(block, [f.occurredMs, f.occurredMs]);
+            else blocks.set(block, [Math.min(span[0], f.occurredMs), Math.max(span[1], f.occurredMs)]);
           });
           for (const [hour, n] of hours) addHour.run(hour, n);
+          for (const [block, [lo, hi]] of blocks) widenBlock.run(block, lo, hi);
           setCovered.run(SEARCH_PROJECTION, first.index + entries.length);
         },
       );

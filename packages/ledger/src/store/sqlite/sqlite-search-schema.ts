@@ -20,6 +20,9 @@
  * search_hours counts entries per UTC hour of occurred_at, so a histogram
  * of a week over every event reads 168 rows instead of every entry.
  *
+ * search_blocks bounds occurred_ms per block of 1,024 indexes (see
+ * sqlite-text-walk.ts).
+ *
  * projection_state holds each follower's durable cursor: the projection and
  * its cursor advance in one transaction, so after a crash the follower
  * resumes exactly where its last commit ended.
@@ -72,6 +75,15 @@ CREATE TABLE IF NOT EXISTS search_tags (
 CREATE TABLE IF NOT EXISTS search_hours (
   hour_ms INTEGER PRIMARY KEY,
   n INTEGER NOT NULL
+);
+
+-- Oldest and newest occurred_ms of each block of 1,024 log indexes: lets a
+-- text search walk a common word's matches newest-index-first and stop once
+-- no older block can hold an event later than the page's last one.
+CREATE TABLE IF NOT EXISTS search_blocks (
+  block INTEGER PRIMARY KEY,
+  min_ms INTEGER NOT NULL,
+  max_ms INTEGER NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS projection_state (

@@ -170,6 +170,48 @@ export function searchSql(f: CheckedFilter, page: CheckedPage, byText = false): 
   return { sql, params };
 }
 
+/**
+ * One chunk of a text search's matches in log-index order (newest index
+ * first for desc), with every other filter and the cursor applied: the
+ * step of the walk in sqlite-text-walk.ts. `bound` excludes indexes at or
+ * past it (below it for asc). Requires canDriveByText(f).
+ */
+export function textWalkSql(f: CheckedFilter, page: CheckedPage, bound: number | undefined, chunk: number): SqlQuery {
+  const base = filterSql(f, true);
+  const desc = page.order === "desc";
+  let sql = `SELECT e.idx, e.occurred_ms ${base.sql}`;
+  const params = [...base.params];
+  if (page.after !== undefined) {
+    sql += ` AND (e.occurred_ms, e.idx) ${desc ? "<" : ">"} (?, ?)`;
+    params.push(page.after.occurredMs, page.after.index);
+  }
+  if (bound !== undefined) {
+    sql += ` AND f.rowid ${desc ? "<" : ">"} ?`;
+    params.push(bound);
+  }
+  sql += ` ORDER BY f.rowid ${desc ? "DESC" : "ASC"} LIMIT ?`;
+  params.push(chunk);
+  return { sql, params };
+}
+
+/**
+ * The latest (desc) or earliest (asc) occurred_ms in the blocks that hold
+ * indexes beyond `bound` in the walk's direction; NULL when none is known.
+ */
+export function blockBoundSql(order: "asc" | "desc", bound: number, blockBits: number): SqlQuery {
+  return order === "desc"
+    ? { sql: "SELECT max(max_ms) AS ms FROM search_blocks WHERE block <= ?", params: [(bound - 1) >> blockBits] }
+    : { sql: "SELECT min(min_ms) AS ms FROM search_blocks WHERE block >= ?", params: [(bound + 1) >> blockBits] };
+}
+
+/** Entries by index, for the page a text walk chose. */
+export function entriesByIndexSql(indexes: readonly number[]): SqlQuery {
+  return {
+    sql: `SELECT ${ENTRY_COLUMNS} FROM search_rows AS e WHERE e.idx IN (SELECT value FROM json_each(?))`,
+    params: [JSON.stringify(indexes)],
+  };
+}
+
 /** Counts of whole hours in [fromMs, toMs), both hour-aligned, from the hourly rollup. */
 export function hourCountsSql(fromMs: number, toMs: number): SqlQuery {
   return { sql: "SELECT hour_ms, n FROM search_hours WHERE hour_ms >= ? AND hour_ms < ?", params: [fromMs, toMs] };
