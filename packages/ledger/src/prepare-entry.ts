@@ -1,19 +1,19 @@
 // Turns one untrusted input into an entry ready to sequence: validated and
-// sealed by core's prepareEvent, its leaf hash computed, its searchable
-// fields copied out. Runs before the group commit so the writer only writes,
-// on the main thread or in a seal worker (seal/seal-worker.ts).
+// sealed by core's prepareEvent, its leaf hash computed. Runs before the
+// group commit so the writer only writes, on the main thread or in a seal
+// worker (seal/seal-worker.ts). Searchable fields are not copied here: the
+// search follower derives them from the leaf (query/search-fields.ts).
 import { randomFillSync } from "node:crypto";
 import {
   type ActionRegistry,
   type Hasher,
   hashLeaf,
   InvalidInputError,
-  type JsonObject,
   type Problem,
   prepareEvent,
   uuidv7,
 } from "@trailproof/core";
-import type { EntryFields, EntryRow, UnknownActionPolicy } from "./store/log-store.js";
+import type { EntryRow, UnknownActionPolicy } from "./store/log-store.js";
 import type { TenantLog } from "./tenant-log.js";
 
 /** Everything of an entry but the index, which the writer assigns. */
@@ -85,7 +85,6 @@ export function sealEntry(input: unknown, ctx: SealContext): SealOutcome {
         : null;
     return { id, problems: err.problems.length > 0 ? [...err.problems] : [{ pointer: "", message: err.message }] };
   }
-  const committed = prepared.committed;
   return {
     row: {
       eventId: prepared.id,
@@ -93,41 +92,11 @@ export function sealEntry(input: unknown, ctx: SealContext): SealOutcome {
       leafHash: hashLeaf(ctx.hasher, prepared.leafData),
       contentDigest: prepared.contentDigest,
       receivedMs: ctx.receivedMs,
-      occurredMs: Date.parse(committed.occurred_at as string),
-      fields: entryFields(committed),
       disclosures: prepared.disclosures.map((d, k) => ({
         pointer: d.pointer,
         salt: prepared.salts[k] as Uint8Array,
         value: d.value,
       })),
     },
-  };
-}
-
-function entryFields(e: JsonObject): EntryFields {
-  const obj = (v: unknown) => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
-  const str = (v: unknown) => (typeof v === "string" ? v : null);
-  const actor = obj(e.actor);
-  const target = obj(e.target);
-  const context = obj(e.context);
-  const automation = obj(e.automation);
-  return {
-    action: e.action as string,
-    kind: e.kind as string,
-    category: e.category as string,
-    outcome: str(obj(e.outcome).status) ?? "success",
-    risk: e.risk as string,
-    actorType: actor.type as string,
-    actorId: actor.id as string,
-    targetType: target.type as string,
-    targetId: target.id as string,
-    sessionId: str(context.session_id),
-    runId: str(automation.run_id),
-    workflowId: str(automation.workflow_id),
-    causedBy: str(automation.caused_by),
-    environment: str(context.environment),
-    triggerId: str(automation.trigger_id),
-    message: str(e.message),
-    tags: Array.isArray(e.tags) ? e.tags.filter((t): t is string => typeof t === "string") : [],
   };
 }
