@@ -249,8 +249,8 @@ export class Ledger {
 
   /**
    * The latest signed checkpoint. Never signs: every tenant's empty tree is
-   * signed at creation, so a tenant without one is TENANT_NOT_FOUND's
-   * neighbour, CHECKPOINT_MISSING (a store that lost its rows).
+   * signed at creation, so a tenant without any checkpoint has a damaged
+   * store, reported as CHECKPOINT_MISSING (a 500: nothing the caller can fix).
    */
   async latestCheckpoint(tenant: string): Promise<CheckpointRow> {
     const log = await this.#tenant(tenant);

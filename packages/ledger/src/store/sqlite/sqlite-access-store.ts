@@ -1,7 +1,7 @@
 // AccessStore on the same SQLite database as the log.
 import type { Role } from "@trailproof/protocol";
 import type { AccessStore, ApiKeyRecord } from "../access-store.js";
-import type { SqliteDatabase } from "./sqlite-database.js";
+import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -49,11 +49,14 @@ const toRecord = (r: KeyRow): ApiKeyRecord => ({
 
 export class SqliteAccessStore implements AccessStore {
   readonly #db: SqliteDatabase;
+  readonly #byId: SqliteStatement;
 
   /** Requires the log schema (tenants) to exist: construct after SqliteStore. */
   constructor(db: SqliteDatabase) {
     this.#db = db;
     db.exec(DDL);
+    // Every authenticated request looks its key up: prepared once.
+    this.#byId = db.prepare("SELECT * FROM api_keys WHERE key_id = ?");
   }
 
   async insertApiKey(r: ApiKeyRecord): Promise<void> {
@@ -65,7 +68,7 @@ export class SqliteAccessStore implements AccessStore {
   }
 
   async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
-    const row = this.#db.prepare("SELECT * FROM api_keys WHERE key_id = ?").get(keyId) as KeyRow | undefined;
+    const row = this.#byId.get(keyId) as KeyRow | undefined;
     return row && toRecord(row);
   }
 
