@@ -54,6 +54,9 @@ export function runLogStoreConformance(name: string, open: () => Promise<LogStor
       expect(await store.treeSize(t.tenantId)).toBe(9);
       const entries = await store.readEntries(t.tenantId, 2, 6);
       expect(entries.map((e) => e.index)).toEqual([2, 3, 4, 5]);
+      const leaves = await store.readLeaves(t.tenantId, 2, 6);
+      expect(leaves).toEqual(entries.map((e) => ({ index: e.index, leafData: e.leafData, leafHash: e.leafHash })));
+      expect(await store.readLeaves(t.tenantId, 9, 12)).toEqual([]);
       expect((await store.findEntryByEventId(t.tenantId, "evt_7"))?.index).toBe(7);
       const found = await store.findEntriesByEventIds(t.tenantId, ["evt_1", "evt_8", "evt_99", "evt_1"]);
       expect([...found.keys()].sort()).toEqual(["evt_1", "evt_8"]);

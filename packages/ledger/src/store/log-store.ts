@@ -39,6 +39,12 @@ export interface StoredEntry {
   receivedMs: number;
 }
 
+export interface StoredLeaf {
+  index: number;
+  leafData: Uint8Array;
+  leafHash: Uint8Array;
+}
+
 export interface CheckpointRow {
   treeSize: number;
   rootHash: Uint8Array;
@@ -86,6 +92,11 @@ export interface LogStore {
   findEntriesByEventIds(tenantId: number, eventIds: readonly string[]): Promise<Map<string, StoredEntry>>;
   /** Entries with start <= index < end, in index order. */
   readEntries(tenantId: number, start: number, end: number): Promise<StoredEntry[]>;
+  /**
+   * Leaves with start <= index < end, in index order: what verification
+   * reads, without the columns it does not need.
+   */
+  readLeaves(tenantId: number, start: number, end: number): Promise<StoredLeaf[]>;
   readDisclosures(tenantId: number, index: number): Promise<{ pointer: string; salt: Uint8Array; value: JsonValue }[]>;
 
   putCheckpoint(tenantId: number, checkpoint: CheckpointRow): Promise<void>;

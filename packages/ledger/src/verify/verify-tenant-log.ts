@@ -22,7 +22,7 @@ import {
   verifyCheckpointChain,
 } from "@trailproof/core";
 import { hashRangesFromStore } from "../prove.js";
-import type { LogStore, StoredEntry } from "../store/log-store.js";
+import type { LogStore, StoredLeaf } from "../store/log-store.js";
 import { parseNodeVerifierKey } from "./node-note-verifier.js";
 import { SubtreeHashPool } from "./subtree-hash-pool.js";
 
@@ -78,7 +78,7 @@ export async function verifyTenantLog(
   // Each batch's entries wait beside it: their claimed indexes, content and
   // stored leaf hashes are checked, in log order, once its nodes come back.
   const packer = new LeafPacker(BATCH_LEAVES, BATCH_BYTES);
-  const queue = new HashingQueue<StoredEntry[]>(
+  const queue = new HashingQueue<StoredLeaf[]>(
     subtreeHasher,
     2,
     async (batch, entries) => {
@@ -93,7 +93,7 @@ export async function verifyTenantLog(
   try {
     let position = 0;
     for (let start = 0; start < total; start += chunk) {
-      const entries = await store.readEntries(record.tenantId, start, Math.min(start + chunk, total));
+      const entries = await store.readLeaves(record.tenantId, start, Math.min(start + chunk, total));
       let from = 0;
       for (let k = 0; k <= entries.length; k++) {
         const e = entries[k];
@@ -131,7 +131,7 @@ export async function verifyTenantLog(
 }
 
 /** Per entry, in log order: its claimed index, its content, and the leaf hash sealed for it. */
-function checkEntries(verifier: LogVerifier, batch: HashedLeaves, entries: readonly StoredEntry[]): void {
+function checkEntries(verifier: LogVerifier, batch: HashedLeaves, entries: readonly StoredLeaf[]): void {
   entries.forEach((e, k) => {
     const position = batch.first + k;
     verifier.checkSequence(e.index, position);

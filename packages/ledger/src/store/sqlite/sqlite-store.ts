@@ -10,6 +10,7 @@ import type {
   CheckpointRow,
   LogStore,
   StoredEntry,
+  StoredLeaf,
   TenantRecord,
   UnknownActionPolicy,
 } from "../log-store.js";
@@ -198,6 +199,12 @@ export class SqliteStore implements LogStore {
     return (this.#log(tenantId).s.entries.all(start, end) as EntrySqlRow[]).map(toEntry);
   }
 
+  async readLeaves(tenantId: number, start: number, end: number): Promise<StoredLeaf[]> {
+    return (
+      this.#log(tenantId).s.leaves.all(start, end) as { idx: number; leaf_data: Uint8Array; leaf_hash: Uint8Array }[]
+    ).map((r) => ({ index: r.idx, leafData: r.leaf_data, leafHash: r.leaf_hash }));
+  }
+
   async readDisclosures(tenantId: number, index: number) {
     const rows = this.#log(tenantId).s.disclosures.all(index) as { pointer: string; salt: Uint8Array; value: string }[];
     return rows.map((r) => ({ pointer: r.pointer, salt: r.salt, value: JSON.parse(r.value) as JsonValue }));
@@ -298,6 +305,7 @@ function prepareLogStatements(db: SqliteDatabase) {
     entryById: p(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE event_id = ?`),
     entriesByIds: p(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE event_id IN (SELECT value FROM json_each(?))`),
     entries: p(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx`),
+    leaves: p("SELECT idx, leaf_data, leaf_hash FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
     disclosures: p("SELECT pointer, salt, value FROM disclosures WHERE idx = ? ORDER BY pointer"),
     insertCheckpoint: p("INSERT INTO checkpoints (tree_size, root_hash, note, signed_at) VALUES (?, ?, ?, ?)"),
     latestCheckpoint: p("SELECT * FROM checkpoints ORDER BY tree_size DESC LIMIT 1"),
