@@ -11,8 +11,10 @@ import { describe, expect, it } from "vitest";
 const child = join(import.meta.dirname, "fixtures/append-until-killed.ts");
 
 /** Starts the child, kills it with SIGKILL `extraMs` after it acknowledged `minAcked` events. */
-async function runAndKill(dataDir: string, minAcked: number, extraMs: number): Promise<string[]> {
-  const proc = spawn(process.execPath, ["--import", "tsx", child, dataDir], { stdio: ["ignore", "pipe", "inherit"] });
+async function runAndKill(dataDir: string, minAcked: number, extraMs: number, mode = "steady"): Promise<string[]> {
+  const proc = spawn(process.execPath, ["--import", "tsx", child, dataDir, mode], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let out = "";
   let killing = false;
   proc.stdout.setEncoding("utf8");
@@ -68,4 +70,33 @@ describe("durability under SIGKILL", () => {
       await ledger.close();
     }
   }, 60_000);
+
+  it("keeps every acknowledged event at full speed, and the search projection recovers to cover the log", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "trailproof-crash-fast-"));
+    const acknowledged: string[] = [];
+    for (const extraMs of [0, 11, 37]) acknowledged.push(...(await runAndKill(dataDir, 1000, extraMs, "full-speed")));
+    expect(acknowledged.length).toBeGreaterThanOrEqual(3000);
+
+    const data = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
+    try {
+      const found = await data.ledger.store.findEntriesByEventIds(
+        (await data.ledger.tenantRecord("acme")).tenantId,
+        acknowledged,
+      );
+      expect(
+        acknowledged.filter((id) => !found.has(id)),
+        "acknowledged events lost",
+      ).toEqual([]);
+      await data.settled();
+      const acme = await data.ledger.tenantRecord("acme");
+      const size = await data.ledger.treeSize("acme");
+      const stats = await data.query.stats(acme.tenantId, {}, { bucket: "week" });
+      expect(stats.total).toBe(size);
+      const keys = (await data.ledger.verifierKeys("acme")).map((k) => k.verifier_key);
+      const report = await verifyTenantLog(data.ledger.store, nodeHasher, "acme", { verifierKeys: keys });
+      expect(report.divergences).toEqual([]);
+    } finally {
+      await data.ledger.close();
+    }
+  }, 120_000);
 });
