@@ -80,7 +80,7 @@ export async function runInProcessAppend(
 }
 
 /** Another tenant's events, untimed: the same generator (and words), its own ids. */
-async function appendAll(data: DataDir & Settling, tenant: string, total: number, batch: number): Promise<void> {
+export async function appendAll(data: DataDir & Settling, tenant: string, total: number, batch: number): Promise<void> {
   const { ledger } = data;
   await provisionTenant(ledger, data.access, tenant, { createdBy: "bench" });
   for (const chunk of eventChunks(total, { idPrefix: "s", seed: 99 })) {

@@ -23,7 +23,7 @@ import { buildLargeLog, LARGE_LOG_NOTE } from "./build-large-log.js";
 import { averageEventBytes } from "./event-generator.js";
 import { runHttpIngest } from "./http-ingest.js";
 import { runHttpRead } from "./http-read.js";
-import { BENCH_TENANT, runInProcessAppend, SMALL_TENANT } from "./in-process-append.js";
+import { appendAll, BENCH_TENANT, runInProcessAppend, SMALL_TENANT, SMALL_TENANT_EVENTS } from "./in-process-append.js";
 import { describeMachine } from "./machine.js";
 import { profileAppend, profileHttp } from "./profile-run.js";
 import { runProofLatency } from "./proof-latency.js";
@@ -156,6 +156,20 @@ try {
     r.largeLog = built;
     await settle();
     const data = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
+    if (has("search") && r.search === undefined) {
+      // Search at the large log's size: the small tenant beside it, then the same cases (no baseline B).
+      progress("large log: search latency ...");
+      await appendAll(data, SMALL_TENANT, SMALL_TENANT_EVENTS, o.batch);
+      const ids = {
+        big: (await data.ledger.tenantRecord(BENCH_TENANT)).tenantId,
+        small: (await data.ledger.tenantRecord(SMALL_TENANT)).tenantId,
+      };
+      const cases = searchCases(searchWindow(o.largeEvents));
+      r.search = {
+        events: o.largeEvents,
+        cases: await runSearchLatency(cases, o.searchIterations, data.query, ids, null),
+      };
+    }
     r.proofs.push(await runProofLatency(data.ledger, BENCH_TENANT, o.proofIterations, LARGE_LOG_NOTE));
     r.verify.push({ ...(await runVerify(data.ledger, BENCH_TENANT, null)), note: "large log" });
     await data.ledger.close();
