@@ -171,12 +171,17 @@ export function searchSql(f: CheckedFilter, page: CheckedPage, byText = false): 
 }
 
 /**
- * One chunk of a text search's matches in log-index order (newest index
- * first for desc), with every other filter and the cursor applied: the
- * step of the walk in sqlite-text-walk.ts. `bound` excludes indexes at or
- * past it (below it for asc). Requires canDriveByText(f).
+ * A text search's matches with indexes in [lo, hi) (either bound optional),
+ * in log-index order (newest index first for desc), with every other filter
+ * and the cursor applied, at most `limit` of them: the steps of the walk in
+ * sqlite-text-walk.ts. Requires canDriveByText(f).
  */
-export function textWalkSql(f: CheckedFilter, page: CheckedPage, bound: number | undefined, chunk: number): SqlQuery {
+export function textWalkSql(
+  f: CheckedFilter,
+  page: CheckedPage,
+  range: { lo?: number; hi?: number },
+  limit: number,
+): SqlQuery {
   const base = filterSql(f, true);
   const desc = page.order === "desc";
   let sql = `SELECT e.idx, e.occurred_ms ${base.sql}`;
@@ -185,23 +190,34 @@ export function textWalkSql(f: CheckedFilter, page: CheckedPage, bound: number |
     sql += ` AND (e.occurred_ms, e.idx) ${desc ? "<" : ">"} (?, ?)`;
     params.push(page.after.occurredMs, page.after.index);
   }
-  if (bound !== undefined) {
-    sql += ` AND f.rowid ${desc ? "<" : ">"} ?`;
-    params.push(bound);
+  if (range.lo !== undefined) {
+    sql += " AND f.rowid >= ?";
+    params.push(range.lo);
+  }
+  if (range.hi !== undefined) {
+    sql += " AND f.rowid < ?";
+    params.push(range.hi);
   }
   sql += ` ORDER BY f.rowid ${desc ? "DESC" : "ASC"} LIMIT ?`;
-  params.push(chunk);
+  params.push(limit);
   return { sql, params };
 }
 
 /**
- * The latest (desc) or earliest (asc) occurred_ms in the blocks that hold
- * indexes beyond `bound` in the walk's direction; NULL when none is known.
+ * The next block of indexes, in the walk's direction from `bound` (below it
+ * for desc, above it for asc), that may hold an event sorting before one at
+ * `ms`: a later one for desc, an earlier one for asc.
  */
-export function blockBoundSql(order: "asc" | "desc", bound: number, blockBits: number): SqlQuery {
+export function nextBlockSql(order: "asc" | "desc", bound: number, ms: number, blockBits: number): SqlQuery {
   return order === "desc"
-    ? { sql: "SELECT max(max_ms) AS ms FROM search_blocks WHERE block <= ?", params: [(bound - 1) >> blockBits] }
-    : { sql: "SELECT min(min_ms) AS ms FROM search_blocks WHERE block >= ?", params: [(bound + 1) >> blockBits] };
+    ? {
+        sql: "SELECT block FROM search_blocks WHERE block <= ? AND max_ms > ? ORDER BY block DESC LIMIT 1",
+        params: [(bound - 1) >> blockBits, ms],
+      }
+    : {
+        sql: "SELECT block FROM search_blocks WHERE block >= ? AND min_ms < ? ORDER BY block ASC LIMIT 1",
+        params: [(bound + 1) >> blockBits, ms],
+      };
 }
 
 /** Entries by index, for the page a text walk chose. */

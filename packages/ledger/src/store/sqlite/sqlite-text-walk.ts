@@ -1,18 +1,19 @@
-// A text search for a common word, exact and bounded: the word's full-text
+// A text search for a common word, exact and bounded. The word's full-text
 // matches are read in log-index order (FTS5 doclists are in rowid order, so
-// this reads only the newest matches) in chunks, and the walk stops once no
-// block of indexes still ahead can hold an event that sorts before the
-// page's last one, by (occurred_ms, index). occurred_at mostly grows with
-// the index, so a page usually ends within the first chunk; late events
-// (occurred long before received) only lower a block's minimum and never
-// lengthen a descending walk; an event dated in the future widens its block
-// and makes walks read further, never return wrong pages.
+// this reads only the newest matches) until the page is full. From then on
+// only blocks of 1,024 indexes that can still hold an event sorting before
+// the page's last one are read: search_blocks keeps each block's oldest and
+// newest occurred_ms, and occurred_at mostly grows with the index, so
+// usually that is the block in hand and nothing else. A late event (occurred
+// long before received) or a future-dated one widens its own block only, and
+// costs a read of that block, never a wrong page.
 import type { CheckedFilter, CheckedPage } from "../../query/query-input.js";
 import { BLOCK_BITS } from "./sqlite-search-projection.js";
-import { blockBoundSql, type SqlQuery, textWalkSql } from "./sqlite-search-sql.js";
+import { nextBlockSql, type SqlQuery, textWalkSql } from "./sqlite-search-sql.js";
 
-/** Matches read per step. */
+/** Matches read per step while the page fills. */
 const DEFAULT_CHUNK = 256;
+const BLOCK = 1 << BLOCK_BITS;
 
 interface Hit {
   idx: number;
@@ -30,26 +31,39 @@ export function walkTextMatches(
   chunk = DEFAULT_CHUNK,
 ): number[] {
   const desc = page.order === "desc";
-  // Sorts hits in page order: for desc the latest first, ties by the larger index.
+  // Page order: for desc the latest first, ties by the larger index.
   const before = (a: Hit, b: Hit) =>
     desc ? b.occurred_ms - a.occurred_ms || b.idx - a.idx : a.occurred_ms - b.occurred_ms || a.idx - b.idx;
   const need = page.limit + 1;
   let best: Hit[] = [];
+  const take = (rows: Hit[]) => {
+    best = [...best, ...rows].sort(before).slice(0, need);
+  };
+  // `bound`: every match past it, in walk order, has been read (exclusive).
   let bound: number | undefined;
   for (;;) {
-    const rows = all<Hit>(textWalkSql(f, page, bound, chunk));
-    if (rows.length > 0) {
-      best = [...best, ...rows].sort(before).slice(0, need);
-      bound = (rows[rows.length - 1] as Hit).idx;
-    }
-    if (rows.length < chunk || bound === undefined) break;
-    const last = best[need - 1];
-    if (last === undefined) continue;
-    const [edge] = all<{ ms: number | null }>(blockBoundSql(page.order, bound, BLOCK_BITS));
-    // Every index still ahead lies in those blocks and is smaller (desc) or
-    // larger (asc) than any index held, so an equal time sorts after `last`.
-    if (edge?.ms == null) continue;
-    if (desc ? edge.ms <= last.occurred_ms : edge.ms >= last.occurred_ms) break;
+    const range = bound === undefined ? {} : desc ? { hi: bound } : { lo: bound + 1 };
+    const rows = all<Hit>(textWalkSql(f, page, range, chunk));
+    if (rows.length === 0) return best.map((h) => h.idx);
+    take(rows);
+    bound = (rows[rows.length - 1] as Hit).idx;
+    if (rows.length < chunk) return best.map((h) => h.idx);
+    if (best.length === need) break;
+  }
+  if (bound === undefined) return best.map((h) => h.idx);
+  let at: number = bound;
+  // The page is full. Every index still ahead is smaller (desc) or larger
+  // (asc) than any held, so an event at the same time sorts after the last.
+  for (;;) {
+    const last = best[need - 1] as Hit;
+    const [next] = all<{ block: number }>(nextBlockSql(page.order, at, last.occurred_ms, BLOCK_BITS));
+    if (next === undefined) break;
+    const start = next.block * BLOCK;
+    const range = desc
+      ? { lo: start, hi: Math.min(bound, start + BLOCK) }
+      : { lo: Math.max(bound + 1, start), hi: start + BLOCK };
+    take(all<Hit>(textWalkSql(f, page, range, BLOCK)));
+    at = desc ? start : start + BLOCK - 1;
   }
   return best.map((h) => h.idx);
 }
