@@ -149,7 +149,7 @@ function search(r: BenchResults): string {
   const small = r.inProcess
     ? [
         "",
-        `The small tenant holds ${n(r.inProcess.smallTenantEvents)} events of the same generator, beside the big tenant's ${n(r.inProcess.events)} in the same data directory.`,
+        `The small tenant holds ${n(r.inProcess.smallTenantEvents)} events of the same generator, beside the big tenant's ${n(r.search?.events ?? r.inProcess.events)} in the same data directory.`,
       ]
     : [];
   return [
