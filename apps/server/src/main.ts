@@ -1,4 +1,5 @@
-// Entry point: `node --import tsx apps/server/src/main.ts`, or `trailproof serve`.
+// Entry point: `node apps/server/dist/main.js` after `npm run build`, or `trailproof serve`;
+// from sources, `npm run trailproof:src -- serve`.
 import { loadConfig } from "./config.js";
 import { startServer } from "./start-server.js";
 

@@ -104,18 +104,10 @@ export function createMetrics(): ServiceMetrics {
   };
 }
 
-/** A follower's per-tenant position, as ledgers with followers report it (older ledgers have none). */
-interface FollowerPosition {
-  follower: string;
-  covered: number;
-  size: number;
-}
-type Following = { followers?: readonly { status(): readonly FollowerPosition[] }[] };
-
 /** Entries behind, per follower name (names are fixed in code, so the label set is bounded). */
 function followerLag(ledger: Ledger): Map<string, number> {
   const lag = new Map<string, number>();
-  for (const follower of (ledger as Following).followers ?? []) {
+  for (const follower of ledger.followers) {
     for (const s of follower.status())
       lag.set(s.follower, (lag.get(s.follower) ?? 0) + Math.max(0, s.size - s.covered));
   }
