@@ -1,6 +1,7 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hasErrorCode } from "@trailproof/core";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { runLogStoreConformance } from "../log-store.conformance.js";
@@ -71,5 +72,26 @@ describe("SQLite layout 2", () => {
     db.pragma("user_version = 99");
     db.close();
     expect(() => openSqliteStores(dir)).toThrow(/newer than this build/);
+  });
+});
+
+describe("SQLite tenant files", () => {
+  it("refuse to adopt a file that already holds entries, leaving the catalogue without the tenant", async () => {
+    const dir = tempDir();
+    const first = openSqliteStores(dir).log;
+    const t = await first.createTenant({ name: "acme", origin: "test/acme", unknownActions: "reject", createdAt: "x" });
+    const db = first.tenantDatabase(t.tenantId);
+    db.prepare(
+      "INSERT INTO entries (idx, event_id, leaf_data, leaf_hash, content_digest, received_ms) VALUES (0, 'e', x'00', x'00', 'd', 0)",
+    ).run();
+    await first.close();
+    // A new catalogue beside the old tenant file, as after losing trailproof.db.
+    rmSync(join(dir, "trailproof.db"));
+    const second = openSqliteStores(dir).log;
+    await expect(
+      second.createTenant({ name: "acme", origin: "test/acme", unknownActions: "reject", createdAt: "y" }),
+    ).rejects.toSatisfy((e) => hasErrorCode(e, "STORE_TENANT_FILE_EXISTS"));
+    expect(await second.getTenant("acme")).toBeUndefined();
+    await second.close();
   });
 });

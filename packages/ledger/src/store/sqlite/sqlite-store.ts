@@ -107,21 +107,23 @@ export class SqliteStore implements LogStore {
   }
 
   async createTenant(t: Omit<TenantRecord, "tenantId">): Promise<TenantRecord> {
-    let record: TenantRecord;
+    if (this.#c.tenantByName.get(t.name) !== undefined) {
+      throw new TrailproofError("TENANT_EXISTS", `tenant ${t.name} already exists`);
+    }
+    // A file left by a tenant whose catalogue row was lost would be adopted
+    // with someone else's history: refuse before the catalogue names it.
+    const file = this.#files.get(t.name);
+    if ((file.prepare("SELECT count(*) AS n FROM entries").get() as { n: number }).n !== 0) {
+      throw new TrailproofError("STORE_TENANT_FILE_EXISTS", `${this.#files.pathOf(t.name)} already holds entries`);
+    }
     try {
-      record = toTenant(this.#c.insertTenant.get(t.name, t.origin, t.unknownActions, t.createdAt) as TenantRow);
+      return toTenant(this.#c.insertTenant.get(t.name, t.origin, t.unknownActions, t.createdAt) as TenantRow);
     } catch (cause) {
       if (String(cause).includes("UNIQUE")) {
-        throw new TrailproofError("TENANT_EXISTS", `tenant ${t.name} already exists`, { cause });
+        throw new TrailproofError("TENANT_EXISTS", `tenant ${t.name} or its origin already exists`, { cause });
       }
       throw cause;
     }
-    // A file left by a tenant whose catalogue row was lost would be adopted
-    // with someone else's history: refuse rather than mix logs.
-    if ((this.#log(record.tenantId).s.size.get() as { size: number }).size !== 0) {
-      throw new TrailproofError("STORE_TENANT_FILE_EXISTS", `${this.#files.pathOf(t.name)} already holds entries`);
-    }
-    return record;
   }
 
   async getTenant(name: string): Promise<TenantRecord | undefined> {
