@@ -56,6 +56,16 @@ function tenantFile(dataDir: string, tenant: string): Database.Database {
 
 const count = (db: Database.Database, sql: string) => (db.prepare(sql).get() as { n: number }).n;
 
+/** One app edit by usr_ada, optionally with a message to search for. */
+const appEdit = (id: string, occurredAt: string, message?: string) => ({
+  id,
+  action: "app.update",
+  occurred_at: occurredAt,
+  actor: { type: "user", id: "usr_ada" },
+  target: { type: "app", id: "shop" },
+  ...(message === undefined ? {} : { message }),
+});
+
 describe("the search projection", () => {
   it("is rebuilt from the log when it is lost, with the same answers", async () => {
     const { dataDir, seeded } = await seededDirectory();
@@ -89,16 +99,7 @@ describe("the search projection", () => {
     const db = tenantFile(dataDir, "globex");
     expect(count(db, "SELECT covered AS n FROM projection_state WHERE name = 'search'")).toBe(GLOBEX_EVENTS.length);
     const data = await open(dataDir);
-    const [r] = await data.ledger.append("globex", [
-      {
-        id: "later",
-        action: "app.update",
-        occurred_at: at(6, 1),
-        actor: { type: "user", id: "usr_ada" },
-        target: { type: "app", id: "shop" },
-        message: "A later quokka edit",
-      },
-    ]);
+    const [r] = await data.ledger.append("globex", [appEdit("later", at(6, 1), "A later quokka edit")]);
     expect(r?.status).toBe("created");
     await data.settled();
     expect(count(db, "SELECT covered AS n FROM projection_state WHERE name = 'search'")).toBe(GLOBEX_EVENTS.length + 1);
@@ -111,16 +112,7 @@ describe("the search projection", () => {
   it("answers read-your-writes: waitForSearch resolves once the write's index is covered", async () => {
     const data = await open(tempDir());
     const acme = await data.ledger.createTenant("acme");
-    const [r] = await data.ledger.append("acme", [
-      {
-        id: "mine",
-        action: "app.update",
-        occurred_at: at(1, 1),
-        actor: { type: "user", id: "usr_ada" },
-        target: { type: "app", id: "shop" },
-        message: "my own narwhal write",
-      },
-    ]);
+    const [r] = await data.ledger.append("acme", [appEdit("mine", at(1, 1), "my own narwhal write")]);
     if (r?.status !== "created") throw new Error("not created");
     expect(await data.waitForSearch(acme.tenantId, r.index + 1, 5000)).toBe(true);
     const page = { limit: 5, order: "asc" } as const;
@@ -152,15 +144,7 @@ describe("a layout-1 data directory", () => {
     const acme = await data.ledger.tenantRecord("acme");
     const all = await data.query.search(acme.tenantId, {}, { limit: 100, order: "asc" });
     expect(all.entries).toHaveLength(20);
-    const [r] = await data.ledger.append("acme", [
-      {
-        id: "after_migration",
-        action: "app.update",
-        occurred_at: at(1, 1),
-        actor: { type: "user", id: "usr_ada" },
-        target: { type: "app", id: "shop" },
-      },
-    ]);
+    const [r] = await data.ledger.append("acme", [appEdit("after_migration", at(1, 1))]);
     expect(r).toMatchObject({ status: "created", index: 20 });
     await data.ledger.close();
     cleanup.shift();

@@ -40,6 +40,7 @@ import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
 import {
   bucketCountsSql,
   canDriveByText,
+  ENTRY_COLUMNS,
   entriesByIndexSql,
   hourCountsSql,
   RARE_TEXT_MATCHES,
@@ -76,9 +77,7 @@ const toTraceEntry = (r: TraceSqlRow): TraceEntry => ({ ...toEntry(r), causedBy:
 
 /** Prepared dynamic statements kept; the filter combinations in real use are few. */
 const STATEMENT_CACHE_SIZE = 128;
-const LEAF = "(SELECT leaf_data FROM entries WHERE idx = e.idx) AS leaf_data";
-const RECEIVED = "(SELECT received_ms FROM entries WHERE idx = e.idx) AS received_ms";
-const TRACE_COLUMNS = `e.idx, e.event_id, ${LEAF}, e.occurred_ms, ${RECEIVED}, e.caused_by, e.run_id`;
+const TRACE_COLUMNS = `${ENTRY_COLUMNS}, e.caused_by, e.run_id`;
 const HOUR_MS = 3_600_000;
 
 /** One tenant file's statements: the fixed ones and a bounded cache of dynamic ones. */
@@ -286,7 +285,7 @@ function prepareStatements(db: SqliteDatabase) {
        WHERE e.run_id = ? ORDER BY e.occurred_ms, e.idx LIMIT ?`,
     ),
     targetUntil: p(
-      `SELECT e.idx, e.event_id, ${LEAF}, e.occurred_ms, ${RECEIVED} FROM search_rows AS e
+      `SELECT ${ENTRY_COLUMNS} FROM search_rows AS e
        WHERE e.target_type = ? AND e.target_id = ? AND e.occurred_ms <= ? ORDER BY e.occurred_ms, e.idx`,
     ),
   };

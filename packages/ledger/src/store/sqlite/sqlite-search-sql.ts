@@ -149,8 +149,11 @@ export function filterSql(f: CheckedFilter, byText = false): SqlQuery & { sort: 
   return { sql: `FROM ${from} WHERE ${where.length > 0 ? where.join(" AND ") : "1"}`, params, sort };
 }
 
-/** The leaf comes from the log itself (entries, by rowid), never from the projection. */
-const ENTRY_COLUMNS =
+/**
+ * The columns of a QueriedEntry, for any query over `search_rows AS e`. The
+ * leaf comes from the log itself (entries, by rowid), never from the projection.
+ */
+export const ENTRY_COLUMNS =
   "e.idx, e.event_id, (SELECT leaf_data FROM entries WHERE idx = e.idx) AS leaf_data, e.occurred_ms, " +
   "(SELECT received_ms FROM entries WHERE idx = e.idx) AS received_ms";
 
