@@ -8,4 +8,5 @@ export * from "./hasher.js";
 export * from "./merkle/index.js";
 export * from "./note/index.js";
 export * from "./schema/index.js";
+export * from "./seeded-random.js";
 export * from "./verify/index.js";

@@ -1,18 +1,7 @@
 // Deterministic sample events from the built-in no-code taxonomy: builders
 // editing apps, workflows mutating records, policy checks, logins. Used by
 // `trailproof demo` and the benchmarks; a fuller simulator drives the SDK later.
-
-/** Small deterministic PRNG (mulberry32) so runs are reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "@trailproof/core";
 
 const BUILDERS = [
   { id: "usr_ada", name: "Ada Lovelace" },
@@ -38,7 +27,7 @@ export interface SampleOptions {
 
 /** `count` sample events; about a third carry before/after states. */
 export function sampleEvents(count: number, options: SampleOptions = {}): Record<string, unknown>[] {
-  const rnd = random(options.seed ?? 1);
+  const rnd = seededRandom(options.seed ?? 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   let t = options.startMs ?? Date.UTC(2026, 10, 2, 8, 0, 0);
   const out: Record<string, unknown>[] = [];

@@ -2,7 +2,13 @@
 // bench events (seal-corpus-events.json, 72 of bench/event-generator.ts) and,
 // from each, variants that reach every branch of prepareEvent: privacy rules
 // with wildcards, patches, odd keys and numbers, and each kind of bad input.
-import { type ActionDefinition, ActionRegistry, builtinCatalogue, encodeCanonicalJson } from "@trailproof/core";
+import {
+  type ActionDefinition,
+  ActionRegistry,
+  builtinCatalogue,
+  encodeCanonicalJson,
+  seededRandom,
+} from "@trailproof/core";
 import { nodeHasher } from "../node-hasher.js";
 import type { UnknownActionPolicy } from "../store/log-store.js";
 
@@ -61,18 +67,6 @@ const custom: ActionDefinition[] = [
 
 export function corpusRegistry(): ActionRegistry {
   return new ActionRegistry([...builtinCatalogue, ...custom]);
-}
-
-/** mulberry32: a small seeded PRNG, so the corpus is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const copy = (e: Event): Event => JSON.parse(JSON.stringify(e)) as Event;
@@ -294,7 +288,7 @@ function oddButValid(e: Event): unknown {
 
 /** The corpus for `events`: each event as is, one valid and one invalid variant, plus a few combinations. */
 export function buildCorpus(events: readonly Event[], seed = 1): CorpusCase[] {
-  const r = prng(seed);
+  const r = seededRandom(seed);
   const out: CorpusCase[] = [];
   const pick = <T>(list: readonly T[]) => list[Math.floor(r() * list.length)] as T;
   const policy = (): UnknownActionPolicy => (r() < 0.5 ? "reject" : "accept");
