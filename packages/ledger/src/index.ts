@@ -22,8 +22,6 @@ export { openSqliteStores, type SqliteStores } from "./store/sqlite/open-sqlite-
 export type { SqliteDatabase } from "./store/sqlite/sqlite-database.js";
 export { SqliteAuditQuery } from "./store/sqlite/sqlite-query-store.js";
 export { SqliteSearchProjection } from "./store/sqlite/sqlite-search-projection.js";
-export { SQLITE_SEARCH_SCHEMA } from "./store/sqlite/sqlite-search-schema.js";
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
-export { SQLITE_CATALOGUE_SCHEMA, SQLITE_TENANT_LOG_SCHEMA } from "./store/sqlite/sqlite-tenant-schema.js";
 export { SubtreeHashPool, type SubtreeHashPoolOptions } from "./verify/subtree-hash-pool.js";
 export { type VerifyOptions, type VerifyReport, verifyTenantLog } from "./verify/verify-tenant-log.js";

@@ -22,7 +22,7 @@ const V1_TABLES = [
 ];
 
 /** True when `catalogue` still holds a layout-1 log. */
-export function isSqliteV1(catalogue: SqliteDatabase): boolean {
+function isSqliteV1(catalogue: SqliteDatabase): boolean {
   return catalogue.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'entries'").get() !== undefined;
 }
 
