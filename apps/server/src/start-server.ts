@@ -8,6 +8,7 @@ import { buildApp } from "./app.js";
 import type { ServerConfig } from "./config.js";
 import { seedDemoData } from "./demo/seed-demo-data.js";
 import { createMetrics } from "./http/metrics.js";
+import { applyMemoryPosture } from "./memory-posture.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -21,6 +22,7 @@ export async function startServer(
   config: ServerConfig,
   print: (line: string) => void = console.log,
 ): Promise<RunningServer> {
+  applyMemoryPosture();
   const data = await openDataDir({
     dataDir: config.dataDir,
     originPrefix: config.originPrefix,

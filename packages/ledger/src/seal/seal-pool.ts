@@ -42,6 +42,13 @@ const WORKER_URL = import.meta.url.endsWith(".ts")
   ? new URL("./seal-worker-entry.mjs", import.meta.url)
   : new URL("./seal-worker.js", import.meta.url);
 
+/**
+ * Young generation of each seal worker, in MiB. V8's default (48 on 64-bit)
+ * let two workers hold about 50 MB of short-lived garbage between
+ * scavenges; a job's live data is one batch (measured in docs/benchmarks.md).
+ */
+const SEAL_WORKER_YOUNG_MB = 8;
+
 export class SealPool {
   readonly #slots: (Slot | undefined)[] = [];
   #nextJob = 1;
@@ -125,7 +132,7 @@ export class SealPool {
   }
 
   #start(): Slot {
-    const worker = new Worker(WORKER_URL);
+    const worker = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: SEAL_WORKER_YOUNG_MB } });
     const slot: Slot = { worker, registries: new Map(), jobs: new Map(), load: 0, failure: undefined, answered: false };
     // Idle workers must not keep the process alive; one with work does.
     worker.unref();
