@@ -3,7 +3,8 @@
 // /v1/events in batches of 100 from closed-loop clients (the maximum rate),
 // an open-loop schedule of batches of 100 at a fraction of that maximum (the
 // latency at a load the service can take), and single events from closed-loop
-// clients, while the server's resident memory is watched.
+// clients, while the server's resident memory is watched. Each load starts
+// once the search projection has caught up with the one before.
 import { mkdirSync } from "node:fs";
 import { Agent } from "node:http";
 import { join } from "node:path";
@@ -64,6 +65,28 @@ async function api(server: ServerChild, key: string, path: string, body: unknown
   return JSON.parse(res.body) as Record<string, string>;
 }
 
+/**
+ * Waits until the service's followers have applied every acknowledged entry
+ * (`trailproof_follower_lag_entries` 0 in /metrics), so one load's
+ * projection backlog is not charged to the next load.
+ */
+export async function waitForFollowers(server: ServerChild, timeoutMs = 120_000): Promise<void> {
+  const agent = new Agent({ keepAlive: true });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      const res = await httpCall(agent, `${server.url}/metrics`, { method: "GET", key: server.operatorKey as string });
+      if (res.status !== 200) throw new Error(`GET /metrics: ${res.status} ${res.body}`);
+      const lags = [...res.body.matchAll(/^trailproof_follower_lag_entries\{[^}]*\} (\d+)/gm)].map((m) => Number(m[1]));
+      if (lags.length > 0 && lags.every((lag) => lag === 0)) return;
+      if (Date.now() > deadline) throw new Error(`the followers still lag after ${timeoutMs} ms: ${lags.join(", ")}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
 /** A tenant and an ingest key on a fresh server, through the API. */
 export async function ingestKeyOn(server: ServerChild): Promise<string> {
   const tenant = await api(server, server.operatorKey as string, "/v1/tenants", { name: "bench" });
@@ -90,9 +113,11 @@ export async function runHttpIngest(dir: string, o: HttpIngestOptions): Promise<
       });
     server.rss.start();
     await load("w", 100, 1, o.clients[0]);
+    await waitForFollowers(server);
     const batch100 = await load("a", 100, o.seconds[0], o.clients[0]);
     let openLoop: HttpIngestRun["openLoop"] = null;
     if (o.openLoopSeconds > 0 && batch100.eventsPerSecond > 0) {
+      await waitForFollowers(server);
       const offered = batch100.eventsPerSecond * o.openLoopFraction;
       progress(`  open loop: batches of 100 at ${Math.round(offered)} events/s for ${o.openLoopSeconds} s ...`);
       const result = await runOpenLoad({
@@ -107,6 +132,7 @@ export async function runHttpIngest(dir: string, o: HttpIngestOptions): Promise<
       });
       openLoop = { ...result, fractionOfMax: o.openLoopFraction };
     }
+    await waitForFollowers(server);
     const batch1 = await load("s", 1, o.seconds[1], o.clients[1]);
     return { batch100, openLoop, batch1, rss: server.rss.stop(), startRssMb: server.startRssMb, logLevel: o.logLevel };
   } finally {
