@@ -78,9 +78,15 @@ describe("tamper detection on a real SQLite file", () => {
   });
 
   it("names a deleted entry", async () => {
-    const log = await buildSealedLog();
-    tamper(log, (db) => db.prepare("DELETE FROM entries WHERE idx = 10").run());
-    expectFirst(await verify(log), "ENTRY_MISSING", 10);
+    const log = await buildSealedLog([10, 10, 10, 10]);
+    tamper(log, (db) => db.prepare("DELETE FROM entries WHERE idx = 5").run());
+    const report = await verify(log);
+    expectFirst(report, "ENTRY_MISSING", 5);
+    // Once: the entries after the gap, the nodes above them and the later
+    // roots are consequences, summed up rather than listed.
+    expect(report.divergences.map((d) => d.kind)).toEqual(["ENTRY_MISSING", "LOG_TRUNCATED", "ROOT_MISMATCH"]);
+    expect(report.divergences[0]?.message).toBe("entries 5..5 are missing");
+    expect(report.divergences[2]?.message).toMatch(/size 10; the 2 signed checkpoint\(s\) after it differ too$/);
   });
 
   it("catches an inserted entry", async () => {

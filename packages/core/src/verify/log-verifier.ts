@@ -56,6 +56,16 @@ export class LogVerifier {
   #nextCheckpoint = 0;
   /** received_at of the most recent entries, to name where a moved entry belongs. */
   readonly #recentReceivedAt: string[] = [];
+  /**
+   * Claimed index minus position since the last sequence break: after entries
+   * go missing (or repeat), the rest are compared with the shifted sequence,
+   * so one gap is reported once, not once per entry after it.
+   */
+  #indexShift = 0;
+  /** Position of the first sequence break; every recomputed hash from there on differs as a consequence. */
+  #brokenFrom: number | null = null;
+  /** Signed roots that differed after the first one reported: consequences, summed up in finish(). */
+  #laterRootMismatches = 0;
 
   constructor(hasher: Hasher, options: LogVerifierOptions) {
     this.#hasher = hasher;
@@ -114,14 +124,26 @@ export class LogVerifier {
    * leaf of the tree being rebuilt): some entries are missing or repeated.
    */
   checkSequence(index: number, position: number): void {
-    if (index === position) return;
+    const expected = position + this.#indexShift;
+    if (index === expected) return;
     this.#report(
-      index > position ? "ENTRY_MISSING" : "ENTRY_OUT_OF_ORDER",
+      index > expected ? "ENTRY_MISSING" : "ENTRY_OUT_OF_ORDER",
       position,
-      index > position
-        ? `entries ${position}..${index - 1} are missing`
+      index > expected
+        ? `entries ${expected}..${index - 1} are missing`
         : `entry ${index} appears again at position ${position}`,
     );
+    this.#indexShift = index - position;
+    this.#brokenFrom ??= position;
+  }
+
+  /**
+   * The position of the first entry missing, repeated or out of sequence, or
+   * null. Stored nodes and signed roots over it and everything after it
+   * cannot match; a caller comparing them reports only what lies before.
+   */
+  get brokenFrom(): number | null {
+    return this.#brokenFrom;
   }
 
   /**
@@ -172,6 +194,11 @@ export class LogVerifier {
 
   /** Call after the last entry; returns every divergence found. */
   finish(): Divergence[] {
+    if (this.#laterRootMismatches > 0) {
+      const first = this.#divergences.find((d) => d.kind === "ROOT_MISMATCH");
+      if (first) first.message += `; the ${this.#laterRootMismatches} signed checkpoint(s) after it differ too`;
+      this.#laterRootMismatches = 0;
+    }
     const size = BigInt(this.size);
     const beyond = this.#checkpoints.filter((c) => c.treeSize > size);
     if (beyond.length > 0) {
@@ -253,7 +280,9 @@ export class LogVerifier {
       this.#nextCheckpoint++;
       if (cp.treeSize <= BigInt(from)) continue;
       if (!equalBytes(cp.rootHash, rootAt(Number(cp.treeSize)))) {
-        this.#report("ROOT_MISMATCH", null, `the entries do not hash to the root signed at tree size ${cp.treeSize}`);
+        // Every later root covers the same difference: one report says it.
+        if (this.#divergences.some((d) => d.kind === "ROOT_MISMATCH")) this.#laterRootMismatches++;
+        else this.#report("ROOT_MISMATCH", null, `the entries do not hash to the root signed at tree size ${cp.treeSize}`);
       }
     }
   }
