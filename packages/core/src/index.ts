@@ -9,4 +9,5 @@ export * from "./merkle/index.js";
 export * from "./note/index.js";
 export * from "./schema/index.js";
 export * from "./seeded-random.js";
+export * from "./strict-json/index.js";
 export * from "./verify/index.js";
