@@ -5,6 +5,7 @@ export * from "./canonical-json.js";
 export * from "./errors.js";
 export * from "./event/index.js";
 export * from "./hasher.js";
+export * from "./hmac-sha256.js";
 export * from "./merkle/index.js";
 export * from "./note/index.js";
 export * from "./schema/index.js";
