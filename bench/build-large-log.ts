@@ -8,8 +8,16 @@
 // bulk load: synchronous=OFF and a 1 GiB cache on the tenant's file; the
 // search projection is then built by the store's own search follower.
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { hashLeaf, toHex } from "@trailproof/core";
-import { type AppendBatch, nodeHasher, openDataDir, openSqliteStores, provisionTenant } from "@trailproof/ledger";
+import {
+  type AppendBatch,
+  DigestKeyStore,
+  nodeHasher,
+  openDataDir,
+  openSqliteStores,
+  provisionTenant,
+} from "@trailproof/ledger";
 import { loadTenantLog } from "../packages/ledger/src/tenant-log.js";
 import { eventChunks } from "./event-generator.js";
 import { BENCH_TENANT } from "./in-process-append.js";
@@ -44,7 +52,8 @@ export async function buildLargeLog(dataDir: string, total: number): Promise<Lar
   db.pragma("synchronous = OFF");
   db.pragma("cache_size = -1048576");
   db.pragma("wal_autocheckpoint = 100000");
-  const { range, lastReceivedMs } = await loadTenantLog(stores.log, nodeHasher, record);
+  const digestKeys = new DigestKeyStore(join(dataDir, "keys"));
+  const { range, lastReceivedMs } = await loadTenantLog(stores.log, nodeHasher, record, digestKeys);
   // received_at stays non-decreasing in log order, as the sequencer stamps it.
   let receivedMs = Math.max(Date.now(), lastReceivedMs);
   const watch = new Stopwatch();

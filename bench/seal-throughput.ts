@@ -28,11 +28,20 @@ for (const chunk of eventChunks(total, { chunkSize: 54_000 })) {
 }
 const registry = new ActionRegistry(builtinCatalogue);
 const receivedMs = Date.UTC(2026, 5, 1);
+const appendedBy = { type: "api_key", id: "0123456789abcdef" } as const;
+const digestKey = new Uint8Array(32).fill(7);
 
 function sealAll(): number {
   let rejected = 0;
   for (const input of events) {
-    const outcome = sealEntry(input, { registry, unknownActions: "reject", hasher: nodeHasher, receivedMs });
+    const outcome = sealEntry(input, {
+      registry,
+      unknownActions: "reject",
+      hasher: nodeHasher,
+      receivedMs,
+      appendedBy,
+      digestKey,
+    });
     if (!("row" in outcome)) rejected++;
   }
   return rejected;

@@ -1,32 +1,106 @@
-// Keeps docs/log-format.md true: its worked example is recomputed here and
-// must equal the golden copy the document quotes.
+// Keeps docs/log-format.md true: its worked example (log format v2) is
+// recomputed here and must equal the golden copy the document quotes; the
+// version 1 example, as written before v2, must still verify and still be
+// quoted, and differs from v2 exactly by appended_by and schema_version.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseVerifierKey, portableHasher, verifyCheckpoint } from "@trailproof/core";
+import {
+  encodeCanonicalJson,
+  hashLeaf,
+  type JsonObject,
+  parseVerifierKey,
+  portableHasher,
+  recomputeContentDigest,
+  toHex,
+  utf8,
+  verifyCheckpoint,
+  verifyDisclosure,
+} from "@trailproof/core";
 import { describe, expect, it } from "vitest";
-import { buildWorkedExample, GOLDEN_PATH } from "./worked-example.js";
+import { buildWorkedExample, GOLDEN_PATH, GOLDEN_V1_PATH } from "./worked-example.js";
 
-describe("log format worked example", () => {
-  const golden = JSON.parse(readFileSync(GOLDEN_PATH, "utf8"));
+const ORIGIN = "trailproof.localhost/log/acme";
+const doc = readFileSync(join(import.meta.dirname, "../docs/log-format.md"), "utf8");
+
+interface Golden {
+  leaf_data: string;
+  leaf_hash_hex: string;
+  leaf_hash_base64: string;
+  disclosures: { pointer: string; salt: string; value: string }[];
+  verifier_key: string;
+  checkpoint: string;
+  digest_key_hex?: string;
+  content_digest?: string;
+}
+
+const hexBytes = (hex: string) => Uint8Array.from(hex.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
+
+/** What anyone can check of a golden example with the published standards alone. */
+function expectVerifies(golden: Golden): void {
+  const leafHash = hashLeaf(portableHasher, utf8(golden.leaf_data));
+  expect(toHex(leafHash)).toBe(golden.leaf_hash_hex);
+  const cp = verifyCheckpoint(golden.checkpoint, parseVerifierKey(portableHasher, golden.verifier_key), ORIGIN);
+  expect(cp.treeSize).toBe(1n);
+  expect(toHex(cp.rootHash)).toBe(golden.leaf_hash_hex);
+  const commitments = (JSON.parse(golden.leaf_data) as { privacy: { commitments: Record<string, string> } }).privacy
+    .commitments;
+  expect(Object.keys(commitments)).toEqual(golden.disclosures.map((d) => d.pointer));
+  for (const d of golden.disclosures) verifyDisclosure(portableHasher, commitments[d.pointer] as string, d);
+}
+
+describe("log format worked example (version 2)", () => {
+  const golden = JSON.parse(readFileSync(GOLDEN_PATH, "utf8")) as Golden;
   const computed = buildWorkedExample();
 
-  it("recomputes the golden leaf, leaf hash and checkpoint", () => {
+  it("recomputes the golden leaf, leaf hash, content digest and checkpoint", () => {
     expect(JSON.parse(JSON.stringify(computed))).toEqual(golden);
   });
 
-  it("has a checkpoint that verifies under its verifier key", () => {
-    const cp = verifyCheckpoint(
-      computed.checkpoint,
-      parseVerifierKey(portableHasher, computed.verifier_key),
-      "trailproof.localhost/log/acme",
-    );
-    expect(cp.treeSize).toBe(1n);
+  it("verifies: leaf hash, checkpoint signature and root, every disclosure against its commitment", () => {
+    expectVerifies(golden);
+  });
+
+  it("has a content digest anyone holding the digest key recomputes from the leaf and the disclosures", () => {
+    const key = hexBytes(golden.digest_key_hex as string);
+    expect(recomputeContentDigest(portableHasher, key, utf8(golden.leaf_data), golden.disclosures)).toEqual({
+      digest: golden.content_digest,
+    });
   });
 
   it("is quoted verbatim by docs/log-format.md", () => {
-    const doc = readFileSync(join(import.meta.dirname, "../docs/log-format.md"), "utf8");
-    for (const value of [golden.leaf_data, golden.leaf_hash_hex, golden.verifier_key, golden.checkpoint]) {
+    for (const value of [
+      golden.leaf_data,
+      golden.leaf_hash_hex,
+      golden.leaf_hash_base64,
+      golden.verifier_key,
+      golden.checkpoint,
+      golden.content_digest as string,
+    ]) {
       expect(doc).toContain(value);
     }
+  });
+});
+
+describe("log format worked example (version 1, as written before version 2)", () => {
+  const v1 = JSON.parse(readFileSync(GOLDEN_V1_PATH, "utf8")) as Golden;
+  const v2 = JSON.parse(readFileSync(GOLDEN_PATH, "utf8")) as Golden;
+
+  it("still verifies: leaf hash, checkpoint signature and root, every disclosure", () => {
+    expectVerifies(v1);
+  });
+
+  it("differs from version 2 only by appended_by and schema_version", () => {
+    const { appended_by: _, ...rest } = JSON.parse(v2.leaf_data) as JsonObject;
+    expect(encodeCanonicalJson({ ...rest, schema_version: 1 })).toBe(v1.leaf_data);
+  });
+
+  it("is quoted verbatim by docs/log-format.md", () => {
+    for (const value of [v1.leaf_data, v1.leaf_hash_hex]) expect(doc).toContain(value);
+  });
+
+  it("has no recomputable content digest: v1 stored an unkeyed one over the event as sent", () => {
+    expect(recomputeContentDigest(portableHasher, new Uint8Array(32), utf8(v1.leaf_data), v1.disclosures)).toEqual({
+      unavailable: "legacy_entry",
+    });
   });
 });

@@ -1,12 +1,16 @@
-// The worked example of docs/log-format.md, computed from scratch: one event
-// sealed with fixed randomness and time, its leaf hash, and a checkpoint of
-// the one-entry tree signed with a fixed key. The golden copy lives in
-// testdata/log-format/worked-example.json; regenerate it with
-//   node --import tsx test/worked-example.ts --write
+// The worked example of docs/log-format.md (log format v2), computed from
+// scratch: one event sealed with fixed randomness, time, appender and digest
+// key, its leaf hash, its content digest, and a checkpoint of the one-entry
+// tree signed with a fixed key. The golden copy lives in
+// testdata/log-format/worked-example-v2.json; regenerate it with
+//   node --conditions=@trailproof/source --import tsx test/worked-example.ts --write
+// The version 1 example (worked-example.json) is kept as it was written:
+// v1 entries must keep verifying, and log-format.test.ts checks that it does.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   ActionRegistry,
+  type AppendedBy,
   buildEd25519Signer,
   builtinCatalogue,
   fromUtf8,
@@ -18,7 +22,8 @@ import {
   toHex,
 } from "@trailproof/core";
 
-export const GOLDEN_PATH = join(import.meta.dirname, "../testdata/log-format/worked-example.json");
+export const GOLDEN_PATH = join(import.meta.dirname, "../testdata/log-format/worked-example-v2.json");
+export const GOLDEN_V1_PATH = join(import.meta.dirname, "../testdata/log-format/worked-example.json");
 
 export const EXAMPLE_INPUT = {
   id: "evt_0001",
@@ -31,7 +36,11 @@ export const EXAMPLE_INPUT = {
   tags: ["module:builder"],
 };
 
+/** The ingest key that sent the example: its id, as GET /v1/keys lists it. */
+export const EXAMPLE_APPENDED_BY: AppendedBy = { type: "api_key", id: "7a3f09c2d4e5b618" };
+
 export function buildWorkedExample() {
+  const digestKey = new Uint8Array(32).fill(0x22);
   const prepared = prepareEvent(EXAMPLE_INPUT, {
     registry: new ActionRegistry(builtinCatalogue),
     unknownActions: "reject",
@@ -39,6 +48,8 @@ export function buildWorkedExample() {
     newId: () => "unused",
     hasher: portableHasher,
     randomBytes: (n) => new Uint8Array(n).fill(0x11),
+    appendedBy: EXAMPLE_APPENDED_BY,
+    digestKey,
   });
   const leafHash = hashLeaf(portableHasher, prepared.leafData);
   const origin = "trailproof.localhost/log/acme";
@@ -47,10 +58,13 @@ export function buildWorkedExample() {
   const checkpoint = signCheckpoint({ origin, treeSize: 1n, rootHash: leafHash, extensions: [] }, signer);
   return {
     input: EXAMPLE_INPUT,
+    appended_by: EXAMPLE_APPENDED_BY,
     leaf_data: fromUtf8(prepared.leafData),
     leaf_hash_hex: toHex(leafHash),
     leaf_hash_base64: toBase64(leafHash),
     disclosures: prepared.disclosures,
+    digest_key_hex: toHex(digestKey),
+    content_digest: prepared.contentDigest,
     signer_seed_hex: "01".repeat(32),
     verifier_key: signer.verifierKey,
     checkpoint,

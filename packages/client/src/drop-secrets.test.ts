@@ -34,6 +34,7 @@ function serviceMasks(event: unknown): unknown {
     newId: () => "unused",
     hasher: portableHasher,
     randomBytes: (n) => new Uint8Array(n),
+    appendedBy: { type: "api_key", id: "0000000000000001" },
   });
   return (prepared.committed.privacy as { masked: string[] }).masked;
 }

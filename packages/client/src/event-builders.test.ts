@@ -18,6 +18,7 @@ function check(event: unknown) {
     newId: () => "unused",
     hasher: portableHasher,
     randomBytes: (n) => new Uint8Array(n),
+    appendedBy: { type: "api_key", id: "0000000000000001" },
   });
 }
 

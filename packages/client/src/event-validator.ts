@@ -58,6 +58,8 @@ export class EventValidator {
         newId: () => String(event.id),
         hasher: portableHasher,
         randomBytes,
+        // Only the verdict counts here: the sealed copy, and with it who appended it, is discarded.
+        appendedBy: { type: "service", id: "client-validator" },
       });
     }
     const dropped = dropSecrets(event, this.privacyOf(event.action, event.action_version));

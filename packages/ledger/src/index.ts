@@ -3,11 +3,13 @@ export { authenticateApiKey, type IssuedKey, issueApiKey } from "./access/api-ke
 export { type ProvisionedTenant, provisionTenant } from "./access/provision-tenant.js";
 export type { AppendResult } from "./append/append-result.js";
 export { IngestOverloadedError } from "./append/group-commit.js";
+export { ID_TAKEN_PROBLEM } from "./append/write-entries.js";
 export { bundleLines } from "./bundle/bundle-lines.js";
 export { type VerifyBundleFileOptions, verifyBundleFile } from "./bundle/verify-bundle-file.js";
 export { type FollowerSink, type FollowerStatus, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
+export { DigestKeyStore } from "./keys/digest-keys.js";
 export { SigningKeyStore, type TenantSigner, type VerifierKeyRecord } from "./keys/signing-keys.js";
-export { type CommitNotice, Ledger, type LedgerOptions } from "./ledger.js";
+export { type AppendOptions, type CommitNotice, Ledger, type LedgerOptions } from "./ledger.js";
 export { nodeHasher } from "./node-hasher.js";
 export { type DataDir, openDataDir } from "./open-data-dir.js";
 export type * from "./query/audit-query.js";

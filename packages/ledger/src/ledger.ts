@@ -10,12 +10,17 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import {
   type ActionDefinition,
+  type AppendedBy,
+  checkOccurredAtBounds,
   consistencyProofRanges,
+  DEFAULT_OCCURRED_AT_BOUNDS,
   type Disclosure,
   type Hasher,
   InvalidInputError,
   inclusionProofRanges,
+  LIBRARY_APPENDER,
   type LeafRange,
+  type OccurredAtBounds,
   TrailproofError,
   toBase64,
 } from "@trailproof/core";
@@ -23,6 +28,7 @@ import { AppendPipeline } from "./append/append-pipeline.js";
 import type { AppendResult } from "./append/append-result.js";
 import { CheckpointPublisher } from "./checkpoint/checkpoint-publisher.js";
 import { type FollowerSink, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
+import { DigestKeyStore } from "./keys/digest-keys.js";
 import { SigningKeyStore, type VerifierKeyRecord } from "./keys/signing-keys.js";
 import { nodeHasher } from "./node-hasher.js";
 import { hashRangesFromStore } from "./prove.js";
@@ -54,6 +60,18 @@ export interface LedgerOptions {
   sealingWorkers?: number;
   hasher?: Hasher;
   now?: () => number;
+  /** The plausible range of occurred_at for every event appended; core's DEFAULT_OCCURRED_AT_BOUNDS by default. */
+  occurredAtBounds?: OccurredAtBounds;
+}
+
+export interface AppendOptions {
+  /**
+   * The credential the events are appended for, stamped into each leaf as
+   * appended_by (log format v2). Callers serving a request MUST name the
+   * request's credential; the default, LIBRARY_APPENDER, says only that a
+   * program using the library directly appended them.
+   */
+  appendedBy?: AppendedBy;
 }
 
 /** A commit of one tenant's entries: its log now holds `treeSize` entries. */
@@ -67,6 +85,8 @@ const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export class Ledger {
   readonly store: LogStore;
   readonly keys: SigningKeyStore;
+  /** Each tenant's idempotency digest key, beside its signing key in keys/. */
+  readonly digestKeys: DigestKeyStore;
   readonly hasher: Hasher;
   /** Workers sealing events; undefined when sealing inline. */
   readonly sealPool: SealPool | undefined;
@@ -85,6 +105,9 @@ export class Ledger {
     this.#originPrefix = options.originPrefix ?? "trailproof.localhost/log";
     this.#now = options.now ?? Date.now;
     this.keys = new SigningKeyStore(join(options.dataDir, "keys"), this.hasher);
+    this.digestKeys = new DigestKeyStore(join(options.dataDir, "keys"));
+    const occurredAtBounds = options.occurredAtBounds ?? DEFAULT_OCCURRED_AT_BOUNDS;
+    checkOccurredAtBounds(occurredAtBounds);
     const workers = options.hasher ? 0 : (options.sealingWorkers ?? Math.max(1, availableParallelism()));
     this.sealPool = workers > 0 ? new SealPool(workers) : undefined;
     this.#publisher = new CheckpointPublisher(this.store, this.keys, () => this.#loadedLogs(), {
@@ -96,6 +119,7 @@ export class Ledger {
       maxPendingEvents: options.maxPendingEvents ?? 100_000,
       maxBatchEvents: options.maxBatchEvents ?? 5_000,
       now: this.#now,
+      occurredAtBounds,
       onCommitted: (log) => this.#committed(log),
     });
   }
@@ -214,14 +238,23 @@ export class Ledger {
   }
 
   /**
-   * Validates, seals and durably appends `inputs`, in order. Resolves once
-   * every accepted event is fsynced, with one result per input; one bad event
-   * does not block the others. Throws INGEST_OVERLOADED when the queue is full.
+   * Validates, seals and durably appends `inputs`, in order, each naming
+   * options.appendedBy as its appender. Resolves once every accepted event is
+   * fsynced, with one result per input; one bad event does not block the
+   * others. Throws INGEST_OVERLOADED when the queue is full.
    */
-  async append(tenant: string, inputs: readonly unknown[]): Promise<AppendResult[]> {
+  async append(tenant: string, inputs: readonly unknown[], options: AppendOptions = {}): Promise<AppendResult[]> {
     if (this.#closed) throw new TrailproofError("LEDGER_CLOSED", "the ledger is shutting down");
     const log = await this.#tenant(tenant);
-    return this.#pipeline.append(log, inputs);
+    return this.#pipeline.append(log, inputs, options.appendedBy ?? LIBRARY_APPENDER);
+  }
+
+  /**
+   * The tenant's secret idempotency digest key: with an entry's leaf and
+   * disclosures, core's recomputeContentDigest gives its stored content_digest.
+   */
+  async digestKey(tenant: string): Promise<Uint8Array> {
+    return (await this.#tenant(tenant)).digestKey;
   }
 
   /** Registers a new version of an action schema for one tenant; refused if not backward compatible. */
@@ -352,7 +385,7 @@ export class Ledger {
       p = (async () => {
         const record = await this.store.getTenant(name);
         if (!record) throw new TrailproofError("TENANT_NOT_FOUND", `no tenant named ${name}`);
-        return loadTenantLog(this.store, this.hasher, record);
+        return loadTenantLog(this.store, this.hasher, record, this.digestKeys);
       })();
       this.#tenants.set(name, p);
       p.catch(() => this.#tenants.delete(name));

@@ -6,9 +6,11 @@
 import { randomFillSync } from "node:crypto";
 import {
   type ActionRegistry,
+  type AppendedBy,
   type Hasher,
   hashLeaf,
   InvalidInputError,
+  type OccurredAtBounds,
   type Problem,
   prepareEvent,
   uuidv7,
@@ -22,6 +24,8 @@ export type SealedRow = Omit<EntryRow, "index">;
 export interface PendingEntry {
   log: TenantLog;
   row: SealedRow;
+  /** The input as appended: a retry of an entry written before log format v2 is compared by the v1 digest of it. */
+  input: unknown;
 }
 
 export type SealOutcome = { row: SealedRow } | { id: string | null; problems: Problem[] };
@@ -32,6 +36,12 @@ export interface SealContext {
   hasher: Hasher;
   /** Becomes received_at; the caller MUST stamp it non-decreasing in log order. */
   receivedMs: number;
+  /** Who appends: stamped into the leaf as appended_by. */
+  appendedBy: AppendedBy;
+  /** The tenant's digest key (keys/digest-keys.ts). */
+  digestKey: Uint8Array;
+  /** The plausible range of occurred_at; core's default when absent. */
+  occurredAtBounds?: OccurredAtBounds;
   /**
    * Source of ids and commitment salts; MUST be cryptographically secure.
    * Defaults to node:crypto in blocks (pooledRandomBytes). Tests inject a fixed one.
@@ -76,6 +86,9 @@ export function sealEntry(input: unknown, ctx: SealContext): SealOutcome {
       newId: () => uuidv7(random, ctx.receivedMs),
       hasher: ctx.hasher,
       randomBytes: random,
+      appendedBy: ctx.appendedBy,
+      digestKey: ctx.digestKey,
+      ...(ctx.occurredAtBounds ? { occurredAtBounds: ctx.occurredAtBounds } : {}),
     });
   } catch (err) {
     if (!(err instanceof InvalidInputError)) throw err;
@@ -90,7 +103,8 @@ export function sealEntry(input: unknown, ctx: SealContext): SealOutcome {
       eventId: prepared.id,
       leafData: prepared.leafData,
       leafHash: hashLeaf(ctx.hasher, prepared.leafData),
-      contentDigest: prepared.contentDigest,
+      // A digest key was given, so prepareEvent computed the digest.
+      contentDigest: prepared.contentDigest as string,
       receivedMs: ctx.receivedMs,
       disclosures: prepared.disclosures.map((d, k) => ({
         pointer: d.pointer,

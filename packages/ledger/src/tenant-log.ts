@@ -1,7 +1,16 @@
 // In-memory state of one tenant's log: its record, the right edge of its
-// tree (resumed from stored hashes in O(log n) reads), its action registry
-// and its checkpoint and clock positions.
-import { type ActionDefinition, ActionRegistry, builtinCatalogue, CompactRange, type Hasher } from "@trailproof/core";
+// tree (resumed from stored hashes in O(log n) reads), its action registry,
+// its digest key and its checkpoint and clock positions.
+import {
+  type ActionDefinition,
+  ActionRegistry,
+  builtinCatalogue,
+  CompactRange,
+  type Hasher,
+  isKeyedContentDigest,
+  TrailproofError,
+} from "@trailproof/core";
+import type { DigestKeyStore } from "./keys/digest-keys.js";
 import type { LogStore, TenantRecord } from "./store/log-store.js";
 
 export interface TenantLog {
@@ -13,9 +22,16 @@ export interface TenantLog {
   lastCheckpointSize: number;
   /** received_at is stamped non-decreasing in log order; verification relies on it. */
   lastReceivedMs: number;
+  /** The tenant's secret key for idempotency digests (keys/digest-keys.ts). */
+  digestKey: Uint8Array;
 }
 
-export async function loadTenantLog(store: LogStore, hasher: Hasher, record: TenantRecord): Promise<TenantLog> {
+export async function loadTenantLog(
+  store: LogStore,
+  hasher: Hasher,
+  record: TenantRecord,
+  digestKeys: DigestKeyStore,
+): Promise<TenantLog> {
   const size = BigInt(await store.treeSize(record.tenantId));
   const ids = CompactRange.nodesFor(size);
   const hashes = await store.readNodes(record.tenantId, ids);
@@ -38,5 +54,24 @@ export async function loadTenantLog(store: LogStore, hasher: Hasher, record: Ten
     registryVersion: 0,
     lastCheckpointSize: latest?.treeSize ?? 0,
     lastReceivedMs: last?.receivedMs ?? 0,
+    digestKey: digestKeyOf(digestKeys, record.name, last?.contentDigest),
   };
+}
+
+/**
+ * The tenant's digest key. One is generated for a new tenant, and for a log
+ * written before log format v2 (its newest digest is unkeyed); a log whose
+ * newest entry has a keyed digest MUST find its key: a new one would make
+ * every retry of its events a conflict, so its absence is an error.
+ */
+function digestKeyOf(keys: DigestKeyStore, tenant: string, newestDigest: string | undefined): Uint8Array {
+  const key = keys.find(tenant);
+  if (key) return key;
+  if (newestDigest !== undefined && isKeyedContentDigest(newestDigest)) {
+    throw new TrailproofError(
+      "DIGEST_KEY_MISSING",
+      `tenant ${tenant} has entries with keyed digests but no keys/${tenant}/digest-key: restore keys/ from the backup`,
+    );
+  }
+  return keys.create(tenant);
 }

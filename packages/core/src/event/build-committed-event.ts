@@ -1,13 +1,22 @@
-// The committed event, log format v1: the exact object whose RFC 8785 form is
-// the leaf data. Built here with defaults applied and before privacy runs;
-// absent optional fields are omitted, never undefined or null.
+// The committed event, log format v2: the exact object whose RFC 8785 form is
+// the leaf data. Built here with defaults applied and the appender stamped,
+// before privacy runs; absent optional fields are omitted, never undefined or null.
 import type { JsonValue } from "../canonical-json.js";
 import type { ActionDefinition } from "../schema/action-definition.js";
 import { renderMessage } from "../schema/message-template.js";
-import { EVENT_SCHEMA_VERSION, type EventInput, MAX_MESSAGE_LENGTH } from "./envelope-schema.js";
+import type { AppendedBy } from "./appended-by.js";
+import { type EventInput, MAX_MESSAGE_LENGTH } from "./envelope-schema.js";
 import { computePatch } from "./event-change.js";
 import { normalizeTimestamp } from "./normalize-timestamp.js";
 import type { JsonRecord } from "./validate-event-input.js";
+
+/**
+ * The log format version, the committed event's `schema_version`: 2 since
+ * every entry names its appender (`appended_by`). Entries of version 1 have
+ * none and keep verifying; the envelope a platform sends is still version 1
+ * (EVENT_SCHEMA_VERSION), since nothing in it changed.
+ */
+export const LOG_FORMAT_VERSION = 2;
 
 function defined(record: Record<string, JsonValue | undefined>): JsonRecord {
   const out: JsonRecord = {};
@@ -40,17 +49,21 @@ function message(sent: EventInput, definition: ActionDefinition | undefined, out
  * The committed event for `sent` (a validated input in canonical key order,
  * owned by the caller and reused here without copying), before secrets are
  * masked and personal values committed. `privacy` is filled in by the caller.
+ * `appendedBy` comes from the caller, never from `sent`: the envelope has no
+ * such field, so an event that sends one is refused before it gets here.
  */
 export function buildCommittedEvent(
   sent: EventInput,
   definition: ActionDefinition | undefined,
   id: string,
   receivedAt: Date,
+  appendedBy: AppendedBy,
 ): JsonRecord {
   const outcome = (sent.outcome ?? { status: "success" }) as JsonRecord;
   const change = sent.change;
   return defined({
-    schema_version: EVENT_SCHEMA_VERSION,
+    schema_version: LOG_FORMAT_VERSION,
+    appended_by: { type: appendedBy.type, id: appendedBy.id },
     id,
     action: sent.action,
     action_version: definition?.version ?? null,

@@ -28,7 +28,8 @@ describe("prepareEvent: committed event", () => {
     const prepared = prepareEvent(minimal, context());
     expect(prepared.id).toBe("evt-1");
     expect(prepared.committed).toEqual({
-      schema_version: 1,
+      schema_version: 2,
+      appended_by: { type: "api_key", id: "00000000000000a1" },
       id: "evt-1",
       action: "app.update",
       action_version: 1,
@@ -45,7 +46,7 @@ describe("prepareEvent: committed event", () => {
     });
     expect(prepared.leafData).toEqual(encodeCanonicalJsonBytes(prepared.committed));
     expect(prepared.disclosures).toEqual([]);
-    expect(prepared.contentDigest).toMatch(/^[0-9a-f]{64}$/);
+    expect(prepared.contentDigest).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
   });
 
   it("keeps what the platform sent over the defaults", () => {

@@ -32,6 +32,8 @@ export function context(overrides: Partial<PrepareContext> = {}): PrepareContext
     newId: () => `evt-${++next}`,
     hasher: portableHasher,
     randomBytes: seededRandomBytes("test"),
+    appendedBy: { type: "api_key", id: "00000000000000a1" },
+    digestKey: new Uint8Array(32).fill(0xd1),
     ...overrides,
   };
 }

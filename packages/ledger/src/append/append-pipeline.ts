@@ -3,7 +3,7 @@
 // sequence and integrate in a group commit. Appends take turns in stamping
 // order, so entries reach the log in the order their received_at was
 // stamped, whichever seal worker finishes first.
-import type { Hasher } from "@trailproof/core";
+import type { AppendedBy, Hasher, OccurredAtBounds } from "@trailproof/core";
 import type { PendingEntry, SealOutcome } from "../prepare-entry.js";
 import { sealBatch } from "../seal/seal-batch.js";
 import type { SealPool } from "../seal/seal-pool.js";
@@ -19,6 +19,8 @@ export interface AppendPipelineOptions {
   /** Events written in one group commit at most. */
   maxBatchEvents: number;
   now: () => number;
+  /** The plausible range of occurred_at, applied to every event wherever it is sealed. */
+  occurredAtBounds: OccurredAtBounds;
   /** Called after each tenant's batch is durable, with the tenant's log (its new size). */
   onCommitted: (log: TenantLog) => void;
 }
@@ -42,10 +44,13 @@ export class AppendPipeline {
     this.#hasher = hasher;
     this.#sealPool = sealPool;
     this.#options = options;
-    this.#committer = new GroupCommitter((items) => writeEntries(this.#store, items, this.#options.onCommitted), {
-      maxPending: options.maxPendingEvents,
-      maxBatch: options.maxBatchEvents,
-    });
+    this.#committer = new GroupCommitter(
+      (items) => writeEntries(this.#store, hasher, items, this.#options.onCommitted),
+      {
+        maxPending: options.maxPendingEvents,
+        maxBatch: options.maxBatchEvents,
+      },
+    );
   }
 
   /** Events stamped and not yet durable. */
@@ -54,12 +59,12 @@ export class AppendPipeline {
   }
 
   /**
-   * Validates, seals and durably appends `inputs` to `log`, in order.
-   * Resolves once every accepted event is fsynced, with one result per
-   * input; one bad event does not block the others. Throws
-   * INGEST_OVERLOADED when the queue is full.
+   * Validates, seals and durably appends `inputs` to `log`, in order, each
+   * naming `appendedBy` as its appender. Resolves once every accepted event
+   * is fsynced, with one result per input; one bad event does not block the
+   * others. Throws INGEST_OVERLOADED when the queue is full.
    */
-  async append(log: TenantLog, inputs: readonly unknown[]): Promise<AppendResult[]> {
+  async append(log: TenantLog, inputs: readonly unknown[], appendedBy: AppendedBy): Promise<AppendResult[]> {
     if (this.pendingEvents + inputs.length > this.#options.maxPendingEvents) {
       throw new IngestOverloadedError(1000);
     }
@@ -78,7 +83,10 @@ export class AppendPipeline {
     let outcomes: SealOutcome[] | undefined;
     let failure: unknown;
     try {
-      outcomes = await sealBatch(this.#sealPool, this.#hasher, log, inputs, receivedMs);
+      outcomes = await sealBatch(this.#sealPool, this.#hasher, log, inputs, receivedMs, {
+        appendedBy,
+        occurredAtBounds: this.#options.occurredAtBounds,
+      });
     } catch (err) {
       failure = err;
     }
@@ -95,7 +103,7 @@ export class AppendPipeline {
         if ("problems" in o) {
           results[slot] = { status: "rejected", id: o.id, problems: o.problems };
         } else {
-          pending.push({ log, row: o.row });
+          pending.push({ log, row: o.row, input: inputs[slot] });
           slots.push(slot);
         }
       });

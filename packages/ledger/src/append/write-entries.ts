@@ -4,7 +4,15 @@
 // durable transaction. A tenant's in-memory tree advances only after its
 // write succeeds, so a failed write leaves nothing half-applied; one
 // tenant's failure fails only that tenant's items.
-import { type StoredNode, toBase64 } from "@trailproof/core";
+import {
+  type Hasher,
+  isKeyedContentDigest,
+  LIBRARY_APPENDER,
+  legacyContentDigest,
+  type Problem,
+  type StoredNode,
+  toBase64,
+} from "@trailproof/core";
 import type { PendingEntry } from "../prepare-entry.js";
 import type { AppendBatch, EntryRow, LogStore } from "../store/log-store.js";
 import type { TenantLog } from "../tenant-log.js";
@@ -22,8 +30,19 @@ interface Sealed {
   contentDigest: string;
 }
 
+/**
+ * The one answer to a repeated id that is not a duplicate, whatever the
+ * difference: it says the id is taken and nothing about the recorded event.
+ */
+export const ID_TAKEN_PROBLEM: Problem = {
+  pointer: "/id",
+  message:
+    "an event with this id is already recorded, with different content (personal values included) or sent with a different key: an id names one event, so send a new event with a new id",
+};
+
 export async function writeEntries(
   store: LogStore,
+  hasher: Hasher,
   items: readonly PendingEntry[],
   onWritten: (log: TenantLog) => void,
 ): Promise<WriteOutcome[]> {
@@ -36,7 +55,7 @@ export async function writeEntries(
   });
   for (const [log, slots] of byTenant) {
     try {
-      await writeTenant(store, log, items, slots, results);
+      await writeTenant(store, hasher, log, items, slots, results);
       onWritten(log);
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
@@ -48,6 +67,7 @@ export async function writeEntries(
 
 async function writeTenant(
   store: LogStore,
+  hasher: Hasher,
   log: TenantLog,
   items: readonly PendingEntry[],
   slots: readonly number[],
@@ -61,19 +81,15 @@ async function writeTenant(
   const batch: AppendBatch = { tenantId: log.record.tenantId, firstIndex: Number(range.size), entries: [], nodes: [] };
   const seen = new Map<string, Sealed>();
   for (const i of slots) {
-    const { row } = items[i] as PendingEntry;
+    const item = items[i] as PendingEntry;
+    const { row } = item;
     const earlier = seen.get(row.eventId) ?? stored.get(row.eventId);
     if (earlier) {
-      results[i] =
-        earlier.contentDigest === row.contentDigest
-          ? receipt("duplicate", earlier)
-          : {
-              status: "rejected",
-              id: row.eventId,
-              problems: [
-                { pointer: "/id", message: "an event with this id but different content was already recorded" },
-              ],
-            };
+      // The digest covers the appender, so a duplicate receipt goes only to
+      // the key that sent the event: it repeats that key's own receipt.
+      results[i] = isRetryOf(earlier, item, hasher)
+        ? receipt("duplicate", earlier)
+        : { status: "rejected", id: row.eventId, problems: [ID_TAKEN_PROBLEM] };
       continue;
     }
     const entry: EntryRow = { ...row, index: Number(range.size) };
@@ -86,6 +102,35 @@ async function writeTenant(
   if (batch.entries.length === 0) return;
   await store.appendBatch(batch);
   log.range = range;
+}
+
+/**
+ * Whether `item` repeats `earlier`. An entry written before log format v2
+ * keeps its unkeyed digest, over the event as sent without its secret and
+ * personal values: the retry's digest of that form is computed here, rarely
+ * (only a retry of such an entry gets here), on this thread. Those entries
+ * name no appender, so for them alone a repeat from any key with the same
+ * content but other personal values is still a duplicate.
+ */
+function isRetryOf(earlier: Sealed, item: PendingEntry, hasher: Hasher): boolean {
+  if (isKeyedContentDigest(earlier.contentDigest)) return earlier.contentDigest === item.row.contentDigest;
+  try {
+    const legacy = legacyContentDigest(item.input, {
+      registry: item.log.registry,
+      unknownActions: item.log.record.unknownActions,
+      receivedAt: new Date(item.row.receivedMs),
+      newId: () => item.row.eventId,
+      hasher,
+      // Salts and the appender do not reach the v1 digest; the event passed its bounds when it was sealed.
+      randomBytes: (n) => new Uint8Array(n),
+      appendedBy: LIBRARY_APPENDER,
+      occurredAtBounds: { minMs: Number.MIN_SAFE_INTEGER, maxAheadMs: Number.MAX_SAFE_INTEGER },
+    });
+    return legacy === earlier.contentDigest;
+  } catch {
+    // The input was sealed a moment ago; if it no longer seals (the registry changed), it is no repeat.
+    return false;
+  }
 }
 
 function receipt(status: "created" | "duplicate", e: Sealed): AppendResult {

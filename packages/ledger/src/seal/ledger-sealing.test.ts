@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ActionDefinition, hasErrorCode } from "@trailproof/core";
+import { type ActionDefinition, hasErrorCode, recomputeContentDigest } from "@trailproof/core";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Ledger } from "../ledger.js";
 import { nodeHasher } from "../node-hasher.js";
@@ -90,15 +90,18 @@ describe("sealing in worker threads", () => {
     const b = await pooled.append("acme", inputs);
     expect(b.map((r) => r.status)).toEqual(a.map((r) => r.status));
     expect(b.slice(BATCH).map((r) => r.status)).toEqual(["rejected", "duplicate", "rejected"]);
-    const strip = (e: { eventId: string; contentDigest: string; receivedMs: number }) => ({
-      eventId: e.eventId,
-      contentDigest: e.contentDigest,
-      receivedMs: e.receivedMs,
-    });
-    // Leaves differ only by their salts (fresh randomness per thread).
+    const strip = (e: { eventId: string; receivedMs: number }) => ({ eventId: e.eventId, receivedMs: e.receivedMs });
+    // Leaves differ only by their salts (fresh randomness per thread), digests by each tenant's own key.
     expect((await pooled.readEntries("acme", 0, BATCH)).map(strip)).toEqual(
       (await inline.readEntries("acme", 0, BATCH)).map(strip),
     );
+    for (const ledger of [inline, pooled]) {
+      const key = await ledger.digestKey("acme");
+      for (const e of await ledger.readEntries("acme", 0, BATCH)) {
+        const disclosures = await ledger.disclosures("acme", e.index);
+        expect(recomputeContentDigest(nodeHasher, key, e.leafData, disclosures)).toEqual({ digest: e.contentDigest });
+      }
+    }
   });
 
   it("honours a schema registered and a policy changed at run time at once", async () => {

@@ -1,7 +1,8 @@
 // Sealing one append's events: inline for small appends (a worker round
 // trip costs more than it saves), on the worker pool otherwise, always with
-// the registry and unknown-action policy the tenant has at dispatch.
-import type { Hasher } from "@trailproof/core";
+// the registry, unknown-action policy and digest key the tenant has at
+// dispatch, the ledger's occurred_at bounds and the append's appender.
+import type { AppendedBy, Hasher, OccurredAtBounds } from "@trailproof/core";
 import { type SealOutcome, sealEntry } from "../prepare-entry.js";
 import type { TenantLog } from "../tenant-log.js";
 import type { SealPool } from "./seal-pool.js";
@@ -14,18 +15,34 @@ export const SEAL_INLINE_BELOW_EVENTS = 16;
 /** A batch is split across workers only into parts at least this large. */
 const SEAL_MIN_CHUNK_EVENTS = 64;
 
+/** What every event of one append is sealed with, beside the tenant's own settings. */
+export interface SealBatchOptions {
+  appendedBy: AppendedBy;
+  occurredAtBounds: OccurredAtBounds;
+}
+
 export function sealBatch(
   pool: SealPool | undefined,
   hasher: Hasher,
   log: TenantLog,
   inputs: readonly unknown[],
   receivedMs: number[],
+  { appendedBy, occurredAtBounds }: SealBatchOptions,
 ): Promise<SealOutcome[]> | SealOutcome[] {
   const unknownActions = log.record.unknownActions;
+  const { digestKey } = log;
   if (!pool || inputs.length < SEAL_INLINE_BELOW_EVENTS) {
     const { registry } = log;
     return inputs.map((input, k) =>
-      sealEntry(input, { registry, unknownActions, hasher, receivedMs: receivedMs[k] as number }),
+      sealEntry(input, {
+        registry,
+        unknownActions,
+        hasher,
+        receivedMs: receivedMs[k] as number,
+        appendedBy,
+        digestKey,
+        occurredAtBounds,
+      }),
     );
   }
   return pool.seal(
@@ -34,6 +51,9 @@ export function sealBatch(
       registryVersion: log.registryVersion,
       definitions: () => log.registry.list(),
       unknownActions,
+      occurredAtBounds,
+      appendedBy,
+      digestKey,
       inputs,
       receivedMs,
     },

@@ -1,14 +1,29 @@
 // Characterisation of sealing: the corpus (seal-corpus.ts) sealed with fixed
-// randomness gives exactly the outputs the log format fixed when this test was
-// written (leaf bytes, leaf hashes, content digests, disclosures, fields, and
-// every problem of every rejected input). Any changed byte changes the digest.
+// randomness gives exactly the outputs the log format fixed (leaf bytes, leaf
+// hashes, content digests, disclosures, fields, and every problem of every
+// rejected input). Any changed byte changes the digest. Each log format
+// version has its own pin: version 2 as sealed today, and version 1 as the
+// same outcomes less what v2 added (appended_by, the keyed digest), so v2
+// changed nothing else.
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
-import { encodeCanonicalJson, hasErrorCode } from "@trailproof/core";
+import {
+  type ActionRegistry,
+  type AppendedBy,
+  encodeCanonicalJson,
+  hasErrorCode,
+  hashLeaf,
+  type JsonObject,
+  legacyContentDigest,
+} from "@trailproof/core";
 import { describe, expect, it } from "vitest";
 import { nodeHasher } from "../node-hasher.js";
 import { type SealOutcome, sealEntry } from "../prepare-entry.js";
+import type { UnknownActionPolicy } from "../store/log-store.js";
 import { buildCorpus, corpusRegistry } from "./seal-corpus.js";
+
+const APPENDED_BY: AppendedBy = { type: "api_key", id: "00000000c0a9e5a1" };
+const DIGEST_KEY = new Uint8Array(32).fill(0xc5);
 
 /** Deterministic bytes, SHA-256(counter) blocks: the same calls get the same bytes. */
 function fixedRandomBytes(): (n: number) => Uint8Array {
@@ -49,35 +64,82 @@ function snapshot(input: unknown): string {
   }
 }
 
-/** One line per case, so a failing digest can be narrowed down. */
-function sealCorpusLines(events: readonly Record<string, never>[]): string[] {
-  const randomBytes = fixedRandomBytes();
-  const registry = corpusRegistry();
-  return buildCorpus(events).map(({ input, unknownActions }, k) => {
-    const before = snapshot(input);
-    let line: unknown;
-    try {
-      const receivedMs = Date.UTC(2026, 5, 1) + k;
-      line = describeOutcome(
-        sealEntry(input, { registry, unknownActions, hasher: nodeHasher, receivedMs, randomBytes }),
-      );
-    } catch (err) {
-      line = { thrown: hasErrorCode(err, "EVENT_CONTEXT_INVALID") ? "EVENT_CONTEXT_INVALID" : String(err) };
-    }
-    return JSON.stringify({ k, line, inputUnchanged: snapshot(input) === before });
+/**
+ * The outcome log format v1 gave: the leaf without appended_by and with
+ * schema_version 1 (RFC 8785 output is unique, so re-encoding the parsed leaf
+ * gives the bytes v1 sealed), its leaf hash, and the v1 (unkeyed) digest.
+ */
+function asVersion1(
+  outcome: SealOutcome,
+  input: unknown,
+  ctx: { registry: ActionRegistry; unknownActions: UnknownActionPolicy; receivedMs: number },
+): SealOutcome {
+  if (!("row" in outcome)) return outcome;
+  const { appended_by: _, ...rest } = JSON.parse(new TextDecoder().decode(outcome.row.leafData)) as JsonObject;
+  const leafData = new TextEncoder().encode(encodeCanonicalJson({ ...rest, schema_version: 1 }));
+  const contentDigest = legacyContentDigest(input, {
+    registry: ctx.registry,
+    unknownActions: ctx.unknownActions,
+    receivedAt: new Date(ctx.receivedMs),
+    newId: () => outcome.row.eventId,
+    hasher: nodeHasher,
+    // Salts do not reach the digest; the corpus's own randomness stays untouched.
+    randomBytes: (n) => new Uint8Array(n),
+    appendedBy: APPENDED_BY,
   });
+  return { row: { ...outcome.row, leafData, leafHash: hashLeaf(nodeHasher, leafData), contentDigest } };
 }
 
+/** One line per case and format version, so a failing digest can be narrowed down. */
+function sealCorpusLines(events: readonly Record<string, never>[]): { v1: string[]; v2: string[] } {
+  const randomBytes = fixedRandomBytes();
+  const registry = corpusRegistry();
+  const v1: string[] = [];
+  const v2: string[] = [];
+  buildCorpus(events).forEach(({ input, unknownActions }, k) => {
+    const before = snapshot(input);
+    let line: unknown;
+    let lineV1: unknown;
+    try {
+      const receivedMs = Date.UTC(2026, 5, 1) + k;
+      const outcome = sealEntry(input, {
+        registry,
+        unknownActions,
+        hasher: nodeHasher,
+        receivedMs,
+        randomBytes,
+        appendedBy: APPENDED_BY,
+        digestKey: DIGEST_KEY,
+      });
+      line = describeOutcome(outcome);
+      lineV1 = describeOutcome(asVersion1(outcome, input, { registry, unknownActions, receivedMs }));
+    } catch (err) {
+      line = { thrown: hasErrorCode(err, "EVENT_CONTEXT_INVALID") ? "EVENT_CONTEXT_INVALID" : String(err) };
+      lineV1 = line;
+    }
+    const inputUnchanged = snapshot(input) === before;
+    v2.push(JSON.stringify({ k, line, inputUnchanged }));
+    v1.push(JSON.stringify({ k, line: lineV1, inputUnchanged }));
+  });
+  return { v1, v2 };
+}
+
+const sha256Hex = (lines: string[]) => createHash("sha256").update(lines.join("\n")).digest("hex");
+
 describe("sealing the characterisation corpus", () => {
-  it("gives the outputs fixed before sealing was optimised", () => {
-    const events = JSON.parse(readFileSync(new URL("./seal-corpus-events.json", import.meta.url), "utf8"));
-    const lines = sealCorpusLines(events);
-    // To see which case changed: SEAL_CORPUS_OUT=lines.txt, then diff against a run of the old code.
-    if (process.env.SEAL_CORPUS_OUT) writeFileSync(process.env.SEAL_CORPUS_OUT, `${lines.join("\n")}\n`);
+  const events = JSON.parse(readFileSync(new URL("./seal-corpus-events.json", import.meta.url), "utf8"));
+  const { v1, v2 } = sealCorpusLines(events);
+  // To see which case changed: SEAL_CORPUS_OUT=lines.txt, then diff against a run of the old code.
+  if (process.env.SEAL_CORPUS_OUT) writeFileSync(process.env.SEAL_CORPUS_OUT, `${v2.join("\n")}\n`);
+
+  it("gives, less what log format v2 added, the version 1 outputs fixed before sealing was optimised", () => {
     // 151 sealed (738 disclosures), 101 rejected with 67 distinct problems, every input left unchanged.
-    expect(lines.length).toBe(252);
-    expect(createHash("sha256").update(lines.join("\n")).digest("hex")).toBe(
-      "9864dae60321d11f4366102e48d57a1bc744ea7676c00a46fbec7306e97aef8b",
-    );
+    expect(v1.length).toBe(252);
+    expect(sha256Hex(v1)).toBe("9864dae60321d11f4366102e48d57a1bc744ea7676c00a46fbec7306e97aef8b");
+  });
+
+  it("gives the log format version 2 outputs: appended_by in every leaf, keyed digests", () => {
+    expect(v2.length).toBe(252);
+    expect(sha256Hex(v2)).toBe("561d6290d398140b7654a2eb6ab1e28610a2bed3ed15c92303bb03aea4237d7e");
   });
 });

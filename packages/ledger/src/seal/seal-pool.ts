@@ -3,7 +3,7 @@
 // its in-flight jobs with SEAL_WORKER_FAILED and is replaced; nothing it
 // held was acknowledged, since sealing precedes the group commit.
 import { Worker } from "node:worker_threads";
-import { type ActionDefinition, TrailproofError } from "@trailproof/core";
+import { type ActionDefinition, type AppendedBy, type OccurredAtBounds, TrailproofError } from "@trailproof/core";
 import type { SealOutcome } from "../prepare-entry.js";
 import type { UnknownActionPolicy } from "../store/log-store.js";
 import type { SealJob, SealReply } from "./seal-messages.js";
@@ -14,6 +14,9 @@ export interface SealRequest {
   /** Called only when some worker lacks this registry version. */
   definitions: () => ActionDefinition[];
   unknownActions: UnknownActionPolicy;
+  occurredAtBounds: OccurredAtBounds;
+  appendedBy: AppendedBy;
+  digestKey: Uint8Array;
   inputs: readonly unknown[];
   receivedMs: readonly number[];
 }
@@ -116,6 +119,9 @@ export class SealPool {
       registryKey: request.registryKey,
       registryVersion: request.registryVersion,
       unknownActions: request.unknownActions,
+      occurredAtBounds: request.occurredAtBounds,
+      appendedBy: request.appendedBy,
+      digestKey: request.digestKey,
       inputs: request.inputs.slice(from, to),
       receivedMs: request.receivedMs.slice(from, to),
     };

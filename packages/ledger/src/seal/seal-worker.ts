@@ -22,6 +22,9 @@ function seal(job: SealJob): SealOutcome[] {
       unknownActions: job.unknownActions,
       hasher: nodeHasher,
       receivedMs: job.receivedMs[k] as number,
+      appendedBy: job.appendedBy,
+      digestKey: job.digestKey,
+      occurredAtBounds: job.occurredAtBounds,
     }),
   );
 }
