@@ -1,9 +1,10 @@
 // The ingest fast path's first step (log format v1): one walk over an
-// untrusted input that checks what assertJsonValue and the reserved-key rule
-// check, builds the private copy the event is sealed from, in canonical key
-// order, and RFC 8785-encodes every container of it on the way, so sealing
-// re-encodes only what it changes.
+// untrusted input that checks what assertJsonValue, the reserved-key rule and
+// the lone-surrogate rule check, builds the private copy the event is sealed
+// from, in canonical key order, and RFC 8785-encodes every container of it on
+// the way, so sealing re-encodes only what it changes.
 import { canonicalKeys, encodeCanonicalJsonString, type JsonValue } from "../canonical-json.js";
+import { hasLoneSurrogate } from "../strict-json/unicode-scalars.js";
 import { MAX_EVENT_DEPTH } from "./envelope-schema.js";
 import type { JsonRecord } from "./validate-event-input.js";
 
@@ -23,9 +24,21 @@ class NotPlain extends Error {}
 let lastEncoding = "";
 
 /**
+ * The RFC 8785 form of `s`, or NotPlain when `s` holds a lone surrogate (RFC
+ * 8785 refuses it: it has no UTF-8 form to hash). Every surrogate needs
+ * escaping, so a string that did not spares the regex.
+ */
+function encodeText(s: string): string {
+  const encoded = encodeCanonicalJsonString(s);
+  if (encoded.length !== s.length + 2 && hasLoneSurrogate(s)) throw new NotPlain();
+  return encoded;
+}
+
+/**
  * The copy of `input` (untrusted), or undefined when it is not a JSON object
  * that assertJsonValue(input, MAX_EVENT_DEPTH) accepts with no reserved key
- * anywhere: the caller then runs the exact checks, which say what is wrong.
+ * and no lone surrogate anywhere: the caller then runs the exact checks,
+ * which say what is wrong.
  * Undefined MUST NOT be returned for an input those checks accept.
  */
 export function copyEventInput(input: unknown): CopiedEventInput | undefined {
@@ -43,7 +56,7 @@ export function copyEventInput(input: unknown): CopiedEventInput | undefined {
 function copyValue(v: unknown, depth: number, encoded: Map<object, string>): JsonValue {
   switch (typeof v) {
     case "string":
-      lastEncoding = encodeCanonicalJsonString(v);
+      lastEncoding = encodeText(v);
       return v;
     case "boolean":
       lastEncoding = v ? "true" : "false";
@@ -88,7 +101,7 @@ function copyValue(v: unknown, depth: number, encoded: Map<object, string>): Jso
       if (key.length >= 9 && key.length <= 11 && FORBIDDEN_KEYS.has(key)) throw new NotPlain();
       // No key here is __proto__, so plain assignment creates an own data property.
       object[key] = copyValue(record[key], depth + 1, encoded);
-      text += `${i === 0 ? "" : ","}${encodeCanonicalJsonString(key)}:${lastEncoding}`;
+      text += `${i === 0 ? "" : ","}${encodeText(key)}:${lastEncoding}`;
     }
     text += "}";
     out = object;

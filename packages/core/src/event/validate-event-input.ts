@@ -6,6 +6,7 @@ import { assertJsonValue, encodeCanonicalJsonBytes, escapePointer, type JsonValu
 import { InvalidInputError, type Problem, TrailproofError } from "../errors.js";
 import { problemsFromAjv } from "../schema/ajv-problems.js";
 import { createAjv } from "../schema/create-ajv.js";
+import { hasLoneSurrogate } from "../strict-json/unicode-scalars.js";
 import { FORBIDDEN_KEYS } from "./copy-event-input.js";
 import {
   type EventInput,
@@ -15,6 +16,7 @@ import {
   MAX_METADATA_BYTES,
   MAX_STATE_BYTES,
 } from "./envelope-schema.js";
+import { identifierProblems } from "./identifier-characters.js";
 import { parseTimestamp } from "./normalize-timestamp.js";
 
 let validateEnvelope: ValidateFunction | undefined;
@@ -40,17 +42,24 @@ export function eventInvalid(problems: readonly Problem[]): InvalidInputError {
   });
 }
 
-function forbiddenKeys(value: JsonValue): Problem[] {
+const LONE_SURROGATE =
+  "holds a lone surrogate (half of a UTF-16 pair without the other half), which is not Unicode text; RFC 8785 refuses it";
+
+/** Reserved keys and lone surrogates anywhere in `value`, each at its pointer, sorted by pointer. */
+function keyAndTextProblems(value: JsonValue): Problem[] {
   const problems: Problem[] = [];
   const stack: Array<{ v: JsonValue; path: string }> = [{ v: value, path: "" }];
   while (stack.length > 0) {
     const { v, path } = stack.pop() as { v: JsonValue; path: string };
+    if (typeof v === "string" && hasLoneSurrogate(v)) problems.push({ pointer: path, message: LONE_SURROGATE });
     if (typeof v !== "object" || v === null) continue;
     const entries: Array<[string, JsonValue]> = Array.isArray(v) ? v.map((x, i) => [String(i), x]) : Object.entries(v);
     for (const [key, child] of entries) {
       const at = `${path}/${escapePointer(key)}`;
       if (!Array.isArray(v) && FORBIDDEN_KEYS.has(key)) {
         problems.push({ pointer: at, message: `uses the reserved key "${key}", which is not allowed anywhere` });
+      } else if (!Array.isArray(v) && hasLoneSurrogate(key)) {
+        problems.push({ pointer: at, message: `its key ${LONE_SURROGATE}` });
       } else stack.push({ v: child, path: at });
     }
   }
@@ -102,6 +111,7 @@ export function crossFieldProblems(event: JsonRecord, eventBytes: number): Probl
   if (asRecord(event.actor)?.type === "automation" && event.automation === undefined) {
     problems.push({ pointer: "/automation", message: "is required when actor.type is automation" });
   }
+  problems.push(...identifierProblems(event));
   problems.push(...sizeProblem(event.metadata, "/metadata", MAX_METADATA_BYTES, "metadata", eventBytes));
   const change = asRecord(event.change);
   if (change === undefined) return problems;
@@ -160,7 +170,7 @@ export function checkEventInput(input: unknown): {
   if (event === undefined) {
     return { event, problems: [{ pointer: "", message: "the event must be a JSON object" }] };
   }
-  const problems = forbiddenKeys(event);
+  const problems = keyAndTextProblems(event);
   const bytes = encodeCanonicalJsonBytes(event).length;
   if (bytes > MAX_EVENT_BYTES) {
     problems.push({
