@@ -1,5 +1,6 @@
 // Every setting of the service, in one place: defaults, environment
 // variables, and what each means (docs/configuration.md mirrors this table).
+import { DEFAULT_OCCURRED_AT_BOUNDS, type OccurredAtBounds, parseTimestamp } from "@trailproof/core";
 import { DEFAULT_CONSOLE_DIR } from "./http/console-static.js";
 
 export interface ServerConfig {
@@ -31,6 +32,12 @@ export interface ServerConfig {
   consoleDir: string;
   /** TRAILPROOF_EMBED_ORIGINS: comma-separated origins allowed to frame the embedded viewer; empty = same origin only. */
   embedOrigins: string[];
+  /**
+   * TRAILPROOF_OCCURRED_AT_MIN (an RFC 3339 timestamp or a YYYY-MM-DD date, UTC) and
+   * TRAILPROOF_OCCURRED_AT_MAX_AHEAD_MS: events whose occurred_at is earlier, or later than
+   * received_at by more, are refused at /occurred_at.
+   */
+  occurredAtBounds: OccurredAtBounds;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -48,7 +55,30 @@ export const DEFAULT_CONFIG: ServerConfig = {
   demo: true,
   consoleDir: DEFAULT_CONSOLE_DIR,
   embedOrigins: [],
+  occurredAtBounds: DEFAULT_OCCURRED_AT_BOUNDS,
 };
+
+/** TRAILPROOF_OCCURRED_AT_MIN and _MAX_AHEAD_MS over the defaults; throws naming the variable at fault. */
+export function occurredAtBoundsFromEnv(env: NodeJS.ProcessEnv): OccurredAtBounds {
+  const d = DEFAULT_OCCURRED_AT_BOUNDS;
+  const min = env.TRAILPROOF_OCCURRED_AT_MIN;
+  let minMs = d.minMs;
+  if (min !== undefined && min !== "") {
+    const parsed = parseTimestamp(/^\d{4}-\d{2}-\d{2}$/.test(min) ? `${min}T00:00:00Z` : min);
+    if ("problem" in parsed) {
+      throw new Error(
+        `TRAILPROOF_OCCURRED_AT_MIN must be an RFC 3339 timestamp or a YYYY-MM-DD date: ${parsed.problem}`,
+      );
+    }
+    minMs = parsed.ms;
+  }
+  const ahead = env.TRAILPROOF_OCCURRED_AT_MAX_AHEAD_MS;
+  const maxAheadMs = ahead === undefined || ahead === "" ? d.maxAheadMs : Number(ahead);
+  if (!Number.isSafeInteger(maxAheadMs) || maxAheadMs < 0) {
+    throw new Error(`TRAILPROOF_OCCURRED_AT_MAX_AHEAD_MS must be a non-negative integer, not ${JSON.stringify(ahead)}`);
+  }
+  return { minMs, maxAheadMs };
+}
 
 function list(value: string | undefined): string[] {
   return (value ?? "")
@@ -83,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     demo: env.TRAILPROOF_DEMO === undefined ? d.demo : env.TRAILPROOF_DEMO !== "0" && env.TRAILPROOF_DEMO !== "false",
     consoleDir: env.TRAILPROOF_CONSOLE_DIR || d.consoleDir,
     embedOrigins: list(env.TRAILPROOF_EMBED_ORIGINS),
+    occurredAtBounds: occurredAtBoundsFromEnv(env),
   };
   return { ...fromEnv, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
 }

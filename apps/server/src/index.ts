@@ -1,5 +1,5 @@
 export { buildApp } from "./app.js";
-export { DEFAULT_CONFIG, loadConfig, type ServerConfig } from "./config.js";
+export { DEFAULT_CONFIG, loadConfig, occurredAtBoundsFromEnv, type ServerConfig } from "./config.js";
 export { sampleEvents } from "./demo/sample-events.js";
 export { seedDemoData } from "./demo/seed-demo-data.js";
 export type { AppDeps } from "./deps.js";

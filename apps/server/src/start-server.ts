@@ -5,6 +5,7 @@
 import { issueApiKey, openDataDir, provisionTenant } from "@trailproof/ledger";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
+import { META_AUDIT_APPENDER } from "./audit/meta-audit.js";
 import type { ServerConfig } from "./config.js";
 import { seedDemoData } from "./demo/seed-demo-data.js";
 import { createMetrics } from "./http/metrics.js";
@@ -27,6 +28,7 @@ export async function startServer(
     dataDir: config.dataDir,
     originPrefix: config.originPrefix,
     checkpointIntervalMs: config.checkpointIntervalMs,
+    occurredAtBounds: config.occurredAtBounds,
   });
   const created: RunningServer["created"] = {};
   const fresh = (await data.ledger.listTenants()).length === 0 && (await data.access.listApiKeys(null)).length === 0;
@@ -35,7 +37,10 @@ export async function startServer(
       await issueApiKey(data.access, { tenantId: null, role: "operator", name: "operator", createdBy: "first start" })
     ).key;
     if (config.demo) {
-      const demo = await provisionTenant(data.ledger, data.access, "demo", { createdBy: "first start" });
+      const demo = await provisionTenant(data.ledger, data.access, "demo", {
+        createdBy: "first start",
+        appendedBy: META_AUDIT_APPENDER,
+      });
       created.demoAdminKey = demo.adminKey;
       await seedDemoData(data.ledger, "demo");
     }

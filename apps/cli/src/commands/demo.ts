@@ -1,6 +1,6 @@
 import { sampleEvents } from "@trailproof/server";
 import type { Command } from "commander";
-import { withDataDir } from "../data-dir.js";
+import { cliAppender, withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR } from "../output.js";
 
 export function registerDemoCommand(program: Command): void {
@@ -15,7 +15,7 @@ export function registerDemoCommand(program: Command): void {
         if (!(await ledger.getTenant(opts.tenant))) await ledger.createTenant(opts.tenant);
         const size = await ledger.treeSize(opts.tenant);
         const events = sampleEvents(Number(opts.events), { idPrefix: `demo_${size}` });
-        const results = await ledger.append(opts.tenant, events);
+        const results = await ledger.append(opts.tenant, events, { appendedBy: cliAppender("demo") });
         const created = results.filter((r) => r.status === "created").length;
         await ledger.publishCheckpoints();
         const cp = await ledger.latestCheckpoint(opts.tenant);

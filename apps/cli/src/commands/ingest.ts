@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import type { AppendResult } from "@trailproof/ledger";
 import type { Command } from "commander";
-import { withDataDir } from "../data-dir.js";
+import { cliAppender, withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR, printJson } from "../output.js";
 
 export function registerIngestCommand(program: Command): void {
@@ -19,7 +19,7 @@ export function registerIngestCommand(program: Command): void {
         const input = opts.file === "-" ? process.stdin : createReadStream(opts.file);
         let batch: unknown[] = [];
         const flush = async () => {
-          for (const r of await ledger.append(opts.tenant, batch)) {
+          for (const r of await ledger.append(opts.tenant, batch, { appendedBy: cliAppender("ingest") })) {
             counts[r.status]++;
             if (r.status === "rejected" && rejected.length < 20) rejected.push(r);
           }

@@ -1,6 +1,6 @@
 import { provisionTenant } from "@trailproof/ledger";
 import type { Command } from "commander";
-import { withDataDir } from "../data-dir.js";
+import { cliAppender, withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR, printJson } from "../output.js";
 
 export function registerTenantCommands(program: Command): void {
@@ -15,6 +15,7 @@ export function registerTenantCommands(program: Command): void {
       await withDataDir(opts.data, async ({ ledger, access }) => {
         const made = await provisionTenant(ledger, access, name, {
           createdBy: "cli",
+          appendedBy: cliAppender("tenant"),
           unknownActions: opts.acceptUnknownActions ? "accept" : "reject",
         });
         const [key] = await ledger.verifierKeys(name);

@@ -1,9 +1,10 @@
 // The meta-audit: every read of events, search, export, proof, key, schema
 // and setting change is itself appended to the tenant's log with the caller's
-// key as actor. It cannot be switched off, and it fails closed: if the record
-// cannot be written, the read is not served. Rapid identical reads (the pages
-// of one search, a dashboard refreshing) are recorded once a minute.
-import { TrailproofError } from "@trailproof/core";
+// key as actor and the service as appender. It cannot be switched off, and it
+// fails closed: if the record cannot be written, the read is not served. Rapid
+// identical reads (the pages of one search, a dashboard refreshing) are
+// recorded once a minute.
+import { type AppendedBy, TrailproofError } from "@trailproof/core";
 import type { Ledger } from "@trailproof/ledger";
 import type { FastifyRequest } from "fastify";
 import { tenantOf } from "../auth/authenticate.js";
@@ -17,6 +18,12 @@ export interface AccessRecord {
   /** Reads with the same key, action, target and dedupeKey within the window are recorded once. */
   dedupeKey?: string;
 }
+
+/**
+ * appended_by of what the service records itself: the meta-audit's records,
+ * sign-ins, tenant creation and recovery keys. The caller is the event's actor.
+ */
+export const META_AUDIT_APPENDER: AppendedBy = { type: "service", id: "meta-audit" };
 
 const DEDUPE_WINDOW_MS = 60_000;
 const DEDUPE_MAX = 10_000;
@@ -43,21 +50,25 @@ export class MetaAudit {
       if (last !== undefined && now - last < DEDUPE_WINDOW_MS) return;
     }
     const userAgent = request.headers["user-agent"];
-    const [result] = await this.#ledger.append(tenant, [
-      {
-        action: access.action,
-        occurred_at: new Date(now).toISOString(),
-        actor: principal.actor,
-        target: access.target,
-        context: {
-          request_id: request.id,
-          ip: request.ip,
-          ...(typeof userAgent === "string" && userAgent.length > 0 ? { user_agent: userAgent.slice(0, 1024) } : {}),
+    const [result] = await this.#ledger.append(
+      tenant,
+      [
+        {
+          action: access.action,
+          occurred_at: new Date(now).toISOString(),
+          actor: principal.actor,
+          target: access.target,
+          context: {
+            request_id: request.id,
+            ip: request.ip,
+            ...(typeof userAgent === "string" && userAgent.length > 0 ? { user_agent: userAgent.slice(0, 1024) } : {}),
+          },
+          metadata: { route: request.routeOptions.url, ...access.metadata },
+          ...(access.change ? { change: access.change } : {}),
         },
-        metadata: { route: request.routeOptions.url, ...access.metadata },
-        ...(access.change ? { change: access.change } : {}),
-      },
-    ]);
+      ],
+      { appendedBy: META_AUDIT_APPENDER },
+    );
     if (result?.status === "rejected") {
       throw new TrailproofError(
         "META_AUDIT_FAILED",

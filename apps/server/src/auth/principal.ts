@@ -1,7 +1,9 @@
 // Who is calling: resolved once per request from a bearer API key, a
 // console session cookie, or an embedded viewer token; every route reads its
 // tenant from here, never from the URL, so one tenant's credential cannot
-// even name another tenant's data.
+// even name another tenant's data. The same principal names the appender of
+// what it appends (appended_by, log format v2).
+import type { AppendedBy } from "@trailproof/core";
 import type { Permission, Role } from "@trailproof/protocol";
 
 export interface Principal {
@@ -18,6 +20,24 @@ export interface Principal {
   csrfToken?: string;
   /** Viewer tokens: search parameters always applied to reads. */
   pinnedFilter?: Record<string, string>;
+}
+
+/**
+ * appended_by for events this principal appends: the API key's id (never its
+ * secret) or the signed-in person's username. Taken from the credential the
+ * request authenticated with, never from the request body. Viewer tokens
+ * cannot append; asking for their appender is a bug.
+ */
+export function appenderOf(principal: Principal | undefined): AppendedBy {
+  if (!principal) throw new Error("an append reached without a principal");
+  switch (principal.via) {
+    case "api_key":
+      return { type: "api_key", id: principal.id };
+    case "session":
+      return { type: "person", id: principal.actor.id };
+    default:
+      throw new Error(`a ${principal.via} principal cannot append`);
+  }
 }
 
 declare module "fastify" {

@@ -8,6 +8,7 @@ import type { PersonRecord } from "@trailproof/ledger";
 import { ProblemDetailsSchema } from "@trailproof/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
+import { META_AUDIT_APPENDER } from "../audit/meta-audit.js";
 import { verifyPassword } from "../auth/passwords.js";
 import { createSession, SESSION_COOKIE, SESSION_TTL_MS, sessionHashOf } from "../auth/sessions.js";
 import { SignInLimiter } from "../auth/sign-in-limiter.js";
@@ -60,21 +61,25 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     reason?: string,
   ) => {
     const userAgent = request.headers["user-agent"];
-    await deps.ledger.append(tenant, [
-      {
-        action: "user.login",
-        occurred_at: new Date().toISOString(),
-        actor: { type: "user", id: person },
-        target: { type: "console", id: tenant },
-        outcome: { status, ...(reason ? { reason } : {}) },
-        context: {
-          request_id: request.id,
-          ip: request.ip,
-          ...(typeof userAgent === "string" && userAgent ? { user_agent: userAgent.slice(0, 1024) } : {}),
+    await deps.ledger.append(
+      tenant,
+      [
+        {
+          action: "user.login",
+          occurred_at: new Date().toISOString(),
+          actor: { type: "user", id: person },
+          target: { type: "console", id: tenant },
+          outcome: { status, ...(reason ? { reason } : {}) },
+          context: {
+            request_id: request.id,
+            ip: request.ip,
+            ...(typeof userAgent === "string" && userAgent ? { user_agent: userAgent.slice(0, 1024) } : {}),
+          },
+          metadata: { method: "password+totp" },
         },
-        metadata: { method: "password+totp" },
-      },
-    ]);
+      ],
+      { appendedBy: META_AUDIT_APPENDER },
+    );
   };
 
   const refuse = async (

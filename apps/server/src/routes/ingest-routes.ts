@@ -3,12 +3,13 @@
 // event does not block the others; nothing is written for a rejected one.
 // The hot path: the body is parsed once (json-body.ts), nothing is logged per
 // request (counted in /metrics), and the reply is encoded by hand.
-import { isServiceAction } from "@trailproof/core";
+import { type AppendedBy, isServiceAction } from "@trailproof/core";
 import type { AppendResult } from "@trailproof/ledger";
 import { IngestResponseSchema, ProblemDetailsSchema } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { tenantOf } from "../auth/authenticate.js";
+import { appenderOf } from "../auth/principal.js";
 import type { AppDeps } from "../deps.js";
 import { rejectionReason } from "../http/metrics.js";
 import { sendProblem } from "../http/problem.js";
@@ -22,7 +23,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps): void 
       schema: {
         summary: "Append one event, or a batch of up to 1,000",
         description:
-          'Body: one event (docs/event-schema.md) or `{"events": [...]}`. Answers after the accepted events are fsynced. Each result is `created` (with its log index and leaf hash), `duplicate` (same id and content as a recorded event: its original receipt) or `rejected` (every problem listed). HTTP 200 whenever the request itself was well-formed.',
+          'Body: one event (docs/event-schema.md) or `{"events": [...]}`. Answers after the accepted events are fsynced. Each event is recorded with `appended_by` naming the key that sent it (an `appended_by` in the event is refused). Each result is `created` (with its log index and leaf hash), `duplicate` (same id and content, personal values included, sent before with the same key: its original receipt) or `rejected` (every problem listed; a taken id gets the same refusal whatever the recorded event holds). HTTP 200 whenever the request itself was well-formed.',
         tags: ["ingest"],
         security: [{ bearer: [] }],
         body: Type.Object({}, { additionalProperties: true }),
@@ -48,7 +49,12 @@ export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps): void 
         );
       }
       const started = process.hrtime.bigint();
-      const results = await appendRefusingServiceActions(deps, tenantOf(request), events);
+      const results = await appendRefusingServiceActions(
+        deps,
+        tenantOf(request),
+        events,
+        appenderOf(request.principal),
+      );
       deps.metrics.appendSeconds.observe(
         { batch: events.length === 1 ? "1" : events.length <= 100 ? "2-100" : "101+" },
         Number(process.hrtime.bigint() - started) / 1e9,
@@ -72,16 +78,22 @@ export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps): void 
 }
 
 /**
- * Appends `events`, except those naming an action only the service records
- * (audit.*, apikey.*, ...): those are rejected at /action, in place, so the
- * results keep the order of the request.
+ * Appends `events` for `appendedBy`, except those naming an action only the
+ * service records (audit.*, apikey.*, ...): those are rejected at /action, in
+ * place, so the results keep the order of the request.
  */
-async function appendRefusingServiceActions(deps: AppDeps, tenant: string, events: unknown[]): Promise<AppendResult[]> {
+async function appendRefusingServiceActions(
+  deps: AppDeps,
+  tenant: string,
+  events: unknown[],
+  appendedBy: AppendedBy,
+): Promise<AppendResult[]> {
   const reserved = events.map((e) => isServiceAction((e as { action?: unknown } | null)?.action));
-  if (!reserved.includes(true)) return deps.ledger.append(tenant, events);
+  if (!reserved.includes(true)) return deps.ledger.append(tenant, events, { appendedBy });
   const appended = await deps.ledger.append(
     tenant,
     events.filter((_, i) => !reserved[i]),
+    { appendedBy },
   );
   let next = 0;
   return events.map((e, i): AppendResult => {

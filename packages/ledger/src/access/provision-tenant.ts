@@ -1,5 +1,6 @@
-// Creating a tenant: its log (with its own origin and signing key), its
-// first admin key, and a first entry recording who created it.
+// Creating a tenant: its log (with its own origin, signing key and digest
+// key), its first admin key, and a first entry recording who created it.
+import type { AppendedBy } from "@trailproof/core";
 import type { Ledger } from "../ledger.js";
 import type { AccessStore } from "../store/access-store.js";
 import type { TenantRecord, UnknownActionPolicy } from "../store/log-store.js";
@@ -16,7 +17,12 @@ export async function provisionTenant(
   ledger: Ledger,
   access: AccessStore,
   name: string,
-  options: { createdBy: string; unknownActions?: UnknownActionPolicy },
+  options: {
+    createdBy: string;
+    unknownActions?: UnknownActionPolicy;
+    /** appended_by of the first entries; the ledger's default (service/library) when absent. */
+    appendedBy?: AppendedBy;
+  },
 ): Promise<ProvisionedTenant> {
   const tenant = await ledger.createTenant(
     name,
@@ -28,20 +34,24 @@ export async function provisionTenant(
     name: "initial admin key",
     createdBy: options.createdBy,
   });
-  await ledger.append(name, [
-    {
-      action: "tenant.create",
-      occurred_at: new Date().toISOString(),
-      actor: { type: "system", id: options.createdBy },
-      target: { type: "tenant", id: name },
-    },
-    {
-      action: "apikey.create",
-      occurred_at: new Date().toISOString(),
-      actor: { type: "system", id: options.createdBy },
-      target: { type: "api_key", id: issued.record.keyId },
-      metadata: { role: "admin", name: issued.record.name },
-    },
-  ]);
+  await ledger.append(
+    name,
+    [
+      {
+        action: "tenant.create",
+        occurred_at: new Date().toISOString(),
+        actor: { type: "system", id: options.createdBy },
+        target: { type: "tenant", id: name },
+      },
+      {
+        action: "apikey.create",
+        occurred_at: new Date().toISOString(),
+        actor: { type: "system", id: options.createdBy },
+        target: { type: "api_key", id: issued.record.keyId },
+        metadata: { role: "admin", name: issued.record.name },
+      },
+    ],
+    options.appendedBy ? { appendedBy: options.appendedBy } : {},
+  );
   return { tenant, adminKey: issued.key, adminKeyId: issued.record.keyId };
 }
