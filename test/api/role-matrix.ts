@@ -224,6 +224,13 @@ export const ENDPOINTS: Endpoint[] = [
     check: (res) => expect(json(res).tenants).toContainEqual(expect.objectContaining({ tenant: "globex" })),
   },
   {
+    name: "POST /v1/tenants/:tenant/keys",
+    permission: "operate",
+    send: (f, key, n) => f.request("POST", "/v1/tenants/globex/keys", key, { name: `recovery ${n}` }),
+    status: 201,
+    check: (res) => expect(json(res)).toMatchObject({ role: "admin", key: expect.stringMatching(/^tpk_/) }),
+  },
+  {
     name: "GET /metrics",
     permission: "operate",
     send: (f, key) => f.request("GET", "/metrics", key),

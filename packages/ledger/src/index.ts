@@ -1,6 +1,7 @@
 // @trailproof/ledger: the engine as a library.
 export { authenticateApiKey, type IssuedKey, issueApiKey } from "./access/api-keys.js";
 export { type ProvisionedTenant, provisionTenant } from "./access/provision-tenant.js";
+export { issueRecoveryAdminKey, type RecoveryKeyOptions } from "./access/recover-admin.js";
 export type { AppendResult } from "./append/append-result.js";
 export { IngestOverloadedError } from "./append/group-commit.js";
 export { ID_TAKEN_PROBLEM } from "./append/write-entries.js";

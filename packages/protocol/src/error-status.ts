@@ -35,6 +35,7 @@ const STATUS: Record<string, number> = {
   TENANT_EXISTS: 409,
   PERSON_EXISTS: 409,
   SCHEMA_INCOMPATIBLE: 409,
+  LAST_ADMIN: 409,
   // 413, 415: sizes and media types.
   REQUEST_TOO_LARGE: 413,
   BATCH_TOO_LARGE: 413,

@@ -2,7 +2,7 @@ import { TrailproofError } from "@trailproof/core";
 import { issueApiKey } from "@trailproof/ledger";
 import { isTenantRole } from "@trailproof/protocol";
 import type { Command } from "commander";
-import { withDataDir } from "../data-dir.js";
+import { cliAppender, withDataDir } from "../data-dir.js";
 import { DEFAULT_DATA_DIR, printJson } from "../output.js";
 
 interface KeyOptions {
@@ -37,15 +37,19 @@ export function registerApiKeyCommands(program: Command): void {
           name: opts.name ?? "cli key",
           createdBy: "cli",
         });
-        await ledger.append(opts.tenant, [
-          {
-            action: "apikey.create",
-            occurred_at: new Date().toISOString(),
-            actor: { type: "system", id: "cli" },
-            target: { type: "api_key", id: issued.record.keyId },
-            metadata: { role: opts.role, name: issued.record.name },
-          },
-        ]);
+        await ledger.append(
+          opts.tenant,
+          [
+            {
+              action: "apikey.create",
+              occurred_at: new Date().toISOString(),
+              actor: { type: "system", id: "cli" },
+              target: { type: "api_key", id: issued.record.keyId },
+              metadata: { role: opts.role, name: issued.record.name },
+            },
+          ],
+          { appendedBy: cliAppender("key") },
+        );
         const out = {
           key: issued.key,
           key_id: issued.record.keyId,
@@ -64,17 +68,28 @@ export function registerApiKeyCommands(program: Command): void {
     .action(async (keyId: string, opts: KeyOptions) => {
       await withDataDir(opts.data, async ({ ledger, access }) => {
         const tenant = await ledger.tenantRecord(opts.tenant);
-        if (!(await access.revokeApiKey(tenant.tenantId, keyId, new Date().toISOString()))) {
+        const outcome = await access.revokeApiKey(tenant.tenantId, keyId, new Date().toISOString());
+        if (outcome === "last_admin") {
+          throw new TrailproofError(
+            "LAST_ADMIN",
+            `${keyId} is tenant ${opts.tenant}'s last admin credential: create another admin key first (key create --role admin)`,
+          );
+        }
+        if (outcome !== "revoked") {
           throw new TrailproofError("KEY_NOT_FOUND", `no active key ${keyId} in tenant ${opts.tenant}`);
         }
-        await ledger.append(opts.tenant, [
-          {
-            action: "apikey.revoke",
-            occurred_at: new Date().toISOString(),
-            actor: { type: "system", id: "cli" },
-            target: { type: "api_key", id: keyId },
-          },
-        ]);
+        await ledger.append(
+          opts.tenant,
+          [
+            {
+              action: "apikey.revoke",
+              occurred_at: new Date().toISOString(),
+              actor: { type: "system", id: "cli" },
+              target: { type: "api_key", id: keyId },
+            },
+          ],
+          { appendedBy: cliAppender("key") },
+        );
         process.stdout.write(`revoked ${keyId}\n`);
       });
     });

@@ -1,6 +1,8 @@
 // Tenant administration (admin role): action schemas, API keys and tenant
 // settings. Every change is recorded in the tenant's own log. Nobody, admin
-// included, can edit or delete an event: there is no route for it.
+// included, can edit or delete an event: there is no route for it. The last
+// admin credential of a tenant cannot be revoked (LAST_ADMIN): a tenant that
+// could no longer administer itself would need the operator to recover.
 import { type ActionDefinition, TrailproofError } from "@trailproof/core";
 import { type ApiKeyRecord, issueApiKey } from "@trailproof/ledger";
 import { ApiKeySchema, CreatedApiKeySchema, ProblemDetailsSchema, TenantSettingsSchema } from "@trailproof/protocol";
@@ -146,6 +148,8 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: 
       schema: {
         ...common,
         summary: "Revoke an API key, effective immediately",
+        description:
+          "Refused with LAST_ADMIN (409) when the key is the tenant's last admin credential: no other active admin key and no enabled admin person would remain. Create another admin key or admin person first.",
         params: Type.Object({ keyId: Type.String({ maxLength: 64 }) }),
         response: { 200: ApiKeySchema, ...errors },
       },
@@ -155,10 +159,20 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: 
       const { keyId } = request.params as { keyId: string };
       const record = await ledger.tenantRecord(tenant);
       const key = await access.findApiKey(keyId);
-      const revoked =
-        key?.tenantId === record.tenantId &&
-        (await access.revokeApiKey(record.tenantId, keyId, new Date().toISOString()));
-      if (!key || !revoked) throw new TrailproofError("KEY_NOT_FOUND", "no active key with this id in this tenant");
+      const outcome =
+        key?.tenantId === record.tenantId
+          ? await access.revokeApiKey(record.tenantId, keyId, new Date().toISOString())
+          : "not_found";
+      if (outcome === "last_admin") {
+        const own = request.principal?.via === "api_key" && request.principal.id === keyId;
+        throw new TrailproofError(
+          "LAST_ADMIN",
+          `${own ? "this is your own key and" : "this key is"} the tenant's last admin credential: create another admin key or admin person first`,
+        );
+      }
+      if (!key || outcome !== "revoked") {
+        throw new TrailproofError("KEY_NOT_FOUND", "no active key with this id in this tenant");
+      }
       await audit.record(request, {
         action: "apikey.revoke",
         target: { type: "api_key", id: keyId },

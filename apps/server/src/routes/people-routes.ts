@@ -1,6 +1,7 @@
 // People of a tenant (admin): console accounts with a role, a password and,
-// after their first sign-in, TOTP. Disabling signs them out everywhere.
-// Every change is recorded in the tenant's log.
+// after their first sign-in, TOTP. Disabling signs them out everywhere, and
+// is refused (LAST_ADMIN) for the tenant's last admin credential. Every
+// change is recorded in the tenant's log.
 import { InvalidInputError, TrailproofError } from "@trailproof/core";
 import type { PersonRecord } from "@trailproof/ledger";
 import { ProblemDetailsSchema } from "@trailproof/protocol";
@@ -109,6 +110,8 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps, audit:
       schema: {
         ...common,
         summary: "Disable a person and end their sessions",
+        description:
+          "Refused with LAST_ADMIN (409) when the person is the tenant's last admin credential: no active admin key and no other enabled admin person would remain.",
         params: Type.Object({ username: Type.String({ maxLength: 64 }) }),
         response: { 200: PersonSchema, ...errors },
       },
@@ -125,8 +128,16 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps, audit:
         });
       }
       const now = new Date().toISOString();
+      const outcome = await deps.people.disablePerson(record.tenantId, username, now);
+      if (outcome === "last_admin") {
+        throw new TrailproofError(
+          "LAST_ADMIN",
+          `${username} is the tenant's last admin credential: create another admin key or admin person first`,
+        );
+      }
+      if (outcome === "not_found")
+        throw new TrailproofError("PERSON_NOT_FOUND", `no person ${username} in this tenant`);
       const disabled = { ...person, disabledAt: person.disabledAt ?? now };
-      await deps.people.updatePerson(disabled);
       await deps.people.revokeSessionsOf(record.tenantId, username, now);
       await audit.record(request, { action: "person.disable", target: { type: "person", id: username } });
       return toWire(disabled);

@@ -16,11 +16,23 @@ export interface ApiKeyRecord {
   revokedAt: string | null;
 }
 
+/**
+ * What revoking a key did. `last_admin`: refused, nothing changed, because the
+ * key is its tenant's last admin credential (see AccessStore.revokeApiKey).
+ */
+export type RevokeOutcome = "revoked" | "not_found" | "last_admin";
+
 export interface AccessStore {
   insertApiKey(record: ApiKeyRecord): Promise<void>;
   findApiKey(keyId: string): Promise<ApiKeyRecord | undefined>;
   /** Keys of one tenant, or the operator keys when tenantId is null. */
   listApiKeys(tenantId: number | null): Promise<ApiKeyRecord[]>;
-  /** Marks a key revoked; false when the tenant has no such active key. */
-  revokeApiKey(tenantId: number | null, keyId: string, at: string): Promise<boolean>;
+  /**
+   * Marks a key revoked; `not_found` when the tenant has no such active key.
+   * MUST refuse (`last_admin`, changing nothing) when the key is an admin key
+   * and no other admin credential of its tenant would remain: an active admin
+   * key or an enabled person with the admin role. The check and the change
+   * MUST be one atomic step, so two concurrent revocations cannot both pass it.
+   */
+  revokeApiKey(tenantId: number | null, keyId: string, at: string): Promise<RevokeOutcome>;
 }

@@ -50,6 +50,17 @@ export interface PeopleStore {
   listPeople(tenantId: number): Promise<PersonRecord[]>;
   /** Saves the mutable parts: TOTP state, recovery codes, disabledAt. */
   updatePerson(person: PersonRecord): Promise<void>;
+  /**
+   * Disables a person. MUST refuse (`last_admin`, changing nothing) when the
+   * person has the admin role and no other admin credential of the tenant
+   * would remain (an active admin API key or another enabled admin person),
+   * atomically with the change, like AccessStore.revokeApiKey.
+   */
+  disablePerson(
+    tenantId: number,
+    username: string,
+    at: string,
+  ): Promise<"disabled" | "already_disabled" | "not_found" | "last_admin">;
 
   insertSession(session: SessionRecord): Promise<void>;
   findSession(sessionHash: string): Promise<SessionRecord | undefined>;

@@ -1,6 +1,6 @@
 // AccessStore on the same SQLite database as the log.
 import type { Role } from "@trailproof/protocol";
-import type { AccessStore, ApiKeyRecord } from "../access-store.js";
+import type { AccessStore, ApiKeyRecord, RevokeOutcome } from "../access-store.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
 
 const DDL = `
@@ -47,11 +47,25 @@ const toRecord = (r: KeyRow): ApiKeyRecord => ({
   revokedAt: r.revoked_at,
 });
 
+/**
+ * Active admin credentials of tenant `@tenant`, the one the outer statement
+ * changes included: admin keys and enabled admin people
+ * (sqlite-people-store.ts, same catalogue file). Evaluated inside the UPDATE,
+ * so the count and the change are one atomic step under SQLite's single writer.
+ */
+export const ADMIN_CREDENTIALS_SQL = `(
+  (SELECT count(*) FROM api_keys WHERE tenant_id IS @tenant AND role = 'admin' AND revoked_at IS NULL)
+  + (SELECT count(*) FROM people WHERE tenant_id IS @tenant AND role = 'admin' AND disabled_at IS NULL))`;
+
 export class SqliteAccessStore implements AccessStore {
   readonly #db: SqliteDatabase;
   readonly #byId: SqliteStatement;
 
-  /** Requires the log schema (tenants) to exist: construct after SqliteStore. */
+  /**
+   * Requires the log schema (tenants) to exist: construct after SqliteStore.
+   * Revocation counts people too: the people table must be in this file by
+   * the first revocation (openSqliteStores creates both).
+   */
   constructor(db: SqliteDatabase) {
     this.#db = db;
     db.exec(DDL);
@@ -79,10 +93,17 @@ export class SqliteAccessStore implements AccessStore {
     return rows.map(toRecord);
   }
 
-  async revokeApiKey(tenantId: number | null, keyId: string, at: string): Promise<boolean> {
+  async revokeApiKey(tenantId: number | null, keyId: string, at: string): Promise<RevokeOutcome> {
     const result = this.#db
-      .prepare("UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND tenant_id IS ? AND revoked_at IS NULL")
-      .run(at, keyId, tenantId);
-    return result.changes === 1;
+      .prepare(
+        `UPDATE api_keys SET revoked_at = @at WHERE key_id = @key AND tenant_id IS @tenant AND revoked_at IS NULL
+          AND (role <> 'admin' OR ${ADMIN_CREDENTIALS_SQL} > 1)`,
+      )
+      .run({ tenant: tenantId, key: keyId, at });
+    if (result.changes === 1) return "revoked";
+    // Nothing changed; only the reason is read here.
+    const key = this.#byId.get(keyId) as KeyRow | undefined;
+    const active = key !== undefined && key.tenant_id === tenantId && key.revoked_at === null;
+    return active && key.role === "admin" ? "last_admin" : "not_found";
   }
 }

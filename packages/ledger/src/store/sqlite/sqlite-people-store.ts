@@ -1,5 +1,6 @@
 // PeopleStore on the same SQLite database as the log.
 import type { PeopleStore, PersonRecord, SessionRecord, ViewerTokenRecord } from "../people-store.js";
+import { ADMIN_CREDENTIALS_SQL } from "./sqlite-access-store.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
 const DDL = `
@@ -124,6 +125,23 @@ export class SqlitePeopleStore implements PeopleStore {
         p.tenantId,
         p.username,
       );
+  }
+
+  async disablePerson(
+    tenantId: number,
+    username: string,
+    at: string,
+  ): Promise<"disabled" | "already_disabled" | "not_found" | "last_admin"> {
+    const result = this.#db
+      .prepare(
+        `UPDATE people SET disabled_at = @at WHERE tenant_id = @tenant AND username = @username AND disabled_at IS NULL
+          AND (role <> 'admin' OR ${ADMIN_CREDENTIALS_SQL} > 1)`,
+      )
+      .run({ tenant: tenantId, username, at });
+    if (result.changes === 1) return "disabled";
+    const person = await this.findPerson(tenantId, username);
+    if (!person) return "not_found";
+    return person.disabledAt !== null ? "already_disabled" : "last_admin";
   }
 
   async insertSession(s: SessionRecord): Promise<void> {
