@@ -110,7 +110,18 @@ describeBrowser("console pages (admin)", () => {
     expect(await proof.getAttribute("class")).toContain("proof-ok");
     // Auditors and admins see personal fields revealed.
     expect(await page.getByText("withheld (personal)").count()).toBe(0);
+    // The demo data was appended by the service itself, as the leaf says.
+    expect(await page.locator("dt:text-is('Appended by') + dd").textContent()).toBe("Service demo");
     await screenshots(page, "event-detail");
+  });
+
+  it("names the key that appended an event: its id, as the leaf records it", async () => {
+    await page.goto(`${server.url}/events/${CHAIN.update}`);
+    const appendedBy = page.locator("dt:text-is('Appended by') + dd");
+    // Keys are tpk_<key id>_<secret>: the id, never the secret, is shown.
+    const [, keyId, secret] = /^tpk_([0-9a-f]{16})_(.+)$/.exec(ingestKey) ?? [];
+    await expect.poll(() => appendedBy.textContent()).toBe(`API key ${keyId}`);
+    expect(await page.content()).not.toContain(secret as string);
   });
 
   it("shows a clear failure when the event shown does not match its proof", async () => {

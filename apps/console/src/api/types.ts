@@ -13,7 +13,16 @@ export interface ActorRef {
   on_behalf_of?: ActorRef;
 }
 
+/** Who appended an entry (log format v2): an API key's id, a person, the service or the CLI. */
+export interface AppendedBy {
+  type?: string;
+  id?: string;
+}
+
 export interface AuditEvent {
+  /** The log format version: 2 names `appended_by`, 1 does not. */
+  schema_version?: number;
+  appended_by?: AppendedBy;
   id?: string;
   action?: string;
   action_version?: number | null;

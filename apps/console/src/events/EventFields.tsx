@@ -1,8 +1,9 @@
-// Every field of an event laid out for people: who, what, where, when,
-// context, the automation behind it, tags, metadata and privacy.
+// Every field of an event laid out for people: who (the actor, and the
+// credential that appended it), what, where, when, context, the automation
+// behind it, tags, metadata and privacy.
 
 import { useApi } from "../api/api-context.js";
-import type { EventItem } from "../api/types.js";
+import type { AuditEvent, EventItem } from "../api/types.js";
 import { OutcomeBadge, RiskBadge } from "../components/Badge.js";
 import { asEvent, entityPath, eventPath, parsePathElement } from "../lib/event-view.js";
 import { formatTime } from "../lib/format.js";
@@ -21,6 +22,23 @@ const CONTEXT_FIELDS: [string, string][] = [
   ["trace_id", "Trace id"],
   ["span_id", "Span id"],
 ];
+
+const APPENDER_LABELS: Record<string, string> = {
+  api_key: "API key",
+  person: "Person",
+  service: "Service",
+  cli: "Command line",
+};
+
+/**
+ * The credential that appended the event, as the leaf names it (log format
+ * v2): never what the event itself claims. Entries of version 1 recorded none.
+ */
+export function appenderText(e: AuditEvent): string {
+  const a = e.appended_by;
+  if (typeof a?.type !== "string" || typeof a.id !== "string") return "not recorded (log format 1)";
+  return `${APPENDER_LABELS[a.type] ?? a.type} ${a.id}`;
+}
 
 export function EventFields({ item }: { item: EventItem }) {
   const { embedded } = useApi();
@@ -57,6 +75,7 @@ export function EventFields({ item }: { item: EventItem }) {
               />
             </>
           )}
+          <Field label="Appended by" value={appenderText(e)} mono />
         </dl>
       </section>
 
