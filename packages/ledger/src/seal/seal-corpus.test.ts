@@ -132,14 +132,19 @@ describe("sealing the characterisation corpus", () => {
   // To see which case changed: SEAL_CORPUS_OUT=lines.txt, then diff against a run of the old code.
   if (process.env.SEAL_CORPUS_OUT) writeFileSync(process.env.SEAL_CORPUS_OUT, `${v2.join("\n")}\n`);
 
-  it("gives, less what log format v2 added, the version 1 outputs fixed before sealing was optimised", () => {
-    // 151 sealed (738 disclosures), 101 rejected with 67 distinct problems, every input left unchanged.
+  // 141 sealed (452 disclosures), 111 rejected with 68 distinct problems, every input left unchanged.
+  // Pinned again when lone surrogates began to be refused (386df09): the ten cases whose state
+  // holds one (contactAfter) became rejections, the cases after them drew other salts, and nothing
+  // else changed (their leaves compared equal without salts and commitments). Before that, the
+  // version 1 outputs fixed before sealing was optimised hashed to 9864dae6...aef8b and version 2's
+  // to 561d6290...37d7e.
+  it("gives, less what log format v2 added, the version 1 outputs", () => {
     expect(v1.length).toBe(252);
-    expect(sha256Hex(v1)).toBe("9864dae60321d11f4366102e48d57a1bc744ea7676c00a46fbec7306e97aef8b");
+    expect(sha256Hex(v1)).toBe("2733293619844a149e8050917888709bc7c6fb54c7e1b46a2e4f41dca4b0f9d5");
   });
 
   it("gives the log format version 2 outputs: appended_by in every leaf, keyed digests", () => {
     expect(v2.length).toBe(252);
-    expect(sha256Hex(v2)).toBe("561d6290d398140b7654a2eb6ab1e28610a2bed3ed15c92303bb03aea4237d7e");
+    expect(sha256Hex(v2)).toBe("5bd1b480cc3b0ba7912208f3da4304017778633d95a71f3468543c96a6604e56");
   });
 });
