@@ -16,6 +16,7 @@ import { registerConsole } from "./http/console-static.js";
 import { registerJsonBodyParser } from "./http/json-body.js";
 import { requestLabels } from "./http/metrics.js";
 import { registerProblemHandlers, sendProblem } from "./http/problem.js";
+import { recordRouteTable } from "./http/route-table.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerAutomationRoutes } from "./routes/automation-routes.js";
@@ -60,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: "array", useDefaults: true } },
   });
+  recordRouteTable(app);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });

@@ -4,4 +4,5 @@ export { sampleEvents } from "./demo/sample-events.js";
 export { seedDemoData } from "./demo/seed-demo-data.js";
 export type { AppDeps } from "./deps.js";
 export { createMetrics, type ServiceMetrics } from "./http/metrics.js";
+export { type RouteEntry, routeTableOf } from "./http/route-table.js";
 export { type RunningServer, startServer } from "./start-server.js";
