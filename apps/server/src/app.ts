@@ -12,6 +12,8 @@ import { MetaAudit } from "./audit/meta-audit.js";
 import { registerAuthentication } from "./auth/authenticate.js";
 import type { AppDeps } from "./deps.js";
 import { DebugAccessLog } from "./http/access-log.js";
+import { buildClientErrorHandler } from "./http/client-error.js";
+import { connectionLimits, MAX_HEADER_BYTES } from "./http/connection-limits.js";
 import { registerConsole } from "./http/console-static.js";
 import { registerJsonBodyParser } from "./http/json-body.js";
 import { requestLabels } from "./http/metrics.js";
@@ -34,7 +36,16 @@ import { registerVerifyRoutes } from "./routes/verify-routes.js";
 import { registerViewerTokenRoutes } from "./routes/viewer-token-routes.js";
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const app = Fastify({
+  const { config } = deps;
+  const refuseUnparsed = buildClientErrorHandler(
+    {
+      headersTimeoutMs: config.headersTimeoutMs,
+      requestTimeoutMs: config.requestTimeoutMs,
+      maxHeaderBytes: MAX_HEADER_BYTES,
+    },
+    () => app.log,
+  );
+  const app: FastifyInstance = Fastify({
     logger:
       deps.logger === false
         ? false
@@ -46,8 +57,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Access lines at debug, not info: requests are counted in /metrics.
     logController: new DebugAccessLog(),
     bodyLimit: deps.config.maxBodyBytes,
-    requestTimeout: deps.config.requestTimeoutMs,
-    connectionTimeout: deps.config.requestTimeoutMs,
+    ...connectionLimits(config),
+    // What Node's parser refuses before a route runs is problem+json too.
+    clientErrorHandler: refuseUnparsed,
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();

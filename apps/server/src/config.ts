@@ -22,8 +22,15 @@ export interface ServerConfig {
   maxBatchEvents: number;
   /** TRAILPROOF_RATE_LIMIT_PER_MINUTE: requests per key per minute. */
   rateLimitPerMinute: number;
-  /** TRAILPROOF_REQUEST_TIMEOUT_MS: a request must complete within this long. */
+  /**
+   * TRAILPROOF_REQUEST_TIMEOUT_MS: a request must arrive whole (line, headers, body) within this
+   * long; also the longest a connection may sit silent.
+   */
   requestTimeoutMs: number;
+  /** TRAILPROOF_HEADERS_TIMEOUT_MS: the request line and headers must arrive within this long (at most requestTimeoutMs). */
+  headersTimeoutMs: number;
+  /** TRAILPROOF_KEEP_ALIVE_TIMEOUT_MS: an idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
   /** TRAILPROOF_LOG_LEVEL: pino level (fatal, error, warn, info, debug, silent). */
   logLevel: string;
   /** TRAILPROOF_DEMO: on an empty data directory, create the demo tenant with sample data. */
@@ -51,6 +58,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxBatchEvents: 1000,
   rateLimitPerMinute: 6000,
   requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  keepAliveTimeoutMs: 5_000,
   logLevel: "info",
   demo: true,
   consoleDir: DEFAULT_CONSOLE_DIR,
@@ -109,11 +118,30 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     maxBatchEvents: num("TRAILPROOF_MAX_BATCH_EVENTS", d.maxBatchEvents),
     rateLimitPerMinute: num("TRAILPROOF_RATE_LIMIT_PER_MINUTE", d.rateLimitPerMinute),
     requestTimeoutMs: num("TRAILPROOF_REQUEST_TIMEOUT_MS", d.requestTimeoutMs),
+    headersTimeoutMs: num("TRAILPROOF_HEADERS_TIMEOUT_MS", d.headersTimeoutMs),
+    keepAliveTimeoutMs: num("TRAILPROOF_KEEP_ALIVE_TIMEOUT_MS", d.keepAliveTimeoutMs),
     logLevel: env.TRAILPROOF_LOG_LEVEL || d.logLevel,
     demo: env.TRAILPROOF_DEMO === undefined ? d.demo : env.TRAILPROOF_DEMO !== "0" && env.TRAILPROOF_DEMO !== "false",
     consoleDir: env.TRAILPROOF_CONSOLE_DIR || d.consoleDir,
     embedOrigins: list(env.TRAILPROOF_EMBED_ORIGINS),
     occurredAtBounds: occurredAtBoundsFromEnv(env),
   };
-  return { ...fromEnv, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  const config = { ...fromEnv, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  checkTimeouts(config);
+  return config;
+}
+
+/** Node reads 0 as "no limit", which would let a slow client hold a connection for ever. */
+function checkTimeouts(config: ServerConfig): void {
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config;
+  if (requestTimeoutMs < 1 || headersTimeoutMs < 1 || keepAliveTimeoutMs < 1) {
+    throw new Error(
+      "TRAILPROOF_REQUEST_TIMEOUT_MS, TRAILPROOF_HEADERS_TIMEOUT_MS and TRAILPROOF_KEEP_ALIVE_TIMEOUT_MS must be at least 1",
+    );
+  }
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new Error(
+      `TRAILPROOF_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed TRAILPROOF_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
 }

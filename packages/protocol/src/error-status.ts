@@ -37,10 +37,12 @@ const STATUS: Record<string, number> = {
   PERSON_EXISTS: 409,
   SCHEMA_INCOMPATIBLE: 409,
   LAST_ADMIN: 409,
-  // 413, 415: sizes and media types.
+  // 408, 413, 415, 431: the request as it arrives (timing, sizes, media types).
+  REQUEST_TIMEOUT: 408,
   REQUEST_TOO_LARGE: 413,
   BATCH_TOO_LARGE: 413,
   REQUEST_UNSUPPORTED_MEDIA_TYPE: 415,
+  REQUEST_HEADERS_TOO_LARGE: 431,
   // 429, 503: come back later (with Retry-After).
   RATE_LIMITED: 429,
   INGEST_OVERLOADED: 503,

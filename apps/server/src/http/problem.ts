@@ -11,15 +11,41 @@ const TITLES: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  408: "Request Timeout",
   409: "Conflict",
   413: "Content Too Large",
   415: "Unsupported Media Type",
   429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   503: "Service Unavailable",
 };
 
 export class HttpProblem extends TrailproofError {}
+
+/**
+ * The problem document for `code`; `detail` must be safe to show the caller.
+ * `instance` is left out where no request was parsed (clientError).
+ */
+export function buildProblem(
+  code: string,
+  detail: string,
+  where: { instance?: string; requestId: string },
+  problems?: readonly { pointer: string; message: string }[],
+): ProblemDetails {
+  const status = httpStatusFor(code);
+  const body: ProblemDetails = {
+    type: problemTypeFor(code),
+    title: TITLES[status] ?? "Error",
+    status,
+    detail,
+    ...(where.instance === undefined ? {} : { instance: where.instance }),
+    code,
+    request_id: where.requestId,
+  };
+  if (problems && problems.length > 0) body.problems = [...problems];
+  return body;
+}
 
 /** Sends a problem for `code`; `detail` must be safe to show the caller. */
 export function sendProblem(
@@ -29,18 +55,8 @@ export function sendProblem(
   detail: string,
   problems?: readonly { pointer: string; message: string }[],
 ): FastifyReply {
-  const status = httpStatusFor(code);
-  const body: ProblemDetails = {
-    type: problemTypeFor(code),
-    title: TITLES[status] ?? "Error",
-    status,
-    detail,
-    instance: request.url.split("?")[0],
-    code,
-    request_id: request.id,
-  };
-  if (problems && problems.length > 0) body.problems = [...problems];
-  return reply.code(status).type(PROBLEM_CONTENT_TYPE).send(body);
+  const body = buildProblem(code, detail, { instance: request.url.split("?")[0], requestId: request.id }, problems);
+  return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
 /** Fastify's own error codes, mapped onto ours. */
