@@ -1,0 +1,193 @@
+// The requests of the authorisation matrix: for each route, a request that
+// would succeed for a caller allowed to make it (naming acme's own
+// resources), and where the route can name a tenant's resources (an id in the
+// path, a filter), the same request naming globex's instead. Throwaway keys
+// and people are made fresh for every request that deletes one.
+import { issueApiKey } from "@trailproof/ledger";
+import type { Column, MatrixContext } from "./auth-matrix-context.js";
+import { expectJson, PASSWORD, type Reply } from "./world.js";
+
+export interface MatrixRequest {
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteRequests {
+  /** `column` is who will send it (state some routes read lives in that column's app). */
+  own(ctx: MatrixContext, n: number, column: Column): MatrixRequest | Promise<MatrixRequest>;
+  /** The request naming globex's resource; absent where the route names none. */
+  foreign?(ctx: MatrixContext, n: number, column: Column): MatrixRequest | Promise<MatrixRequest>;
+  /** Checks a successful foreign answer says nothing about globex (and changed nothing of it). */
+  checkForeign?(res: Reply, ctx: MatrixContext): void | Promise<void>;
+}
+
+const event = (id: string) => ({
+  id,
+  action: "app.update",
+  occurred_at: "2026-11-05T12:00:00Z",
+  actor: { type: "user", id: "usr_matrix" },
+  target: { type: "app", id: "app_matrix" },
+});
+
+/** A throwaway acme person, made by acme's admin key through the API. */
+async function throwawayPerson(ctx: MatrixContext, n: number): Promise<string> {
+  const username = `throwaway-${n}`;
+  await expectJson(
+    ctx.send,
+    {
+      method: "POST",
+      path: "/v1/people",
+      key: ctx.world.acme.keys.admin,
+      body: { username, display_name: username, role: "viewer", password: PASSWORD },
+    },
+    201,
+  );
+  return username;
+}
+
+const same = (path: string, body?: unknown): RouteRequests => ({ own: () => ({ path, ...(body ? { body } : {}) }) });
+
+/** Keyed by the route's name ("METHOD /url"); HEAD routes use their GET route's requests. */
+export const REQUESTS: Record<string, RouteRequests> = {
+  "GET /healthz": same("/healthz"),
+  "GET /readyz": same("/readyz"),
+  "GET /metrics": same("/metrics"),
+  "GET /openapi.json": same("/openapi.json"),
+  "GET /docs": same("/docs"),
+  "HEAD /docs/": same("/docs/"),
+  "GET /docs/json": same("/docs/json"),
+  "GET /docs/yaml": same("/docs/yaml"),
+  "GET /docs/static/index.html": same("/docs/static/index.html"),
+  "GET /docs/static/swagger-initializer.js": same("/docs/static/swagger-initializer.js"),
+  "GET /docs/static/*": same("/docs/static/swagger-ui.css"),
+
+  "POST /v1/tenants": { own: (_, n) => ({ path: "/v1/tenants", body: { name: `matrix-${n}` } }) },
+  "GET /v1/tenants": same("/v1/tenants"),
+  "POST /v1/tenants/:tenant/keys": {
+    own: (_, n) => ({ path: "/v1/tenants/acme/keys", body: { name: `recovery ${n}` } }),
+  },
+
+  "POST /v1/auth/login": {
+    own: (ctx) => ({
+      path: "/v1/auth/login",
+      body: { tenant: "acme", username: ctx.world.acme.person, password: PASSWORD },
+    }),
+    // acme's person and password, presented to globex.
+    foreign: (ctx) => ({
+      path: "/v1/auth/login",
+      body: { tenant: "globex", username: ctx.world.acme.person, password: PASSWORD },
+    }),
+  },
+  "POST /v1/auth/enroll": same("/v1/auth/enroll", { login_token: "not-a-login", code: "000000" }),
+  "POST /v1/auth/totp": same("/v1/auth/totp", { login_token: "not-a-login", code: "000000" }),
+  "POST /v1/auth/recover": same("/v1/auth/recover", { login_token: "not-a-login", recovery_code: "abcd-efgh-ijkl" }),
+  "GET /v1/auth/session": same("/v1/auth/session"),
+  "POST /v1/auth/logout": same("/v1/auth/logout"),
+
+  "POST /v1/events": {
+    own: (_, n) => ({ path: "/v1/events", body: event(`matrix_${n}`) }),
+    // An id globex uses: acme's log has no such event, so it is created, never a duplicate of globex's.
+    foreign: (ctx) => ({ path: "/v1/events", body: event(ctx.world.globex.eventIds[1] as string) }),
+    checkForeign: (res) => {
+      const status = (JSON.parse(res.text) as { results: { status: string }[] }).results[0]?.status;
+      if (status !== "created") throw new Error(`an id globex uses was ${status} in acme, not created`);
+    },
+  },
+  "GET /v1/events": {
+    own: (ctx) => ({ path: `/v1/events?actor_id=${ctx.world.acme.actorId}` }),
+    foreign: (ctx) => ({ path: `/v1/events?actor_id=${ctx.world.globex.actorId}` }),
+    checkForeign: expectNoEvents,
+  },
+  "GET /v1/events/:id": {
+    own: (ctx) => ({ path: `/v1/events/${ctx.world.acme.eventIds[3]}` }),
+    foreign: (ctx) => ({ path: `/v1/events/${ctx.world.globex.eventIds[3]}` }),
+  },
+  "GET /v1/events/:id/trace": {
+    own: (ctx) => ({ path: `/v1/events/${ctx.world.acme.chainId}/trace` }),
+    foreign: (ctx) => ({ path: `/v1/events/${ctx.world.globex.chainId}/trace` }),
+  },
+  "GET /v1/targets/:type/:id/history": {
+    own: (ctx) => ({ path: `/v1/targets/${ctx.world.acme.target.type}/${ctx.world.acme.target.id}/history` }),
+    foreign: (ctx) => ({ path: `/v1/targets/${ctx.world.globex.target.type}/${ctx.world.globex.target.id}/history` }),
+    checkForeign: expectNoEvents,
+  },
+  "GET /v1/stats": {
+    own: (ctx) => ({ path: `/v1/stats?actor_id=${ctx.world.acme.actorId}` }),
+    foreign: (ctx) => ({ path: `/v1/stats?actor_id=${ctx.world.globex.actorId}` }),
+    checkForeign: (res) => {
+      const total = (JSON.parse(res.text) as { total: number }).total;
+      if (total !== 0) throw new Error(`acme's stats count ${total} events of globex's actor`);
+    },
+  },
+  "GET /v1/automations": same("/v1/automations"),
+
+  "GET /v1/log/checkpoint": same("/v1/log/checkpoint"),
+  "GET /v1/log/checkpoints": same("/v1/log/checkpoints"),
+  "GET /v1/log/key": same("/v1/log/key"),
+  "GET /v1/log/entries": same("/v1/log/entries?start=0&end=3"),
+  "GET /v1/log/proof/inclusion": same("/v1/log/proof/inclusion?index=0&size=2"),
+  "GET /v1/log/proof/consistency": same("/v1/log/proof/consistency?from=1&to=2"),
+  "POST /v1/log/verify": same("/v1/log/verify"),
+  // Jobs live in the app that runs them: each is started in the asking column's app.
+  "GET /v1/log/verify/:job": {
+    own: async (ctx, _, column) => ({ path: `/v1/log/verify/${await verifyJob(ctx, column, "acme")}` }),
+    foreign: async (ctx, _, column) => ({ path: `/v1/log/verify/${await verifyJob(ctx, column, "globex")}` }),
+  },
+  "GET /v1/export": same("/v1/export"),
+
+  "GET /v1/schemas": same("/v1/schemas"),
+  "GET /v1/schemas/:action": {
+    own: (ctx) => ({ path: `/v1/schemas/${ctx.world.acme.schemaAction}` }),
+    foreign: (ctx) => ({ path: `/v1/schemas/${ctx.world.globex.schemaAction}` }),
+  },
+  "POST /v1/schemas": {
+    own: (_, n) => ({
+      path: "/v1/schemas",
+      body: { action: `matrix.thing${n}`, version: 1, kind: "update", category: "configuration", defaultRisk: "low" },
+    }),
+  },
+  "GET /v1/keys": same("/v1/keys"),
+  "POST /v1/keys": { own: (_, n) => ({ path: "/v1/keys", body: { role: "viewer", name: `matrix ${n}` } }) },
+  "DELETE /v1/keys/:keyId": {
+    own: async (ctx, n) => {
+      const tenantId = (await ctx.data.ledger.tenantRecord("acme")).tenantId;
+      const doomed = await issueApiKey(ctx.data.access, {
+        tenantId,
+        role: "viewer",
+        name: `doomed ${n}`,
+        createdBy: "matrix",
+      });
+      return { path: `/v1/keys/${doomed.record.keyId}` };
+    },
+    foreign: (ctx) => ({ path: `/v1/keys/${ctx.world.globex.keyIds.viewer}` }),
+  },
+  "GET /v1/settings": same("/v1/settings"),
+  "PATCH /v1/settings": same("/v1/settings", { unknown_actions: "reject" }),
+  "GET /v1/people": same("/v1/people"),
+  "POST /v1/people": {
+    own: (_, n) => ({
+      path: "/v1/people",
+      body: { username: `matrix-${n}`, display_name: "Matrix", role: "viewer", password: PASSWORD },
+    }),
+  },
+  "DELETE /v1/people/:username": {
+    own: async (ctx, n) => ({ path: `/v1/people/${await throwawayPerson(ctx, n)}` }),
+    foreign: (ctx) => ({ path: `/v1/people/${ctx.world.globex.person}` }),
+  },
+  "POST /v1/viewer-tokens": same("/v1/viewer-tokens", { viewer: { id: "matrix-viewer" } }),
+};
+
+async function verifyJob(ctx: MatrixContext, column: Column, tenant: "acme" | "globex"): Promise<string> {
+  const started = await expectJson<{ job_id: string }>(
+    ctx.sendAs(column),
+    { method: "POST", path: "/v1/log/verify", key: ctx.world[tenant].keys.auditor },
+    202,
+  );
+  return started.job_id;
+}
+
+function expectNoEvents(res: Reply): void {
+  const events = (JSON.parse(res.text) as { events: unknown[] }).events;
+  if (events.length !== 0) throw new Error(`acme's answer lists ${events.length} of globex's events`);
+}
