@@ -5,6 +5,8 @@
 // The same seed and number give the same request shape on every run.
 import { randomBytes } from "node:crypto";
 import { seededRandom } from "@trailproof/core";
+import { seedBody, validEvent } from "./fuzz-bodies.js";
+import { fuzzCredential, HEADER_MUTATIONS } from "./fuzz-headers.js";
 import {
   CONTENT_TYPES,
   chance,
@@ -17,8 +19,8 @@ import {
   type Rng,
 } from "./hostile-values.js";
 import type { RawRequest } from "./raw-http.js";
-import type { JsonSchema, RouteTarget } from "./route-targets.js";
-import { PASSWORD, type Session, type World } from "./world.js";
+import type { RouteTarget } from "./route-targets.js";
+import type { Session, World } from "./world.js";
 
 export interface FuzzCase {
   index: number;
@@ -93,83 +95,6 @@ const UNROUTED = [
 /** A seeded generator per case, independent of every other case. */
 export function caseRng(seed: number, index: number): Rng {
   return seededRandom((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
-}
-
-/** A minimal instance of a JSON schema (OpenAPI's request body): required members, first alternatives. */
-export function instanceOf(schema: JsonSchema | undefined, depth = 0): unknown {
-  if (!schema || depth > 6) return {};
-  if ("const" in schema) return schema.const;
-  if (Array.isArray(schema.enum)) return schema.enum[0];
-  const alternatives = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
-  if (alternatives?.[0]) return instanceOf(alternatives[0], depth + 1);
-  switch (schema.type) {
-    case "object": {
-      const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
-      const required = (schema.required ?? []) as string[];
-      return Object.fromEntries(required.map((name) => [name, instanceOf(properties[name], depth + 1)]));
-    }
-    case "array":
-      return [];
-    case "integer":
-    case "number":
-      return typeof schema.minimum === "number" ? schema.minimum : 1;
-    case "boolean":
-      return true;
-    case "string":
-      return "x".repeat(typeof schema.minLength === "number" ? schema.minLength : 1);
-    default:
-      return {};
-  }
-}
-
-function validEvent(rng: Rng, id: string, world: World): Record<string, unknown> {
-  return {
-    id,
-    action: pick(rng, ["app.update", "app.page.update", "record.update", "user.login"]),
-    occurred_at: new Date(Date.UTC(2026, 10, 3, 12, 0, intBetween(rng, 0, 59))).toISOString(),
-    actor: { type: "user", id: pick(rng, ["usr_fuzz", world.acme.actorId, world.globex.actorId]) },
-    target: pick(rng, [{ type: "app", id: "app_fuzz" }, world.acme.target, world.globex.target]),
-    ...(chance(rng, 0.3) ? { context: { ip: "203.0.113.9", environment: "production" } } : {}),
-    ...(chance(rng, 0.3) ? { change: { before: { a: 1 }, after: { a: 2 } } } : {}),
-    ...(chance(rng, 0.2) ? { tags: ["fuzz"] } : {}),
-  };
-}
-
-/** A well-formed body for the route (the seed that mutations start from). */
-function seedBody(rng: Rng, target: RouteTarget, ctx: FuzzContext, unique: string): unknown {
-  const { world } = ctx;
-  switch (target.name) {
-    case "POST /v1/events":
-      return validEvent(rng, pick(rng, [`fz_${unique}`, `fz_${unique}`, ...world.globex.eventIds.slice(0, 3)]), world);
-    case "POST /v1/tenants":
-      return { name: `fz-${unique}`, ...(chance(rng, 0.3) ? { unknown_actions: "accept" } : {}) };
-    case "POST /v1/keys":
-      return { role: pick(rng, ["ingest", "viewer", "auditor", "admin"]), name: `fuzz ${unique}` };
-    case "POST /v1/people":
-      return { username: `fz${unique}`, display_name: "Fuzz", role: "viewer", password: PASSWORD };
-    case "PATCH /v1/settings":
-      return { unknown_actions: pick(rng, ["reject", "accept"]) };
-    case "POST /v1/viewer-tokens":
-      return {
-        viewer: { id: `v_${unique}` },
-        ...(chance(rng, 0.3) ? { filter: { actor_id: world.acme.actorId } } : {}),
-      };
-    case "POST /v1/schemas":
-      return { action: `fz.thing${unique}`, version: 1, kind: "update", category: "configuration", defaultRisk: "low" };
-    case "POST /v1/auth/login":
-      return {
-        tenant: pick(rng, ["acme", "globex", "nowhere"]),
-        username: pick(rng, ["viewer-acme", "admin-acme", "nobody", world.globex.person]),
-        password: pick(rng, [PASSWORD, "wrong password"]),
-      };
-    case "POST /v1/auth/enroll":
-    case "POST /v1/auth/totp":
-      return { login_token: randomBytes(24).toString("base64url"), code: pick(rng, ["000000", "123456", "abc"]) };
-    case "POST /v1/auth/recover":
-      return { login_token: randomBytes(24).toString("base64url"), recovery_code: "abcd-efgh-ijkl" };
-    default:
-      return instanceOf(target.body);
-  }
 }
 
 /** A path parameter: a real value of acme or globex, or a hostile one. */
@@ -253,139 +178,6 @@ function buildQuery(rng: Rng, target: RouteTarget | undefined, ctx: FuzzContext,
   return parts.length > 0 ? `?${parts.join("&")}` : "";
 }
 
-interface Credential {
-  label: string;
-  headers: [string, string | Buffer][];
-  session?: Session;
-}
-
-function credential(rng: Rng, ctx: FuzzContext, route: string): Credential {
-  const { acme } = ctx.world;
-  const bearer = (value: string): [string, string] => ["authorization", `Bearer ${value}`];
-  const withSession = (s: Session, csrf: boolean): [string, string][] => [
-    ["cookie", s.cookie],
-    ...(csrf ? [["x-csrf-token", s.csrf] as [string, string]] : []),
-  ];
-  const choice = pick(rng, [
-    "none",
-    "ingest",
-    "viewer",
-    "auditor",
-    "admin",
-    "operator",
-    "session:viewer",
-    "session:admin",
-    "session:auditor",
-    "session:admin,no-csrf",
-    "viewer-token",
-    "hostile",
-  ]);
-  switch (choice) {
-    case "none":
-      return { label: choice, headers: [] };
-    case "ingest":
-    case "viewer":
-    case "auditor":
-    case "admin":
-      return { label: choice, headers: [bearer(acme.keys[choice])] };
-    case "operator":
-      return { label: choice, headers: [bearer(ctx.world.operator)] };
-    case "viewer-token":
-      return { label: choice, headers: [bearer(acme.viewerToken)] };
-    case "session:admin,no-csrf": {
-      const s = acme.sessions.admin as Session;
-      return { label: choice, headers: withSession(s, false) };
-    }
-    case "hostile":
-      return hostileCredential(rng, ctx);
-    default: {
-      const role = choice.slice("session:".length) as "viewer" | "auditor" | "admin";
-      // Ending a session uses a spare one, so the suite's own sessions stay signed in.
-      if (route === "POST /v1/auth/logout") {
-        const spare = acme.spareSessions.shift();
-        if (spare) return { label: `${choice} (spare)`, headers: withSession(spare, true), session: spare };
-        return {
-          label: `${choice} (revoked)`,
-          headers: [["cookie", "tp_session=revokedrevokedrevokedrevokedrevokedrevoked1"]],
-        };
-      }
-      return { label: choice, headers: withSession(acme.sessions[role] as Session, true) };
-    }
-  }
-}
-
-function hostileCredential(rng: Rng, ctx: FuzzContext): Credential {
-  const { acme } = ctx.world;
-  const options: [string, [string, string | Buffer][]][] = [
-    ["bearer-garbage", [["authorization", `Bearer ${randomBytes(24).toString("base64")}`]]],
-    ["bearer-empty", [["authorization", "Bearer "]]],
-    ["basic", [["authorization", "Basic YWRtaW46YWRtaW4="]]],
-    ["unknown-tpk", [["authorization", `Bearer tpk_0123456789abcdef_${"A".repeat(43)}`]]],
-    ["unknown-tpv", [["authorization", `Bearer tpv_0123456789abcdef_${"A".repeat(43)}`]]],
-    ["wrong-secret", [["authorization", `Bearer ${acme.keys.admin.slice(0, 21)}${"B".repeat(43)}`]]],
-    ["long-token", [["authorization", `Bearer ${"x".repeat(5000)}`]]],
-    ["lowercase-scheme", [["authorization", `bearer ${acme.keys.viewer}`]]],
-    ["tab-separated", [["authorization", `Bearer\t${acme.keys.viewer}`]]],
-    [
-      "two-authorizations",
-      [
-        ["authorization", `Bearer ${acme.keys.viewer}`],
-        ["authorization", `Bearer ${acme.keys.admin}`],
-      ],
-    ],
-    ["latin1-token", [["authorization", Buffer.concat([Buffer.from("Bearer tpk_"), Buffer.from([0xff, 0xfe, 0xe9])])]]],
-    ["cookie-garbage", [["cookie", "tp_session=%%%; tp_session=../../x"]]],
-    ["cookie-huge", [["cookie", `tp_session=${"a".repeat(8000)}`]]],
-    [
-      "cookie-and-bearer",
-      [
-        ["cookie", (acme.sessions.admin as Session).cookie],
-        ["authorization", "Bearer nonsense"],
-      ],
-    ],
-    [
-      "csrf-wrong",
-      [
-        ["cookie", (acme.sessions.admin as Session).cookie],
-        ["x-csrf-token", "wrong"],
-      ],
-    ],
-  ];
-  const [label, headers] = pick(rng, options);
-  return { label: `hostile:${label}`, headers };
-}
-
-/** Header mutations; `nodeLevel` ones are answered by Node's HTTP server before any route runs. */
-const HEADER_MUTATIONS: { label: string; nodeLevel: boolean; apply: (h: [string, string | Buffer][]) => void }[] = [
-  { label: "accept:text/html", nodeLevel: false, apply: (h) => h.push(["accept", "text/html"]) },
-  { label: "accept:problem", nodeLevel: false, apply: (h) => h.push(["accept", "application/problem+json"]) },
-  { label: "accept:garbage", nodeLevel: false, apply: (h) => h.push(["accept", "}{;q=x, */*;q=2"]) },
-  { label: "request-id:odd", nodeLevel: false, apply: (h) => h.push(["x-request-id", "../../\u00ff".repeat(60)]) },
-  { label: "x-forwarded-for", nodeLevel: false, apply: (h) => h.push(["x-forwarded-for", "1.2.3.4, ::1, garbage"]) },
-  { label: "user-agent:huge", nodeLevel: false, apply: (h) => h.push(["user-agent", "ua".repeat(3000)]) },
-  { label: "expect:100-continue", nodeLevel: false, apply: (h) => h.push(["expect", "100-continue"]) },
-  { label: "expect:unknown", nodeLevel: true, apply: (h) => h.push(["expect", "the-unexpected"]) },
-  { label: "content-encoding:gzip", nodeLevel: false, apply: (h) => h.push(["content-encoding", "gzip"]) },
-  { label: "upgrade:websocket", nodeLevel: false, apply: (h) => h.push(["upgrade", "websocket"]) },
-  {
-    label: "many-headers",
-    nodeLevel: false,
-    apply: (h) => h.push(...Array.from({ length: 300 }, (_, i): [string, string] => [`x-h${i}`, "v"])),
-  },
-  { label: "origin:evil", nodeLevel: false, apply: (h) => h.push(["origin", "https://evil.example"]) },
-  { label: "no-host", nodeLevel: true, apply: (h) => removeHeader(h, "host") },
-  { label: "two-hosts", nodeLevel: true, apply: (h) => h.push(["host", "evil.example"]) },
-  { label: "header:NUL", nodeLevel: true, apply: (h) => h.push(["x-nul", Buffer.from([0x61, 0x00, 0x62])]) },
-  { label: "header:bare-CR", nodeLevel: true, apply: (h) => h.push(["x-cr", Buffer.from([0x61, 0x0d, 0x62])]) },
-  { label: "header:space-in-name", nodeLevel: true, apply: (h) => h.push(["x bad", "v"]) },
-  { label: "header:obs-fold", nodeLevel: true, apply: (h) => h.push(["x-fold", "a\r\n  b"]) },
-  { label: "header:huge", nodeLevel: true, apply: (h) => h.push(["x-huge", "h".repeat(20_000)]) },
-];
-
-function removeHeader(headers: [string, string | Buffer][], name: string): void {
-  for (let i = headers.length - 1; i >= 0; i--) if (headers[i]?.[0].toLowerCase() === name) headers.splice(i, 1);
-}
-
 /** Builds case `index` of `seed`. */
 export function buildFuzzCase(seed: number, index: number, ctx: FuzzContext): FuzzCase {
   const rng = caseRng(seed, index);
@@ -435,7 +227,7 @@ export function buildFuzzCase(seed: number, index: number, ctx: FuzzContext): Fu
   const traversal = /\.\.|%2e%2e/i.test(rawTarget.toString("latin1"));
 
   const route = target?.name ?? "(no route)";
-  const cred = credential(rng, ctx, route);
+  const cred = fuzzCredential(rng, ctx.world, route);
   const headers: [string, string | Buffer][] = [["host", ctx.host], ["connection", "close"], ...cred.headers];
 
   let body: Buffer | undefined;
@@ -443,7 +235,7 @@ export function buildFuzzCase(seed: number, index: number, ctx: FuzzContext): Fu
   let eventBody = false;
   const wantsBody = BODY_METHODS.has(method) ? chance(rng, 0.9) : chance(rng, 0.05);
   if (wantsBody && target) {
-    const seedValue = seedBody(rng, target, ctx, unique);
+    const seedValue = seedBody(rng, target, ctx.world, unique);
     eventBody = target.name === "POST /v1/events";
     let json = JSON.stringify(seedValue);
     if (chance(rng, 0.55)) {
