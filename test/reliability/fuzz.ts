@@ -66,6 +66,12 @@ export interface FuzzSummary {
 
 const SIGN_IN = /^POST \/v1\/auth\/(login|enroll|totp|recover)$/;
 /**
+ * Body framing that breaks only after Node has handed the request to its
+ * route: a route that reads no body (a GET) runs, and meta-audits its read,
+ * while the client gets Node's 400 for the body.
+ */
+const BROKEN_AFTER_DISPATCH = new Set(["framing:bad-chunk-size", "framing:no-length"]);
+/**
  * Error answers that are deliberately not problem+json: /readyz's 503 is the
  * readiness report probes read ({"status":"not ready","problems":[...]}).
  * (/metrics and the console's files answer no 4xx of their own.)
@@ -132,8 +138,20 @@ async function judge(
   }
   const grown = [...after].filter(([tenant, size]) => size !== (before.get(tenant) ?? 0));
   if (status >= 400 && grown.length > 0) {
-    readLog = SIGN_IN.test(c.route) && status === 401;
-    const explained = readLog && (await failedSignInRecord(grown, adminKeys, send));
+    // A refused sign-in is recorded in the tenant's log, as user.login with outcome failure.
+    const signIn = SIGN_IN.test(c.route) && status === 401;
+    const dispatched = c.labels.some((l) => BROKEN_AFTER_DISPATCH.has(l));
+    readLog = signIn || dispatched;
+    const explained =
+      (signIn &&
+        (await grewByOne(
+          grown,
+          before,
+          adminKeys,
+          send,
+          (e) => e.action === "user.login" && e.outcome?.status === "failure",
+        ))) ||
+      (dispatched && (await grewByOne(grown, before, adminKeys, send, (e) => e.action?.startsWith("audit.") === true)));
     if (!explained) {
       found.push({
         kind: "write-on-reject",
@@ -166,17 +184,26 @@ async function judge(
   return { problems: found, readLog };
 }
 
-/** True when every tenant that grew grew by one user.login failure (a refused sign-in is recorded). */
-async function failedSignInRecord(grown: [string, number][], adminKeys: Map<string, string>, send: Send) {
+interface LoggedEntry {
+  action?: string;
+  outcome?: { status?: string };
+}
+
+/** True when every tenant that grew grew by exactly one entry, and that entry satisfies `is`. */
+async function grewByOne(
+  grown: [string, number][],
+  before: Map<string, number>,
+  adminKeys: Map<string, string>,
+  send: Send,
+  is: (entry: LoggedEntry) => boolean,
+): Promise<boolean> {
   for (const [tenant, size] of grown) {
     const key = adminKeys.get(tenant);
-    if (!key) return false;
+    if (!key || size !== (before.get(tenant) ?? 0) + 1) return false;
     const res = await send({ method: "GET", path: `/v1/log/entries?start=${size - 1}&end=${size}`, key });
-    const entry =
-      res.status === 200 ? (JSON.parse(res.text) as { action?: string; outcome?: { status?: string } }) : {};
-    if (entry.action !== "user.login" || entry.outcome?.status !== "failure") return false;
+    if (res.status !== 200 || !is(JSON.parse(res.text) as LoggedEntry)) return false;
   }
-  return grown.every(([, size]) => size > 0);
+  return true;
 }
 
 function tally(failures: FuzzFailure[], cases: FuzzCase[], known: readonly KnownFinding[]) {

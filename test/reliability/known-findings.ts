@@ -57,11 +57,13 @@ export const KNOWN_FINDINGS: readonly KnownFinding[] = [
   {
     // curl -i -H "authorization: Bearer $VIEWER" 'http://127.0.0.1:8080/v1/automations?days=Infinity'   -> 500
     //   (RangeError: Invalid time value); 'days=1e309' and 'days=-Infinity' too.
-    // Ajv, coercing the query string, lets Infinity through `Type.Integer({ maximum: 90 })`; the
-    // same happens to min_index (below). Belongs to issue 10's strict input (the app's Ajv options).
+    // Ajv, coercing the query string (coerceTypes, `x == +x`), lets Infinity through
+    // `Type.Integer({ maximum: 90 })`, and reads 0x10 as 16 and 1e1 as 10 (GET
+    // /v1/log/entries?start=0x10&end=42 answers entries 16-41); min_index=Infinity holds 5 s, then
+    // 503 (below). Belongs to issue 10's strict input (the app's Ajv options).
     id: "integer-query-infinity",
     reason:
-      "integer query parameters accept Infinity and 1e309 (Ajv coercion in apps/server/src/app.ts), so GET /v1/automations?days=Infinity fails with a 500; reported with issue 10's reliability suite",
+      "integer query parameters accept Infinity, 1e309, 0x10 and 1e1 (Ajv coercion in apps/server/src/app.ts), so GET /v1/automations?days=Infinity fails with a 500; reported with issue 10's reliability suite",
     applies: (c) => /[?&]days=(-?Infinity|1e309)/.test(c.request.target.toString("latin1")),
     matches: (c, f) => /[?&]days=/.test(c.request.target.toString("latin1")) && f.kind === "5xx" && f.status === 500,
     reproducible: true,
