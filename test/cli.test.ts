@@ -47,7 +47,7 @@ describe("trailproof CLI", () => {
     db.close();
     const tampered = await trailproof("verify", "--data", data, "--tenant", "demo");
     expect(tampered.code).toBe(1);
-    expect(tampered.stdout).toContain("first divergence: ENTRY_MISSING at index 42");
+    expect(tampered.stdout).toContain("ENTRY_MISSING at index 42");
   });
 
   it("exits 2 with the error code on bad input", async () => {

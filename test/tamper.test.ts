@@ -22,9 +22,13 @@ function tamper(log: SealedLog, edit: (db: Database.Database) => void): void {
 }
 
 async function verify(log: SealedLog): Promise<VerifyReport> {
-  const store = openSqliteStores(log.dataDir).log;
+  const { log: store, audits } = openSqliteStores(log.dataDir);
   try {
-    return await verifyTenantLog(store, nodeHasher, log.tenant, { verifierKeys: [log.verifierKey], chunkSize: 7 });
+    return await verifyTenantLog(store, nodeHasher, log.tenant, {
+      verifierKeys: [log.verifierKey],
+      chunkSize: 7,
+      derived: audits,
+    });
   } finally {
     await store.close();
   }
@@ -34,6 +38,16 @@ function expectFirst(report: VerifyReport, kind: DivergenceKind, index: number |
   expect(report.ok).toBe(false);
   expect(report.divergences[0]).toMatchObject({ kind, index });
 }
+
+/** Findings about rows kept beside the leaves; verify lists them after the sealed record's. */
+const DERIVED = new Set<DivergenceKind>([
+  "LOOKUP_MISMATCH",
+  "DISCLOSURE_MISMATCH",
+  "PROJECTION_MISMATCH",
+  "TAG_INDEX_MISMATCH",
+  "TEXT_INDEX_MISMATCH",
+  "AGGREGATE_MISMATCH",
+]);
 
 const row = (db: Database.Database, idx: number) => db.prepare("SELECT * FROM entries WHERE idx = ?").get(idx) as Row;
 
@@ -84,9 +98,12 @@ describe("tamper detection on a real SQLite file", () => {
     expectFirst(report, "ENTRY_MISSING", 5);
     // Once: the entries after the gap, the nodes above them and the later
     // roots are consequences, summed up rather than listed.
-    expect(report.divergences.map((d) => d.kind)).toEqual(["ENTRY_MISSING", "LOG_TRUNCATED", "ROOT_MISMATCH"]);
-    expect(report.divergences[0]?.message).toBe("entries 5..5 are missing");
-    expect(report.divergences[2]?.message).toMatch(/size 10; the 2 signed checkpoint\(s\) after it differ too$/);
+    const sealed = report.divergences.filter((d) => !DERIVED.has(d.kind));
+    expect(sealed.map((d) => d.kind)).toEqual(["ENTRY_MISSING", "LOG_TRUNCATED", "ROOT_MISMATCH"]);
+    expect(sealed[0]?.message).toBe("entries 5..5 are missing");
+    expect(sealed[2]?.message).toMatch(/size 10; the 2 signed checkpoint\(s\) after it differ too$/);
+    // The deleted entry's search rows remain: they are named after the cause, once per kind of row.
+    expect(report.divergences.length).toBeLessThan(10);
   });
 
   it("catches an inserted entry", async () => {
@@ -156,5 +173,102 @@ describe("tamper detection on a real SQLite file", () => {
     expect(report.checkpoints).toBe(0);
     expect(report.divergences.every((d) => d.kind === "CHECKPOINT_INVALID")).toBe(true);
     expect(report.divergences[0]?.message).toContain("NOTE_UNSIGNED");
+  });
+
+  describe("rows kept beside the leaves", () => {
+    const kinds = (r: VerifyReport) => r.divergences.map((d) => `${d.kind}@${d.index}`);
+
+    it("names event ids swapped between two rows (a lookup would serve the other event)", async () => {
+      const log = await buildSealedLog();
+      tamper(log, (db) => {
+        const a = row(db, 3).event_id as string;
+        const b = row(db, 4).event_id as string;
+        db.prepare("UPDATE entries SET event_id = ? WHERE idx = 3").run("swap");
+        db.prepare("UPDATE entries SET event_id = ? WHERE idx = 4").run(a);
+        db.prepare("UPDATE entries SET event_id = ? WHERE idx = 3").run(b);
+      });
+      expect(kinds(await verify(log))).toEqual(["LOOKUP_MISMATCH@3", "LOOKUP_MISMATCH@4"]);
+    });
+
+    it("names an edited received time", async () => {
+      const log = await buildSealedLog();
+      tamper(log, (db) => db.prepare("UPDATE entries SET received_ms = received_ms - 1 WHERE idx = 8").run());
+      expect(kinds(await verify(log))).toEqual(["LOOKUP_MISMATCH@8"]);
+    });
+
+    it.each([
+      ["actor_id", "'usr_nobody'"],
+      ["action", "'app.nothing'"],
+      ["occurred_ms", "occurred_ms + 1"],
+      ["target_id", "'page_elsewhere'"],
+      ["event_id", "'evt_other'"],
+    ])("names a search row whose %s was edited (it would hide the event from search)", async (column, value) => {
+      const log = await buildSealedLog();
+      tamper(log, (db) => db.prepare(`UPDATE search_rows SET ${column} = ${value} WHERE idx = 11`).run());
+      const report = await verify(log);
+      expect(report.divergences[0]).toMatchObject({ kind: "PROJECTION_MISMATCH", index: 11 });
+      expect(report.divergences[0]?.message).toContain(column);
+      // An edited time also moves the event in the time blocks; nothing else is reported.
+      expect(report.divergences.slice(1).every((d) => d.kind === "AGGREGATE_MISMATCH")).toBe(true);
+    });
+
+    it("names deleted search rows once, as a range", async () => {
+      const log = await buildSealedLog();
+      tamper(log, (db) => db.prepare("DELETE FROM search_rows WHERE idx BETWEEN 5 AND 9").run());
+      const report = await verify(log);
+      expect(report.divergences.filter((d) => d.kind === "PROJECTION_MISMATCH")).toEqual([
+        { kind: "PROJECTION_MISMATCH", index: 5, message: "entries 5..9 have no search rows" },
+      ]);
+    });
+
+    it("names a row deleted from the full-text index, which needs no trigger dropped", async () => {
+      const log = await buildSealedLog();
+      const db = new Database(log.dbPath);
+      const r = db.prepare("SELECT idx, message FROM search_rows WHERE idx = 13").get() as { message: string };
+      db.prepare("INSERT INTO search_fts (search_fts, rowid, message) VALUES ('delete', 13, ?)").run(r.message);
+      db.close();
+      expect(kinds(await verify(log))).toEqual(["TEXT_INDEX_MISMATCH@13"]);
+    });
+
+    it("names a removed tag and an edited hourly count", async () => {
+      const log = await buildSealedLog();
+      tamper(log, (db) => {
+        expect(db.prepare("DELETE FROM search_tags WHERE idx = 2").run().changes).toBeGreaterThan(0);
+        db.prepare("UPDATE search_hours SET n = n + 1 WHERE hour_ms = (SELECT min(hour_ms) FROM search_hours)").run();
+      });
+      const report = await verify(log);
+      expect(kinds(report)).toEqual(["TAG_INDEX_MISMATCH@0", "AGGREGATE_MISMATCH@null"]);
+      expect(report.divergences[1]?.message).toContain("hourly count");
+    });
+
+    it("names a search row past the projection's cursor", async () => {
+      const log = await buildSealedLog();
+      tamper(log, (db) => db.prepare("UPDATE projection_state SET covered = 30").run());
+      const report = await verify(log);
+      expect(report.divergences.find((d) => d.kind === "PROJECTION_MISMATCH")).toMatchObject({
+        index: 30,
+        message: "10 search row(s) from entry 30 on lie past the projection's cursor (30)",
+      });
+    });
+
+    it("names an edited personal value and one deleted beside its commitment", async () => {
+      const log = await buildSealedLog();
+      tamper(log, (db) => {
+        const [first, second] = db.prepare("SELECT idx, pointer FROM disclosures ORDER BY idx LIMIT 2").all() as {
+          idx: number;
+          pointer: string;
+        }[];
+        if (!first || !second) throw new Error("the sample log holds no personal values");
+        db.prepare("UPDATE disclosures SET value = '\"Mallory\"' WHERE idx = ? AND pointer = ?").run(
+          first.idx,
+          first.pointer,
+        );
+        db.prepare("DELETE FROM disclosures WHERE idx = ? AND pointer = ?").run(second.idx, second.pointer);
+      });
+      const report = await verify(log);
+      expect(report.divergences.map((d) => d.kind)).toEqual(["DISCLOSURE_MISMATCH", "DISCLOSURE_MISMATCH"]);
+      expect(report.divergences[0]?.message).toContain("does not open its commitment");
+      expect(report.divergences[1]?.message).toContain("is missing beside its commitment");
+    });
   });
 });

@@ -130,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   deps.metrics.bindLedger(deps.ledger);
+  deps.ledger.readDivergences.on((d) => app.log.error(d, "a stored row contradicts its leaf: left out of the read"));
   const audit = new MetaAudit(deps.ledger);
   registerHealthRoutes(app, deps);
   registerTenantRoutes(app, deps);

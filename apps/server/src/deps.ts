@@ -1,6 +1,6 @@
 // What buildApp needs, passed in so tests build the app on a real store
 // without listening, and main.ts wires the real drivers.
-import type { AccessStore, AuditQuery, Ledger, PeopleStore } from "@trailproof/ledger";
+import type { AccessStore, AuditQuery, DerivedRowsAudit, Ledger, PeopleStore } from "@trailproof/ledger";
 import type { ServerConfig } from "./config.js";
 import type { ServiceMetrics } from "./http/metrics.js";
 
@@ -16,6 +16,8 @@ export interface AppDeps {
    * entries, false after timeoutMs. Absent where the store indexes in the commit.
    */
   waitForSearch?: (tenantId: number, size: number, timeoutMs: number) => Promise<boolean>;
+  /** Rows the store keeps beside the leaves, which log verification checks against them. */
+  audits?: readonly DerivedRowsAudit[];
   /** Logger options for fastify; false in tests that want quiet. */
   logger?: boolean | { level: string };
 }

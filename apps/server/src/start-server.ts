@@ -2,7 +2,7 @@
 // the operator credential and the demo tenant on first start (printing their
 // keys once), listens, and shuts down gracefully: stop accepting, finish
 // in-flight appends, sign a final checkpoint.
-import { issueApiKey, openDataDir, provisionTenant } from "@trailproof/ledger";
+import { issueApiKey, openDataDir, provisionTenant, type RollbackNotice } from "@trailproof/ledger";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
 import { META_AUDIT_APPENDER } from "./audit/meta-audit.js";
@@ -19,16 +19,29 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /**
+   * Start even though a log is smaller than, or differs from, the checkpoint
+   * it last published (`trailproof serve --force-rollback`): a deliberate,
+   * one-off operator decision, so a flag rather than a setting.
+   */
+  forceRollback?: boolean;
+}
+
 export async function startServer(
   config: ServerConfig,
   print: (line: string) => void = console.log,
+  options: StartOptions = {},
 ): Promise<RunningServer> {
   applyMemoryPosture();
+  const forced: RollbackNotice[] = [];
   const data = await openDataDir({
     dataDir: config.dataDir,
     originPrefix: config.originPrefix,
     checkpointIntervalMs: config.checkpointIntervalMs,
     occurredAtBounds: config.occurredAtBounds,
+    forceRollback: options.forceRollback ?? false,
+    onForcedRollback: (notice) => forced.push(notice),
   });
   const created: RunningServer["created"] = {};
   const fresh = (await data.ledger.listTenants()).length === 0 && (await data.access.listApiKeys(null)).length === 0;
@@ -46,6 +59,13 @@ export async function startServer(
     }
   }
   const app = await buildApp({ ...data, config, metrics: createMetrics() });
+  for (const n of forced) {
+    // Loud and kept: the service log, and the operator's terminal.
+    app.log.error(n, "started on a rolled-back log (--force-rollback)");
+    print(
+      `WARNING: tenant ${n.tenant}'s log is ${n.kind} (${n.treeSize} entries; it had published ${n.publishedSize}); started anyway with --force-rollback. The old record is kept at ${n.keptAt}.`,
+    );
+  }
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

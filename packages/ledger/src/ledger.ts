@@ -27,14 +27,21 @@ import {
 import { AppendPipeline } from "./append/append-pipeline.js";
 import type { AppendResult } from "./append/append-result.js";
 import { CheckpointPublisher } from "./checkpoint/checkpoint-publisher.js";
+import {
+  checkPublishedCheckpoints,
+  PublishedCheckpointRecord,
+  type RollbackNotice,
+} from "./checkpoint/published-record.js";
 import { type FollowerSink, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
 import { DigestKeyStore } from "./keys/digest-keys.js";
 import { SigningKeyStore, type VerifierKeyRecord } from "./keys/signing-keys.js";
 import { nodeHasher } from "./node-hasher.js";
 import { hashRangesFromStore } from "./prove.js";
+import { ReadDivergences } from "./query/read-divergences.js";
 import { SealPool } from "./seal/seal-pool.js";
 import type { CheckpointRow, LogStore, StoredEntry, TenantRecord, UnknownActionPolicy } from "./store/log-store.js";
 import { loadTenantLog, type TenantLog } from "./tenant-log.js";
+import { parseLeaf } from "./verify/derived-rows.js";
 
 export type { AppendResult } from "./append/append-result.js";
 
@@ -62,6 +69,14 @@ export interface LedgerOptions {
   now?: () => number;
   /** The plausible range of occurred_at for every event appended; core's DEFAULT_OCCURRED_AT_BOUNDS by default. */
   occurredAtBounds?: OccurredAtBounds;
+  /**
+   * Open a log that is smaller than, or differs from, the checkpoint it last
+   * published (recorded in keys/, outside the database): an older backup
+   * restored, or its tail deleted. Without it, open throws LOG_ROLLED_BACK.
+   */
+  forceRollback?: boolean;
+  /** Told of each log opened despite a rollback (forceRollback), to be logged. */
+  onForcedRollback?: (notice: RollbackNotice) => void;
 }
 
 export interface AppendOptions {
@@ -84,7 +99,11 @@ const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export class Ledger {
   readonly store: LogStore;
+  /** Stored rows that a read found contradicting their leaf (and left out). */
+  readonly readDivergences = new ReadDivergences();
   readonly keys: SigningKeyStore;
+  /** Each tenant's last published checkpoint, kept outside the database to catch a rolled-back log. */
+  readonly published: PublishedCheckpointRecord;
   /** Each tenant's idempotency digest key, beside its signing key in keys/. */
   readonly digestKeys: DigestKeyStore;
   readonly hasher: Hasher;
@@ -110,10 +129,12 @@ export class Ledger {
     checkOccurredAtBounds(occurredAtBounds);
     const workers = options.hasher ? 0 : (options.sealingWorkers ?? Math.max(1, availableParallelism()));
     this.sealPool = workers > 0 ? new SealPool(workers) : undefined;
+    this.published = new PublishedCheckpointRecord(join(options.dataDir, "keys"));
     this.#publisher = new CheckpointPublisher(this.store, this.keys, () => this.#loadedLogs(), {
       intervalMs: options.checkpointIntervalMs ?? 1000,
       everyEntries: options.checkpointEveryEntries ?? 100_000,
       now: this.#now,
+      published: this.published,
     });
     this.#pipeline = new AppendPipeline(this.store, this.hasher, this.sealPool, {
       maxPendingEvents: options.maxPendingEvents ?? 100_000,
@@ -127,6 +148,16 @@ export class Ledger {
   static async open(options: LedgerOptions): Promise<Ledger> {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     const ledger = new Ledger(options);
+    try {
+      await checkPublishedCheckpoints(ledger.store, ledger.hasher, ledger.published, await ledger.store.listTenants(), {
+        force: options.forceRollback ?? false,
+        onForced: options.onForcedRollback,
+        now: ledger.#now,
+      });
+    } catch (err) {
+      await ledger.sealPool?.close();
+      throw err;
+    }
     ledger.#publisher.start();
     return ledger;
   }
@@ -215,9 +246,21 @@ export class Ledger {
   }
 
   /** One entry by event id, or undefined. Its personal values are read separately (disclosures). */
+  /**
+   * One entry by event id, or undefined. The entry's leaf must carry that id:
+   * a lookup row edited to point elsewhere is reported, never answered.
+   */
   async findEntry(tenant: string, eventId: string): Promise<StoredEntry | undefined> {
     const log = await this.#tenant(tenant);
-    return this.store.findEntryByEventId(log.record.tenantId, eventId);
+    const entry = await this.store.findEntryByEventId(log.record.tenantId, eventId);
+    if (entry === undefined || parseLeaf(entry.leafData)?.id === eventId) return entry;
+    this.readDivergences.report({
+      tenant: tenant,
+      index: entry.index,
+      kind: "LOOKUP_MISMATCH",
+      message: `event id ${JSON.stringify(eventId)} is looked up at entry ${entry.index}, whose leaf is another event: left out`,
+    });
+    return undefined;
   }
 
   /** Personal values of one entry, as core's Disclosure (salt in base64). */

@@ -6,9 +6,11 @@ import { mkdirSync } from "node:fs";
 import type { LogFollower } from "./follow/log-follower.js";
 import { Ledger, type LedgerOptions } from "./ledger.js";
 import type { AuditQuery } from "./query/audit-query.js";
+import { CheckedAuditQuery } from "./query/checked-audit-query.js";
 import type { AccessStore } from "./store/access-store.js";
 import type { PeopleStore } from "./store/people-store.js";
 import { openSqliteStores } from "./store/sqlite/open-sqlite-store.js";
+import type { DerivedRowsAudit } from "./verify/derived-rows.js";
 
 export interface DataDir {
   ledger: Ledger;
@@ -26,6 +28,8 @@ export interface DataDir {
   waitForSearch(tenantId: number, size: number, timeoutMs: number): Promise<boolean>;
   /** Tenants moved from the layout-1 single file on this open (docs/storage.md). */
   migrated: string[];
+  /** What log verification checks beside the leaves (verifyTenantLog's `derived`). */
+  audits: DerivedRowsAudit[];
 }
 
 export async function openDataDir(options: Omit<LedgerOptions, "store">): Promise<DataDir> {
@@ -36,11 +40,13 @@ export async function openDataDir(options: Omit<LedgerOptions, "store">): Promis
   return {
     ledger,
     access: stores.access,
-    query: stores.query,
+    // Every entry a query returns is checked against its own leaf.
+    query: new CheckedAuditQuery(stores.query, ledger.readDivergences),
     people: stores.people,
     search,
     settled: () => search.idle(),
     waitForSearch: (tenantId, size, timeoutMs) => search.waitFor(tenantId, size, timeoutMs),
     migrated: stores.migrated,
+    audits: stores.audits,
   };
 }

@@ -1,6 +1,14 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Divergence, TrailproofError } from "@trailproof/core";
-import { nodeHasher, openSqliteStores, SigningKeyStore, verifyBundleFile, verifyTenantLog } from "@trailproof/ledger";
+import {
+  nodeHasher,
+  noteOrigin,
+  openSqliteStores,
+  SigningKeyStore,
+  verifyBundleFile,
+  verifyTenantLog,
+} from "@trailproof/ledger";
 import type { Command } from "commander";
 import { DEFAULT_DATA_DIR, printJson, progressReporter } from "../output.js";
 
@@ -9,6 +17,7 @@ interface VerifyCliOptions {
   tenant?: string;
   bundle?: string;
   key?: string[];
+  checkpoint?: string[];
   json?: boolean;
 }
 
@@ -20,6 +29,10 @@ export function registerVerifyCommand(program: Command): void {
     .option("--tenant <name>", "only this tenant (default: every tenant)")
     .option("--bundle <file>", "verify an export bundle instead, with no database")
     .option("--key <verifierKey...>", "pin these verifier keys instead of the ones in the key directory or bundle")
+    .option(
+      "--checkpoint <fileOrUrl...>",
+      "checkpoints the log published earlier (files, or http(s) URLs of a witness or mirror): fail if the log is smaller than or forked from any",
+    )
     .option("--json", "print the report as JSON")
     .action(async (opts: VerifyCliOptions) => {
       const reports = opts.bundle ? [await verifyBundleAt(opts)] : await verifyDataDir(opts);
@@ -41,17 +54,30 @@ interface Report {
 async function verifyDataDir(opts: VerifyCliOptions): Promise<Report[]> {
   // Verification only reads: it opens the stores, not a ledger (which
   // would sign a closing checkpoint), so verifying never changes what it verifies.
-  const { log: store } = openSqliteStores(opts.data);
+  const published = await readCheckpoints(opts.checkpoint ?? []);
+  const { log: store, audits } = openSqliteStores(opts.data);
   const keys = new SigningKeyStore(join(opts.data, "keys"), nodeHasher);
   try {
-    const tenants = opts.tenant ? [opts.tenant] : (await store.listTenants()).map((t) => t.name);
+    const records = await store.listTenants();
+    const tenants = opts.tenant ? [opts.tenant] : records.map((t) => t.name);
     if (tenants.length === 0) throw new TrailproofError("VERIFY_NOTHING", `no tenants in ${opts.data}`);
+    const origins = new Set(records.filter((t) => tenants.includes(t.name)).map((t) => t.origin));
+    for (const { source, note } of published) {
+      if (!origins.has(noteOrigin(note))) {
+        throw new TrailproofError(
+          "VERIFY_CHECKPOINT_UNMATCHED",
+          `checkpoint ${source} is for ${JSON.stringify(noteOrigin(note))}, which no tenant verified here has`,
+        );
+      }
+    }
     const reports: Report[] = [];
     for (const tenant of tenants) {
       const pinned = opts.key ?? keys.verifiers(tenant).map((k) => k.verifier_key);
       reports.push(
         await verifyTenantLog(store, nodeHasher, tenant, {
           verifierKeys: pinned,
+          derived: audits,
+          published: published.map((p) => p.note),
           onProgress: progressReporter(`verify ${tenant}`),
         }),
       );
@@ -60,6 +86,18 @@ async function verifyDataDir(opts: VerifyCliOptions): Promise<Report[]> {
   } finally {
     await store.close();
   }
+}
+
+/** Checkpoint notes from files or http(s) URLs, each named by where it came from. */
+async function readCheckpoints(sources: readonly string[]): Promise<{ source: string; note: string }[]> {
+  return Promise.all(
+    sources.map(async (source) => {
+      if (!/^https?:\/\//.test(source)) return { source, note: readFileSync(source, "utf8") };
+      const res = await fetch(source);
+      if (!res.ok) throw new TrailproofError("VERIFY_CHECKPOINT_UNREADABLE", `${source} answered ${res.status}`);
+      return { source, note: await res.text() };
+    }),
+  );
 }
 
 async function verifyBundleAt(opts: VerifyCliOptions): Promise<Report> {
@@ -79,12 +117,11 @@ async function verifyBundleAt(opts: VerifyCliOptions): Promise<Report> {
 function printReport(r: Report): void {
   const status = r.ok ? "OK" : "FAILED";
   process.stdout.write(`${status} ${r.tenant}: ${r.treeSize} entries, ${r.checkpoints} valid checkpoints\n`);
-  const [first] = r.divergences;
-  if (first) {
-    process.stdout.write(`  first divergence: ${first.kind} at index ${first.index ?? "-"}: ${first.message}\n`);
-    if (r.divergences.length > 1)
-      process.stdout.write(`  and ${r.divergences.length - 1} more (use --json to see them)\n`);
-  } else if (!r.ok) {
+  // Each divergence once, the sealed record's first: the first line is the cause.
+  for (const d of r.divergences) {
+    process.stdout.write(`  ${d.kind} at index ${d.index ?? "-"}: ${d.message}\n`);
+  }
+  if (r.divergences.length === 0 && !r.ok) {
     process.stdout.write("  no checkpoint could be verified\n");
   }
 }

@@ -62,6 +62,13 @@ export function createMetrics(): ServiceMetrics {
     appendSeconds,
     authFailures,
     bindLedger(ledger) {
+      const readDivergences = new Counter({
+        name: "trailproof_read_divergences_total",
+        help: "Entries a read left out because a stored row contradicted the entry's leaf (run trailproof verify)",
+        labelNames: ["kind"] as const,
+        registers: [registry],
+      });
+      ledger.readDivergences.on((d) => readDivergences.inc({ kind: d.kind }));
       new Gauge({
         name: "trailproof_ingest_queue_depth",
         help: "Events waiting for the next group commit",

@@ -1,7 +1,8 @@
 // Whole-log verification as a job (auditor and up): POST /v1/log/verify
 // answers 202 with the job at once, GET /v1/log/verify/{job} shows its
 // progress (verified of total entries) and, once done, the report: every
-// leaf, stored node, signed root and checkpoint signature.
+// leaf, stored node, signed root and checkpoint signature, and every row
+// kept beside the leaves (lookup columns, personal values, search projection).
 import { nodeHasher, verifyTenantLog } from "@trailproof/ledger";
 import { ProblemDetailsSchema, type VerifyJob, VerifyJobSchema } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
@@ -57,7 +58,7 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit:
       const total = await ledger.treeSize(tenant);
       const store = yieldingStore(ledger.store);
       const job = jobs.start(tenant, total, (onProgress) =>
-        verifyTenantLog(store, nodeHasher, tenant, { verifierKeys: keys, onProgress }),
+        verifyTenantLog(store, nodeHasher, tenant, { verifierKeys: keys, onProgress, derived: deps.audits }),
       );
       const wire = toWire(job);
       return reply.code(202).header("location", wire.location).send(wire);

@@ -24,6 +24,6 @@ export {
   occurredAtProblems,
 } from "./occurred-at-bounds.js";
 export { legacyContentDigest, type PrepareContext, type PreparedEvent, prepareEvent } from "./prepare-event.js";
-export { redactEvent, revealEvent } from "./reveal-event.js";
+export { redactEvent, revealEvent, revealEventChecked, type WithheldValue } from "./reveal-event.js";
 export { uuidv7 } from "./uuidv7.js";
 export { checkEventInput, validateEventInput } from "./validate-event-input.js";

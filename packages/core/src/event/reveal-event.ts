@@ -46,6 +46,37 @@ export function revealEvent(
   return revealed;
 }
 
+/** A personal value a reader does not get because its stored disclosure fails its commitment. */
+export interface WithheldValue {
+  pointer: string;
+  reason: "commitment_mismatch";
+}
+
+/**
+ * Like revealEvent, but a disclosure that does not open its commitment is
+ * withheld instead of failing the whole event: the result carries every
+ * value that verifies and names each one withheld. A reader never sees a
+ * tampered value, and one damaged row does not make the event unreadable.
+ */
+export function revealEventChecked(
+  committed: JsonObject,
+  disclosures: readonly Disclosure[],
+  hasher: Hasher = portableHasher,
+): { event: JsonObject; withheld: WithheldValue[] } {
+  const good: Disclosure[] = [];
+  const withheld: WithheldValue[] = [];
+  for (const d of disclosures) {
+    try {
+      revealEvent(committed, [d], hasher);
+      good.push(d);
+    } catch (err) {
+      if (!(err instanceof VerificationError)) throw err;
+      withheld.push({ pointer: d.pointer, reason: "commitment_mismatch" });
+    }
+  }
+  return { event: revealEvent(committed, good, hasher), withheld };
+}
+
 /**
  * The committed form of `event`, committed or revealed: a copy with every value
  * that has a commitment removed again (array elements become null, as at commit).

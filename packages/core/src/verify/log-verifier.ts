@@ -27,7 +27,22 @@ export type DivergenceKind =
   | "ROOT_MISMATCH"
   | "LOG_TRUNCATED"
   | "CHECKPOINT_INVALID"
-  | "CHECKPOINT_INCONSISTENT";
+  | "CHECKPOINT_INCONSISTENT"
+  // What a store keeps beside the leaves, checked against the leaf it derives from:
+  /** A lookup column of the entry (its event id, its received time) says other than its leaf. */
+  | "LOOKUP_MISMATCH"
+  /** A stored personal value does not open its commitment, or has no commitment. */
+  | "DISCLOSURE_MISMATCH"
+  /** A search row is missing, extra, or says other than its leaf. */
+  | "PROJECTION_MISMATCH"
+  /** The tag index differs from the leaves' tags. */
+  | "TAG_INDEX_MISMATCH"
+  /** The full-text index differs from the text it indexes. */
+  | "TEXT_INDEX_MISMATCH"
+  /** A count or bound kept over many entries (hourly counts, time blocks) differs from the leaves. */
+  | "AGGREGATE_MISMATCH"
+  /** A checkpoint published earlier (given to verify) is not consistent with this log: rolled back or forked. */
+  | "CHECKPOINT_ROLLBACK";
 
 export interface Divergence {
   kind: DivergenceKind;
@@ -42,10 +57,18 @@ export interface LogVerifierOptions {
   verifiers: readonly NoteVerifier[];
   /** Signed checkpoint notes, any order. */
   checkpoints: readonly string[];
+  /**
+   * Checkpoints the log published earlier, kept elsewhere (files, a witness,
+   * a mirror): the log must be consistent with each. Unlike the log's own
+   * list, these survive the log being rolled back with its checkpoints.
+   */
+  published?: readonly string[];
 }
 
 export interface VerifiedCheckpoint extends Checkpoint {
   note: string;
+  /** Given to the verifier as published elsewhere, not read from the log's own list. */
+  published: boolean;
 }
 
 export class LogVerifier {
@@ -71,7 +94,11 @@ export class LogVerifier {
     this.#hasher = hasher;
     this.#range = CompactRange.empty(hasher);
     for (const note of options.checkpoints) {
-      const cp = this.#checkCheckpoint(note, options);
+      const cp = this.#checkCheckpoint(note, options, false);
+      if (cp) this.#checkpoints.push(cp);
+    }
+    for (const note of options.published ?? []) {
+      const cp = this.#checkCheckpoint(note, options, true);
       if (cp) this.#checkpoints.push(cp);
     }
     this.#checkpoints.sort((a, b) => (a.treeSize < b.treeSize ? -1 : a.treeSize > b.treeSize ? 1 : 0));
@@ -200,7 +227,15 @@ export class LogVerifier {
       this.#laterRootMismatches = 0;
     }
     const size = BigInt(this.size);
-    const beyond = this.#checkpoints.filter((c) => c.treeSize > size);
+    const rolledBack = this.#checkpoints.filter((c) => c.published && c.treeSize > size).at(-1);
+    if (rolledBack) {
+      this.#report(
+        "CHECKPOINT_ROLLBACK",
+        this.size,
+        `the log has ${size} entries, fewer than the ${rolledBack.treeSize} of a checkpoint it published: it was rolled back`,
+      );
+    }
+    const beyond = this.#checkpoints.filter((c) => !c.published && c.treeSize > size);
     if (beyond.length > 0) {
       const biggest = beyond[beyond.length - 1] as VerifiedCheckpoint;
       this.#report(
@@ -222,7 +257,7 @@ export class LogVerifier {
     if (this.#divergences.length < 100) this.#divergences.push({ kind, index, message });
   }
 
-  #checkCheckpoint(note: string, options: LogVerifierOptions): VerifiedCheckpoint | undefined {
+  #checkCheckpoint(note: string, options: LogVerifierOptions, published: boolean): VerifiedCheckpoint | undefined {
     let lastError: unknown;
     let parsed: ReturnType<typeof parseNote>;
     try {
@@ -234,7 +269,7 @@ export class LogVerifier {
     for (const verifier of options.verifiers) {
       if (!parsed.signatures.some((s) => s.name === verifier.name && s.keyHash === verifier.keyHash)) continue;
       try {
-        return { ...verifyCheckpoint(note, verifier, options.origin), note };
+        return { ...verifyCheckpoint(note, verifier, options.origin), note, published };
       } catch (err) {
         lastError = err;
       }
@@ -280,9 +315,18 @@ export class LogVerifier {
       this.#nextCheckpoint++;
       if (cp.treeSize <= BigInt(from)) continue;
       if (!equalBytes(cp.rootHash, rootAt(Number(cp.treeSize)))) {
+        if (cp.published) {
+          this.#report(
+            "CHECKPOINT_ROLLBACK",
+            null,
+            `the log's root at size ${cp.treeSize} differs from the checkpoint it published at that size: it was replaced or forked`,
+          );
+          continue;
+        }
         // Every later root covers the same difference: one report says it.
         if (this.#divergences.some((d) => d.kind === "ROOT_MISMATCH")) this.#laterRootMismatches++;
-        else this.#report("ROOT_MISMATCH", null, `the entries do not hash to the root signed at tree size ${cp.treeSize}`);
+        else
+          this.#report("ROOT_MISMATCH", null, `the entries do not hash to the root signed at tree size ${cp.treeSize}`);
       }
     }
   }

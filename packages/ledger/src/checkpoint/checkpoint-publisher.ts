@@ -7,6 +7,7 @@ import { signCheckpoint } from "@trailproof/core";
 import type { SigningKeyStore } from "../keys/signing-keys.js";
 import type { CheckpointRow, LogStore } from "../store/log-store.js";
 import type { TenantLog } from "../tenant-log.js";
+import type { PublishedCheckpointRecord } from "./published-record.js";
 
 export interface CheckpointPublisherOptions {
   /** Sign at most this long after new entries (the time trigger); 0 disables the timer. */
@@ -14,6 +15,8 @@ export interface CheckpointPublisherOptions {
   /** Also sign as soon as this many entries are unsigned (the size trigger). */
   everyEntries: number;
   now: () => number;
+  /** Where each tenant's latest checkpoint is recorded outside the database (rollback detection). */
+  published?: PublishedCheckpointRecord;
 }
 
 export class CheckpointPublisher {
@@ -100,6 +103,9 @@ export class CheckpointPublisher {
     );
     const row = { treeSize, rootHash, note, signedAt: new Date(this.#options.now()).toISOString() };
     await this.#store.putCheckpoint(log.record.tenantId, row);
+    // After the store has it: a crash in between leaves the record one
+    // checkpoint behind, which a start accepts; never ahead of the store.
+    this.#options.published?.record(log.record.name, note);
     log.lastCheckpointSize = treeSize;
     return row;
   }

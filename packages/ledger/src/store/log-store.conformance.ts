@@ -55,7 +55,15 @@ export function runLogStoreConformance(name: string, open: () => Promise<LogStor
       const entries = await store.readEntries(t.tenantId, 2, 6);
       expect(entries.map((e) => e.index)).toEqual([2, 3, 4, 5]);
       const leaves = await store.readLeaves(t.tenantId, 2, 6);
-      expect(leaves).toEqual(entries.map((e) => ({ index: e.index, leafData: e.leafData, leafHash: e.leafHash })));
+      expect(leaves).toEqual(
+        entries.map((e) => ({
+          index: e.index,
+          leafData: e.leafData,
+          leafHash: e.leafHash,
+          eventId: e.eventId,
+          receivedMs: e.receivedMs,
+        })),
+      );
       expect(await store.readLeaves(t.tenantId, 9, 12)).toEqual([]);
       expect((await store.findEntryByEventId(t.tenantId, "evt_7"))?.index).toBe(7);
       const found = await store.findEntriesByEventIds(t.tenantId, ["evt_1", "evt_8", "evt_99", "evt_1"]);
@@ -75,6 +83,11 @@ export function runLogStoreConformance(name: string, open: () => Promise<LogStor
       expect(await store.readDisclosures(t.tenantId, 0)).toEqual([
         { pointer: "/context/ip", salt: expect.any(Uint8Array), value: "203.0.113.7" },
       ]);
+      // As stored, unparsed: verification checks the stored text against the commitment.
+      expect(await store.readDisclosureRange(t.tenantId, 0, 9)).toEqual([
+        { index: 0, pointer: "/context/ip", salt: expect.any(Uint8Array), valueJson: '"203.0.113.7"' },
+      ]);
+      expect(await store.readDisclosureRange(t.tenantId, 1, 9)).toEqual([]);
       await store.close();
     });
 

@@ -39,10 +39,24 @@ export interface StoredEntry {
   receivedMs: number;
 }
 
+/** What verification reads of an entry: the leaf, and the columns kept beside it that it checks against the leaf. */
 export interface StoredLeaf {
   index: number;
   leafData: Uint8Array;
   leafHash: Uint8Array;
+  /** The lookup column reads resolve ids by; MUST equal the leaf's id. */
+  eventId: string;
+  /** MUST equal the leaf's received_at. */
+  receivedMs: number;
+}
+
+/** One stored personal value with its entry's index. */
+export interface StoredDisclosure {
+  index: number;
+  pointer: string;
+  salt: Uint8Array;
+  /** The stored text, unparsed: verification checks it against the commitment as stored. */
+  valueJson: string;
 }
 
 export interface CheckpointRow {
@@ -97,7 +111,10 @@ export interface LogStore {
    * reads, without the columns it does not need.
    */
   readLeaves(tenantId: number, start: number, end: number): Promise<StoredLeaf[]>;
+  /** Personal values of one entry; a stored value that is not JSON comes back as its text (it fails its commitment). */
   readDisclosures(tenantId: number, index: number): Promise<{ pointer: string; salt: Uint8Array; value: JsonValue }[]>;
+  /** Every stored personal value of entries start <= index < end, by index then pointer, as stored. */
+  readDisclosureRange(tenantId: number, start: number, end: number): Promise<StoredDisclosure[]>;
 
   putCheckpoint(tenantId: number, checkpoint: CheckpointRow): Promise<void>;
   latestCheckpoint(tenantId: number): Promise<CheckpointRow | undefined>;

@@ -1,12 +1,17 @@
 // `trailproof verify --data`: recomputes every leaf from the stored events,
 // every tree node and every signed root, checks each checkpoint's signature
 // against keys kept outside the database, and the consistency of consecutive
-// checkpoints through proofs built from the stored hashes. Leaves are hashed
-// on worker threads (SubtreeHashPool) while the next chunk is read, and
-// signatures checked by node:crypto.
+// checkpoints through proofs built from the stored hashes. Everything a read
+// can return beside the leaf is checked against the leaf it derives from:
+// the lookup columns, the personal values (against their commitments), and
+// each derived-rows audit the store hands in (the search projection, its
+// full-text and tag indexes). Leaves are hashed on worker threads
+// (SubtreeHashPool) while the next chunk is read, and signatures checked by
+// node:crypto.
 import {
   consistencyProofRanges,
   type Divergence,
+  type DivergenceKind,
   equalBytes,
   type HashedLeaves,
   type Hasher,
@@ -23,6 +28,8 @@ import {
 } from "@trailproof/core";
 import { hashRangesFromStore } from "../prove.js";
 import type { LogStore, StoredLeaf } from "../store/log-store.js";
+import { type CommittedEntry, type DerivedRowsAudit, parseLeaf, type ReportDivergence } from "./derived-rows.js";
+import { checkDisclosures, checkLookupColumns } from "./entry-columns.js";
 import { parseNodeVerifierKey } from "./node-note-verifier.js";
 import { SubtreeHashPool } from "./subtree-hash-pool.js";
 
@@ -38,6 +45,14 @@ export interface VerifyOptions {
    * this thread below that.
    */
   subtreeHasher?: SubtreeHasher;
+  /** Rows the store keeps beside the leaves, each checked against the leaves (openSqliteStores().audits). */
+  derived?: readonly DerivedRowsAudit[];
+  /**
+   * Checkpoint notes the log published earlier, kept elsewhere (files, a
+   * witness, a mirror); those of this tenant's origin are used. The log
+   * must be consistent with each: CHECKPOINT_ROLLBACK if it is smaller or forked.
+   */
+  published?: readonly string[];
 }
 
 export interface VerifyReport {
@@ -48,6 +63,16 @@ export interface VerifyReport {
   ok: boolean;
   divergences: Divergence[];
 }
+
+/** Findings about rows kept beside the leaves, as opposed to the sealed record itself. */
+const DERIVED_KINDS: ReadonlySet<DivergenceKind> = new Set<DivergenceKind>([
+  "LOOKUP_MISMATCH",
+  "DISCLOSURE_MISMATCH",
+  "PROJECTION_MISMATCH",
+  "TAG_INDEX_MISMATCH",
+  "TEXT_INDEX_MISMATCH",
+  "AGGREGATE_MISMATCH",
+]);
 
 /** Below this many entries, starting worker threads costs more than it saves. */
 const WORKER_THRESHOLD = 16_384;
@@ -69,9 +94,16 @@ export async function verifyTenantLog(
     origin: record.origin,
     verifiers,
     checkpoints: stored.map((c) => c.note),
+    published: (options.published ?? []).filter((note) => noteOrigin(note) === record.origin),
   });
+  const report: ReportDivergence = (kind, index, message) => verifier.report(kind, index, message);
+  const derived = options.derived ?? [];
+  // Before the size is read: what the rows cover then is within the log verified.
+  for (const audit of derived) await audit.begin(record.tenantId, report);
   const total = await store.treeSize(record.tenantId);
   const chunk = options.chunkSize ?? 8192;
+  const parse = (leaves: readonly StoredLeaf[]): CommittedEntry[] =>
+    leaves.map((l) => ({ index: l.index, event: parseLeaf(l.leafData) }));
   const pool = options.subtreeHasher === undefined && total >= WORKER_THRESHOLD ? new SubtreeHashPool() : undefined;
   const subtreeHasher = options.subtreeHasher ?? pool ?? inlineSubtreeHasher(hasher);
 
@@ -93,7 +125,12 @@ export async function verifyTenantLog(
   try {
     let position = 0;
     for (let start = 0; start < total; start += chunk) {
-      const entries = await store.readLeaves(record.tenantId, start, Math.min(start + chunk, total));
+      const end = Math.min(start + chunk, total);
+      const entries = await store.readLeaves(record.tenantId, start, end);
+      const committed = parse(entries);
+      checkLookupColumns(entries, committed, report);
+      checkDisclosures(hasher, committed, await store.readDisclosureRange(record.tenantId, start, end), report);
+      for (const audit of derived) await audit.checkEntries(record.tenantId, committed, report);
       let from = 0;
       for (let k = 0; k <= entries.length; k++) {
         const e = entries[k];
@@ -109,6 +146,13 @@ export async function verifyTenantLog(
       }
     }
     await queue.drain();
+    for (const audit of derived) {
+      await audit.finish(
+        record.tenantId,
+        async (start, end) => parse(await store.readLeaves(record.tenantId, start, end)),
+        report,
+      );
+    }
   } finally {
     await pool?.close();
   }
@@ -119,7 +163,12 @@ export async function verifyTenantLog(
     hashRangesFromStore(store, hasher, record.tenantId, consistencyProofRanges(a, b)).catch(() => []),
   );
   divergences.push(...chain);
-  divergences.sort((a, b) => (a.index ?? Number.MAX_SAFE_INTEGER) - (b.index ?? Number.MAX_SAFE_INTEGER));
+  // The sealed record's findings first: a derived row that differs from a
+  // tampered leaf is a consequence, and the first line should be the cause.
+  const rank = (d: Divergence) => (DERIVED_KINDS.has(d.kind) ? 1 : 0);
+  divergences.sort(
+    (a, b) => rank(a) - rank(b) || (a.index ?? Number.MAX_SAFE_INTEGER) - (b.index ?? Number.MAX_SAFE_INTEGER),
+  );
   return {
     tenant,
     origin: record.origin,
@@ -152,7 +201,10 @@ function checkEntries(verifier: LogVerifier, batch: HashedLeaves, entries: reado
 async function compareStoredNodes(store: LogStore, tenantId: number, nodes: StoredNode[], verifier: LogVerifier) {
   if (nodes.length === 0) return;
   const stored = await store.readNodes(tenantId, nodes);
-  const suspects = verifier.divergences.flatMap((d) => (d.index === null ? [] : [d.index]));
+  // Entries the sealed record already failed at; derived-row findings are not causes here.
+  const suspects = verifier.divergences.flatMap((d) =>
+    d.index === null || DERIVED_KINDS.has(d.kind) ? [] : [d.index],
+  );
   const broken = verifier.brokenFrom;
   for (const n of nodes) {
     const h = stored.get(nodeKey(n));
@@ -170,4 +222,9 @@ async function compareStoredNodes(store: LogStore, tenantId: number, nodes: Stor
       );
     }
   }
+}
+
+/** The origin line of a checkpoint note (its first line). */
+export function noteOrigin(note: string): string {
+  return note.slice(0, Math.max(0, note.indexOf("\n")));
 }

@@ -22,6 +22,19 @@ export const EventItemSchema = Type.Object({
   index: Type.Integer(),
   redacted: Type.Boolean({ description: "true when personal fields are withheld (viewer role)" }),
   event: Type.Record(Type.String(), Type.Unknown()),
+  withheld: Type.Optional(
+    Type.Array(
+      Type.Object({
+        pointer: Type.String({ description: "where the personal value belongs in the event" }),
+        reason: Type.Literal("commitment_mismatch"),
+      }),
+      {
+        description:
+          "personal values left out because the stored value does not open the commitment in the sealed event (tampered or damaged storage; run trailproof verify)",
+      },
+    ),
+  ),
+  warnings: Type.Optional(Type.Array(Type.String(), { description: "what a reader should know about this event" })),
 });
 export type EventItem = Static<typeof EventItemSchema>;
 

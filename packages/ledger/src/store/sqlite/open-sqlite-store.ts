@@ -4,11 +4,13 @@
 // shares these connections: one writer per file, one transaction order.
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import type { DerivedRowsAudit } from "../../verify/derived-rows.js";
 import { migrateSqliteV1 } from "./migrate-sqlite-v1.js";
 import { SqliteAccessStore } from "./sqlite-access-store.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { SqlitePeopleStore } from "./sqlite-people-store.js";
 import { SqliteAuditQuery } from "./sqlite-query-store.js";
+import { SqliteSearchAudit } from "./sqlite-search-audit.js";
 import { SqliteSearchProjection } from "./sqlite-search-projection.js";
 import { SqliteStore } from "./sqlite-store.js";
 import { applyDurability, applyLayout, SqliteTenantFiles } from "./sqlite-tenant-files.js";
@@ -21,6 +23,8 @@ export interface SqliteStores {
   people: SqlitePeopleStore;
   /** The search follower's sink: derives the projection the query store reads. */
   search: SqliteSearchProjection;
+  /** What verification checks beside the leaves: the search projection and its indexes. */
+  audits: DerivedRowsAudit[];
   catalogue: SqliteDatabase;
   /** Tenants moved from a layout-1 trailproof.db on this open. */
   migrated: string[];
@@ -52,6 +56,7 @@ export function openSqliteStores(dataDir: string): SqliteStores {
     query: new SqliteAuditQuery(database),
     people: new SqlitePeopleStore(catalogue),
     search: new SqliteSearchProjection(database),
+    audits: [new SqliteSearchAudit(database)],
     catalogue,
     migrated,
   };

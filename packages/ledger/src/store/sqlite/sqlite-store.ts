@@ -9,6 +9,7 @@ import type {
   AppendBatch,
   CheckpointRow,
   LogStore,
+  StoredDisclosure,
   StoredEntry,
   StoredLeaf,
   TenantRecord,
@@ -202,14 +203,35 @@ export class SqliteStore implements LogStore {
   }
 
   async readLeaves(tenantId: number, start: number, end: number): Promise<StoredLeaf[]> {
-    return (
-      this.#log(tenantId).s.leaves.all(start, end) as { idx: number; leaf_data: Uint8Array; leaf_hash: Uint8Array }[]
-    ).map((r) => ({ index: r.idx, leafData: r.leaf_data, leafHash: r.leaf_hash }));
+    const rows = this.#log(tenantId).s.leaves.all(start, end) as {
+      idx: number;
+      leaf_data: Uint8Array;
+      leaf_hash: Uint8Array;
+      event_id: string;
+      received_ms: number;
+    }[];
+    return rows.map((r) => ({
+      index: r.idx,
+      leafData: r.leaf_data,
+      leafHash: r.leaf_hash,
+      eventId: r.event_id,
+      receivedMs: r.received_ms,
+    }));
   }
 
   async readDisclosures(tenantId: number, index: number) {
     const rows = this.#log(tenantId).s.disclosures.all(index) as { pointer: string; salt: Uint8Array; value: string }[];
-    return rows.map((r) => ({ pointer: r.pointer, salt: r.salt, value: JSON.parse(r.value) as JsonValue }));
+    return rows.map((r) => ({ pointer: r.pointer, salt: r.salt, value: parseStoredValue(r.value) }));
+  }
+
+  async readDisclosureRange(tenantId: number, start: number, end: number): Promise<StoredDisclosure[]> {
+    const rows = this.#log(tenantId).s.disclosureRange.all(start, end) as {
+      idx: number;
+      pointer: string;
+      salt: Uint8Array;
+      value: string;
+    }[];
+    return rows.map((r) => ({ index: r.idx, pointer: r.pointer, salt: r.salt, valueJson: r.value }));
   }
 
   async putCheckpoint(tenantId: number, cp: CheckpointRow): Promise<void> {
@@ -307,12 +329,30 @@ function prepareLogStatements(db: SqliteDatabase) {
     entryById: p(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE event_id = ?`),
     entriesByIds: p(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE event_id IN (SELECT value FROM json_each(?))`),
     entries: p(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx`),
-    leaves: p("SELECT idx, leaf_data, leaf_hash FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx"),
+    leaves: p(
+      "SELECT idx, leaf_data, leaf_hash, event_id, received_ms FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx",
+    ),
     disclosures: p("SELECT pointer, salt, value FROM disclosures WHERE idx = ? ORDER BY pointer"),
+    disclosureRange: p(
+      "SELECT idx, pointer, salt, value FROM disclosures WHERE idx >= ? AND idx < ? ORDER BY idx, pointer",
+    ),
     insertCheckpoint: p("INSERT INTO checkpoints (tree_size, root_hash, note, signed_at) VALUES (?, ?, ?, ?)"),
     latestCheckpoint: p("SELECT * FROM checkpoints ORDER BY tree_size DESC LIMIT 1"),
     checkpoints: p("SELECT * FROM checkpoints ORDER BY tree_size"),
     insertSchema: p("INSERT INTO action_schemas (action, version, definition, registered_at) VALUES (?, ?, ?, ?)"),
     schemas: p("SELECT * FROM action_schemas ORDER BY action, version"),
   };
+}
+
+/**
+ * A stored personal value. Text that is not JSON (a damaged or edited row)
+ * comes back as that text, a string, which cannot open the commitment made
+ * to the real value: the reader marks it as failing, never serves it.
+ */
+function parseStoredValue(text: string): JsonValue {
+  try {
+    return JSON.parse(text) as JsonValue;
+  } catch {
+    return text;
+  }
 }

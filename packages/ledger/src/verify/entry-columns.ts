@@ -1,0 +1,95 @@
+// What the log store keeps beside each leaf, checked against the leaf: the
+// lookup columns reads resolve an entry by (its event id, its received
+// time), and the personal values kept outside the leaf, each of which must
+// open the salted commitment the leaf holds for it.
+import { type Hasher, toBase64, verifyDisclosure } from "@trailproof/core";
+import type { StoredDisclosure, StoredLeaf } from "../store/log-store.js";
+import type { CommittedEntry, ReportDivergence } from "./derived-rows.js";
+
+/** Entries and leaves are the same indexes, in the same order. */
+export function checkLookupColumns(
+  leaves: readonly StoredLeaf[],
+  entries: readonly CommittedEntry[],
+  report: ReportDivergence,
+): void {
+  leaves.forEach((leaf, k) => {
+    const event = entries[k]?.event;
+    if (!event) return;
+    if (event.id !== leaf.eventId) {
+      report(
+        "LOOKUP_MISMATCH",
+        leaf.index,
+        `entry ${leaf.index} is looked up by event id ${JSON.stringify(leaf.eventId)}, but its leaf is event ${JSON.stringify(event.id)}`,
+      );
+    }
+    const received = typeof event.received_at === "string" ? Date.parse(event.received_at) : Number.NaN;
+    if (received !== leaf.receivedMs) {
+      report(
+        "LOOKUP_MISMATCH",
+        leaf.index,
+        `entry ${leaf.index} is stored as received at ${leaf.receivedMs} ms, but its leaf says ${String(event.received_at)}`,
+      );
+    }
+  });
+}
+
+function commitmentsOf(event: Record<string, unknown>): Record<string, unknown> {
+  const privacy = event.privacy;
+  const commitments =
+    privacy && typeof privacy === "object" ? (privacy as Record<string, unknown>).commitments : undefined;
+  return commitments && typeof commitments === "object" ? (commitments as Record<string, unknown>) : {};
+}
+
+/**
+ * Every stored personal value of `entries` opens its commitment, and every
+ * commitment has its value (nothing erases one yet: a missing value was
+ * deleted behind the service's back). `stored` is readDisclosureRange over
+ * the same indexes.
+ */
+export function checkDisclosures(
+  hasher: Hasher,
+  entries: readonly CommittedEntry[],
+  stored: readonly StoredDisclosure[],
+  report: ReportDivergence,
+): void {
+  const byIndex = new Map(entries.map((e) => [e.index, e.event]));
+  const seen = new Map<number, Set<string>>();
+  for (const d of stored) {
+    const event = byIndex.get(d.index);
+    if (!event) continue;
+    const pointers = seen.get(d.index) ?? new Set<string>();
+    pointers.add(d.pointer);
+    seen.set(d.index, pointers);
+    const commitment = commitmentsOf(event)[d.pointer];
+    if (typeof commitment !== "string") {
+      report(
+        "DISCLOSURE_MISMATCH",
+        d.index,
+        `entry ${d.index} has a stored value for ${d.pointer} but no commitment to it`,
+      );
+      continue;
+    }
+    try {
+      verifyDisclosure(hasher, commitment, {
+        pointer: d.pointer,
+        salt: toBase64(d.salt),
+        value: JSON.parse(d.valueJson),
+      });
+    } catch {
+      report(
+        "DISCLOSURE_MISMATCH",
+        d.index,
+        `entry ${d.index}'s stored value for ${d.pointer} does not open its commitment`,
+      );
+    }
+  }
+  for (const { index, event } of entries) {
+    if (!event) continue;
+    const have = seen.get(index);
+    for (const pointer of Object.keys(commitmentsOf(event))) {
+      if (!have?.has(pointer)) {
+        report("DISCLOSURE_MISMATCH", index, `entry ${index}'s value for ${pointer} is missing beside its commitment`);
+      }
+    }
+  }
+}
