@@ -2,8 +2,9 @@
 // append-only triggers dropped, as an attacker with file access would) and
 // show that verification names each class of tampering at the right index.
 
+import { join } from "node:path";
 import { buildEd25519Signer, type DivergenceKind, hashLeaf, parseNote, signNote } from "@trailproof/core";
-import { nodeHasher, openSqliteStores, type VerifyReport, verifyTenantLog } from "@trailproof/ledger";
+import { DigestKeyStore, nodeHasher, openSqliteStores, type VerifyReport, verifyTenantLog } from "@trailproof/ledger";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { buildSealedLog, type SealedLog } from "./sealed-log.js";
@@ -28,6 +29,7 @@ async function verify(log: SealedLog): Promise<VerifyReport> {
       verifierKeys: [log.verifierKey],
       chunkSize: 7,
       derived: audits,
+      digestKey: new DigestKeyStore(join(log.dataDir, "keys")).find(log.tenant),
     });
   } finally {
     await store.close();
@@ -188,6 +190,15 @@ describe("tamper detection on a real SQLite file", () => {
         db.prepare("UPDATE entries SET event_id = ? WHERE idx = 3").run(b);
       });
       expect(kinds(await verify(log))).toEqual(["LOOKUP_MISMATCH@3", "LOOKUP_MISMATCH@4"]);
+    });
+
+    it("names an edited idempotency digest (a retry of other content would pass as a duplicate)", async () => {
+      const log = await buildSealedLog();
+      tamper(log, (db) => {
+        expect(String(row(db, 6).content_digest)).toMatch(/^hmac-sha256:/);
+        db.prepare("UPDATE entries SET content_digest = ? WHERE idx = 6").run(`hmac-sha256:${"0".repeat(64)}`);
+      });
+      expect(kinds(await verify(log))).toEqual(["LOOKUP_MISMATCH@6"]);
     });
 
     it("names an edited received time", async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Divergence, TrailproofError } from "@trailproof/core";
 import {
+  DigestKeyStore,
   nodeHasher,
   noteOrigin,
   openSqliteStores,
@@ -57,6 +58,7 @@ async function verifyDataDir(opts: VerifyCliOptions): Promise<Report[]> {
   const published = await readCheckpoints(opts.checkpoint ?? []);
   const { log: store, audits } = openSqliteStores(opts.data);
   const keys = new SigningKeyStore(join(opts.data, "keys"), nodeHasher);
+  const digestKeys = new DigestKeyStore(join(opts.data, "keys"));
   try {
     const records = await store.listTenants();
     const tenants = opts.tenant ? [opts.tenant] : records.map((t) => t.name);
@@ -78,6 +80,7 @@ async function verifyDataDir(opts: VerifyCliOptions): Promise<Report[]> {
           verifierKeys: pinned,
           derived: audits,
           published: published.map((p) => p.note),
+          digestKey: digestKeys.find(tenant),
           onProgress: progressReporter(`verify ${tenant}`),
         }),
       );

@@ -57,8 +57,9 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit:
       const keys = (await ledger.verifierKeys(tenant)).map((k) => k.verifier_key);
       const total = await ledger.treeSize(tenant);
       const store = yieldingStore(ledger.store);
+      const digestKey = await ledger.digestKey(tenant);
       const job = jobs.start(tenant, total, (onProgress) =>
-        verifyTenantLog(store, nodeHasher, tenant, { verifierKeys: keys, onProgress, derived: deps.audits }),
+        verifyTenantLog(store, nodeHasher, tenant, { verifierKeys: keys, onProgress, derived: deps.audits, digestKey }),
       );
       const wire = toWire(job);
       return reply.code(202).header("location", wire.location).send(wire);

@@ -108,7 +108,7 @@ export function yieldingStore(store: LogStore): LogStore {
     get(target, prop) {
       const value = Reflect.get(target, prop, target) as unknown;
       if (typeof value !== "function") return value;
-      if (prop === "readEntries") {
+      if (prop === "readEntries" || prop === "readLeaves") {
         return async (...args: unknown[]) => {
           await yieldToEventLoop();
           return (value as (...a: unknown[]) => unknown).apply(target, args);

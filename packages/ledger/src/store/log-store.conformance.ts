@@ -62,6 +62,7 @@ export function runLogStoreConformance(name: string, open: () => Promise<LogStor
           leafHash: e.leafHash,
           eventId: e.eventId,
           receivedMs: e.receivedMs,
+          contentDigest: e.contentDigest,
         })),
       );
       expect(await store.readLeaves(t.tenantId, 9, 12)).toEqual([]);

@@ -48,6 +48,8 @@ export interface StoredLeaf {
   eventId: string;
   /** MUST equal the leaf's received_at. */
   receivedMs: number;
+  /** The idempotency digest; a keyed one MUST equal what the leaf and its personal values give. */
+  contentDigest: string;
 }
 
 /** One stored personal value with its entry's index. */

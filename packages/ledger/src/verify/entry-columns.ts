@@ -2,7 +2,14 @@
 // lookup columns reads resolve an entry by (its event id, its received
 // time), and the personal values kept outside the leaf, each of which must
 // open the salted commitment the leaf holds for it.
-import { type Hasher, toBase64, verifyDisclosure } from "@trailproof/core";
+import {
+  type Hasher,
+  isKeyedContentDigest,
+  type JsonValue,
+  recomputeContentDigest,
+  toBase64,
+  verifyDisclosure,
+} from "@trailproof/core";
 import type { StoredDisclosure, StoredLeaf } from "../store/log-store.js";
 import type { CommittedEntry, ReportDivergence } from "./derived-rows.js";
 
@@ -90,6 +97,42 @@ export function checkDisclosures(
       if (!have?.has(pointer)) {
         report("DISCLOSURE_MISMATCH", index, `entry ${index}'s value for ${pointer} is missing beside its commitment`);
       }
+    }
+  }
+}
+
+/**
+ * Each keyed idempotency digest (log format v2) equals the HMAC the tenant's
+ * digest key gives over the leaf and its personal values: an edited digest
+ * would make a retry of different content pass as a duplicate. Digests of
+ * v1 entries are unkeyed and cannot be recomputed without the event as sent.
+ * An entry whose value is missing or fails its commitment is already named
+ * by checkDisclosures.
+ */
+export function checkContentDigests(
+  hasher: Hasher,
+  digestKey: Uint8Array,
+  leaves: readonly StoredLeaf[],
+  stored: readonly StoredDisclosure[],
+  report: ReportDivergence,
+): void {
+  const values = new Map<number, { pointer: string; value: JsonValue }[]>();
+  for (const d of stored) {
+    let value: JsonValue;
+    try {
+      value = JSON.parse(d.valueJson) as JsonValue;
+    } catch {
+      continue;
+    }
+    const list = values.get(d.index) ?? [];
+    list.push({ pointer: d.pointer, value });
+    values.set(d.index, list);
+  }
+  for (const leaf of leaves) {
+    if (!isKeyedContentDigest(leaf.contentDigest)) continue;
+    const result = recomputeContentDigest(hasher, digestKey, leaf.leafData, values.get(leaf.index) ?? []);
+    if ("digest" in result && result.digest !== leaf.contentDigest) {
+      report("LOOKUP_MISMATCH", leaf.index, `entry ${leaf.index}'s idempotency digest differs from its leaf's content`);
     }
   }
 }

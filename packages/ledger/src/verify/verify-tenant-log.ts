@@ -29,7 +29,7 @@ import {
 import { hashRangesFromStore } from "../prove.js";
 import type { LogStore, StoredLeaf } from "../store/log-store.js";
 import { type CommittedEntry, type DerivedRowsAudit, parseLeaf, type ReportDivergence } from "./derived-rows.js";
-import { checkDisclosures, checkLookupColumns } from "./entry-columns.js";
+import { checkContentDigests, checkDisclosures, checkLookupColumns } from "./entry-columns.js";
 import { parseNodeVerifierKey } from "./node-note-verifier.js";
 import { SubtreeHashPool } from "./subtree-hash-pool.js";
 
@@ -53,6 +53,8 @@ export interface VerifyOptions {
    * must be consistent with each: CHECKPOINT_ROLLBACK if it is smaller or forked.
    */
   published?: readonly string[];
+  /** The tenant's idempotency digest key (keys/<tenant>/digest-key): with it, keyed digests are recomputed. */
+  digestKey?: Uint8Array;
 }
 
 export interface VerifyReport {
@@ -73,6 +75,9 @@ const DERIVED_KINDS: ReadonlySet<DivergenceKind> = new Set<DivergenceKind>([
   "TEXT_INDEX_MISMATCH",
   "AGGREGATE_MISMATCH",
 ]);
+
+/** Findings about rows beside the leaves kept at most; the first say what happened. */
+const MAX_DERIVED_DIVERGENCES = 100;
 
 /** Below this many entries, starting worker threads costs more than it saves. */
 const WORKER_THRESHOLD = 16_384;
@@ -96,7 +101,12 @@ export async function verifyTenantLog(
     checkpoints: stored.map((c) => c.note),
     published: (options.published ?? []).filter((note) => noteOrigin(note) === record.origin),
   });
-  const report: ReportDivergence = (kind, index, message) => verifier.report(kind, index, message);
+  // Rows beside the leaves are reported apart, with their own bound, so a
+  // flood of them never crowds out the sealed record's findings.
+  const besides: Divergence[] = [];
+  const report: ReportDivergence = (kind, index, message) => {
+    if (besides.length < MAX_DERIVED_DIVERGENCES) besides.push({ kind, index, message });
+  };
   const derived = options.derived ?? [];
   // Before the size is read: what the rows cover then is within the log verified.
   for (const audit of derived) await audit.begin(record.tenantId, report);
@@ -129,7 +139,9 @@ export async function verifyTenantLog(
       const entries = await store.readLeaves(record.tenantId, start, end);
       const committed = parse(entries);
       checkLookupColumns(entries, committed, report);
-      checkDisclosures(hasher, committed, await store.readDisclosureRange(record.tenantId, start, end), report);
+      const disclosures = await store.readDisclosureRange(record.tenantId, start, end);
+      checkDisclosures(hasher, committed, disclosures, report);
+      if (options.digestKey) checkContentDigests(hasher, options.digestKey, entries, disclosures, report);
       for (const audit of derived) await audit.checkEntries(record.tenantId, committed, report);
       let from = 0;
       for (let k = 0; k <= entries.length; k++) {
@@ -158,6 +170,7 @@ export async function verifyTenantLog(
   }
 
   const divergences = verifier.finish();
+  divergences.push(...besides);
   const provable = verifier.checkpoints.filter((c) => c.treeSize <= BigInt(total));
   const chain = await verifyCheckpointChain(hasher, provable, (a, b) =>
     hashRangesFromStore(store, hasher, record.tenantId, consistencyProofRanges(a, b)).catch(() => []),

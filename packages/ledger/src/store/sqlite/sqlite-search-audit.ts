@@ -84,6 +84,9 @@ interface Expected {
   /** Sum of fnv1a(tagKey) per block, mod 2^32. */
   tags: Map<number, number>;
   missing: RunReporter;
+  /** Consecutive entries whose rows differ, one report per run; the columns that differed in it. */
+  differ: RunReporter;
+  differColumns: Set<string>;
 }
 
 export class SqliteSearchAudit implements DerivedRowsAudit {
@@ -105,6 +108,7 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
 
   async begin(tenantId: number, report: ReportDivergence): Promise<number> {
     const covered = this.#covered(this.#database(tenantId));
+    const differColumns = new Set<string>();
     this.#runs.set(tenantId, {
       covered,
       next: 0,
@@ -114,6 +118,14 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
       missing: new RunReporter(report, "PROJECTION_MISMATCH", (a, b) =>
         a === b ? `entry ${a} has no search row` : `entries ${a}..${b} have no search rows`,
       ),
+      differColumns,
+      differ: new RunReporter(report, "PROJECTION_MISMATCH", (a, b) => {
+        const columns = [...differColumns].join(", ");
+        differColumns.clear();
+        return a === b
+          ? `entry ${a}'s search row differs from its leaf in ${columns}`
+          : `the search rows of entries ${a}..${b} differ from their leaves in ${columns}`;
+      }),
     });
     return covered;
   }
@@ -150,18 +162,18 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
     }
     this.#expect(run, e.index, fields);
     if (!row) {
+      run.differ.flush();
       run.missing.add(e.index);
       return;
     }
     run.missing.flush();
     const differ = COLUMNS.filter(([column, field]) => row[column] !== fields[field]).map(([column]) => column);
-    if (differ.length > 0) {
-      report(
-        "PROJECTION_MISMATCH",
-        e.index,
-        `entry ${e.index}'s search row differs from its leaf in ${differ.join(", ")}`,
-      );
+    if (differ.length === 0) {
+      run.differ.flush();
+      return;
     }
+    run.differ.add(e.index);
+    for (const column of differ) run.differColumns.add(column);
   }
 
   #expect(run: Expected, index: number, f: SearchFields): void {
@@ -185,6 +197,7 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
   ): Promise<void> {
     const run = this.#run(tenantId);
     run.missing.flush();
+    run.differ.flush();
     const db = this.#database(tenantId);
     // The service may project more entries while this runs: take them into
     // the expectation, then read the aggregates with no await in between, so
@@ -196,6 +209,7 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
         run.covered = covered;
         await this.checkEntries(tenantId, gained, report);
         run.missing.flush();
+        run.differ.flush();
         if (this.#covered(db) !== covered) continue;
       }
       run.covered = covered;

@@ -209,6 +209,7 @@ export class SqliteStore implements LogStore {
       leaf_hash: Uint8Array;
       event_id: string;
       received_ms: number;
+      content_digest: string;
     }[];
     return rows.map((r) => ({
       index: r.idx,
@@ -216,6 +217,7 @@ export class SqliteStore implements LogStore {
       leafHash: r.leaf_hash,
       eventId: r.event_id,
       receivedMs: r.received_ms,
+      contentDigest: r.content_digest,
     }));
   }
 
@@ -330,7 +332,7 @@ function prepareLogStatements(db: SqliteDatabase) {
     entriesByIds: p(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE event_id IN (SELECT value FROM json_each(?))`),
     entries: p(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx`),
     leaves: p(
-      "SELECT idx, leaf_data, leaf_hash, event_id, received_ms FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx",
+      "SELECT idx, leaf_data, leaf_hash, event_id, received_ms, content_digest FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx",
     ),
     disclosures: p("SELECT pointer, salt, value FROM disclosures WHERE idx = ? ORDER BY pointer"),
     disclosureRange: p(
