@@ -18,10 +18,8 @@ export type IngestResult = Static<typeof IngestResultSchema>;
 export const IngestResponseSchema = Type.Object({ results: Type.Array(IngestResultSchema) });
 
 /** An event as read back: committed form, personal fields revealed only for roles allowed to see them. */
-export const EventItemSchema = Type.Object({
-  index: Type.Integer(),
-  redacted: Type.Boolean({ description: "true when personal fields are withheld (viewer role)" }),
-  event: Type.Record(Type.String(), Type.Unknown()),
+/** Personal values a reader does not get because the stored value fails its commitment; and why. */
+const ReadIntegrityFields = {
   withheld: Type.Optional(
     Type.Array(
       Type.Object({
@@ -35,6 +33,13 @@ export const EventItemSchema = Type.Object({
     ),
   ),
   warnings: Type.Optional(Type.Array(Type.String(), { description: "what a reader should know about this event" })),
+};
+
+export const EventItemSchema = Type.Object({
+  index: Type.Integer(),
+  redacted: Type.Boolean({ description: "true when personal fields are withheld (viewer role)" }),
+  event: Type.Record(Type.String(), Type.Unknown()),
+  ...ReadIntegrityFields,
 });
 export type EventItem = Static<typeof EventItemSchema>;
 
@@ -60,6 +65,7 @@ export const EventDetailSchema = Type.Object({
   index: Type.Integer(),
   redacted: Type.Boolean(),
   event: Type.Record(Type.String(), Type.Unknown()),
+  ...ReadIntegrityFields,
   proof: Type.Optional(
     Type.Object({
       checkpoint: Type.String({ description: "the signed checkpoint note the proof is against" }),
