@@ -320,6 +320,7 @@ export function killLoopPassed(s: KillLoopSummary): boolean {
 }
 
 export function formatKillSummary(s: KillLoopSummary): string {
+  const pad = (v: string | number, n: number) => String(v).padStart(n);
   const inFlight = s.rounds.map((r) => r.inFlight);
   const after = s.rounds.map((r) => r.killAfterMs);
   return [
@@ -329,6 +330,11 @@ export function formatKillSummary(s: KillLoopSummary): string {
     `  lost: ${s.lost.length}; mismatched: ${s.mismatched.length}`,
     `  verify --data after every kill: ${s.rounds.every((r) => r.verifyOk) ? "OK" : "FAILED"} (${s.rounds.filter((r) => r.verifyOk).length}/${s.rounds.length}); at the end: ${s.finalVerifyOk ? "OK" : "FAILED"} (${s.entries} entries)`,
     `  restart: ${Math.min(...s.rounds.map((r) => r.restartSeconds))}-${Math.max(...s.rounds.map((r) => r.restartSeconds))} s`,
+    "  kill  after ms  acknowledged  in flight  verify s  restart s  read back",
+    ...s.rounds.map(
+      (r) =>
+        `  ${pad(r.round, 4)}  ${pad(r.killAfterMs, 8)}  ${pad(r.acknowledged, 12)}  ${pad(r.inFlight, 9)}  ${pad(r.verifySeconds.toFixed(1), 8)}  ${pad(r.restartSeconds.toFixed(1), 9)}  ${pad(r.readBack, 9)}`,
+    ),
     ...s.lost.slice(0, 10).map((id) => `  LOST ${id}`),
     ...s.mismatched.slice(0, 10).map((m) => `  MISMATCH ${m}`),
     ...s.problems.map((p) => `  PROBLEM ${p}`),

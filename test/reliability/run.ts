@@ -51,6 +51,7 @@ console.log(`reliability run, ${new Date().toISOString()}, node ${process.versio
 if (values.soak) {
   const summary = await runSoak({ minutes: count("minutes", values.minutes), keep, progress });
   console.log(formatSoakSummary(summary));
+  if (keep) console.log(`  data directory kept: ${summary.dataDir}`);
   ok = soakPassed(summary);
 } else {
   const only = new Set(values.only.split(","));
@@ -68,11 +69,13 @@ if (values.soak) {
   if (only.has("fuzz")) {
     const summary = await runFuzz({ cases: count("cases", values.cases), seed, keep, progress });
     console.log(formatFuzzSummary(summary));
+    if (keep) console.log(`  data directory kept: ${summary.dataDir}`);
     ok &&= fuzzPassed(summary);
   }
   if (only.has("kill")) {
     const summary = await runKillLoop({ kills: count("kills", values.kills), seed, keep, progress });
     console.log(formatKillSummary(summary));
+    if (keep) console.log(`  data directory kept: ${summary.dataDir}`);
     ok &&= killLoopPassed(summary);
   }
 }
