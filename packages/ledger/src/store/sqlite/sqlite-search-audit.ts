@@ -147,11 +147,11 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
       .prepare("SELECT * FROM search_rows WHERE idx >= ? AND idx <= ? ORDER BY idx")
       .all(first, last) as SearchSqlRow[];
     const byIndex = new Map(rows.map((r) => [r.idx, r]));
-    for (const e of inScope) this.#checkEntry(run, e, byIndex.get(e.index), report);
+    for (const e of inScope) this.#checkEntry(run, e, byIndex.get(e.index));
     run.next = last + 1;
   }
 
-  #checkEntry(run: Expected, e: CommittedEntry, row: SearchSqlRow | undefined, report: ReportDivergence): void {
+  #checkEntry(run: Expected, e: CommittedEntry, row: SearchSqlRow | undefined): void {
     if (!e.event) return;
     let fields: SearchFields;
     try {
