@@ -68,6 +68,30 @@ const ingestHead = (headers: Record<string, string>) =>
 
 const event = () => JSON.stringify(validEvent(`framing_${Math.random().toString(36).slice(2)}`));
 
+describe("what Node would answer on its own is problem+json too", () => {
+  it("a request without Host: 400", async () => {
+    const res = await unwritten({ pieces: ["GET /healthz HTTP/1.1\r\nconnection: close\r\n\r\n"] });
+    expect(res.status).toBe(400);
+    expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(res.body)).toMatchObject({ code: "REQUEST_INVALID", detail: expect.stringMatching(/Host/) });
+  });
+
+  it("an expectation other than 100-continue: 417", async () => {
+    const res = await unwritten({ pieces: ["GET /healthz HTTP/1.1\r\nhost: x\r\nexpect: the-unexpected\r\n\r\n"] });
+    expect(res.status).toBe(417);
+    expect(res.headers["content-type"]).toBe("application/problem+json");
+    expect(JSON.parse(res.body)).toMatchObject({ code: "REQUEST_EXPECTATION_FAILED" });
+  });
+
+  it("CONNECT: 405, then the connection closes", async () => {
+    expectProblem(
+      await unwritten({ pieces: ["CONNECT /v1/log/key HTTP/1.1\r\nhost: x\r\n\r\n"] }),
+      405,
+      "REQUEST_METHOD_NOT_ALLOWED",
+    );
+  });
+});
+
 describe("requests Node's parser refuses are problem+json, and the connection closes", () => {
   it.each([
     { label: "a request line with no method", raw: "/v1/events HTTP/1.1\r\nhost: x\r\n\r\n", detail: /HTTP method/ },
@@ -165,5 +189,27 @@ describe("slow clients are cut off at the configured limits", () => {
     expect(res.headers["keep-alive"]).toBe(`timeout=${Math.floor(KEEP_ALIVE_TIMEOUT_MS / 1000)}`);
     // Node closes it up to a second after the advertised timeout.
     expect(res.closedAfterMs).toBeLessThan(KEEP_ALIVE_TIMEOUT_MS + 1500);
+  });
+});
+
+describe("query values and paths that used to reach a 500 or a wait", () => {
+  it.each(["Infinity", "1e309", "-Infinity", "0x10", "1e1", "7.5"])("days=%s: 400 naming the parameter", async (v) => {
+    const res = await f.request("GET", `/v1/automations?days=${v}`, f.acme.viewer);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ problems: [{ pointer: "/query/days", message: "must be a decimal integer" }] });
+  });
+
+  it("a min_index beyond the log: 400 at once, not a 503 after waiting", async () => {
+    const started = Date.now();
+    const res = await f.request("GET", "/v1/events?min_index=99999999", f.acme.viewer);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: "SEARCH_QUERY_INVALID", problems: [{ pointer: "/query/min_index" }] });
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
+  it("a path the static file server refuses: 404, not a 500", async () => {
+    const res = await f.request("GET", "/docs/static/....//....//");
+    expect(res.statusCode).toBe(404);
+    expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
   });
 });

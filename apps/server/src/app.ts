@@ -17,8 +17,10 @@ import { connectionLimits, MAX_HEADER_BYTES } from "./http/connection-limits.js"
 import { registerConsole } from "./http/console-static.js";
 import { registerJsonBodyParser } from "./http/json-body.js";
 import { requestLabels } from "./http/metrics.js";
+import { registerNodeLevelAnswers } from "./http/node-level-answers.js";
 import { registerProblemHandlers, sendProblem } from "./http/problem.js";
 import { recordRouteTable } from "./http/route-table.js";
+import { registerStrictQueryIntegers } from "./http/strict-query-integers.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerAutomationRoutes } from "./routes/automation-routes.js";
@@ -74,6 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: "array", useDefaults: true } },
   });
   recordRouteTable(app);
+  registerNodeLevelAnswers(app);
+  registerStrictQueryIntegers(app);
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });

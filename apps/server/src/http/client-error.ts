@@ -80,7 +80,7 @@ function problemFor(
 }
 
 /** The raw response: status line, headers, body; the connection closes after it. */
-function rawResponse(body: ReturnType<typeof buildProblem>): string {
+export function rawResponse(body: ReturnType<typeof buildProblem>): string {
   const json = JSON.stringify(body);
   return [
     `HTTP/1.1 ${body.status} ${STATUS_CODES[body.status] ?? "Error"}`,

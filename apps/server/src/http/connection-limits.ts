@@ -35,6 +35,8 @@ export function connectionLimits(
       keepAliveTimeout: config.keepAliveTimeoutMs,
       connectionsCheckingInterval: checkEveryMs,
       maxHeaderSize: MAX_HEADER_BYTES,
+      // A request without Host is refused by our hook as problem+json, not by Node with an empty 400.
+      requireHostHeader: false,
     },
     // Fastify sets these on the server after creating it; the same values.
     requestTimeout: config.requestTimeoutMs,

@@ -11,11 +11,13 @@ const TITLES: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  405: "Method Not Allowed",
   408: "Request Timeout",
   409: "Conflict",
   413: "Content Too Large",
   415: "Unsupported Media Type",
   429: "Too Many Requests",
+  417: "Expectation Failed",
   431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   503: "Service Unavailable",
@@ -89,6 +91,10 @@ function fromFastify(
       return { code: "REQUEST_TOO_LARGE", detail: "the request body is larger than the service accepts" };
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return { code: "REQUEST_UNSUPPORTED_MEDIA_TYPE", detail: "send application/json" };
+    // @fastify/static refusing a path (dot segments, a name too long): no such file to serve.
+    case "FST_STATIC_FORBIDDEN_PATH":
+    case "ENAMETOOLONG":
+      return { code: "NOT_FOUND", detail: "no such file" };
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
     case "FST_ERR_CTP_INVALID_JSON_BODY":
       return { code: "REQUEST_MALFORMED_JSON", detail: "the body is not valid JSON" };

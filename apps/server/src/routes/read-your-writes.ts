@@ -4,6 +4,7 @@
 // projection covers it. Waits at most MAX_WAIT_MS, then 503 with Retry-After.
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
+import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
 import { sendProblem } from "../http/problem.js";
 
@@ -30,6 +31,17 @@ export function registerReadYourWrites(app: FastifyInstance, deps: AppDeps): voi
     delete query.min_index;
     const tenantId = request.principal?.tenantId;
     if (minIndex === undefined || tenantId == null || !deps.waitForSearch) return;
+    // An index the log has not reached is no receipt of ours: refuse it now, not after the wait.
+    const size = await deps.ledger.treeSize(tenantOf(request));
+    if (minIndex >= size) {
+      return sendProblem(
+        request,
+        reply,
+        "SEARCH_QUERY_INVALID",
+        `min_index ${minIndex} is beyond the log, which holds ${size} entries`,
+        [{ pointer: "/query/min_index", message: `must be below ${size}, an index from an ingest receipt` }],
+      );
+    }
     if (await deps.waitForSearch(tenantId, minIndex + 1, MAX_WAIT_MS)) return;
     reply.header("retry-after", "1");
     return sendProblem(

@@ -136,7 +136,7 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
     return run;
   }
 
-  async checkEntries(tenantId: number, entries: readonly CommittedEntry[], report: ReportDivergence): Promise<void> {
+  async checkEntries(tenantId: number, entries: readonly CommittedEntry[], _report: ReportDivergence): Promise<void> {
     const run = this.#run(tenantId);
     const inScope = entries.filter((e) => e.index < run.covered);
     if (inScope.length === 0) return;
