@@ -118,7 +118,7 @@ try {
     if (has("verify")) {
       progress("verification ...");
       r.verify.push({
-        ...(await runVerify(data.ledger, BENCH_TENANT, join(dir, "bench.bundle"))),
+        ...(await runVerify(data, BENCH_TENANT, join(dir, "bench.bundle"))),
         note: "in-process log",
       });
     }
@@ -172,7 +172,7 @@ try {
       };
     }
     r.proofs.push(await runProofLatency(data.ledger, BENCH_TENANT, o.proofIterations, LARGE_LOG_NOTE));
-    r.verify.push({ ...(await runVerify(data.ledger, BENCH_TENANT, null)), note: "large log" });
+    r.verify.push({ ...(await runVerify(data, BENCH_TENANT, null)), note: "large log" });
     await data.ledger.close();
     const read = await runHttpRead(dataDir, key, { logLevel: o.serverLogLevel, searchIterations: 0 });
     r.httpRead.push({ ...read, note: "large log" });

@@ -1,11 +1,12 @@
-// Verification throughput: the whole log from the store (`trailproof verify
-// --data`, verifyTenantLog), and an export bundle written by bundleLines then
+// Verification throughput: the whole log from the store as `trailproof verify
+// --data` checks it (verifyTenantLog with the store's derived-row audits and
+// the tenant's digest key: the sealed record and every row beside it), and an export bundle written by bundleLines then
 // checked offline the way `trailproof verify --bundle` checks it
 // (verifyBundleFile).
 import { createWriteStream, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { bundleLines, type Ledger, nodeHasher, verifyBundleFile, verifyTenantLog } from "@trailproof/ledger";
+import { bundleLines, type DataDir, nodeHasher, verifyBundleFile, verifyTenantLog } from "@trailproof/ledger";
 import { perSecond } from "./stats.js";
 
 export interface VerifyRun {
@@ -16,12 +17,19 @@ export interface VerifyRun {
   bundleEventsPerSecond: number | null;
 }
 
-export async function runVerify(ledger: Ledger, tenant: string, bundlePath: string | null): Promise<VerifyRun> {
+export async function runVerify(data: DataDir, tenant: string, bundlePath: string | null): Promise<VerifyRun> {
+  const { ledger } = data;
   await ledger.publishCheckpoints();
+  await data.settled();
   const records = await ledger.verifierKeys(tenant);
   const keys = records.map((k) => k.verifier_key);
+  const digestKey = await ledger.digestKey(tenant);
   let t0 = performance.now();
-  const report = await verifyTenantLog(ledger.store, nodeHasher, tenant, { verifierKeys: keys });
+  const report = await verifyTenantLog(ledger.store, nodeHasher, tenant, {
+    verifierKeys: keys,
+    derived: data.audits,
+    digestKey,
+  });
   if (!report.ok) throw new Error(`verify failed: ${JSON.stringify(report.divergences.slice(0, 3))}`);
   const whole = perSecond(report.treeSize, performance.now() - t0);
   if (bundlePath === null) {
