@@ -196,14 +196,19 @@ describe("query values and paths that used to reach a 500 or a wait", () => {
   it.each(["Infinity", "1e309", "-Infinity", "0x10", "1e1", "7.5"])("days=%s: 400 naming the parameter", async (v) => {
     const res = await f.request("GET", `/v1/automations?days=${v}`, f.acme.viewer);
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ problems: [{ pointer: "/query/days", message: "must be a decimal integer" }] });
+    expect(res.json()).toMatchObject({
+      problems: [{ pointer: "/querystring/days", message: "must be a decimal integer" }],
+    });
   });
 
   it("a min_index beyond the log: 400 at once, not a 503 after waiting", async () => {
     const started = Date.now();
     const res = await f.request("GET", "/v1/events?min_index=99999999", f.acme.viewer);
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: "SEARCH_QUERY_INVALID", problems: [{ pointer: "/query/min_index" }] });
+    expect(res.json()).toMatchObject({
+      code: "SEARCH_QUERY_INVALID",
+      problems: [{ pointer: "/querystring/min_index" }],
+    });
     expect(Date.now() - started).toBeLessThan(4000);
   });
 

@@ -21,7 +21,7 @@ export function registerStrictQueryIntegers(app: FastifyInstance): void {
       const values = Array.isArray(query[name]) ? (query[name] as unknown[]) : [query[name]];
       return values.every((v) => typeof v === "string" && DECIMAL_INTEGER.test(v))
         ? []
-        : [{ pointer: `/query/${name}`, message: "must be a decimal integer" }];
+        : [{ pointer: `/querystring/${name}`, message: "must be a decimal integer" }];
     });
     if (problems.length > 0) {
       throw new HttpProblem(

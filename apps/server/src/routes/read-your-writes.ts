@@ -39,7 +39,7 @@ export function registerReadYourWrites(app: FastifyInstance, deps: AppDeps): voi
         reply,
         "SEARCH_QUERY_INVALID",
         `min_index ${minIndex} is beyond the log, which holds ${size} entries`,
-        [{ pointer: "/query/min_index", message: `must be below ${size}, an index from an ingest receipt` }],
+        [{ pointer: "/querystring/min_index", message: `must be below ${size}, an index from an ingest receipt` }],
       );
     }
     if (await deps.waitForSearch(tenantId, minIndex + 1, MAX_WAIT_MS)) return;
@@ -49,7 +49,7 @@ export function registerReadYourWrites(app: FastifyInstance, deps: AppDeps): voi
       reply,
       "SERVICE_UNAVAILABLE",
       `the search does not cover index ${minIndex} yet; retry shortly`,
-      [{ pointer: "/query/min_index", message: "not yet searchable" }],
+      [{ pointer: "/querystring/min_index", message: "not yet searchable" }],
     );
   });
 }
