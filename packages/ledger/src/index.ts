@@ -31,4 +31,10 @@ export { SqliteSearchProjection } from "./store/sqlite/sqlite-search-projection.
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
 export type { CommittedEntry, DerivedRowsAudit, ReportDivergence } from "./verify/derived-rows.js";
 export { SubtreeHashPool, type SubtreeHashPoolOptions } from "./verify/subtree-hash-pool.js";
-export { noteOrigin, type VerifyOptions, type VerifyReport, verifyTenantLog } from "./verify/verify-tenant-log.js";
+export {
+  DERIVED_DIVERGENCE_KINDS,
+  noteOrigin,
+  type VerifyOptions,
+  type VerifyReport,
+  verifyTenantLog,
+} from "./verify/verify-tenant-log.js";

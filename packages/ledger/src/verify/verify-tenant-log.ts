@@ -66,8 +66,11 @@ export interface VerifyReport {
   divergences: Divergence[];
 }
 
-/** Findings about rows kept beside the leaves, as opposed to the sealed record itself. */
-const DERIVED_KINDS: ReadonlySet<DivergenceKind> = new Set<DivergenceKind>([
+/**
+ * The kinds of finding about rows kept beside the leaves, as opposed to the
+ * sealed record itself; verify reports them after the sealed record's.
+ */
+export const DERIVED_DIVERGENCE_KINDS: ReadonlySet<DivergenceKind> = new Set<DivergenceKind>([
   "LOOKUP_MISMATCH",
   "DISCLOSURE_MISMATCH",
   "PROJECTION_MISMATCH",
@@ -169,19 +172,17 @@ export async function verifyTenantLog(
     await pool?.close();
   }
 
-  const divergences = verifier.finish();
-  divergences.push(...besides);
+  const sealed = verifier.finish();
   const provable = verifier.checkpoints.filter((c) => c.treeSize <= BigInt(total));
   const chain = await verifyCheckpointChain(hasher, provable, (a, b) =>
     hashRangesFromStore(store, hasher, record.tenantId, consistencyProofRanges(a, b)).catch(() => []),
   );
-  divergences.push(...chain);
+  sealed.push(...chain);
   // The sealed record's findings first: a derived row that differs from a
   // tampered leaf is a consequence, and the first line should be the cause.
-  const rank = (d: Divergence) => (DERIVED_KINDS.has(d.kind) ? 1 : 0);
-  divergences.sort(
-    (a, b) => rank(a) - rank(b) || (a.index ?? Number.MAX_SAFE_INTEGER) - (b.index ?? Number.MAX_SAFE_INTEGER),
-  );
+  const byIndex = (a: Divergence, b: Divergence) =>
+    (a.index ?? Number.MAX_SAFE_INTEGER) - (b.index ?? Number.MAX_SAFE_INTEGER);
+  const divergences = [...sealed.sort(byIndex), ...besides.sort(byIndex)];
   return {
     tenant,
     origin: record.origin,
@@ -214,10 +215,8 @@ function checkEntries(verifier: LogVerifier, batch: HashedLeaves, entries: reado
 async function compareStoredNodes(store: LogStore, tenantId: number, nodes: StoredNode[], verifier: LogVerifier) {
   if (nodes.length === 0) return;
   const stored = await store.readNodes(tenantId, nodes);
-  // Entries the sealed record already failed at; derived-row findings are not causes here.
-  const suspects = verifier.divergences.flatMap((d) =>
-    d.index === null || DERIVED_KINDS.has(d.kind) ? [] : [d.index],
-  );
+  // Entries the sealed record already failed at (derived-row findings are kept apart, in `besides`).
+  const suspects = verifier.divergences.flatMap((d) => (d.index === null ? [] : [d.index]));
   const broken = verifier.brokenFrom;
   for (const n of nodes) {
     const h = stored.get(nodeKey(n));
