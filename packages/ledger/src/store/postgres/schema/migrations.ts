@@ -1,0 +1,9 @@
+// Every migration, in order. A released migration never changes: a schema
+// change is a new file with the next version.
+import type { PostgresMigration } from "../postgres-migrations.js";
+import { migration1 } from "./001-log.js";
+import { migration2 } from "./002-catalogue.js";
+import { migration3 } from "./003-search.js";
+import { migration4 } from "./004-coordination.js";
+
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [migration1, migration2, migration3, migration4];
