@@ -1,0 +1,116 @@
+// appendBatch on PostgreSQL: the tenant's head row, locked FOR UPDATE, is
+// what sequences appends from every node; the rows go in as a few unnest()
+// statements, so a batch of thousands costs a handful of round trips.
+import { TrailproofError } from "@trailproof/core";
+import type { AppendBatch } from "../log-store.js";
+import type { PgTx } from "./postgres-client.js";
+
+const INT2 = 21;
+const INT8 = 20;
+const TEXT = 25;
+const BYTEA = 17;
+
+/**
+ * Writes `b` in `tx`, which MUST be scoped to b.tenantId (inTenant). Throws
+ * TENANT_NOT_FOUND without a head row, STORE_SEQUENCE_CONFLICT when the head
+ * is not at b.firstIndex, and STORE_BATCH_INVALID when the entries are not
+ * numbered firstIndex, firstIndex + 1, ...: the head would otherwise stop
+ * matching the entries. A throw rolls the whole batch back.
+ */
+export async function writeBatch(tx: PgTx, b: AppendBatch): Promise<void> {
+  b.entries.forEach((e, k) => {
+    if (e.index !== b.firstIndex + k) {
+      throw new TrailproofError(
+        "STORE_BATCH_INVALID",
+        `entry ${k} of a batch starting at ${b.firstIndex} has index ${e.index}`,
+      );
+    }
+  });
+  const [, [head]] = await Promise.all([
+    // Acknowledged means durable: a role or database configured with
+    // synchronous_commit = off still waits for the local WAL flush here;
+    // stronger settings (remote_write, remote_apply) are kept.
+    tx`SELECT set_config('synchronous_commit', 'local', true) WHERE current_setting('synchronous_commit') = 'off'`,
+    tx<{ size: number }[]>`SELECT size FROM log_heads WHERE tenant_id = ${b.tenantId} FOR UPDATE`,
+  ]);
+  if (head === undefined) throw new TrailproofError("TENANT_NOT_FOUND", `no tenant with id ${b.tenantId}`);
+  if (head.size !== b.firstIndex) {
+    throw new TrailproofError(
+      "STORE_SEQUENCE_CONFLICT",
+      `tenant ${b.tenantId} is at ${head.size}, batch starts at ${b.firstIndex}`,
+    );
+  }
+  if (b.entries.length === 0) return;
+
+  const es = b.entries;
+  const ds = es.flatMap((e) => e.disclosures.map((d) => ({ index: e.index, ...d })));
+  const ns = b.nodes.filter((n) => n.level > 0);
+  // Issued together: postgres.js pipelines a transaction's statements, and
+  // the first failure (an event id that repeats) is the one reported.
+  const writes = [
+    tx`INSERT INTO entries (tenant_id, idx, event_id, leaf_data, leaf_hash, content_digest, received_ms)
+      SELECT ${b.tenantId}, * FROM unnest(
+        ${tx.array(
+          es.map((e) => e.index),
+          INT8,
+        )}::bigint[],
+        ${tx.array(
+          es.map((e) => e.eventId),
+          TEXT,
+        )}::text[],
+        ${tx.array(
+          es.map((e) => e.leafData),
+          BYTEA,
+        )}::bytea[],
+        ${tx.array(
+          es.map((e) => e.leafHash),
+          BYTEA,
+        )}::bytea[],
+        ${tx.array(
+          es.map((e) => e.contentDigest),
+          TEXT,
+        )}::text[],
+        ${tx.array(
+          es.map((e) => e.receivedMs),
+          INT8,
+        )}::bigint[])`,
+  ];
+  if (ds.length > 0) {
+    writes.push(tx`INSERT INTO disclosures (tenant_id, idx, pointer, salt, value)
+      SELECT ${b.tenantId}, * FROM unnest(
+        ${tx.array(
+          ds.map((d) => d.index),
+          INT8,
+        )}::bigint[],
+        ${tx.array(
+          ds.map((d) => d.pointer),
+          TEXT,
+        )}::text[],
+        ${tx.array(
+          ds.map((d) => d.salt),
+          BYTEA,
+        )}::bytea[],
+        ${tx.array(
+          ds.map((d) => JSON.stringify(d.value)),
+          TEXT,
+        )}::text[])`);
+  }
+  if (ns.length > 0) {
+    writes.push(tx`INSERT INTO tree_nodes (tenant_id, level, idx, hash)
+      SELECT ${b.tenantId}, * FROM unnest(
+        ${tx.array(
+          ns.map((n) => n.level),
+          INT2,
+        )}::smallint[],
+        ${tx.array(
+          ns.map((n) => Number(n.index)),
+          INT8,
+        )}::bigint[],
+        ${tx.array(
+          ns.map((n) => n.hash),
+          BYTEA,
+        )}::bytea[])`);
+  }
+  writes.push(tx`UPDATE log_heads SET size = ${b.firstIndex + es.length} WHERE tenant_id = ${b.tenantId}`);
+  await Promise.all(writes);
+}
