@@ -13,6 +13,7 @@ import { hashLeaf, toHex } from "@trailproof/core";
 import {
   type AppendBatch,
   DigestKeyStore,
+  FileKeyVault,
   nodeHasher,
   openDataDir,
   openSqliteStores,
@@ -52,7 +53,7 @@ export async function buildLargeLog(dataDir: string, total: number): Promise<Lar
   db.pragma("synchronous = OFF");
   db.pragma("cache_size = -1048576");
   db.pragma("wal_autocheckpoint = 100000");
-  const digestKeys = new DigestKeyStore(join(dataDir, "keys"));
+  const digestKeys = new DigestKeyStore(new FileKeyVault(join(dataDir, "keys")));
   const { range, lastReceivedMs } = await loadTenantLog(stores.log, nodeHasher, record, digestKeys);
   // received_at stays non-decreasing in log order, as the sequencer stamps it.
   let receivedMs = Math.max(Date.now(), lastReceivedMs);

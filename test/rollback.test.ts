@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hasErrorCode } from "@trailproof/core";
 import {
+  FileKeyVault,
   nodeHasher,
   openDataDir,
   openSqliteStores,
@@ -38,7 +39,7 @@ async function restoredOlderBackup(): Promise<{ dataDir: string; published: stri
   copyFileSync(file, `${file}.backup`);
   await appendAndPublish(dataDir, 30, 10);
   const { ledger } = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
-  const published = ledger.published.read(TENANT) as string;
+  const published = (await ledger.published.read(TENANT)) as string;
   await ledger.close();
   expect(published.split("\n")[1]).toBe("40");
   for (const f of readdirSync(join(dataDir, "tenants"))) {
@@ -51,8 +52,8 @@ async function restoredOlderBackup(): Promise<{ dataDir: string; published: stri
 async function verify(dataDir: string, published: string[] = []): Promise<VerifyReport> {
   const { log: store, audits } = openSqliteStores(dataDir);
   try {
-    const keys = new SigningKeyStore(join(dataDir, "keys"), nodeHasher);
-    const verifierKeys = keys.verifiers(TENANT).map((k) => k.verifier_key);
+    const keys = new SigningKeyStore(new FileKeyVault(join(dataDir, "keys")), nodeHasher);
+    const verifierKeys = (await keys.verifiers(TENANT)).map((k) => k.verifier_key);
     return await verifyTenantLog(store, nodeHasher, TENANT, { verifierKeys, derived: audits, published });
   } finally {
     await store.close();
@@ -102,7 +103,7 @@ describe("a rolled-back log", () => {
     // Other entries where the published ones were: longer than 40 now, and different.
     await appendAndPublish(dataDir, 100, 15);
     // The record as a service that published 40 had left it (say, copied back with the keys).
-    new PublishedCheckpointRecord(join(dataDir, "keys")).record(TENANT, published);
+    await new PublishedCheckpointRecord(new FileKeyVault(join(dataDir, "keys"))).record(TENANT, published);
     await expect(openDataDir({ dataDir, checkpointIntervalMs: 0 })).rejects.toSatisfy(
       (e) => hasErrorCode(e, "LOG_ROLLED_BACK") && /differs from the checkpoint of size 40/.test(String(e)),
     );

@@ -7,6 +7,7 @@ import { buildEd25519Signer, type DivergenceKind, hashLeaf, parseNote, signNote 
 import {
   DERIVED_DIVERGENCE_KINDS,
   DigestKeyStore,
+  FileKeyVault,
   nodeHasher,
   openSqliteStores,
   type VerifyReport,
@@ -36,7 +37,7 @@ async function verify(log: SealedLog): Promise<VerifyReport> {
       verifierKeys: [log.verifierKey],
       chunkSize: 7,
       derived: audits,
-      digestKey: new DigestKeyStore(join(log.dataDir, "keys")).find(log.tenant),
+      digestKey: await new DigestKeyStore(new FileKeyVault(join(log.dataDir, "keys"))).find(log.tenant),
     });
   } finally {
     await store.close();

@@ -10,6 +10,8 @@ export { type VerifyBundleFileOptions, verifyBundleFile } from "./bundle/verify-
 export { PublishedCheckpointRecord, type RollbackNotice } from "./checkpoint/published-record.js";
 export { type FollowerSink, type FollowerStatus, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
 export { DigestKeyStore } from "./keys/digest-keys.js";
+export { FileKeyVault } from "./keys/file-key-vault.js";
+export type { KeyItemMode, KeyVault } from "./keys/key-vault.js";
 export { SigningKeyStore, type TenantSigner, type VerifierKeyRecord } from "./keys/signing-keys.js";
 export { type AppendOptions, type CommitNotice, Ledger, type LedgerOptions } from "./ledger.js";
 export { nodeHasher } from "./node-hasher.js";

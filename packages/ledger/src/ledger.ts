@@ -34,6 +34,8 @@ import {
 } from "./checkpoint/published-record.js";
 import { type FollowerSink, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
 import { DigestKeyStore } from "./keys/digest-keys.js";
+import { FileKeyVault } from "./keys/file-key-vault.js";
+import type { KeyVault } from "./keys/key-vault.js";
 import { SigningKeyStore, type VerifierKeyRecord } from "./keys/signing-keys.js";
 import { nodeHasher } from "./node-hasher.js";
 import { hashRangesFromStore } from "./prove.js";
@@ -46,8 +48,13 @@ import { parseLeaf } from "./verify/derived-rows.js";
 export type { AppendResult } from "./append/append-result.js";
 
 export interface LedgerOptions {
-  /** Holds keys/ (and, for the embedded store, its files). Created with mode 0700 if missing. */
-  dataDir: string;
+  /**
+   * Holds keys/ (and, for the embedded store, its files). Created with mode
+   * 0700 if missing. Not needed, and not touched, when `vault` is given.
+   */
+  dataDir?: string;
+  /** Where keys and key records live; a FileKeyVault over <dataDir>/keys by default. */
+  vault?: KeyVault;
   /** Where the log lives; open-data-dir.ts opens the embedded SQLite store. The ledger closes it on close(). */
   store: LogStore;
   /** Checkpoint origins are `<originPrefix>/<tenant>`. */
@@ -123,13 +130,14 @@ export class Ledger {
     this.hasher = options.hasher ?? nodeHasher;
     this.#originPrefix = options.originPrefix ?? "trailproof.localhost/log";
     this.#now = options.now ?? Date.now;
-    this.keys = new SigningKeyStore(join(options.dataDir, "keys"), this.hasher);
-    this.digestKeys = new DigestKeyStore(join(options.dataDir, "keys"));
+    const vault = options.vault ?? new FileKeyVault(join(requireDataDir(options), "keys"));
+    this.keys = new SigningKeyStore(vault, this.hasher);
+    this.digestKeys = new DigestKeyStore(vault);
     const occurredAtBounds = options.occurredAtBounds ?? DEFAULT_OCCURRED_AT_BOUNDS;
     checkOccurredAtBounds(occurredAtBounds);
     const workers = options.hasher ? 0 : (options.sealingWorkers ?? Math.max(1, availableParallelism()));
     this.sealPool = workers > 0 ? new SealPool(workers) : undefined;
-    this.published = new PublishedCheckpointRecord(join(options.dataDir, "keys"));
+    this.published = new PublishedCheckpointRecord(vault);
     this.#publisher = new CheckpointPublisher(this.store, this.keys, () => this.#loadedLogs(), {
       intervalMs: options.checkpointIntervalMs ?? 1000,
       everyEntries: options.checkpointEveryEntries ?? 100_000,
@@ -146,7 +154,7 @@ export class Ledger {
   }
 
   static async open(options: LedgerOptions): Promise<Ledger> {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    if (!options.vault) mkdirSync(requireDataDir(options), { recursive: true, mode: 0o700 });
     const ledger = new Ledger(options);
     try {
       await checkPublishedCheckpoints(ledger.store, ledger.hasher, ledger.published, await ledger.store.listTenants(), {
@@ -345,13 +353,13 @@ export class Ledger {
     const log = await this.#tenant(tenant);
     await this.#pipeline.idle();
     await this.#publisher.publishAll();
-    this.keys.rotate(log.record.name, log.record.origin);
+    await this.keys.rotate(log.record.name, log.record.origin);
     return this.keys.verifiers(log.record.name);
   }
 
   async verifierKeys(tenant: string): Promise<VerifierKeyRecord[]> {
     const log = await this.#tenant(tenant);
-    this.keys.signer(log.record.name, log.record.origin);
+    await this.keys.signer(log.record.name, log.record.origin);
     return this.keys.verifiers(log.record.name);
   }
 
@@ -450,6 +458,12 @@ export class Ledger {
     await Promise.all(this.#followers.map((f) => f.close()));
     await this.store.close();
   }
+}
+
+function requireDataDir(options: LedgerOptions): string {
+  if (options.dataDir === undefined)
+    throw new TrailproofError("LEDGER_OPTIONS_INVALID", "a ledger needs dataDir or a vault");
+  return options.dataDir;
 }
 
 function outOfRange(param: string, message: string): InvalidInputError {

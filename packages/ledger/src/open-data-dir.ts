@@ -32,7 +32,9 @@ export interface DataDir {
   audits: DerivedRowsAudit[];
 }
 
-export async function openDataDir(options: Omit<LedgerOptions, "store">): Promise<DataDir> {
+export async function openDataDir(
+  options: Omit<LedgerOptions, "store" | "dataDir"> & { dataDir: string },
+): Promise<DataDir> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const stores = openSqliteStores(options.dataDir);
   const ledger = await Ledger.open({ ...options, store: stores.log });

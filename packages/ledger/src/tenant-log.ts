@@ -54,7 +54,7 @@ export async function loadTenantLog(
     registryVersion: 0,
     lastCheckpointSize: latest?.treeSize ?? 0,
     lastReceivedMs: last?.receivedMs ?? 0,
-    digestKey: digestKeyOf(digestKeys, record.name, last?.contentDigest),
+    digestKey: await digestKeyOf(digestKeys, record.name, last?.contentDigest),
   };
 }
 
@@ -64,8 +64,12 @@ export async function loadTenantLog(
  * newest entry has a keyed digest MUST find its key: a new one would make
  * every retry of its events a conflict, so its absence is an error.
  */
-function digestKeyOf(keys: DigestKeyStore, tenant: string, newestDigest: string | undefined): Uint8Array {
-  const key = keys.find(tenant);
+async function digestKeyOf(
+  keys: DigestKeyStore,
+  tenant: string,
+  newestDigest: string | undefined,
+): Promise<Uint8Array> {
+  const key = await keys.find(tenant);
   if (key) return key;
   if (newestDigest !== undefined && isKeyedContentDigest(newestDigest)) {
     throw new TrailproofError(

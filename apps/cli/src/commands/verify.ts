@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { type Divergence, TrailproofError } from "@trailproof/core";
 import {
   DigestKeyStore,
+  FileKeyVault,
   nodeHasher,
   noteOrigin,
   openSqliteStores,
@@ -57,8 +58,9 @@ async function verifyDataDir(opts: VerifyCliOptions): Promise<Report[]> {
   // would sign a closing checkpoint), so verifying never changes what it verifies.
   const published = await readCheckpoints(opts.checkpoint ?? []);
   const { log: store, audits } = openSqliteStores(opts.data);
-  const keys = new SigningKeyStore(join(opts.data, "keys"), nodeHasher);
-  const digestKeys = new DigestKeyStore(join(opts.data, "keys"));
+  const vault = new FileKeyVault(join(opts.data, "keys"));
+  const keys = new SigningKeyStore(vault, nodeHasher);
+  const digestKeys = new DigestKeyStore(vault);
   try {
     const records = await store.listTenants();
     const tenants = opts.tenant ? [opts.tenant] : records.map((t) => t.name);
@@ -74,13 +76,13 @@ async function verifyDataDir(opts: VerifyCliOptions): Promise<Report[]> {
     }
     const reports: Report[] = [];
     for (const tenant of tenants) {
-      const pinned = opts.key ?? keys.verifiers(tenant).map((k) => k.verifier_key);
+      const pinned = opts.key ?? (await keys.verifiers(tenant)).map((k) => k.verifier_key);
       reports.push(
         await verifyTenantLog(store, nodeHasher, tenant, {
           verifierKeys: pinned,
           derived: audits,
           published: published.map((p) => p.note),
-          digestKey: digestKeys.find(tenant),
+          digestKey: await digestKeys.find(tenant),
           onProgress: progressReporter(`verify ${tenant}`),
         }),
       );

@@ -22,7 +22,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: AppDeps): void 
       const age = s.checkpointSignedAt ? Date.now() - Date.parse(s.checkpointSignedAt) : Number.POSITIVE_INFINITY;
       if (s.treeSize > s.checkpointSize && age > staleAfterMs) problems.push(`tenant ${s.tenant}: checkpoint is stale`);
       try {
-        deps.ledger.keys.signer(s.tenant, s.origin);
+        await deps.ledger.keys.signer(s.tenant, s.origin);
       } catch {
         problems.push(`tenant ${s.tenant}: signing key unreadable`);
       }

@@ -95,7 +95,7 @@ export class CheckpointPublisher {
       log.lastCheckpointSize = treeSize;
       return latest;
     }
-    const signer = this.#keys.signer(log.record.name, log.record.origin);
+    const signer = await this.#keys.signer(log.record.name, log.record.origin);
     const rootHash = log.range.rootHash();
     const note = signCheckpoint(
       { origin: log.record.origin, treeSize: BigInt(treeSize), rootHash, extensions: [] },
@@ -105,7 +105,7 @@ export class CheckpointPublisher {
     await this.#store.putCheckpoint(log.record.tenantId, row);
     // After the store has it: a crash in between leaves the record one
     // checkpoint behind, which a start accepts; never ahead of the store.
-    this.#options.published?.record(log.record.name, note);
+    await this.#options.published?.record(log.record.name, note);
     log.lastCheckpointSize = treeSize;
     return row;
   }

@@ -1,11 +1,12 @@
-// The last checkpoint each tenant's log published, kept outside the database
-// (keys/<tenant>/published-checkpoint, beside the signing key), so a log
-// rolled back behind the service's back (its tail deleted with its
-// checkpoints and nodes, or an older backup restored) is caught at start:
-// the database alone cannot say it used to be longer. The service refuses
-// such a log unless the operator forces it (docs/runbooks/backup.md).
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
-import { join } from "node:path";
+// The last checkpoint each tenant's log published, kept in the key vault
+// (keys/<tenant>/published-checkpoint, beside the signing key, outside the
+// database), so a log rolled back behind the service's back (its tail
+// deleted with its checkpoints and nodes, or an older backup restored) is
+// caught at start: the database alone cannot say it used to be longer. The
+// service refuses such a log unless the operator forces it
+// (docs/runbooks/backup.md). On PostgreSQL the vault is in the database: it
+// catches log tables rolled back alone, not a whole database restored
+// (docs/scale-out.md: witnesses and `verify --checkpoint` cover that).
 import {
   CompactRange,
   equalBytes,
@@ -15,54 +16,36 @@ import {
   parseNote,
   TrailproofError,
 } from "@trailproof/core";
+import type { KeyVault } from "../keys/key-vault.js";
 import type { LogStore, TenantRecord } from "../store/log-store.js";
 
-const FILE = "published-checkpoint";
+const ITEM = "published-checkpoint";
 
 export class PublishedCheckpointRecord {
-  readonly #dir: string;
+  readonly #vault: KeyVault;
 
-  /** `dir` is the key directory (keys/), one subdirectory per tenant. */
-  constructor(dir: string) {
-    this.#dir = dir;
+  constructor(vault: KeyVault) {
+    this.#vault = vault;
   }
 
-  #path(tenant: string): string {
-    return join(this.#dir, tenant, FILE);
-  }
-
-  /** Replaces the tenant's record with `note`, durably (written aside, fsynced, renamed). */
-  record(tenant: string, note: string): void {
-    const path = this.#path(tenant);
-    const aside = `${path}.tmp`;
-    const fd = openSync(aside, "w", 0o600);
-    try {
-      writeSync(fd, note);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(aside, path);
-    const dir = openSync(join(this.#dir, tenant), "r");
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+  /** Replaces the tenant's record with `note`, durably. */
+  record(tenant: string, note: string): Promise<void> {
+    return this.#vault.write(tenant, ITEM, new Uint8Array(Buffer.from(note)), "public");
   }
 
   /** The tenant's last published checkpoint note, or undefined when none was recorded. */
-  read(tenant: string): string | undefined {
-    const path = this.#path(tenant);
-    return existsSync(path) ? readFileSync(path, "utf8") : undefined;
+  async read(tenant: string): Promise<string | undefined> {
+    const stored = await this.#vault.read(tenant, ITEM);
+    return stored && Buffer.from(stored).toString("utf8");
   }
 
-  /** Keeps the record as evidence under another name, so the next start does not refuse again. */
-  retire(tenant: string, at: Date): string {
-    const path = this.#path(tenant);
-    const kept = `${path}.rolled-back-${at.toISOString().replaceAll(":", "-")}`;
-    renameSync(path, kept);
-    return kept;
+  /** Keeps the record as evidence under another name, so the next start does not refuse again. Returns where. */
+  async retire(tenant: string, at: Date): Promise<string> {
+    const kept = `${ITEM}.rolled-back-${at.toISOString().replaceAll(":", "-").toLowerCase()}`;
+    const note = await this.#vault.read(tenant, ITEM);
+    if (note) await this.#vault.write(tenant, kept, note, "public");
+    await this.#vault.remove(tenant, ITEM);
+    return this.#vault.locate(tenant, kept);
   }
 }
 
@@ -92,7 +75,7 @@ export async function checkPublishedCheckpoints(
   options: { force: boolean; onForced?: (notice: RollbackNotice) => void; now: () => number },
 ): Promise<void> {
   for (const tenant of tenants) {
-    const note = record.read(tenant.name);
+    const note = await record.read(tenant.name);
     if (note === undefined) continue;
     const published = parseCheckpointBody(parseNote(note).text);
     const publishedSize = Number(published.treeSize);
@@ -111,7 +94,7 @@ export async function checkPublishedCheckpoints(
           : `tenant ${tenant.name}'s log differs from the checkpoint of size ${publishedSize} it published: it was replaced or forked. Restore the copy that published it, or start with --force-rollback (docs/runbooks/backup.md)`,
       );
     }
-    notice.keptAt = record.retire(tenant.name, new Date(options.now()));
+    notice.keptAt = await record.retire(tenant.name, new Date(options.now()));
     options.onForced?.(notice);
   }
 }
