@@ -1,0 +1,227 @@
+// AuditQuery on PostgreSQL over the search projection (schema/003-search.ts):
+// keyset-paged search on (occurred_ms, idx), full-text lexemes, tag lookups,
+// UTC buckets (from the hourly counts when nothing but time is filtered),
+// causation traces and state replay. Read-only; each call is one transaction
+// scoped to its tenant, so row-level security holds even if a filter were lost.
+import type { EventFilter } from "@trailproof/protocol";
+import type {
+  AuditQuery,
+  EntryPage,
+  PageRequest,
+  QueriedEntry,
+  StateAtResult,
+  StatsOptions,
+  StatsResult,
+  TraceOptions,
+  TraceResult,
+} from "../../query/audit-query.js";
+import { encodeCursor } from "../../query/cursor.js";
+import {
+  type CheckedFilter,
+  checkEventFilter,
+  checkMaxEvents,
+  checkPageRequest,
+  invalidQuery,
+} from "../../query/query-input.js";
+import { replayChanges } from "../../query/replay-changes.js";
+import {
+  assembleStats,
+  type BucketGrid,
+  type BucketRow,
+  bucketStart,
+  checkBucketCount,
+  checkStatsOptions,
+} from "../../query/stats-buckets.js";
+import { type TraceEntry, type TraceSource, walkTrace } from "../../query/trace-walk.js";
+import type { PgQueryable, PgSql, PgTx } from "./postgres-client.js";
+import { HOUR_MS } from "./postgres-search-projection.js";
+import {
+  bucketCountsSql,
+  ENTRY_COLUMNS,
+  ENTRY_JOIN,
+  hourCountsSql,
+  type PgQuery,
+  searchSql,
+  timeRangeSql,
+  topGroupsSql,
+} from "./postgres-search-sql.js";
+import { inTenant } from "./tenant-scope.js";
+
+interface EntrySqlRow {
+  idx: number;
+  event_id: string;
+  leaf_data: Uint8Array;
+  occurred_ms: number;
+  received_ms: number;
+}
+
+interface TraceSqlRow extends EntrySqlRow {
+  caused_by: string | null;
+  run_id: string | null;
+}
+
+const toEntry = (r: EntrySqlRow): QueriedEntry => ({
+  index: r.idx,
+  eventId: r.event_id,
+  leafData: r.leaf_data,
+  occurredMs: r.occurred_ms,
+  receivedMs: r.received_ms,
+});
+
+const toTraceEntry = (r: TraceSqlRow): TraceEntry => ({ ...toEntry(r), causedBy: r.caused_by, runId: r.run_id });
+
+const TRACE_COLUMNS = `${ENTRY_COLUMNS}, e.caused_by, e.run_id`;
+
+/**
+ * Runs a built query unprepared: the planner then sees the values (one
+ * actor's share of the tenant, a word's frequency) and picks between an
+ * ordered index walk and reading the matches, where a generic plan of a
+ * prepared statement would pick once for every value.
+ */
+function run<T>(tx: PgQueryable, q: PgQuery): Promise<T[]> {
+  return tx.unsafe(q.text, q.params as never[], { prepare: false }) as unknown as Promise<T[]>;
+}
+
+export class PostgresAuditQuery implements AuditQuery {
+  readonly #sql: PgSql;
+
+  /** Requires `sql` connected as the app role, on a database migrated to schema 3 or later. */
+  constructor(sql: PgSql) {
+    this.#sql = sql;
+  }
+
+  async search(tenantId: number, filter: EventFilter, page: PageRequest): Promise<EntryPage> {
+    const f = checkEventFilter(filter);
+    const p = checkPageRequest(page);
+    const rows = await inTenant(this.#sql, tenantId, (tx) => run<EntrySqlRow>(tx, searchSql(tenantId, f, p)));
+    const entries = rows.slice(0, p.limit).map(toEntry);
+    const last = entries[entries.length - 1];
+    const more = rows.length > p.limit && last !== undefined;
+    return {
+      entries,
+      nextCursor: more ? encodeCursor({ occurredMs: last.occurredMs, index: last.index }, p.order) : null,
+    };
+  }
+
+  async stats(tenantId: number, filter: EventFilter, options: StatsOptions): Promise<StatsResult> {
+    const f = checkEventFilter(filter);
+    const { grid, groupBy, maxGroups } = checkStatsOptions(options);
+    const none = () => assembleStats([], groupBy === undefined ? undefined : []);
+    return inTenant(this.#sql, tenantId, async (tx) => {
+      let { fromMs, toMs } = f;
+      if (fromMs === undefined || toMs === undefined) {
+        const [range] = await run<{ lo: number | null; hi: number | null }>(tx, timeRangeSql(tenantId, f));
+        if (range?.lo == null || range.hi == null) return none();
+        fromMs ??= range.lo;
+        toMs ??= range.hi + 1;
+      }
+      if (fromMs >= toMs) return none();
+      checkBucketCount(grid, fromMs, toMs);
+      if (groupBy === undefined) {
+        const hourly = onlyTime(f.filter) && grid.sizeMs % HOUR_MS === 0 && grid.offsetMs % HOUR_MS === 0;
+        const rows = hourly
+          ? await this.#fromHourCounts(tx, tenantId, f, grid, fromMs, toMs)
+          : await run<{ b: number; n: number }>(tx, bucketCountsSql(tenantId, f, grid));
+        return assembleStats(
+          rows.map((r) => ({ bucketMs: r.b, count: r.n })),
+          undefined,
+        );
+      }
+      const groups = (await run<{ g: string }>(tx, topGroupsSql(tenantId, f, groupBy, maxGroups))).map((r) => r.g);
+      const rows = await run<{ b: number; g: string | null; n: number }>(
+        tx,
+        bucketCountsSql(tenantId, f, grid, { groupBy, groups }),
+      );
+      return assembleStats(
+        rows.map((r): BucketRow => ({ bucketMs: r.b, group: r.g, count: r.n })),
+        groups,
+      );
+    });
+  }
+
+  /**
+   * Bucket counts of every entry in [fromMs, toMs) on an hour-aligned grid:
+   * whole hours from search_hours, the partial hours at either end from the
+   * time index. Exact, since no bucket boundary falls inside an hour.
+   */
+  async #fromHourCounts(
+    tx: PgTx,
+    tenantId: number,
+    f: CheckedFilter,
+    grid: BucketGrid,
+    fromMs: number,
+    toMs: number,
+  ): Promise<{ b: number; n: number }[]> {
+    const firstHour = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;
+    const endHour = Math.floor(toMs / HOUR_MS) * HOUR_MS;
+    if (firstHour >= endHour) return run(tx, bucketCountsSql(tenantId, { ...f, fromMs, toMs }, grid));
+    const counts = new Map<number, number>();
+    const add = (b: number, n: number) => counts.set(b, (counts.get(b) ?? 0) + n);
+    for (const r of await run<{ hour_ms: number; n: number }>(tx, hourCountsSql(tenantId, firstHour, endHour))) {
+      add(bucketStart(grid, r.hour_ms), r.n);
+    }
+    for (const [lo, hi] of [
+      [fromMs, firstHour],
+      [endHour, toMs],
+    ] as const) {
+      if (lo >= hi) continue;
+      const part = { ...f, fromMs: lo, toMs: hi };
+      for (const r of await run<{ b: number; n: number }>(tx, bucketCountsSql(tenantId, part, grid))) add(r.b, r.n);
+    }
+    return [...counts].map(([b, n]) => ({ b, n }));
+  }
+
+  async trace(tenantId: number, eventId: string, options: TraceOptions): Promise<TraceResult | undefined> {
+    const maxEvents = checkMaxEvents(options.maxEvents);
+    return inTenant(this.#sql, tenantId, (tx) => {
+      const rows = (q: Promise<TraceSqlRow[]>) => q.then((r) => r.map(toTraceEntry));
+      const source: TraceSource = {
+        // The event id resolves through the log's own unique index, not the projection.
+        byEventId: async (id) =>
+          (
+            await rows(tx<TraceSqlRow[]>`
+              SELECT ${tx.unsafe(TRACE_COLUMNS)} FROM search_rows AS e ${tx.unsafe(ENTRY_JOIN)}
+              WHERE e.tenant_id = ${tenantId} AND e.idx = (
+                SELECT idx FROM entries WHERE tenant_id = ${tenantId} AND event_id = ${id})`)
+          )[0],
+        causedBy: (ids, limit) =>
+          rows(tx<TraceSqlRow[]>`
+            SELECT ${tx.unsafe(TRACE_COLUMNS)} FROM search_rows AS e ${tx.unsafe(ENTRY_JOIN)}
+            WHERE e.tenant_id = ${tenantId} AND e.caused_by = ANY (${[...ids]}::text[])
+            ORDER BY e.occurred_ms, e.idx LIMIT ${limit}`),
+        run: (runId, limit) =>
+          rows(tx<TraceSqlRow[]>`
+            SELECT ${tx.unsafe(TRACE_COLUMNS)} FROM search_rows AS e ${tx.unsafe(ENTRY_JOIN)}
+            WHERE e.tenant_id = ${tenantId} AND e.run_id = ${runId}
+            ORDER BY e.occurred_ms, e.idx LIMIT ${limit}`),
+      };
+      return walkTrace(source, eventId, maxEvents);
+    });
+  }
+
+  targetHistory(tenantId: number, targetType: string, targetId: string, page: PageRequest): Promise<EntryPage> {
+    return this.search(tenantId, { targetType, targetId }, page);
+  }
+
+  async stateAt(tenantId: number, targetType: string, targetId: string, atMs: number): Promise<StateAtResult> {
+    checkEventFilter({ targetType, targetId });
+    if (!Number.isSafeInteger(atMs)) {
+      throw invalidQuery([{ pointer: "/at", message: "must be a whole number of milliseconds since the epoch" }]);
+    }
+    const rows = await inTenant(
+      this.#sql,
+      tenantId,
+      (tx) => tx<EntrySqlRow[]>`
+        SELECT ${tx.unsafe(ENTRY_COLUMNS)} FROM search_rows AS e ${tx.unsafe(ENTRY_JOIN)}
+        WHERE e.tenant_id = ${tenantId} AND e.target_type = ${targetType} AND e.target_id = ${targetId}
+          AND e.occurred_ms <= ${atMs}
+        ORDER BY e.occurred_ms, e.idx`,
+    );
+    return replayChanges(rows.map(toEntry));
+  }
+}
+
+/** True when the filter narrows by time alone. */
+function onlyTime(filter: EventFilter): boolean {
+  return Object.entries(filter).every(([k, v]) => v === undefined || k === "from" || k === "to");
+}
