@@ -10,6 +10,9 @@ const INT8 = 20;
 const TEXT = 25;
 const BYTEA = 17;
 
+/** What postgres.js serialises as one element of an array parameter. */
+type ArrayItem = Parameters<PgTx["array"]>[0][number];
+
 /**
  * Writes `b` in `tx`, which MUST be scoped to b.tenantId (inTenant). Throws
  * TENANT_NOT_FOUND without a head row, STORE_SEQUENCE_CONFLICT when the head
@@ -45,71 +48,27 @@ export async function writeBatch(tx: PgTx, b: AppendBatch): Promise<void> {
   const es = b.entries;
   const ds = es.flatMap((e) => e.disclosures.map((d) => ({ index: e.index, ...d })));
   const ns = b.nodes.filter((n) => n.level > 0);
+  const column = <T>(rows: readonly T[], oid: number, value: (row: T) => ArrayItem) => tx.array(rows.map(value), oid);
   // Issued together: postgres.js pipelines a transaction's statements, and
   // the first failure (an event id that repeats) is the one reported.
   const writes = [
     tx`INSERT INTO entries (tenant_id, idx, event_id, leaf_data, leaf_hash, content_digest, received_ms)
       SELECT ${b.tenantId}, * FROM unnest(
-        ${tx.array(
-          es.map((e) => e.index),
-          INT8,
-        )}::bigint[],
-        ${tx.array(
-          es.map((e) => e.eventId),
-          TEXT,
-        )}::text[],
-        ${tx.array(
-          es.map((e) => e.leafData),
-          BYTEA,
-        )}::bytea[],
-        ${tx.array(
-          es.map((e) => e.leafHash),
-          BYTEA,
-        )}::bytea[],
-        ${tx.array(
-          es.map((e) => e.contentDigest),
-          TEXT,
-        )}::text[],
-        ${tx.array(
-          es.map((e) => e.receivedMs),
-          INT8,
-        )}::bigint[])`,
+        ${column(es, INT8, (e) => e.index)}::bigint[], ${column(es, TEXT, (e) => e.eventId)}::text[],
+        ${column(es, BYTEA, (e) => e.leafData)}::bytea[], ${column(es, BYTEA, (e) => e.leafHash)}::bytea[],
+        ${column(es, TEXT, (e) => e.contentDigest)}::text[], ${column(es, INT8, (e) => e.receivedMs)}::bigint[])`,
   ];
   if (ds.length > 0) {
     writes.push(tx`INSERT INTO disclosures (tenant_id, idx, pointer, salt, value)
       SELECT ${b.tenantId}, * FROM unnest(
-        ${tx.array(
-          ds.map((d) => d.index),
-          INT8,
-        )}::bigint[],
-        ${tx.array(
-          ds.map((d) => d.pointer),
-          TEXT,
-        )}::text[],
-        ${tx.array(
-          ds.map((d) => d.salt),
-          BYTEA,
-        )}::bytea[],
-        ${tx.array(
-          ds.map((d) => JSON.stringify(d.value)),
-          TEXT,
-        )}::text[])`);
+        ${column(ds, INT8, (d) => d.index)}::bigint[], ${column(ds, TEXT, (d) => d.pointer)}::text[],
+        ${column(ds, BYTEA, (d) => d.salt)}::bytea[], ${column(ds, TEXT, (d) => JSON.stringify(d.value))}::text[])`);
   }
   if (ns.length > 0) {
     writes.push(tx`INSERT INTO tree_nodes (tenant_id, level, idx, hash)
       SELECT ${b.tenantId}, * FROM unnest(
-        ${tx.array(
-          ns.map((n) => n.level),
-          INT2,
-        )}::smallint[],
-        ${tx.array(
-          ns.map((n) => Number(n.index)),
-          INT8,
-        )}::bigint[],
-        ${tx.array(
-          ns.map((n) => n.hash),
-          BYTEA,
-        )}::bytea[])`);
+        ${column(ns, INT2, (n) => n.level)}::smallint[], ${column(ns, INT8, (n) => Number(n.index))}::bigint[],
+        ${column(ns, BYTEA, (n) => n.hash)}::bytea[])`);
   }
   writes.push(tx`UPDATE log_heads SET size = ${b.firstIndex + es.length} WHERE tenant_id = ${b.tenantId}`);
   await Promise.all(writes);

@@ -1,7 +1,6 @@
-// The LogStore on PostgreSQL (schema/001-log.ts): every tenant's log in
-// shared tables keyed by tenant_id, appends sequenced by a row lock on the
-// tenant's log head. A commit returns after the WAL is flushed (the default
-// synchronous_commit = on, and appends never run with it off): acknowledged means durable.
+// The LogStore on PostgreSQL (schema/001-log.ts): tenant-keyed tables, appends sequenced by a row
+// lock on the tenant's log head. A commit returns once its WAL is flushed (synchronous_commit = on, the
+// default; appends raise `off` to `local`): acknowledged means durable.
 import { type JsonValue, type NodeId, TrailproofError } from "@trailproof/core";
 import type {
   ActionSchemaRow,
