@@ -41,8 +41,9 @@ import { nodeHasher } from "./node-hasher.js";
 import { hashRangesFromStore } from "./prove.js";
 import { ReadDivergences } from "./query/read-divergences.js";
 import { SealPool } from "./seal/seal-pool.js";
+import { type LeaseStore, SOLE_PROCESS_LEASES } from "./store/lease-store.js";
 import type { CheckpointRow, LogStore, StoredEntry, TenantRecord, UnknownActionPolicy } from "./store/log-store.js";
-import { loadTenantLog, type TenantLog } from "./tenant-log.js";
+import { loadTenantLog, resyncTenantLog, type TenantLog } from "./tenant-log.js";
 import { parseLeaf } from "./verify/derived-rows.js";
 
 export type { AppendResult } from "./append/append-result.js";
@@ -84,6 +85,13 @@ export interface LedgerOptions {
   forceRollback?: boolean;
   /** Told of each log opened despite a rollback (forceRollback), to be logged. */
   onForcedRollback?: (notice: RollbackNotice) => void;
+  /**
+   * Set where several processes append to one store (PostgreSQL nodes): the
+   * lease decides which node signs checkpoints, and each node reads the
+   * store's size before it proves, signs or reports. Without it this process
+   * is the store's only writer.
+   */
+  shared?: { leases: LeaseStore; nodeId: string };
 }
 
 export interface AppendOptions {
@@ -123,6 +131,8 @@ export class Ledger {
   readonly #publisher: CheckpointPublisher;
   readonly #commitListeners: ((notice: CommitNotice) => void)[] = [];
   readonly #followers: LogFollower[] = [];
+  /** Other processes append to the store too (LedgerOptions.shared). */
+  readonly #shared: boolean;
   #closed = false;
 
   private constructor(options: LedgerOptions) {
@@ -138,12 +148,26 @@ export class Ledger {
     const workers = options.hasher ? 0 : (options.sealingWorkers ?? Math.max(1, availableParallelism()));
     this.sealPool = workers > 0 ? new SealPool(workers) : undefined;
     this.published = new PublishedCheckpointRecord(vault);
-    this.#publisher = new CheckpointPublisher(this.store, this.keys, () => this.#loadedLogs(), {
-      intervalMs: options.checkpointIntervalMs ?? 1000,
-      everyEntries: options.checkpointEveryEntries ?? 100_000,
-      now: this.#now,
-      published: this.published,
-    });
+    this.#shared = options.shared !== undefined;
+    this.#publisher = new CheckpointPublisher(
+      this.store,
+      this.keys,
+      () => (this.#shared ? this.#allLogs() : this.#loadedLogs()),
+      {
+        intervalMs: options.checkpointIntervalMs ?? 1000,
+        everyEntries: options.checkpointEveryEntries ?? 100_000,
+        now: this.#now,
+        published: this.published,
+        leases: options.shared?.leases ?? SOLE_PROCESS_LEASES,
+        holder: options.shared?.nodeId ?? "this-process",
+        resync: (log) => this.#current(log),
+        // The signing node also tells its followers of other nodes' commits,
+        // so entries a node committed just before it died are followed too.
+        onLeaderTick: () => {
+          if (this.#shared) for (const f of this.#followers) f.catchUp(this.#logSizes());
+        },
+      },
+    );
     this.#pipeline = new AppendPipeline(this.store, this.hasher, this.sealPool, {
       maxPendingEvents: options.maxPendingEvents ?? 100_000,
       maxBatchEvents: options.maxBatchEvents ?? 5_000,
@@ -281,6 +305,7 @@ export class Ledger {
   /** Entries start <= index < end (end clamped to the tree size). */
   async readEntries(tenant: string, start: number, end: number): Promise<StoredEntry[]> {
     const log = await this.#tenant(tenant);
+    await this.#current(log);
     return this.store.readEntries(log.record.tenantId, start, Math.min(end, Number(log.range.size)));
   }
 
@@ -311,8 +336,10 @@ export class Ledger {
   /** Registers a new version of an action schema for one tenant; refused if not backward compatible. */
   async registerActionSchema(tenant: string, definition: ActionDefinition): Promise<ActionDefinition> {
     const log = await this.#tenant(tenant);
+    await this.#current(log);
     const registered = log.registry.register(definition);
     log.registryVersion++;
+    log.storedSchemas++;
     await this.store.putActionSchema(log.record.tenantId, {
       action: registered.action,
       version: registered.version,
@@ -369,6 +396,7 @@ export class Ledger {
   > {
     const out = [];
     for (const log of await this.#loadedLogs()) {
+      await this.#current(log);
       const latest = await this.store.latestCheckpoint(log.record.tenantId);
       out.push({
         tenant: log.record.name,
@@ -383,12 +411,15 @@ export class Ledger {
 
   /** Current number of entries (sequenced and durable) in the tenant's log. */
   async treeSize(tenant: string): Promise<number> {
-    return Number((await this.#tenant(tenant)).range.size);
+    const log = await this.#tenant(tenant);
+    await this.#current(log);
+    return Number(log.range.size);
   }
 
   /** Inclusion proof of entry `index` in the tree of `treeSize`. Requires index < treeSize <= current size. */
   async inclusionProof(tenant: string, index: number, treeSize: number): Promise<Uint8Array[]> {
     const log = await this.#tenant(tenant);
+    await this.#current(log);
     this.#checkSize(log, treeSize, "size");
     if (!Number.isSafeInteger(index) || index < 0 || index >= treeSize) {
       throw outOfRange("index", `index must be below the tree size ${treeSize}`);
@@ -399,6 +430,7 @@ export class Ledger {
   /** Consistency proof from size1 to size2. Requires 0 < size1 <= size2 <= current size. */
   async consistencyProof(tenant: string, size1: number, size2: number): Promise<Uint8Array[]> {
     const log = await this.#tenant(tenant);
+    await this.#current(log);
     this.#checkSize(log, size2, "to");
     if (!Number.isSafeInteger(size1) || size1 < 1 || size1 > size2) {
       throw outOfRange("from", `from must be between 1 and ${size2}`);
@@ -409,6 +441,7 @@ export class Ledger {
   /** Root hash of the tenant's tree at any size up to the current one, from stored hashes. */
   async rootHashAt(tenant: string, treeSize: number): Promise<Uint8Array> {
     const log = await this.#tenant(tenant);
+    await this.#current(log);
     this.#checkSize(log, treeSize, "size");
     const [root] = await this.#prove(log, [{ begin: 0n, end: BigInt(treeSize) }]);
     return root as Uint8Array;
@@ -423,6 +456,18 @@ export class Ledger {
 
   #prove(log: TenantLog, ranges: LeafRange[]): Promise<Uint8Array[]> {
     return hashRangesFromStore(this.store, this.hasher, log.record.tenantId, ranges);
+  }
+
+  /** Where nodes share the store: brings `log` up to it. Alone, the log in memory is the store's. */
+  async #current(log: TenantLog): Promise<void> {
+    if (this.#shared) await resyncTenantLog(this.store, this.hasher, log);
+  }
+
+  /** Every tenant's log, loading those not loaded yet. */
+  async #allLogs(): Promise<TenantLog[]> {
+    const logs: TenantLog[] = [];
+    for (const t of await this.store.listTenants()) logs.push(await this.#tenant(t.name));
+    return logs;
   }
 
   async #loadedLogs(): Promise<TenantLog[]> {
@@ -455,6 +500,7 @@ export class Ledger {
     this.#publisher.stop();
     await this.#pipeline.close();
     await this.#publisher.publishAll();
+    await this.#publisher.release().catch(() => undefined);
     await Promise.all(this.#followers.map((f) => f.close()));
     await this.store.close();
   }

@@ -26,6 +26,12 @@ export interface PendingEntry {
   row: SealedRow;
   /** The input as appended: a retry of an entry written before log format v2 is compared by the v1 digest of it. */
   input: unknown;
+  /**
+   * Seals the same event again with a later received_at and the same id:
+   * where another node appended entries stamped after this one, the log's
+   * received_at order is kept by restamping (append/write-entries.ts).
+   */
+  reseal?: (receivedMs: number) => SealOutcome;
 }
 
 export type SealOutcome = { row: SealedRow } | { id: string | null; problems: Problem[] };

@@ -1,6 +1,7 @@
 // In-memory state of one tenant's log: its record, the right edge of its
 // tree (resumed from stored hashes in O(log n) reads), its action registry,
-// its digest key and its checkpoint and clock positions.
+// its digest key and its checkpoint and clock positions. Where several nodes
+// append to one store, resyncTenantLog brings it up to what the store holds.
 import {
   type ActionDefinition,
   ActionRegistry,
@@ -19,6 +20,8 @@ export interface TenantLog {
   registry: ActionRegistry;
   /** Bumped on every change to `registry`, so seal workers know to reload it. */
   registryVersion: number;
+  /** Stored action schemas the registry holds (another node may have added more). */
+  storedSchemas: number;
   lastCheckpointSize: number;
   /** received_at is stamped non-decreasing in log order; verification relies on it. */
   lastReceivedMs: number;
@@ -33,17 +36,8 @@ export async function loadTenantLog(
   digestKeys: DigestKeyStore,
 ): Promise<TenantLog> {
   const size = BigInt(await store.treeSize(record.tenantId));
-  const ids = CompactRange.nodesFor(size);
-  const hashes = await store.readNodes(record.tenantId, ids);
-  const nodes = ids.map((id) => {
-    const hash = hashes.get(`${id.level}:${id.index}`);
-    if (!hash) throw new Error(`stored tree of ${record.name} lacks node ${id.level}:${id.index}`);
-    return { ...id, hash };
-  });
-  const range = CompactRange.fromNodes(hasher, size, nodes);
-  const stored = (await store.listActionSchemas(record.tenantId)).map(
-    (r) => JSON.parse(r.definition) as ActionDefinition,
-  );
+  const range = await rangeAt(store, hasher, record, size);
+  const stored = await storedDefinitions(store, record.tenantId);
   const registry = new ActionRegistry([...builtinCatalogue, ...stored]);
   const latest = await store.latestCheckpoint(record.tenantId);
   const [last] = size > 0n ? await store.readEntries(record.tenantId, Number(size) - 1, Number(size)) : [];
@@ -52,10 +46,56 @@ export async function loadTenantLog(
     range,
     registry,
     registryVersion: 0,
+    storedSchemas: stored.length,
     lastCheckpointSize: latest?.treeSize ?? 0,
     lastReceivedMs: last?.receivedMs ?? 0,
     digestKey: await digestKeyOf(digestKeys, record.name, last?.contentDigest),
   };
+}
+
+/**
+ * Brings `log` up to the store after other nodes appended: the tree's right
+ * edge at the stored size, the newest received_at, schemas they registered.
+ * Resolves whether the size moved. Throws STORE_SIZE_SHRANK if the store
+ * holds fewer entries than this process has seen committed.
+ */
+export async function resyncTenantLog(store: LogStore, hasher: Hasher, log: TenantLog): Promise<boolean> {
+  const tenantId = log.record.tenantId;
+  const size = await store.treeSize(tenantId);
+  const known = Number(log.range.size);
+  if (size < known) {
+    throw new TrailproofError(
+      "STORE_SIZE_SHRANK",
+      `tenant ${log.record.name}'s log holds ${size} entries, ${known} were committed`,
+    );
+  }
+  const stored = await storedDefinitions(store, tenantId);
+  if (stored.length !== log.storedSchemas) {
+    log.registry = new ActionRegistry([...builtinCatalogue, ...stored]);
+    log.storedSchemas = stored.length;
+    log.registryVersion++;
+  }
+  if (size === known) return false;
+  const range = await rangeAt(store, hasher, log.record, BigInt(size));
+  const [last] = await store.readEntries(tenantId, size - 1, size);
+  log.range = range;
+  log.lastReceivedMs = Math.max(log.lastReceivedMs, last?.receivedMs ?? 0);
+  return true;
+}
+
+async function rangeAt(store: LogStore, hasher: Hasher, record: TenantRecord, size: bigint): Promise<CompactRange> {
+  const ids = CompactRange.nodesFor(size);
+  const hashes = await store.readNodes(record.tenantId, ids);
+  const nodes = ids.map((id) => {
+    const hash = hashes.get(`${id.level}:${id.index}`);
+    if (!hash) throw new Error(`stored tree of ${record.name} lacks node ${id.level}:${id.index}`);
+    return { ...id, hash };
+  });
+  return CompactRange.fromNodes(hasher, size, nodes);
+}
+
+async function storedDefinitions(store: LogStore, tenantId: number): Promise<ActionDefinition[]> {
+  return (await store.listActionSchemas(tenantId)).map((r) => JSON.parse(r.definition) as ActionDefinition);
 }
 
 /**

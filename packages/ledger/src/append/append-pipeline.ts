@@ -4,7 +4,7 @@
 // order, so entries reach the log in the order their received_at was
 // stamped, whichever seal worker finishes first.
 import type { AppendedBy, Hasher, OccurredAtBounds } from "@trailproof/core";
-import type { PendingEntry, SealOutcome } from "../prepare-entry.js";
+import { type PendingEntry, type SealOutcome, sealEntry } from "../prepare-entry.js";
 import { sealBatch } from "../seal/seal-batch.js";
 import type { SealPool } from "../seal/seal-pool.js";
 import type { LogStore } from "../store/log-store.js";
@@ -103,7 +103,9 @@ export class AppendPipeline {
         if ("problems" in o) {
           results[slot] = { status: "rejected", id: o.id, problems: o.problems };
         } else {
-          pending.push({ log, row: o.row, input: inputs[slot] });
+          const input = inputs[slot];
+          const eventId = o.row.eventId;
+          pending.push({ log, row: o.row, input, reseal: (ms) => this.#reseal(log, input, eventId, ms, appendedBy) });
           slots.push(slot);
         }
       });
@@ -117,6 +119,21 @@ export class AppendPipeline {
       results[slots[k] as number] = r;
     }
     return results;
+  }
+
+  /** The event sealed again at `receivedMs`, keeping the id it was given or drew. */
+  #reseal(log: TenantLog, input: unknown, eventId: string, receivedMs: number, appendedBy: AppendedBy): SealOutcome {
+    const withId =
+      typeof input === "object" && input !== null && !Array.isArray(input) ? { ...input, id: eventId } : input;
+    return sealEntry(withId, {
+      registry: log.registry,
+      unknownActions: log.record.unknownActions,
+      hasher: this.#hasher,
+      receivedMs,
+      appendedBy,
+      digestKey: log.digestKey,
+      occurredAtBounds: this.#options.occurredAtBounds,
+    });
   }
 
   /** Resolves once every append submitted so far is written or failed. */

@@ -3,9 +3,13 @@
 // indexes, extend each tenant's tree and write each tenant's batch in one
 // durable transaction. A tenant's in-memory tree advances only after its
 // write succeeds, so a failed write leaves nothing half-applied; one
-// tenant's failure fails only that tenant's items.
+// tenant's failure fails only that tenant's items. Where another node
+// appended first (the store refuses the batch's first index, or an id it
+// wrote meanwhile), the tenant's tree is brought up to the store, entries
+// stamped before its newest are restamped, and the batch is tried again.
 import {
   type Hasher,
+  hasErrorCode,
   isKeyedContentDigest,
   LIBRARY_APPENDER,
   legacyContentDigest,
@@ -15,7 +19,7 @@ import {
 } from "@trailproof/core";
 import type { PendingEntry } from "../prepare-entry.js";
 import type { AppendBatch, EntryRow, LogStore } from "../store/log-store.js";
-import type { TenantLog } from "../tenant-log.js";
+import { resyncTenantLog, type TenantLog } from "../tenant-log.js";
 import type { AppendResult } from "./append-result.js";
 
 /** One result per item, in order; an Error where that item's tenant could not be written. */
@@ -43,7 +47,7 @@ export const ID_TAKEN_PROBLEM: Problem = {
 export async function writeEntries(
   store: LogStore,
   hasher: Hasher,
-  items: readonly PendingEntry[],
+  items: PendingEntry[],
   onWritten: (log: TenantLog) => void,
 ): Promise<WriteOutcome[]> {
   const results: WriteOutcome[] = new Array(items.length);
@@ -55,7 +59,18 @@ export async function writeEntries(
   });
   for (const [log, slots] of byTenant) {
     try {
-      await writeTenant(store, hasher, log, items, slots, results);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await writeTenant(store, hasher, log, items, slots, results);
+          break;
+        } catch (err) {
+          if (!RACES.some((code) => hasErrorCode(err, code)) || attempt >= MAX_WRITE_ATTEMPTS) throw err;
+          await resyncTenantLog(store, hasher, log);
+          restamp(log, items, slots, results);
+          // Nodes that keep colliding take turns rather than retrying in step.
+          await new Promise((r) => setTimeout(r, Math.random() * attempt * 2));
+        }
+      }
       onWritten(log);
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
@@ -63,6 +78,32 @@ export async function writeEntries(
     }
   }
   return results;
+}
+
+/** What another node's append, committed between our read and our write, looks like. */
+const RACES = ["STORE_SEQUENCE_CONFLICT", "STORE_EVENT_ID_CONFLICT"];
+/** Tries per group commit before its appends fail (with the store's error, a 503 to clients). */
+const MAX_WRITE_ATTEMPTS = 20;
+
+/**
+ * Keeps received_at non-decreasing in log order after another node's
+ * entries: each item of `slots` stamped before the log's newest entry is
+ * sealed again at that time (same id, same content). An item that no longer
+ * seals is rejected with its problems and dropped from `slots`.
+ */
+function restamp(log: TenantLog, items: PendingEntry[], slots: number[], results: WriteOutcome[]): void {
+  for (let k = 0; k < slots.length; k++) {
+    const i = slots[k] as number;
+    const item = items[i] as PendingEntry;
+    if (item.row.receivedMs >= log.lastReceivedMs || !item.reseal) continue;
+    const outcome = item.reseal(log.lastReceivedMs);
+    if ("problems" in outcome) {
+      results[i] = { status: "rejected", id: outcome.id, problems: outcome.problems };
+      slots.splice(k--, 1);
+    } else {
+      items[i] = { ...item, row: outcome.row };
+    }
+  }
 }
 
 async function writeTenant(

@@ -5,7 +5,7 @@
 // the log, in batches, off the acknowledgement's critical path. Its sink keeps
 // the cursor durably with what it applied, so after a restart it resumes
 // exactly where its last commit ended and the same log yields the same result.
-import { TrailproofError } from "@trailproof/core";
+import { hasErrorCode, TrailproofError } from "@trailproof/core";
 import type { LogStore, StoredEntry } from "../store/log-store.js";
 
 export interface FollowerSink {
@@ -16,7 +16,10 @@ export interface FollowerSink {
   /**
    * Applies `entries`, which are contiguous and start at covered(tenantId),
    * and advances the cursor past them, atomically: after a crash either all
-   * of them and the new cursor are there, or none.
+   * of them and the new cursor are there, or none. Where several processes
+   * follow one store (PostgreSQL nodes), the advance MUST be a compare-and-set:
+   * if the cursor is no longer at entries[0].index, it throws
+   * FOLLOWER_CURSOR_MOVED and writes nothing; the follower re-reads covered().
    */
   apply(tenantId: number, entries: readonly StoredEntry[]): Promise<void>;
 }
@@ -197,8 +200,15 @@ export class LogFollower {
         const end = Math.min(t.size, t.covered + this.#batch);
         const entries = await this.#store.readEntries(tenantId, t.covered, end);
         if (entries.length === 0) break;
-        await this.#sink.apply(tenantId, entries);
-        t.covered += entries.length;
+        try {
+          await this.#sink.apply(tenantId, entries);
+          t.covered += entries.length;
+        } catch (err) {
+          // Another node applied these first: carry on from where it got to.
+          if (!hasErrorCode(err, "FOLLOWER_CURSOR_MOVED")) throw err;
+          t.covered = await this.#sink.covered(tenantId);
+          if (t.covered > t.size) t.size = t.covered;
+        }
         t.error = null;
         this.#release(t);
       }
