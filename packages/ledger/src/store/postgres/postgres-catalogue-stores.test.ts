@@ -104,6 +104,17 @@ describe("PostgreSQL catalogue", () => {
     // A connection that never entered a scope (the setting unset, not empty) sees nothing.
     const [unscoped] = await otherNode().unsafe(UNFILTERED);
     expect(unscoped).toEqual({ people: 0, api_keys: 0, sessions: 0 });
+    // Nor does one on a connection an operator-scope transaction used before (PostgreSQL leaves '' behind).
+    const reserved = await app.reserve();
+    try {
+      await reserved.unsafe("BEGIN");
+      await reserved`SELECT set_config('trailproof.tenant_id', 'operator', true)`;
+      await reserved.unsafe("COMMIT");
+      const [afterScope] = await reserved.unsafe(UNFILTERED);
+      expect(afterScope).toEqual({ people: 0, api_keys: 0, sessions: 0 });
+    } finally {
+      reserved.release();
+    }
   });
 
   it("refuses a row written into another tenant, a DELETE, a change to an immutable column and an undone revocation", async () => {

@@ -2,17 +2,15 @@
 // viewer_tokens, under row-level security, with the three lookups by secret
 // id that authentication makes before it knows the tenant.
 import type { PostgresMigration } from "../postgres-migrations.js";
-import { TENANT_POLICY, TENANT_SETTING } from "../tenant-scope.js";
+import { OPERATOR_SCOPE_CONDITION, TENANT_POLICY } from "../tenant-scope.js";
 
 /**
- * Operator keys (tenant_id NULL) are visible only in operator scope, the
- * empty setting; TENANT_POLICY alone would hide them everywhere (NULL = x).
- * An unset setting (NULL: a connection that never entered a scope) is not
- * operator scope. After any scope ends PostgreSQL leaves '' behind, so on a
- * reused connection an unscoped statement looks like operator scope: the
- * stores therefore run every table statement inside inTenant.
+ * Operator keys (tenant_id NULL) are visible only in operator scope, an
+ * explicit setting (OPERATOR_SCOPE); TENANT_POLICY alone would hide them
+ * everywhere (NULL = x). Neither an unset setting nor the '' PostgreSQL
+ * leaves on a reused connection after a scope ends is operator scope.
  */
-const API_KEY_POLICY = `(${TENANT_POLICY}) OR (tenant_id IS NULL AND current_setting('${TENANT_SETTING}', true) = '')`;
+const API_KEY_POLICY = `(${TENANT_POLICY}) OR (tenant_id IS NULL AND ${OPERATOR_SCOPE_CONDITION})`;
 
 /**
  * A narrow window through row-level security: the one row with this id,
