@@ -12,10 +12,12 @@ export { type FollowerSink, type FollowerStatus, LogFollower, type LogFollowerOp
 export { DigestKeyStore } from "./keys/digest-keys.js";
 export { FileKeyVault } from "./keys/file-key-vault.js";
 export type { KeyItemMode, KeyVault } from "./keys/key-vault.js";
+export { createMasterKey, readMasterKey } from "./keys/master-key.js";
 export { SigningKeyStore, type TenantSigner, type VerifierKeyRecord } from "./keys/signing-keys.js";
 export { type AppendOptions, type CommitNotice, Ledger, type LedgerOptions } from "./ledger.js";
 export { nodeHasher } from "./node-hasher.js";
 export { type DataDir, openDataDir } from "./open-data-dir.js";
+export { type DatabaseOptions, describeDatabase, type OpenDatabaseOptions, openDatabase } from "./open-database.js";
 export type * from "./query/audit-query.js";
 export { CheckedAuditQuery } from "./query/checked-audit-query.js";
 export { type CursorPosition, encodeCursor, parseCursor } from "./query/cursor.js";
@@ -24,8 +26,19 @@ export type { ReadDivergence, ReadDivergenceListener, ReadDivergences } from "./
 export { type SearchFields, searchFieldsOfLeaf } from "./query/search-fields.js";
 export { MAX_STATS_BUCKETS } from "./query/stats-buckets.js";
 export type * from "./store/access-store.js";
+export type { LeaseStore } from "./store/lease-store.js";
 export type * from "./store/log-store.js";
 export type * from "./store/people-store.js";
+export { openPostgresStores, type PostgresStores } from "./store/postgres/open-postgres-store.js";
+export { openPostgres, type PgSql, redactUrl } from "./store/postgres/postgres-client.js";
+export {
+  checkPostgresSchema,
+  checkServiceRole,
+  DEFAULT_APP_ROLE,
+  type MigrationReport,
+  migratePostgres,
+  POSTGRES_SCHEMA_VERSION,
+} from "./store/postgres/postgres-migrations.js";
 export { openSqliteStores, type SqliteStores } from "./store/sqlite/open-sqlite-store.js";
 export type { SqliteDatabase } from "./store/sqlite/sqlite-database.js";
 export { SqliteAuditQuery } from "./store/sqlite/sqlite-query-store.js";

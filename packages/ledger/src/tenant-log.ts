@@ -25,6 +25,12 @@ export interface TenantLog {
   lastCheckpointSize: number;
   /** received_at is stamped non-decreasing in log order; verification relies on it. */
   lastReceivedMs: number;
+  /**
+   * received_at of the newest entry known to be in the store. An entry
+   * stamped before it (another node wrote later stamps first) is restamped
+   * before it is written (append/write-entries.ts).
+   */
+  lastWrittenMs: number;
   /** The tenant's secret key for idempotency digests (keys/digest-keys.ts). */
   digestKey: Uint8Array;
 }
@@ -49,6 +55,7 @@ export async function loadTenantLog(
     storedSchemas: stored.length,
     lastCheckpointSize: latest?.treeSize ?? 0,
     lastReceivedMs: last?.receivedMs ?? 0,
+    lastWrittenMs: last?.receivedMs ?? 0,
     digestKey: await digestKeyOf(digestKeys, record.name, last?.contentDigest),
   };
 }
@@ -78,9 +85,18 @@ export async function resyncTenantLog(store: LogStore, hasher: Hasher, log: Tena
   if (size === known) return false;
   const range = await rangeAt(store, hasher, log.record, BigInt(size));
   const [last] = await store.readEntries(tenantId, size - 1, size);
-  log.range = range;
-  log.lastReceivedMs = Math.max(log.lastReceivedMs, last?.receivedMs ?? 0);
+  advanceTenantLog(log, range, last?.receivedMs ?? 0);
   return true;
+}
+
+/**
+ * Moves `log` forward to `range` (a size now in the store), never back: a
+ * writer and a resync finishing in either order leave the larger.
+ */
+export function advanceTenantLog(log: TenantLog, range: CompactRange, newestReceivedMs: number): void {
+  if (range.size > log.range.size) log.range = range;
+  log.lastWrittenMs = Math.max(log.lastWrittenMs, newestReceivedMs);
+  log.lastReceivedMs = Math.max(log.lastReceivedMs, newestReceivedMs);
 }
 
 async function rangeAt(store: LogStore, hasher: Hasher, record: TenantRecord, size: bigint): Promise<CompactRange> {

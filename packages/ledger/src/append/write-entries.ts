@@ -19,7 +19,7 @@ import {
 } from "@trailproof/core";
 import type { PendingEntry } from "../prepare-entry.js";
 import type { AppendBatch, EntryRow, LogStore } from "../store/log-store.js";
-import { resyncTenantLog, type TenantLog } from "../tenant-log.js";
+import { advanceTenantLog, resyncTenantLog, type TenantLog } from "../tenant-log.js";
 import type { AppendResult } from "./append-result.js";
 
 /** One result per item, in order; an Error where that item's tenant could not be written. */
@@ -66,7 +66,6 @@ export async function writeEntries(
         } catch (err) {
           if (!RACES.some((code) => hasErrorCode(err, code)) || attempt >= MAX_WRITE_ATTEMPTS) throw err;
           await resyncTenantLog(store, hasher, log);
-          restamp(log, items, slots, results);
           // Nodes that keep colliding take turns rather than retrying in step.
           await new Promise((r) => setTimeout(r, Math.random() * attempt * 2));
         }
@@ -95,8 +94,8 @@ function restamp(log: TenantLog, items: PendingEntry[], slots: number[], results
   for (let k = 0; k < slots.length; k++) {
     const i = slots[k] as number;
     const item = items[i] as PendingEntry;
-    if (item.row.receivedMs >= log.lastReceivedMs || !item.reseal) continue;
-    const outcome = item.reseal(log.lastReceivedMs);
+    if (item.row.receivedMs >= log.lastWrittenMs || !item.reseal) continue;
+    const outcome = item.reseal(log.lastWrittenMs);
     if ("problems" in outcome) {
       results[i] = { status: "rejected", id: outcome.id, problems: outcome.problems };
       slots.splice(k--, 1);
@@ -110,10 +109,12 @@ async function writeTenant(
   store: LogStore,
   hasher: Hasher,
   log: TenantLog,
-  items: readonly PendingEntry[],
-  slots: readonly number[],
+  items: PendingEntry[],
+  slots: number[],
   results: WriteOutcome[],
 ): Promise<void> {
+  // Entries another node wrote (found by a conflict, or by a resync before signing) may carry later stamps.
+  restamp(log, items, slots, results);
   const stored = await store.findEntriesByEventIds(
     log.record.tenantId,
     slots.map((i) => (items[i] as PendingEntry).row.eventId),
@@ -142,7 +143,7 @@ async function writeTenant(
   }
   if (batch.entries.length === 0) return;
   await store.appendBatch(batch);
-  log.range = range;
+  advanceTenantLog(log, range, (batch.entries[batch.entries.length - 1] as EntryRow).receivedMs);
 }
 
 /**

@@ -129,14 +129,16 @@ export class CheckpointPublisher {
 
   async #sign(log: TenantLog): Promise<CheckpointRow> {
     await this.#options.resync(log);
-    const treeSize = Number(log.range.size);
+    // One snapshot: appends may move log.range on while this signs.
+    const range = log.range;
+    const treeSize = Number(range.size);
     const latest = await this.#store.latestCheckpoint(log.record.tenantId);
     if (latest !== undefined && latest.treeSize >= treeSize) {
       log.lastCheckpointSize = latest.treeSize;
       return latest;
     }
     const signer = await this.#keys.signer(log.record.name, log.record.origin);
-    const rootHash = log.range.rootHash();
+    const rootHash = range.rootHash();
     const note = signCheckpoint(
       { origin: log.record.origin, treeSize: BigInt(treeSize), rootHash, extensions: [] },
       signer,

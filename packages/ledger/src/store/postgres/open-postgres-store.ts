@@ -1,0 +1,42 @@
+// Every store of a PostgreSQL database over one pool: the log, API keys,
+// people and sessions, the query side and the search follower's sink, the
+// key vault (sealed by the operator's master key) and the signing lease.
+// Nothing of a node's state lives outside the database and its master key.
+import type { DerivedRowsAudit } from "../../verify/derived-rows.js";
+import { PostgresAccessStore } from "./postgres-access-store.js";
+import { PostgresAuditQuery } from "./postgres-audit-query.js";
+import type { PgSql } from "./postgres-client.js";
+import { PostgresKeyVault } from "./postgres-key-vault.js";
+import { PostgresLeaseStore } from "./postgres-lease.js";
+import { PostgresLogStore } from "./postgres-log-store.js";
+import { PostgresPeopleStore } from "./postgres-people-store.js";
+import { PostgresSearchAudit } from "./postgres-search-audit.js";
+import { PostgresSearchProjection } from "./postgres-search-projection.js";
+
+export interface PostgresStores {
+  sql: PgSql;
+  /** Ends the pool when the ledger closes. */
+  log: PostgresLogStore;
+  access: PostgresAccessStore;
+  people: PostgresPeopleStore;
+  query: PostgresAuditQuery;
+  search: PostgresSearchProjection;
+  audits: DerivedRowsAudit[];
+  vault: PostgresKeyVault;
+  leases: PostgresLeaseStore;
+}
+
+/** The stores over `sql` (the app role's pool, schema checked); the log store owns the pool. */
+export function openPostgresStores(sql: PgSql, masterKey: Uint8Array): PostgresStores {
+  return {
+    sql,
+    log: new PostgresLogStore(sql, { ownsPool: true }),
+    access: new PostgresAccessStore(sql),
+    people: new PostgresPeopleStore(sql),
+    query: new PostgresAuditQuery(sql),
+    search: new PostgresSearchProjection(sql),
+    audits: [new PostgresSearchAudit(sql)],
+    vault: new PostgresKeyVault(sql, masterKey),
+    leases: new PostgresLeaseStore(sql),
+  };
+}
