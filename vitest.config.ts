@@ -17,6 +17,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Compiles the packages (well under a second) so the CLI and production-start suites run
     // current JavaScript, then builds the web console once when its build is missing or stale.
-    globalSetup: ["test/build-setup.ts", "test/browser/global-setup.ts"],
+    globalSetup: ["test/build-setup.ts", "test/postgres-setup.ts", "test/browser/global-setup.ts"],
   },
 });

@@ -20,6 +20,8 @@ export interface TestDatabase {
 }
 
 let template: Promise<string> | undefined;
+/** Set by test/postgres-setup.ts, which drops this run's databases when it ends. */
+const run = process.env.TRAILPROOF_TEST_RUN ?? "adhoc";
 
 function urlFor(database: string, user?: string): string {
   const u = new URL(TEST_POSTGRES_URL);
@@ -41,7 +43,7 @@ async function admin<T>(fn: (sql: PgSql) => Promise<T>): Promise<T> {
 }
 
 async function createTemplate(): Promise<string> {
-  const name = `tp_tpl_${process.pid}_${randomBytes(3).toString("hex")}`;
+  const name = `tp_tpl_${run}_${process.pid}_${randomBytes(3).toString("hex")}`;
   await admin(async (sql) => {
     await sql.unsafe(`DO $$ BEGIN
       CREATE ROLE ${DEFAULT_APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS;
@@ -55,9 +57,6 @@ async function createTemplate(): Promise<string> {
   } finally {
     await owner.end({ timeout: 5 });
   }
-  process.once("beforeExit", () => {
-    void admin((sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => undefined);
-  });
   return name;
 }
 
@@ -65,7 +64,7 @@ async function createTemplate(): Promise<string> {
 export async function createTestDatabase(): Promise<TestDatabase> {
   template ??= createTemplate();
   const source = await template;
-  const name = `tp_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const name = `tp_${run}_${process.pid}_${randomBytes(4).toString("hex")}`;
   await admin((sql) => sql.unsafe(`CREATE DATABASE ${name} TEMPLATE ${source}`));
   return {
     name,
