@@ -49,6 +49,8 @@ async function createTemplate(): Promise<string> {
       CREATE ROLE ${DEFAULT_APP_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS;
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
     END $$`);
+    // A migration may have created it first, NOLOGIN as it does for operators.
+    await sql.unsafe(`ALTER ROLE ${DEFAULT_APP_ROLE} LOGIN`);
     await sql.unsafe(`CREATE DATABASE ${name}`);
   });
   const owner = openPostgres(urlFor(name), { max: 1, applicationName: "trailproof-tests" });
