@@ -1,11 +1,11 @@
 // Every setting of the service, in one place: defaults, environment
 // variables, and what each means (docs/configuration.md mirrors this table).
-import { DEFAULT_OCCURRED_AT_BOUNDS, type OccurredAtBounds, parseTimestamp } from "@trailproof/core";
+import { DEFAULT_OCCURRED_AT_BOUNDS, type OccurredAtBounds, parseTimestamp, TrailproofError } from "@trailproof/core";
 import { DEFAULT_CONSOLE_DIR } from "./http/console-static.js";
+import { DEFAULT_DATA_DIR, DEFAULT_DATABASE_POOL_SIZE, loadStoreConfig, type StoreConfig } from "./store-config.js";
 
-export interface ServerConfig {
-  /** TRAILPROOF_DATA: data directory (SQLite file and keys). */
-  dataDir: string;
+/** Where the stores are (store-config.ts: TRAILPROOF_DATA or TRAILPROOF_DATABASE_URL and its settings), and: */
+export interface ServerConfig extends StoreConfig {
   /** TRAILPROOF_HOST: interface to listen on. */
   host: string;
   /** TRAILPROOF_PORT: TCP port. */
@@ -33,7 +33,7 @@ export interface ServerConfig {
   keepAliveTimeoutMs: number;
   /** TRAILPROOF_LOG_LEVEL: pino level (fatal, error, warn, info, debug, silent). */
   logLevel: string;
-  /** TRAILPROOF_DEMO: on an empty data directory, create the demo tenant with sample data. */
+  /** TRAILPROOF_DEMO: on an empty data directory or database, create the demo tenant with sample data. */
   demo: boolean;
   /** TRAILPROOF_CONSOLE_DIR: the built web console served at `/` (default: apps/console/dist). */
   consoleDir: string;
@@ -48,7 +48,8 @@ export interface ServerConfig {
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
-  dataDir: "./data",
+  dataDir: DEFAULT_DATA_DIR,
+  databasePoolSize: DEFAULT_DATABASE_POOL_SIZE,
   host: "127.0.0.1",
   port: 8080,
   originPrefix: "trailproof.localhost/log",
@@ -75,7 +76,8 @@ export function occurredAtBoundsFromEnv(env: NodeJS.ProcessEnv): OccurredAtBound
   if (min !== undefined && min !== "") {
     const parsed = parseTimestamp(/^\d{4}-\d{2}-\d{2}$/.test(min) ? `${min}T00:00:00Z` : min);
     if ("problem" in parsed) {
-      throw new Error(
+      throw new TrailproofError(
+        "CONFIG_INVALID",
         `TRAILPROOF_OCCURRED_AT_MIN must be an RFC 3339 timestamp or a YYYY-MM-DD date: ${parsed.problem}`,
       );
     }
@@ -84,7 +86,10 @@ export function occurredAtBoundsFromEnv(env: NodeJS.ProcessEnv): OccurredAtBound
   const ahead = env.TRAILPROOF_OCCURRED_AT_MAX_AHEAD_MS;
   const maxAheadMs = ahead === undefined || ahead === "" ? d.maxAheadMs : Number(ahead);
   if (!Number.isSafeInteger(maxAheadMs) || maxAheadMs < 0) {
-    throw new Error(`TRAILPROOF_OCCURRED_AT_MAX_AHEAD_MS must be a non-negative integer, not ${JSON.stringify(ahead)}`);
+    throw new TrailproofError(
+      "CONFIG_INVALID",
+      `TRAILPROOF_OCCURRED_AT_MAX_AHEAD_MS must be a non-negative integer, not ${JSON.stringify(ahead)}`,
+    );
   }
   return { minMs, maxAheadMs };
 }
@@ -96,19 +101,28 @@ function list(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-/** Settings from the environment over the defaults; `overrides` (CLI flags) win. */
+/**
+ * Settings from the environment over the defaults; `overrides` (CLI flags) win. Throws
+ * CONFIG_INVALID, one line naming the variable, for a setting it cannot use.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConfig> = {}): ServerConfig {
   const num = (name: string, fallback: number) => {
     const v = env[name];
     if (v === undefined || v === "") return fallback;
     const n = Number(v);
     if (!Number.isSafeInteger(n) || n < 0)
-      throw new Error(`${name} must be a non-negative integer, not ${JSON.stringify(v)}`);
+      throw new TrailproofError("CONFIG_INVALID", `${name} must be a non-negative integer, not ${JSON.stringify(v)}`);
     return n;
   };
   const d = DEFAULT_CONFIG;
   const fromEnv: ServerConfig = {
-    dataDir: env.TRAILPROOF_DATA || d.dataDir,
+    // The store flags are resolved with their variables: --data and --database exclude each other.
+    ...loadStoreConfig(env, {
+      data: overrides.dataDir,
+      database: overrides.database,
+      masterKeyFile: overrides.masterKeyFile,
+      migrateDatabase: overrides.migrateDatabase,
+    }),
     host: env.TRAILPROOF_HOST || d.host,
     port: num("TRAILPROOF_PORT", d.port),
     originPrefix: env.TRAILPROOF_ORIGIN_PREFIX || d.originPrefix,
@@ -126,7 +140,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     embedOrigins: list(env.TRAILPROOF_EMBED_ORIGINS),
     occurredAtBounds: occurredAtBoundsFromEnv(env),
   };
-  const config = { ...fromEnv, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  const { dataDir: _d, database: _db, masterKeyFile: _k, migrateDatabase: _m, ...rest } = overrides;
+  const config = { ...fromEnv, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
   checkTimeouts(config);
   return config;
 }
@@ -135,12 +150,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
 function checkTimeouts(config: ServerConfig): void {
   const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = config;
   if (requestTimeoutMs < 1 || headersTimeoutMs < 1 || keepAliveTimeoutMs < 1) {
-    throw new Error(
+    throw new TrailproofError(
+      "CONFIG_INVALID",
       "TRAILPROOF_REQUEST_TIMEOUT_MS, TRAILPROOF_HEADERS_TIMEOUT_MS and TRAILPROOF_KEEP_ALIVE_TIMEOUT_MS must be at least 1",
     );
   }
   if (headersTimeoutMs > requestTimeoutMs) {
-    throw new Error(
+    throw new TrailproofError(
+      "CONFIG_INVALID",
       `TRAILPROOF_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed TRAILPROOF_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
     );
   }

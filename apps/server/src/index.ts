@@ -6,3 +6,10 @@ export type { AppDeps } from "./deps.js";
 export { createMetrics, type ServiceMetrics } from "./http/metrics.js";
 export { type RouteEntry, routeTableOf } from "./http/route-table.js";
 export { type RunningServer, startServer } from "./start-server.js";
+export {
+  DEFAULT_DATA_DIR,
+  databaseOptionsOf,
+  loadStoreConfig,
+  type StoreConfig,
+  type StoreFlags,
+} from "./store-config.js";

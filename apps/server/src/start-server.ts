@@ -1,20 +1,20 @@
-// Starts the service on a data directory: opens the embedded store, creates
-// the operator credential and the demo tenant on first start (printing their
-// keys once), listens, and shuts down gracefully: stop accepting, finish
-// in-flight appends, sign a final checkpoint.
-import { issueApiKey, openDataDir, provisionTenant, type RollbackNotice } from "@trailproof/ledger";
+// Starts the service on a data directory or a PostgreSQL database: opens the
+// stores, creates the operator credential and the demo tenant on first start
+// (printing their keys once), listens, and shuts down gracefully: stop
+// accepting, finish in-flight appends, sign a final checkpoint.
+import { describeDatabase, openDatabase, type RollbackNotice } from "@trailproof/ledger";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
-import { META_AUDIT_APPENDER } from "./audit/meta-audit.js";
 import type { ServerConfig } from "./config.js";
-import { seedDemoData } from "./demo/seed-demo-data.js";
+import { firstStart } from "./first-start.js";
 import { createMetrics } from "./http/metrics.js";
 import { applyMemoryPosture } from "./memory-posture.js";
+import { databaseOptionsOf } from "./store-config.js";
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
-  /** Keys created by this start (first start only); shown once. */
+  /** Keys created by this start (first start only, and only the node that created them); shown once. */
   created: { operatorKey?: string; demoAdminKey?: string };
   close(): Promise<void>;
 }
@@ -35,28 +35,21 @@ export async function startServer(
 ): Promise<RunningServer> {
   applyMemoryPosture();
   const forced: RollbackNotice[] = [];
-  const data = await openDataDir({
-    dataDir: config.dataDir,
+  const store = databaseOptionsOf(config);
+  const data = await openDatabase({
+    ...store,
     originPrefix: config.originPrefix,
     checkpointIntervalMs: config.checkpointIntervalMs,
     occurredAtBounds: config.occurredAtBounds,
     forceRollback: options.forceRollback ?? false,
     onForcedRollback: (notice) => forced.push(notice),
   });
-  const created: RunningServer["created"] = {};
-  const fresh = (await data.ledger.listTenants()).length === 0 && (await data.access.listApiKeys(null)).length === 0;
-  if (fresh) {
-    created.operatorKey = (
-      await issueApiKey(data.access, { tenantId: null, role: "operator", name: "operator", createdBy: "first start" })
-    ).key;
-    if (config.demo) {
-      const demo = await provisionTenant(data.ledger, data.access, "demo", {
-        createdBy: "first start",
-        appendedBy: META_AUDIT_APPENDER,
-      });
-      created.demoAdminKey = demo.adminKey;
-      await seedDemoData(data.ledger, "demo");
-    }
+  let created: RunningServer["created"];
+  try {
+    created = await firstStart(data, config);
+  } catch (err) {
+    await data.ledger.close();
+    throw err;
   }
   const app = await buildApp({ ...data, config, metrics: createMetrics() });
   for (const n of forced) {
@@ -70,7 +63,8 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  print(`Trailproof listening on ${url} (data: ${config.dataDir}; API reference: ${url}/docs)`);
+  const where = store.database === undefined ? describeDatabase(store) : `database: ${describeDatabase(store)}`;
+  print(`Trailproof listening on ${url} (${where}; API reference: ${url}/docs)`);
   if (created.operatorKey) print(`operator key (shown once, keep it safe): ${created.operatorKey}`);
   if (created.demoAdminKey) print(`demo tenant admin key (shown once): ${created.demoAdminKey}`);
 

@@ -3,10 +3,10 @@ import { issueApiKey } from "@trailproof/ledger";
 import { isTenantRole } from "@trailproof/protocol";
 import type { Command } from "commander";
 import { cliAppender, withDataDir } from "../data-dir.js";
-import { DEFAULT_DATA_DIR, printJson } from "../output.js";
+import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
+import { printJson } from "../output.js";
 
-interface KeyOptions {
-  data: string;
+interface KeyOptions extends DatabaseFlags {
   tenant: string;
   role?: string;
   name?: string;
@@ -17,19 +17,17 @@ export function registerApiKeyCommands(program: Command): void {
   const key = program
     .command("key")
     .description("API keys: created shown once, stored only as hashes, revoked at once");
-  key
-    .command("create")
+  addDatabaseOptions(key.command("create"))
     .requiredOption("--tenant <name>", "tenant")
     .requiredOption("--role <role>", "ingest, viewer, auditor or admin")
     .option("--name <label>", "a label for the key", "cli key")
-    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .option("--json", "print JSON")
     .action(async (opts: KeyOptions) => {
       const role = opts.role;
       if (!isTenantRole(role)) {
         throw new TrailproofError("KEY_ROLE_INVALID", "--role must be ingest, viewer, auditor or admin");
       }
-      await withDataDir(opts.data, async ({ ledger, access }) => {
+      await withDataDir(opts, async ({ ledger, access }) => {
         const tenant = await ledger.tenantRecord(opts.tenant);
         const issued = await issueApiKey(access, {
           tenantId: tenant.tenantId,
@@ -61,12 +59,10 @@ export function registerApiKeyCommands(program: Command): void {
         else process.stdout.write(`${out.key}\n`);
       });
     });
-  key
-    .command("revoke <keyId>")
+  addDatabaseOptions(key.command("revoke <keyId>"))
     .requiredOption("--tenant <name>", "tenant")
-    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .action(async (keyId: string, opts: KeyOptions) => {
-      await withDataDir(opts.data, async ({ ledger, access }) => {
+      await withDataDir(opts, async ({ ledger, access }) => {
         const tenant = await ledger.tenantRecord(opts.tenant);
         const outcome = await access.revokeApiKey(tenant.tenantId, keyId, new Date().toISOString());
         if (outcome === "last_admin") {

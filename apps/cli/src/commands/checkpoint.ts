@@ -1,15 +1,13 @@
 import type { Command } from "commander";
 import { withDataDir } from "../data-dir.js";
-import { DEFAULT_DATA_DIR } from "../output.js";
+import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
 
 export function registerCheckpointCommands(program: Command): void {
-  program
-    .command("checkpoint")
+  addDatabaseOptions(program.command("checkpoint"))
     .description("sign a checkpoint if there are unsigned entries, and print the latest signed checkpoint")
     .requiredOption("--tenant <name>", "tenant")
-    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
-    .action(async (opts: { tenant: string; data: string }) => {
-      await withDataDir(opts.data, async ({ ledger }) => {
+    .action(async (opts: DatabaseFlags & { tenant: string }) => {
+      await withDataDir(opts, async ({ ledger }) => {
         await ledger.treeSize(opts.tenant);
         await ledger.publishCheckpoints();
         process.stdout.write((await ledger.latestCheckpoint(opts.tenant)).note);

@@ -1,17 +1,19 @@
 import { sampleEvents } from "@trailproof/server";
 import type { Command } from "commander";
-import { cliAppender, withDataDir } from "../data-dir.js";
-import { DEFAULT_DATA_DIR } from "../output.js";
+import { cliAppender, storeName, storeOf, withDataDir } from "../data-dir.js";
+import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
 
 export function registerDemoCommand(program: Command): void {
-  program
-    .command("demo")
+  addDatabaseOptions(program.command("demo"))
     .description("create a demo tenant with sample no-code activity, sign a checkpoint, and show how to verify it")
-    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .option("--tenant <name>", "tenant", "demo")
     .option("--events <n>", "number of sample events", "500")
-    .action(async (opts: { data: string; tenant: string; events: string }) => {
-      await withDataDir(opts.data, async ({ ledger }) => {
+    .action(async (opts: DatabaseFlags & { tenant: string; events: string }) => {
+      const store = storeOf(opts);
+      // The commands to run next name the same store; a database URL without its password.
+      const where = store.database === undefined ? `--data ${store.dataDir}` : `--database '${storeName(store)}'`;
+      const key = store.masterKeyFile === undefined ? "" : ` --master-key-file ${store.masterKeyFile}`;
+      await withDataDir(opts, async ({ ledger }) => {
         if (!(await ledger.getTenant(opts.tenant))) await ledger.createTenant(opts.tenant);
         const size = await ledger.treeSize(opts.tenant);
         const events = sampleEvents(Number(opts.events), { idPrefix: `demo_${size}` });
@@ -19,19 +21,19 @@ export function registerDemoCommand(program: Command): void {
         const created = results.filter((r) => r.status === "created").length;
         await ledger.publishCheckpoints();
         const cp = await ledger.latestCheckpoint(opts.tenant);
-        const [key] = (await ledger.verifierKeys(opts.tenant)).filter((k) => k.retired_at === null);
+        const [verifier] = (await ledger.verifierKeys(opts.tenant)).filter((k) => k.retired_at === null);
         process.stdout.write(
           [
-            `Trailproof demo: ${created} events appended to tenant "${opts.tenant}" in ${opts.data}`,
+            `Trailproof demo: ${created} events appended to tenant "${opts.tenant}" in ${storeName(store)}`,
             "",
             "Latest signed checkpoint:",
             cp.note,
-            `Verifier key (pin it): ${key?.verifier_key}`,
+            `Verifier key (pin it): ${verifier?.verifier_key}`,
             "",
             "Next:",
-            `  npx trailproof verify --data ${opts.data} --tenant ${opts.tenant}`,
-            `  npx trailproof export --data ${opts.data} --tenant ${opts.tenant} --out ${opts.tenant}.bundle`,
-            `  npx trailproof verify --bundle ${opts.tenant}.bundle --key '${key?.verifier_key}'`,
+            `  npx trailproof verify ${where}${key} --tenant ${opts.tenant}`,
+            `  npx trailproof export ${where}${key} --tenant ${opts.tenant} --out ${opts.tenant}.bundle`,
+            `  npx trailproof verify --bundle ${opts.tenant}.bundle --key '${verifier?.verifier_key}'`,
             "",
           ].join("\n"),
         );

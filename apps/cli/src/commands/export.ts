@@ -4,20 +4,19 @@ import { pipeline } from "node:stream/promises";
 import { bundleLines } from "@trailproof/ledger";
 import type { Command } from "commander";
 import { withDataDir } from "../data-dir.js";
-import { DEFAULT_DATA_DIR, printJson } from "../output.js";
+import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
+import { printJson } from "../output.js";
 
 export function registerExportCommand(program: Command): void {
-  program
-    .command("export")
+  addDatabaseOptions(program.command("export"))
     .description(
       "write a self-contained bundle (entries, checkpoints, verifier keys) that `verify --bundle` checks offline",
     )
     .requiredOption("--tenant <name>", "tenant")
     .requiredOption("--out <file>", "bundle file to write")
-    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
-    .action(async (opts: { tenant: string; out: string; data: string }) => {
+    .action(async (opts: DatabaseFlags & { tenant: string; out: string }) => {
       await withDataDir(
-        opts.data,
+        opts,
         async ({ ledger }) => {
           // Sign what is unsigned first, so the bundle covers every entry.
           await ledger.treeSize(opts.tenant);

@@ -3,19 +3,18 @@ import { createInterface } from "node:readline";
 import type { AppendResult } from "@trailproof/ledger";
 import type { Command } from "commander";
 import { cliAppender, withDataDir } from "../data-dir.js";
-import { DEFAULT_DATA_DIR, printJson } from "../output.js";
+import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
+import { printJson } from "../output.js";
 
 export function registerIngestCommand(program: Command): void {
-  program
-    .command("ingest")
+  addDatabaseOptions(program.command("ingest"))
     .description("append events from an NDJSON file (one event per line) to a tenant's log")
     .requiredOption("--tenant <name>", "tenant")
     .requiredOption("--file <path>", "NDJSON file, or - for standard input")
-    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
-    .action(async (opts: { tenant: string; file: string; data: string }) => {
+    .action(async (opts: DatabaseFlags & { tenant: string; file: string }) => {
       const counts = { created: 0, duplicate: 0, rejected: 0 };
       const rejected: AppendResult[] = [];
-      await withDataDir(opts.data, async ({ ledger }) => {
+      await withDataDir(opts, async ({ ledger }) => {
         const input = opts.file === "-" ? process.stdin : createReadStream(opts.file);
         let batch: unknown[] = [];
         const flush = async () => {

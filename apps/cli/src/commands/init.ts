@@ -1,16 +1,15 @@
 import { issueApiKey } from "@trailproof/ledger";
 import type { Command } from "commander";
 import { withDataDir } from "../data-dir.js";
-import { DEFAULT_DATA_DIR, printJson } from "../output.js";
+import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
+import { printJson } from "../output.js";
 
 export function registerInitCommand(program: Command): void {
-  program
-    .command("init")
+  addDatabaseOptions(program.command("init"))
     .description("create a platform operator credential (creates tenants, sees health, reads no tenant's events)")
-    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .option("--json", "print JSON")
-    .action(async (opts: { data: string; json?: boolean }) => {
-      await withDataDir(opts.data, async ({ access }) => {
+    .action(async (opts: DatabaseFlags & { json?: boolean }) => {
+      await withDataDir(opts, async ({ access }) => {
         const issued = await issueApiKey(access, {
           tenantId: null,
           role: "operator",

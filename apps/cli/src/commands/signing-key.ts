@@ -1,25 +1,22 @@
 import type { Command } from "commander";
 import { withDataDir } from "../data-dir.js";
-import { DEFAULT_DATA_DIR, printJson } from "../output.js";
+import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
+import { printJson } from "../output.js";
 
 export function registerKeyCommands(program: Command): void {
   const keys = program.command("signing-key").description("the checkpoint signing keys of a tenant's log");
-  keys
-    .command("list")
+  addDatabaseOptions(keys.command("list"))
     .requiredOption("--tenant <name>", "tenant")
-    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
-    .action(async (opts: { tenant: string; data: string }) => {
-      await withDataDir(opts.data, async ({ ledger }) => {
+    .action(async (opts: DatabaseFlags & { tenant: string }) => {
+      await withDataDir(opts, async ({ ledger }) => {
         printJson(await ledger.verifierKeys(opts.tenant));
       });
     });
-  keys
-    .command("rotate")
+  addDatabaseOptions(keys.command("rotate"))
     .description("retire the active key (its private half is deleted) and sign with a new one")
     .requiredOption("--tenant <name>", "tenant")
-    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
-    .action(async (opts: { tenant: string; data: string }) => {
-      await withDataDir(opts.data, async ({ ledger }) => {
+    .action(async (opts: DatabaseFlags & { tenant: string }) => {
+      await withDataDir(opts, async ({ ledger }) => {
         await ledger.rotateSigningKey(opts.tenant);
         printJson(await ledger.verifierKeys(opts.tenant));
       });

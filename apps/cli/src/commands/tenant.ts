@@ -1,18 +1,17 @@
 import { provisionTenant } from "@trailproof/ledger";
 import type { Command } from "commander";
 import { cliAppender, withDataDir } from "../data-dir.js";
-import { DEFAULT_DATA_DIR, printJson } from "../output.js";
+import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
+import { printJson } from "../output.js";
 
 export function registerTenantCommands(program: Command): void {
   const tenant = program.command("tenant").description("create and list tenants (one log each)");
-  tenant
-    .command("create <name>")
+  addDatabaseOptions(tenant.command("create <name>"))
     .description("create a tenant with its own log, signing key and first admin key (shown once)")
-    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
     .option("--accept-unknown-actions", "accept actions without a registered schema, unvalidated")
     .option("--json", "print JSON")
-    .action(async (name: string, opts: { data: string; acceptUnknownActions?: boolean; json?: boolean }) => {
-      await withDataDir(opts.data, async ({ ledger, access }) => {
+    .action(async (name: string, opts: DatabaseFlags & { acceptUnknownActions?: boolean; json?: boolean }) => {
+      await withDataDir(opts, async ({ ledger, access }) => {
         const made = await provisionTenant(ledger, access, name, {
           createdBy: "cli",
           appendedBy: cliAppender("tenant"),
@@ -33,12 +32,9 @@ export function registerTenantCommands(program: Command): void {
         }
       });
     });
-  tenant
-    .command("list")
-    .option("--data <dir>", "data directory", DEFAULT_DATA_DIR)
-    .action(async (opts: { data: string }) => {
-      await withDataDir(opts.data, async ({ ledger }) => {
-        printJson(await ledger.listTenants());
-      });
+  addDatabaseOptions(tenant.command("list")).action(async (opts: DatabaseFlags) => {
+    await withDataDir(opts, async ({ ledger }) => {
+      printJson(await ledger.listTenants());
     });
+  });
 }
