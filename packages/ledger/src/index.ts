@@ -15,6 +15,12 @@ export type { KeyItemMode, KeyVault } from "./keys/key-vault.js";
 export { createMasterKey, readMasterKey } from "./keys/master-key.js";
 export { SigningKeyStore, type TenantSigner, type VerifierKeyRecord } from "./keys/signing-keys.js";
 export { type AppendOptions, type CommitNotice, Ledger, type LedgerOptions } from "./ledger.js";
+export {
+  type MigrateDataDirOptions,
+  type MigrateDataDirReport,
+  type MigratedTenant,
+  migrateDataDir,
+} from "./migrate/migrate-data-dir.js";
 export { nodeHasher } from "./node-hasher.js";
 export { type DataDir, openDataDir } from "./open-data-dir.js";
 export { type DatabaseOptions, describeDatabase, type OpenDatabaseOptions, openDatabase } from "./open-database.js";

@@ -1,0 +1,164 @@
+// `trailproof migrate --from DIR --to URL`: copies a SQLite data directory
+// into PostgreSQL (tenants, logs, keys, catalogue), builds the search
+// projection by following the copied logs, and verifies every copied log.
+import { TrailproofError, toHex } from "@trailproof/core";
+import { PublishedCheckpointRecord } from "../checkpoint/published-record.js";
+import { LogFollower } from "../follow/log-follower.js";
+import { DigestKeyStore } from "../keys/digest-keys.js";
+import { readMasterKey } from "../keys/master-key.js";
+import { SigningKeyStore } from "../keys/signing-keys.js";
+import { nodeHasher } from "../node-hasher.js";
+import type { TenantRecord } from "../store/log-store.js";
+import { openPostgresStores, type PostgresStores } from "../store/postgres/open-postgres-store.js";
+import { openPostgres } from "../store/postgres/postgres-client.js";
+import { checkPostgresSchema, checkServiceRole } from "../store/postgres/postgres-migrations.js";
+import { type VerifyReport, verifyTenantLog } from "../verify/verify-tenant-log.js";
+import { type CopiedCatalogue, copyCatalogue } from "./copy-catalogue.js";
+import { type CopiedKeyItems, copyKeyItems } from "./copy-key-items.js";
+import { copyTenantLog } from "./copy-tenant-log.js";
+import { openSqliteSource, type SqliteSource } from "./sqlite-source.js";
+
+export interface MigrateDataDirOptions {
+  /** The SQLite data directory; opened read-only, never written. */
+  from: string;
+  /** The PostgreSQL database as the app role (migrated: `trailproof migrate --database OWNER_URL`). */
+  to: string;
+  /** The master key file the PostgreSQL nodes will be given: the copied keys are sealed with it. */
+  masterKeyFile: string;
+  /** Entries per appendBatch; default 1,000. */
+  batchEntries?: number;
+  onProgress?: (tenant: string, copied: number, total: number) => void;
+}
+
+export interface MigratedTenant {
+  tenant: string;
+  origin: string;
+  /** The tenant's id in PostgreSQL (ids are assigned there; names and origins are what is kept). */
+  tenantId: number;
+  /** Entries PostgreSQL held before this run, and holds now. */
+  fromSize: number;
+  toSize: number;
+  checkpointsCopied: number;
+  checkpointsOnlyInTarget: number;
+  actionSchemasCopied: number;
+  /** Hex MTH of the first toSize entries: equal in SQLite and PostgreSQL (checked). */
+  rootHash: string;
+  keyItems: CopiedKeyItems;
+  verify: VerifyReport;
+}
+
+export interface MigrateDataDirReport {
+  tenants: MigratedTenant[];
+  catalogue: CopiedCatalogue;
+  /** Every copied log verified, derived rows included. */
+  ok: boolean;
+}
+
+/**
+ * Copies `from` into `to` and verifies the result. Runs again to catch up
+ * before a switch-over: only entries beyond what PostgreSQL holds are
+ * copied, after checking the logs share that prefix (MIGRATE_DIVERGED
+ * otherwise). Requires `to` to be at this build's schema and to connect as
+ * the app role, as a node would. The search projection is built here, by a
+ * follower over the copied logs, so the verification's derived-row checks
+ * run against a projection PostgreSQL derived itself.
+ */
+export async function migrateDataDir(options: MigrateDataDirOptions): Promise<MigrateDataDirReport> {
+  const masterKey = readMasterKey(options.masterKeyFile);
+  const source = openSqliteSource(options.from);
+  try {
+    const sql = openPostgres(options.to, { max: 4, applicationName: "trailproof-migrate" });
+    let stores: PostgresStores;
+    try {
+      await checkPostgresSchema(sql);
+      await checkServiceRole(sql);
+      stores = openPostgresStores(sql, masterKey);
+    } catch (err) {
+      await sql.end({ timeout: 5 });
+      throw err;
+    }
+    try {
+      return await copyAndVerify(source, stores, options);
+    } finally {
+      await stores.log.close();
+    }
+  } finally {
+    await source.close();
+  }
+}
+
+async function copyAndVerify(
+  source: SqliteSource,
+  pg: PostgresStores,
+  options: MigrateDataDirOptions,
+): Promise<MigrateDataDirReport> {
+  const tenantIds = new Map<number, number>();
+  const copied: Omit<MigratedTenant, "verify">[] = [];
+  for (const tenant of await source.log.listTenants()) {
+    const target = await targetTenant(pg, tenant);
+    tenantIds.set(tenant.tenantId, target.tenantId);
+    // Read before the log's size: a published record then never names entries the copy lacks.
+    const keyFiles = source.keyItems(tenant.name);
+    const log = await copyTenantLog(source.log, tenant.tenantId, pg.log, target.tenantId, nodeHasher, {
+      batchEntries: options.batchEntries,
+      onProgress: (done, total) => options.onProgress?.(tenant.name, done, total),
+    });
+    copied.push({
+      tenant: tenant.name,
+      origin: tenant.origin,
+      tenantId: target.tenantId,
+      fromSize: log.fromSize,
+      toSize: log.toSize,
+      checkpointsCopied: log.checkpointsCopied,
+      checkpointsOnlyInTarget: log.checkpointsOnlyInTarget,
+      actionSchemasCopied: log.actionSchemasCopied,
+      rootHash: toHex(log.rootHash),
+      keyItems: await copyKeyItems(tenant.name, keyFiles, pg.vault, log.toSize),
+    });
+  }
+  const catalogue = await copyCatalogue(source, pg, tenantIds);
+
+  const follower = new LogFollower(pg.log, pg.search);
+  try {
+    follower.catchUp(Promise.resolve(copied.map((t) => [t.tenantId, t.toSize] as const)));
+    await follower.idle();
+  } finally {
+    await follower.close();
+  }
+
+  const keys = new SigningKeyStore(pg.vault, nodeHasher);
+  const digestKeys = new DigestKeyStore(pg.vault);
+  const published = new PublishedCheckpointRecord(pg.vault);
+  const tenants: MigratedTenant[] = [];
+  for (const t of copied) {
+    const note = await published.read(t.tenant);
+    const verify = await verifyTenantLog(pg.log, nodeHasher, t.tenant, {
+      verifierKeys: (await keys.verifiers(t.tenant)).map((k) => k.verifier_key),
+      derived: pg.audits,
+      digestKey: await digestKeys.find(t.tenant),
+      published: note === undefined ? [] : [note],
+    });
+    tenants.push({ ...t, verify });
+  }
+  return { tenants, catalogue, ok: tenants.every((t) => t.verify.ok) };
+}
+
+/** The tenant of the same name in PostgreSQL, created when missing; its origin MUST match. */
+async function targetTenant(pg: PostgresStores, tenant: TenantRecord): Promise<TenantRecord> {
+  const existing = await pg.log.getTenant(tenant.name);
+  if (existing === undefined) {
+    const { tenantId: _, ...record } = tenant;
+    return pg.log.createTenant(record);
+  }
+  if (existing.origin !== tenant.origin) {
+    throw new TrailproofError(
+      "MIGRATE_DIVERGED",
+      `tenant ${tenant.name} has origin ${existing.origin} in PostgreSQL, ${tenant.origin} in the data directory: another log of the same name`,
+    );
+  }
+  // A setting, not history: the data directory is the live service until the switch-over.
+  if (existing.unknownActions !== tenant.unknownActions) {
+    await pg.log.setUnknownActions(existing.tenantId, tenant.unknownActions);
+  }
+  return existing;
+}
