@@ -6,6 +6,7 @@ import { registerDemoCommand } from "./commands/demo.js";
 import { registerExportCommand } from "./commands/export.js";
 import { registerIngestCommand } from "./commands/ingest.js";
 import { registerInitCommand } from "./commands/init.js";
+import { registerMasterKeyCommands } from "./commands/master-key.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerKeyCommands } from "./commands/signing-key.js";
@@ -20,6 +21,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerServeCommand(program);
+registerMasterKeyCommands(program);
 registerInitCommand(program);
 registerTenantCommands(program);
 registerApiKeyCommands(program);

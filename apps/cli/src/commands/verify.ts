@@ -1,21 +1,19 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { type Divergence, TrailproofError } from "@trailproof/core";
 import {
   DigestKeyStore,
-  FileKeyVault,
   nodeHasher,
   noteOrigin,
-  openSqliteStores,
   SigningKeyStore,
   verifyBundleFile,
   verifyTenantLog,
 } from "@trailproof/ledger";
 import type { Command } from "commander";
-import { DEFAULT_DATA_DIR, printJson, progressReporter } from "../output.js";
+import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
+import { printJson, progressReporter } from "../output.js";
+import { openVerifyStores } from "../verify-stores.js";
 
-interface VerifyCliOptions {
-  data: string;
+interface VerifyCliOptions extends DatabaseFlags {
   tenant?: string;
   bundle?: string;
   key?: string[];
@@ -24,20 +22,29 @@ interface VerifyCliOptions {
 }
 
 export function registerVerifyCommand(program: Command): void {
-  program
-    .command("verify")
-    .description("recompute every leaf and root, check every checkpoint signature and their consistency")
-    .option("--data <dir>", "data directory to verify", DEFAULT_DATA_DIR)
+  addDatabaseOptions(program.command("verify"))
+    .description(
+      "recompute every leaf and root, check every checkpoint signature and their consistency, in a data directory, a PostgreSQL database (read-only) or a bundle",
+    )
     .option("--tenant <name>", "only this tenant (default: every tenant)")
     .option("--bundle <file>", "verify an export bundle instead, with no database")
-    .option("--key <verifierKey...>", "pin these verifier keys instead of the ones in the key directory or bundle")
+    .option(
+      "--key <verifierKey...>",
+      "pin these verifier keys instead of the ones in the key directory, database or bundle",
+    )
     .option(
       "--checkpoint <fileOrUrl...>",
       "checkpoints the log published earlier (files, or http(s) URLs of a witness or mirror): fail if the log is smaller than or forked from any",
     )
     .option("--json", "print the report as JSON")
     .action(async (opts: VerifyCliOptions) => {
-      const reports = opts.bundle ? [await verifyBundleAt(opts)] : await verifyDataDir(opts);
+      if (opts.bundle && (opts.data !== undefined || opts.database !== undefined)) {
+        throw new TrailproofError(
+          "VERIFY_OPTIONS_INVALID",
+          "--bundle verifies a file with no store: drop --data/--database",
+        );
+      }
+      const reports = opts.bundle ? [await verifyBundleAt(opts)] : await verifyStores(opts);
       if (opts.json) printJson(reports);
       else for (const r of reports) printReport(r);
       process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
@@ -53,18 +60,16 @@ interface Report {
   keysPinned?: boolean;
 }
 
-async function verifyDataDir(opts: VerifyCliOptions): Promise<Report[]> {
-  // Verification only reads: it opens the stores, not a ledger (which
-  // would sign a closing checkpoint), so verifying never changes what it verifies.
+async function verifyStores(opts: VerifyCliOptions): Promise<Report[]> {
+  // Verification only reads (verify-stores.ts): never a ledger, which would sign on close.
   const published = await readCheckpoints(opts.checkpoint ?? []);
-  const { log: store, audits } = openSqliteStores(opts.data);
-  const vault = new FileKeyVault(join(opts.data, "keys"));
+  const { log: store, audits, vault, where, close } = await openVerifyStores(opts);
   const keys = new SigningKeyStore(vault, nodeHasher);
   const digestKeys = new DigestKeyStore(vault);
   try {
     const records = await store.listTenants();
     const tenants = opts.tenant ? [opts.tenant] : records.map((t) => t.name);
-    if (tenants.length === 0) throw new TrailproofError("VERIFY_NOTHING", `no tenants in ${opts.data}`);
+    if (tenants.length === 0) throw new TrailproofError("VERIFY_NOTHING", `no tenants in ${where}`);
     const origins = new Set(records.filter((t) => tenants.includes(t.name)).map((t) => t.origin));
     for (const { source, note } of published) {
       if (!origins.has(noteOrigin(note))) {
@@ -89,7 +94,7 @@ async function verifyDataDir(opts: VerifyCliOptions): Promise<Report[]> {
     }
     return reports;
   } finally {
-    await store.close();
+    await close();
   }
 }
 
