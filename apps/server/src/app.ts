@@ -20,6 +20,7 @@ import { requestLabels } from "./http/metrics.js";
 import { registerNodeLevelAnswers } from "./http/node-level-answers.js";
 import { registerProblemHandlers, sendProblem } from "./http/problem.js";
 import { recordRouteTable } from "./http/route-table.js";
+import { sharedRateLimitStore } from "./http/shared-rate-limit-store.js";
 import { registerStrictQueryIntegers } from "./http/strict-query-integers.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
@@ -129,13 +130,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hook: "preHandler",
     max: deps.config.rateLimitPerMinute,
     timeWindow: 60_000,
+    // Counted across every node: a client spreading requests over nodes gets the same limit.
+    store: sharedRateLimitStore(deps.shared),
     keyGenerator: (request) => request.principal?.id ?? request.ip,
     allowList: (request) => request.routeOptions.config.permission === undefined,
   });
 
   deps.metrics.bindLedger(deps.ledger);
   deps.ledger.readDivergences.on((d) => app.log.error(d, "a stored row contradicts its leaf: left out of the read"));
-  const audit = new MetaAudit(deps.ledger);
+  const audit = new MetaAudit(deps.ledger, deps.shared);
   registerHealthRoutes(app, deps);
   registerTenantRoutes(app, deps);
   registerAuthRoutes(app, deps);

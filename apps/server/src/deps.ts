@@ -1,6 +1,6 @@
 // What buildApp needs, passed in so tests build the app on a real store
 // without listening, and main.ts wires the real drivers.
-import type { AccessStore, AuditQuery, DerivedRowsAudit, Ledger, PeopleStore } from "@trailproof/ledger";
+import type { AccessStore, AuditQuery, DerivedRowsAudit, Ledger, PeopleStore, SharedState } from "@trailproof/ledger";
 import type { ServerConfig } from "./config.js";
 import type { ServiceMetrics } from "./http/metrics.js";
 
@@ -9,6 +9,12 @@ export interface AppDeps {
   access: AccessStore;
   query: AuditQuery;
   people: PeopleStore;
+  /**
+   * State every node must see alike: sign-in throttles, pending sign-ins,
+   * read deduplication, rate-limit counters and verification jobs. In
+   * memory on the embedded store; in the database behind several nodes.
+   */
+  shared: SharedState;
   config: ServerConfig;
   metrics: ServiceMetrics;
   /**

@@ -34,6 +34,7 @@ export { MAX_STATS_BUCKETS } from "./query/stats-buckets.js";
 export type * from "./store/access-store.js";
 export type { LeaseStore } from "./store/lease-store.js";
 export type * from "./store/log-store.js";
+export { MemorySharedState, type MemorySharedStateOptions } from "./store/memory-shared-state.js";
 export type * from "./store/people-store.js";
 export { openPostgresStores, type PostgresStores } from "./store/postgres/open-postgres-store.js";
 export { openPostgres, type PgSql, redactUrl } from "./store/postgres/postgres-client.js";
@@ -45,6 +46,8 @@ export {
   migratePostgres,
   POSTGRES_SCHEMA_VERSION,
 } from "./store/postgres/postgres-migrations.js";
+export { PostgresSharedState } from "./store/postgres/postgres-shared-state.js";
+export { MAX_SHARED_KEY_LENGTH, type RecentHits, type SharedState, type WindowCount } from "./store/shared-state.js";
 export { openSqliteStores, type SqliteStores } from "./store/sqlite/open-sqlite-store.js";
 export type { SqliteDatabase } from "./store/sqlite/sqlite-database.js";
 export { SqliteAuditQuery } from "./store/sqlite/sqlite-query-store.js";

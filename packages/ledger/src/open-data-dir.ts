@@ -8,7 +8,9 @@ import { Ledger, type LedgerOptions } from "./ledger.js";
 import type { AuditQuery } from "./query/audit-query.js";
 import { CheckedAuditQuery } from "./query/checked-audit-query.js";
 import type { AccessStore } from "./store/access-store.js";
+import { MemorySharedState } from "./store/memory-shared-state.js";
 import type { PeopleStore } from "./store/people-store.js";
+import type { SharedState } from "./store/shared-state.js";
 import { openSqliteStores } from "./store/sqlite/open-sqlite-store.js";
 import type { DerivedRowsAudit } from "./verify/derived-rows.js";
 
@@ -30,6 +32,8 @@ export interface DataDir {
   migrated: string[];
   /** What log verification checks beside the leaves (verifyTenantLog's `derived`). */
   audits: DerivedRowsAudit[];
+  /** Short-lived state every node of the service sees alike (throttles, rate limits, pending sign-ins, jobs). */
+  shared: SharedState;
 }
 
 export async function openDataDir(
@@ -50,5 +54,7 @@ export async function openDataDir(
     waitForSearch: (tenantId, size, timeoutMs) => search.waitFor(tenantId, size, timeoutMs),
     migrated: stores.migrated,
     audits: stores.audits,
+    // One process is the whole service on the embedded store.
+    shared: new MemorySharedState(),
   };
 }

@@ -95,5 +95,6 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DataDi
     waitForSearch: (tenantId, size, timeoutMs) => search.waitFor(tenantId, size, timeoutMs),
     migrated: [],
     audits: stores.audits,
+    shared: stores.shared,
   };
 }

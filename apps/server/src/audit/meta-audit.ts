@@ -3,9 +3,10 @@
 // key as actor and the service as appender. It cannot be switched off, and it
 // fails closed: if the record cannot be written, the read is not served. Rapid
 // identical reads (the pages of one search, a dashboard refreshing) are
-// recorded once a minute.
+// recorded once a minute, counted across every node.
+import { createHash } from "node:crypto";
 import { type AppendedBy, TrailproofError } from "@trailproof/core";
-import type { Ledger } from "@trailproof/ledger";
+import type { Ledger, SharedState } from "@trailproof/ledger";
 import type { FastifyRequest } from "fastify";
 import { tenantOf } from "../auth/authenticate.js";
 
@@ -26,14 +27,18 @@ export interface AccessRecord {
 export const META_AUDIT_APPENDER: AppendedBy = { type: "service", id: "meta-audit" };
 
 const DEDUPE_WINDOW_MS = 60_000;
-const DEDUPE_MAX = 10_000;
+
+/** Hashed: the read's query (search words, ids) stays out of the shared state, and the key stays short. */
+const dedupeKeyOf = (parts: string[]) =>
+  `meta-audit:${createHash("sha256").update(JSON.stringify(parts)).digest("base64url")}`;
 
 export class MetaAudit {
   readonly #ledger: Ledger;
-  readonly #recent = new Map<string, number>();
+  readonly #shared: SharedState;
 
-  constructor(ledger: Ledger) {
+  constructor(ledger: Ledger, shared: SharedState) {
     this.#ledger = ledger;
+    this.#shared = shared;
   }
 
   async record(request: FastifyRequest, access: AccessRecord): Promise<void> {
@@ -44,11 +49,8 @@ export class MetaAudit {
     const dedupeKey =
       access.dedupeKey === undefined
         ? undefined
-        : `${tenant}|${principal.id}|${access.action}|${access.target.type}:${access.target.id}|${access.dedupeKey}`;
-    if (dedupeKey !== undefined) {
-      const last = this.#recent.get(dedupeKey);
-      if (last !== undefined && now - last < DEDUPE_WINDOW_MS) return;
-    }
+        : dedupeKeyOf([tenant, principal.id, access.action, access.target.type, access.target.id, access.dedupeKey]);
+    if (dedupeKey !== undefined && (await this.#shared.get(dedupeKey)) !== undefined) return;
     const userAgent = request.headers["user-agent"];
     const [result] = await this.#ledger.append(
       tenant,
@@ -75,11 +77,9 @@ export class MetaAudit {
         `could not record ${access.action}: ${JSON.stringify(result.problems)}`,
       );
     }
-    // Only a recorded read counts for deduplication: a failed record fails closed again next time.
-    if (dedupeKey !== undefined) {
-      this.#recent.delete(dedupeKey);
-      this.#recent.set(dedupeKey, now);
-      if (this.#recent.size > DEDUPE_MAX) this.#recent.delete(this.#recent.keys().next().value as string);
-    }
+    // Marked only once recorded: a read is skipped only when a record of it within the window
+    // exists, so a failed record fails closed again next time. Identical reads racing on
+    // several nodes may each be recorded; more records, never fewer.
+    if (dedupeKey !== undefined) await this.#shared.claim(dedupeKey, "recorded", DEDUPE_WINDOW_MS);
   }
 }

@@ -1,34 +1,40 @@
 // Throttles failed sign-ins per person and per client address: after
 // MAX_FAILURES within WINDOW_MS further attempts are refused (429) until the
 // window passes, so passwords and TOTP codes cannot be guessed online.
+import type { SharedState } from "@trailproof/ledger";
+
 const WINDOW_MS = 15 * 60_000;
 const MAX_FAILURES = 5;
-const MAX_TRACKED = 50_000;
 
+/**
+ * Failures live in the shared state, so every node counts them together:
+ * an attacker spreading guesses across nodes behind a load balancer gets
+ * MAX_FAILURES in all, not per node.
+ */
 export class SignInLimiter {
-  readonly #failures = new Map<string, number[]>();
+  readonly #shared: SharedState;
+
+  constructor(shared: SharedState) {
+    this.#shared = shared;
+  }
 
   /** Milliseconds until another attempt is allowed for any of `keys`, or 0. */
-  retryAfterMs(keys: readonly string[], now = Date.now()): number {
+  async retryAfterMs(keys: readonly string[]): Promise<number> {
     let wait = 0;
     for (const key of keys) {
-      const recent = (this.#failures.get(key) ?? []).filter((t) => now - t < WINDOW_MS);
-      if (recent.length >= MAX_FAILURES) wait = Math.max(wait, (recent[0] as number) + WINDOW_MS - now);
+      const recent = await this.#shared.recentHits(hitKey(key), WINDOW_MS);
+      if (recent.count >= MAX_FAILURES) wait = Math.max(wait, WINDOW_MS - recent.oldestAgeMs, 1);
     }
     return wait;
   }
 
-  recordFailure(keys: readonly string[], now = Date.now()): void {
-    for (const key of keys) {
-      const recent = (this.#failures.get(key) ?? []).filter((t) => now - t < WINDOW_MS);
-      recent.push(now);
-      this.#failures.delete(key);
-      this.#failures.set(key, recent);
-      if (this.#failures.size > MAX_TRACKED) this.#failures.delete(this.#failures.keys().next().value as string);
-    }
+  async recordFailure(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.#shared.addHit(hitKey(key), WINDOW_MS);
   }
 
-  reset(keys: readonly string[]): void {
-    for (const key of keys) this.#failures.delete(key);
+  async reset(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.#shared.clearHits(hitKey(key));
   }
 }
+
+const hitKey = (key: string) => `sign-in-failure:${key}`;

@@ -1,7 +1,8 @@
 // Console sign-in: password, then a TOTP code (enrolment with a QR code on
 // first sign-in, recovery codes once), then an HttpOnly SameSite=Strict
 // session cookie. Failures are throttled per person and per address and
-// recorded in the tenant's log as user.login with outcome failure.
+// recorded in the tenant's log as user.login with outcome failure. Pending
+// second steps and the throttle live in the nodes' shared state.
 import { createHash, randomBytes } from "node:crypto";
 import { TrailproofError } from "@trailproof/core";
 import type { PersonRecord } from "@trailproof/ledger";
@@ -22,12 +23,15 @@ const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
 const common = { tags: ["console sign-in"] };
 const sha256 = (v: string) => createHash("sha256").update(v).digest("hex");
 
+/** A sign-in between its password and its second step, kept LOGIN_TOKEN_TTL_MS. */
 interface PendingLogin {
   tenant: string;
   tenantId: number;
   username: string;
-  expiresAt: number;
 }
+
+/** Pending sign-ins are kept under the token's hash: the shared state never holds a usable token. */
+const pendingKey = (token: string) => `sign-in-pending:${sha256(token)}`;
 
 const UserSchema = Type.Object({
   username: Type.String(),
@@ -46,8 +50,7 @@ const SignedInSchema = Type.Object({
 });
 
 export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
-  const limiter = new SignInLimiter();
-  const pending = new Map<string, PendingLogin>();
+  const limiter = new SignInLimiter(deps.shared);
   const throttleKeys = (request: FastifyRequest, tenant: string, username: string) => [
     `person:${tenant}/${username}`,
     `ip:${request.ip}`,
@@ -88,14 +91,14 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     login: { tenant: string; username: string },
     reason: string,
   ) => {
-    limiter.recordFailure(throttleKeys(request, login.tenant, login.username));
+    await limiter.recordFailure(throttleKeys(request, login.tenant, login.username));
     if (await deps.ledger.getTenant(login.tenant))
       await recordLogin(login.tenant, login.username, request, "failure", reason);
     return sendProblem(request, reply, "AUTH_INVALID", "the sign-in details are not right");
   };
 
-  const throttled = (request: FastifyRequest, reply: FastifyReply, tenant: string, username: string) => {
-    const wait = limiter.retryAfterMs(throttleKeys(request, tenant, username));
+  const throttled = async (request: FastifyRequest, reply: FastifyReply, tenant: string, username: string) => {
+    const wait = await limiter.retryAfterMs(throttleKeys(request, tenant, username));
     if (wait === 0) return undefined;
     reply.header("retry-after", String(Math.ceil(wait / 1000)));
     return sendProblem(request, reply, "RATE_LIMITED", "too many failed sign-ins; wait before trying again");
@@ -107,14 +110,20 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
    * the token's five minutes), and the person. Undefined when the reply was sent.
    */
   const secondStep = async (request: FastifyRequest, reply: FastifyReply, token: string) => {
-    const login = pending.get(token);
-    if (!login || login.expiresAt < Date.now()) {
-      pending.delete(token);
-      throw new TrailproofError("AUTH_INVALID", "the sign-in has expired; start again");
-    }
-    const wait = throttled(request, reply, login.tenant, login.username);
+    const stored = await deps.shared.get(pendingKey(token));
+    if (stored === undefined) throw expired();
+    const login = JSON.parse(stored) as PendingLogin;
+    const wait = await throttled(request, reply, login.tenant, login.username);
     if (wait) return { sent: wait };
     return { login, person: await deps.people.findPerson(login.tenantId, login.username) };
+  };
+
+  /**
+   * Spends the pending sign-in once its second step passed. Of two requests
+   * racing with one token (on any nodes) only one gets past this.
+   */
+  const spend = async (token: string) => {
+    if ((await deps.shared.take(pendingKey(token))) === undefined) throw expired();
   };
 
   const startSession = async (
@@ -124,7 +133,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     person: PersonRecord,
   ) => {
     const { cookieValue, session } = await createSession(deps.people, login.tenantId, person.username);
-    limiter.reset(throttleKeys(request, login.tenant, login.username));
+    await limiter.reset(throttleKeys(request, login.tenant, login.username));
     await recordLogin(login.tenant, person.username, request, "success");
     reply.setCookie(SESSION_COOKIE, cookieValue, {
       httpOnly: true,
@@ -166,7 +175,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const { tenant, username, password } = request.body as { tenant: string; username: string; password: string };
-      const wait = throttled(request, reply, tenant, username);
+      const wait = await throttled(request, reply, tenant, username);
       if (wait) return wait;
       const record = await deps.ledger.getTenant(tenant);
       const person = record && (await deps.people.findPerson(record.tenantId, username));
@@ -175,12 +184,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (!record || !person || !ok || person.disabledAt !== null)
         return refuse(request, reply, { tenant, username }, "bad_credentials");
       const loginToken = randomBytes(24).toString("base64url");
-      pending.set(loginToken, {
-        tenant,
-        tenantId: record.tenantId,
-        username,
-        expiresAt: Date.now() + LOGIN_TOKEN_TTL_MS,
-      });
+      const login: PendingLogin = { tenant, tenantId: record.tenantId, username };
+      await deps.shared.put(pendingKey(loginToken), JSON.stringify(login), LOGIN_TOKEN_TTL_MS);
       if (person.totpEnrolledAt !== null) return { next: "totp", login_token: loginToken };
       const secret = newTotpSecret();
       await deps.people.updatePerson({ ...person, totpSecret: secret });
@@ -212,7 +217,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
         return refuse(request, reply, login, "enrolment_state");
       const step = acceptTotp(person.totpSecret, code.trim(), person.totpLastStep);
       if (step === undefined) return refuse(request, reply, login, "bad_totp");
-      pending.delete(token);
+      await spend(token);
       const codes = Array.from({ length: RECOVERY_CODES }, () =>
         randomBytes(6)
           .toString("hex")
@@ -247,7 +252,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
       if (!person?.totpSecret || person.totpEnrolledAt === null) return refuse(request, reply, login, "not_enrolled");
       const step = acceptTotp(person.totpSecret, code.trim(), person.totpLastStep);
       if (step === undefined) return refuse(request, reply, login, "bad_totp");
-      pending.delete(token);
+      await spend(token);
       const updated = { ...person, totpLastStep: step };
       await deps.people.updatePerson(updated);
       return startSession(reply, request, login, updated);
@@ -277,7 +282,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
       const { login, person } = step2;
       const hashed = sha256(code.trim().toLowerCase());
       if (!person?.recoveryHashes.includes(hashed)) return refuse(request, reply, login, "bad_recovery_code");
-      pending.delete(token);
+      await spend(token);
       const updated = { ...person, recoveryHashes: person.recoveryHashes.filter((h) => h !== hashed) };
       await deps.people.updatePerson(updated);
       return startSession(reply, request, login, updated);
@@ -320,6 +325,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
   );
 }
+
+const expired = () => new TrailproofError("AUTH_INVALID", "the sign-in has expired; start again");
 
 /** A valid scrypt hash of a random password, checked when the person does not exist. */
 const DUMMY_HASH = `scrypt$32768$8$1$${randomBytes(16).toString("base64")}$${randomBytes(32).toString("base64")}`;

@@ -3,6 +3,7 @@
 // progress (verified of total entries) and, once done, the report: every
 // leaf, stored node, signed root and checkpoint signature, and every row
 // kept beside the leaves (lookup columns, personal values, search projection).
+// Jobs live in the nodes' shared state, so a poll may land on any node.
 import { nodeHasher, verifyTenantLog } from "@trailproof/ledger";
 import { ProblemDetailsSchema, type VerifyJob, VerifyJobSchema } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
@@ -32,7 +33,7 @@ function toWire(job: VerifyJobState): VerifyJob {
 
 export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
   const { ledger } = deps;
-  const jobs = new VerifyJobs((job, err) => {
+  const jobs = new VerifyJobs(deps.shared, (job, err) => {
     app.log.error({ err, job: job.id, tenant: job.tenant }, "log verification could not finish");
   });
   // Shutdown lets running checks finish before the store closes under them.
@@ -58,7 +59,7 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit:
       const total = await ledger.treeSize(tenant);
       const store = yieldingStore(ledger.store);
       const digestKey = await ledger.digestKey(tenant);
-      const job = jobs.start(tenant, total, (onProgress) =>
+      const job = await jobs.start(tenant, total, (onProgress) =>
         verifyTenantLog(store, nodeHasher, tenant, { verifierKeys: keys, onProgress, derived: deps.audits, digestKey }),
       );
       const wire = toWire(job);
@@ -80,7 +81,7 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit:
     async (request) => {
       const tenant = tenantOf(request);
       const { job: id } = request.params as { job: string };
-      const job = jobs.get(tenant, id);
+      const job = await jobs.get(tenant, id);
       // Another tenant's job answers exactly like one that never existed.
       if (!job) throw new HttpProblem("NOT_FOUND", "no such verification job (jobs are kept for an hour)");
       await audit.record(request, {

@@ -1,6 +1,7 @@
 // Every store of a PostgreSQL database over one pool: the log, API keys,
 // people and sessions, the query side and the search follower's sink, the
-// key vault (sealed by the operator's master key) and the signing lease.
+// key vault (sealed by the operator's master key), the signing lease and the
+// short-lived state nodes share.
 // Nothing of a node's state lives outside the database and its master key.
 import type { DerivedRowsAudit } from "../../verify/derived-rows.js";
 import { PostgresAccessStore } from "./postgres-access-store.js";
@@ -12,6 +13,7 @@ import { PostgresLogStore } from "./postgres-log-store.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
 import { PostgresSearchAudit } from "./postgres-search-audit.js";
 import { PostgresSearchProjection } from "./postgres-search-projection.js";
+import { PostgresSharedState } from "./postgres-shared-state.js";
 
 export interface PostgresStores {
   sql: PgSql;
@@ -24,6 +26,7 @@ export interface PostgresStores {
   audits: DerivedRowsAudit[];
   vault: PostgresKeyVault;
   leases: PostgresLeaseStore;
+  shared: PostgresSharedState;
 }
 
 /** The stores over `sql` (the app role's pool, schema checked); the log store owns the pool. */
@@ -38,5 +41,6 @@ export function openPostgresStores(sql: PgSql, masterKey: Uint8Array): PostgresS
     audits: [new PostgresSearchAudit(sql)],
     vault: new PostgresKeyVault(sql, masterKey),
     leases: new PostgresLeaseStore(sql),
+    shared: new PostgresSharedState(sql),
   };
 }

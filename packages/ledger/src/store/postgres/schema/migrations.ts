@@ -5,5 +5,12 @@ import { migration1 } from "./001-log.js";
 import { migration2 } from "./002-catalogue.js";
 import { migration3 } from "./003-search.js";
 import { migration4 } from "./004-coordination.js";
+import { migration5 } from "./005-shared-state.js";
 
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [migration1, migration2, migration3, migration4];
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  migration1,
+  migration2,
+  migration3,
+  migration4,
+  migration5,
+];
