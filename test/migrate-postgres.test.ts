@@ -11,6 +11,7 @@ import { hasErrorCode, rootFromInclusionProof, toHex } from "@trailproof/core";
 import {
   createMasterKey,
   type DataDir,
+  issueApiKey,
   migrateDataDir,
   nodeHasher,
   openDatabase,
@@ -123,6 +124,7 @@ describe("trailproof migrate (SQLite data directory into PostgreSQL)", () => {
   let dataDir: string;
   let masterKeyFile: string;
   let adminKeyId: string;
+  let ingestKeyId: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -143,6 +145,8 @@ describe("trailproof migrate (SQLite data directory into PostgreSQL)", () => {
         defaultRisk: "low",
       });
       const acme = (await data.ledger.getTenant("acme"))?.tenantId as number;
+      const ingest = await issueApiKey(data.access, { tenantId: acme, role: "ingest", name: "ci", createdBy: null });
+      ingestKeyId = ingest.record.keyId;
       await data.people.insertPerson({
         tenantId: acme,
         username: "ada",
@@ -262,8 +266,13 @@ describe("trailproof migrate (SQLite data directory into PostgreSQL)", () => {
       await served.ledger.close();
     }
 
-    // More on SQLite, then a catch-up that copies only those.
-    await withSqlite(dataDir, (data) => appendSteps(data, "acme", 9, 60, 30));
+    // More on SQLite and a revoked key, then a catch-up that copies only those.
+    const revokedAt = new Date().toISOString();
+    await withSqlite(dataDir, async (data) => {
+      await appendSteps(data, "acme", 9, 60, 30);
+      const acme = (await data.ledger.getTenant("acme"))?.tenantId as number;
+      expect(await data.access.revokeApiKey(acme, ingestKeyId, revokedAt)).toBe("revoked");
+    });
     const sizeBefore = (sqlite.acme as { size: number }).size;
     const again = await migrateDataDir({ from: dataDir, to: db.appUrl, masterKeyFile, batchEntries: 25 });
     expect(again.ok).toBe(true);
@@ -273,7 +282,13 @@ describe("trailproof migrate (SQLite data directory into PostgreSQL)", () => {
     expect(again.tenants.find((t) => t.tenant === "globex")?.toSize).toBe(
       again.tenants.find((t) => t.tenant === "globex")?.fromSize,
     );
-    expect(again.catalogue.apiKeys).toMatchObject({ inserted: 0, unchanged: 2 });
+    expect(again.catalogue.apiKeys).toEqual({ inserted: 0, updated: 1, unchanged: 2 });
+    const pgAccess = openPostgresStores(openPostgres(db.appUrl, { max: 1 }), masterKey);
+    try {
+      expect((await pgAccess.access.findApiKey(ingestKeyId))?.revokedAt).toBe(revokedAt);
+    } finally {
+      await pgAccess.log.close();
+    }
     const after = await sqliteContents(dataDir);
     const copied = await postgresContents(db, masterKey);
     expect((copied.acme as { leaves: unknown[] }).leaves).toEqual((after.acme as { leaves: unknown[] }).leaves);
