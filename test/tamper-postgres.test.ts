@@ -43,7 +43,8 @@ async function expectCaught(log: PostgresSealedLog, kind: string, index: number 
   return report;
 }
 
-describe("tamper detection on a real PostgreSQL database, by trailproof verify --database", () => {
+// Each test copies a database and starts the CLI; the first also builds the log.
+describe("tamper detection on a real PostgreSQL database, by trailproof verify --database", { timeout: 90_000 }, () => {
   it("accepts an untouched log (exit 0), and changes nothing by verifying", async () => {
     const log = await sealedLog();
     const { code, report } = await verify(log);
