@@ -98,7 +98,7 @@ describe("nodes over one PostgreSQL database", () => {
     // One projection between them: every entry found once, from either node.
     const stats = await b.query.stats(tenant.tenantId, { action: "user.login" }, { bucket: "day" });
     expect(stats.total).toBe(results.length);
-    const page = await a.query.search(tenant.tenantId, { actor_id: "usr_ada" }, { limit: 500, order: "asc" });
+    const page = await a.query.search(tenant.tenantId, { actorId: "usr_ada" }, { limit: 500, order: "asc" });
     expect(new Set(page.entries.map((e) => e.index)).size).toBe(Math.min(500, results.length));
   });
 
