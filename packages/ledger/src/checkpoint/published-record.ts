@@ -4,7 +4,7 @@
 // deleted with its checkpoints and nodes, or an older backup restored) is
 // caught at start: the database alone cannot say it used to be longer. The
 // service refuses such a log unless the operator forces it
-// (docs/runbooks/backup.md). On PostgreSQL the vault is in the database: it
+// (docs/runbooks/operations.md#backups). On PostgreSQL the vault is in the database: it
 // catches log tables rolled back alone, not a whole database restored
 // (docs/scale-out.md: witnesses and `verify --checkpoint` cover that).
 import {
@@ -90,8 +90,8 @@ export async function checkPublishedCheckpoints(
       throw new TrailproofError(
         "LOG_ROLLED_BACK",
         kind === "truncated"
-          ? `tenant ${tenant.name}'s log holds ${treeSize} entries, but it published a checkpoint of ${publishedSize}: it was rolled back (an older backup, or its tail deleted). Restore the newer copy, or start with --force-rollback to accept the loss (docs/runbooks/backup.md)`
-          : `tenant ${tenant.name}'s log differs from the checkpoint of size ${publishedSize} it published: it was replaced or forked. Restore the copy that published it, or start with --force-rollback (docs/runbooks/backup.md)`,
+          ? `tenant ${tenant.name}'s log holds ${treeSize} entries, but it published a checkpoint of ${publishedSize}: it was rolled back (an older backup, or its tail deleted). Restore the newer copy, or start with --force-rollback to accept the loss (docs/runbooks/operations.md#backups)`
+          : `tenant ${tenant.name}'s log differs from the checkpoint of size ${publishedSize} it published: it was replaced or forked. Restore the copy that published it, or start with --force-rollback (docs/runbooks/operations.md#backups)`,
       );
     }
     notice.keptAt = await record.retire(tenant.name, new Date(options.now()));

@@ -42,7 +42,7 @@ export async function copyKeyItems(
     if (item.name === PUBLISHED_ITEM && publishedSize(item.value) > copiedSize) {
       throw new TrailproofError(
         "MIGRATE_SOURCE_INVALID",
-        `tenant ${tenant} published a checkpoint of ${publishedSize(item.value)} entries but its log holds ${copiedSize}: the data directory was rolled back (docs/runbooks/backup.md)`,
+        `tenant ${tenant} published a checkpoint of ${publishedSize(item.value)} entries but its log holds ${copiedSize}: the data directory was rolled back (docs/runbooks/operations.md#backups)`,
       );
     }
     if (existing === undefined) plan.push({ item, existed: false });
