@@ -14,8 +14,13 @@ export const PHASES = [
   "http",
   "export",
   "large",
+  "pgstore",
+  "pgnodes",
 ] as const;
 export type Phase = (typeof PHASES)[number];
+
+/** The PostgreSQL store's phases (npm run bench:postgres) run only when --only names them. */
+const DEFAULT_PHASES = PHASES.filter((p) => p !== "pgstore" && p !== "pgnodes");
 
 export interface BenchOptions {
   mode: "quick" | "full";
@@ -27,6 +32,8 @@ export interface BenchOptions {
   pgBatch: number;
   pgInflight: number;
   pgUrl: string;
+  /** pgnodes: how many service processes share the database, one configuration each. */
+  pgNodes: number[];
   /** [batches of 100, batches of 1]. */
   httpSeconds: [number, number];
   httpClients: [number, number];
@@ -45,7 +52,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = `npm run bench -- [--quick | --full] [--events N] [--large-events N] [--only ${PHASES.join(",")}]
-  [--batch 1000] [--concurrency 4] [--pg-url postgres://postgres@127.0.0.1:5432/test] [--pg-batch 1000] [--pg-inflight 2]
+  [--batch 1000] [--concurrency 4] [--pg-url postgres://postgres@127.0.0.1:5432/test] [--pg-batch 1000] [--pg-inflight 2] [--pg-nodes 1,2,3]
   [--http-seconds 8,4] [--http-clients 8,32] [--http-max-events N] [--open-loop-seconds 8] [--open-loop-fraction 0.8]
   [--server-log-level info]
   [--search-iterations N] [--proof-iterations N] [--profile auto|append|http|none] [--dir D] [--keep]`;
@@ -69,6 +76,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       "pg-url": { type: "string", default: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test" },
       "pg-batch": { type: "string", default: "1000" },
       "pg-inflight": { type: "string", default: "2" },
+      "pg-nodes": { type: "string", default: "1,2,3" },
       "http-seconds": { type: "string" },
       "http-clients": { type: "string", default: "8,32" },
       "http-max-events": { type: "string" },
@@ -90,7 +98,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   const full = values.full && !values.quick;
   const events = Number(values.events ?? (full ? 1_000_000 : 20_000));
   const large = values["large-events"] ?? (full ? "10000000" : undefined);
-  const only = values.only?.split(",").map((s) => s.trim()) ?? [...PHASES];
+  const only = values.only?.split(",").map((s) => s.trim()) ?? [...DEFAULT_PHASES];
   const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
   if (unknown.length > 0) throw new Error(`unknown phase(s) ${unknown.join(", ")}; phases: ${PHASES.join(", ")}`);
   const phases = new Set(only as Phase[]);
@@ -100,6 +108,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   const profile = values.profile as BenchOptions["profile"];
   if (!["auto", "append", "http", "none"].includes(profile)) throw new Error(`--profile ${profile}?\n${USAGE}`);
   if (!Number.isSafeInteger(events) || events < 1000) throw new Error("--events must be at least 1000");
+  const pgNodes = values["pg-nodes"].split(",").map(Number);
+  if (!pgNodes.every((k) => Number.isSafeInteger(k) && k >= 1)) throw new Error("--pg-nodes takes counts like 1,2,3");
   return {
     mode: full ? "full" : "quick",
     events,
@@ -109,6 +119,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     pgBatch: Number(values["pg-batch"]),
     pgInflight: Number(values["pg-inflight"]),
     pgUrl: values["pg-url"],
+    pgNodes,
     httpSeconds: pair(values["http-seconds"] ?? (full ? "60,20" : "8,4")),
     httpClients: pair(values["http-clients"]),
     httpMaxEvents: Number(values["http-max-events"] ?? (full ? 5_000_000 : 1_000_000)),

@@ -5,6 +5,7 @@ import type { HttpIngestRun } from "./http-ingest.js";
 import type { HttpReadRun } from "./http-read.js";
 import type { AppendRun } from "./in-process-append.js";
 import type { Machine } from "./machine.js";
+import type { PostgresPhaseRun } from "./postgres-phase.js";
 import type { ProfileRun } from "./profile-run.js";
 import type { ProofLatency } from "./proof-latency.js";
 import type { SearchLatency } from "./search-latency.js";
@@ -30,6 +31,8 @@ export interface BenchResults {
   /** Reads through the service: on the in-process log, and on the large log in full mode. */
   httpRead: (HttpReadRun & { note: string })[];
   largeLog?: Omit<LargeLog, "adminKey" | "dataDir">;
+  /** The PostgreSQL store: in-process append and search, HTTP on 1-3 nodes (pgstore, pgnodes). */
+  postgresStore?: PostgresPhaseRun;
   targets: TargetResult[];
   profile?: ProfileRun;
   /** Phases skipped and why. */

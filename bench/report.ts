@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BenchResults } from "./bench-results.js";
 import { LARGE_LOG_NOTE } from "./build-large-log.js";
+import { renderPostgresStore } from "./postgres-report.js";
 import type { LatencySummary } from "./stats.js";
 
 const n = (x: number) => Math.round(x).toLocaleString("en-US");
@@ -278,6 +279,7 @@ export function renderReport(r: BenchResults): string {
     ["Proofs", proofs(r)],
     ["Verification and export", verify(r)],
     ["Service memory", memory(r)],
+    ["PostgreSQL store", renderPostgresStore(r)],
     ["Targets", targets(r)],
     ["Where the time goes", profile(r)],
   ];

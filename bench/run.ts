@@ -5,6 +5,7 @@
 //   npm run bench                      quick: 20,000 events, about a minute
 //   npm run bench -- --events 100000   one size for everything
 //   npm run bench -- --full            1M events, plus a 10M log for proofs, verify, export
+//   npm run bench:postgres             the PostgreSQL store beside baseline B and SQLite, 1-3 nodes
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +26,7 @@ import { runHttpIngest } from "./http-ingest.js";
 import { runHttpRead } from "./http-read.js";
 import { appendAll, BENCH_TENANT, runInProcessAppend, SMALL_TENANT, SMALL_TENANT_EVENTS } from "./in-process-append.js";
 import { describeMachine } from "./machine.js";
+import { runPostgresPhase } from "./postgres-phase.js";
 import { profileAppend, profileHttp } from "./profile-run.js";
 import { runProofLatency } from "./proof-latency.js";
 import { renderReport, writeResults } from "./report.js";
@@ -123,6 +125,26 @@ try {
       });
     }
     await data.ledger.close();
+  }
+  if (has("pgstore") || has("pgnodes")) {
+    await settle(pg?.sql);
+    r.postgresStore = await runPostgresPhase(
+      {
+        pgUrl: o.pgUrl,
+        events: o.events,
+        batch: o.batch,
+        concurrency: o.concurrency,
+        searchIterations: o.searchIterations,
+        store: has("pgstore"),
+        nodeCounts: has("pgnodes") ? o.pgNodes : [],
+        logLevel: o.serverLogLevel,
+        httpSeconds: o.httpSeconds[0],
+        httpClients: o.httpClients[0],
+        httpMaxEvents: o.httpMaxEvents,
+      },
+      dir,
+      pg,
+    );
   }
   if (pg) {
     await closeBaselinePostgres(pg);
