@@ -119,11 +119,8 @@ describe("tamper detection on a real PostgreSQL database, by trailproof verify -
     expect(report.divergences[0]?.message).toContain("NOTE_SIGNATURE_INVALID");
   });
 
-  // Known gap: verifyTenantLog checks each checkpoint's signed note, not the
-  // root_hash column beside it, which GET /v1/log/checkpoints serves; an edit
-  // there passes verify on PostgreSQL and SQLite alike. it.fails turns red once
-  // verification compares the column with its note: then make this an it().
-  it.fails("rejects a checkpoint whose stored root was edited", async () => {
+  // GET /v1/log/checkpoints serves the root_hash column beside the note.
+  it("rejects a checkpoint whose stored root was edited", async () => {
     const log = await sealedLog();
     await tamperAsOwner(log, async (tx, t) => {
       const n = await tx`UPDATE checkpoints SET root_hash = sha256(root_hash)
@@ -133,6 +130,7 @@ describe("tamper detection on a real PostgreSQL database, by trailproof verify -
     const { code, report } = await verify(log);
     expect(report.ok).toBe(false);
     expect(code).toBe(1);
+    expect(report.divergences.map((d) => d.kind)).toEqual(["LOOKUP_MISMATCH"]);
   });
 
   it("names a search row whose actor was edited (it would hide the event from search)", async () => {

@@ -205,6 +205,18 @@ describe("tamper detection on a real SQLite file", () => {
       expect(kinds(await verify(log))).toEqual(["LOOKUP_MISMATCH@8"]);
     });
 
+    it("names a checkpoint row whose stored root was edited (reads serve it beside the note)", async () => {
+      const log = await buildSealedLog();
+      tamper(log, (db) =>
+        db
+          .prepare(
+            "UPDATE checkpoints SET root_hash = zeroblob(32) WHERE tree_size = (SELECT MAX(tree_size) FROM checkpoints)",
+          )
+          .run(),
+      );
+      expect(kinds(await verify(log))).toEqual(["LOOKUP_MISMATCH@null"]);
+    });
+
     it.each([
       ["actor_id", "'usr_nobody'"],
       ["action", "'app.nothing'"],

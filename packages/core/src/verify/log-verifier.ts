@@ -29,7 +29,10 @@ export type DivergenceKind =
   | "CHECKPOINT_INVALID"
   | "CHECKPOINT_INCONSISTENT"
   // What a store keeps beside the leaves, checked against the leaf it derives from:
-  /** A lookup column of the entry (its event id, its received time) says other than its leaf. */
+  /**
+   * A column kept beside a sealed or signed record says other than it: an
+   * entry's event id or received time, a checkpoint row's size or root.
+   */
   | "LOOKUP_MISMATCH"
   /** A stored personal value does not open its commitment, or has no commitment. */
   | "DISCLOSURE_MISMATCH"

@@ -21,13 +21,15 @@ import {
   LogVerifier,
   type NoteVerifier,
   nodeKey,
+  parseCheckpointBody,
+  parseNote,
   type StoredNode,
   type SubtreeHasher,
   TrailproofError,
   verifyCheckpointChain,
 } from "@trailproof/core";
 import { hashRangesFromStore } from "../prove.js";
-import type { LogStore, StoredLeaf } from "../store/log-store.js";
+import type { CheckpointRow, LogStore, StoredLeaf } from "../store/log-store.js";
 import { type CommittedEntry, type DerivedRowsAudit, parseLeaf, type ReportDivergence } from "./derived-rows.js";
 import { checkContentDigests, checkDisclosures, checkLookupColumns } from "./entry-columns.js";
 import { parseNodeVerifierKey } from "./node-note-verifier.js";
@@ -110,6 +112,7 @@ export async function verifyTenantLog(
   const report: ReportDivergence = (kind, index, message) => {
     if (besides.length < MAX_DERIVED_DIVERGENCES) besides.push({ kind, index, message });
   };
+  checkCheckpointColumns(stored, report);
   const derived = options.derived ?? [];
   // Before the size is read: what the rows cover then is within the log verified.
   for (const audit of derived) await audit.begin(record.tenantId, report);
@@ -191,6 +194,29 @@ export async function verifyTenantLog(
     ok: divergences.length === 0 && verifier.checkpoints.length > 0,
     divergences,
   };
+}
+
+/**
+ * A checkpoint row keeps its size and root beside the signed note, and reads
+ * serve them: each MUST say what its note says (the note itself is checked
+ * by the LogVerifier).
+ */
+function checkCheckpointColumns(rows: readonly CheckpointRow[], report: ReportDivergence): void {
+  for (const row of rows) {
+    let body: { treeSize: bigint; rootHash: Uint8Array };
+    try {
+      body = parseCheckpointBody(parseNote(row.note).text);
+    } catch {
+      continue; // an unparsable note is the LogVerifier's CHECKPOINT_INVALID
+    }
+    if (body.treeSize !== BigInt(row.treeSize) || !equalBytes(body.rootHash, row.rootHash)) {
+      report(
+        "LOOKUP_MISMATCH",
+        null,
+        `the checkpoint row of size ${row.treeSize} stores ${body.treeSize !== BigInt(row.treeSize) ? "another size" : "another root"} than its signed note (size ${body.treeSize}): reads serve the row`,
+      );
+    }
+  }
 }
 
 /** Per entry, in log order: its claimed index, its content, and the leaf hash sealed for it. */
