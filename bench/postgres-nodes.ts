@@ -1,10 +1,11 @@
 // HTTP ingest against 1, 2 and 3 service processes over one PostgreSQL
 // database: `trailproof serve --database` started as npm start starts it,
-// each on a fresh copy of the migrated database. The closed-loop clients of
+// each node count on a fresh copy of the migrated database. The clients of
 // the HTTP phase (http-load.ts, batches of 100) are dealt to the nodes in
 // turn, each keeping its connection to its node (no proxy in between). With
 // one tenant every node appends to the same log head; with a tenant per node
-// they share only the database, so the two tell lock contention from CPU.
+// they share only the database, so the two tell lock contention from CPU;
+// both layouts run on the same nodes and database, one after the other.
 import { spawn } from "node:child_process";
 import { Agent } from "node:http";
 import { ingestBodies, waitForFollowers } from "./http-ingest.js";
@@ -131,13 +132,9 @@ async function tenantIngestKey(server: ServerChild, operatorKey: string, name: s
 /** Clients dealt in turn: node k of n gets every n-th client. */
 const clientsOf = (k: number, n: number, clients: number) => Math.floor(clients / n) + (k < clients % n ? 1 : 0);
 
-async function measure(
-  dbs: BenchDatabases,
-  nodes: number,
-  tenants: number,
-  o: PostgresNodesOptions,
-): Promise<NodesLoad> {
-  const db = await dbs.create(`http_${nodes}n_${tenants}t`);
+/** Starts `nodes` nodes on a fresh database and measures each tenant layout on them in turn. */
+async function measureNodes(dbs: BenchDatabases, nodes: number, o: PostgresNodesOptions): Promise<NodesLoad[]> {
+  const db = await dbs.create(`http_${nodes}n`);
   const servers: ServerChild[] = [];
   const t0 = performance.now();
   const at = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
@@ -149,74 +146,81 @@ async function measure(
         Array.from({ length: nodes - 1 }, () => startNode(db, dbs.masterKeyFile, o.logLevel, false)),
       )),
     );
-    progress(`    ${nodes} node(s) listening after ${at()}`);
+    progress(`  ${nodes} node(s) listening after ${at()}`);
     // /metrics on every node takes the operator key the first one printed.
     for (const s of servers) s.operatorKey = operatorKey;
-    const keys: string[] = [];
-    for (let t = 0; t < tenants; t++)
-      keys.push(await tenantIngestKey(servers[0] as ServerChild, operatorKey, `bench-${t}`));
-    // Bodies are built before the clock starts: the generator is the bench's work, not the nodes'.
-    const bodiesFor = (tag: string) => servers.map((_, k) => ingestBodies(100, `${tag}${k}.`));
-    const load = (bodies: ((n: number) => string)[], seconds: number) =>
-      Promise.all(
-        servers.map((s, k) => {
-          const clients = clientsOf(k, nodes, o.clients);
-          return runLoad({
-            url: `${s.url}/v1/events`,
-            key: keys[k % tenants] as string,
-            clients,
-            durationMs: seconds * 1000,
-            maxRequests: Math.ceil((o.maxEvents / 100) * (clients / o.clients)),
-            eventsPerRequest: 100,
-            // The tag ends in "." so no node's ids can be another's.
-            body: bodies[k] as (n: number) => string,
-          });
-        }),
+    const loads: NodesLoad[] = [];
+    for (const tenants of nodes === 1 ? [1] : [1, nodes]) {
+      const load = await measureLayout(db, servers, tenants, o);
+      progress(
+        `    ${tenants === 1 ? "one tenant" : "a tenant per node"}: ${load.eventsPerSecond} events/s, ${load.errors} errors (${at()})`,
       );
-    await load(bodiesFor("w"), 1);
-    for (const s of servers) await waitForFollowers(s);
-    progress(`    warmed up after ${at()}`);
-    const meter =
-      o.postmasterPid === null
-        ? null
-        : new CpuMeter(o.postmasterPid, db.name, {
-            nodes: servers.map((s) => s.pid),
-            client: [process.pid],
-          });
-    const bodies = bodiesFor("a");
-    meter?.start();
-    const perNode = await load(bodies, o.seconds);
-    meter?.stop();
-    const cpu = meter?.use() ?? null;
-    const events = perNode.reduce((sum, l) => sum + l.events, 0);
-    const seconds = Math.max(...perNode.map((l) => l.seconds));
-    return {
-      nodes,
-      tenants,
-      clients: o.clients,
-      events,
-      errors: perNode.reduce((sum, l) => sum + l.errors, 0),
-      firstError: perNode.find((l) => l.firstError !== null)?.firstError ?? null,
-      seconds,
-      eventsPerSecond: Math.round(events / seconds),
-      perNode,
-      cpu,
-    };
+      loads.push(load);
+    }
+    return loads;
   } finally {
     await Promise.all(servers.map((s) => s.close()));
-    progress(`    stopped after ${at()}`);
   }
+}
+
+/** Tenants made for this layout (the database may hold another layout's); a warm-up; the measured load. */
+async function measureLayout(
+  db: BenchDatabase,
+  servers: ServerChild[],
+  tenants: number,
+  o: PostgresNodesOptions,
+): Promise<NodesLoad> {
+  const nodes = servers.length;
+  const operatorKey = servers[0]?.operatorKey as string;
+  const keys: string[] = [];
+  for (let t = 0; t < tenants; t++)
+    keys.push(await tenantIngestKey(servers[0] as ServerChild, operatorKey, `bench-${tenants}t-${t}`));
+  // Bodies are built before the clock starts: the generator is the bench's work, not the nodes'.
+  const bodiesFor = (tag: string) => servers.map((_, k) => ingestBodies(100, `${tag}${k}.`));
+  const load = (bodies: ((n: number) => string)[], seconds: number) =>
+    Promise.all(
+      servers.map((s, k) => {
+        const clients = clientsOf(k, nodes, o.clients);
+        return runLoad({
+          url: `${s.url}/v1/events`,
+          key: keys[k % tenants] as string,
+          clients,
+          durationMs: seconds * 1000,
+          maxRequests: Math.ceil((o.maxEvents / 100) * (clients / o.clients)),
+          eventsPerRequest: 100,
+          // The tag ends in "." so no node's ids can be another's.
+          body: bodies[k] as (n: number) => string,
+        });
+      }),
+    );
+  await load(bodiesFor("w"), 1);
+  for (const s of servers) await waitForFollowers(s);
+  const meter =
+    o.postmasterPid === null
+      ? null
+      : new CpuMeter(o.postmasterPid, db.name, { nodes: servers.map((s) => s.pid), client: [process.pid] });
+  const bodies = bodiesFor("a");
+  meter?.start();
+  const perNode = await load(bodies, o.seconds);
+  meter?.stop();
+  const events = perNode.reduce((sum, l) => sum + l.events, 0);
+  const seconds = Math.max(...perNode.map((l) => l.seconds));
+  return {
+    nodes,
+    tenants,
+    clients: o.clients,
+    events,
+    errors: perNode.reduce((sum, l) => sum + l.errors, 0),
+    firstError: perNode.find((l) => l.firstError !== null)?.firstError ?? null,
+    seconds,
+    eventsPerSecond: Math.round(events / seconds),
+    perNode,
+    cpu: meter?.use() ?? null,
+  };
 }
 
 export async function runPostgresNodes(dbs: BenchDatabases, o: PostgresNodesOptions): Promise<PostgresNodesRun> {
   const loads: NodesLoad[] = [];
-  for (const nodes of o.nodeCounts) {
-    for (const tenants of nodes === 1 ? [1] : [1, nodes]) {
-      progress(`  ${nodes} node(s), ${tenants === 1 ? "one tenant" : "a tenant per node"} ...`);
-      const load = await measure(dbs, nodes, tenants, o);
-      progress(`    ${load.eventsPerSecond} events/s, ${load.errors} errors`);
-      loads.push(load);
-    }
-  }
+  for (const nodes of o.nodeCounts) loads.push(...(await measureNodes(dbs, nodes, o)));
   return { loads, logLevel: o.logLevel };
 }

@@ -105,7 +105,7 @@ function nodes(r: BenchResults): string {
       rows,
     ),
     "",
-    `POST /v1/events, batches of 100, ${run.loads[0]?.clients} closed-loop clients in all, dealt to the nodes in turn (each keeps its connection to its node; no proxy); each configuration on a fresh database. CPU from /proc over the measured load: cores = CPU seconds per second; PostgreSQL counts the bench database's backends and the server's background processes; "others" is the rest of the machine's busy time (other work on a shared machine).`,
+    `POST /v1/events, batches of 100, ${run.loads[0]?.clients} closed-loop clients in all, dealt to the nodes in turn (each keeps its connection to its node; no proxy); each node count on a fresh database, one tenant first, then a tenant per node on the same nodes. CPU from /proc over the measured load: cores = CPU seconds per second; PostgreSQL counts the bench database's backends and the server's background processes; "others" is the rest of the machine's busy time (other work on a shared machine).`,
     ...(first ? ["", `First error: ${first}`] : []),
   ].join("\n");
 }
