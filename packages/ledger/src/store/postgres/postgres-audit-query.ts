@@ -41,7 +41,9 @@ import {
   ENTRY_JOIN,
   hourCountsSql,
   type PgQuery,
+  RARE_TEXT_MATCHES,
   searchSql,
+  textMatchesSql,
   timeRangeSql,
   topGroupsSql,
 } from "./postgres-search-sql.js";
@@ -90,10 +92,24 @@ export class PostgresAuditQuery implements AuditQuery {
     this.#sql = sql;
   }
 
+  /**
+   * One page plus one row. A text search reads its matches and sorts them
+   * when they are few (RARE_TEXT_MATCHES); anything else walks the index its
+   * filter selects, in (occurred_ms, idx) order.
+   */
   async search(tenantId: number, filter: EventFilter, page: PageRequest): Promise<EntryPage> {
     const f = checkEventFilter(filter);
     const p = checkPageRequest(page);
-    const rows = await inTenant(this.#sql, tenantId, (tx) => run<EntrySqlRow>(tx, searchSql(tenantId, f, p)));
+    const rows = await inTenant(this.#sql, tenantId, async (tx) => {
+      if (f.filter.text !== undefined) {
+        const matched = await run<EntrySqlRow & { matches: number }>(
+          tx,
+          textMatchesSql(tenantId, f, p, RARE_TEXT_MATCHES),
+        );
+        if ((matched[0]?.matches ?? 0) < RARE_TEXT_MATCHES) return matched;
+      }
+      return run<EntrySqlRow>(tx, searchSql(tenantId, f, p));
+    });
     const entries = rows.slice(0, p.limit).map(toEntry);
     const last = entries[entries.length - 1];
     const more = rows.length > p.limit && last !== undefined;

@@ -4,15 +4,19 @@
 // nodes applying the same entries at once, the derived tables append-only,
 // and verification naming rows an operator edited behind the service's back.
 import { hasErrorCode } from "@trailproof/core";
+import type { EventFilter } from "@trailproof/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { nodeHasher } from "../../node-hasher.js";
 import { runAuditQueryConformance } from "../../query/audit-query.conformance.js";
-import { ACME_EVENTS, GLOBEX_EVENTS, type SeededData, seedAuditData } from "../../query/audit-query.fixture.js";
+import { ACME_EVENTS, at, GLOBEX_EVENTS, type SeededData, seedAuditData } from "../../query/audit-query.fixture.js";
+import { encodeCursor } from "../../query/cursor.js";
+import { checkEventFilter, checkPageRequest } from "../../query/query-input.js";
 import { type VerifyReport, verifyTenantLog } from "../../verify/verify-tenant-log.js";
 import { openPostgres, type PgSql, type PgTx } from "./postgres-client.js";
 import { openPostgresQueryHarness, type PostgresQueryHarness } from "./postgres-query-harness.fixture.js";
 import { PostgresSearchAudit } from "./postgres-search-audit.js";
 import { PostgresSearchProjection } from "./postgres-search-projection.js";
+import { type PgQuery, searchSql, textMatchesSql } from "./postgres-search-sql.js";
 import { inTenant } from "./tenant-scope.js";
 
 runAuditQueryConformance("PostgreSQL (projection following the log)", openPostgresQueryHarness);
@@ -131,6 +135,50 @@ describe("the PostgreSQL search tables under row-level security", () => {
       const err = await rejection(owner.unsafe(`UPDATE ${table} SET idx = idx`));
       expect(err, table).toMatchObject({ message: expect.stringMatching(/^STORE_APPEND_ONLY: /) });
     }
+  });
+});
+
+describe("PostgreSQL text searches", () => {
+  it("return the same pages driven by the full-text matches as walking the time index", async () => {
+    const { h, data } = await seeded();
+    const run = (q: PgQuery) =>
+      inTenant(h.app, data.acme, async (tx) =>
+        (await tx.unsafe(q.text, q.params as never[])).map((r) => r.event_id as string),
+      );
+    let compared = 0;
+    for (const filter of [
+      { text: "linus wired" },
+      { text: "checkout", actorId: "usr_ada" },
+      { text: "ada", from: at(0, 9), to: at(3, 0) },
+      { text: "component", actionPrefix: "component." },
+      { text: "linus", tag: "module:wiring" },
+    ] satisfies EventFilter[]) {
+      const f = checkEventFilter(filter);
+      for (const order of ["asc", "desc"] as const) {
+        for (const cursor of [undefined, encodeCursor({ occurredMs: Date.parse(at(4, 10, 0, 4)), index: 20 }, order)]) {
+          const page = checkPageRequest({ limit: 7, order, ...(cursor === undefined ? {} : { cursor }) });
+          const walked = await run(searchSql(data.acme, f, page));
+          expect(await run(textMatchesSql(data.acme, f, page, 1000)), JSON.stringify(filter)).toEqual(walked);
+          compared += walked.length;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
+  });
+
+  it("read full-text matches through the index only within the transaction's tenant", async () => {
+    const { h, data } = await seeded();
+    const matches = (tenantId: number | null) =>
+      inTenant(
+        h.app,
+        tenantId,
+        async (tx) =>
+          (await tx<{ idx: number }[]>`SELECT idx FROM search_text_matches(${"'ada'"}::tsquery, 100)`).length,
+      );
+    // "ada" is in 5 of acme's messages and 1 of globex's; none without a tenant.
+    expect(await matches(data.acme)).toBe(5);
+    expect(await matches(data.globex)).toBe(1);
+    expect(await matches(null)).toBe(0);
   });
 });
 

@@ -74,18 +74,22 @@ interface FilterSql {
 
 /**
  * FROM and WHERE of `tenantId`'s entries matching `f`. With a tag the rows
- * come through search_tags, whose key is in sort order. The planner picks
- * between walking an index in (occurred_ms, idx) order and reading the
- * full-text matches: queries run unprepared, so it plans with the values.
+ * come through search_tags, whose key is in sort order. With `matches`, the
+ * name of a relation of indexes (textMatchesSql), only those are read.
  */
-function filterSql(p: Params, tenantId: number, f: CheckedFilter): FilterSql {
+function filterSql(p: Params, tenantId: number, f: CheckedFilter, matches?: string): FilterSql {
   const { filter } = f;
   const tenant = p.add(tenantId, "integer");
   let from = "search_rows AS e";
   const where = [`e.tenant_id = ${tenant}`];
   let sort: [string, string] = ["e.occurred_ms", "e.idx"];
+  if (matches !== undefined) {
+    from = `${matches} AS x JOIN search_rows AS e ON e.tenant_id = ${tenant} AND e.idx = x.idx`;
+  }
   if (filter.tag !== undefined) {
-    from = "search_tags AS t JOIN search_rows AS e ON e.tenant_id = t.tenant_id AND e.idx = t.idx";
+    const tags = "search_tags AS t JOIN search_rows AS e ON e.tenant_id = t.tenant_id AND e.idx = t.idx";
+    from =
+      matches === undefined ? tags : `${from} JOIN search_tags AS t ON t.tenant_id = e.tenant_id AND t.idx = e.idx`;
     sort = ["t.occurred_ms", "t.idx"];
     where.push(`t.tenant_id = ${tenant}`, `t.tag = ${p.add(filter.tag, "text")}`);
   }
@@ -107,19 +111,60 @@ function filterSql(p: Params, tenantId: number, f: CheckedFilter): FilterSql {
   return { from, where: condition, sql: `FROM ${from} WHERE ${condition}`, sort };
 }
 
+/** The keyset condition of a page after its cursor, or "" on the first page. */
+function afterCursor(p: Params, [occurred, idx]: [string, string], page: CheckedPage): string {
+  if (page.after === undefined) return "";
+  const after = `(${p.add(page.after.occurredMs, "bigint")}, ${p.add(page.after.index, "bigint")})`;
+  return ` AND (${occurred}, ${idx}) ${page.order === "asc" ? ">" : "<"} ${after}`;
+}
+
 /** One page of matching entries, plus one more to tell whether another page follows. */
 export function searchSql(tenantId: number, f: CheckedFilter, page: CheckedPage): PgQuery {
   const p = new Params();
   const base = filterSql(p, tenantId, f);
   const [occurred, idx] = base.sort;
   const dir = page.order === "asc" ? "ASC" : "DESC";
-  let text = `SELECT ${ENTRY_COLUMNS} FROM ${base.from} ${ENTRY_JOIN} WHERE ${base.where}`;
-  if (page.after !== undefined) {
-    const after = `(${p.add(page.after.occurredMs, "bigint")}, ${p.add(page.after.index, "bigint")})`;
-    text += ` AND (${occurred}, ${idx}) ${page.order === "asc" ? ">" : "<"} ${after}`;
-  }
-  text += ` ORDER BY ${occurred} ${dir}, ${idx} ${dir} LIMIT ${p.add(page.limit + 1, "integer")}`;
+  const text =
+    `SELECT ${ENTRY_COLUMNS} FROM ${base.from} ${ENTRY_JOIN} WHERE ${base.where}${afterCursor(p, base.sort, page)}` +
+    ` ORDER BY ${occurred} ${dir}, ${idx} ${dir} LIMIT ${p.add(page.limit + 1, "integer")}`;
   return { text, params: p.values };
+}
+
+/**
+ * Below this many full-text matches in the tenant, reading them all and
+ * sorting ends sooner than walking the time index until the page is full;
+ * above it, the walk does (as on SQLite). The planner cannot weigh this
+ * itself: under row-level security it never uses the full-text index for
+ * the app role (@@ is not leakproof), so search_text_matches()
+ * (schema/003-search.ts) reads the matches and textMatchesSql tries them first.
+ */
+export const RARE_TEXT_MATCHES = 2000;
+
+/**
+ * Like searchSql, driven by the full-text matches: at most `cap` of the
+ * tenant's are read through the full-text index, then filtered, sorted and
+ * cut. Every row carries `matches`, how many were read: below `cap` the
+ * page is exact; at `cap` the caller MUST run searchSql instead. Requires
+ * f.filter.text.
+ */
+export function textMatchesSql(tenantId: number, f: CheckedFilter, page: CheckedPage, cap: number): PgQuery {
+  const p = new Params();
+  const words = p.add(textQueryOf(f.filter.text ?? "") ?? "", "tsquery");
+  const text = `WITH words AS MATERIALIZED (SELECT idx FROM search_text_matches(${words}, ${p.add(cap, "integer")}))`;
+  const base = filterSql(p, tenantId, f, "words");
+  const [occurred, idx] = base.sort;
+  const dir = page.order === "asc" ? "ASC" : "DESC";
+  // The page is cut from the matches before its leaves are read.
+  return {
+    text: `${text},
+    page AS (
+      SELECT ${occurred} AS occurred_ms, ${idx} AS idx ${base.sql}${afterCursor(p, base.sort, page)}
+      ORDER BY 1 ${dir}, 2 ${dir} LIMIT ${p.add(page.limit + 1, "integer")})
+    SELECT ${ENTRY_COLUMNS}, (SELECT count(*) FROM words) AS matches
+    FROM page JOIN search_rows AS e ON e.tenant_id = ${p.add(tenantId, "integer")} AND e.idx = page.idx ${ENTRY_JOIN}
+    ORDER BY page.occurred_ms ${dir}, page.idx ${dir}`,
+    params: p.values,
+  };
 }
 
 /** Counts of whole hours in [fromMs, toMs), both hour-aligned, from the hourly rollup. */
