@@ -80,9 +80,11 @@ async function freePort(): Promise<number> {
 
 /**
  * Round robin over the nodes, checked every 200 ms on /healthz (down after
- * two failures); a request whose connection fails, or that gets no answer,
- * is retried on another node. The SDK retries what HAProxy cannot (bodies
- * past one buffer, a 502 from a node killed mid-answer).
+ * two failures); a request whose connection fails is retried on another
+ * node. One that reached a node is never retried by HAProxy: a POST such as
+ * tenant creation may have been applied (retrying on an empty response
+ * answered a 409 here once). The SDK retries those itself (a 502 from a
+ * node killed mid-answer): event ids make its retries idempotent.
  */
 function haproxyConfig(port: number, statsPort: number, nodes: readonly { name: string; port: number }[]): string {
   return `global
@@ -96,7 +98,7 @@ defaults
   timeout check 1s
   retries 3
   option redispatch 1
-  retry-on conn-failure empty-response response-timeout
+  retry-on conn-failure
 
 frontend trailproof
   bind 127.0.0.1:${port}
