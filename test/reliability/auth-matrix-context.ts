@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DataDir, issueApiKey, openDataDir } from "@trailproof/ledger";
+import { type DataDir, issueApiKey, MemorySharedState, openDataDir } from "@trailproof/ledger";
 import { buildApp, createMetrics, DEFAULT_CONFIG } from "@trailproof/server";
 import type { FastifyInstance } from "fastify";
 import { type RouteTarget, routeTargetsOf } from "./route-targets.js";
@@ -45,7 +45,10 @@ export async function buildMatrixContext(): Promise<MatrixContext> {
   const dataDir = mkdtempSync(join(tmpdir(), "trailproof-matrix-"));
   const data = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
   const config = { ...DEFAULT_CONFIG, dataDir, checkpointIntervalMs: 0 };
-  const newApp = () => buildApp({ ...data, config, metrics: createMetrics(), logger: false });
+  // Each column's app counts its own failed sign-ins (a fresh shared state), as
+  // separate clients would: one column's foreign sign-ins must not throttle the next.
+  const newApp = () =>
+    buildApp({ ...data, shared: new MemorySharedState(), config, metrics: createMetrics(), logger: false });
   const apps: FastifyInstance[] = [];
   try {
     const app = await newApp();

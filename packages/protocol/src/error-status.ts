@@ -48,6 +48,9 @@ const STATUS: Record<string, number> = {
   // 429, 503: come back later (with Retry-After).
   RATE_LIMITED: 429,
   INGEST_OVERLOADED: 503,
+  // Nodes over one database kept overtaking this node's append (write-entries.ts): retry.
+  STORE_SEQUENCE_CONFLICT: 503,
+  STORE_EVENT_ID_CONFLICT: 503,
   LEDGER_CLOSED: 503,
   SERVICE_UNAVAILABLE: 503,
 };

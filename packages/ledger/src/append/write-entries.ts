@@ -113,12 +113,15 @@ async function writeTenant(
   slots: number[],
   results: WriteOutcome[],
 ): Promise<void> {
-  // Entries another node wrote (found by a conflict, or by a resync before signing) may carry later stamps.
-  restamp(log, items, slots, results);
   const stored = await store.findEntriesByEventIds(
     log.record.tenantId,
     slots.map((i) => (items[i] as PendingEntry).row.eventId),
   );
+  // Entries another node wrote (found by a conflict, or by a resync before
+  // signing) may carry later stamps. Restamped against the very tree this
+  // batch extends: no await between the two, or a resync could move the
+  // tree past newer stamps in between.
+  restamp(log, items, slots, results);
   const range = log.range.clone();
   const batch: AppendBatch = { tenantId: log.record.tenantId, firstIndex: Number(range.size), entries: [], nodes: [] };
   const seen = new Map<string, Sealed>();
