@@ -7,6 +7,16 @@ import { TrailproofError } from "@trailproof/core";
 import Database from "better-sqlite3";
 import type { KeyItemMode } from "../keys/key-vault.js";
 import type { ApiKeyRecord } from "../store/access-store.js";
+import {
+  type ApiKeyRow,
+  type PersonRow,
+  type SessionRow,
+  toApiKey,
+  toPerson,
+  toSession,
+  toViewerToken,
+  type ViewerTokenRow,
+} from "../store/catalogue-rows.js";
 import type { PersonRecord, SessionRecord, ViewerTokenRecord } from "../store/people-store.js";
 import type { SqliteDatabase } from "../store/sqlite/sqlite-database.js";
 import { SqliteStore } from "../store/sqlite/sqlite-store.js";
@@ -97,97 +107,3 @@ function readKeyItems(dir: string): KeyFileItem[] {
       return { name, value: new Uint8Array(readFileSync(path)), mode: others === 0 ? "secret" : "public" };
     });
 }
-
-interface ApiKeyRow {
-  key_id: string;
-  tenant_id: number | null;
-  role: ApiKeyRecord["role"];
-  name: string;
-  secret_hash: string;
-  created_at: string;
-  created_by: string | null;
-  revoked_at: string | null;
-}
-
-const toApiKey = (r: ApiKeyRow): ApiKeyRecord => ({
-  keyId: r.key_id,
-  tenantId: r.tenant_id,
-  role: r.role,
-  name: r.name,
-  secretHash: r.secret_hash,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  revokedAt: r.revoked_at,
-});
-
-interface PersonRow {
-  tenant_id: number;
-  username: string;
-  display_name: string;
-  role: PersonRecord["role"];
-  password_hash: string;
-  totp_secret: string | null;
-  totp_enrolled_at: string | null;
-  totp_last_step: number;
-  recovery_hashes: string;
-  created_at: string;
-  disabled_at: string | null;
-}
-
-const toPerson = (r: PersonRow): PersonRecord => ({
-  tenantId: r.tenant_id,
-  username: r.username,
-  displayName: r.display_name,
-  role: r.role,
-  passwordHash: r.password_hash,
-  totpSecret: r.totp_secret,
-  totpEnrolledAt: r.totp_enrolled_at,
-  totpLastStep: r.totp_last_step,
-  recoveryHashes: JSON.parse(r.recovery_hashes) as string[],
-  createdAt: r.created_at,
-  disabledAt: r.disabled_at,
-});
-
-interface SessionRow {
-  session_hash: string;
-  tenant_id: number;
-  username: string;
-  csrf_token: string;
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-}
-
-const toSession = (r: SessionRow): SessionRecord => ({
-  sessionHash: r.session_hash,
-  tenantId: r.tenant_id,
-  username: r.username,
-  csrfToken: r.csrf_token,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  revokedAt: r.revoked_at,
-});
-
-interface ViewerTokenRow {
-  token_id: string;
-  tenant_id: number;
-  secret_hash: string;
-  viewer_id: string;
-  viewer_name: string | null;
-  filter: string;
-  created_by: string;
-  created_at: string;
-  expires_at: string;
-}
-
-const toViewerToken = (r: ViewerTokenRow): ViewerTokenRecord => ({
-  tokenId: r.token_id,
-  tenantId: r.tenant_id,
-  secretHash: r.secret_hash,
-  viewerId: r.viewer_id,
-  viewerName: r.viewer_name,
-  filter: JSON.parse(r.filter) as Record<string, string>,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-});

@@ -3,31 +3,10 @@
 // is known, only through the find_api_key function.
 import type { Role } from "@trailproof/protocol";
 import type { AccessStore, ApiKeyRecord, RevokeOutcome } from "../access-store.js";
+import { type ApiKeyRow, toApiKey } from "../catalogue-rows.js";
 import { countAdminCredentials, lockAdminCredentials } from "./postgres-catalogue-admins.js";
 import type { PgSql, PgTx } from "./postgres-client.js";
 import { inTenant } from "./tenant-scope.js";
-
-interface KeyRow {
-  key_id: string;
-  tenant_id: number | null;
-  role: Role;
-  name: string;
-  secret_hash: string;
-  created_at: string;
-  created_by: string | null;
-  revoked_at: string | null;
-}
-
-const toRecord = (r: KeyRow): ApiKeyRecord => ({
-  keyId: r.key_id,
-  tenantId: r.tenant_id,
-  role: r.role,
-  name: r.name,
-  secretHash: r.secret_hash,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  revokedAt: r.revoked_at,
-});
 
 /** The tenant filter every statement keeps beside the policy; null: the operator's keys. */
 const ofTenant = (tx: PgTx, tenantId: number | null) =>
@@ -50,17 +29,17 @@ export class PostgresAccessStore implements AccessStore {
 
   async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
     // keyId comes from the presented key: untrusted, but only ever a parameter.
-    const [row] = await this.#sql<KeyRow[]>`SELECT * FROM find_api_key(${keyId})`;
-    return row && toRecord(row);
+    const [row] = await this.#sql<ApiKeyRow[]>`SELECT * FROM find_api_key(${keyId})`;
+    return row && toApiKey(row);
   }
 
   async listApiKeys(tenantId: number | null): Promise<ApiKeyRecord[]> {
     const rows = await inTenant(
       this.#sql,
       tenantId,
-      (tx) => tx<KeyRow[]>`SELECT * FROM api_keys WHERE ${ofTenant(tx, tenantId)} ORDER BY created_at, key_id`,
+      (tx) => tx<ApiKeyRow[]>`SELECT * FROM api_keys WHERE ${ofTenant(tx, tenantId)} ORDER BY created_at, key_id`,
     );
-    return rows.map(toRecord);
+    return rows.map(toApiKey);
   }
 
   async revokeApiKey(tenantId: number | null, keyId: string, at: string): Promise<RevokeOutcome> {

@@ -1,82 +1,18 @@
 // PeopleStore on PostgreSQL (schema/002-catalogue.ts): every method in its
 // tenant's row-level security scope; sessions and viewer tokens are found by
 // their secret id, before the tenant is known, only through narrow functions.
+import {
+  type PersonRow,
+  type SessionRow,
+  toPerson,
+  toSession,
+  toViewerToken,
+  type ViewerTokenRow,
+} from "../catalogue-rows.js";
 import type { PeopleStore, PersonRecord, SessionRecord, ViewerTokenRecord } from "../people-store.js";
 import { countAdminCredentials, lockAdminCredentials } from "./postgres-catalogue-admins.js";
 import type { PgSql } from "./postgres-client.js";
 import { inTenant } from "./tenant-scope.js";
-
-interface PersonRow {
-  tenant_id: number;
-  username: string;
-  display_name: string;
-  role: PersonRecord["role"];
-  password_hash: string;
-  totp_secret: string | null;
-  totp_enrolled_at: string | null;
-  totp_last_step: number;
-  recovery_hashes: string[];
-  created_at: string;
-  disabled_at: string | null;
-}
-
-interface SessionRow {
-  session_hash: string;
-  tenant_id: number;
-  username: string;
-  csrf_token: string;
-  created_at: string;
-  expires_at: string;
-  revoked_at: string | null;
-}
-
-interface ViewerTokenRow {
-  token_id: string;
-  tenant_id: number;
-  secret_hash: string;
-  viewer_id: string;
-  viewer_name: string | null;
-  filter: Record<string, string>;
-  created_by: string;
-  created_at: string;
-  expires_at: string;
-}
-
-const toPerson = (r: PersonRow): PersonRecord => ({
-  tenantId: r.tenant_id,
-  username: r.username,
-  displayName: r.display_name,
-  role: r.role,
-  passwordHash: r.password_hash,
-  totpSecret: r.totp_secret,
-  totpEnrolledAt: r.totp_enrolled_at,
-  totpLastStep: r.totp_last_step,
-  recoveryHashes: r.recovery_hashes,
-  createdAt: r.created_at,
-  disabledAt: r.disabled_at,
-});
-
-const toSession = (r: SessionRow): SessionRecord => ({
-  sessionHash: r.session_hash,
-  tenantId: r.tenant_id,
-  username: r.username,
-  csrfToken: r.csrf_token,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-  revokedAt: r.revoked_at,
-});
-
-const toViewerToken = (r: ViewerTokenRow): ViewerTokenRecord => ({
-  tokenId: r.token_id,
-  tenantId: r.tenant_id,
-  secretHash: r.secret_hash,
-  viewerId: r.viewer_id,
-  viewerName: r.viewer_name,
-  filter: r.filter,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  expiresAt: r.expires_at,
-});
 
 export class PostgresPeopleStore implements PeopleStore {
   readonly #sql: PgSql;

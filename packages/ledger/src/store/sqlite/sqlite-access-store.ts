@@ -1,6 +1,6 @@
 // AccessStore on the same SQLite database as the log.
-import type { Role } from "@trailproof/protocol";
 import type { AccessStore, ApiKeyRecord, RevokeOutcome } from "../access-store.js";
+import { type ApiKeyRow, toApiKey } from "../catalogue-rows.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
 
 const DDL = `
@@ -24,28 +24,6 @@ BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: only revocation may change an api 
 CREATE TRIGGER IF NOT EXISTS api_keys_delete BEFORE DELETE ON api_keys
 BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: api keys are revoked, not deleted'); END;
 `;
-
-interface KeyRow {
-  key_id: string;
-  tenant_id: number | null;
-  role: Role;
-  name: string;
-  secret_hash: string;
-  created_at: string;
-  created_by: string | null;
-  revoked_at: string | null;
-}
-
-const toRecord = (r: KeyRow): ApiKeyRecord => ({
-  keyId: r.key_id,
-  tenantId: r.tenant_id,
-  role: r.role,
-  name: r.name,
-  secretHash: r.secret_hash,
-  createdAt: r.created_at,
-  createdBy: r.created_by,
-  revokedAt: r.revoked_at,
-});
 
 /**
  * Active admin credentials of tenant `@tenant`, the one the outer statement
@@ -82,15 +60,15 @@ export class SqliteAccessStore implements AccessStore {
   }
 
   async findApiKey(keyId: string): Promise<ApiKeyRecord | undefined> {
-    const row = this.#byId.get(keyId) as KeyRow | undefined;
-    return row && toRecord(row);
+    const row = this.#byId.get(keyId) as ApiKeyRow | undefined;
+    return row && toApiKey(row);
   }
 
   async listApiKeys(tenantId: number | null): Promise<ApiKeyRecord[]> {
     const rows = this.#db
       .prepare("SELECT * FROM api_keys WHERE tenant_id IS ? ORDER BY created_at, key_id")
-      .all(tenantId) as KeyRow[];
-    return rows.map(toRecord);
+      .all(tenantId) as ApiKeyRow[];
+    return rows.map(toApiKey);
   }
 
   async revokeApiKey(tenantId: number | null, keyId: string, at: string): Promise<RevokeOutcome> {
@@ -102,7 +80,7 @@ export class SqliteAccessStore implements AccessStore {
       .run({ tenant: tenantId, key: keyId, at });
     if (result.changes === 1) return "revoked";
     // Nothing changed; only the reason is read here.
-    const key = this.#byId.get(keyId) as KeyRow | undefined;
+    const key = this.#byId.get(keyId) as ApiKeyRow | undefined;
     const active = key !== undefined && key.tenant_id === tenantId && key.revoked_at === null;
     return active && key.role === "admin" ? "last_admin" : "not_found";
   }

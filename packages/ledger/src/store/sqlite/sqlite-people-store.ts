@@ -1,4 +1,13 @@
 // PeopleStore on the same SQLite database as the log.
+
+import {
+  type PersonRow,
+  type SessionRow,
+  toPerson,
+  toSession,
+  toViewerToken,
+  type ViewerTokenRow,
+} from "../catalogue-rows.js";
 import type { PeopleStore, PersonRecord, SessionRecord, ViewerTokenRecord } from "../people-store.js";
 import { ADMIN_CREDENTIALS_SQL } from "./sqlite-access-store.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
@@ -40,34 +49,6 @@ CREATE TABLE IF NOT EXISTS viewer_tokens (
   expires_at TEXT NOT NULL
 ) WITHOUT ROWID;
 `;
-
-interface PersonRow {
-  tenant_id: number;
-  username: string;
-  display_name: string;
-  role: PersonRecord["role"];
-  password_hash: string;
-  totp_secret: string | null;
-  totp_enrolled_at: string | null;
-  totp_last_step: number;
-  recovery_hashes: string;
-  created_at: string;
-  disabled_at: string | null;
-}
-
-const toPerson = (r: PersonRow): PersonRecord => ({
-  tenantId: r.tenant_id,
-  username: r.username,
-  displayName: r.display_name,
-  role: r.role,
-  passwordHash: r.password_hash,
-  totpSecret: r.totp_secret,
-  totpEnrolledAt: r.totp_enrolled_at,
-  totpLastStep: r.totp_last_step,
-  recoveryHashes: JSON.parse(r.recovery_hashes) as string[],
-  createdAt: r.created_at,
-  disabledAt: r.disabled_at,
-});
 
 export class SqlitePeopleStore implements PeopleStore {
   readonly #db: SqliteDatabase;
@@ -153,28 +134,10 @@ export class SqlitePeopleStore implements PeopleStore {
   }
 
   async findSession(sessionHash: string): Promise<SessionRecord | undefined> {
-    const r = this.#db.prepare("SELECT * FROM sessions WHERE session_hash = ?").get(sessionHash) as
-      | {
-          session_hash: string;
-          tenant_id: number;
-          username: string;
-          csrf_token: string;
-          created_at: string;
-          expires_at: string;
-          revoked_at: string | null;
-        }
+    const row = this.#db.prepare("SELECT * FROM sessions WHERE session_hash = ?").get(sessionHash) as
+      | SessionRow
       | undefined;
-    return (
-      r && {
-        sessionHash: r.session_hash,
-        tenantId: r.tenant_id,
-        username: r.username,
-        csrfToken: r.csrf_token,
-        createdAt: r.created_at,
-        expiresAt: r.expires_at,
-        revokedAt: r.revoked_at,
-      }
-    );
+    return row && toSession(row);
   }
 
   async revokeSession(sessionHash: string, at: string): Promise<void> {
@@ -209,31 +172,9 @@ export class SqlitePeopleStore implements PeopleStore {
   }
 
   async findViewerToken(tokenId: string): Promise<ViewerTokenRecord | undefined> {
-    const r = this.#db.prepare("SELECT * FROM viewer_tokens WHERE token_id = ?").get(tokenId) as
-      | {
-          token_id: string;
-          tenant_id: number;
-          secret_hash: string;
-          viewer_id: string;
-          viewer_name: string | null;
-          filter: string;
-          created_by: string;
-          created_at: string;
-          expires_at: string;
-        }
+    const row = this.#db.prepare("SELECT * FROM viewer_tokens WHERE token_id = ?").get(tokenId) as
+      | ViewerTokenRow
       | undefined;
-    return (
-      r && {
-        tokenId: r.token_id,
-        tenantId: r.tenant_id,
-        secretHash: r.secret_hash,
-        viewerId: r.viewer_id,
-        viewerName: r.viewer_name,
-        filter: JSON.parse(r.filter) as Record<string, string>,
-        createdBy: r.created_by,
-        createdAt: r.created_at,
-        expiresAt: r.expires_at,
-      }
-    );
+    return row && toViewerToken(row);
   }
 }

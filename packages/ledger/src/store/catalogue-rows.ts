@@ -1,0 +1,104 @@
+// The catalogue's rows as both backends store them (the same snake_case
+// columns in SQLite and PostgreSQL) and the records the contracts speak.
+// The two list-valued columns arrive as JSON text from SQLite and already
+// decoded from PostgreSQL (text[] and jsonb); the mappers take either.
+import type { ApiKeyRecord } from "./access-store.js";
+import type { PersonRecord, SessionRecord, ViewerTokenRecord } from "./people-store.js";
+
+export interface ApiKeyRow {
+  key_id: string;
+  tenant_id: number | null;
+  role: ApiKeyRecord["role"];
+  name: string;
+  secret_hash: string;
+  created_at: string;
+  created_by: string | null;
+  revoked_at: string | null;
+}
+
+export interface PersonRow {
+  tenant_id: number;
+  username: string;
+  display_name: string;
+  role: PersonRecord["role"];
+  password_hash: string;
+  totp_secret: string | null;
+  totp_enrolled_at: string | null;
+  totp_last_step: number;
+  /** JSON text (SQLite) or an array (PostgreSQL). */
+  recovery_hashes: string | string[];
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface SessionRow {
+  session_hash: string;
+  tenant_id: number;
+  username: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface ViewerTokenRow {
+  token_id: string;
+  tenant_id: number;
+  secret_hash: string;
+  viewer_id: string;
+  viewer_name: string | null;
+  /** JSON text (SQLite) or an object (PostgreSQL). */
+  filter: string | Record<string, string>;
+  created_by: string;
+  created_at: string;
+  expires_at: string;
+}
+
+const decoded = <T>(value: string | T): T => (typeof value === "string" ? (JSON.parse(value) as T) : value);
+
+export const toApiKey = (r: ApiKeyRow): ApiKeyRecord => ({
+  keyId: r.key_id,
+  tenantId: r.tenant_id,
+  role: r.role,
+  name: r.name,
+  secretHash: r.secret_hash,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  revokedAt: r.revoked_at,
+});
+
+export const toPerson = (r: PersonRow): PersonRecord => ({
+  tenantId: r.tenant_id,
+  username: r.username,
+  displayName: r.display_name,
+  role: r.role,
+  passwordHash: r.password_hash,
+  totpSecret: r.totp_secret,
+  totpEnrolledAt: r.totp_enrolled_at,
+  totpLastStep: r.totp_last_step,
+  recoveryHashes: decoded<string[]>(r.recovery_hashes),
+  createdAt: r.created_at,
+  disabledAt: r.disabled_at,
+});
+
+export const toSession = (r: SessionRow): SessionRecord => ({
+  sessionHash: r.session_hash,
+  tenantId: r.tenant_id,
+  username: r.username,
+  csrfToken: r.csrf_token,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+});
+
+export const toViewerToken = (r: ViewerTokenRow): ViewerTokenRecord => ({
+  tokenId: r.token_id,
+  tenantId: r.tenant_id,
+  secretHash: r.secret_hash,
+  viewerId: r.viewer_id,
+  viewerName: r.viewer_name,
+  filter: decoded<Record<string, string>>(r.filter),
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+});
