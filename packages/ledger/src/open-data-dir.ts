@@ -3,7 +3,7 @@
 // follower that keeps the query side's projection behind the log. This is
 // where the backend is picked; the engine itself never opens a driver.
 import { mkdirSync } from "node:fs";
-import type { LogFollower } from "./follow/log-follower.js";
+import type { FollowerSink, LogFollower } from "./follow/log-follower.js";
 import { Ledger, type LedgerOptions } from "./ledger.js";
 import type { AuditQuery } from "./query/audit-query.js";
 import { CheckedAuditQuery } from "./query/checked-audit-query.js";
@@ -42,19 +42,35 @@ export async function openDataDir(
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const stores = openSqliteStores(options.dataDir);
   const ledger = await Ledger.open({ ...options, store: stores.log });
+  // One process is the whole service on the embedded store.
+  return followingDataDir(ledger, stores, { migrated: stores.migrated, shared: new MemorySharedState() });
+}
+
+/**
+ * The DataDir of a ledger opened on `stores`: the search follower started,
+ * and every entry a query returns checked against its own leaf.
+ */
+export function followingDataDir(
+  ledger: Ledger,
+  stores: {
+    access: AccessStore;
+    people: PeopleStore;
+    query: AuditQuery;
+    search: FollowerSink;
+    audits: DerivedRowsAudit[];
+  },
+  rest: Pick<DataDir, "migrated" | "shared">,
+): DataDir {
   const search = ledger.follow(stores.search);
   return {
     ledger,
     access: stores.access,
-    // Every entry a query returns is checked against its own leaf.
     query: new CheckedAuditQuery(stores.query, ledger.readDivergences),
     people: stores.people,
     search,
     settled: () => search.idle(),
     waitForSearch: (tenantId, size, timeoutMs) => search.waitFor(tenantId, size, timeoutMs),
-    migrated: stores.migrated,
     audits: stores.audits,
-    // One process is the whole service on the embedded store.
-    shared: new MemorySharedState(),
+    ...rest,
   };
 }

@@ -8,16 +8,10 @@ import { hostname } from "node:os";
 import { TrailproofError } from "@trailproof/core";
 import { readMasterKey } from "./keys/master-key.js";
 import { Ledger, type LedgerOptions } from "./ledger.js";
-import { type DataDir, openDataDir } from "./open-data-dir.js";
-import { CheckedAuditQuery } from "./query/checked-audit-query.js";
-import { openPostgresStores } from "./store/postgres/open-postgres-store.js";
+import { type DataDir, followingDataDir, openDataDir } from "./open-data-dir.js";
+import { connectPostgresStores } from "./store/postgres/open-postgres-store.js";
 import { openPostgres, redactUrl } from "./store/postgres/postgres-client.js";
-import {
-  checkPostgresSchema,
-  checkServiceRole,
-  DEFAULT_APP_ROLE,
-  migratePostgres,
-} from "./store/postgres/postgres-migrations.js";
+import { DEFAULT_APP_ROLE, migratePostgres } from "./store/postgres/postgres-migrations.js";
 
 export interface DatabaseOptions {
   /** A postgres:// URL (the app role's): PostgreSQL. Absent: the embedded store in dataDir. */
@@ -65,16 +59,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DataDi
       await owner.end({ timeout: 5 });
     }
   }
-  const sql = openPostgres(database, { max: poolSize ?? 10 });
-  let stores: ReturnType<typeof openPostgresStores>;
-  try {
-    await checkPostgresSchema(sql);
-    await checkServiceRole(sql);
-    stores = openPostgresStores(sql, masterKey);
-  } catch (err) {
-    await sql.end({ timeout: 5 });
-    throw err;
-  }
+  const stores = await connectPostgresStores(database, masterKey, { max: poolSize ?? 10 });
   const ledger = await Ledger.open({
     ...ledgerOptions,
     store: stores.log,
@@ -84,17 +69,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DataDi
       nodeId: nodeId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`,
     },
   });
-  const search = ledger.follow(stores.search);
-  return {
-    ledger,
-    access: stores.access,
-    query: new CheckedAuditQuery(stores.query, ledger.readDivergences),
-    people: stores.people,
-    search,
-    settled: () => search.idle(),
-    waitForSearch: (tenantId, size, timeoutMs) => search.waitFor(tenantId, size, timeoutMs),
-    migrated: [],
-    audits: stores.audits,
-    shared: stores.shared,
-  };
+  return followingDataDir(ledger, stores, { migrated: [], shared: stores.shared });
 }

@@ -9,9 +9,7 @@ import { readMasterKey } from "../keys/master-key.js";
 import { SigningKeyStore } from "../keys/signing-keys.js";
 import { nodeHasher } from "../node-hasher.js";
 import type { TenantRecord } from "../store/log-store.js";
-import { openPostgresStores, type PostgresStores } from "../store/postgres/open-postgres-store.js";
-import { openPostgres } from "../store/postgres/postgres-client.js";
-import { checkPostgresSchema, checkServiceRole } from "../store/postgres/postgres-migrations.js";
+import { connectPostgresStores, type PostgresStores } from "../store/postgres/open-postgres-store.js";
 import { type VerifyReport, verifyTenantLog } from "../verify/verify-tenant-log.js";
 import { type CopiedCatalogue, copyCatalogue } from "./copy-catalogue.js";
 import { type CopiedKeyItems, copyKeyItems } from "./copy-key-items.js";
@@ -67,16 +65,10 @@ export async function migrateDataDir(options: MigrateDataDirOptions): Promise<Mi
   const masterKey = readMasterKey(options.masterKeyFile);
   const source = openSqliteSource(options.from);
   try {
-    const sql = openPostgres(options.to, { max: 4, applicationName: "trailproof-migrate" });
-    let stores: PostgresStores;
-    try {
-      await checkPostgresSchema(sql);
-      await checkServiceRole(sql);
-      stores = openPostgresStores(sql, masterKey);
-    } catch (err) {
-      await sql.end({ timeout: 5 });
-      throw err;
-    }
+    const stores = await connectPostgresStores(options.to, masterKey, {
+      max: 4,
+      applicationName: "trailproof-migrate",
+    });
     try {
       return await copyAndVerify(source, stores, options);
     } finally {

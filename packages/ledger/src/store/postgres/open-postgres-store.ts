@@ -6,10 +6,11 @@
 import type { DerivedRowsAudit } from "../../verify/derived-rows.js";
 import { PostgresAccessStore } from "./postgres-access-store.js";
 import { PostgresAuditQuery } from "./postgres-audit-query.js";
-import type { PgSql } from "./postgres-client.js";
+import { openPostgres, type PgSql, type PostgresClientOptions } from "./postgres-client.js";
 import { PostgresKeyVault } from "./postgres-key-vault.js";
 import { PostgresLeaseStore } from "./postgres-lease.js";
 import { PostgresLogStore } from "./postgres-log-store.js";
+import { checkPostgresSchema, checkServiceRole } from "./postgres-migrations.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
 import { PostgresSearchAudit } from "./postgres-search-audit.js";
 import { PostgresSearchProjection } from "./postgres-search-projection.js";
@@ -27,6 +28,28 @@ export interface PostgresStores {
   vault: PostgresKeyVault;
   leases: PostgresLeaseStore;
   shared: PostgresSharedState;
+}
+
+/**
+ * Opens a pool on `url` as a node does: checks that the schema is this
+ * build's and that the role is subject to row-level security, then opens
+ * the stores over it (the log store owns the pool). A failed check ends the
+ * pool and throws.
+ */
+export async function connectPostgresStores(
+  url: string,
+  masterKey: Uint8Array,
+  options: PostgresClientOptions,
+): Promise<PostgresStores> {
+  const sql = openPostgres(url, options);
+  try {
+    await checkPostgresSchema(sql);
+    await checkServiceRole(sql);
+    return openPostgresStores(sql, masterKey);
+  } catch (err) {
+    await sql.end({ timeout: 5 });
+    throw err;
+  }
 }
 
 /** The stores over `sql` (the app role's pool, schema checked); the log store owns the pool. */
