@@ -11,6 +11,7 @@ import {
   type ReportDivergence,
   RunReporter,
 } from "../../verify/derived-rows.js";
+import { SearchRowCheck, type SearchRowColumns } from "../../verify/search-row-check.js";
 import type { PgSql, PgTx } from "./postgres-client.js";
 import { HOUR_MS, SEARCH_FOLLOWER } from "./postgres-search-projection.js";
 import { messageWordsOf } from "./postgres-search-text.js";
@@ -19,51 +20,10 @@ import { TENANT_SETTING } from "./tenant-scope.js";
 /** log2 of the entries per block of the tag fingerprint (as SQLite's search_blocks). */
 const BLOCK_BITS = 10;
 
-interface SearchSqlRow {
-  idx: number;
-  event_id: string;
-  occurred_ms: number;
-  action: string;
-  kind: string;
-  category: string;
-  outcome: string;
-  risk: string;
-  actor_type: string;
-  actor_id: string;
-  target_type: string;
-  target_id: string;
-  session_id: string | null;
-  run_id: string | null;
-  workflow_id: string | null;
-  caused_by: string | null;
-  environment: string | null;
-  trigger_id: string | null;
-  message: string | null;
+interface SearchSqlRow extends SearchRowColumns {
   /** message_words equals the lexemes of the leaf's message (null when the leaf gave none). */
   words_match: boolean | null;
 }
-
-/** Search row columns and the field each holds. */
-const COLUMNS: [keyof SearchSqlRow, keyof SearchFields][] = [
-  ["event_id", "eventId"],
-  ["occurred_ms", "occurredMs"],
-  ["action", "action"],
-  ["kind", "kind"],
-  ["category", "category"],
-  ["outcome", "outcome"],
-  ["risk", "risk"],
-  ["actor_type", "actorType"],
-  ["actor_id", "actorId"],
-  ["target_type", "targetType"],
-  ["target_id", "targetId"],
-  ["session_id", "sessionId"],
-  ["run_id", "runId"],
-  ["workflow_id", "workflowId"],
-  ["caused_by", "causedBy"],
-  ["environment", "environment"],
-  ["trigger_id", "triggerId"],
-  ["message", "message"],
-];
 
 /**
  * A tag row's contribution to its block's fingerprint: the first 32 bits of
@@ -84,10 +44,7 @@ interface Expected {
   hours: Map<number, number>;
   /** Sum of tagHash per block, mod 2^32. */
   tags: Map<number, number>;
-  missing: RunReporter;
-  /** Consecutive entries whose rows differ, one report per run; the columns that differed in it. */
-  differ: RunReporter;
-  differColumns: Set<string>;
+  rows: SearchRowCheck;
   words: RunReporter;
 }
 
@@ -117,23 +74,12 @@ export class PostgresSearchAudit implements DerivedRowsAudit {
 
   async begin(tenantId: number, report: ReportDivergence): Promise<number> {
     const covered = await inTenantSnapshot(this.#sql, tenantId, (tx) => this.#covered(tx, tenantId));
-    const differColumns = new Set<string>();
     this.#runs.set(tenantId, {
       covered,
       next: 0,
       hours: new Map(),
       tags: new Map(),
-      missing: new RunReporter(report, "PROJECTION_MISMATCH", (a, b) =>
-        a === b ? `entry ${a} has no search row` : `entries ${a}..${b} have no search rows`,
-      ),
-      differColumns,
-      differ: new RunReporter(report, "PROJECTION_MISMATCH", (a, b) => {
-        const columns = [...differColumns].join(", ");
-        differColumns.clear();
-        return a === b
-          ? `entry ${a}'s search row differs from its leaf in ${columns}`
-          : `the search rows of entries ${a}..${b} differ from their leaves in ${columns}`;
-      }),
+      rows: new SearchRowCheck(report),
       words: new RunReporter(report, "TEXT_INDEX_MISMATCH", (a, b) =>
         a === b
           ? `entry ${a}'s full-text words differ from its message`
@@ -187,22 +133,9 @@ export class PostgresSearchAudit implements DerivedRowsAudit {
 
   #checkEntry(run: Expected, index: number, fields: SearchFields, row: SearchSqlRow | undefined): void {
     this.#expect(run, index, fields);
-    if (!row) {
-      run.differ.flush();
-      run.words.flush();
-      run.missing.add(index);
-      return;
-    }
-    run.missing.flush();
-    if (row.words_match === false) run.words.add(index);
+    if (row?.words_match === false) run.words.add(index);
     else run.words.flush();
-    const differ = COLUMNS.filter(([column, field]) => row[column] !== fields[field]).map(([column]) => column);
-    if (differ.length === 0) {
-      run.differ.flush();
-      return;
-    }
-    run.differ.add(index);
-    for (const column of differ) run.differColumns.add(column);
+    run.rows.check(index, fields, row);
   }
 
   #expect(run: Expected, index: number, f: SearchFields): void {
@@ -221,8 +154,7 @@ export class PostgresSearchAudit implements DerivedRowsAudit {
   ): Promise<void> {
     const run = this.#run(tenantId);
     const flush = () => {
-      run.missing.flush();
-      run.differ.flush();
+      run.rows.flush();
       run.words.flush();
     };
     flush();

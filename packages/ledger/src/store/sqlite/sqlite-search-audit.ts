@@ -13,54 +13,11 @@ import {
   type ReportDivergence,
   RunReporter,
 } from "../../verify/derived-rows.js";
+import { SearchRowCheck, type SearchRowColumns } from "../../verify/search-row-check.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { BLOCK_BITS, SEARCH_PROJECTION } from "./sqlite-search-projection.js";
 
 const HOUR_MS = 3_600_000;
-
-interface SearchSqlRow {
-  idx: number;
-  event_id: string;
-  occurred_ms: number;
-  action: string;
-  kind: string;
-  category: string;
-  outcome: string;
-  risk: string;
-  actor_type: string;
-  actor_id: string;
-  target_type: string;
-  target_id: string;
-  session_id: string | null;
-  run_id: string | null;
-  workflow_id: string | null;
-  caused_by: string | null;
-  environment: string | null;
-  trigger_id: string | null;
-  message: string | null;
-}
-
-/** Search row columns and the field each holds. */
-const COLUMNS: [keyof SearchSqlRow, keyof SearchFields][] = [
-  ["event_id", "eventId"],
-  ["occurred_ms", "occurredMs"],
-  ["action", "action"],
-  ["kind", "kind"],
-  ["category", "category"],
-  ["outcome", "outcome"],
-  ["risk", "risk"],
-  ["actor_type", "actorType"],
-  ["actor_id", "actorId"],
-  ["target_type", "targetType"],
-  ["target_id", "targetId"],
-  ["session_id", "sessionId"],
-  ["run_id", "runId"],
-  ["workflow_id", "workflowId"],
-  ["caused_by", "causedBy"],
-  ["environment", "environment"],
-  ["trigger_id", "triggerId"],
-  ["message", "message"],
-];
 
 /** FNV-1a, 32 bits: a tag row's contribution to its block's fingerprint. */
 function fnv1a(text: string): number {
@@ -83,10 +40,7 @@ interface Expected {
   blocks: Map<number, [number, number]>;
   /** Sum of fnv1a(tagKey) per block, mod 2^32. */
   tags: Map<number, number>;
-  missing: RunReporter;
-  /** Consecutive entries whose rows differ, one report per run; the columns that differed in it. */
-  differ: RunReporter;
-  differColumns: Set<string>;
+  rows: SearchRowCheck;
 }
 
 export class SqliteSearchAudit implements DerivedRowsAudit {
@@ -108,24 +62,13 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
 
   async begin(tenantId: number, report: ReportDivergence): Promise<number> {
     const covered = this.#covered(this.#database(tenantId));
-    const differColumns = new Set<string>();
     this.#runs.set(tenantId, {
       covered,
       next: 0,
       hours: new Map(),
       blocks: new Map(),
       tags: new Map(),
-      missing: new RunReporter(report, "PROJECTION_MISMATCH", (a, b) =>
-        a === b ? `entry ${a} has no search row` : `entries ${a}..${b} have no search rows`,
-      ),
-      differColumns,
-      differ: new RunReporter(report, "PROJECTION_MISMATCH", (a, b) => {
-        const columns = [...differColumns].join(", ");
-        differColumns.clear();
-        return a === b
-          ? `entry ${a}'s search row differs from its leaf in ${columns}`
-          : `the search rows of entries ${a}..${b} differ from their leaves in ${columns}`;
-      }),
+      rows: new SearchRowCheck(report),
     });
     return covered;
   }
@@ -145,13 +88,13 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
     const last = (inScope[inScope.length - 1] as CommittedEntry).index;
     const rows = db
       .prepare("SELECT * FROM search_rows WHERE idx >= ? AND idx <= ? ORDER BY idx")
-      .all(first, last) as SearchSqlRow[];
+      .all(first, last) as SearchRowColumns[];
     const byIndex = new Map(rows.map((r) => [r.idx, r]));
     for (const e of inScope) this.#checkEntry(run, e, byIndex.get(e.index));
     run.next = last + 1;
   }
 
-  #checkEntry(run: Expected, e: CommittedEntry, row: SearchSqlRow | undefined): void {
+  #checkEntry(run: Expected, e: CommittedEntry, row: SearchRowColumns | undefined): void {
     if (!e.event) return;
     let fields: SearchFields;
     try {
@@ -161,19 +104,7 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
       return;
     }
     this.#expect(run, e.index, fields);
-    if (!row) {
-      run.differ.flush();
-      run.missing.add(e.index);
-      return;
-    }
-    run.missing.flush();
-    const differ = COLUMNS.filter(([column, field]) => row[column] !== fields[field]).map(([column]) => column);
-    if (differ.length === 0) {
-      run.differ.flush();
-      return;
-    }
-    run.differ.add(e.index);
-    for (const column of differ) run.differColumns.add(column);
+    run.rows.check(e.index, fields, row);
   }
 
   #expect(run: Expected, index: number, f: SearchFields): void {
@@ -196,8 +127,7 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
     report: ReportDivergence,
   ): Promise<void> {
     const run = this.#run(tenantId);
-    run.missing.flush();
-    run.differ.flush();
+    run.rows.flush();
     const db = this.#database(tenantId);
     // The service may project more entries while this runs: take them into
     // the expectation, then read the aggregates with no await in between, so
@@ -208,8 +138,7 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
         const gained = await readEntries(run.next, covered);
         run.covered = covered;
         await this.checkEntries(tenantId, gained, report);
-        run.missing.flush();
-        run.differ.flush();
+        run.rows.flush();
         if (this.#covered(db) !== covered) continue;
       }
       run.covered = covered;
