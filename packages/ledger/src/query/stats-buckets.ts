@@ -95,3 +95,47 @@ export function assembleStats(rows: readonly BucketRow[], groups: readonly strin
     });
   return groups === undefined ? { total, buckets } : { total, buckets, groups: [...groups] };
 }
+
+export const HOUR_MS = 3_600_000;
+
+/** Whether every bucket of `grid` is whole hours, so hourly counts can fill it (countsByHours). */
+export function isHourAligned(grid: BucketGrid): boolean {
+  return grid.sizeMs % HOUR_MS === 0 && grid.offsetMs % HOUR_MS === 0;
+}
+
+/** Where a store reads counts for countsByHours. */
+export interface HourCountSource {
+  /** Entries per UTC hour for hours firstHour <= h < endHour (the stores' hourly counts). */
+  hours(
+    firstHour: number,
+    endHour: number,
+  ): Promise<{ hour_ms: number; n: number }[]> | { hour_ms: number; n: number }[];
+  /** Bucket counts of the matching entries with fromMs <= occurred_at < toMs, read from the entries. */
+  range(fromMs: number, toMs: number): Promise<{ b: number; n: number }[]> | { b: number; n: number }[];
+}
+
+/**
+ * Bucket counts of every entry in [fromMs, toMs) on an hour-aligned grid:
+ * whole hours from the hourly counts, the partial hours at either end from
+ * the entries. Exact, since no bucket boundary falls inside an hour.
+ */
+export async function countsByHours(
+  grid: BucketGrid,
+  fromMs: number,
+  toMs: number,
+  source: HourCountSource,
+): Promise<{ b: number; n: number }[]> {
+  const firstHour = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;
+  const endHour = Math.floor(toMs / HOUR_MS) * HOUR_MS;
+  if (firstHour >= endHour) return source.range(fromMs, toMs);
+  const counts = new Map<number, number>();
+  const add = (b: number, n: number) => counts.set(b, (counts.get(b) ?? 0) + n);
+  for (const r of await source.hours(firstHour, endHour)) add(bucketStart(grid, r.hour_ms), r.n);
+  for (const [lo, hi] of [
+    [fromMs, firstHour],
+    [endHour, toMs],
+  ] as const) {
+    if (lo < hi) for (const r of await source.range(lo, hi)) add(r.b, r.n);
+  }
+  return [...counts].map(([b, n]) => ({ b, n }));
+}

@@ -8,33 +8,25 @@ import type {
   AuditQuery,
   EntryPage,
   PageRequest,
-  QueriedEntry,
   StateAtResult,
   StatsOptions,
   StatsResult,
   TraceOptions,
   TraceResult,
 } from "../../query/audit-query.js";
-import { encodeCursor } from "../../query/cursor.js";
-import {
-  type CheckedFilter,
-  checkEventFilter,
-  checkMaxEvents,
-  checkPageRequest,
-  invalidQuery,
-} from "../../query/query-input.js";
+import { type EntrySqlRow, pageOf, type TraceSqlRow, toEntry, toTraceEntry } from "../../query/queried-rows.js";
+import { checkEventFilter, checkMaxEvents, checkPageRequest, invalidQuery } from "../../query/query-input.js";
 import { replayChanges } from "../../query/replay-changes.js";
 import {
   assembleStats,
-  type BucketGrid,
   type BucketRow,
-  bucketStart,
   checkBucketCount,
   checkStatsOptions,
+  countsByHours,
+  isHourAligned,
 } from "../../query/stats-buckets.js";
-import { type TraceEntry, type TraceSource, walkTrace } from "../../query/trace-walk.js";
-import type { PgQueryable, PgSql, PgTx } from "./postgres-client.js";
-import { HOUR_MS } from "./postgres-search-projection.js";
+import { type TraceSource, walkTrace } from "../../query/trace-walk.js";
+import type { PgQueryable, PgSql } from "./postgres-client.js";
 import {
   bucketCountsSql,
   ENTRY_COLUMNS,
@@ -48,29 +40,6 @@ import {
   topGroupsSql,
 } from "./postgres-search-sql.js";
 import { inTenant } from "./tenant-scope.js";
-
-interface EntrySqlRow {
-  idx: number;
-  event_id: string;
-  leaf_data: Uint8Array;
-  occurred_ms: number;
-  received_ms: number;
-}
-
-interface TraceSqlRow extends EntrySqlRow {
-  caused_by: string | null;
-  run_id: string | null;
-}
-
-const toEntry = (r: EntrySqlRow): QueriedEntry => ({
-  index: r.idx,
-  eventId: r.event_id,
-  leafData: r.leaf_data,
-  occurredMs: r.occurred_ms,
-  receivedMs: r.received_ms,
-});
-
-const toTraceEntry = (r: TraceSqlRow): TraceEntry => ({ ...toEntry(r), causedBy: r.caused_by, runId: r.run_id });
 
 const TRACE_COLUMNS = `${ENTRY_COLUMNS}, e.caused_by, e.run_id`;
 
@@ -110,13 +79,7 @@ export class PostgresAuditQuery implements AuditQuery {
       }
       return run<EntrySqlRow>(tx, searchSql(tenantId, f, p));
     });
-    const entries = rows.slice(0, p.limit).map(toEntry);
-    const last = entries[entries.length - 1];
-    const more = rows.length > p.limit && last !== undefined;
-    return {
-      entries,
-      nextCursor: more ? encodeCursor({ occurredMs: last.occurredMs, index: last.index }, p.order) : null,
-    };
+    return pageOf(rows, p);
   }
 
   async stats(tenantId: number, filter: EventFilter, options: StatsOptions): Promise<StatsResult> {
@@ -134,10 +97,14 @@ export class PostgresAuditQuery implements AuditQuery {
       if (fromMs >= toMs) return none();
       checkBucketCount(grid, fromMs, toMs);
       if (groupBy === undefined) {
-        const hourly = onlyTime(f.filter) && grid.sizeMs % HOUR_MS === 0 && grid.offsetMs % HOUR_MS === 0;
-        const rows = hourly
-          ? await this.#fromHourCounts(tx, tenantId, f, grid, fromMs, toMs)
-          : await run<{ b: number; n: number }>(tx, bucketCountsSql(tenantId, f, grid));
+        const rows =
+          onlyTime(f.filter) && isHourAligned(grid)
+            ? await countsByHours(grid, fromMs, toMs, {
+                hours: (first, end) => run<{ hour_ms: number; n: number }>(tx, hourCountsSql(tenantId, first, end)),
+                range: (lo, hi) =>
+                  run<{ b: number; n: number }>(tx, bucketCountsSql(tenantId, { ...f, fromMs: lo, toMs: hi }, grid)),
+              })
+            : await run<{ b: number; n: number }>(tx, bucketCountsSql(tenantId, f, grid));
         return assembleStats(
           rows.map((r) => ({ bucketMs: r.b, count: r.n })),
           undefined,
@@ -153,38 +120,6 @@ export class PostgresAuditQuery implements AuditQuery {
         groups,
       );
     });
-  }
-
-  /**
-   * Bucket counts of every entry in [fromMs, toMs) on an hour-aligned grid:
-   * whole hours from search_hours, the partial hours at either end from the
-   * time index. Exact, since no bucket boundary falls inside an hour.
-   */
-  async #fromHourCounts(
-    tx: PgTx,
-    tenantId: number,
-    f: CheckedFilter,
-    grid: BucketGrid,
-    fromMs: number,
-    toMs: number,
-  ): Promise<{ b: number; n: number }[]> {
-    const firstHour = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;
-    const endHour = Math.floor(toMs / HOUR_MS) * HOUR_MS;
-    if (firstHour >= endHour) return run(tx, bucketCountsSql(tenantId, { ...f, fromMs, toMs }, grid));
-    const counts = new Map<number, number>();
-    const add = (b: number, n: number) => counts.set(b, (counts.get(b) ?? 0) + n);
-    for (const r of await run<{ hour_ms: number; n: number }>(tx, hourCountsSql(tenantId, firstHour, endHour))) {
-      add(bucketStart(grid, r.hour_ms), r.n);
-    }
-    for (const [lo, hi] of [
-      [fromMs, firstHour],
-      [endHour, toMs],
-    ] as const) {
-      if (lo >= hi) continue;
-      const part = { ...f, fromMs: lo, toMs: hi };
-      for (const r of await run<{ b: number; n: number }>(tx, bucketCountsSql(tenantId, part, grid))) add(r.b, r.n);
-    }
-    return [...counts].map(([b, n]) => ({ b, n }));
   }
 
   async trace(tenantId: number, eventId: string, options: TraceOptions): Promise<TraceResult | undefined> {

@@ -5,6 +5,7 @@
 // equal what the leaves give; nothing is projected past the cursor.
 import { createHash } from "node:crypto";
 import { type SearchFields, searchFieldsOf } from "../../query/search-fields.js";
+import { HOUR_MS } from "../../query/stats-buckets.js";
 import {
   type CommittedEntry,
   type DerivedRowsAudit,
@@ -13,7 +14,7 @@ import {
 } from "../../verify/derived-rows.js";
 import { SearchRowCheck, type SearchRowColumns } from "../../verify/search-row-check.js";
 import type { PgSql, PgTx } from "./postgres-client.js";
-import { HOUR_MS, SEARCH_FOLLOWER } from "./postgres-search-projection.js";
+import { SEARCH_FOLLOWER } from "./postgres-search-projection.js";
 import { messageWordsOf } from "./postgres-search-text.js";
 import { TENANT_SETTING } from "./tenant-scope.js";
 

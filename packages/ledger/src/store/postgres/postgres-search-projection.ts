@@ -5,13 +5,13 @@
 import { TrailproofError } from "@trailproof/core";
 import type { FollowerSink } from "../../follow/log-follower.js";
 import { type SearchFields, searchFieldsOfLeaf } from "../../query/search-fields.js";
+import { HOUR_MS } from "../../query/stats-buckets.js";
 import type { StoredEntry } from "../log-store.js";
 import type { PgSql, PgTx } from "./postgres-client.js";
 import { messageWordsOf } from "./postgres-search-text.js";
 import { inTenant } from "./tenant-scope.js";
 
 export const SEARCH_FOLLOWER = "search";
-export const HOUR_MS = 3_600_000;
 
 /** search_rows' written columns, in the order of the arrays apply() sends. */
 const ROW_COLUMNS = [

@@ -10,14 +10,13 @@ import type {
   AuditQuery,
   EntryPage,
   PageRequest,
-  QueriedEntry,
   StateAtResult,
   StatsOptions,
   StatsResult,
   TraceOptions,
   TraceResult,
 } from "../../query/audit-query.js";
-import { encodeCursor } from "../../query/cursor.js";
+import { type EntrySqlRow, pageOf, type TraceSqlRow, toEntry, toTraceEntry } from "../../query/queried-rows.js";
 import {
   type CheckedFilter,
   type CheckedPage,
@@ -29,13 +28,13 @@ import {
 import { replayChanges } from "../../query/replay-changes.js";
 import {
   assembleStats,
-  type BucketGrid,
   type BucketRow,
-  bucketStart,
   checkBucketCount,
   checkStatsOptions,
+  countsByHours,
+  isHourAligned,
 } from "../../query/stats-buckets.js";
-import { type TraceEntry, type TraceSource, walkTrace } from "../../query/trace-walk.js";
+import { type TraceSource, walkTrace } from "../../query/trace-walk.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
 import {
   bucketCountsSql,
@@ -52,33 +51,9 @@ import {
 } from "./sqlite-search-sql.js";
 import { walkTextMatches } from "./sqlite-text-walk.js";
 
-interface EntrySqlRow {
-  idx: number;
-  event_id: string;
-  leaf_data: Uint8Array;
-  occurred_ms: number;
-  received_ms: number;
-}
-
-interface TraceSqlRow extends EntrySqlRow {
-  caused_by: string | null;
-  run_id: string | null;
-}
-
-const toEntry = (r: EntrySqlRow): QueriedEntry => ({
-  index: r.idx,
-  eventId: r.event_id,
-  leafData: r.leaf_data,
-  occurredMs: r.occurred_ms,
-  receivedMs: r.received_ms,
-});
-
-const toTraceEntry = (r: TraceSqlRow): TraceEntry => ({ ...toEntry(r), causedBy: r.caused_by, runId: r.run_id });
-
 /** Prepared dynamic statements kept; the filter combinations in real use are few. */
 const STATEMENT_CACHE_SIZE = 128;
 const TRACE_COLUMNS = `${ENTRY_COLUMNS}, e.caused_by, e.run_id`;
-const HOUR_MS = 3_600_000;
 
 /** One tenant file's statements: the fixed ones and a bounded cache of dynamic ones. */
 interface TenantStatements {
@@ -136,13 +111,7 @@ export class SqliteAuditQuery implements AuditQuery {
     const f = checkEventFilter(filter);
     const p = checkPageRequest(page);
     const rows = this.#searchRows(tenantId, f, p);
-    const entries = rows.slice(0, p.limit).map(toEntry);
-    const last = entries[entries.length - 1];
-    const more = rows.length > p.limit && last !== undefined;
-    return {
-      entries,
-      nextCursor: more ? encodeCursor({ occurredMs: last.occurredMs, index: last.index }, p.order) : null,
-    };
+    return pageOf(rows, p);
   }
 
   /**
@@ -174,10 +143,14 @@ export class SqliteAuditQuery implements AuditQuery {
     if (fromMs >= toMs) return assembleStats([], groupBy === undefined ? undefined : []);
     checkBucketCount(grid, fromMs, toMs);
     if (groupBy === undefined) {
-      const counts = onlyTime(f.filter) && grid.sizeMs % HOUR_MS === 0 && grid.offsetMs % HOUR_MS === 0;
-      const rows = counts
-        ? this.#fromHourCounts(tenantId, f, grid, fromMs, toMs)
-        : this.#all<{ b: number; n: number }>(tenantId, bucketCountsSql(f, grid));
+      const rows =
+        onlyTime(f.filter) && isHourAligned(grid)
+          ? await countsByHours(grid, fromMs, toMs, {
+              hours: (first, end) => this.#all<{ hour_ms: number; n: number }>(tenantId, hourCountsSql(first, end)),
+              range: (lo, hi) =>
+                this.#all<{ b: number; n: number }>(tenantId, bucketCountsSql({ ...f, fromMs: lo, toMs: hi }, grid)),
+            })
+          : this.#all<{ b: number; n: number }>(tenantId, bucketCountsSql(f, grid));
       return assembleStats(
         rows.map((r) => ({ bucketMs: r.b, count: r.n })),
         undefined,
@@ -192,40 +165,6 @@ export class SqliteAuditQuery implements AuditQuery {
       rows.map((r): BucketRow => ({ bucketMs: r.b, group: r.g, count: r.n })),
       groups,
     );
-  }
-
-  /**
-   * Bucket counts of every entry in [fromMs, toMs) on an hour-aligned grid:
-   * whole hours from search_hours, the partial hours at either end from the
-   * time index. Exact, since no bucket boundary falls inside an hour.
-   */
-  #fromHourCounts(
-    tenantId: number,
-    f: CheckedFilter,
-    grid: BucketGrid,
-    fromMs: number,
-    toMs: number,
-  ): { b: number; n: number }[] {
-    const firstHour = Math.ceil(fromMs / HOUR_MS) * HOUR_MS;
-    const endHour = Math.floor(toMs / HOUR_MS) * HOUR_MS;
-    if (firstHour >= endHour) return this.#all(tenantId, bucketCountsSql({ ...f, fromMs, toMs }, grid));
-    const counts = new Map<number, number>();
-    const add = (b: number, n: number) => counts.set(b, (counts.get(b) ?? 0) + n);
-    for (const r of this.#all<{ hour_ms: number; n: number }>(tenantId, hourCountsSql(firstHour, endHour))) {
-      add(bucketStart(grid, r.hour_ms), r.n);
-    }
-    for (const [lo, hi] of [
-      [fromMs, firstHour],
-      [endHour, toMs],
-    ] as const) {
-      if (lo >= hi) continue;
-      for (const r of this.#all<{ b: number; n: number }>(
-        tenantId,
-        bucketCountsSql({ ...f, fromMs: lo, toMs: hi }, grid),
-      ))
-        add(r.b, r.n);
-    }
-    return [...counts].map(([b, n]) => ({ b, n }));
   }
 
   async trace(tenantId: number, eventId: string, options: TraceOptions): Promise<TraceResult | undefined> {

@@ -7,6 +7,7 @@
 // compared by a fingerprint per block of entries in one scan, and only a
 // block whose fingerprint differs is read entry by entry.
 import { type SearchFields, searchFieldsOf } from "../../query/search-fields.js";
+import { HOUR_MS } from "../../query/stats-buckets.js";
 import {
   type CommittedEntry,
   type DerivedRowsAudit,
@@ -16,8 +17,6 @@ import {
 import { SearchRowCheck, type SearchRowColumns } from "../../verify/search-row-check.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { BLOCK_BITS, SEARCH_PROJECTION } from "./sqlite-search-projection.js";
-
-const HOUR_MS = 3_600_000;
 
 /** FNV-1a, 32 bits: a tag row's contribution to its block's fingerprint. */
 function fnv1a(text: string): number {

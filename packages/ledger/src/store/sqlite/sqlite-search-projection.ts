@@ -4,10 +4,9 @@
 // tenant's file, with its cursor, in one transaction.
 import type { FollowerSink } from "../../follow/log-follower.js";
 import { type SearchFields, searchFieldsOfLeaf } from "../../query/search-fields.js";
+import { HOUR_MS } from "../../query/stats-buckets.js";
 import type { StoredEntry } from "../log-store.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
-
-const HOUR_MS = 3_600_000;
 /** log2 of the indexes per search_blocks row. */
 export const BLOCK_BITS = 10;
 
