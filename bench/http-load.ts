@@ -8,13 +8,20 @@ import { type LatencySummary, perSecond, summarise } from "./stats.js";
 export interface HttpResponse {
   status: number;
   body: string;
+  /** The Retry-After header, as sent; null when absent. */
+  retryAfter: string | null;
 }
 
-/** One request over `agent`; resolves with the whole body. */
+/**
+ * One request over `agent`; resolves with the whole body. With timeoutMs it
+ * rejects (and drops the request) once that long has passed since the call,
+ * waiting for a free socket included, so a stalled server cannot hold a
+ * load generator forever.
+ */
 export function httpCall(
   agent: Agent,
   url: string,
-  options: { method: string; key: string; body?: string },
+  options: { method: string; key: string; body?: string; timeoutMs?: number },
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -22,6 +29,7 @@ export function httpCall(
       {
         agent,
         method: options.method,
+        ...(options.timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(options.timeoutMs) }),
         headers: {
           authorization: `Bearer ${options.key}`,
           ...(options.body === undefined
@@ -32,7 +40,10 @@ export function httpCall(
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on("end", () => {
+          const retryAfter = res.headers["retry-after"] ?? null;
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), retryAfter });
+        });
         res.on("error", reject);
       },
     );
