@@ -87,9 +87,9 @@ export async function waitForFollowers(server: ServerChild, timeoutMs = 120_000)
   }
 }
 
-/** A tenant and an ingest key on a fresh server, through the API. */
-export async function ingestKeyOn(server: ServerChild): Promise<string> {
-  const tenant = await api(server, server.operatorKey as string, "/v1/tenants", { name: "bench" });
+/** A tenant (new on this server) and an ingest key of it, through the API. */
+export async function ingestKeyOn(server: ServerChild, tenantName = "bench"): Promise<string> {
+  const tenant = await api(server, server.operatorKey as string, "/v1/tenants", { name: tenantName });
   const created = await api(server, tenant.admin_key as string, "/v1/keys", { role: "ingest", name: "bench" });
   return created.key as string;
 }
