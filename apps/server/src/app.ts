@@ -15,6 +15,7 @@ import { DebugAccessLog } from "./http/access-log.js";
 import { buildClientErrorHandler } from "./http/client-error.js";
 import { connectionLimits, MAX_HEADER_BYTES } from "./http/connection-limits.js";
 import { registerConsole } from "./http/console-static.js";
+import { registerIngestAdmission } from "./http/ingest-admission.js";
 import { registerJsonBodyParser } from "./http/json-body.js";
 import { requestLabels } from "./http/metrics.js";
 import { registerNodeLevelAnswers } from "./http/node-level-answers.js";
@@ -124,6 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   registerAuthentication(app, deps);
+  registerIngestAdmission(app, deps);
   registerReadYourWrites(app, deps);
   await app.register(rateLimit, {
     global: true,

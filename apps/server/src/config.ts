@@ -1,6 +1,7 @@
 // Every setting of the service, in one place: defaults, environment
 // variables, and what each means (docs/configuration.md mirrors this table).
 import { DEFAULT_OCCURRED_AT_BOUNDS, type OccurredAtBounds, parseTimestamp, TrailproofError } from "@trailproof/core";
+import { DEFAULT_ADMISSION } from "@trailproof/ledger";
 import { DEFAULT_CONSOLE_DIR } from "./http/console-static.js";
 import { DEFAULT_DATA_DIR, DEFAULT_DATABASE_POOL_SIZE, loadStoreConfig, type StoreConfig } from "./store-config.js";
 
@@ -22,6 +23,19 @@ export interface ServerConfig extends StoreConfig {
   maxBatchEvents: number;
   /** TRAILPROOF_RATE_LIMIT_PER_MINUTE: requests per key per minute. */
   rateLimitPerMinute: number;
+  /**
+   * TRAILPROOF_INGEST_MAX_QUEUED_EVENTS: events accepted and not yet durable, at most, over all
+   * tenants (one tenant: its share, this divided by the tenants in flight plus one); past it
+   * appends are refused with 503 or 429 and Retry-After.
+   */
+  ingestMaxQueuedEvents: number;
+  /**
+   * TRAILPROOF_INGEST_MAX_QUEUE_DELAY_MS: when the oldest append in flight has waited longer,
+   * tenants holding more than their share are refused until the writer catches up.
+   */
+  ingestMaxQueueDelayMs: number;
+  /** TRAILPROOF_INGEST_MAX_INFLIGHT_BYTES: request bodies being received or appended, at most, in bytes. */
+  ingestMaxInflightBytes: number;
   /**
    * TRAILPROOF_REQUEST_TIMEOUT_MS: a request must arrive whole (line, headers, body) within this
    * long; also the longest a connection may sit silent.
@@ -58,6 +72,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxBodyBytes: 5 * 1024 * 1024,
   maxBatchEvents: 1000,
   rateLimitPerMinute: 6000,
+  ingestMaxQueuedEvents: DEFAULT_ADMISSION.maxQueuedEvents,
+  ingestMaxQueueDelayMs: DEFAULT_ADMISSION.maxQueueDelayMs,
+  ingestMaxInflightBytes: 64 * 1024 * 1024,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
@@ -131,6 +148,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     maxBodyBytes: num("TRAILPROOF_MAX_BODY_BYTES", d.maxBodyBytes),
     maxBatchEvents: num("TRAILPROOF_MAX_BATCH_EVENTS", d.maxBatchEvents),
     rateLimitPerMinute: num("TRAILPROOF_RATE_LIMIT_PER_MINUTE", d.rateLimitPerMinute),
+    ingestMaxQueuedEvents: num("TRAILPROOF_INGEST_MAX_QUEUED_EVENTS", d.ingestMaxQueuedEvents),
+    ingestMaxQueueDelayMs: num("TRAILPROOF_INGEST_MAX_QUEUE_DELAY_MS", d.ingestMaxQueueDelayMs),
+    ingestMaxInflightBytes: num("TRAILPROOF_INGEST_MAX_INFLIGHT_BYTES", d.ingestMaxInflightBytes),
     requestTimeoutMs: num("TRAILPROOF_REQUEST_TIMEOUT_MS", d.requestTimeoutMs),
     headersTimeoutMs: num("TRAILPROOF_HEADERS_TIMEOUT_MS", d.headersTimeoutMs),
     keepAliveTimeoutMs: num("TRAILPROOF_KEEP_ALIVE_TIMEOUT_MS", d.keepAliveTimeoutMs),
@@ -143,7 +163,22 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
   const { dataDir: _d, database: _db, masterKeyFile: _k, migrateDatabase: _m, ...rest } = overrides;
   const config = { ...fromEnv, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };
   checkTimeouts(config);
+  checkIngestLimits(config);
   return config;
+}
+
+/** Admission control with a zero bound would refuse every append. */
+function checkIngestLimits(config: ServerConfig): void {
+  const zero = (
+    [
+      ["TRAILPROOF_INGEST_MAX_QUEUED_EVENTS", config.ingestMaxQueuedEvents],
+      ["TRAILPROOF_INGEST_MAX_QUEUE_DELAY_MS", config.ingestMaxQueueDelayMs],
+      ["TRAILPROOF_INGEST_MAX_INFLIGHT_BYTES", config.ingestMaxInflightBytes],
+    ] as const
+  ).filter(([, value]) => value < 1);
+  if (zero.length > 0) {
+    throw new TrailproofError("CONFIG_INVALID", `${zero.map(([name]) => name).join(" and ")} must be at least 1`);
+  }
 }
 
 /** Node reads 0 as "no limit", which would let a slow client hold a connection for ever. */

@@ -41,6 +41,7 @@ export async function startServer(
     originPrefix: config.originPrefix,
     checkpointIntervalMs: config.checkpointIntervalMs,
     occurredAtBounds: config.occurredAtBounds,
+    admission: { maxQueuedEvents: config.ingestMaxQueuedEvents, maxQueueDelayMs: config.ingestMaxQueueDelayMs },
     forceRollback: options.forceRollback ?? false,
     onForcedRollback: (notice) => forced.push(notice),
   });

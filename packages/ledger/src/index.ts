@@ -3,7 +3,14 @@ export { authenticateApiKey, type IssuedKey, issueApiKey } from "./access/api-ke
 export { type ProvisionedTenant, provisionTenant } from "./access/provision-tenant.js";
 export { issueRecoveryAdminKey, type RecoveryKeyOptions } from "./access/recover-admin.js";
 export type { AppendResult } from "./append/append-result.js";
-export { IngestOverloadedError } from "./append/group-commit.js";
+export type { WriteTiming } from "./append/group-commit.js";
+export {
+  type AdmissionOptions,
+  type AdmissionReason,
+  type AdmissionRefusal,
+  DEFAULT_ADMISSION,
+  IngestOverloadedError,
+} from "./append/ingest-admission.js";
 export { ID_TAKEN_PROBLEM } from "./append/write-entries.js";
 export { bundleLines } from "./bundle/bundle-lines.js";
 export { type VerifyBundleFileOptions, verifyBundleFile } from "./bundle/verify-bundle-file.js";

@@ -26,6 +26,13 @@ import {
 } from "@trailproof/core";
 import { AppendPipeline } from "./append/append-pipeline.js";
 import type { AppendResult } from "./append/append-result.js";
+import type { WriteTiming } from "./append/group-commit.js";
+import {
+  type AdmissionOptions,
+  type AdmissionRefusal,
+  DEFAULT_ADMISSION,
+  IngestAdmission,
+} from "./append/ingest-admission.js";
 import { CheckpointPublisher } from "./checkpoint/checkpoint-publisher.js";
 import {
   checkPublishedCheckpoints,
@@ -37,6 +44,7 @@ import { DigestKeyStore } from "./keys/digest-keys.js";
 import { FileKeyVault } from "./keys/file-key-vault.js";
 import type { KeyVault } from "./keys/key-vault.js";
 import { SigningKeyStore, type VerifierKeyRecord } from "./keys/signing-keys.js";
+import { Listeners } from "./listeners.js";
 import { nodeHasher } from "./node-hasher.js";
 import { hashRangesFromStore } from "./prove.js";
 import { ReadDivergences } from "./query/read-divergences.js";
@@ -64,7 +72,13 @@ export interface LedgerOptions {
   checkpointIntervalMs?: number;
   /** Also sign as soon as this many entries are unsigned (the size trigger). */
   checkpointEveryEntries?: number;
-  maxPendingEvents?: number;
+  /**
+   * Admission control (append/ingest-admission.ts): events in flight at most
+   * and the queue delay past which heavy tenants are refused; defaults in
+   * DEFAULT_ADMISSION.
+   */
+  admission?: Partial<AdmissionOptions>;
+  /** Events written in one group commit at most. */
   maxBatchEvents?: number;
   /**
    * Worker threads that validate and seal events. Defaults to
@@ -116,6 +130,9 @@ export class Ledger {
   readonly store: LogStore;
   /** Stored rows that a read found contradicting their leaf (and left out). */
   readonly readDivergences = new ReadDivergences();
+  /** Each group commit's size and duration, for metrics. */
+  readonly commitTimings = new Listeners<WriteTiming>();
+  readonly #admission: IngestAdmission;
   readonly keys: SigningKeyStore;
   /** Each tenant's last published checkpoint, kept outside the database to catch a rolled-back log. */
   readonly published: PublishedCheckpointRecord;
@@ -168,8 +185,10 @@ export class Ledger {
         },
       },
     );
+    this.#admission = new IngestAdmission({ ...DEFAULT_ADMISSION, ...options.admission });
     this.#pipeline = new AppendPipeline(this.store, this.hasher, this.sealPool, {
-      maxPendingEvents: options.maxPendingEvents ?? 100_000,
+      admission: this.#admission,
+      onWrite: (timing) => this.commitTimings.emit(timing),
       maxBatchEvents: options.maxBatchEvents ?? 5_000,
       now: this.#now,
       occurredAtBounds,
@@ -197,6 +216,20 @@ export class Ledger {
   /** Events accepted and not yet durable. */
   get pendingEvents(): number {
     return this.#pipeline.pendingEvents;
+  }
+
+  /** How long the oldest append in flight has waited, in milliseconds. */
+  queueDelayMs(): number {
+    return this.#admission.queueDelayMs();
+  }
+
+  /**
+   * Whether an append of `events` to `tenant` would be refused now, and
+   * why: for a server to refuse a request before reading its body. Changes
+   * nothing; append() decides again with the real count.
+   */
+  admissionCheck(tenant: string, events: number): AdmissionRefusal | undefined {
+    return this.#admission.check(tenant, events);
   }
 
   /** Last failure of the checkpoint publisher's triggers, for readiness; cleared by the next success. */

@@ -47,6 +47,8 @@ const STATUS: Record<string, number> = {
   REQUEST_HEADERS_TOO_LARGE: 431,
   // 429, 503: come back later (with Retry-After).
   RATE_LIMITED: 429,
+  // Admission control (ledger append/ingest-admission.ts): this tenant, then the whole service.
+  INGEST_TENANT_OVERLOADED: 429,
   INGEST_OVERLOADED: 503,
   // Nodes over one database kept overtaking this node's append (write-entries.ts): retry.
   STORE_SEQUENCE_CONFLICT: 503,

@@ -51,5 +51,7 @@ declare module "fastify" {
     embeddable?: boolean;
     /** The route reads the search projection: it takes `min_index` (routes/read-your-writes.ts). */
     readsSearch?: boolean;
+    /** The route appends events: admission control may refuse it before its body is read (http/ingest-admission.ts). */
+    ingest?: boolean;
   }
 }

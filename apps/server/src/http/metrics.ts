@@ -16,8 +16,12 @@ export interface ServiceMetrics {
   rejectedEvents: Counter<"reason">;
   appendSeconds: Histogram<"batch">;
   authFailures: Counter<"reason">;
+  /** Ingest requests refused by admission control or the rate limit (http/ingest-admission.ts). */
+  ingestRefusals: Counter<"reason">;
   /** Binds the gauges that are read from the ledger at scrape time. */
   bindLedger(ledger: Ledger): void;
+  /** Binds the gauge of request bodies being received or appended. */
+  bindInflightBytes(read: () => number): void;
 }
 
 export function createMetrics(): ServiceMetrics {
@@ -54,6 +58,12 @@ export function createMetrics(): ServiceMetrics {
     labelNames: ["reason"] as const,
     registers: [registry],
   });
+  const ingestRefusals = new Counter({
+    name: "trailproof_ingest_refusals_total",
+    help: "Ingest requests refused with Retry-After, by reason: queue_full, queue_delay (503: the service is at capacity), tenant_share (429: this tenant holds more than its share), inflight_bytes (503), rate_limit (429: the key's request rate)",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
   return {
     registry,
     httpRequests,
@@ -61,7 +71,42 @@ export function createMetrics(): ServiceMetrics {
     rejectedEvents,
     appendSeconds,
     authFailures,
+    ingestRefusals,
+    bindInflightBytes(read) {
+      new Gauge({
+        name: "trailproof_ingest_inflight_bytes",
+        help: "Bytes of ingest request bodies being received or appended (bounded by TRAILPROOF_INGEST_MAX_INFLIGHT_BYTES)",
+        registers: [registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    },
     bindLedger(ledger) {
+      const commitSeconds = new Histogram({
+        name: "trailproof_commit_seconds",
+        help: "Duration of each group commit (one durable transaction per tenant in it)",
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+        registers: [registry],
+      });
+      const commitEvents = new Histogram({
+        name: "trailproof_commit_events",
+        help: "Events written by each group commit",
+        buckets: [1, 10, 100, 500, 1000, 2500, 5000],
+        registers: [registry],
+      });
+      ledger.commitTimings.on((t) => {
+        commitSeconds.observe(t.seconds);
+        commitEvents.observe(t.items);
+      });
+      new Gauge({
+        name: "trailproof_ingest_queue_delay_seconds",
+        help: "How long the oldest append in flight has waited (admission control refuses heavy tenants past TRAILPROOF_INGEST_MAX_QUEUE_DELAY_MS)",
+        registers: [registry],
+        collect() {
+          this.set(ledger.queueDelayMs() / 1000);
+        },
+      });
       const readDivergences = new Counter({
         name: "trailproof_read_divergences_total",
         help: "Entries a read left out because a stored row contradicted the entry's leaf (run trailproof verify)",
@@ -71,7 +116,7 @@ export function createMetrics(): ServiceMetrics {
       ledger.readDivergences.on((d) => readDivergences.inc({ kind: d.kind }));
       new Gauge({
         name: "trailproof_ingest_queue_depth",
-        help: "Events waiting for the next group commit",
+        help: "Events accepted and not yet durable (being sealed, waiting for a group commit, or in one)",
         registers: [registry],
         collect() {
           this.set(ledger.pendingEvents);

@@ -19,7 +19,7 @@ export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps): void 
   app.post(
     "/v1/events",
     {
-      config: { permission: "append" },
+      config: { permission: "append", ingest: true },
       schema: {
         summary: "Append one event, or a batch of up to 1,000",
         description:

@@ -1,8 +1,9 @@
-// The append pipeline: stamp received_at, seal (validate, canonicalise,
-// commit personal fields, hash; on worker threads for larger appends), then
-// sequence and integrate in a group commit. Appends take turns in stamping
-// order, so entries reach the log in the order their received_at was
-// stamped, whichever seal worker finishes first.
+// The append pipeline: admit (or refuse at once, ingest-admission.ts), stamp
+// received_at, seal (validate, canonicalise, commit personal fields, hash;
+// on worker threads for larger appends), then sequence and integrate in a
+// group commit. One tenant's appends take turns in stamping order, so
+// entries reach its log in the order their received_at was stamped,
+// whichever seal worker finishes first; tenants do not wait for each other.
 import type { AppendedBy, Hasher, OccurredAtBounds } from "@trailproof/core";
 import { type PendingEntry, type SealOutcome, sealEntry } from "../prepare-entry.js";
 import { sealBatch } from "../seal/seal-batch.js";
@@ -10,12 +11,13 @@ import type { SealPool } from "../seal/seal-pool.js";
 import type { LogStore } from "../store/log-store.js";
 import type { TenantLog } from "../tenant-log.js";
 import type { AppendResult } from "./append-result.js";
-import { GroupCommitter, IngestOverloadedError } from "./group-commit.js";
+import { GroupCommitter, type WriteTiming } from "./group-commit.js";
+import type { IngestAdmission } from "./ingest-admission.js";
 import { type WriteOutcome, writeEntries } from "./write-entries.js";
 
 export interface AppendPipelineOptions {
-  /** Events stamped but not yet written, at most; beyond it appends fail with INGEST_OVERLOADED. */
-  maxPendingEvents: number;
+  /** Decides whether an append may enter (bounds what is stamped and not yet durable). */
+  admission: IngestAdmission;
   /** Events written in one group commit at most. */
   maxBatchEvents: number;
   now: () => number;
@@ -23,6 +25,8 @@ export interface AppendPipelineOptions {
   occurredAtBounds: OccurredAtBounds;
   /** Called after each tenant's batch is durable, with the tenant's log (its new size). */
   onCommitted: (log: TenantLog) => void;
+  /** Told of each group commit's size and duration. */
+  onWrite?: (timing: WriteTiming) => void;
 }
 
 export class AppendPipeline {
@@ -32,12 +36,11 @@ export class AppendPipeline {
   readonly #options: AppendPipelineOptions;
   readonly #committer: GroupCommitter<PendingEntry, WriteOutcome>;
   /**
-   * Resolves when the latest append has submitted to the committer. Each
-   * append waits for its predecessor's turn before submitting its own.
+   * Per tenant, resolves when its latest append has submitted to the
+   * committer. Each append waits for its predecessor's turn (of the same
+   * tenant: received_at orders one log, not the service) before submitting.
    */
-  #submitTurn: Promise<void> = Promise.resolve();
-  /** Events stamped but not yet submitted (being sealed), counted against maxPendingEvents. */
-  #sealing = 0;
+  readonly #turns = new Map<string, Promise<void>>();
 
   constructor(store: LogStore, hasher: Hasher, sealPool: SealPool | undefined, options: AppendPipelineOptions) {
     this.#store = store;
@@ -46,40 +49,45 @@ export class AppendPipeline {
     this.#options = options;
     this.#committer = new GroupCommitter(
       (items) => writeEntries(this.#store, hasher, items, this.#options.onCommitted),
-      {
-        maxPending: options.maxPendingEvents,
-        maxBatch: options.maxBatchEvents,
-      },
+      { maxBatch: options.maxBatchEvents, onWrite: options.onWrite },
     );
   }
 
   /** Events stamped and not yet durable. */
   get pendingEvents(): number {
-    return this.#sealing + this.#committer.pending;
+    return this.#options.admission.queuedEvents;
   }
 
   /**
    * Validates, seals and durably appends `inputs` to `log`, in order, each
    * naming `appendedBy` as its appender. Resolves once every accepted event
    * is fsynced, with one result per input; one bad event does not block the
-   * others. Throws INGEST_OVERLOADED when the queue is full.
+   * others. Throws IngestOverloadedError when admission control refuses it
+   * (nothing is stamped then).
    */
   async append(log: TenantLog, inputs: readonly unknown[], appendedBy: AppendedBy): Promise<AppendResult[]> {
-    if (this.pendingEvents + inputs.length > this.#options.maxPendingEvents) {
-      throw new IngestOverloadedError(1000);
+    const release = this.#options.admission.admit(log.record.name, inputs.length);
+    try {
+      return await this.#append(log, inputs, appendedBy);
+    } finally {
+      release();
     }
+  }
+
+  async #append(log: TenantLog, inputs: readonly unknown[], appendedBy: AppendedBy): Promise<AppendResult[]> {
     // Stamp and take a turn synchronously, in call order: the turn order is
     // the stamp order, whichever worker finishes first.
     const receivedMs = inputs.map(() => {
       log.lastReceivedMs = Math.max(this.#options.now(), log.lastReceivedMs);
       return log.lastReceivedMs;
     });
-    const previous = this.#submitTurn;
+    const lane = log.record.name;
+    const previous = this.#turns.get(lane) ?? Promise.resolve();
     let release!: () => void;
-    this.#submitTurn = new Promise<void>((resolve) => {
+    const turn = new Promise<void>((resolve) => {
       release = resolve;
     });
-    this.#sealing += inputs.length;
+    this.#turns.set(lane, turn);
     let outcomes: SealOutcome[] | undefined;
     let failure: unknown;
     try {
@@ -96,7 +104,6 @@ export class AppendPipeline {
     const results: AppendResult[] = new Array(inputs.length);
     const slots: number[] = [];
     try {
-      this.#sealing -= inputs.length;
       if (outcomes === undefined) throw failure;
       const pending: PendingEntry[] = [];
       outcomes.forEach((o, slot) => {
@@ -109,9 +116,10 @@ export class AppendPipeline {
           slots.push(slot);
         }
       });
-      written = this.#committer.submit(pending);
+      written = this.#committer.submit(lane, pending);
     } finally {
       release();
+      if (this.#turns.get(lane) === turn) this.#turns.delete(lane);
     }
     const outcome = await written;
     for (const [k, r] of outcome.entries()) {
@@ -138,14 +146,14 @@ export class AppendPipeline {
 
   /** Resolves once every append submitted so far is written or failed. */
   async idle(): Promise<void> {
-    await this.#submitTurn;
+    await Promise.all(this.#turns.values());
     await this.#committer.idle();
   }
 
   /** Waits for appends in flight; the caller stops new ones first. */
   async close(): Promise<void> {
     // Appends still sealing submit (or fail) before their turn resolves.
-    await this.#submitTurn;
+    await Promise.all(this.#turns.values());
     await this.#sealPool?.close();
     await this.#committer.idle();
   }

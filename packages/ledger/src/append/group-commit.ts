@@ -1,23 +1,21 @@
 // Group commit: appends submitted while a write is being prepared or is in
 // flight are gathered and written in one transaction (one fsync), so ingest
-// throughput does not hang on the disk's fsync rate. The queue is bounded:
-// past `maxPending` a submission fails fast with INGEST_OVERLOADED instead of
-// growing memory without limit.
-import { TrailproofError } from "@trailproof/core";
-
-export class IngestOverloadedError extends TrailproofError {
-  readonly retryAfterMs: number;
-  constructor(retryAfterMs: number) {
-    super("INGEST_OVERLOADED", "too many appends are waiting to be written; retry later");
-    this.retryAfterMs = retryAfterMs;
-  }
-}
+// throughput does not hang on the disk's fsync rate. Submissions wait in
+// lanes (one per tenant) and each write takes them in turn, one submission
+// from each lane round the lanes, so a tenant with a long queue cannot hold
+// another's append behind its own; within a lane the order is kept. How
+// much may wait is decided before submitting (ingest-admission.ts).
 
 export interface GroupCommitOptions {
-  /** Items waiting at most; beyond it submit() rejects. */
-  maxPending: number;
-  /** Items written in one transaction at most. */
+  /** Items written in one transaction at most (a single larger submission is written alone). */
   maxBatch: number;
+  /** Told of each write: how many items it held and how long it took. */
+  onWrite?: (timing: WriteTiming) => void;
+}
+
+export interface WriteTiming {
+  items: number;
+  seconds: number;
 }
 
 interface Waiting<T, R> {
@@ -27,13 +25,15 @@ interface Waiting<T, R> {
 }
 
 /**
- * `write` receives items in submission order and MUST return one result per
- * item in the same order, or throw to fail every submission of that batch.
+ * `write` receives items in submission order within each lane and MUST
+ * return one result per item in the same order, or throw to fail every
+ * submission of that batch.
  */
 export class GroupCommitter<T, R> {
   readonly #write: (items: T[]) => Promise<R[]>;
   readonly #options: GroupCommitOptions;
-  #queue: Waiting<T, R>[] = [];
+  /** Waiting submissions per lane; a lane is removed when it empties, so the map holds only lanes with work. */
+  readonly #lanes = new Map<string, Waiting<T, R>[]>();
   #pending = 0;
   #running: Promise<void> | undefined;
 
@@ -42,17 +42,20 @@ export class GroupCommitter<T, R> {
     this.#options = options;
   }
 
+  /** Items submitted and not yet written (waiting or in the write). */
   get pending(): number {
     return this.#pending;
   }
 
-  submit(items: T[]): Promise<R[]> {
+  submit(lane: string, items: T[]): Promise<R[]> {
     if (items.length === 0) return Promise.resolve([]);
-    if (this.#pending + items.length > this.#options.maxPending) {
-      return Promise.reject(new IngestOverloadedError(1000));
-    }
     this.#pending += items.length;
-    const done = new Promise<R[]>((resolve, reject) => this.#queue.push({ items, resolve, reject }));
+    const done = new Promise<R[]>((resolve, reject) => {
+      const queue = this.#lanes.get(lane);
+      const waiting = { items, resolve, reject };
+      if (queue) queue.push(waiting);
+      else this.#lanes.set(lane, [waiting]);
+    });
     this.#running ??= this.#drain();
     return done;
   }
@@ -62,24 +65,43 @@ export class GroupCommitter<T, R> {
     while (this.#running) await this.#running;
   }
 
+  /**
+   * The next write's submissions: round the lanes, one submission from each
+   * in turn, while they fit in maxBatch (the first always goes). A lane
+   * served moves to the back of the map, so the next batch starts with
+   * another.
+   */
+  #takeBatch(): Waiting<T, R>[] {
+    const batch: Waiting<T, R>[] = [];
+    let count = 0;
+    let full = false;
+    while (!full && this.#lanes.size > 0) {
+      full = true;
+      for (const [lane, queue] of [...this.#lanes]) {
+        const next = queue[0] as Waiting<T, R>;
+        if (count > 0 && count + next.items.length > this.#options.maxBatch) continue;
+        queue.shift();
+        batch.push(next);
+        count += next.items.length;
+        full = false;
+        this.#lanes.delete(lane);
+        if (queue.length > 0) this.#lanes.set(lane, queue);
+      }
+    }
+    return batch;
+  }
+
   async #drain(): Promise<void> {
     // Yield once so that submissions made in the same turn share the write.
     await new Promise<void>((resolve) => setImmediate(resolve));
     try {
-      while (this.#queue.length > 0) {
-        const batch: Waiting<T, R>[] = [];
-        let count = 0;
-        while (
-          this.#queue.length > 0 &&
-          (count === 0 || count + (this.#queue[0]?.items.length ?? 0) <= this.#options.maxBatch)
-        ) {
-          const w = this.#queue.shift() as Waiting<T, R>;
-          batch.push(w);
-          count += w.items.length;
-        }
+      while (this.#lanes.size > 0) {
+        const batch = this.#takeBatch();
         const items = batch.flatMap((w) => w.items);
+        const started = performance.now();
         try {
           const results = await this.#write(items);
+          this.#options.onWrite?.({ items: items.length, seconds: (performance.now() - started) / 1000 });
           let offset = 0;
           for (const w of batch) {
             w.resolve(results.slice(offset, offset + w.items.length));
@@ -88,7 +110,7 @@ export class GroupCommitter<T, R> {
         } catch (err) {
           for (const w of batch) w.reject(err);
         } finally {
-          this.#pending -= count;
+          this.#pending -= items.length;
         }
       }
     } finally {

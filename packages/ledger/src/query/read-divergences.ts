@@ -3,6 +3,7 @@
 // runs the service hears of it here (the server logs it at error level and
 // counts it in /metrics). `trailproof verify` names every such row.
 import type { DivergenceKind } from "@trailproof/core";
+import { Listeners } from "../listeners.js";
 
 export interface ReadDivergence {
   /** The tenant's id (queries) or name (reads by name). */
@@ -14,14 +15,8 @@ export interface ReadDivergence {
 
 export type ReadDivergenceListener = (divergence: ReadDivergence) => void;
 
-export class ReadDivergences {
-  readonly #listeners: ReadDivergenceListener[] = [];
-
-  on(listener: ReadDivergenceListener): void {
-    this.#listeners.push(listener);
-  }
-
+export class ReadDivergences extends Listeners<ReadDivergence> {
   report(divergence: ReadDivergence): void {
-    for (const listener of this.#listeners) listener(divergence);
+    this.emit(divergence);
   }
 }
