@@ -4,7 +4,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CONFIG, type RunningServer, startServer } from "@trailproof/server";
+import { DEFAULT_CONFIG, type RunningServer, type ServerConfig, startServer } from "@trailproof/server";
 
 /** Parsed JSON, as loosely typed as JSON.parse: tests read into it freely. */
 type Json = ReturnType<typeof JSON.parse>;
@@ -25,8 +25,8 @@ export interface SdkServer {
   restart(): Promise<void>;
 }
 
-export function startOn(dataDir: string, port: number): Promise<RunningServer> {
-  return startServer({ ...DEFAULT_CONFIG, dataDir, port, demo: false, logLevel: "silent" }, () => undefined);
+export function startOn(dataDir: string, port: number, config: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  return startServer({ ...DEFAULT_CONFIG, dataDir, port, demo: false, logLevel: "silent", ...config }, () => undefined);
 }
 
 async function call(url: string, key: string, init: RequestInit = {}): Promise<{ status: number; body: Json }> {
@@ -41,9 +41,9 @@ async function call(url: string, key: string, init: RequestInit = {}): Promise<{
   };
 }
 
-export async function startSdkServer(tenant = "sdk"): Promise<SdkServer> {
+export async function startSdkServer(tenant = "sdk", config: Partial<ServerConfig> = {}): Promise<SdkServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "trailproof-sdk-"));
-  const first = await startOn(dataDir, 0);
+  const first = await startOn(dataDir, 0, config);
   const url = first.url;
   const port = Number(new URL(url).port);
   const operatorKey = first.created.operatorKey as string;
@@ -73,7 +73,7 @@ export async function startSdkServer(tenant = "sdk"): Promise<SdkServer> {
     get: (path, k) => call(`${url}${path}`, k ?? adminKey),
     stop: () => s.server.close(),
     restart: async () => {
-      s.server = await startOn(dataDir, port);
+      s.server = await startOn(dataDir, port, config);
     },
   };
   return s;
