@@ -133,6 +133,7 @@ describe("admission control", () => {
       (await metric(url, operatorKey, /^trailproof_ingest_refusals_total\{reason="queue_delay"\}/));
     expect(counted).toBe(refusals.length);
     expect(await metric(url, operatorKey, /^trailproof_ingest_queue_depth /)).toBe(0);
+    expect(await metric(url, operatorKey, /^trailproof_ingest_inflight_bytes /)).toBe(0);
     expect(await metric(url, operatorKey, /^trailproof_commit_seconds_count /)).toBeGreaterThan(0);
   }, 60_000);
 

@@ -116,6 +116,13 @@ export interface AppendOptions {
    * program using the library directly appended them.
    */
   appendedBy?: AppendedBy;
+  /**
+   * The service's own record of something it did or is doing (meta-audit,
+   * tenant, key and person changes, sign-ins): admitted whatever the load,
+   * and counted in the work in flight. Admission control is for what clients
+   * send; refusing these would fail an admin's action because a tenant floods.
+   */
+  serviceRecord?: boolean;
 }
 
 /** A commit of one tenant's entries: its log now holds `treeSize` entries. */
@@ -355,7 +362,7 @@ export class Ledger {
   async append(tenant: string, inputs: readonly unknown[], options: AppendOptions = {}): Promise<AppendResult[]> {
     if (this.#closed) throw new TrailproofError("LEDGER_CLOSED", "the ledger is shutting down");
     const log = await this.#tenant(tenant);
-    return this.#pipeline.append(log, inputs, options.appendedBy ?? LIBRARY_APPENDER);
+    return this.#pipeline.append(log, inputs, options.appendedBy ?? LIBRARY_APPENDER, options.serviceRecord === true);
   }
 
   /**

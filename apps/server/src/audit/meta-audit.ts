@@ -69,7 +69,7 @@ export class MetaAudit {
           ...(access.change ? { change: access.change } : {}),
         },
       ],
-      { appendedBy: META_AUDIT_APPENDER },
+      { appendedBy: META_AUDIT_APPENDER, serviceRecord: true },
     );
     if (result?.status === "rejected") {
       throw new TrailproofError(

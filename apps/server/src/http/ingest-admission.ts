@@ -9,7 +9,6 @@
 // the body is in (that refusal is answered by problem.ts).
 import { type AdmissionReason, IngestOverloadedError } from "@trailproof/ledger";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
 import { sendProblem } from "./problem.js";
 
@@ -38,8 +37,9 @@ export function registerIngestAdmission(app: FastifyInstance, deps: AppDeps): vo
 
   // Registered after authentication, so request.principal is set when this runs.
   app.addHook("onRequest", async (request, reply) => {
-    if (request.routeOptions.config.ingest !== true || request.principal === undefined) return;
-    const refusal = deps.ledger.admissionCheck(tenantOf(request), 1);
+    const tenant = request.principal?.tenant;
+    if (request.routeOptions.config.ingest !== true || !tenant) return;
+    const refusal = deps.ledger.admissionCheck(tenant, 1);
     if (refusal) return refuse(request, reply, refusal.reason, refusal.retryAfterMs);
     // A body without a length (chunked) is counted at the most it may be.
     const declared = Number(request.headers["content-length"]);

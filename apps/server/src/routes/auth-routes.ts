@@ -81,7 +81,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
           metadata: { method: "password+totp" },
         },
       ],
-      { appendedBy: META_AUDIT_APPENDER },
+      { appendedBy: META_AUDIT_APPENDER, serviceRecord: true },
     );
   };
 

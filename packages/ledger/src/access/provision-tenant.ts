@@ -51,7 +51,7 @@ export async function provisionTenant(
         metadata: { role: "admin", name: issued.record.name },
       },
     ],
-    options.appendedBy ? { appendedBy: options.appendedBy } : {},
+    options.appendedBy ? { appendedBy: options.appendedBy, serviceRecord: true } : { serviceRecord: true },
   );
   return { tenant, adminKey: issued.key, adminKeyId: issued.record.keyId };
 }

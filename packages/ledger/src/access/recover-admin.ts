@@ -46,7 +46,7 @@ export async function issueRecoveryAdminKey(
         risk: "critical",
       },
     ],
-    { appendedBy: options.appendedBy },
+    { appendedBy: options.appendedBy, serviceRecord: true },
   );
   return issued;
 }

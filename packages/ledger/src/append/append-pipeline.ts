@@ -63,10 +63,15 @@ export class AppendPipeline {
    * naming `appendedBy` as its appender. Resolves once every accepted event
    * is fsynced, with one result per input; one bad event does not block the
    * others. Throws IngestOverloadedError when admission control refuses it
-   * (nothing is stamped then).
+   * (nothing is stamped then), unless `alwaysAdmit` (the service's own records).
    */
-  async append(log: TenantLog, inputs: readonly unknown[], appendedBy: AppendedBy): Promise<AppendResult[]> {
-    const release = this.#options.admission.admit(log.record.name, inputs.length);
+  async append(
+    log: TenantLog,
+    inputs: readonly unknown[],
+    appendedBy: AppendedBy,
+    alwaysAdmit = false,
+  ): Promise<AppendResult[]> {
+    const release = this.#options.admission.admit(log.record.name, inputs.length, alwaysAdmit);
     try {
       return await this.#append(log, inputs, appendedBy);
     } finally {

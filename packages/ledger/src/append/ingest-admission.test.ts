@@ -81,6 +81,16 @@ describe("IngestAdmission", () => {
     expect(gate.queueDelayMs()).toBe(0);
   });
 
+  it("counts the service's own records without refusing them", () => {
+    const { gate } = admission(100);
+    gate.admit("acme", 50);
+    expect(gate.check("acme", 1)?.reason).toBe("queue_full");
+    const release = gate.admit("acme", 1, true);
+    expect(gate.queuedEvents).toBe(51);
+    release();
+    expect(gate.queuedEvents).toBe(50);
+  });
+
   it("refuses a budget or delay below 1", () => {
     expect(() => new IngestAdmission({ maxQueuedEvents: 0, maxQueueDelayMs: 10 })).toThrow(/at least 1/);
     expect(() => new IngestAdmission({ maxQueuedEvents: 10, maxQueueDelayMs: 0 })).toThrow(/at least 1/);

@@ -126,12 +126,12 @@ export class IngestAdmission {
   }
 
   /**
-   * Admits `events` from `lane` or throws IngestOverloadedError; the
-   * returned function releases them once they are durable or failed (call
-   * it exactly once).
+   * Admits `events` from `lane` or throws IngestOverloadedError (never with
+   * `always`, which only counts them); the returned function releases them
+   * once they are durable or failed.
    */
-  admit(lane: string, events: number): () => void {
-    const refusal = this.check(lane, events);
+  admit(lane: string, events: number, always = false): () => void {
+    const refusal = always ? undefined : this.check(lane, events);
     if (refusal) throw new IngestOverloadedError(refusal);
     let l = this.#lanes.get(lane);
     if (l === undefined) {
