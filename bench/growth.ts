@@ -6,6 +6,9 @@
 //
 //   npm run bench:growth -- --sizes 100000,5000000 --seconds 60
 //
+// With --attribute, the engine runs in this process instead and every
+// synchronous store call is timed (growth-attribution.ts): what stalls.
+//
 // The logs are bulk-built once (build-large-log.ts, synchronous=OFF) and
 // kept under --dir, so a later run reuses them; each run ingests into a copy.
 import { mkdirSync } from "node:fs";
@@ -14,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { LARGE_LOG_NOTE } from "./build-large-log.js";
+import { type AttributionRun, renderAttribution, runAttribution } from "./growth-attribution.js";
 import { copyGrowthLog, type GrowthLog, growthLog } from "./growth-log.js";
 import { GrowthProbe, type ProbeResult } from "./growth-probe.js";
 import { renderGrowthReport } from "./growth-report.js";
@@ -49,6 +53,8 @@ const { values } = parseArgs({
     dir: { type: "string", default: join(tmpdir(), "trailproof-growth") },
     "server-log-level": { type: "string", default: "warn" },
     label: { type: "string", default: "" },
+    attribute: { type: "boolean", default: false },
+    checkpoints: { type: "string", default: "store,separate" },
   },
 });
 const sizes = values.sizes.split(",").map(Number);
@@ -134,12 +140,26 @@ async function measure(size: number): Promise<GrowthPoint> {
   }
 }
 
+const command = `npm run bench:growth -- ${process.argv.slice(2).join(" ")}`.trim();
+if (values.attribute) {
+  const modes = values.checkpoints.split(",");
+  if (!modes.every((m) => m === "store" || m === "separate")) throw new Error("--checkpoints takes store,separate");
+  const runs: AttributionRun[] = [];
+  for (const size of sizes) {
+    for (const mode of modes as AttributionRun["checkpoints"][]) {
+      runs.push(await runAttribution(values.dir, size, mode, seconds));
+    }
+  }
+  process.stdout.write(renderAttribution(runs, command));
+  process.exit(0);
+}
+
 const startedAt = new Date().toISOString();
 const points: GrowthPoint[] = [];
 for (const size of sizes) points.push(await measure(size));
 process.stdout.write(
   renderGrowthReport({
-    command: `npm run bench:growth -- ${process.argv.slice(2).join(" ")}`.trim(),
+    command,
     label: values.label,
     startedAt,
     machine: describeMachine(null),
