@@ -2,11 +2,13 @@
 // the catalogue (trailproof.db: tenants, API keys, people) and one file per
 // tenant under tenants/ (the log and its search projection); every store
 // shares these connections: one writer per file, one transaction order.
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { DerivedRowsAudit } from "../../verify/derived-rows.js";
 import { migrateSqliteV1 } from "./migrate-sqlite-v1.js";
 import { SqliteAccessStore } from "./sqlite-access-store.js";
+import { SqliteCheckpointer } from "./sqlite-checkpointer.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { SqlitePeopleStore } from "./sqlite-people-store.js";
 import { SqliteAuditQuery } from "./sqlite-query-store.js";
@@ -36,7 +38,8 @@ const CATALOGUE_CACHE_KIB = 8 * 1024;
 export function openSqliteStores(dataDir: string): SqliteStores {
   const open = (path: string): SqliteDatabase => new Database(path);
   const catalogue = open(join(dataDir, "trailproof.db"));
-  const files = new SqliteTenantFiles(join(dataDir, "tenants"), open);
+  const checkpointer = new SqliteCheckpointer({ driverPath: createRequire(import.meta.url).resolve("better-sqlite3") });
+  const files = new SqliteTenantFiles(join(dataDir, "tenants"), open, checkpointer);
   let migrated: string[];
   try {
     applyDurability(catalogue, CATALOGUE_CACHE_KIB);
@@ -44,7 +47,8 @@ export function openSqliteStores(dataDir: string): SqliteStores {
     migrated = migrateSqliteV1(catalogue, files);
     applyLayout(catalogue, SQLITE_CATALOGUE_SCHEMA);
   } catch (err) {
-    files.close();
+    // The checkpoint worker winds down by itself; the open fails now.
+    files.close().catch(() => undefined);
     catalogue.close();
     throw err;
   }

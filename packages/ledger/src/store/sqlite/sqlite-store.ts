@@ -15,6 +15,7 @@ import type {
   TenantRecord,
   UnknownActionPolicy,
 } from "../log-store.js";
+import type { CheckpointStatus } from "./sqlite-checkpointer.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
 import type { SqliteTenantFiles } from "./sqlite-tenant-files.js";
 
@@ -95,8 +96,11 @@ export class SqliteStore implements LogStore {
       if (!row) throw new TrailproofError("TENANT_NOT_FOUND", `no tenant with id ${tenantId}`);
       const db = this.#files.get(row.name);
       const s = prepareLogStatements(db);
-      const append = db.transaction((b: AppendBatch) => writeBatch(s, b));
-      file = { db, s, append };
+      const write = db.transaction((b: AppendBatch) => writeBatch(s, b));
+      // IMMEDIATE: the write lock is taken before the size is read, so the
+      // checkpointer's brief TRUNCATE can only delay the BEGIN (the busy
+      // timeout), never fail a read transaction's upgrade with SQLITE_BUSY.
+      file = { db, s, append: (b) => write.immediate(b) };
       this.#logs.set(tenantId, file);
     }
     return file;
@@ -277,10 +281,15 @@ export class SqliteStore implements LogStore {
     };
   }
 
+  /** WAL checkpoints run off the acknowledging thread so far, per tenant file. */
+  checkpointStatus(): CheckpointStatus[] {
+    return this.#files.checkpointStatus();
+  }
+
   async close(): Promise<void> {
     this.#logs.clear();
-    this.#files.close();
     this.#catalogue.close();
+    await this.#files.close();
   }
 }
 

@@ -1,10 +1,13 @@
 // One SQLite file per tenant (tenants/<name>.db), opened on first use and
 // kept open: the log, its tree and checkpoints, and the search projection.
 // Every store of a data directory reaches a tenant's file through this one
-// cache, so each file has one connection: one writer, one transaction order.
+// cache, so each file has one writing connection: one writer, one
+// transaction order. Given a checkpointer, a file's WAL checkpoints run on
+// its worker thread, never inside a commit (sqlite-checkpointer.ts).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { TrailproofError } from "@trailproof/core";
+import type { CheckpointStatus, SqliteCheckpointer } from "./sqlite-checkpointer.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { SQLITE_SEARCH_SCHEMA } from "./sqlite-search-schema.js";
 import { SQLITE_LAYOUT_VERSION, SQLITE_TENANT_LOG_SCHEMA } from "./sqlite-tenant-schema.js";
@@ -39,11 +42,14 @@ export function applyDurability(db: SqliteDatabase, cacheKib: number): void {
 export class SqliteTenantFiles {
   readonly dir: string;
   readonly #open: OpenSqliteDatabase;
+  readonly #checkpointer: SqliteCheckpointer | undefined;
   readonly #files = new Map<string, SqliteDatabase>();
 
-  constructor(dir: string, open: OpenSqliteDatabase) {
+  /** Without a checkpointer (read-only opens), SQLite's own autocheckpoint stays on. */
+  constructor(dir: string, open: OpenSqliteDatabase, checkpointer?: SqliteCheckpointer) {
     this.dir = dir;
     this.#open = open;
+    this.#checkpointer = checkpointer;
   }
 
   /** Path of a tenant's file. Tenant names are [a-z0-9-] (checked at creation), so they are safe file names. */
@@ -63,6 +69,13 @@ export class SqliteTenantFiles {
         // Planner statistics for the search indexes, as SQLite recommends for
         // long-lived connections (cheap: it analyses only what needs it).
         db.pragma("optimize=0x10002");
+        if (this.#checkpointer) {
+          // Commits never checkpoint; the worker does. After the WAL restarts,
+          // the next commit trims the file back to this size.
+          db.pragma("wal_autocheckpoint = 0");
+          db.pragma(`journal_size_limit = ${this.#checkpointer.truncateBytes}`);
+          this.#checkpointer.watch(this.pathOf(name));
+        }
       } catch (err) {
         db.close();
         throw err;
@@ -72,8 +85,18 @@ export class SqliteTenantFiles {
     return db;
   }
 
-  close(): void {
+  /** WAL checkpoints run so far, per file (empty without a checkpointer). */
+  checkpointStatus(): CheckpointStatus[] {
+    return this.#checkpointer?.status() ?? [];
+  }
+
+  /**
+   * Closes the writing connections, then the checkpointer's: the last one
+   * closed runs SQLite's final checkpoint, on the worker thread.
+   */
+  close(): Promise<void> {
     for (const db of this.#files.values()) db.close();
     this.#files.clear();
+    return this.#checkpointer?.close() ?? Promise.resolve();
   }
 }
