@@ -85,10 +85,13 @@ try {
     if (row.firstError) progress(`  window ${row.window}: first error ${row.firstError.slice(0, 200)}`);
   };
   server.rss.start(RSS_SAMPLE_MS);
-  const timer = setInterval(closeWindow, o.windowSeconds * 1000);
+  // The window the schedule ends in stays open through the drain and closes once every answer is in.
+  const lastCloseMs = performance.now() + o.minutes * 60_000 - 1000;
+  const timer = setInterval(() => {
+    if (performance.now() < lastCloseMs) closeWindow();
+  }, o.windowSeconds * 1000);
   const end = await schedule.done.finally(() => clearInterval(timer));
   for (const age of end.unansweredAgesMs) recorder.addUnanswered(age);
-  // The last, partial window: the schedule's tail and the drain.
   closeWindow();
   server.rss.stop();
   if (end.sendLagMaxMs > 50) progress(`  the bench itself started a request up to ${end.sendLagMaxMs} ms late`);
