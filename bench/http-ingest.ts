@@ -87,11 +87,20 @@ export async function waitForFollowers(server: ServerChild, timeoutMs = 120_000)
   }
 }
 
+/** A tenant (new on this server) with its admin key and an ingest key, through the API. */
+export async function tenantKeysOn(
+  server: ServerChild,
+  tenantName: string,
+): Promise<{ adminKey: string; ingestKey: string }> {
+  const tenant = await api(server, server.operatorKey as string, "/v1/tenants", { name: tenantName });
+  const adminKey = tenant.admin_key as string;
+  const created = await api(server, adminKey, "/v1/keys", { role: "ingest", name: "bench" });
+  return { adminKey, ingestKey: created.key as string };
+}
+
 /** A tenant (new on this server) and an ingest key of it, through the API. */
 export async function ingestKeyOn(server: ServerChild, tenantName = "bench"): Promise<string> {
-  const tenant = await api(server, server.operatorKey as string, "/v1/tenants", { name: tenantName });
-  const created = await api(server, tenant.admin_key as string, "/v1/keys", { role: "ingest", name: "bench" });
-  return created.key as string;
+  return (await tenantKeysOn(server, tenantName)).ingestKey;
 }
 
 export async function runHttpIngest(dir: string, o: HttpIngestOptions): Promise<HttpIngestRun> {

@@ -3,18 +3,19 @@
 // own), tenant "trickle" sends a small batch every 200 ms alone (the
 // baseline), then again while tenant "flood" offers 5x that maximum open-loop.
 // Reports per tenant what was accepted and refused (by status, with or
-// without Retry-After) and how fast every answer came; then, with the service
-// stopped, checks every acknowledged event is in the log on disk and runs
-// `trailproof verify`. Ends with PASS/MISS lines.
+// without Retry-After) and how fast every answer came; reads every tenant's
+// log back to check each acknowledged event is in it, then, with the service
+// stopped, runs `trailproof verify`. Ends with PASS/MISS lines.
 //
 //   npm run bench:overload -- --seconds 60
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { verifyDataDir } from "../test/reliability/verify-data-dir.js";
 import { MAX_BATCH, measureClosedLoopMax } from "./closed-loop-max.js";
-import { ingestKeyOn, waitForFollowers } from "./http-ingest.js";
+import { ingestKeyOn, tenantKeysOn, waitForFollowers } from "./http-ingest.js";
 import { formatVerdict } from "./load-verdict.js";
 import { describeMachine } from "./machine.js";
-import { checkDurability } from "./overload-durability.js";
+import { durabilityOf, readLoggedEvents, type TenantDurability } from "./overload-durability.js";
 import { parseOverloadOptions } from "./overload-options.js";
 import { type Phase, runOverloadPhase, type TenantLoad } from "./overload-phase.js";
 import { compareTrickle, durabilityTable, overloadVerdicts, phasesTable } from "./overload-report.js";
@@ -32,10 +33,11 @@ let baseline: Phase;
 let flood: Phase;
 let maximum: Awaited<ReturnType<typeof measureClosedLoopMax>>;
 let catchUpSeconds: number | null = null;
+let logged: TenantDurability[];
 try {
   const calibrationKey = await ingestKeyOn(server, "calibration");
-  const floodKey = await ingestKeyOn(server, "flood");
-  const trickleKey = await ingestKeyOn(server, "trickle");
+  const { adminKey: floodAdmin, ingestKey: floodKey } = await tenantKeysOn(server, "flood");
+  const { adminKey: trickleAdmin, ingestKey: trickleKey } = await tenantKeysOn(server, "trickle");
   progress(`overload: measuring the closed-loop maximum (batches of ${MAX_BATCH}, ${o.measureSeconds} s) ...`);
   maximum = await measureClosedLoopMax(server, calibrationKey, o.measureSeconds, "c");
   const trickle = (tag: string): TenantLoad => ({
@@ -72,16 +74,25 @@ try {
   try {
     await waitForFollowers(server, 300_000);
     catchUpSeconds = Math.round(performance.now() - catchUp) / 1000;
+    progress(`overload: the search projection caught up in ${catchUpSeconds} s`);
   } catch (err) {
     progress(`overload: ${String(err)}`);
   }
+  progress("overload: reading every tenant's log back ...");
+  const adminKeys = new Map([
+    ["flood", floodAdmin],
+    ["trickle", trickleAdmin],
+  ]);
+  const readStart = performance.now();
+  logged = await readLoggedEvents(server, adminKeys, [baseline, flood]);
+  progress(`overload: read back in ${Math.round(performance.now() - readStart) / 1000} s`);
 } finally {
   await server.close();
 }
 
-progress("overload: checking the log on disk and running trailproof verify ...");
+progress("overload: the service stopped; trailproof verify --data ...");
 const phases = [baseline, flood];
-const durability = await checkDurability(dataDir, phases);
+const durability = durabilityOf(logged, await verifyDataDir(dataDir));
 const trickle = compareTrickle(baseline.tenants[0] as Phase["tenants"][0], flood.tenants[1] as Phase["tenants"][0]);
 const verdicts = overloadVerdicts(phases, trickle, durability);
 const seconds = Math.round(performance.now() - t0) / 1000;
