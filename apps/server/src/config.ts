@@ -30,8 +30,9 @@ export interface ServerConfig extends StoreConfig {
    */
   ingestMaxQueuedEvents: number;
   /**
-   * TRAILPROOF_INGEST_MAX_QUEUE_DELAY_MS: when the oldest append in flight has waited longer,
-   * tenants holding more than their share are refused until the writer catches up.
+   * TRAILPROOF_INGEST_MAX_QUEUE_DELAY_MS: when the oldest append in flight has waited longer (or
+   * what is in flight would take longer to write at the saturated rate), tenants holding more
+   * than their share are refused until the writer catches up.
    */
   ingestMaxQueueDelayMs: number;
   /** TRAILPROOF_INGEST_MAX_INFLIGHT_BYTES: request bodies being received or appended, at most, in bytes. */

@@ -195,7 +195,10 @@ export class Ledger {
     this.#admission = new IngestAdmission({ ...DEFAULT_ADMISSION, ...options.admission });
     this.#pipeline = new AppendPipeline(this.store, this.hasher, this.sealPool, {
       admission: this.#admission,
-      onWrite: (timing) => this.commitTimings.emit(timing),
+      onWrite: (timing) => {
+        this.#admission.observeWrite(timing.items, timing.cycleSeconds);
+        this.commitTimings.emit(timing);
+      },
       maxBatchEvents: options.maxBatchEvents ?? 5_000,
       now: this.#now,
       occurredAtBounds,

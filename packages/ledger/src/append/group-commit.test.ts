@@ -24,11 +24,13 @@ describe("GroupCommitter", () => {
     expect(writes).toEqual([["a1", "a2", "g1"]]);
     expect(timings).toHaveLength(1);
     expect(timings[0]?.items).toBe(3);
+    // The first write of a drain follows nothing: no cycle time.
+    expect(timings[0]?.cycleSeconds).toBeUndefined();
     expect(committer.pending).toBe(0);
   });
 
   it("takes lanes in turn, so a long queue in one lane does not hold another lane's submission behind it", async () => {
-    const { committer, writes } = recording(4);
+    const { committer, writes, timings } = recording(4);
     const flood = Array.from({ length: 5 }, (_, n) => committer.submit("flood", [`f${n}a`, `f${n}b`]));
     const trickle = committer.submit("trickle", ["t"]);
     await Promise.all([...flood, trickle]);
@@ -40,6 +42,8 @@ describe("GroupCommitter", () => {
     );
     expect(writes.flat()).toHaveLength(11);
     expect(writes.every((w) => w.length <= 4)).toBe(true);
+    // Writes after the first followed one back to back: each has a cycle time.
+    expect(timings.slice(1).every((t) => (t.cycleSeconds ?? -1) >= 0)).toBe(true);
   });
 
   it("writes a submission larger than maxBatch alone, and fails every submission of a failed write", async () => {

@@ -15,7 +15,15 @@ export interface GroupCommitOptions {
 
 export interface WriteTiming {
   items: number;
+  /** The write itself. */
   seconds: number;
+  /**
+   * From the end of the previous write to the end of this one, where this
+   * one followed it without the queue running empty in between: the time
+   * the service took per batch while saturated (everything else the thread
+   * did included), so items / cycleSeconds is what it can make durable.
+   */
+  cycleSeconds?: number;
 }
 
 interface Waiting<T, R> {
@@ -94,6 +102,7 @@ export class GroupCommitter<T, R> {
   async #drain(): Promise<void> {
     // Yield once so that submissions made in the same turn share the write.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    let previousEnd: number | undefined;
     try {
       while (this.#lanes.size > 0) {
         const batch = this.#takeBatch();
@@ -101,7 +110,13 @@ export class GroupCommitter<T, R> {
         const started = performance.now();
         try {
           const results = await this.#write(items);
-          this.#options.onWrite?.({ items: items.length, seconds: (performance.now() - started) / 1000 });
+          const ended = performance.now();
+          this.#options.onWrite?.({
+            items: items.length,
+            seconds: (ended - started) / 1000,
+            ...(previousEnd === undefined ? {} : { cycleSeconds: (ended - previousEnd) / 1000 }),
+          });
+          previousEnd = ended;
           let offset = 0;
           for (const w of batch) {
             w.resolve(results.slice(offset, offset + w.items.length));

@@ -69,6 +69,23 @@ describe("IngestAdmission", () => {
     trickle();
   });
 
+  it("refuses the heavy tenant when what is in flight would take longer than the delay at the saturated rate", () => {
+    const { gate } = admission(10_000, 500);
+    expect(gate.drainRate).toBeUndefined();
+    gate.observeWrite(1000, undefined); // not back to back: says nothing of capacity
+    expect(gate.drainRate).toBeUndefined();
+    gate.observeWrite(100, 0.05); // 2,000 events/s while saturated
+    expect(gate.drainRate).toBe(2000);
+    gate.admit("flood", 900);
+    // 900 + 100 events at 2,000/s is 500 ms: still within the delay...
+    expect(gate.check("flood", 100)).toBeUndefined();
+    // ... one more is not: refused at once, before the oldest append has waited at all.
+    expect(gate.check("flood", 101)).toEqual({ reason: "queue_delay", retryAfterMs: 1000 });
+    expect(gate.check("trickle", 10)).toBeUndefined();
+    gate.observeWrite(500, 0.5); // slower now: the estimate moves a fifth of the way
+    expect(gate.drainRate).toBe(2000 + 0.2 * (1000 - 2000));
+  });
+
   it("reports no delay when nothing is in flight and a Retry-After that grows with the delay, within 10 s", () => {
     const { clock, gate } = admission(10_000, 250);
     expect(gate.queueDelayMs()).toBe(0);

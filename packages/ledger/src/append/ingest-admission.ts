@@ -1,7 +1,9 @@
 // Admission control for appends. The work in flight (events stamped and not
 // yet durable) is bounded, and when the writer falls behind (the oldest
-// append in flight has waited longer than a target) new work is refused at
-// once, with a Retry-After, instead of queueing: latency and memory stay
+// append in flight has waited longer than a target, or what is in flight
+// would take longer than that to write at the rate the service writes when
+// saturated) new work is refused at once, with a Retry-After, instead of
+// queueing: latency and memory stay
 // bounded whatever the offered load, and clients back off rather than pile
 // up. The refusal is fair: under pressure the tenant holding more than its
 // share of the work in flight is the one refused (429: it is this tenant),
@@ -18,15 +20,17 @@ export interface AdmissionOptions {
    */
   maxQueuedEvents: number;
   /**
-   * When the oldest append in flight has waited longer than this, the
-   * service is behind: appends from tenants holding more than their share of
-   * the work in flight are refused until it catches up.
+   * When the oldest append in flight has waited longer than this, or the
+   * events in flight would take longer than this to write at the rate the
+   * service has been writing while saturated, the service is behind:
+   * appends from tenants holding more than their share of the work in
+   * flight are refused until it catches up.
    */
   maxQueueDelayMs: number;
   now?: () => number;
 }
 
-export const DEFAULT_ADMISSION: AdmissionOptions = { maxQueuedEvents: 20_000, maxQueueDelayMs: 250 };
+export const DEFAULT_ADMISSION: AdmissionOptions = { maxQueuedEvents: 20_000, maxQueueDelayMs: 500 };
 
 /**
  * Why an append was refused. queue_full and queue_delay: the service as a
@@ -60,6 +64,8 @@ const DETAIL: Record<AdmissionReason, string> = {
 
 /** Longest Retry-After given: the queue drains well within it. */
 const MAX_RETRY_AFTER_MS = 10_000;
+/** Weight of each saturated write in the drain-rate estimate (an exponentially weighted mean). */
+const RATE_WEIGHT = 0.2;
 
 interface Lane {
   events: number;
@@ -77,6 +83,8 @@ export class IngestAdmission {
   readonly #now: () => number;
   readonly #lanes = new Map<string, Lane>();
   #total = 0;
+  /** Events per second written while saturated; undefined until a saturated write is seen. */
+  #drainRate: number | undefined;
 
   constructor(options: AdmissionOptions) {
     if (!(options.maxQueuedEvents >= 1) || !(options.maxQueueDelayMs >= 1)) {
@@ -89,6 +97,21 @@ export class IngestAdmission {
   /** Events in flight (stamped and not yet durable), over all tenants. */
   get queuedEvents(): number {
     return this.#total;
+  }
+
+  /** Events per second the service writes while saturated, as last estimated (undefined until then). */
+  get drainRate(): number | undefined {
+    return this.#drainRate;
+  }
+
+  /**
+   * Learns the drain rate from a write that followed the previous one back
+   * to back (group-commit.ts WriteTiming.cycleSeconds).
+   */
+  observeWrite(items: number, cycleSeconds: number | undefined): void {
+    if (cycleSeconds === undefined || !(cycleSeconds > 0)) return;
+    const rate = items / cycleSeconds;
+    this.#drainRate = this.#drainRate === undefined ? rate : this.#drainRate + RATE_WEIGHT * (rate - this.#drainRate);
   }
 
   /** How long the oldest append in flight has waited, in milliseconds (0 when none is). */
@@ -110,7 +133,10 @@ export class IngestAdmission {
     const held = this.#lanes.get(lane)?.events ?? 0;
     const active = this.#lanes.size + (this.#lanes.has(lane) ? 0 : 1);
     const delayMs = this.queueDelayMs();
-    const retryAfterMs = Math.min(MAX_RETRY_AFTER_MS, Math.max(1000, Math.ceil(delayMs / 1000) * 1000));
+    // The wait an append admitted now would see: what is in flight, at the saturated rate.
+    const expectedMs = this.#drainRate === undefined ? 0 : ((this.#total + events) / this.#drainRate) * 1000;
+    const waitMs = Math.max(delayMs, expectedMs);
+    const retryAfterMs = Math.min(MAX_RETRY_AFTER_MS, Math.max(1000, Math.ceil(waitMs / 1000) * 1000));
     const { maxQueuedEvents, maxQueueDelayMs } = this.#options;
     // An append larger than a lane's whole share is still taken when nothing
     // else of its tenant is in flight and the budget has room: refusing it
@@ -119,7 +145,8 @@ export class IngestAdmission {
     if (this.#total + events > maxQueuedEvents || (held > 0 && held + events > share)) {
       return { reason: active > 1 && held + events > share ? "tenant_share" : "queue_full", retryAfterMs };
     }
-    if (delayMs > maxQueueDelayMs && held + events > this.#total / active) {
+    const behind = delayMs > maxQueueDelayMs || (this.#total > 0 && expectedMs > maxQueueDelayMs);
+    if (behind && held + events > this.#total / active) {
       return { reason: active > 1 ? "tenant_share" : "queue_delay", retryAfterMs };
     }
     return undefined;
