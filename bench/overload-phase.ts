@@ -24,6 +24,8 @@ export interface TenantPhase {
   seconds: number;
   acceptedEventsPerSecond: number;
   answers: AnswerSummary;
+  /** How late the bench itself started a request: large values mean the bench, not the service, was short of CPU. */
+  sendLagMaxMs: number;
   /** Each request's answer by its number; undefined: never answered. */
   kinds: (AnswerKind | undefined)[];
 }
@@ -69,6 +71,7 @@ export async function runOverloadPhase(
         seconds: Math.round(end.ms) / 1000,
         acceptedEventsPerSecond: perSecond(answers.acceptedEvents, end.ms),
         answers,
+        sendLagMaxMs: end.sendLagMaxMs,
         kinds,
       };
     }),

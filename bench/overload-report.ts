@@ -32,6 +32,7 @@ export function phasesTable(phases: readonly Phase[]): string {
       ms(t.answers.refused),
       `${t.answers.errors} (${t.answers.timeouts})`,
       p.rssMaxMb,
+      t.sendLagMaxMs,
     ]),
   );
   return markdownTable(
@@ -46,6 +47,7 @@ export function phasesTable(phases: readonly Phase[]): string {
       "refused p50 / p99 / max ms",
       "errors (timeouts)",
       "service RSS max MB",
+      "bench send lag max ms",
     ],
     rows,
   );
