@@ -47,6 +47,8 @@ export interface OpenLoopScheduleEnd {
 export interface OpenLoopSchedule {
   /** Requests sent and not yet answered, now. */
   inFlight(): number;
+  /** The most the sender started a request late since the last call (or the start); resets. */
+  takeSendLagMs(): number;
   done: Promise<OpenLoopScheduleEnd>;
 }
 
@@ -57,6 +59,7 @@ export function startOpenLoopSchedule(o: OpenLoopScheduleOptions): OpenLoopSched
   /** Outstanding requests and their scheduled send times. */
   const pending = new Map<Promise<void>, number>();
   let sendLagMaxMs = 0;
+  let sendLagWindowMs = 0;
   /** Once the schedule has ended, late failures (of requests reported unanswered) are not reported again. */
   let ended = false;
   const answer = (a: OpenLoopAnswer) => {
@@ -65,7 +68,9 @@ export function startOpenLoopSchedule(o: OpenLoopScheduleOptions): OpenLoopSched
   const t0 = performance.now();
   const send = (n: number) => {
     const scheduled = t0 + n * intervalMs;
-    sendLagMaxMs = Math.max(sendLagMaxMs, performance.now() - scheduled);
+    const lag = performance.now() - scheduled;
+    sendLagMaxMs = Math.max(sendLagMaxMs, lag);
+    sendLagWindowMs = Math.max(sendLagWindowMs, lag);
     const p = httpCall(agent, o.url, { method: "POST", key: o.key, body: o.body(n), timeoutMs: o.timeoutMs }).then(
       (response) => answer({ n, latencyMs: performance.now() - scheduled, response, error: null }),
       (err: unknown) => answer({ n, latencyMs: performance.now() - scheduled, response: null, error: String(err) }),
@@ -94,5 +99,10 @@ export function startOpenLoopSchedule(o: OpenLoopScheduleOptions): OpenLoopSched
     agent.destroy();
     return { requests: total, ms: now - t0, unansweredAgesMs, sendLagMaxMs: Math.round(sendLagMaxMs * 10) / 10 };
   };
-  return { inFlight: () => pending.size, done: run() };
+  const takeSendLagMs = () => {
+    const lag = sendLagWindowMs;
+    sendLagWindowMs = 0;
+    return Math.round(lag * 10) / 10;
+  };
+  return { inFlight: () => pending.size, takeSendLagMs, done: run() };
 }

@@ -20,6 +20,7 @@ const MARKDOWN: [string, (w: SoakWindow) => string | number][] = [
   ["RSS max MB", (w) => w.rssMaxMb],
   ["data dir MB", (w) => (w.dbBytes / 2 ** 20).toFixed(1)],
   ["log entries", (w) => w.logEntries],
+  ["bench send lag ms", (w) => w.sendLagMaxMs.toFixed(0)],
 ];
 
 /** The table's header lines; rows follow as windows close. */
@@ -55,6 +56,7 @@ const CSV: [string, (w: SoakWindow) => string | number][] = [
   ["rss_max_mb", (w) => w.rssMaxMb],
   ["data_dir_bytes", (w) => w.dbBytes],
   ["log_entries", (w) => w.logEntries],
+  ["send_lag_max_ms", (w) => w.sendLagMaxMs],
   ["first_error", (w) => (w.firstError === null ? "" : `"${w.firstError.replaceAll('"', '""').replace(/\s+/g, " ")}"`)],
 ];
 

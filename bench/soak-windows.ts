@@ -27,6 +27,8 @@ export interface SoakWindow {
   timeouts: number;
   firstError: string | null;
   rssMaxMb: number;
+  /** How late the bench itself started a request in the window: the generator's own CPU shortage, not the service's. */
+  sendLagMaxMs: number;
   /** The data directory on disk: databases with their -wal and -shm files, keys. */
   dbBytes: number;
   /** The tenant's log size as the acknowledgements so far show it. */
@@ -36,6 +38,7 @@ export interface SoakWindow {
 /** The service's state at a window's end. */
 export interface WindowProbe {
   inFlight: number;
+  sendLagMaxMs: number;
   rssMaxMb: number;
   dbBytes: number;
 }
@@ -92,6 +95,7 @@ export class SoakWindows {
       timeouts: s.timeouts,
       firstError: s.firstError,
       rssMaxMb: probe.rssMaxMb,
+      sendLagMaxMs: probe.sendLagMaxMs,
       dbBytes: probe.dbBytes,
       logEntries: this.#logEntries,
     };

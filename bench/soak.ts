@@ -76,6 +76,7 @@ try {
     server.rss.start(RSS_SAMPLE_MS);
     const row = recorder.close({
       inFlight: schedule.inFlight(),
+      sendLagMaxMs: schedule.takeSendLagMs(),
       rssMaxMb: Math.max(rss.sampledPeakMb, rss.hwmSincePhaseStart ? rss.hwmMb : 0),
       dbBytes: dirBytes(dataDir),
     });

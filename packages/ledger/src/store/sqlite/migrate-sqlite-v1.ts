@@ -96,5 +96,5 @@ function copyTenant(catalogue: SqliteDatabase, db: SqliteDatabase, tenantId: num
       for (const row of read(select)) insert.run(...columns.map((c) => row[c]));
     }
   });
-  write.immediate(undefined);
+  write(undefined);
 }

@@ -8,17 +8,11 @@ export interface SqliteStatement {
   iterate(...params: unknown[]): IterableIterator<unknown>;
 }
 
-export interface SqliteTransaction<T> {
-  (arg: T): void;
-  /** Takes the write lock at BEGIN, waiting out the busy timeout, rather than at the first write. */
-  immediate(arg: T): void;
-}
-
 export interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
   exec(sql: string): unknown;
   pragma(source: string, options?: { simple?: boolean }): unknown;
-  /** Wraps `fn` in BEGIN/COMMIT (or BEGIN IMMEDIATE with .immediate), rolling back if it throws. */
-  transaction<T>(fn: (arg: T) => void): SqliteTransaction<T>;
+  /** Wraps `fn` in BEGIN/COMMIT, rolling back if it throws. */
+  transaction<T>(fn: (arg: T) => void): (arg: T) => void;
   close(): unknown;
 }
