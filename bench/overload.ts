@@ -26,6 +26,8 @@ const o = parseOverloadOptions(process.argv.slice(2));
 const startedAt = new Date().toISOString();
 const dataDir = join(o.dir, "data");
 mkdirSync(dataDir, { recursive: true });
+// Removed at the end of a run that completes (unless given or kept); a run that fails leaves it for a look.
+progress(`overload: working in ${o.dir}`);
 const t0 = performance.now();
 
 const server = await startServerChild({ dataDir, logLevel: o.serverLogLevel });

@@ -34,6 +34,8 @@ const csvPath = join(o.outDir, `soak-${stamp}.csv`);
 const jsonPath = join(o.outDir, `soak-${stamp}.json`);
 const dataDir = join(o.dir, "data");
 mkdirSync(dataDir, { recursive: true });
+// Removed at the end of a run that completes (unless given or kept); a run that fails leaves it for a look.
+progress(`soak: working in ${o.dir}`);
 const t0 = performance.now();
 
 const server = await startServerChild({ dataDir, logLevel: o.serverLogLevel });
