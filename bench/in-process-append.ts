@@ -39,7 +39,9 @@ export async function runInProcessAppend(
   batch: number,
   concurrency: number,
 ): Promise<AppendRun> {
-  const data = await openDataDir({ dataDir, checkpointIntervalMs: 1000 });
+  // The bench bounds its own appends in flight (concurrency x batch) to find
+  // the writer's ceiling; admission control is what bench:overload measures.
+  const data = await openDataDir({ dataDir, checkpointIntervalMs: 1000, admission: { maxQueueDelayMs: 600_000 } });
   const { adminKey } = await provisionTenant(data.ledger, data.access, BENCH_TENANT, { createdBy: "bench" });
   const settling = data as Settling;
   const watch = new Stopwatch();

@@ -86,6 +86,17 @@ describe("IngestAdmission", () => {
     expect(gate.drainRate).toBe(2000 + 0.2 * (1000 - 2000));
   });
 
+  it("refuses nothing for delay while fewer than 1,000 events are in flight: one slow commit is not a queue", () => {
+    const { clock, gate } = admission(10_000, 500);
+    gate.observeWrite(10, 1); // 10 events/s: a cold first write
+    gate.admit("acme", 400);
+    clock.ms = 5000;
+    expect(gate.queueDelayMs()).toBe(5000);
+    expect(gate.check("acme", 100)).toBeUndefined();
+    gate.admit("acme", 600);
+    expect(gate.check("acme", 100)?.reason).toBe("queue_delay");
+  });
+
   it("reports no delay when nothing is in flight and a Retry-After that grows with the delay, within 10 s", () => {
     const { clock, gate } = admission(10_000, 250);
     expect(gate.queueDelayMs()).toBe(0);

@@ -64,6 +64,12 @@ const DETAIL: Record<AdmissionReason, string> = {
 
 /** Longest Retry-After given: the queue drains well within it. */
 const MAX_RETRY_AFTER_MS = 10_000;
+/**
+ * Below this many events in flight the delay rules refuse nothing: one slow
+ * commit (a cold page cache, a first write to a new file) is not a queue,
+ * and refusing a handful of requests behind it would only make clients wait.
+ */
+const DELAY_RULE_FLOOR_EVENTS = 1000;
 /** Weight of each saturated write in the drain-rate estimate (an exponentially weighted mean). */
 const RATE_WEIGHT = 0.2;
 
@@ -145,7 +151,8 @@ export class IngestAdmission {
     if (this.#total + events > maxQueuedEvents || (held > 0 && held + events > share)) {
       return { reason: active > 1 && held + events > share ? "tenant_share" : "queue_full", retryAfterMs };
     }
-    const behind = delayMs > maxQueueDelayMs || (this.#total > 0 && expectedMs > maxQueueDelayMs);
+    const behind =
+      this.#total + events > DELAY_RULE_FLOOR_EVENTS && (delayMs > maxQueueDelayMs || expectedMs > maxQueueDelayMs);
     if (behind && held + events > this.#total / active) {
       return { reason: active > 1 ? "tenant_share" : "queue_delay", retryAfterMs };
     }
