@@ -2,7 +2,6 @@
 // the catalogue (trailproof.db: tenants, API keys, people) and one file per
 // tenant under tenants/ (the log and its search projection); every store
 // shares these connections: one writer per file, one transaction order.
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { DerivedRowsAudit } from "../../verify/derived-rows.js";
@@ -38,8 +37,7 @@ const CATALOGUE_CACHE_KIB = 8 * 1024;
 export function openSqliteStores(dataDir: string): SqliteStores {
   const open = (path: string): SqliteDatabase => new Database(path);
   const catalogue = open(join(dataDir, "trailproof.db"));
-  const checkpointer = new SqliteCheckpointer({ driverPath: createRequire(import.meta.url).resolve("better-sqlite3") });
-  const files = new SqliteTenantFiles(join(dataDir, "tenants"), open, checkpointer);
+  const files = new SqliteTenantFiles(join(dataDir, "tenants"), open, new SqliteCheckpointer());
   let migrated: string[];
   try {
     applyDurability(catalogue, CATALOGUE_CACHE_KIB);
@@ -47,8 +45,7 @@ export function openSqliteStores(dataDir: string): SqliteStores {
     migrated = migrateSqliteV1(catalogue, files);
     applyLayout(catalogue, SQLITE_CATALOGUE_SCHEMA);
   } catch (err) {
-    // The checkpoint worker winds down by itself; the open fails now.
-    files.close().catch(() => undefined);
+    files.close();
     catalogue.close();
     throw err;
   }

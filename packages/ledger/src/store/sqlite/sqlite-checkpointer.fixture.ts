@@ -1,8 +1,7 @@
-// Test helpers for the checkpoint worker: a tenant file's store whose
+// Test helpers for the checkpointer: a tenant file's store whose
 // checkpointer starts early (a few frames, a small WAL cap), and batches of
 // synthetic entries, big enough that a few commits cross the threshold.
 import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { AppendBatch } from "../log-store.js";
@@ -16,16 +15,13 @@ export const TEST_TENANT = "acme";
 
 export async function openCheckpointedStore(
   dir: string,
-  options: Omit<SqliteCheckpointerOptions, "driverPath">,
+  options: SqliteCheckpointerOptions,
 ): Promise<{ store: SqliteStore; tenantId: number; checkpointer: SqliteCheckpointer }> {
   const open = (path: string): SqliteDatabase => new Database(path);
   const catalogue = open(join(dir, "trailproof.db"));
   applyDurability(catalogue, 1024);
   applyLayout(catalogue, SQLITE_CATALOGUE_SCHEMA);
-  const checkpointer = new SqliteCheckpointer({
-    driverPath: createRequire(import.meta.url).resolve("better-sqlite3"),
-    ...options,
-  });
+  const checkpointer = new SqliteCheckpointer(options);
   const store = new SqliteStore(catalogue, new SqliteTenantFiles(join(dir, "tenants"), open, checkpointer));
   const tenant =
     (await store.getTenant(TEST_TENANT)) ??

@@ -1,160 +1,144 @@
-// WAL checkpoints of the tenant files on a worker thread. With SQLite's own
-// autocheckpoint, the commit that takes the WAL past 1,000 pages copies them
-// into the database file and fsyncs it before it returns: on the thread that
-// acknowledges appends, for hundreds of milliseconds once a tenant's indexes
-// outgrow the page cache (docs/benchmarks.md, "Capacity as the log grows").
-// Files watched here MUST have wal_autocheckpoint=0 on their writing
-// connection; the worker (sqlite-checkpoint-worker-source.ts) checkpoints
-// them with PASSIVE, which never blocks a writer.
-import { Worker } from "node:worker_threads";
-import { SQLITE_CHECKPOINT_WORKER_SOURCE } from "./sqlite-checkpoint-worker-source.js";
+// WAL checkpoints of the tenant files, run between acknowledgements rather
+// than inside a commit. With SQLite's autocheckpoint, the commit that takes
+// the WAL past 1,000 pages copies them into the database file and fsyncs it
+// before it returns, so that batch's acknowledgements wait for it (25-50 ms
+// per checkpoint at 100k-5M entries here). Files watched here MUST have
+// wal_autocheckpoint set to backstopFrames on their writing connection (a
+// commit then checkpoints only if the WAL reached ten times the threshold:
+// when the event loop has not turned, as in a bulk import loop that awaits
+// nothing but its own writes); a timer reads each WAL's
+// header from the -shm file (mxFrame at byte 16, nBackfill at byte 96,
+// native byte order: https://www.sqlite.org/walformat.html) and runs
+// PRAGMA wal_checkpoint(PASSIVE) on that connection once the WAL holds
+// thresholdFrames frames not yet copied.
+//
+// On the same thread, not a worker, by measurement (docs/benchmarks.md,
+// "Capacity as the log grows"): a worker's checkpoint, concurrent with the
+// writer, stalled the writer for seconds at 5M entries on this machine's
+// ext4 (its WAL writes waited on journal commits tied to the checkpoint's
+// writeback), and under steady appends it seldom left the WAL fully copied,
+// so the WAL stopped restarting. Run here, with no writer in between, each
+// checkpoint copies every frame and the next commit restarts the WAL, which
+// keeps it near thresholdFrames; journal_size_limit trims the file.
+import { closeSync, openSync, readSync } from "node:fs";
+import { endianness } from "node:os";
+import type { SqliteDatabase } from "./sqlite-database.js";
+
+/** The wal-index header is in the machine's byte order. */
+const BIG_ENDIAN = endianness() === "BE";
 
 export interface SqliteCheckpointerOptions {
-  /** The better-sqlite3 entry point, resolved by open-sqlite-store.ts (the one door to the driver). */
-  driverPath: string;
-  /** Checkpoint once the WAL holds this many frames (pages); default 1,000, SQLite's autocheckpoint. */
+  /** Checkpoint once the WAL holds this many frames (pages) not yet copied; default 1,000, SQLite's autocheckpoint. */
   thresholdFrames?: number;
-  /** How often the worker reads each WAL's header; default 20 ms. */
+  /** How often each WAL's header is read; default 20 ms. */
   pollMs?: number;
-  /** A WAL file larger than this is truncated once PASSIVE has left it almost empty; default 64 MiB. */
+  /** The WAL file is trimmed back to this size after it restarts (journal_size_limit); default 64 MiB. */
   truncateBytes?: number;
-  /** The longest a TRUNCATE waits for a writer or reader to finish; default 5 ms. */
-  busyTimeoutMs?: number;
 }
 
 export const DEFAULT_CHECKPOINT_THRESHOLD_FRAMES = 1000;
-export const DEFAULT_WAL_TRUNCATE_BYTES = 64 * 1024 * 1024;
 
 export interface CheckpointStatus {
   path: string;
   checkpoints: number;
-  truncations: number;
   /** Of the last checkpoint: frames in the WAL, and frames copied into the database file. */
   walFrames: number;
   checkpointedFrames: number;
   lastMs: number;
   longestMs: number;
-  /** The thread that ran the checkpoints (never the one that created the checkpointer). */
-  threadId: number;
   /** The last failure, cleared by the next checkpoint. */
   error: string | null;
 }
 
-type Report =
-  | {
-      type: "checkpoint";
-      path: string;
-      mode: "PASSIVE" | "TRUNCATE";
-      ms: number;
-      busy: number;
-      log: number;
-      checkpointed: number;
-      threadId: number;
-    }
-  | { type: "error"; path: string; message: string };
+interface Watched {
+  db: SqliteDatabase;
+  shm: number;
+  status: CheckpointStatus;
+}
 
 export class SqliteCheckpointer {
   readonly #options: Required<SqliteCheckpointerOptions>;
-  readonly #status = new Map<string, CheckpointStatus>();
-  #worker: Worker | undefined;
-  #closing: Promise<void> | undefined;
+  readonly #files = new Map<string, Watched>();
+  readonly #head = Buffer.alloc(100);
+  #timer: NodeJS.Timeout | undefined;
 
-  constructor(options: SqliteCheckpointerOptions) {
+  constructor(options: SqliteCheckpointerOptions = {}) {
     this.#options = {
       thresholdFrames: DEFAULT_CHECKPOINT_THRESHOLD_FRAMES,
       pollMs: 20,
-      truncateBytes: DEFAULT_WAL_TRUNCATE_BYTES,
-      busyTimeoutMs: 5,
+      truncateBytes: 64 * 1024 * 1024,
       ...options,
     };
   }
 
-  /** The WAL size a file is trimmed back to (SqliteTenantFiles sets it as journal_size_limit too). */
+  /** The writing connection's wal_autocheckpoint: commits checkpoint only past this many frames. */
+  get backstopFrames(): number {
+    return 10 * this.#options.thresholdFrames;
+  }
+
+  /** The WAL size a file is trimmed back to (SqliteTenantFiles sets it as journal_size_limit). */
   get truncateBytes(): number {
     return this.#options.truncateBytes;
   }
 
-  /** Starts checkpointing `path` (a database file in WAL mode that exists). */
-  watch(path: string): void {
-    if (this.#closing) throw new Error("the checkpointer is closed");
-    if (this.#status.has(path)) return;
-    this.#status.set(path, {
-      path,
-      checkpoints: 0,
-      truncations: 0,
-      walFrames: 0,
-      checkpointedFrames: 0,
-      lastMs: 0,
-      longestMs: 0,
-      threadId: 0,
-      error: null,
+  /** Starts checkpointing `path`, whose writing connection is `db` (WAL mode, wal_autocheckpoint = backstopFrames). */
+  watch(path: string, db: SqliteDatabase): void {
+    if (this.#files.has(path)) return;
+    this.#files.set(path, {
+      db,
+      shm: -1,
+      status: { path, checkpoints: 0, walFrames: 0, checkpointedFrames: 0, lastMs: 0, longestMs: 0, error: null },
     });
-    if (this.#worker) this.#worker.postMessage({ type: "watch", path });
-    else this.#start();
+    if (this.#timer === undefined) {
+      this.#timer = setInterval(() => this.#tick(), this.#options.pollMs);
+      // Checkpointing must not keep a process alive that has nothing else to do.
+      this.#timer.unref();
+    }
   }
 
   status(): CheckpointStatus[] {
-    return [...this.#status.values()].map((s) => ({ ...s }));
+    return [...this.#files.values()].map((f) => ({ ...f.status }));
   }
 
-  /**
-   * Stops the worker once its checkpoint in hand is done and closes its
-   * connections. Close the writing connections first: then the worker's is
-   * the last, and SQLite's final checkpoint on close runs on the worker too.
-   */
-  close(): Promise<void> {
-    this.#closing ??= (async () => {
-      const worker = this.#worker;
-      if (!worker) return;
-      const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-      worker.postMessage({ type: "close" });
-      await exited;
-    })();
-    return this.#closing;
+  /** Stops checkpointing. The writing connections' close runs SQLite's final checkpoint. */
+  close(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    for (const f of this.#files.values()) if (f.shm !== -1) closeSync(f.shm);
+    this.#files.clear();
   }
 
-  /** A new worker, given every watched file. */
-  #start(): void {
-    const { driverPath, thresholdFrames, pollMs, truncateBytes, busyTimeoutMs } = this.#options;
-    const worker = new Worker(SQLITE_CHECKPOINT_WORKER_SOURCE, {
-      eval: true,
-      workerData: { driverPath, thresholdFrames, pollMs, truncateBytes, busyTimeoutMs },
-    });
-    // Checkpointing must not keep a process alive that has nothing else to do.
-    worker.unref();
-    worker.on("message", (r: Report) => this.#record(r));
-    worker.on("error", (err) => {
-      for (const s of this.#status.values()) s.error = `checkpoint worker failed: ${err.message}`;
-    });
-    worker.on("exit", () => {
-      if (this.#worker !== worker) return;
-      this.#worker = undefined;
-      // Supervised: a worker that died is replaced, after a pause so a worker
-      // that cannot start does not spin, and given its files again.
-      if (this.#closing || this.#status.size === 0) return;
-      const restart = setTimeout(() => {
-        if (!this.#closing && !this.#worker) this.#start();
-      }, 1000);
-      restart.unref();
-    });
-    this.#worker = worker;
-    for (const path of this.#status.keys()) worker.postMessage({ type: "watch", path });
-  }
-
-  #record(r: Report): void {
-    const s = this.#status.get(r.path);
-    if (!s) return;
-    if (r.type === "error") {
-      s.error = r.message;
-      return;
+  /** Frames not yet copied, from the -shm header; null when it cannot be read (then checkpoint anyway). */
+  #behind(path: string, f: Watched): number | null {
+    try {
+      if (f.shm === -1) f.shm = openSync(`${path}-shm`, "r");
+      if (readSync(f.shm, this.#head, 0, 100, 0) < 100) return null;
+      const read = (at: number) => (BIG_ENDIAN ? this.#head.readUInt32BE(at) : this.#head.readUInt32LE(at));
+      return read(16) - read(96);
+    } catch {
+      return null;
     }
-    s.checkpoints++;
-    if (r.mode === "TRUNCATE" && r.busy === 0) s.truncations++;
-    s.walFrames = r.log;
-    s.checkpointedFrames = r.checkpointed;
-    s.lastMs = r.ms;
-    s.longestMs = Math.max(s.longestMs, r.ms);
-    s.threadId = r.threadId;
-    s.error = null;
+  }
+
+  #tick(): void {
+    for (const [path, f] of this.#files) {
+      const behind = this.#behind(path, f);
+      if (behind !== null && behind < this.#options.thresholdFrames) continue;
+      const t0 = performance.now();
+      try {
+        const [row] = f.db.pragma("wal_checkpoint(PASSIVE)") as { log: number; checkpointed: number }[];
+        const ms = performance.now() - t0;
+        const s = f.status;
+        s.checkpoints++;
+        s.walFrames = row?.log ?? 0;
+        s.checkpointedFrames = row?.checkpointed ?? 0;
+        s.lastMs = ms;
+        s.longestMs = Math.max(s.longestMs, ms);
+        s.error = null;
+      } catch (err) {
+        // Reported, and tried again at the next tick; the WAL only grows meanwhile.
+        f.status.error = err instanceof Error ? err.message : String(err);
+      }
+    }
   }
 }

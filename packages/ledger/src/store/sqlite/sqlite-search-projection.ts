@@ -6,7 +6,7 @@ import type { FollowerSink } from "../../follow/log-follower.js";
 import { type SearchFields, searchFieldsOfLeaf } from "../../query/search-fields.js";
 import { HOUR_MS } from "../../query/stats-buckets.js";
 import type { StoredEntry } from "../log-store.js";
-import type { SqliteDatabase, SqliteStatement, SqliteTransaction } from "./sqlite-database.js";
+import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
 /** log2 of the indexes per search_blocks row. */
 export const BLOCK_BITS = 10;
 
@@ -15,7 +15,7 @@ export const SEARCH_PROJECTION = "search";
 interface ProjectionFile {
   db: SqliteDatabase;
   covered: SqliteStatement;
-  apply: SqliteTransaction<{ entries: readonly StoredEntry[]; fields: SearchFields[] }>;
+  apply: (rows: { entries: readonly StoredEntry[]; fields: SearchFields[] }) => void;
 }
 
 export class SqliteSearchProjection implements FollowerSink {
@@ -43,7 +43,7 @@ export class SqliteSearchProjection implements FollowerSink {
     // next fsynced log commit makes everything before it in the WAL durable.
     file.db.pragma("synchronous = NORMAL");
     try {
-      file.apply.immediate({ entries, fields });
+      file.apply({ entries, fields });
     } finally {
       file.db.pragma("synchronous = FULL");
     }

@@ -96,11 +96,8 @@ export class SqliteStore implements LogStore {
       if (!row) throw new TrailproofError("TENANT_NOT_FOUND", `no tenant with id ${tenantId}`);
       const db = this.#files.get(row.name);
       const s = prepareLogStatements(db);
-      const write = db.transaction((b: AppendBatch) => writeBatch(s, b));
-      // IMMEDIATE: the write lock is taken before the size is read, so the
-      // checkpointer's brief TRUNCATE can only delay the BEGIN (the busy
-      // timeout), never fail a read transaction's upgrade with SQLITE_BUSY.
-      file = { db, s, append: (b) => write.immediate(b) };
+      const append = db.transaction((b: AppendBatch) => writeBatch(s, b));
+      file = { db, s, append };
       this.#logs.set(tenantId, file);
     }
     return file;
@@ -281,15 +278,15 @@ export class SqliteStore implements LogStore {
     };
   }
 
-  /** WAL checkpoints run off the acknowledging thread so far, per tenant file. */
+  /** WAL checkpoints run between commits so far, per tenant file. */
   checkpointStatus(): CheckpointStatus[] {
     return this.#files.checkpointStatus();
   }
 
   async close(): Promise<void> {
     this.#logs.clear();
+    this.#files.close();
     this.#catalogue.close();
-    await this.#files.close();
   }
 }
 

@@ -2,8 +2,8 @@
 // kept open: the log, its tree and checkpoints, and the search projection.
 // Every store of a data directory reaches a tenant's file through this one
 // cache, so each file has one writing connection: one writer, one
-// transaction order. Given a checkpointer, a file's WAL checkpoints run on
-// its worker thread, never inside a commit (sqlite-checkpointer.ts).
+// transaction order. Given a checkpointer, a file's WAL checkpoints run
+// between commits, never inside one (sqlite-checkpointer.ts).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { TrailproofError } from "@trailproof/core";
@@ -70,11 +70,12 @@ export class SqliteTenantFiles {
         // long-lived connections (cheap: it analyses only what needs it).
         db.pragma("optimize=0x10002");
         if (this.#checkpointer) {
-          // Commits never checkpoint; the worker does. After the WAL restarts,
-          // the next commit trims the file back to this size.
-          db.pragma("wal_autocheckpoint = 0");
+          // Commits checkpoint only as a backstop; the checkpointer does it,
+          // between them. After the WAL restarts, the next commit trims the
+          // file to journal_size_limit.
+          db.pragma(`wal_autocheckpoint = ${this.#checkpointer.backstopFrames}`);
           db.pragma(`journal_size_limit = ${this.#checkpointer.truncateBytes}`);
-          this.#checkpointer.watch(this.pathOf(name));
+          this.#checkpointer.watch(this.pathOf(name), db);
         }
       } catch (err) {
         db.close();
@@ -90,13 +91,9 @@ export class SqliteTenantFiles {
     return this.#checkpointer?.status() ?? [];
   }
 
-  /**
-   * Closes the writing connections, then the checkpointer's: the last one
-   * closed runs SQLite's final checkpoint, on the worker thread.
-   */
-  close(): Promise<void> {
+  close(): void {
+    this.#checkpointer?.close();
     for (const db of this.#files.values()) db.close();
     this.#files.clear();
-    return this.#checkpointer?.close() ?? Promise.resolve();
   }
 }
