@@ -19,6 +19,7 @@ import {
   type LogStore,
   openSqliteStores,
   type SqliteDatabase,
+  SqliteSearchProjection,
 } from "@trailproof/ledger";
 import { copyGrowthLog, growthLog } from "./growth-log.js";
 import { ingestBodies } from "./http-ingest.js";
@@ -35,6 +36,43 @@ export interface AttributionRun {
   /** Longest event-loop delay seen (perf_hooks, 10 ms resolution). */
   loopDelayMaxMs: number;
   parts: { name: string; summary: LatencySummary; shareOfWall: number }[];
+}
+
+/** The table a projection statement writes, for the breakdown ("other" for reads). */
+function statementLabel(sql: string): string {
+  const m = /^\s*INSERT(?: OR IGNORE)? INTO (\w+)/i.exec(sql);
+  return m ? `projection: ${m[1]}` : "projection: reads";
+}
+
+/** `db` with each prepared statement's run/get timed into `into`, by the table it writes. */
+function timedStatements(db: SqliteDatabase, into: Map<string, number[]>): SqliteDatabase {
+  return {
+    prepare(sql) {
+      const statement = db.prepare(sql);
+      const samples = into.get(statementLabel(sql)) ?? [];
+      into.set(statementLabel(sql), samples);
+      const time =
+        <R>(fn: (...p: unknown[]) => R) =>
+        (...p: unknown[]): R => {
+          const t0 = performance.now();
+          try {
+            return fn(...p);
+          } finally {
+            samples.push(performance.now() - t0);
+          }
+        };
+      return {
+        run: time((...p) => statement.run(...p)),
+        get: time((...p) => statement.get(...p)),
+        all: (...p) => statement.all(...p),
+        iterate: (...p) => statement.iterate(...p),
+      };
+    },
+    exec: (sql) => db.exec(sql),
+    pragma: (source, options) => db.pragma(source, options),
+    transaction: (fn) => db.transaction(fn),
+    close: () => db.close(),
+  };
 }
 
 /** mxFrame of the wal-index header (WalIndexHdr, native byte order): frames in the WAL not yet restarted. */
@@ -78,10 +116,13 @@ export async function runAttribution(
       return typeof v === "function" ? v.bind(target) : v;
     },
   });
+  // The store's own projection class over a connection whose statements are timed.
+  const statements = new Map<string, number[]>();
+  const projection = new SqliteSearchProjection((id) => timedStatements(stores.log.tenantDatabase(id), statements));
   const sink: FollowerSink = {
-    name: stores.search.name,
-    covered: (tenantId) => stores.search.covered(tenantId),
-    apply: timed(times.projection, (tenantId: number, entries) => stores.search.apply(tenantId, entries)),
+    name: projection.name,
+    covered: (tenantId) => projection.covered(tenantId),
+    apply: timed(times.projection, (tenantId: number, entries) => projection.apply(tenantId, entries)),
   };
   const ledger = await Ledger.open({ dataDir: copy.dataDir, store, checkpointIntervalMs: 0 });
   const follower = ledger.follow(sink);
@@ -109,7 +150,7 @@ export async function runAttribution(
   // A warm-up, as the service would have had, then the measured part.
   await Promise.all(Array.from({ length: 8 }, () => loop(performance.now() + 3000)));
   await follower.idle();
-  for (const list of Object.values(times)) list.length = 0;
+  for (const list of [...Object.values(times), ...statements.values()]) list.length = 0;
   progress(`attribution: ${size} entries, checkpoints ${checkpoints}: ${seconds} s ...`);
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
@@ -121,6 +162,9 @@ export async function runAttribution(
   delay.disable();
   const events = (n - first) * 100;
   await follower.idle();
+  // The store's own checkpoint worker, where it has one: what it did meanwhile.
+  const worker = (stores.log as { checkpointStatus?: () => unknown[] }).checkpointStatus?.();
+  if (worker) progress(`  checkpoint worker: ${JSON.stringify(worker)}`);
   closeSync(shm);
   await ledger.close();
   copy.remove();
@@ -129,6 +173,8 @@ export async function runAttribution(
     summary: summarise(samples),
     shareOfWall: samples.reduce((a, b) => a + b, 0) / wallMs,
   });
+  const projectionMs = times.projection.reduce((a, b) => a + b, 0);
+  const statementMs = [...statements.values()].flat().reduce((a, b) => a + b, 0);
   return {
     size,
     checkpoints,
@@ -138,6 +184,12 @@ export async function runAttribution(
     parts: [
       part("append commit", times.commit),
       part("projection batch", times.projection),
+      ...[...statements.entries()].map(([name, samples]) => part(`  ${name}`, samples)),
+      {
+        name: "  projection: commit and the rest",
+        summary: summarise([]),
+        shareOfWall: (projectionMs - statementMs) / wallMs,
+      },
       part("WAL checkpoint", times.checkpoint),
     ],
   };
@@ -147,7 +199,7 @@ export function renderAttribution(runs: AttributionRun[], command: string): stri
   const f = (x: number) => (x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString("en-US"));
   const rows = runs.flatMap((r) =>
     r.parts
-      .filter((p) => p.summary.count > 0)
+      .filter((p) => p.summary.count > 0 || p.shareOfWall > 0)
       .map(
         (p) =>
           `| ${r.size.toLocaleString("en-US")} | ${r.checkpoints} | ${r.eventsPerSecond.toLocaleString("en-US")} | ${r.refused} | ${r.loopDelayMaxMs} | ${p.name} | ${p.summary.count} | ${f(p.summary.p50Ms)} / ${f(p.summary.p99Ms)} / ${f(p.summary.maxMs)} | ${Math.round(p.shareOfWall * 100)}% |`,
