@@ -30,7 +30,11 @@ mkdirSync(dataDir, { recursive: true });
 progress(`overload: working in ${o.dir}`);
 const t0 = performance.now();
 
-const server = await startServerChild({ dataDir, logLevel: o.serverLogLevel });
+const server = await startServerChild({
+  dataDir,
+  logLevel: o.serverLogLevel,
+  ...(process.env.TRAILPROOF_BENCH_CPU_PROF ? { cpuProfDir: process.env.TRAILPROOF_BENCH_CPU_PROF } : {}),
+});
 let baseline: Phase;
 let flood: Phase;
 let maximum: Awaited<ReturnType<typeof measureClosedLoopMax>>;

@@ -258,7 +258,10 @@ export class Ledger {
    * now, then follows each commit. The ledger closes it on close().
    */
   follow(sink: FollowerSink, options?: LogFollowerOptions): LogFollower {
-    const follower = new LogFollower(this.store, sink, options);
+    const follower = new LogFollower(this.store, sink, {
+      appendsWaiting: () => this.#admission.queuedEvents > 0,
+      ...options,
+    });
     this.#followers.push(follower);
     this.onCommit((n) => follower.notify(n.tenant.tenantId, n.treeSize));
     follower.catchUp(this.#logSizes());

@@ -13,6 +13,7 @@ import type { FollowerSink } from "./log-follower.js";
 class RecordingSink implements FollowerSink {
   readonly name = "recording";
   readonly applied = new Map<number, number[]>();
+  readonly batchSizes: number[] = [];
   failuresLeft = 0;
   async covered(tenantId: number): Promise<number> {
     return this.applied.get(tenantId)?.length ?? 0;
@@ -24,6 +25,7 @@ class RecordingSink implements FollowerSink {
     }
     const list = this.applied.get(tenantId) ?? [];
     expect(entries[0]?.index).toBe(list.length);
+    this.batchSizes.push(entries.length);
     list.push(...entries.map((e) => e.index));
     this.applied.set(tenantId, list);
   }
@@ -68,6 +70,18 @@ describe("LogFollower", () => {
     const tenantId = (await ledger.tenantRecord("acme")).tenantId;
     expect(sink.applied.get(tenantId)).toEqual(Array.from({ length: 32 }, (_, i) => i));
     expect(follower.status()).toEqual([{ follower: "recording", tenantId, covered: 32, size: 32, error: null }]);
+  });
+
+  it("takes batches of at most 200 while appends are waiting, and whole batches again once none are", async () => {
+    const ledger = await ledgerWith(1500);
+    const waiting = new RecordingSink();
+    await ledger.follow(waiting, { appendsWaiting: () => true }).idle();
+    expect(waiting.batchSizes).toEqual([...Array(7).fill(200), 100]);
+    const free = new RecordingSink();
+    await ledger.follow(free, { appendsWaiting: () => false }).idle();
+    expect(free.batchSizes).toEqual([1000, 500]);
+    const tenantId = (await ledger.tenantRecord("acme")).tenantId;
+    expect(waiting.applied.get(tenantId)).toEqual(free.applied.get(tenantId));
   });
 
   it("reports a failing sink, idle() rejects with FOLLOWER_FAILED, and it resumes from its cursor after a retry", async () => {

@@ -33,7 +33,19 @@ export interface LogFollowerOptions {
   batchEntries?: number;
   /** Pause before retrying after the sink failed. */
   retryMs?: number;
+  /**
+   * True while appends are waiting to be made durable: the follower then
+   * takes batches of at most YIELD_BATCH entries and pauses YIELD_PAUSE_MS
+   * before each, so the acknowledging thread is never held for a whole
+   * batch while clients wait. It still advances, only in smaller steps.
+   */
+  appendsWaiting?: () => boolean;
 }
+
+/** Entries per batch while appends are waiting (appendsWaiting). */
+const YIELD_BATCH = 200;
+/** Pause before each batch while appends are waiting. */
+const YIELD_PAUSE_MS = 5;
 
 export interface FollowerStatus {
   follower: string;
@@ -67,6 +79,7 @@ export class LogFollower {
   readonly #sink: FollowerSink;
   readonly #batch: number;
   readonly #retryMs: number;
+  readonly #appendsWaiting: () => boolean;
   readonly #tenants = new Map<number, TenantCursor>();
   /** Notices still being gathered (the catch-up at start); idle() waits for them first. */
   #gathering: Promise<void> = Promise.resolve();
@@ -78,6 +91,7 @@ export class LogFollower {
     this.#sink = sink;
     this.#batch = options.batchEntries ?? 1000;
     this.#retryMs = options.retryMs ?? 1000;
+    this.#appendsWaiting = options.appendsWaiting ?? (() => false);
   }
 
   /**
@@ -195,9 +209,12 @@ export class LogFollower {
       t.covered ??= await this.#sink.covered(tenantId);
       while (!this.#closed && t.covered < t.size) {
         // Yield first, so a burst of commits is applied as one batch and the
-        // acknowledgements waiting on this thread go out before it.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        const end = Math.min(t.size, t.covered + this.#batch);
+        // acknowledgements waiting on this thread go out before it; while
+        // appends wait, pause a little longer and take a smaller batch.
+        const yielding = this.#appendsWaiting();
+        if (yielding) await new Promise<void>((resolve) => setTimeout(resolve, YIELD_PAUSE_MS));
+        else await new Promise<void>((resolve) => setImmediate(resolve));
+        const end = Math.min(t.size, t.covered + (yielding ? Math.min(YIELD_BATCH, this.#batch) : this.#batch));
         const entries = await this.#store.readEntries(tenantId, t.covered, end);
         if (entries.length === 0) break;
         try {
