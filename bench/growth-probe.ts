@@ -3,7 +3,7 @@
 // intervalMs on its own connection (the handler does no work, so its longest
 // answer bounds how long the event loop was blocked, plus the wait behind the
 // ingest requests already queued, at most one per client); the tenant file's
-// WAL size; and the server's CPU and bytes written from /proc (Linux).
+// WAL size; and the server's CPU and bytes written and read from /proc (Linux).
 import { readFileSync, statSync } from "node:fs";
 import { Agent } from "node:http";
 import { httpCall } from "./http-load.js";
@@ -17,6 +17,8 @@ export interface ProbeResult {
   serverCores: number;
   /** Bytes the server caused to be written to storage over the window, in MB (/proc/<pid>/io write_bytes). */
   writtenMb: number;
+  /** Bytes the server read from storage (not the OS page cache) over the window, in MB (read_bytes). */
+  readMb: number;
 }
 
 function processTicks(pid: number): number {
@@ -30,9 +32,9 @@ function processTicks(pid: number): number {
   }
 }
 
-function writtenBytes(pid: number): number {
+function ioBytes(pid: number, field: "read_bytes" | "write_bytes"): number {
   try {
-    return Number(/^write_bytes: (\d+)/m.exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
+    return Number(new RegExp(`^${field}: (\\d+)`, "m").exec(readFileSync(`/proc/${pid}/io`, "utf8"))?.[1] ?? 0);
   } catch {
     return 0;
   }
@@ -62,6 +64,7 @@ export class GrowthProbe {
   #t0 = 0;
   #ticks0 = 0;
   #written0 = 0;
+  #read0 = 0;
 
   constructor(options: { url: string; pid: number; walPath: string; intervalMs?: number }) {
     this.#url = options.url;
@@ -75,7 +78,8 @@ export class GrowthProbe {
     this.#walPeak = fileBytes(this.#walPath);
     this.#t0 = performance.now();
     this.#ticks0 = processTicks(this.#pid);
-    this.#written0 = writtenBytes(this.#pid);
+    this.#written0 = ioBytes(this.#pid, "write_bytes");
+    this.#read0 = ioBytes(this.#pid, "read_bytes");
     this.#running = true;
     this.#loop = this.#run();
   }
@@ -102,7 +106,8 @@ export class GrowthProbe {
       healthz: summarise(this.#samples),
       walPeakMb: Math.round(this.#walPeak / 2 ** 20),
       serverCores: Math.round(cores * 100) / 100,
-      writtenMb: Math.round((writtenBytes(this.#pid) - this.#written0) / 2 ** 20),
+      writtenMb: Math.round((ioBytes(this.#pid, "write_bytes") - this.#written0) / 2 ** 20),
+      readMb: Math.round((ioBytes(this.#pid, "read_bytes") - this.#read0) / 2 ** 20),
     };
   }
 }

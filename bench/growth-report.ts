@@ -33,6 +33,7 @@ export function renderGrowthReport(r: GrowthReport): string {
     n(p.probe.walPeakMb),
     p.probe.serverCores.toFixed(2),
     p.load.events > 0 ? (((p.probe.writtenMb * 2 ** 20) / p.load.events) * 1e-3).toFixed(1) : "-",
+    n(p.probe.readMb),
     p.load.errors,
     n(p.rss.sampledPeakMb),
   ]);
@@ -64,6 +65,7 @@ ${table(
     "WAL peak MB",
     "server cores",
     "KB written per event",
+    "MB read from storage",
     "errors",
     "RSS peak MB",
   ],
@@ -75,7 +77,8 @@ Ratio ${last ? n(last.startSize) : "-"} / ${first ? n(first.startSize) : "-"} (e
 GET /healthz is probed every 20 ms on its own connection during the load: its handler does no work, so
 its longest answer bounds the longest stall of the service's event loop (plus the wait behind the ingest
 requests already queued). KB written per event: the server's /proc write_bytes over the load (WAL,
-checkpoints, projection) per acknowledged event.
+checkpoints, projection) per acknowledged event; MB read from storage: its read_bytes (reads the OS
+page cache answered are not counted).
 
 Logs: ${r.buildNote} (the fast path, not the service's own appends). ${built}.
 `;
