@@ -33,6 +33,7 @@ import {
   DEFAULT_ADMISSION,
   IngestAdmission,
 } from "./append/ingest-admission.js";
+import { LoopDelayMonitor } from "./append/loop-delay.js";
 import { CheckpointPublisher } from "./checkpoint/checkpoint-publisher.js";
 import {
   checkPublishedCheckpoints,
@@ -140,6 +141,7 @@ export class Ledger {
   /** Each group commit's size and duration, for metrics. */
   readonly commitTimings = new Listeners<WriteTiming>();
   readonly #admission: IngestAdmission;
+  readonly #loopDelay = new LoopDelayMonitor();
   readonly keys: SigningKeyStore;
   /** Each tenant's last published checkpoint, kept outside the database to catch a rolled-back log. */
   readonly published: PublishedCheckpointRecord;
@@ -192,7 +194,11 @@ export class Ledger {
         },
       },
     );
-    this.#admission = new IngestAdmission({ ...DEFAULT_ADMISSION, ...options.admission });
+    this.#admission = new IngestAdmission({
+      ...DEFAULT_ADMISSION,
+      loopDelayMs: () => this.#loopDelay.recentMaxMs(),
+      ...options.admission,
+    });
     this.#pipeline = new AppendPipeline(this.store, this.hasher, this.sealPool, {
       admission: this.#admission,
       onWrite: (timing) => {
@@ -216,6 +222,7 @@ export class Ledger {
         now: ledger.#now,
       });
     } catch (err) {
+      ledger.#loopDelay.close();
       await ledger.sealPool?.close();
       throw err;
     }
@@ -548,6 +555,7 @@ export class Ledger {
     await this.#publisher.publishAll();
     await this.#publisher.release().catch(() => undefined);
     await Promise.all(this.#followers.map((f) => f.close()));
+    this.#loopDelay.close();
     await this.store.close();
   }
 }

@@ -97,6 +97,22 @@ describe("IngestAdmission", () => {
     expect(gate.check("acme", 100)?.reason).toBe("queue_delay");
   });
 
+  it("counts a congested event loop as behind, above the floor", () => {
+    const clock = { ms: 0 };
+    const loop = { ms: 20 };
+    const gate = new IngestAdmission({
+      maxQueuedEvents: 10_000,
+      maxQueueDelayMs: 500,
+      now: () => clock.ms,
+      loopDelayMs: () => loop.ms,
+    });
+    gate.admit("acme", 1500);
+    expect(gate.check("acme", 100)).toBeUndefined();
+    loop.ms = 101; // past a fifth of the delay
+    expect(gate.check("acme", 100)?.reason).toBe("queue_delay");
+    expect(gate.check("globex", 10)).toBeUndefined();
+  });
+
   it("reports no delay when nothing is in flight and a Retry-After that grows with the delay, within 10 s", () => {
     const { clock, gate } = admission(10_000, 250);
     expect(gate.queueDelayMs()).toBe(0);

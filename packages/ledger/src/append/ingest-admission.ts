@@ -28,6 +28,13 @@ export interface AdmissionOptions {
    */
   maxQueueDelayMs: number;
   now?: () => number;
+  /**
+   * The acknowledging thread's recent event-loop delay in milliseconds
+   * (loop-delay.ts). Past a fifth of maxQueueDelayMs the thread is
+   * congested, which counts as behind: requests are then waiting unread in
+   * their sockets, and only admitting less gives the thread time to answer.
+   */
+  loopDelayMs?: () => number;
 }
 
 export const DEFAULT_ADMISSION: AdmissionOptions = { maxQueuedEvents: 20_000, maxQueueDelayMs: 500 };
@@ -151,8 +158,10 @@ export class IngestAdmission {
     if (this.#total + events > maxQueuedEvents || (held > 0 && held + events > share)) {
       return { reason: active > 1 && held + events > share ? "tenant_share" : "queue_full", retryAfterMs };
     }
+    const congested = (this.#options.loopDelayMs?.() ?? 0) > maxQueueDelayMs / 5;
     const behind =
-      this.#total + events > DELAY_RULE_FLOOR_EVENTS && (delayMs > maxQueueDelayMs || expectedMs > maxQueueDelayMs);
+      this.#total + events > DELAY_RULE_FLOOR_EVENTS &&
+      (delayMs > maxQueueDelayMs || expectedMs > maxQueueDelayMs || congested);
     if (behind && held + events > this.#total / active) {
       return { reason: active > 1 ? "tenant_share" : "queue_delay", retryAfterMs };
     }
