@@ -38,6 +38,11 @@ export interface ServerConfig extends StoreConfig {
   /** TRAILPROOF_INGEST_MAX_INFLIGHT_BYTES: request bodies being received or appended, at most, in bytes. */
   ingestMaxInflightBytes: number;
   /**
+   * TRAILPROOF_INGEST_MAX_FOLLOWER_LAG: when the search projection is this many entries behind a
+   * tenant's log, that tenant's appends are refused (Retry-After) until it catches up.
+   */
+  ingestMaxFollowerLag: number;
+  /**
    * TRAILPROOF_REQUEST_TIMEOUT_MS: a request must arrive whole (line, headers, body) within this
    * long; also the longest a connection may sit silent.
    */
@@ -76,6 +81,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   ingestMaxQueuedEvents: DEFAULT_ADMISSION.maxQueuedEvents,
   ingestMaxQueueDelayMs: DEFAULT_ADMISSION.maxQueueDelayMs,
   ingestMaxInflightBytes: 64 * 1024 * 1024,
+  ingestMaxFollowerLag: DEFAULT_ADMISSION.maxFollowerLag ?? 50_000,
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
@@ -152,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     ingestMaxQueuedEvents: num("TRAILPROOF_INGEST_MAX_QUEUED_EVENTS", d.ingestMaxQueuedEvents),
     ingestMaxQueueDelayMs: num("TRAILPROOF_INGEST_MAX_QUEUE_DELAY_MS", d.ingestMaxQueueDelayMs),
     ingestMaxInflightBytes: num("TRAILPROOF_INGEST_MAX_INFLIGHT_BYTES", d.ingestMaxInflightBytes),
+    ingestMaxFollowerLag: num("TRAILPROOF_INGEST_MAX_FOLLOWER_LAG", d.ingestMaxFollowerLag),
     requestTimeoutMs: num("TRAILPROOF_REQUEST_TIMEOUT_MS", d.requestTimeoutMs),
     headersTimeoutMs: num("TRAILPROOF_HEADERS_TIMEOUT_MS", d.headersTimeoutMs),
     keepAliveTimeoutMs: num("TRAILPROOF_KEEP_ALIVE_TIMEOUT_MS", d.keepAliveTimeoutMs),
@@ -175,6 +182,7 @@ function checkIngestLimits(config: ServerConfig): void {
       ["TRAILPROOF_INGEST_MAX_QUEUED_EVENTS", config.ingestMaxQueuedEvents],
       ["TRAILPROOF_INGEST_MAX_QUEUE_DELAY_MS", config.ingestMaxQueueDelayMs],
       ["TRAILPROOF_INGEST_MAX_INFLIGHT_BYTES", config.ingestMaxInflightBytes],
+      ["TRAILPROOF_INGEST_MAX_FOLLOWER_LAG", config.ingestMaxFollowerLag],
     ] as const
   ).filter(([, value]) => value < 1);
   if (zero.length > 0) {

@@ -41,7 +41,11 @@ export async function startServer(
     originPrefix: config.originPrefix,
     checkpointIntervalMs: config.checkpointIntervalMs,
     occurredAtBounds: config.occurredAtBounds,
-    admission: { maxQueuedEvents: config.ingestMaxQueuedEvents, maxQueueDelayMs: config.ingestMaxQueueDelayMs },
+    admission: {
+      maxQueuedEvents: config.ingestMaxQueuedEvents,
+      maxQueueDelayMs: config.ingestMaxQueueDelayMs,
+      maxFollowerLag: config.ingestMaxFollowerLag,
+    },
     forceRollback: options.forceRollback ?? false,
     onForcedRollback: (notice) => forced.push(notice),
   });

@@ -142,6 +142,8 @@ export class Ledger {
   readonly commitTimings = new Listeners<WriteTiming>();
   readonly #admission: IngestAdmission;
   readonly #loopDelay = new LoopDelayMonitor();
+  /** Tenant ids by name, for the tenants loaded so far (admission asks by name, followers count by id). */
+  readonly #tenantIds = new Map<string, number>();
   readonly keys: SigningKeyStore;
   /** Each tenant's last published checkpoint, kept outside the database to catch a rolled-back log. */
   readonly published: PublishedCheckpointRecord;
@@ -197,6 +199,10 @@ export class Ledger {
     this.#admission = new IngestAdmission({
       ...DEFAULT_ADMISSION,
       loopDelayMs: () => this.#loopDelay.recentMaxMs(),
+      followerLag: (tenant) => {
+        const id = this.#tenantIds.get(tenant);
+        return id === undefined ? 0 : Math.max(0, ...this.#followers.map((f) => f.lag(id)));
+      },
       ...options.admission,
     });
     this.#pipeline = new AppendPipeline(this.store, this.hasher, this.sealPool, {
@@ -534,6 +540,7 @@ export class Ledger {
       p = (async () => {
         const record = await this.store.getTenant(name);
         if (!record) throw new TrailproofError("TENANT_NOT_FOUND", `no tenant named ${name}`);
+        this.#tenantIds.set(name, record.tenantId);
         return loadTenantLog(this.store, this.hasher, record, this.digestKeys);
       })();
       this.#tenants.set(name, p);

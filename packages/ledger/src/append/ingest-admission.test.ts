@@ -113,6 +113,20 @@ describe("IngestAdmission", () => {
     expect(gate.check("globex", 10)).toBeUndefined();
   });
 
+  it("counts a tenant whose follower lags past the bound as behind, whatever is in flight", () => {
+    const lag = new Map([["acme", 60_000]]);
+    const gate = new IngestAdmission({
+      maxQueuedEvents: 10_000,
+      maxQueueDelayMs: 500,
+      followerLag: (lane) => lag.get(lane) ?? 0,
+      maxFollowerLag: 50_000,
+    });
+    expect(gate.check("acme", 100)?.reason).toBe("queue_delay");
+    expect(gate.check("globex", 100)).toBeUndefined();
+    lag.set("acme", 50_000);
+    expect(gate.check("acme", 100)).toBeUndefined();
+  });
+
   it("reports no delay when nothing is in flight and a Retry-After that grows with the delay, within 10 s", () => {
     const { clock, gate } = admission(10_000, 250);
     expect(gate.queueDelayMs()).toBe(0);

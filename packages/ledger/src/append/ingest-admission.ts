@@ -35,9 +35,23 @@ export interface AdmissionOptions {
    * their sockets, and only admitting less gives the thread time to answer.
    */
   loopDelayMs?: () => number;
+  /**
+   * Committed entries of a tenant that a follower of the log (the search
+   * projection) has not applied yet, the largest over the followers. Past
+   * maxFollowerLag the tenant counts as behind: what the service sustains
+   * is what it can make durable and searchable, not durable and searchable
+   * some day.
+   */
+  followerLag?: (lane: string) => number;
+  /** Follower lag, in entries, past which a tenant counts as behind (default 50,000). */
+  maxFollowerLag?: number;
 }
 
-export const DEFAULT_ADMISSION: AdmissionOptions = { maxQueuedEvents: 20_000, maxQueueDelayMs: 500 };
+export const DEFAULT_ADMISSION: AdmissionOptions = {
+  maxQueuedEvents: 20_000,
+  maxQueueDelayMs: 500,
+  maxFollowerLag: 50_000,
+};
 
 /**
  * Why an append was refused. queue_full and queue_delay: the service as a
@@ -159,9 +173,12 @@ export class IngestAdmission {
       return { reason: active > 1 && held + events > share ? "tenant_share" : "queue_full", retryAfterMs };
     }
     const congested = (this.#options.loopDelayMs?.() ?? 0) > maxQueueDelayMs / 5;
+    // A follower's lag needs no floor: it grows whatever is in flight.
+    const lagging = (this.#options.followerLag?.(lane) ?? 0) > (this.#options.maxFollowerLag ?? Infinity);
     const behind =
-      this.#total + events > DELAY_RULE_FLOOR_EVENTS &&
-      (delayMs > maxQueueDelayMs || expectedMs > maxQueueDelayMs || congested);
+      lagging ||
+      (this.#total + events > DELAY_RULE_FLOOR_EVENTS &&
+        (delayMs > maxQueueDelayMs || expectedMs > maxQueueDelayMs || congested));
     if (behind && held + events > this.#total / active) {
       return { reason: active > 1 ? "tenant_share" : "queue_delay", retryAfterMs };
     }

@@ -65,18 +65,22 @@ describe("LogFollower", () => {
     const sink = new RecordingSink();
     const follower = ledger.follow(sink, { batchEntries: 10 });
     await follower.idle();
-    await append(ledger, 25, 7);
-    await follower.idle();
     const tenantId = (await ledger.tenantRecord("acme")).tenantId;
+    expect(follower.lag(tenantId)).toBe(0);
+    await append(ledger, 25, 7);
+    // Told of the commit at once; applied after the acknowledgement has gone out.
+    expect(follower.lag(tenantId)).toBe(7);
+    await follower.idle();
+    expect(follower.lag(tenantId)).toBe(0);
     expect(sink.applied.get(tenantId)).toEqual(Array.from({ length: 32 }, (_, i) => i));
     expect(follower.status()).toEqual([{ follower: "recording", tenantId, covered: 32, size: 32, error: null }]);
   });
 
-  it("takes batches of at most 200 while appends are waiting, and whole batches again once none are", async () => {
+  it("takes batches of at most 500 while appends are waiting, and whole batches again once none are", async () => {
     const ledger = await ledgerWith(1500);
     const waiting = new RecordingSink();
     await ledger.follow(waiting, { appendsWaiting: () => true }).idle();
-    expect(waiting.batchSizes).toEqual([...Array(7).fill(200), 100]);
+    expect(waiting.batchSizes).toEqual([500, 500, 500]);
     const free = new RecordingSink();
     await ledger.follow(free, { appendsWaiting: () => false }).idle();
     expect(free.batchSizes).toEqual([1000, 500]);
