@@ -57,6 +57,32 @@ export function ingestBodies(batch: number, tag: string): (n: number) => string 
   };
 }
 
+const AT = "@@AT@@";
+
+/**
+ * Bodies as a live platform sends them: ids in time order (as the SDK's
+ * UUIDv7 are; zero-padded, so they sort as they are sent) and occurred_at
+ * the send time, so every index grows at its right-hand end. ingestBodies
+ * instead replays its pool's timestamps and interleaves its ids, which
+ * spreads inserts across every index as the log grows.
+ */
+export function liveIngestBodies(batch: number, tag: string): (n: number) => string {
+  const [events = []] = eventChunks(POOL, { chunkSize: POOL, idPrefix: "h", seed: 11 });
+  const templates = events.map((e) => {
+    const [head, rest] = JSON.stringify({ ...e, id: ID, occurred_at: AT }).split(`"${ID}"`) as [string, string];
+    return [head, ...rest.split(`"${AT}"`)] as [string, string, string];
+  });
+  return (n) => {
+    const at = JSON.stringify(new Date().toISOString());
+    const parts: string[] = [];
+    for (let k = 0; k < batch; k++) {
+      const [head, middle, tail] = templates[(n * batch + k) % POOL] as [string, string, string];
+      parts.push(`${head}"${tag}${String(n).padStart(10, "0")}-${String(k).padStart(4, "0")}"${middle}${at}${tail}`);
+    }
+    return batch === 1 ? (parts[0] as string) : `{"events":[${parts.join(",")}]}`;
+  };
+}
+
 async function api(server: ServerChild, key: string, path: string, body: unknown): Promise<Record<string, string>> {
   const agent = new Agent();
   const res = await httpCall(agent, `${server.url}${path}`, { method: "POST", key, body: JSON.stringify(body) });

@@ -10,7 +10,8 @@ import {
 
 export const SOAK_USAGE = `npm run bench:soak -- [--minutes 30] [--rate R | --fraction 0.8] [--window-seconds 30] [--max-sockets 64]
   ${LOAD_RUN_USAGE}
-  --rate: events/s offered (batches of 100); without it, --fraction of the closed-loop maximum measured first`;
+  --rate: events/s offered (batches of 100); without it, --fraction of the closed-loop maximum measured first
+  --live: ids in time order and occurred_at the send time (as a live platform sends), not the replayed pool`;
 
 export interface SoakOptions extends LoadRunOptions {
   minutes: number;
@@ -19,6 +20,8 @@ export interface SoakOptions extends LoadRunOptions {
   fraction: number;
   windowSeconds: number;
   maxSockets: number;
+  /** Bodies with time-ordered ids and occurred_at the send time (liveIngestBodies). */
+  live: boolean;
 }
 
 export function parseSoakOptions(argv: string[]): SoakOptions {
@@ -31,6 +34,7 @@ export function parseSoakOptions(argv: string[]): SoakOptions {
       fraction: { type: "string", default: "0.8" },
       "window-seconds": { type: "string", default: "30" },
       "max-sockets": { type: "string", default: "64" },
+      live: { type: "boolean", default: false },
     },
   });
   if (values.help) {
@@ -44,5 +48,6 @@ export function parseSoakOptions(argv: string[]): SoakOptions {
     fraction: positiveOption("fraction", values.fraction),
     windowSeconds: positiveOption("window-seconds", values["window-seconds"], 1),
     maxSockets: positiveOption("max-sockets", values["max-sockets"], 1),
+    live: values.live === true,
   };
 }

@@ -12,7 +12,7 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { measureClosedLoopMax } from "./closed-loop-max.js";
 import { dirBytes } from "./dir-bytes.js";
-import { ingestBodies, ingestKeyOn } from "./http-ingest.js";
+import { ingestBodies, ingestKeyOn, liveIngestBodies } from "./http-ingest.js";
 import type { LoadResult } from "./http-load.js";
 import { formatVerdict } from "./load-verdict.js";
 import { describeMachine } from "./machine.js";
@@ -58,7 +58,7 @@ try {
   writeFileSync(csvPath, CSV_HEADER);
 
   // Built before the clock starts: the event pool takes a second or two to generate.
-  const body = ingestBodies(BATCH, "s");
+  const body = o.live ? liveIngestBodies(BATCH, "s") : ingestBodies(BATCH, "s");
   const recorder = new SoakWindows(BATCH, offered);
   const schedule = startOpenLoopSchedule({
     url: `${server.url}/v1/events`,
