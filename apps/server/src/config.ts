@@ -3,7 +3,13 @@
 import { DEFAULT_OCCURRED_AT_BOUNDS, type OccurredAtBounds, parseTimestamp, TrailproofError } from "@trailproof/core";
 import { DEFAULT_ADMISSION } from "@trailproof/ledger";
 import { DEFAULT_CONSOLE_DIR } from "./http/console-static.js";
-import { DEFAULT_DATA_DIR, DEFAULT_DATABASE_POOL_SIZE, loadStoreConfig, type StoreConfig } from "./store-config.js";
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_DATABASE_POOL_SIZE,
+  DEFAULT_SQLITE_CACHE_MIB,
+  loadStoreConfig,
+  type StoreConfig,
+} from "./store-config.js";
 
 /** Where the stores are (store-config.ts: TRAILPROOF_DATA or TRAILPROOF_DATABASE_URL and its settings), and: */
 export interface ServerConfig extends StoreConfig {
@@ -70,6 +76,7 @@ export interface ServerConfig extends StoreConfig {
 export const DEFAULT_CONFIG: ServerConfig = {
   dataDir: DEFAULT_DATA_DIR,
   databasePoolSize: DEFAULT_DATABASE_POOL_SIZE,
+  sqliteCacheMib: DEFAULT_SQLITE_CACHE_MIB,
   host: "127.0.0.1",
   port: 8080,
   originPrefix: "trailproof.localhost/log",

@@ -20,7 +20,7 @@ function refusal(env: NodeJS.ProcessEnv, flags: StoreFlags = {}): string {
 
 describe("loadStoreConfig", () => {
   it("is the data directory ./data by default, and the database when TRAILPROOF_DATABASE_URL is set", () => {
-    expect(databaseOptionsOf(loadStoreConfig({}))).toEqual({ dataDir: "./data" });
+    expect(databaseOptionsOf(loadStoreConfig({}))).toEqual({ dataDir: "./data", sqliteCacheMib: 32 });
     expect(
       databaseOptionsOf(
         loadStoreConfig({
@@ -77,6 +77,8 @@ describe("loadStoreConfig", () => {
       {},
       'TRAILPROOF_DATABASE_POOL_SIZE must be a positive integer, not "ten"',
     ],
+    [{ TRAILPROOF_SQLITE_CACHE_MIB: "0" }, {}, 'TRAILPROOF_SQLITE_CACHE_MIB must be a positive integer, not "0"'],
+    [{ TRAILPROOF_SQLITE_CACHE_MIB: "1GB" }, {}, 'TRAILPROOF_SQLITE_CACHE_MIB must be a positive integer, not "1GB"'],
   ] as const)("refuses %j %j, naming the setting", (env, flags, message) => {
     const said = refusal(env, flags);
     expect(said).toContain(message);
@@ -88,6 +90,12 @@ describe("loadConfig's store", () => {
   it("takes serve's flags as overrides and keeps every other setting", () => {
     const config = loadConfig({ TRAILPROOF_DATA: "./env", TRAILPROOF_PORT: "9000" }, { database: PG, port: 0 });
     expect(config).toMatchObject({ database: PG, port: 0, databasePoolSize: 10 });
+  });
+
+  it("takes the embedded store's page cache per tenant file from TRAILPROOF_SQLITE_CACHE_MIB (32 by default)", () => {
+    expect(loadConfig({}).sqliteCacheMib).toBe(32);
+    const config = loadConfig({ TRAILPROOF_DATA: "./env", TRAILPROOF_SQLITE_CACHE_MIB: "256" });
+    expect(databaseOptionsOf(config)).toEqual({ dataDir: "./env", sqliteCacheMib: 256 });
   });
 
   it("refuses --data with --database as serve flags", () => {

@@ -2,7 +2,7 @@
 // PostgreSQL database shared by several nodes. Read the same way by `serve`
 // and every CLI command that opens the stores (docs/configuration.md).
 import { TrailproofError } from "@trailproof/core";
-import { type DatabaseOptions, redactUrl } from "@trailproof/ledger";
+import { type DatabaseOptions, DEFAULT_TENANT_CACHE_MIB, redactUrl } from "@trailproof/ledger";
 
 export interface StoreConfig {
   /** TRAILPROOF_DATA: data directory (SQLite files and keys); unused with a database. */
@@ -15,12 +15,16 @@ export interface StoreConfig {
   migrateDatabase?: string;
   /** TRAILPROOF_DATABASE_POOL_SIZE: PostgreSQL connections per node. */
   databasePoolSize: number;
+  /** TRAILPROOF_SQLITE_CACHE_MIB: the embedded store's page cache per tenant file, in MiB. */
+  sqliteCacheMib: number;
   /** TRAILPROOF_NODE_ID: this node's name in the signing lease (default host-pid-random). */
   nodeId?: string;
 }
 
 export const DEFAULT_DATA_DIR = "./data";
 export const DEFAULT_DATABASE_POOL_SIZE = 10;
+/** The embedded store's page cache per tenant file (the ledger's DEFAULT_TENANT_CACHE_MIB). */
+export const DEFAULT_SQLITE_CACHE_MIB = DEFAULT_TENANT_CACHE_MIB;
 
 /** What a command line gave; each flag wins over its environment variable. */
 export interface StoreFlags {
@@ -69,6 +73,11 @@ export function loadStoreConfig(env: NodeJS.ProcessEnv, flags: StoreFlags = {}):
   if (!Number.isSafeInteger(databasePoolSize) || databasePoolSize < 1) {
     throw invalid(`TRAILPROOF_DATABASE_POOL_SIZE must be a positive integer, not ${JSON.stringify(pool)}`);
   }
+  const cache = set(env.TRAILPROOF_SQLITE_CACHE_MIB);
+  const sqliteCacheMib = cache === undefined ? DEFAULT_SQLITE_CACHE_MIB : Number(cache);
+  if (!Number.isSafeInteger(sqliteCacheMib) || sqliteCacheMib < 1) {
+    throw invalid(`TRAILPROOF_SQLITE_CACHE_MIB must be a positive integer, not ${JSON.stringify(cache)}`);
+  }
   const nameOf = (flag: string, variable: string, fromFlag: boolean) => (fromFlag ? flag : variable);
   return {
     dataDir,
@@ -90,13 +99,14 @@ export function loadStoreConfig(env: NodeJS.ProcessEnv, flags: StoreFlags = {}):
           ),
         }),
     databasePoolSize,
+    sqliteCacheMib,
     nodeId: set(env.TRAILPROOF_NODE_ID),
   };
 }
 
 /** openDatabase's options for `config`: the database when one is set, the data directory otherwise. */
 export function databaseOptionsOf(config: StoreConfig): DatabaseOptions {
-  if (config.database === undefined) return { dataDir: config.dataDir };
+  if (config.database === undefined) return { dataDir: config.dataDir, sqliteCacheMib: config.sqliteCacheMib };
   return {
     database: config.database,
     masterKeyFile: config.masterKeyFile,

@@ -37,11 +37,16 @@ export interface DataDir {
 }
 
 export async function openDataDir(
-  options: Omit<LedgerOptions, "store" | "dataDir"> & { dataDir: string },
+  options: Omit<LedgerOptions, "store" | "dataDir"> & {
+    dataDir: string;
+    /** Each tenant file's SQLite page cache in MiB (default 32; docs/configuration.md). */
+    sqliteCacheMib?: number;
+  },
 ): Promise<DataDir> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const stores = openSqliteStores(options.dataDir);
-  const ledger = await Ledger.open({ ...options, store: stores.log });
+  const { sqliteCacheMib, ...ledgerOptions } = options;
+  const stores = openSqliteStores(options.dataDir, { tenantCacheMib: sqliteCacheMib });
+  const ledger = await Ledger.open({ ...ledgerOptions, store: stores.log });
   // One process is the whole service on the embedded store.
   return followingDataDir(ledger, stores, { migrated: stores.migrated, shared: new MemorySharedState() });
 }

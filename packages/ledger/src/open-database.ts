@@ -28,6 +28,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PostgreSQL: this node's name in the signing lease (default host-pid-random). */
   nodeId?: string;
+  /** The embedded store: each tenant file's page cache in MiB (default 32). */
+  sqliteCacheMib?: number;
 }
 
 export type OpenDatabaseOptions = DatabaseOptions & Omit<LedgerOptions, "store" | "dataDir" | "vault" | "shared">;
@@ -38,11 +40,21 @@ export function describeDatabase(options: DatabaseOptions): string {
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<DataDir> {
-  const { database, dataDir, masterKeyFile, migrateDatabase, appRole, poolSize, nodeId, ...ledgerOptions } = options;
+  const {
+    database,
+    dataDir,
+    masterKeyFile,
+    migrateDatabase,
+    appRole,
+    poolSize,
+    nodeId,
+    sqliteCacheMib,
+    ...ledgerOptions
+  } = options;
   if (database === undefined) {
     if (dataDir === undefined)
       throw new TrailproofError("DATABASE_OPTIONS_INVALID", "give a data directory or a database URL");
-    return openDataDir({ ...ledgerOptions, dataDir });
+    return openDataDir({ ...ledgerOptions, dataDir, sqliteCacheMib });
   }
   if (masterKeyFile === undefined) {
     throw new TrailproofError(

@@ -34,10 +34,11 @@ export interface SqliteStores {
 const CATALOGUE_CACHE_KIB = 8 * 1024;
 
 /** Opens (creating if missing) the stores of a data directory. Requires the directory to exist. */
-export function openSqliteStores(dataDir: string): SqliteStores {
+/** `tenantCacheMib`: each tenant file's page cache (default DEFAULT_TENANT_CACHE_MIB). */
+export function openSqliteStores(dataDir: string, options: { tenantCacheMib?: number } = {}): SqliteStores {
   const open = (path: string): SqliteDatabase => new Database(path);
   const catalogue = open(join(dataDir, "trailproof.db"));
-  const files = new SqliteTenantFiles(join(dataDir, "tenants"), open, new SqliteCheckpointer());
+  const files = new SqliteTenantFiles(join(dataDir, "tenants"), open, new SqliteCheckpointer(), options.tenantCacheMib);
   let migrated: string[];
   try {
     applyDurability(catalogue, CATALOGUE_CACHE_KIB);

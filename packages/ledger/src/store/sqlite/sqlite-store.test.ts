@@ -53,6 +53,19 @@ describe("SQLite layout 2", () => {
     db.close();
   });
 
+  it("gives each tenant file the page cache it is opened with (32 MiB by default)", async () => {
+    const cacheOf = async (options: { tenantCacheMib?: number }) => {
+      const { log } = openSqliteStores(tempDir(), options);
+      const t = await log.createTenant({ name: "acme", origin: "test/acme", unknownActions: "reject", createdAt: "x" });
+      // A negative cache_size is in KiB.
+      const kib = -(log.tenantDatabase(t.tenantId).pragma("cache_size", { simple: true }) as number);
+      await log.close();
+      return kib;
+    };
+    expect(await cacheOf({})).toBe(32 * 1024);
+    expect(await cacheOf({ tenantCacheMib: 256 })).toBe(256 * 1024);
+  });
+
   it("fsyncs every commit (WAL, synchronous=FULL) in the catalogue and in tenant files", async () => {
     const dir = tempDir();
     const { log } = openSqliteStores(dir);

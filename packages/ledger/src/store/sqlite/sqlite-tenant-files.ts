@@ -15,8 +15,15 @@ import { SQLITE_LAYOUT_VERSION, SQLITE_TENANT_LOG_SCHEMA } from "./sqlite-tenant
 /** Opens a database file with the driver; the only door to better-sqlite3 (open-sqlite-store.ts). */
 export type OpenSqliteDatabase = (path: string) => SqliteDatabase;
 
-/** Page cache per tenant file, in KiB. The biggest tenant's search indexes are what it holds. */
-const TENANT_CACHE_KIB = 32 * 1024;
+/**
+ * Page cache per tenant file, in MiB, by default. What it must hold is each
+ * search index's right-hand edges (one per distinct actor, target, action,
+ * tag): once they outgrow it, nearly every insert reads its leaf page again
+ * and the rate the service sustains falls as the log grows (measured in
+ * docs/benchmarks.md: 136 KB read per event at 1.9M entries with 32 MiB,
+ * 8.5 KB with 256 MiB). It is the service's memory: TRAILPROOF_SQLITE_CACHE_MIB.
+ */
+export const DEFAULT_TENANT_CACHE_MIB = 32;
 
 /** Checks a file's layout version, creates its tables, and stamps the version. */
 export function applyLayout(db: SqliteDatabase, schema: string): void {
@@ -45,11 +52,19 @@ export class SqliteTenantFiles {
   readonly #checkpointer: SqliteCheckpointer | undefined;
   readonly #files = new Map<string, SqliteDatabase>();
 
+  readonly #cacheKib: number;
+
   /** Without a checkpointer (read-only opens), SQLite's own autocheckpoint stays on. */
-  constructor(dir: string, open: OpenSqliteDatabase, checkpointer?: SqliteCheckpointer) {
+  constructor(
+    dir: string,
+    open: OpenSqliteDatabase,
+    checkpointer?: SqliteCheckpointer,
+    cacheMib: number = DEFAULT_TENANT_CACHE_MIB,
+  ) {
     this.dir = dir;
     this.#open = open;
     this.#checkpointer = checkpointer;
+    this.#cacheKib = cacheMib * 1024;
   }
 
   /** Path of a tenant's file. Tenant names are [a-z0-9-] (checked at creation), so they are safe file names. */
@@ -64,7 +79,7 @@ export class SqliteTenantFiles {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       db = this.#open(this.pathOf(name));
       try {
-        applyDurability(db, TENANT_CACHE_KIB);
+        applyDurability(db, this.#cacheKib);
         applyLayout(db, `${SQLITE_TENANT_LOG_SCHEMA}\n${SQLITE_SEARCH_SCHEMA}`);
         // Planner statistics for the search indexes, as SQLite recommends for
         // long-lived connections (cheap: it analyses only what needs it).
