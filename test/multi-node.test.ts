@@ -292,7 +292,12 @@ describe.skipIf(!haveHaproxy)(suite, () => {
         const due = KILLS_AT_MS[kills.length];
         if (due !== undefined && Date.now() - began >= due) {
           // The node holding the signing lease: each kill makes another node take it over.
-          const holder = await until("a lease holder", leaseHolder);
+          // After a kill the lease names the dead node until it expires (5 s), and under a
+          // loaded machine that can outlast the next kill's time: wait for a live holder.
+          const holder = await until("a live lease holder", async () => {
+            const name = await leaseHolder();
+            return [...alive].some((n) => n.name === name) ? name : undefined;
+          });
           const victim = [...alive].find((n) => n.name === holder) as Proc;
           expect(victim).toBeDefined();
           victim.proc.kill("SIGKILL");
