@@ -5,21 +5,11 @@
 // latency (and backlog) rather than as fewer requests sent: closed-loop
 // clients wait, and hide it (coordinated omission). The schedule itself is
 // open-loop-schedule.ts; this sums one whole run.
-import { startOpenLoopSchedule } from "./open-loop-schedule.js";
+import { type OpenLoopScheduleOptions, startOpenLoopSchedule } from "./open-loop-schedule.js";
 import { type LatencySummary, perSecond, summarise } from "./stats.js";
 
-export interface OpenLoadOptions {
-  url: string;
-  key: string;
-  offeredEventsPerSecond: number;
-  eventsPerRequest: number;
-  durationMs: number;
-  /** Open connections at most; requests beyond wait for one (and that wait counts). */
-  maxSockets: number;
-  /** After the schedule ends, how long to wait for outstanding acknowledgements. */
-  drainMs: number;
-  body: (n: number) => string;
-}
+/** The schedule's options; runOpenLoad tallies the answers itself and waits drainMs for the last. */
+export type OpenLoadOptions = Omit<OpenLoopScheduleOptions, "timeoutMs" | "onAnswer">;
 
 export interface OpenLoadResult {
   offeredEventsPerSecond: number;
