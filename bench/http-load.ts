@@ -3,6 +3,7 @@
 // acknowledged, bounded by a request count and a duration. Latency is from
 // the first byte written to the last byte read.
 import { Agent, request } from "node:http";
+import { closeIdleBeforeServer } from "./http-keep-alive.js";
 import { type LatencySummary, perSecond, summarise } from "./stats.js";
 
 export interface HttpResponse {
@@ -16,7 +17,8 @@ export interface HttpResponse {
  * One request over `agent`; resolves with the whole body. With timeoutMs it
  * rejects (and drops the request) once that long has passed since the call,
  * waiting for a free socket included, so a stalled server cannot hold a
- * load generator forever.
+ * load generator forever. A keep-alive `agent` closes an idle connection
+ * before the server would (http-keep-alive.ts).
  */
 export function httpCall(
   agent: Agent,
@@ -47,6 +49,7 @@ export function httpCall(
         res.on("error", reject);
       },
     );
+    closeIdleBeforeServer(agent, req);
     req.on("error", reject);
     req.end(options.body);
   });
