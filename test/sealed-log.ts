@@ -8,7 +8,7 @@ import { sampleEvents } from "../apps/server/src/demo/sample-events.js";
 
 export interface SealedLog {
   dataDir: string;
-  /** The tenant's own SQLite file (layout 2: tenants/<name>.db). */
+  /** The tenant's own SQLite file (layout 3: tenants/<name>.db). */
   dbPath: string;
   tenant: string;
   verifierKey: string;

@@ -41,11 +41,16 @@ export async function openDataDir(
     dataDir: string;
     /** Each tenant file's SQLite page cache in MiB (default 32; docs/configuration.md). */
     sqliteCacheMib?: number;
+    /** Entries per part of each tenant's full-text index (tests make it small; sqlite-text-parts.ts). */
+    sqliteTextPartEntries?: number;
   },
 ): Promise<DataDir> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const { sqliteCacheMib, ...ledgerOptions } = options;
-  const stores = openSqliteStores(options.dataDir, { tenantCacheMib: sqliteCacheMib });
+  const { sqliteCacheMib, sqliteTextPartEntries, ...ledgerOptions } = options;
+  const stores = openSqliteStores(options.dataDir, {
+    tenantCacheMib: sqliteCacheMib,
+    textPartEntries: sqliteTextPartEntries,
+  });
   const ledger = await Ledger.open({ ...ledgerOptions, store: stores.log });
   // One process is the whole service on the embedded store.
   return followingDataDir(ledger, stores, { migrated: stores.migrated, shared: new MemorySharedState() });

@@ -34,8 +34,15 @@ export interface SqliteStores {
 const CATALOGUE_CACHE_KIB = 8 * 1024;
 
 /** Opens (creating if missing) the stores of a data directory. Requires the directory to exist. */
-/** `tenantCacheMib`: each tenant file's page cache (default DEFAULT_TENANT_CACHE_MIB). */
-export function openSqliteStores(dataDir: string, options: { tenantCacheMib?: number } = {}): SqliteStores {
+/**
+ * `tenantCacheMib`: each tenant file's page cache (default DEFAULT_TENANT_CACHE_MIB).
+ * `textPartEntries`: entries per part of the full-text index (default
+ * DEFAULT_TEXT_PART_ENTRIES; tests make it small to query across parts).
+ */
+export function openSqliteStores(
+  dataDir: string,
+  options: { tenantCacheMib?: number; textPartEntries?: number } = {},
+): SqliteStores {
   const open = (path: string): SqliteDatabase => new Database(path);
   const catalogue = open(join(dataDir, "trailproof.db"));
   const files = new SqliteTenantFiles(join(dataDir, "tenants"), open, new SqliteCheckpointer(), options.tenantCacheMib);
@@ -57,7 +64,7 @@ export function openSqliteStores(dataDir: string, options: { tenantCacheMib?: nu
     access: new SqliteAccessStore(catalogue),
     query: new SqliteAuditQuery(database),
     people: new SqlitePeopleStore(catalogue),
-    search: new SqliteSearchProjection(database),
+    search: new SqliteSearchProjection(database, options.textPartEntries),
     audits: [new SqliteSearchAudit(database)],
     catalogue,
     migrated,

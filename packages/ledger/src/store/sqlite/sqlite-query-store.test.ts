@@ -16,7 +16,15 @@ import { encodeCursor } from "../../query/cursor.js";
 import { checkEventFilter, checkPageRequest } from "../../query/query-input.js";
 import { checkStatsOptions } from "../../query/stats-buckets.js";
 import { verifyTenantLog } from "../../verify/verify-tenant-log.js";
-import { bucketCountsSql, type SqlQuery, searchSql, topGroupsSql } from "./sqlite-search-sql.js";
+import {
+  bucketCountsSql,
+  type SqliteFilter,
+  type SqlQuery,
+  searchSql,
+  TEXT_PARTS_SQL,
+  topGroupsSql,
+} from "./sqlite-search-sql.js";
+import { textPartsOf } from "./sqlite-text-parts.js";
 import { walkTextMatches } from "./sqlite-text-walk.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "trailproof-query-"));
@@ -26,21 +34,28 @@ runAuditQueryConformance("SQLite files (projection following the log)", async ()
   return { ledger: data.ledger, query: data.query, settled: data.settled, close: () => data.ledger.close() };
 });
 
+// The same answers with the full-text index cut into parts of 4 entries, so
+// every text query of the suite reads across several parts.
+runAuditQueryConformance("SQLite files, full-text index in parts of 4 entries", async () => {
+  const data = await openDataDir({ dataDir: tempDir(), checkpointIntervalMs: 0, sqliteTextPartEntries: 4 });
+  return { ledger: data.ledger, query: data.query, settled: data.settled, close: () => data.ledger.close() };
+});
+
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const f of cleanup.splice(0)) await f();
 });
 
-async function open(dataDir: string): Promise<DataDir> {
-  const data = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
+async function open(dataDir: string, sqliteTextPartEntries?: number): Promise<DataDir> {
+  const data = await openDataDir({ dataDir, checkpointIntervalMs: 0, sqliteTextPartEntries });
   cleanup.unshift(() => data.ledger.close());
   return data;
 }
 
 /** A data directory with the query fixture appended and projected, then closed. */
-async function seededDirectory() {
+async function seededDirectory(sqliteTextPartEntries?: number) {
   const dataDir = tempDir();
-  const data = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
+  const data = await openDataDir({ dataDir, checkpointIntervalMs: 0, sqliteTextPartEntries });
   const seeded = await seedAuditData(data.ledger);
   await data.settled();
   await data.ledger.close();
@@ -55,6 +70,12 @@ function tenantFile(dataDir: string, tenant: string): Database.Database {
 }
 
 const count = (db: Database.Database, sql: string) => (db.prepare(sql).get() as { n: number }).n;
+
+/** A checked filter with the parts of the file's full-text index, as SqliteAuditQuery builds it. */
+function sqliteFilter(db: Database.Database, filter: EventFilter): SqliteFilter {
+  const rows = db.prepare(TEXT_PARTS_SQL.sql).all() as { part: number; first_idx: number }[];
+  return { ...checkEventFilter(filter), textParts: textPartsOf(rows) };
+}
 
 /** One app edit by usr_ada, optionally with a message to search for. */
 const appEdit = (id: string, occurredAt: string, message?: string) => ({
@@ -166,10 +187,10 @@ describe("query plans of the typical searches", () => {
     const db = tenantFile(dataDir, "acme");
     if (analyze) db.exec("ANALYZE");
     const page = checkPageRequest({ limit: 50, order: "desc" });
-    const search = (filter: EventFilter) => plan(db, searchSql(checkEventFilter(filter), page));
-    const week = checkEventFilter({ from: at(0, 0), to: at(7, 0), actorId: "usr_ada" });
+    const search = (filter: EventFilter) => plan(db, searchSql(sqliteFilter(db, filter), page));
+    const week = sqliteFilter(db, { from: at(0, 0), to: at(7, 0), actorId: "usr_ada" });
     const day = checkStatsOptions({ bucket: "day" }).grid;
-    const oneDay = checkEventFilter({ from: at(0, 0), to: at(1, 0) });
+    const oneDay = sqliteFilter(db, { from: at(0, 0), to: at(1, 0) });
     const hour = checkStatsOptions({ bucket: "hour" }).grid;
     const cases: [string, string, RegExp][] = [
       ["one actor's last 50", search({ actorId: "usr_ada" }), /SEARCH e USING INDEX search_actor/],
@@ -183,7 +204,7 @@ describe("query plans of the typical searches", () => {
       ["a common free-text word", search({ text: "checkout" }), /search_fts EXISTS VIRTUAL TABLE INDEX 0:=M1/],
       [
         "a rare free-text word",
-        plan(db, searchSql(checkEventFilter({ text: "checkout" }), page, true)),
+        plan(db, searchSql(sqliteFilter(db, { text: "checkout" }), page, true)),
         /^SCAN f VIRTUAL TABLE INDEX 0:M1\nSEARCH e USING INTEGER PRIMARY KEY \(rowid=\?\)/,
       ],
       ["a tag", search({ tag: "module:builder" }), /SEARCH t USING PRIMARY KEY \(tag=\?\)/],
@@ -206,9 +227,14 @@ describe("query plans of the typical searches", () => {
 });
 
 describe("text searches driven by the matches", () => {
-  it("return what the time-ordered walk returns, page by page", async () => {
-    const { dataDir } = await seededDirectory();
+  it.each([
+    [undefined, 1],
+    [5, 8],
+  ])("return what the time-ordered walk returns, page by page (parts of %s entries)", async (partEntries, parts) => {
+    const { dataDir } = await seededDirectory(partEntries);
     const db = tenantFile(dataDir, "acme");
+    // At least: the fixture's events and the meta-audit records of its setup.
+    expect(count(db, "SELECT count(*) AS n FROM search_text_parts")).toBeGreaterThanOrEqual(parts);
     let compared = 0;
     const run = (q: SqlQuery) => (db.prepare(q.sql).all(...q.params) as { event_id: string }[]).map((r) => r.event_id);
     for (const filter of [
@@ -217,7 +243,7 @@ describe("text searches driven by the matches", () => {
       { text: "ada", from: at(0, 9), to: at(3, 0) },
       { text: "component", actionPrefix: "component." },
     ] satisfies EventFilter[]) {
-      const f = checkEventFilter(filter);
+      const f = sqliteFilter(db, filter);
       for (const order of ["asc", "desc"] as const) {
         for (const cursor of [undefined, encodeCursor({ occurredMs: Date.parse(at(4, 10, 0, 4)), index: 20 }, order)]) {
           const page = checkPageRequest({ limit: 7, order, ...(cursor === undefined ? {} : { cursor }) });
@@ -232,57 +258,65 @@ describe("text searches driven by the matches", () => {
 });
 
 describe("text searches walking a common word's matches in index order", () => {
-  it("return exactly what the time-ordered walk returns, with late and future-dated events, at any chunk size", async () => {
-    const dataDir = tempDir();
-    const data = await open(dataDir);
-    await data.ledger.createTenant("acme");
-    const words = ["zebra", "okapi", "quokka"];
-    const base = Date.parse("2026-03-01T00:00:00Z");
-    // Mostly in order, every 7th event an hour late, the last one a day in the
-    // future, and event 500 dated among events 1025 and 1026; 2,600 events span
-    // three blocks of 1,024 indexes, so walks stop early, and one that stopped
-    // as soon as the block ahead looked old enough would miss event 500.
-    const minute = (i: number) => base + i * 60_000;
-    const occurred = (i: number) =>
-      i === 500 ? minute(1025) + 30_000 : minute(i) - (i % 7 === 0 ? 3_600_000 : 0) + (i === 2599 ? 86_400_000 : 0);
-    const events = Array.from({ length: 2600 }, (_, i) => ({
-      id: `w_${i}`,
-      action: "app.update",
-      occurred_at: new Date(occurred(i)).toISOString(),
-      actor: { type: "user", id: `usr_${i % 3}` },
-      target: { type: "app", id: "shop" },
-      message: `${words[i % 3]} ${i % 2 ? "edited" : "moved"} the page`,
-    }));
-    for (let k = 0; k < events.length; k += 500) await data.ledger.append("acme", events.slice(k, k + 500));
-    await data.settled();
-    const db = tenantFile(dataDir, "acme");
-    const all = <T>(q: SqlQuery) => db.prepare(q.sql).all(...q.params) as T[];
-    let compared = 0;
-    for (const filter of [
-      { text: "zebra" },
-      { text: "edited okapi" },
-      { text: "page", actorId: "usr_1" },
-      { text: "moved", from: "2026-03-01T01:00:00Z", to: "2026-03-01T05:00:00Z" },
-      { text: "moved", from: "2026-03-02T00:00:00Z" },
-      { text: "page", to: new Date(minute(1030) + 30_000).toISOString() },
-    ] satisfies EventFilter[]) {
-      const f = checkEventFilter(filter);
-      for (const order of ["asc", "desc"] as const) {
-        const cursors = [undefined, 200, 1500].map((i) =>
-          i === undefined ? undefined : encodeCursor({ occurredMs: base + i * 60_000, index: i }, order),
-        );
-        for (const cursor of cursors) {
-          const page = checkPageRequest({ limit: 9, order, ...(cursor === undefined ? {} : { cursor }) });
-          const expected = all<{ idx: number }>(searchSql(f, page)).map((r) => r.idx);
-          for (const chunk of [1, 3, 7, 256]) {
-            expect(walkTextMatches(all, f, page, chunk), `${JSON.stringify(filter)} ${order} ${chunk}`).toEqual(
-              expected,
-            );
+  // Parts of 700 entries: blocks of 1,024 indexes straddle parts.
+  it.each([
+    [undefined, 1],
+    [700, 4],
+  ])(
+    "return exactly what the time-ordered walk returns, with late and future-dated events, at any chunk size (parts of %s entries)",
+    async (partEntries, parts) => {
+      const dataDir = tempDir();
+      const data = await open(dataDir, partEntries);
+      await data.ledger.createTenant("acme");
+      const words = ["zebra", "okapi", "quokka"];
+      const base = Date.parse("2026-03-01T00:00:00Z");
+      // Mostly in order, every 7th event an hour late, the last one a day in the
+      // future, and event 500 dated among events 1025 and 1026; 2,600 events span
+      // three blocks of 1,024 indexes, so walks stop early, and one that stopped
+      // as soon as the block ahead looked old enough would miss event 500.
+      const minute = (i: number) => base + i * 60_000;
+      const occurred = (i: number) =>
+        i === 500 ? minute(1025) + 30_000 : minute(i) - (i % 7 === 0 ? 3_600_000 : 0) + (i === 2599 ? 86_400_000 : 0);
+      const events = Array.from({ length: 2600 }, (_, i) => ({
+        id: `w_${i}`,
+        action: "app.update",
+        occurred_at: new Date(occurred(i)).toISOString(),
+        actor: { type: "user", id: `usr_${i % 3}` },
+        target: { type: "app", id: "shop" },
+        message: `${words[i % 3]} ${i % 2 ? "edited" : "moved"} the page`,
+      }));
+      for (let k = 0; k < events.length; k += 500) await data.ledger.append("acme", events.slice(k, k + 500));
+      await data.settled();
+      const db = tenantFile(dataDir, "acme");
+      expect(count(db, "SELECT count(*) AS n FROM search_text_parts")).toBe(parts);
+      const all = <T>(q: SqlQuery) => db.prepare(q.sql).all(...q.params) as T[];
+      let compared = 0;
+      for (const filter of [
+        { text: "zebra" },
+        { text: "edited okapi" },
+        { text: "page", actorId: "usr_1" },
+        { text: "moved", from: "2026-03-01T01:00:00Z", to: "2026-03-01T05:00:00Z" },
+        { text: "moved", from: "2026-03-02T00:00:00Z" },
+        { text: "page", to: new Date(minute(1030) + 30_000).toISOString() },
+      ] satisfies EventFilter[]) {
+        const f = sqliteFilter(db, filter);
+        for (const order of ["asc", "desc"] as const) {
+          const cursors = [undefined, 200, 1500].map((i) =>
+            i === undefined ? undefined : encodeCursor({ occurredMs: base + i * 60_000, index: i }, order),
+          );
+          for (const cursor of cursors) {
+            const page = checkPageRequest({ limit: 9, order, ...(cursor === undefined ? {} : { cursor }) });
+            const expected = all<{ idx: number }>(searchSql(f, page)).map((r) => r.idx);
+            for (const chunk of [1, 3, 7, 256]) {
+              expect(walkTextMatches(all, f, page, chunk), `${JSON.stringify(filter)} ${order} ${chunk}`).toEqual(
+                expected,
+              );
+            }
+            compared += expected.length;
           }
-          compared += expected.length;
         }
       }
-    }
-    expect(compared).toBeGreaterThan(100);
-  });
+      expect(compared).toBeGreaterThan(100);
+    },
+  );
 });

@@ -18,7 +18,6 @@ import type {
 } from "../../query/audit-query.js";
 import { type EntrySqlRow, pageOf, type TraceSqlRow, toEntry, toTraceEntry } from "../../query/queried-rows.js";
 import {
-  type CheckedFilter,
   type CheckedPage,
   checkEventFilter,
   checkMaxEvents,
@@ -43,12 +42,15 @@ import {
   entriesByIndexSql,
   hourCountsSql,
   RARE_TEXT_MATCHES,
+  type SqliteFilter,
   type SqlQuery,
   searchSql,
+  TEXT_PARTS_SQL,
   textMatchCountSql,
   timeRangeSql,
   topGroupsSql,
 } from "./sqlite-search-sql.js";
+import { textPartsOf } from "./sqlite-text-parts.js";
 import { walkTextMatches } from "./sqlite-text-walk.js";
 
 /** Prepared dynamic statements kept; the filter combinations in real use are few. */
@@ -101,14 +103,21 @@ export class SqliteAuditQuery implements AuditQuery {
   }
 
   /** Whether the text of `f` has fewer than RARE_TEXT_MATCHES matches. */
-  #fewTextMatches(tenantId: number, f: CheckedFilter): boolean {
+  #fewTextMatches(tenantId: number, f: SqliteFilter): boolean {
     if (f.filter.text === undefined) return false;
-    const [count] = this.#all<{ n: number }>(tenantId, textMatchCountSql(f.filter.text));
+    const [count] = this.#all<{ n: number }>(tenantId, textMatchCountSql(f.filter.text, f.textParts));
     return (count?.n ?? RARE_TEXT_MATCHES) < RARE_TEXT_MATCHES;
   }
 
-  async search(tenantId: number, filter: EventFilter, page: PageRequest): Promise<EntryPage> {
+  /** The filter checked, with the parts of the tenant's full-text index when it has text. */
+  #filter(tenantId: number, filter: EventFilter): SqliteFilter {
     const f = checkEventFilter(filter);
+    if (f.filter.text === undefined) return { ...f, textParts: [] };
+    return { ...f, textParts: textPartsOf(this.#all(tenantId, TEXT_PARTS_SQL)) };
+  }
+
+  async search(tenantId: number, filter: EventFilter, page: PageRequest): Promise<EntryPage> {
+    const f = this.#filter(tenantId, filter);
     const p = checkPageRequest(page);
     const rows = this.#searchRows(tenantId, f, p);
     return pageOf(rows, p);
@@ -120,7 +129,7 @@ export class SqliteAuditQuery implements AuditQuery {
    * order when they are many (sqlite-text-walk.ts). Anything else walks the
    * index its filter selects, in (occurred_ms, idx) order.
    */
-  #searchRows(tenantId: number, f: CheckedFilter, p: CheckedPage): EntrySqlRow[] {
+  #searchRows(tenantId: number, f: SqliteFilter, p: CheckedPage): EntrySqlRow[] {
     if (f.filter.text === undefined || !canDriveByText(f)) return this.#all(tenantId, searchSql(f, p));
     if (this.#fewTextMatches(tenantId, f)) return this.#all(tenantId, searchSql(f, p, true));
     const indexes = walkTextMatches((q) => this.#all(tenantId, q), f, p);
@@ -131,7 +140,7 @@ export class SqliteAuditQuery implements AuditQuery {
   }
 
   async stats(tenantId: number, filter: EventFilter, options: StatsOptions): Promise<StatsResult> {
-    const f = checkEventFilter(filter);
+    const f = this.#filter(tenantId, filter);
     const { grid, groupBy, maxGroups } = checkStatsOptions(options);
     let { fromMs, toMs } = f;
     if (fromMs === undefined || toMs === undefined) {

@@ -17,6 +17,8 @@ import {
 import { SearchRowCheck, type SearchRowColumns } from "../../verify/search-row-check.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { BLOCK_BITS, SEARCH_PROJECTION } from "./sqlite-search-projection.js";
+import { TEXT_PARTS_SQL } from "./sqlite-search-sql.js";
+import { type TextPart, textPartsOf } from "./sqlite-text-parts.js";
 
 /** FNV-1a, 32 bits: a tag row's contribution to its block's fingerprint. */
 function fnv1a(text: string): number {
@@ -222,14 +224,20 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
   }
 
   /**
-   * FTS5 checks its index against the rows' text itself (integrity-check
-   * with rank 1 compares with the external content). When it fails, each
-   * row's first word is looked up at the row's own index to name the
-   * entries the index lost.
+   * FTS5 checks each part of the full-text index against the rows' text
+   * itself (integrity-check with rank 1 compares with the external content,
+   * over the rows the part holds). When a part fails, each of its rows' first
+   * word is looked up at the row's own index to name the entries it lost.
    */
   #checkText(db: SqliteDatabase, covered: number, report: ReportDivergence): void {
+    const parts = textPartsOf(db.prepare(TEXT_PARTS_SQL.sql).all() as { part: number; first_idx: number }[]);
+    for (const part of parts) this.#checkTextPart(db, part, covered, report);
+  }
+
+  #checkTextPart(db: SqliteDatabase, part: TextPart, covered: number, report: ReportDivergence): void {
+    const { table } = part;
     try {
-      db.prepare("INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)").run();
+      db.prepare(`INSERT INTO ${table} (${table}, rank) VALUES ('integrity-check', 1)`).run();
       return;
     } catch {
       // Localise below.
@@ -241,11 +249,12 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
     );
     // A range, not rowid = ?: with an equality FTS5 tests the row's content
     // instead of reading the index, and would find what the index lost.
-    const lookup = db.prepare("SELECT 1 FROM search_fts WHERE search_fts MATCH ? AND rowid >= ? AND rowid <= ?");
+    const lookup = db.prepare(`SELECT 1 FROM ${table} WHERE ${table} MATCH ? AND rowid >= ? AND rowid <= ?`);
+    const end = Math.min(covered, part.hi ?? covered);
     let named = 0;
     for (const r of db
-      .prepare("SELECT idx, message FROM search_rows WHERE idx < ? AND message IS NOT NULL")
-      .iterate(covered) as Iterable<{ idx: number; message: string }>) {
+      .prepare("SELECT idx, message FROM search_rows WHERE idx >= ? AND idx < ? AND message IS NOT NULL")
+      .iterate(part.lo, end) as Iterable<{ idx: number; message: string }>) {
       const word = /[\p{L}\p{N}]+/u.exec(r.message)?.[0];
       if (word === undefined) continue;
       if (lookup.get(`"${word}"`, r.idx, r.idx) === undefined) {
@@ -260,7 +269,7 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
       report(
         "TEXT_INDEX_MISMATCH",
         null,
-        "the full-text index differs from the search rows' text (FTS5 integrity-check)",
+        `the full-text index (${table}) differs from the search rows' text (FTS5 integrity-check)`,
       );
     }
   }

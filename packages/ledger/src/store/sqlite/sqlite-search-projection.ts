@@ -7,6 +7,8 @@ import { type SearchFields, searchFieldsOfLeaf } from "../../query/search-fields
 import { HOUR_MS } from "../../query/stats-buckets.js";
 import type { StoredEntry } from "../log-store.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
+import { DEFAULT_TEXT_PART_ENTRIES, nextTextPartSql, textTableOf } from "./sqlite-text-parts.js";
+
 /** log2 of the indexes per search_blocks row. */
 export const BLOCK_BITS = 10;
 
@@ -22,10 +24,15 @@ export class SqliteSearchProjection implements FollowerSink {
   readonly name = SEARCH_PROJECTION;
   readonly #database: (tenantId: number) => SqliteDatabase;
   readonly #files = new Map<number, ProjectionFile>();
+  readonly #textPartEntries: number;
 
-  /** `database` gives the tenant's file connection (SqliteStore.tenantDatabase). */
-  constructor(database: (tenantId: number) => SqliteDatabase) {
+  /**
+   * `database` gives the tenant's file connection (SqliteStore.tenantDatabase).
+   * `textPartEntries`: entries per part of the full-text index (tests make it small).
+   */
+  constructor(database: (tenantId: number) => SqliteDatabase, textPartEntries = DEFAULT_TEXT_PART_ENTRIES) {
     this.#database = database;
+    this.#textPartEntries = textPartEntries;
   }
 
   async covered(tenantId: number): Promise<number> {
@@ -57,7 +64,32 @@ export class SqliteSearchProjection implements FollowerSink {
       const insertRow = p(`INSERT INTO search_rows (idx, event_id, occurred_ms, action, kind, category, outcome, risk,
         actor_type, actor_id, target_type, target_id, session_id, run_id, workflow_id, caused_by, environment,
         trigger_id, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-      const insertText = p("INSERT INTO search_fts (rowid, message) VALUES (?, ?)");
+      const partAt = p(`SELECT part, first_idx,
+        (SELECT min(n.first_idx) FROM search_text_parts AS n WHERE n.first_idx > t.first_idx) AS next_idx
+        FROM search_text_parts AS t WHERE first_idx <= ? ORDER BY first_idx DESC LIMIT 1`);
+      const partEntries = this.#textPartEntries;
+      const writer = (part: number, first: number, next: number | null) => ({
+        part,
+        first,
+        next,
+        insert: p(`INSERT INTO ${textTableOf(part)} (rowid, message) VALUES (?, ?)`),
+      });
+      // The part being written; looked up again after a rolled-back batch
+      // (which may have made a part that no longer exists) and for an index
+      // outside it (a projection rebuilt from the start).
+      let writing: ReturnType<typeof writer> | undefined;
+      const insertText = (index: number): SqliteStatement => {
+        if (writing === undefined || index < writing.first || (writing.next !== null && index >= writing.next)) {
+          const row = partAt.get(index) as { part: number; first_idx: number; next_idx: number | null };
+          writing = writer(row.part, row.first_idx, row.next_idx);
+        }
+        // Only the newest part grows, and only to partEntries.
+        if (writing.next === null && index >= writing.first + partEntries) {
+          db.exec(nextTextPartSql(writing.part, writing.first, index));
+          writing = writer(writing.part + 1, index, null);
+        }
+        return writing.insert;
+      };
       const insertTag = p("INSERT OR IGNORE INTO search_tags (tag, occurred_ms, idx) VALUES (?, ?, ?)");
       const addHour = p(
         "INSERT INTO search_hours (hour_ms, n) VALUES (?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n",
@@ -68,7 +100,7 @@ export class SqliteSearchProjection implements FollowerSink {
         "INSERT INTO projection_state (name, covered) VALUES (?, ?) ON CONFLICT DO UPDATE SET covered = excluded.covered",
       );
       const current = p("SELECT covered FROM projection_state WHERE name = ?");
-      const apply = db.transaction(
+      const write = db.transaction(
         ({ entries, fields }: { entries: readonly StoredEntry[]; fields: SearchFields[] }) => {
           const first = entries[0] as StoredEntry;
           const at = (current.get(SEARCH_PROJECTION) as { covered: number } | undefined)?.covered ?? 0;
@@ -100,7 +132,7 @@ export class SqliteSearchProjection implements FollowerSink {
               f.triggerId,
               f.message,
             );
-            if (f.message !== null) insertText.run(e.index, f.message);
+            if (f.message !== null) insertText(e.index).run(e.index, f.message);
             for (const tag of f.tags) insertTag.run(tag, f.occurredMs, e.index);
             const hour = Math.floor(f.occurredMs / HOUR_MS) * HOUR_MS;
             hours.set(hour, (hours.get(hour) ?? 0) + 1);
@@ -114,6 +146,14 @@ export class SqliteSearchProjection implements FollowerSink {
           setCovered.run(SEARCH_PROJECTION, first.index + entries.length);
         },
       );
+      const apply: ProjectionFile["apply"] = (rows) => {
+        try {
+          write(rows);
+        } catch (err) {
+          writing = undefined;
+          throw err;
+        }
+      };
       file = { db, covered: current, apply };
       this.#files.set(tenantId, file);
     }

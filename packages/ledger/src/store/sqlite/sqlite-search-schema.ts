@@ -3,6 +3,7 @@
 // (sqlite-search-projection.ts) behind the durable log. It holds copies,
 // never the log: the leaf data stays authoritative, and the whole projection
 // can be dropped and rebuilt from `entries`.
+import { textPartSql } from "./sqlite-text-parts.js";
 
 /**
  * Indexes chosen by the queries the service runs (docs/storage.md): time
@@ -15,7 +16,9 @@
  *
  * search_fts is FTS5 with external content (the text is read from
  * search_rows, not stored twice), keyed by the log index. Being per tenant,
- * one tenant's common words never slow another tenant's text search.
+ * one tenant's common words never slow another tenant's text search. It is
+ * the first part of the full-text index; search_text_parts lists the others
+ * (sqlite-text-parts.ts).
  *
  * search_hours counts entries per UTC hour of occurred_at, so a histogram
  * of a week over every event reads 168 rows instead of every entry.
@@ -58,12 +61,15 @@ CREATE INDEX IF NOT EXISTS search_run ON search_rows (run_id) WHERE run_id IS NO
 CREATE INDEX IF NOT EXISTS search_workflow ON search_rows (workflow_id, occurred_ms) WHERE workflow_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS search_caused_by ON search_rows (caused_by) WHERE caused_by IS NOT NULL;
 
-CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5 (
-  message,
-  content = 'search_rows',
-  content_rowid = 'idx',
-  tokenize = 'unicode61 remove_diacritics 2'
+${textPartSql(0, 0)};
+
+-- The parts of the full-text index (sqlite-text-parts.ts): part k holds the
+-- indexes from its first_idx up to the next part's.
+CREATE TABLE IF NOT EXISTS search_text_parts (
+  part INTEGER PRIMARY KEY,
+  first_idx INTEGER NOT NULL UNIQUE
 );
+INSERT OR IGNORE INTO search_text_parts (part, first_idx) VALUES (0, 0);
 
 CREATE TABLE IF NOT EXISTS search_tags (
   tag TEXT NOT NULL,

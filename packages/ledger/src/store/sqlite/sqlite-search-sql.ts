@@ -6,11 +6,24 @@ import { type EventFilter, searchWords } from "@trailproof/protocol";
 import type { StatsGroupBy } from "../../query/audit-query.js";
 import type { CheckedFilter, CheckedPage } from "../../query/query-input.js";
 import type { BucketGrid } from "../../query/stats-buckets.js";
+import type { TextPart } from "./sqlite-text-parts.js";
 
 export interface SqlQuery {
   sql: string;
   params: unknown[];
 }
+
+/**
+ * A checked filter with the parts of the tenant's full-text index, read
+ * with the query (TEXT_PARTS_SQL); empty when the filter has no text.
+ */
+export type SqliteFilter = CheckedFilter & { textParts: readonly TextPart[] };
+
+/** The parts of the full-text index, oldest first (textPartsOf reads the rows). */
+export const TEXT_PARTS_SQL: SqlQuery = {
+  sql: "SELECT part, first_idx FROM search_text_parts ORDER BY part",
+  params: [],
+};
 
 /** Filter fields compared for equality, and their columns. */
 const EQUAL_COLUMNS: [keyof EventFilter, string][] = [
@@ -81,11 +94,14 @@ function prefixEnd(prefix: string): string {
  */
 export const RARE_TEXT_MATCHES = 2000;
 
-/** Full-text matches of `text`, counted up to RARE_TEXT_MATCHES. */
-export function textMatchCountSql(text: string): SqlQuery {
+/** Full-text matches of `text` over every part, each part's counted up to RARE_TEXT_MATCHES. */
+export function textMatchCountSql(text: string, parts: readonly TextPart[]): SqlQuery {
+  const counts = parts.map(
+    ({ table }) => `(SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE ${table} MATCH ? LIMIT ?))`,
+  );
   return {
-    sql: "SELECT count(*) AS n FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT ?)",
-    params: [ftsQuery(text), RARE_TEXT_MATCHES],
+    sql: `SELECT ${counts.join(" + ")} AS n`,
+    params: parts.flatMap(() => [ftsQuery(text), RARE_TEXT_MATCHES]),
   };
 }
 
@@ -101,18 +117,27 @@ export function canDriveByText(f: CheckedFilter): boolean {
  * FROM and WHERE of the entries matching `f` in the tenant's file. With a
  * tag, the query is driven by search_tags, whose key is in sort order; with
  * `byText` (see canDriveByText), by the full-text matches (CROSS JOIN fixes
- * the loop order). `sort` names the (occurred_ms, idx) columns to order and
+ * the loop order): of every part (true), or of one part, as `f` (a step of
+ * the text walk). `sort` names the (occurred_ms, idx) columns to order and
  * page by.
  */
-export function filterSql(f: CheckedFilter, byText = false): SqlQuery & { sort: [string, string] } {
+export function filterSql(f: SqliteFilter, byText: boolean | TextPart = false): SqlQuery & { sort: [string, string] } {
   const { filter } = f;
   const where: string[] = [];
   const params: unknown[] = [];
+  const fromParams: unknown[] = [];
   const small = SMALL_SET_INDEXES.find(([field]) => filter[field] !== undefined);
   let from = small === undefined ? "search_rows AS e" : `search_rows AS e INDEXED BY ${small[1]}`;
   let sort: [string, string] = ["e.occurred_ms", "e.idx"];
-  if (byText && canDriveByText(f)) {
-    from = "search_fts AS f CROSS JOIN search_rows AS e ON e.idx = f.rowid";
+  const drive = byText !== false && canDriveByText(f) ? driveParts(f.textParts, byText) : undefined;
+  if (drive !== undefined && filter.text !== undefined) {
+    if (drive.length === 1) {
+      from = `${(drive[0] as TextPart).table} AS f CROSS JOIN search_rows AS e ON e.idx = f.rowid`;
+    } else {
+      const arms = drive.map(({ table }) => `SELECT rowid AS hit FROM ${table} WHERE ${table} MATCH ?`);
+      from = `(${arms.join(" UNION ALL ")}) AS f CROSS JOIN search_rows AS e ON e.idx = f.hit`;
+      for (const _ of drive) fromParams.push(ftsQuery(filter.text));
+    }
   }
   if (filter.tag !== undefined) {
     from = "search_tags AS t JOIN search_rows AS e ON e.idx = t.idx";
@@ -139,14 +164,54 @@ export function filterSql(f: CheckedFilter, byText = false): SqlQuery & { sort: 
     params.push(f.toMs);
   }
   if (filter.text !== undefined) {
-    where.push(
-      from.startsWith("search_fts")
-        ? "f.search_fts MATCH ?"
-        : "EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ? AND rowid = e.idx)",
-    );
-    params.push(ftsQuery(filter.text));
+    const words = ftsQuery(filter.text);
+    if (drive?.length === 1) {
+      where.push(`f.${(drive[0] as TextPart).table} MATCH ?`);
+      params.push(words);
+    } else if (drive === undefined) {
+      const probe = textProbe(f.textParts, words);
+      where.push(probe.sql);
+      params.push(...probe.params);
+    }
   }
-  return { sql: `FROM ${from} WHERE ${where.length > 0 ? where.join(" AND ") : "1"}`, params, sort };
+  return {
+    sql: `FROM ${from} WHERE ${where.length > 0 ? where.join(" AND ") : "1"}`,
+    params: [...fromParams, ...params],
+    sort,
+  };
+}
+
+/** The parts a text-driven query reads: one (a walk's step) or all of them. */
+function driveParts(parts: readonly TextPart[], byText: true | TextPart): readonly TextPart[] {
+  if (byText !== true) return [byText];
+  if (parts.length === 0) throw new Error("a text query needs the parts of the full-text index");
+  return parts;
+}
+
+/**
+ * Whether entry e's text matches, asked of the part that holds e.idx (the
+ * range guards are cheap and skip the other parts' lookups). With the one
+ * part a young tenant has, the plain EXISTS.
+ */
+function textProbe(parts: readonly TextPart[], words: string): SqlQuery {
+  const exists = (table: string) => `EXISTS (SELECT 1 FROM ${table} WHERE ${table} MATCH ? AND rowid = e.idx)`;
+  if (parts.length === 0) throw new Error("a text query needs the parts of the full-text index");
+  if (parts.length === 1) return { sql: exists((parts[0] as TextPart).table), params: [words] };
+  const params: unknown[] = [];
+  const arms = parts.map((p) => {
+    const guards: string[] = [];
+    if (p.lo > 0) {
+      guards.push("e.idx >= ?");
+      params.push(p.lo);
+    }
+    if (p.hi !== undefined) {
+      guards.push("e.idx < ?");
+      params.push(p.hi);
+    }
+    params.push(words);
+    return `(${[...guards, exists(p.table)].join(" AND ")})`;
+  });
+  return { sql: `(${arms.join(" OR ")})`, params };
 }
 
 /**
@@ -158,7 +223,7 @@ export const ENTRY_COLUMNS =
   "(SELECT received_ms FROM entries WHERE idx = e.idx) AS received_ms";
 
 /** One page of matching entries, plus one more to tell whether another page follows. */
-export function searchSql(f: CheckedFilter, page: CheckedPage, byText = false): SqlQuery {
+export function searchSql(f: SqliteFilter, page: CheckedPage, byText = false): SqlQuery {
   const base = filterSql(f, byText);
   const [occurred, idx] = base.sort;
   const dir = page.order === "asc" ? "ASC" : "DESC";
@@ -174,18 +239,20 @@ export function searchSql(f: CheckedFilter, page: CheckedPage, byText = false): 
 }
 
 /**
- * A text search's matches with indexes in [lo, hi) (either bound optional),
- * in log-index order (newest index first for desc), with every other filter
- * and the cursor applied, at most `limit` of them: the steps of the walk in
- * sqlite-text-walk.ts. Requires canDriveByText(f).
+ * A text search's matches in one part of the full-text index with indexes
+ * in [lo, hi) (either bound optional), in log-index order (newest index
+ * first for desc), with every other filter and the cursor applied, at most
+ * `limit` of them: the steps of the walk in sqlite-text-walk.ts. Requires
+ * canDriveByText(f).
  */
 export function textWalkSql(
-  f: CheckedFilter,
+  f: SqliteFilter,
   page: CheckedPage,
   range: { lo?: number; hi?: number },
   limit: number,
+  part: TextPart,
 ): SqlQuery {
-  const base = filterSql(f, true);
+  const base = filterSql(f, part);
   const desc = page.order === "desc";
   let sql = `SELECT e.idx, e.occurred_ms ${base.sql}`;
   const params = [...base.params];
@@ -237,13 +304,13 @@ export function hourCountsSql(fromMs: number, toMs: number): SqlQuery {
 }
 
 /** Oldest and newest occurred_ms of the matching entries (NULLs when none). */
-export function timeRangeSql(f: CheckedFilter): SqlQuery {
+export function timeRangeSql(f: SqliteFilter): SqlQuery {
   const base = filterSql(f);
   return { sql: `SELECT min(${base.sort[0]}) AS lo, max(${base.sort[0]}) AS hi ${base.sql}`, params: base.params };
 }
 
 /** The `limit` largest groups of the matching entries, largest first, ties by name. */
-export function topGroupsSql(f: CheckedFilter, groupBy: StatsGroupBy, limit: number): SqlQuery {
+export function topGroupsSql(f: SqliteFilter, groupBy: StatsGroupBy, limit: number): SqlQuery {
   const base = filterSql(f);
   const g = GROUP_COLUMNS[groupBy];
   return {
@@ -257,7 +324,7 @@ export function topGroupsSql(f: CheckedFilter, groupBy: StatsGroupBy, limit: num
  * with groupBy, per named group; other groups count under NULL.
  */
 export function bucketCountsSql(
-  f: CheckedFilter,
+  f: SqliteFilter,
   grid: BucketGrid,
   grouping?: { groupBy: StatsGroupBy; groups: readonly string[] },
 ): SqlQuery {

@@ -11,17 +11,18 @@ import type { CheckpointStatus, SqliteCheckpointer } from "./sqlite-checkpointer
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { SQLITE_SEARCH_SCHEMA } from "./sqlite-search-schema.js";
 import { SQLITE_LAYOUT_VERSION, SQLITE_TENANT_LOG_SCHEMA } from "./sqlite-tenant-schema.js";
+import { dropSingleTextIndex, rebuildFirstTextPart } from "./sqlite-text-parts.js";
 
 /** Opens a database file with the driver; the only door to better-sqlite3 (open-sqlite-store.ts). */
 export type OpenSqliteDatabase = (path: string) => SqliteDatabase;
 
 /**
- * Page cache per tenant file, in MiB, by default. What it must hold is each
- * search index's right-hand edges (one per distinct actor, target, action,
- * tag): once they outgrow it, nearly every insert reads its leaf page again
- * and the rate the service sustains falls as the log grows (measured in
- * docs/benchmarks.md: 136 KB read per event at 1.9M entries with 32 MiB,
- * 8.5 KB with 256 MiB). It is the service's memory: TRAILPROOF_SQLITE_CACHE_MIB.
+ * Page cache per tenant file, in MiB, by default. It must hold what the
+ * writes touch again and again: the right-hand edges of the log's tables and
+ * the search indexes, and the segments of the full-text part being written
+ * that FTS5 merges (a part stops growing at DEFAULT_TEXT_PART_ENTRIES for
+ * that reason; docs/benchmarks.md). It is the service's memory:
+ * TRAILPROOF_SQLITE_CACHE_MIB.
  */
 export const DEFAULT_TENANT_CACHE_MIB = 32;
 
@@ -80,7 +81,16 @@ export class SqliteTenantFiles {
       db = this.#open(this.pathOf(name));
       try {
         applyDurability(db, this.#cacheKib);
-        applyLayout(db, `${SQLITE_TENANT_LOG_SCHEMA}\n${SQLITE_SEARCH_SCHEMA}`);
+        const schema = `${SQLITE_TENANT_LOG_SCHEMA}\n${SQLITE_SEARCH_SCHEMA}`;
+        // Layout 2 to 3: the one full-text index becomes the first of its
+        // parts (sqlite-text-parts.ts), rebuilt from the rows, all in one
+        // transaction with the new schema and version.
+        const file = db;
+        file.transaction((layout: string) => {
+          const rebuild = dropSingleTextIndex(file);
+          applyLayout(file, layout);
+          if (rebuild) rebuildFirstTextPart(file);
+        })(schema);
         // Planner statistics for the search indexes, as SQLite recommends for
         // long-lived connections (cheap: it analyses only what needs it).
         db.pragma("optimize=0x10002");

@@ -1,4 +1,4 @@
-// SQLite layout, version 2: one small catalogue file (trailproof.db: tenants,
+// SQLite layout, version 3: one small catalogue file (trailproof.db: tenants,
 // API keys, people) and one file per tenant (tenants/<name>.db) holding that
 // tenant's log and its search projection. A tenant's data never shares pages,
 // a write lock or a full-text index with another's, and its export,
@@ -9,7 +9,12 @@
 // cannot quietly edit history. The search projection (sqlite-search-schema.ts)
 // is derived from them and rebuilt from them.
 
-export const SQLITE_LAYOUT_VERSION = 2;
+/**
+ * 3: the full-text index in parts (search_text_parts, sqlite-text-parts.ts),
+ * added to a layout-2 file when it is opened. A build of layout 2 would read
+ * only the first part, so it must refuse the file: hence a new version.
+ */
+export const SQLITE_LAYOUT_VERSION = 3;
 
 const APPEND_ONLY_TABLES = ["entries", "tree_nodes", "checkpoints", "action_schemas"] as const;
 

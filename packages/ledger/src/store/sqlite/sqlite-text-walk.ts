@@ -7,9 +7,10 @@
 // usually that is the block in hand and nothing else. A late event (occurred
 // long before received) or a future-dated one widens its own block only, and
 // costs a read of that block, never a wrong page.
-import type { CheckedFilter, CheckedPage } from "../../query/query-input.js";
+import type { CheckedPage } from "../../query/query-input.js";
 import { BLOCK_BITS } from "./sqlite-search-projection.js";
-import { nextBlockSql, type SqlQuery, textWalkSql } from "./sqlite-search-sql.js";
+import { nextBlockSql, type SqliteFilter, type SqlQuery, textWalkSql } from "./sqlite-search-sql.js";
+import { textPartsIn } from "./sqlite-text-parts.js";
 
 /** Matches read per step while the page fills. */
 const DEFAULT_CHUNK = 256;
@@ -23,10 +24,13 @@ interface Hit {
 /**
  * The indexes of the first `page.limit + 1` matches in the page's order.
  * `all` runs a query on the tenant's file. Requires canDriveByText(f).
+ * The full-text index is in parts of consecutive indexes
+ * (sqlite-text-parts.ts): the walk reads them one after another in its
+ * direction, and a block's step reads each part the block overlaps.
  */
 export function walkTextMatches(
   all: <T>(q: SqlQuery) => T[],
-  f: CheckedFilter,
+  f: SqliteFilter,
   page: CheckedPage,
   chunk = DEFAULT_CHUNK,
 ): number[] {
@@ -41,16 +45,25 @@ export function walkTextMatches(
   };
   // `bound`: every match past it, in walk order, has been read (exclusive).
   let bound: number | undefined;
-  for (;;) {
-    const range = bound === undefined ? {} : desc ? { hi: bound } : { lo: bound + 1 };
-    const rows = all<Hit>(textWalkSql(f, page, range, chunk));
-    if (rows.length === 0) return best.map((h) => h.idx);
-    take(rows);
-    bound = (rows[rows.length - 1] as Hit).idx;
-    if (rows.length < chunk) return best.map((h) => h.idx);
-    if (best.length === need) break;
+  let full = false;
+  const parts = desc ? [...f.textParts].reverse() : f.textParts;
+  for (const part of parts) {
+    for (;;) {
+      const range = bound === undefined ? {} : desc ? { hi: bound } : { lo: bound + 1 };
+      const rows = all<Hit>(textWalkSql(f, page, range, chunk, part));
+      if (rows.length === 0) break;
+      take(rows);
+      bound = (rows[rows.length - 1] as Hit).idx;
+      // Fewer than asked: this part has no more matches.
+      if (rows.length < chunk) break;
+      if (best.length === need) {
+        full = true;
+        break;
+      }
+    }
+    if (full) break;
   }
-  if (bound === undefined) return best.map((h) => h.idx);
+  if (!full || bound === undefined) return best.map((h) => h.idx);
   let at: number = bound;
   // The page is full. Every index still ahead is smaller (desc) or larger
   // (asc) than any held, so an event at the same time sorts after the last.
@@ -62,7 +75,9 @@ export function walkTextMatches(
     const range = desc
       ? { lo: start, hi: Math.min(bound, start + BLOCK) }
       : { lo: Math.max(bound + 1, start), hi: start + BLOCK };
-    take(all<Hit>(textWalkSql(f, page, range, BLOCK)));
+    for (const part of textPartsIn(f.textParts, range.lo, range.hi)) {
+      take(all<Hit>(textWalkSql(f, page, range, BLOCK, part)));
+    }
     at = desc ? start : start + BLOCK - 1;
   }
   return best.map((h) => h.idx);
