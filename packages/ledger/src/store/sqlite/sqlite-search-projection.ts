@@ -7,6 +7,7 @@ import { type SearchFields, searchFieldsOfLeaf } from "../../query/search-fields
 import { HOUR_MS } from "../../query/stats-buckets.js";
 import type { StoredEntry } from "../log-store.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
+import { TEXT_PARTS_SQL } from "./sqlite-search-sql.js";
 import { DEFAULT_TEXT_PART_ENTRIES, nextTextPartSql, textTableOf } from "./sqlite-text-parts.js";
 
 /** log2 of the indexes per search_blocks row. */
@@ -64,9 +65,9 @@ export class SqliteSearchProjection implements FollowerSink {
       const insertRow = p(`INSERT INTO search_rows (idx, event_id, occurred_ms, action, kind, category, outcome, risk,
         actor_type, actor_id, target_type, target_id, session_id, run_id, workflow_id, caused_by, environment,
         trigger_id, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-      const partAt = p(`SELECT part, first_idx,
-        (SELECT min(n.first_idx) FROM search_text_parts AS n WHERE n.first_idx > t.first_idx) AS next_idx
-        FROM search_text_parts AS t WHERE first_idx <= ? ORDER BY first_idx DESC LIMIT 1`);
+      const partAt = p(`WITH parts AS (${TEXT_PARTS_SQL.sql})
+        SELECT part, first_idx, (SELECT min(n.first_idx) FROM parts AS n WHERE n.first_idx > t.first_idx) AS next_idx
+        FROM parts AS t WHERE first_idx <= ? ORDER BY first_idx DESC LIMIT 1`);
       const partEntries = this.#textPartEntries;
       const writer = (part: number, first: number, next: number | null) => ({
         part,

@@ -63,13 +63,14 @@ CREATE INDEX IF NOT EXISTS search_caused_by ON search_rows (caused_by) WHERE cau
 
 ${textPartSql(0, 0)};
 
--- The parts of the full-text index (sqlite-text-parts.ts): part k holds the
--- indexes from its first_idx up to the next part's.
+-- The parts of the full-text index after the first (sqlite-text-parts.ts):
+-- part k holds the indexes from its first_idx up to the next part's. The
+-- first part (search_fts, from index 0) is not listed, so that this schema
+-- writes nothing to a file that has it (a read-only open applies it too).
 CREATE TABLE IF NOT EXISTS search_text_parts (
-  part INTEGER PRIMARY KEY,
-  first_idx INTEGER NOT NULL UNIQUE
+  part INTEGER PRIMARY KEY CHECK (part > 0),
+  first_idx INTEGER NOT NULL UNIQUE CHECK (first_idx > 0)
 );
-INSERT OR IGNORE INTO search_text_parts (part, first_idx) VALUES (0, 0);
 
 CREATE TABLE IF NOT EXISTS search_tags (
   tag TEXT NOT NULL,

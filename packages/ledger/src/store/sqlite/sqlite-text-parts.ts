@@ -1,6 +1,6 @@
 // The full-text index of a tenant's search projection, in parts: FTS5 tables
-// of consecutive log indexes, search_fts for the first part and
-// search_fts_<k> for each later one, listed in search_text_parts by the
+// of consecutive log indexes, search_fts for the first part (from index 0)
+// and search_fts_<k> for each later one, listed in search_text_parts by the
 // index each starts at. The projection writes only the newest part; a text
 // query reads every part its range of indexes overlaps.
 //
