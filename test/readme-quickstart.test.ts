@@ -34,9 +34,18 @@ describe("README quick start", () => {
     const { stdout } = await run("bash", ["-c", script], {
       env: { ...process.env, ADMIN: server.created.demoAdminKey as string },
     });
-    expect(stdout).toContain('"status":"created"');
-    expect(stdout).toMatch(/"events":\[\{"index":\d+,"redacted":false,"event":\{[\s\S]*"id":"evt_quickstart_1"/);
-    expect(stdout).toContain('"inclusion":{');
-    expect(stdout).toContain('"verifier_key":"trailproof.localhost/log/demo+');
+    // One JSON answer a line: the ingest receipt, the search, the event, the key.
+    const [sent, search, fetched, key] = stdout
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    expect(sent.results).toEqual([expect.objectContaining({ id: "evt_quickstart_1", status: "created" })]);
+    // The search's first page holds the event just sent, not only the demo's events.
+    expect(search.events.map((e: { event: { id: string } }) => e.event.id)).toEqual(["evt_quickstart_1"]);
+    expect(fetched).toMatchObject({
+      event: { id: "evt_quickstart_1" },
+      proof: { inclusion: { index: sent.results[0].index } },
+    });
+    expect(key).toMatchObject({ verifier_key: expect.stringMatching(/^trailproof\.localhost\/log\/demo\+/) });
   }, 60_000);
 });
