@@ -33,7 +33,13 @@ export function checkAgainstRegistry(
         message: `version ${named} of ${action} is not registered; registered versions: ${known.join(", ")}`,
       });
     } else if (unknownActions === "reject") {
-      problems.push({ pointer: "/action", message: `${action} is not a registered action` });
+      // Name both ways out, so whoever reads the rejection can act on it.
+      problems.push({
+        pointer: "/action",
+        message:
+          `${action} is not a registered action: register its schema (POST /v1/schemas), ` +
+          'or set the tenant setting unknown_actions to "accept" (PATCH /v1/settings)',
+      });
     } else {
       for (const field of ["kind", "category"]) {
         if (event[field] === undefined) {

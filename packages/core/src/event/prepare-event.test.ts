@@ -88,7 +88,12 @@ describe("prepareEvent: committed event", () => {
 describe("prepareEvent: registry", () => {
   it("refuses an unknown action under 'reject'", () => {
     expect(problems({ ...minimal, action: "crm.deal.close" })).toEqual([
-      { pointer: "/action", message: "crm.deal.close is not a registered action" },
+      {
+        pointer: "/action",
+        message:
+          "crm.deal.close is not a registered action: register its schema (POST /v1/schemas), " +
+          'or set the tenant setting unknown_actions to "accept" (PATCH /v1/settings)',
+      },
     ]);
   });
 
