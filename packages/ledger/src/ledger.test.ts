@@ -61,6 +61,30 @@ describe("Ledger", () => {
     expect(indexes.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
+  it("reports when the oldest unsigned entry arrived, not only when the last checkpoint was signed", async () => {
+    let nowMs = Date.parse("2026-05-01T10:00:00Z");
+    const dataDir = mkdtempSync(join(tmpdir(), "trailproof-ledger-"));
+    const ledger = (await openDataDir({ dataDir, checkpointIntervalMs: 0, now: () => nowMs })).ledger;
+    open.push(ledger);
+    await ledger.createTenant("acme");
+    await ledger.append("acme", [event(0)]);
+    await ledger.publishCheckpoints();
+    expect((await ledger.logStatus())[0]).toMatchObject({ treeSize: 1, checkpointSize: 1, oldestUnsignedAt: null });
+    // A quiet spell, then two appends: the wait starts at the first of them.
+    nowMs += 60_000;
+    await ledger.append("acme", [event(1)]);
+    nowMs += 2_000;
+    await ledger.append("acme", [event(2)]);
+    expect((await ledger.logStatus())[0]).toMatchObject({
+      treeSize: 3,
+      checkpointSize: 1,
+      checkpointSignedAt: "2026-05-01T10:00:00.000Z",
+      oldestUnsignedAt: "2026-05-01T10:01:00.000Z",
+    });
+    await ledger.publishCheckpoints();
+    expect((await ledger.logStatus())[0]).toMatchObject({ checkpointSize: 3, oldestUnsignedAt: null });
+  });
+
   it("is idempotent: same id and content is a duplicate with the original receipt, different content is refused", async () => {
     const { ledger } = await newLedger();
     await ledger.createTenant("acme");

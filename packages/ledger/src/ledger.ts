@@ -126,6 +126,23 @@ export interface AppendOptions {
   serviceRecord?: boolean;
 }
 
+/** One tenant log's size and signing state (Ledger.logStatus). */
+export interface LogStatus {
+  tenant: string;
+  origin: string;
+  treeSize: number;
+  /** Size of the latest signed checkpoint; entries from this index on are unsigned. */
+  checkpointSize: number;
+  checkpointSignedAt: string | null;
+  /**
+   * received_at of the oldest entry no checkpoint covers yet (the one at
+   * index checkpointSize), null when every entry is signed: how long entries
+   * have waited for a signature, which the time since the last checkpoint is
+   * not (after a quiet spell the first new entry finds an old checkpoint).
+   */
+  oldestUnsignedAt: string | null;
+}
+
 /** A commit of one tenant's entries: its log now holds `treeSize` entries. */
 export interface CommitNotice {
   tenant: TenantRecord;
@@ -450,19 +467,23 @@ export class Ledger {
   }
 
   /** Size and checkpoint of every tenant log loaded in this process, for metrics and readiness. */
-  async logStatus(): Promise<
-    { tenant: string; origin: string; treeSize: number; checkpointSize: number; checkpointSignedAt: string | null }[]
-  > {
-    const out = [];
+  async logStatus(): Promise<LogStatus[]> {
+    const out: LogStatus[] = [];
     for (const log of await this.#loadedLogs()) {
       await this.#current(log);
-      const latest = await this.store.latestCheckpoint(log.record.tenantId);
+      const tenantId = log.record.tenantId;
+      const latest = await this.store.latestCheckpoint(tenantId);
+      const treeSize = Number(log.range.size);
+      const checkpointSize = latest?.treeSize ?? 0;
+      const [oldest] =
+        treeSize > checkpointSize ? await this.store.readEntries(tenantId, checkpointSize, checkpointSize + 1) : [];
       out.push({
         tenant: log.record.name,
         origin: log.record.origin,
-        treeSize: Number(log.range.size),
-        checkpointSize: latest?.treeSize ?? 0,
+        treeSize,
+        checkpointSize,
         checkpointSignedAt: latest?.signedAt ?? null,
+        oldestUnsignedAt: oldest ? new Date(oldest.receivedMs).toISOString() : null,
       });
     }
     return out;
