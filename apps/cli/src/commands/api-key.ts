@@ -18,6 +18,7 @@ export function registerApiKeyCommands(program: Command): void {
     .command("key")
     .description("API keys: created shown once, stored only as hashes, revoked at once");
   addDatabaseOptions(key.command("create"))
+    .description("create an API key for a tenant with a role; the key is shown once")
     .requiredOption("--tenant <name>", "tenant")
     .requiredOption("--role <role>", "ingest, viewer, auditor or admin")
     .option("--name <label>", "a label for the key", "cli key")
@@ -25,7 +26,11 @@ export function registerApiKeyCommands(program: Command): void {
     .action(async (opts: KeyOptions) => {
       const role = opts.role;
       if (!isTenantRole(role)) {
-        throw new TrailproofError("KEY_ROLE_INVALID", "--role must be ingest, viewer, auditor or admin");
+        // REQUEST_INVALID, as POST /v1/keys answers a role outside the schema.
+        throw new TrailproofError(
+          "REQUEST_INVALID",
+          `--role ${role} is not a role: use ingest, viewer, auditor or admin`,
+        );
       }
       await withDataDir(opts, async ({ ledger, access }) => {
         const tenant = await ledger.tenantRecord(opts.tenant);
@@ -48,18 +53,27 @@ export function registerApiKeyCommands(program: Command): void {
           ],
           { appendedBy: cliAppender("key") },
         );
+        // POST /v1/keys's answer (CreatedApiKeySchema), plus the tenant it belongs to.
         const out = {
           key: issued.key,
           key_id: issued.record.keyId,
           tenant: opts.tenant,
-          role: opts.role,
+          role: issued.record.role,
           name: issued.record.name,
+          created_at: issued.record.createdAt,
+          created_by: issued.record.createdBy,
         };
         if (opts.json) printJson(out);
-        else process.stdout.write(`${out.key}\n`);
+        else {
+          process.stdout.write(
+            `created ${out.role} key ${out.key_id} (${JSON.stringify(out.name)}) in tenant ${out.tenant}\n` +
+              `key (shown once; only its hash is stored) ${out.key}\n`,
+          );
+        }
       });
     });
   addDatabaseOptions(key.command("revoke <keyId>"))
+    .description("revoke a tenant's API key at once (never its last admin key)")
     .requiredOption("--tenant <name>", "tenant")
     .action(async (keyId: string, opts: KeyOptions) => {
       await withDataDir(opts, async ({ ledger, access }) => {

@@ -3,6 +3,22 @@ import type { Command } from "commander";
 import { cliAppender, withDataDir } from "../data-dir.js";
 import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
 import { printJson } from "../output.js";
+import { formatTable, type TableColumn } from "../table.js";
+
+interface TenantRow {
+  tenant: string;
+  origin: string;
+  created_at: string;
+  tree_size: number;
+}
+
+/** Headed with the API's field names, so the table and --json say the same thing. */
+const TENANT_COLUMNS: readonly TableColumn<TenantRow>[] = [
+  { header: "tenant", cell: (t) => t.tenant },
+  { header: "origin", cell: (t) => t.origin },
+  { header: "tree_size", cell: (t) => t.tree_size },
+  { header: "created_at", cell: (t) => t.created_at },
+];
 
 export function registerTenantCommands(program: Command): void {
   const tenant = program.command("tenant").description("create and list tenants (one log each)");
@@ -32,9 +48,25 @@ export function registerTenantCommands(program: Command): void {
         }
       });
     });
-  addDatabaseOptions(tenant.command("list")).action(async (opts: DatabaseFlags) => {
-    await withDataDir(opts, async ({ ledger }) => {
-      printJson(await ledger.listTenants());
+  addDatabaseOptions(tenant.command("list"))
+    .description("list the tenants with their origins and log sizes (a table; --json for JSON)")
+    .option("--json", "print JSON, as GET /v1/tenants answers")
+    .action(async (opts: DatabaseFlags & { json?: boolean }) => {
+      await withDataDir(opts, async ({ ledger }) => {
+        // The wire shape of GET /v1/tenants, so scripts read the CLI and the API alike.
+        const tenants: TenantRow[] = [];
+        for (const t of await ledger.listTenants()) {
+          tenants.push({
+            tenant: t.name,
+            origin: t.origin,
+            created_at: t.createdAt,
+            tree_size: await ledger.treeSize(t.name),
+          });
+        }
+        if (opts.json) printJson({ tenants });
+        else if (tenants.length === 0)
+          process.stdout.write("no tenants: create one with `trailproof tenant create NAME`\n");
+        else process.stdout.write(formatTable(TENANT_COLUMNS, tenants));
+      });
     });
-  });
 }
