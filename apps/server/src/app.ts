@@ -11,7 +11,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { MetaAudit } from "./audit/meta-audit.js";
 import { registerAuthentication } from "./auth/authenticate.js";
 import type { AppDeps } from "./deps.js";
-import { DebugAccessLog } from "./http/access-log.js";
+import { AccessLog } from "./http/access-log.js";
 import { buildClientErrorHandler } from "./http/client-error.js";
 import { connectionLimits, MAX_HEADER_BYTES } from "./http/connection-limits.js";
 import { registerConsole } from "./http/console-static.js";
@@ -58,8 +58,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             // Audit payloads are customer data and keys are secrets: neither is logged.
             redact: ["req.headers.authorization", "req.headers.cookie"],
           },
-    // Access lines at debug, not info: requests are counted in /metrics.
-    logController: new DebugAccessLog(),
+    // Access lines only on request (TRAILPROOF_ACCESS_LOG): requests are counted in /metrics.
+    logController: new AccessLog({ enabled: deps.config.accessLog }),
     bodyLimit: deps.config.maxBodyBytes,
     ...connectionLimits(config),
     // What Node's parser refuses before a route runs is problem+json too.

@@ -59,6 +59,8 @@ export interface ServerConfig extends StoreConfig {
   keepAliveTimeoutMs: number;
   /** TRAILPROOF_LOG_LEVEL: pino level (fatal, error, warn, info, debug, silent). */
   logLevel: string;
+  /** TRAILPROOF_ACCESS_LOG: one log line per request at info (off: at debug only; requests are counted in /metrics). */
+  accessLog: boolean;
   /** TRAILPROOF_DEMO: on an empty data directory or database, create the demo tenant with sample data. */
   demo: boolean;
   /** TRAILPROOF_CONSOLE_DIR: the built web console served at `/` (default: apps/console/dist). */
@@ -93,6 +95,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   headersTimeoutMs: 10_000,
   keepAliveTimeoutMs: 5_000,
   logLevel: "info",
+  accessLog: false,
   demo: true,
   consoleDir: DEFAULT_CONSOLE_DIR,
   embedOrigins: [],
@@ -145,6 +148,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
       throw new TrailproofError("CONFIG_INVALID", `${name} must be a non-negative integer, not ${JSON.stringify(v)}`);
     return n;
   };
+  const flag = (name: string, fallback: boolean) => {
+    const v = env[name];
+    if (v === undefined || v === "") return fallback;
+    if (v === "1" || v === "true") return true;
+    if (v === "0" || v === "false") return false;
+    throw new TrailproofError("CONFIG_INVALID", `${name} must be 1 or 0 (true or false), not ${JSON.stringify(v)}`);
+  };
   const d = DEFAULT_CONFIG;
   const fromEnv: ServerConfig = {
     // The store flags are resolved with their variables: --data and --database exclude each other.
@@ -170,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     headersTimeoutMs: num("TRAILPROOF_HEADERS_TIMEOUT_MS", d.headersTimeoutMs),
     keepAliveTimeoutMs: num("TRAILPROOF_KEEP_ALIVE_TIMEOUT_MS", d.keepAliveTimeoutMs),
     logLevel: env.TRAILPROOF_LOG_LEVEL || d.logLevel,
+    accessLog: flag("TRAILPROOF_ACCESS_LOG", d.accessLog),
     demo: env.TRAILPROOF_DEMO === undefined ? d.demo : env.TRAILPROOF_DEMO !== "0" && env.TRAILPROOF_DEMO !== "false",
     consoleDir: env.TRAILPROOF_CONSOLE_DIR || d.consoleDir,
     embedOrigins: list(env.TRAILPROOF_EMBED_ORIGINS),

@@ -14,35 +14,47 @@ export function registerServeCommand(program: Command): void {
     .option("--port <port>", "TCP port (TRAILPROOF_PORT, default 8080)")
     .option("--host <host>", "interface (TRAILPROOF_HOST, default 127.0.0.1)")
     .option("--no-demo", "do not create the demo tenant on fresh stores")
+    .option("--access-log", "log one line per request at info (TRAILPROOF_ACCESS_LOG=1; off by default)")
     .option(
       "--force-rollback",
       "start even if a tenant's log is smaller than, or differs from, the checkpoint it last published (an older backup restored)",
     )
-    .action(async (opts: DatabaseFlags & { port?: string; host?: string; demo: boolean; forceRollback?: boolean }) => {
-      const config = loadConfig(process.env, {
-        dataDir: opts.data,
-        database: opts.database,
-        masterKeyFile: opts.masterKeyFile,
-        migrateDatabase: opts.migrateDatabase,
-        ...(opts.port ? { port: Number(opts.port) } : {}),
-        ...(opts.host ? { host: opts.host } : {}),
-        ...(opts.demo === false ? { demo: false } : {}),
-      });
-      const server = await startServer(config, console.log, { forceRollback: opts.forceRollback === true }).catch(
-        (err: unknown) => {
-          throw asDatabaseError(err, describeDatabase(databaseOptionsOf(config)));
+    .action(
+      async (
+        opts: DatabaseFlags & {
+          port?: string;
+          host?: string;
+          demo: boolean;
+          accessLog?: boolean;
+          forceRollback?: boolean;
         },
-      );
-      await new Promise<void>((resolve) => {
-        for (const signal of ["SIGINT", "SIGTERM"] as const) {
-          process.once(signal, () => {
-            server.close().then(resolve, (err: unknown) => {
-              console.error(err);
-              process.exitCode = 1;
-              resolve();
+      ) => {
+        const config = loadConfig(process.env, {
+          dataDir: opts.data,
+          database: opts.database,
+          masterKeyFile: opts.masterKeyFile,
+          migrateDatabase: opts.migrateDatabase,
+          ...(opts.port ? { port: Number(opts.port) } : {}),
+          ...(opts.host ? { host: opts.host } : {}),
+          ...(opts.demo === false ? { demo: false } : {}),
+          ...(opts.accessLog ? { accessLog: true } : {}),
+        });
+        const server = await startServer(config, console.log, { forceRollback: opts.forceRollback === true }).catch(
+          (err: unknown) => {
+            throw asDatabaseError(err, describeDatabase(databaseOptionsOf(config)));
+          },
+        );
+        await new Promise<void>((resolve) => {
+          for (const signal of ["SIGINT", "SIGTERM"] as const) {
+            process.once(signal, () => {
+              server.close().then(resolve, (err: unknown) => {
+                console.error(err);
+                process.exitCode = 1;
+                resolve();
+              });
             });
-          });
-        }
-      });
-    });
+          }
+        });
+      },
+    );
 }

@@ -1,9 +1,9 @@
 import { Writable } from "node:stream";
 import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
-import { DebugAccessLog } from "./access-log.js";
+import { AccessLog } from "./access-log.js";
 
-async function linesAt(level: string, fail = false): Promise<{ msg: string; level: number }[]> {
+async function linesAt(level: string, fail = false, enabled = false): Promise<{ msg: string; level: number }[]> {
   const lines: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
@@ -11,7 +11,7 @@ async function linesAt(level: string, fail = false): Promise<{ msg: string; leve
       done();
     },
   });
-  const app = Fastify({ logger: { level, stream }, logController: new DebugAccessLog() });
+  const app = Fastify({ logger: { level, stream }, logController: new AccessLog({ enabled }) });
   app.post("/v1/events", async () => {
     if (fail) throw new Error("boom");
     return { results: [] };
@@ -21,7 +21,7 @@ async function linesAt(level: string, fail = false): Promise<{ msg: string; leve
   return lines.map((l) => JSON.parse(l));
 }
 
-describe("DebugAccessLog", () => {
+describe("AccessLog", () => {
   it("writes no line per request at info", async () => {
     expect(await linesAt("info")).toEqual([]);
   });
@@ -30,6 +30,11 @@ describe("DebugAccessLog", () => {
     const lines = await linesAt("debug");
     expect(lines.filter((l) => l.msg === "request completed")).toHaveLength(1);
     expect(lines.some((l) => l.msg === "incoming request")).toBe(false);
+  });
+
+  it("writes one access line per request at info when enabled", async () => {
+    const lines = await linesAt("info", false, true);
+    expect(lines.filter((l) => l.msg === "request completed").map((l) => l.level)).toEqual([30]);
   });
 
   it("still logs a failed request at error", async () => {
