@@ -30,8 +30,11 @@ export interface TrailproofClientOptions {
   spool?: Spool;
   /**
    * Called once per failure that loses events for this client: rejected by the
-   * service, refused (4xx), given up, abandoned at close. The error carries
-   * the events. Default: one line on console.error (code and count, never the events).
+   * service, refused (4xx), given up, abandoned at close, or the key refused
+   * (UNAUTHORISED, 401/403: sending stops). The error carries the events. Also
+   * called once per outage with CONNECTION_FAILED (no events: they stay
+   * spooled and are retried). Default: one line on console.error (code and
+   * count or message, never the events).
    */
   onError?: (error: DeliveryError) => void;
   /** Called before each retry (network error, 429, 5xx, ...). */
@@ -123,7 +126,12 @@ export function resolveClientOptions(options: TrailproofClientOptions): Resolved
     spool: options.spool ?? new MemorySpool(),
     onError:
       options.onError ??
-      ((error) => console.error(`trailproof: ${error.code}: ${error.events.length} event(s) not recorded`)),
+      ((error) =>
+        console.error(
+          error.events.length === 0
+            ? `trailproof: ${error.code}: ${error.message}`
+            : `trailproof: ${error.code}: ${error.events.length} event(s) not recorded`,
+        )),
     onRetry: options.onRetry ?? (() => undefined),
     registry: options.schemas === false ? undefined : (options.schemas ?? builtinRegistry),
     unknownActions: options.unknownActions ?? "reject",

@@ -2,6 +2,8 @@
 // in flight at a time (so the log keeps record order), retries with backoff
 // and Retry-After, halving a batch the service finds too large. Every event
 // handed to push() is settled exactly once, unless stop() is called first.
+// A refused key (401/403) ends sending for good; an unreachable service is
+// reported once per outage and retried.
 import { type BackoffOptions, backoffDelayMs } from "./backoff.js";
 import { DeliveryError, type UndeliveredEvent } from "./errors.js";
 import type { Receipt } from "./event-draft.js";
@@ -28,6 +30,8 @@ export interface DeliveryOptions {
   random: () => number;
   settle(event: QueuedEvent, outcome: Settlement): void;
   retried(reason: string, attempt: number, delayMs: number): void;
+  /** A failure that settles nothing but the platform must see: CONNECTION_FAILED, once per outage. */
+  failed(error: DeliveryError): void;
 }
 
 function undelivered(events: readonly QueuedEvent[]): UndeliveredEvent[] {
@@ -57,14 +61,32 @@ export class DeliveryQueue {
   #sending = false;
   #hurry = false;
   #stopped = false;
+  /** Set by a 401/403: the key never heals, so nothing more is sent. */
+  #refusal: DeliveryError | undefined;
+  /** The current outage's CONNECTION_FAILED, until the service answers again. */
+  #outage: DeliveryError | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: DeliveryOptions) {
     this.#options = options;
   }
 
+  /** The UNAUTHORISED error that ended sending, if the key was refused. */
+  get refusal(): DeliveryError | undefined {
+    return this.#refusal;
+  }
+
+  /** The CONNECTION_FAILED error of the outage in progress, if the service cannot be reached now. */
+  get outage(): DeliveryError | undefined {
+    return this.#outage;
+  }
+
   push(event: QueuedEvent): void {
     if (this.#stopped) return;
+    if (this.#refusal) {
+      this.#refuse([event], this.#refusal);
+      return;
+    }
     this.#queue.push(event);
     this.#pump();
   }
@@ -72,6 +94,10 @@ export class DeliveryQueue {
   /** Puts recovered events ahead of everything queued, in their order. */
   pushFront(events: readonly QueuedEvent[]): void {
     if (this.#stopped || events.length === 0) return;
+    if (this.#refusal) {
+      this.#refuse(events, this.#refusal);
+      return;
+    }
     this.#queue = [...events, ...this.#queue];
     this.#pump();
   }
@@ -143,6 +169,26 @@ export class DeliveryQueue {
     const o = this.#options;
     for (let attempt = 0; ; attempt++) {
       const outcome = await postEvents(o.target, batch, this.#abort.signal);
+      if (outcome.kind !== "unreachable") this.#outage = undefined;
+      if (outcome.kind === "unauthorised") {
+        const code = outcome.problem?.code ?? "no problem details";
+        const refusal = new DeliveryError(
+          "UNAUTHORISED",
+          `the service refused the key with HTTP ${outcome.status} (${code}); nothing more is sent`,
+          {
+            events: [],
+            status: outcome.status,
+            url: o.target.url,
+            ...(outcome.problem ? { problem: outcome.problem } : {}),
+          },
+        );
+        this.#refusal = refusal;
+        // Everything waiting behind this batch would meet the same answer: settle it now, unsent.
+        const rest = this.#queue;
+        this.#queue = [];
+        this.#refuse([...batch, ...rest], refusal);
+        return;
+      }
       if (outcome.kind === "results") {
         outcome.results.forEach((r, i) => {
           const event = batch[i] as QueuedEvent;
@@ -185,6 +231,13 @@ export class DeliveryQueue {
         for (const event of batch) o.settle(event, { kind: "rejected", error });
         return;
       }
+      if (outcome.kind === "unreachable" && this.#outage === undefined) {
+        this.#outage = new DeliveryError("CONNECTION_FAILED", `cannot connect to ${o.target.url}: ${outcome.reason}`, {
+          events: [],
+          url: o.target.url,
+        });
+        o.failed(this.#outage);
+      }
       if (attempt >= o.maxRetries) {
         const error = new DeliveryError(
           "DELIVERY_GAVE_UP",
@@ -199,6 +252,17 @@ export class DeliveryQueue {
       o.retried(outcome.reason, attempt + 1, delayMs);
       await sleep(delayMs, this.#abort.signal);
     }
+  }
+
+  /** Settles `events` with one UNAUTHORISED error that carries them all (onError hears of it once). */
+  #refuse(events: readonly QueuedEvent[], refusal: DeliveryError): void {
+    const error = new DeliveryError(refusal.code, refusal.message, {
+      events: undelivered(events),
+      ...(refusal.status === undefined ? {} : { status: refusal.status }),
+      ...(refusal.url === undefined ? {} : { url: refusal.url }),
+      ...(refusal.problem ? { problem: refusal.problem } : {}),
+    });
+    for (const event of events) this.#options.settle(event, { kind: "rejected", error });
   }
 
   #clearTimer(): void {

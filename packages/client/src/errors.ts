@@ -18,11 +18,15 @@ export interface UndeliveredEvent {
 }
 
 /**
- * Events the service did not accept for good: DELIVERY_REJECTED (the service
- * refused them, `problems` says why), DELIVERY_GAVE_UP (maxRetries exhausted),
- * DELIVERY_ABANDONED (close() timed out with events only in memory). `events`
+ * A delivery failure the platform must see. Events the service did not accept
+ * for good: DELIVERY_REJECTED (the service refused them, `problems` says why),
+ * DELIVERY_GAVE_UP (maxRetries exhausted), DELIVERY_ABANDONED (close() timed
+ * out with events only in memory), UNAUTHORISED (the key was refused with 401
+ * or 403: a bad key never heals, so the client stops sending). `events`
  * carries them so the platform can keep them elsewhere: nothing is dropped
- * without being handed to onError.
+ * without being handed to onError. CONNECTION_FAILED (the service cannot be
+ * reached) settles nothing: `events` is empty, the events stay spooled and are
+ * retried.
  */
 export class DeliveryError extends TrailproofError {
   readonly events: readonly UndeliveredEvent[];
@@ -30,6 +34,8 @@ export class DeliveryError extends TrailproofError {
   readonly problem: ProblemDetails | undefined;
   /** HTTP status of the answer, when there was one. */
   readonly status: number | undefined;
+  /** The service's base URL, for CONNECTION_FAILED and UNAUTHORISED. */
+  readonly url: string | undefined;
 
   constructor(
     code: string,
@@ -39,6 +45,7 @@ export class DeliveryError extends TrailproofError {
       problems?: readonly Problem[];
       problem?: ProblemDetails;
       status?: number;
+      url?: string;
       cause?: unknown;
     },
   ) {
@@ -46,5 +53,6 @@ export class DeliveryError extends TrailproofError {
     this.events = options.events;
     this.problem = options.problem;
     this.status = options.status;
+    this.url = options.url;
   }
 }

@@ -1,6 +1,7 @@
 // One attempt at POST /v1/events (docs/api.md) and what it means for the
-// batch: results per event, retry later (network error, 408, 429, 5xx, or an
-// answer that does not match the wire contract), too large, or refused for good.
+// batch: results per event, unreachable (no answer: retry later), retry later
+// (408, 429, 5xx, or an answer that does not match the wire contract), too
+// large, unauthorised (401/403), or refused for good.
 import {
   IngestResponseSchema,
   type IngestResult,
@@ -13,7 +14,9 @@ import type { SpooledEvent } from "./spool.js";
 
 export type PostOutcome =
   | { kind: "results"; results: IngestResult[] }
+  | { kind: "unreachable"; reason: string; status?: undefined; retryAfterMs?: undefined }
   | { kind: "retry"; reason: string; status?: number; retryAfterMs?: number }
+  | { kind: "unauthorised"; status: number; problem?: ProblemDetails }
   | { kind: "too_large"; status: number; problem?: ProblemDetails }
   | { kind: "refused"; status: number; problem?: ProblemDetails };
 
@@ -58,7 +61,7 @@ export async function postEvents(
     });
   } catch (err) {
     if (signal.aborted) throw signal.reason;
-    return { kind: "retry", reason: err instanceof Error ? `${err.message}${causeOf(err)}` : String(err) };
+    return { kind: "unreachable", reason: err instanceof Error ? `${err.message}${causeOf(err)}` : String(err) };
   }
   const status = res.status;
   if (status === 200) {
@@ -86,6 +89,8 @@ export async function postEvents(
       : { kind: "retry", reason: `HTTP ${status}`, status, retryAfterMs };
   }
   const problem = await readProblem(res);
+  if (status === 401 || status === 403)
+    return problem ? { kind: "unauthorised", status, problem } : { kind: "unauthorised", status };
   if (status === 413) return problem ? { kind: "too_large", status, problem } : { kind: "too_large", status };
   return problem ? { kind: "refused", status, problem } : { kind: "refused", status };
 }

@@ -119,14 +119,14 @@ describe("TrailproofClient failures", () => {
   it("never retries a 4xx other than 429: the events go to onError and the receipts reject", async () => {
     const errors: DeliveryError[] = [];
     const c = client({ flushIntervalMs: 10, onError: (e) => errors.push(e) });
-    server.failNext({ status: 401, problem: { code: "AUTH_INVALID" } });
+    server.failNext({ status: 400, problem: { code: "REQUEST_INVALID" } });
     const receipts = [c.record(page(1)), c.record(page(2))];
     await c.flush();
     expect(server.requests).toHaveLength(1);
     expect(errors).toHaveLength(1);
     expect(errors[0]?.code).toBe("DELIVERY_REJECTED");
-    expect(errors[0]?.status).toBe(401);
-    expect(errors[0]?.problem?.code).toBe("AUTH_INVALID");
+    expect(errors[0]?.status).toBe(400);
+    expect(errors[0]?.problem?.code).toBe("REQUEST_INVALID");
     expect(errors[0]?.events.map((e) => e.id)).toEqual(receipts.map((r) => r.id));
     await expect(receipts[0]).rejects.toMatchObject({ code: "DELIVERY_REJECTED" });
     expect(c.stats()).toMatchObject({ rejected: 2, acknowledged: 0, pending: 0, spooled: 0 });
@@ -159,7 +159,11 @@ describe("TrailproofClient failures", () => {
     const receipt = c.record(page(1));
     await c.close({ timeoutMs: 100 });
     await expect(receipt).rejects.toMatchObject({ code: "DELIVERY_ABANDONED" });
-    expect(errors.map((e) => [e.code, e.events.length])).toEqual([["DELIVERY_ABANDONED", 1]]);
+    // The outage was told first, with no events (they were still being retried), then the abandonment.
+    expect(errors.map((e) => [e.code, e.events.length])).toEqual([
+      ["CONNECTION_FAILED", 0],
+      ["DELIVERY_ABANDONED", 1],
+    ]);
     expect(() => c.record(page(2))).toThrow(expect.objectContaining({ code: "CLIENT_CLOSED" }));
   });
 

@@ -119,6 +119,7 @@ export class TrailproofClient {
         this.#stats.retries++;
         this.#o.onRetry(reason, attempt, delayMs);
       },
+      failed: (error) => this.#report(error),
     });
     const recovered = this.#o.spool.recovered().map((e) => this.#track(e.id, e.json, { done: noop }));
     this.#stats.recovered = recovered.length;
@@ -127,14 +128,16 @@ export class TrailproofClient {
 
   /**
    * Checks `draft` and spools it. Throws synchronously EVENT_INVALID (every
-   * problem listed), SPOOL_FULL (spool full and whenFull "throw") or
-   * CLIENT_CLOSED; nothing is spooled then. The returned promise resolves with
+   * problem listed), SPOOL_FULL (spool full and whenFull "throw"),
+   * CLIENT_CLOSED, or UNAUTHORISED once the service refused the key; nothing
+   * is spooled then. The returned promise resolves with
    * the receipt once the service sealed the event, or rejects with the
    * DeliveryError also handed to onError; left unawaited it never causes an
    * unhandled rejection.
    */
   record(draft: EventDraft): PendingReceipt {
     if (this.#closing) throw new ClientError("CLIENT_CLOSED", "the client is closed; create a new one to record");
+    if (this.#queue.refusal) throw this.#queue.refusal;
     const ambient = (this.#o.ambient ?? ambientSource())?.current();
     const event = this.#complete(draft, ambient);
     this.#validator.check(event);
@@ -199,7 +202,12 @@ export class TrailproofClient {
     });
   }
 
-  /** Resolves once every event recorded (or recovered) so far is acknowledged or handed to onError. */
+  /**
+   * Resolves once every event recorded (or recovered) so far is acknowledged or
+   * handed to onError. While the service cannot be reached it keeps waiting
+   * (delivery retries); with timeoutMs it then throws CLIENT_FLUSH_TIMEOUT whose
+   * `cause` is the outage's CONNECTION_FAILED error.
+   */
   async flush(options: FlushOptions = {}): Promise<void> {
     const waiting = Promise.all([...this.#unsettled]);
     this.#flushing++;
@@ -208,10 +216,11 @@ export class TrailproofClient {
     try {
       if (options.timeoutMs === undefined) return void (await waiting);
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new ClientError("CLIENT_FLUSH_TIMEOUT", `${this.#unsettled.size} event(s) still pending`)),
-          options.timeoutMs,
-        );
+        timer = setTimeout(() => {
+          const outage = this.#queue.outage;
+          const message = `${this.#unsettled.size} event(s) still pending${outage ? `; ${outage.message}` : ""}`;
+          reject(new ClientError("CLIENT_FLUSH_TIMEOUT", message, outage ? { cause: outage } : undefined));
+        }, options.timeoutMs);
       });
       await Promise.race([waiting, timeout]);
     } finally {
@@ -303,7 +312,9 @@ export class TrailproofClient {
       h.reject?.(outcome.error);
       this.#report(outcome.error);
     }
-    if (spooled) this.#release(event.id);
+    // A refused key leaves a durable spool's events for a client with a valid key; they were never in the log.
+    const keep = outcome.kind === "rejected" && outcome.error.code === "UNAUTHORISED" && this.#o.spool.durable;
+    if (spooled && !keep) this.#release(event.id);
     h.done();
   }
 

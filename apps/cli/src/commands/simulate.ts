@@ -1,6 +1,8 @@
 // `trailproof simulate`: drives the SDK like a real no-code workspace against
 // a running service, over simulated days, for demos and load-shaped testing.
-import { TrailproofClient } from "@trailproof/client";
+// A service it cannot reach or a refused key ends it within seconds, in one
+// line (exit 2), with nothing more sent after the refusal.
+import { type DeliveryError, TrailproofClient } from "@trailproof/client";
 import { TrailproofError } from "@trailproof/core";
 import type { Command } from "commander";
 import { printJson } from "../output.js";
@@ -35,6 +37,52 @@ function positive(name: string, text: string, integer: boolean): number {
   return n;
 }
 
+/** How long the up-front check waits for /healthz before calling the service unreachable. */
+const CHECK_TIMEOUT_MS = 5000;
+
+function connectionReason(err: unknown): string {
+  if (err instanceof Error && err.name === "TimeoutError") return `no answer within ${CHECK_TIMEOUT_MS / 1000} s`;
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (cause?.code === "ECONNREFUSED") return "connection refused (is the service running on that port?)";
+  if (cause?.code === "ENOTFOUND") return "host not found";
+  if (typeof cause?.message === "string") return cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** GET /healthz (no key needed): CONNECTION_FAILED before anything is sent when nothing answers there. */
+async function checkService(url: string): Promise<void> {
+  let status: number;
+  try {
+    const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) });
+    status = res.status;
+    await res.body?.cancel();
+  } catch (err) {
+    throw new TrailproofError("CONNECTION_FAILED", `cannot connect to ${url}: ${connectionReason(err)}`);
+  }
+  if (status !== 200) {
+    throw new TrailproofError(
+      "CONNECTION_FAILED",
+      `cannot connect to ${url}: GET /healthz answered HTTP ${status}; is --url a Trailproof service?`,
+    );
+  }
+}
+
+/** The one line a refused key or a lost service ends the command with. */
+function fatalFor(error: TrailproofError & Partial<Pick<DeliveryError, "status">>, url: string): TrailproofError {
+  if (error.code === "UNAUTHORISED") {
+    const hint =
+      error.status === 403
+        ? "this key may not append events; use an ingest key"
+        : "check --key or TRAILPROOF_INGEST_KEY; it must be an active ingest key (trailproof key create --role ingest)";
+    return new TrailproofError("UNAUTHORISED", `the key was refused (${error.status}): ${hint}`);
+  }
+  return new TrailproofError("CONNECTION_FAILED", error.message || `cannot connect to ${url}`);
+}
+
+function isFatal(err: unknown): boolean {
+  return err instanceof TrailproofError && (err.code === "UNAUTHORISED" || err.code === "CONNECTION_FAILED");
+}
+
 export function registerSimulateCommand(program: Command): void {
   program
     .command("simulate")
@@ -59,19 +107,35 @@ export function registerSimulateCommand(program: Command): void {
         throw new TrailproofError("SIMULATE_OPTIONS_INVALID", "--start must be a date such as 2026-05-01");
       }
       const rejected: string[] = [];
+      const stop = new AbortController();
       const client = new TrailproofClient({
         url: flags.url,
         apiKey,
-        onError: (error) => rejected.push(`${error.code}: ${error.message}`),
+        onError: (error) => {
+          if (isFatal(error)) stop.abort(error);
+          else rejected.push(`${error.code}: ${error.message}`);
+        },
       });
-      const summary = await simulateWorkspace({
-        client,
-        days,
-        seed,
-        ratePerSecond,
-        ...(startMs === undefined ? {} : { startMs }),
-        onDay: (day, sent) => process.stderr.write(`simulated day ${day + 1}/${days}: ${sent} events so far\n`),
-      });
+      // The client accepted the URL; the same form as the client sends to.
+      const url = new URL(flags.url).href.replace(/\/+$/, "");
+      let summary: Awaited<ReturnType<typeof simulateWorkspace>>;
+      try {
+        await checkService(url);
+        summary = await simulateWorkspace({
+          client,
+          days,
+          seed,
+          ratePerSecond,
+          signal: stop.signal,
+          ...(startMs === undefined ? {} : { startMs }),
+          onDay: (day, sent) => process.stderr.write(`simulated day ${day + 1}/${days}: ${sent} events so far\n`),
+        });
+      } catch (err) {
+        // Waiting for an unreachable service would hang: what is unsent is abandoned, as the line says.
+        await client.close({ timeoutMs: 0 });
+        const cause = stop.signal.aborted ? stop.signal.reason : err;
+        throw isFatal(cause) ? fatalFor(cause as TrailproofError, url) : cause;
+      }
       await client.close();
       const stats = client.stats();
       if (flags.json) printJson({ ...summary, delivery: stats });

@@ -1,7 +1,9 @@
 // What every simulated activity shares: the SDK client, the seeded random,
 // deterministic event ids, the rate limit, and the workspace's current state
-// (so each change's before is the previous change's after).
-import type { ChangeInput, DecisionInput, EventDraft, TrailproofClient } from "@trailproof/client";
+// (so each change's before is the previous change's after). The first event
+// waits for the service's answer, so a wrong URL or key stops the simulation
+// before the rest is sent.
+import type { ChangeInput, DecisionInput, EventDraft, PendingReceipt, TrailproofClient } from "@trailproof/client";
 import type { JsonObject } from "@trailproof/core";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { SeededRandom } from "./seeded-random.js";
@@ -11,7 +13,9 @@ export class SimContext {
   readonly rnd: SeededRandom;
   readonly #limiter: RateLimiter;
   readonly #idPrefix: string;
+  readonly #signal: AbortSignal | undefined;
   #next = 0;
+  #answered = false;
   /** Events sent, by action. */
   readonly counts = new Map<string, number>();
   /** Current state of pages, records, workflows: the `before` of their next change. */
@@ -19,11 +23,18 @@ export class SimContext {
   /** Ids worth reporting (the override, the suspicious sequence). */
   readonly marks: Record<string, string> = {};
 
-  constructor(client: TrailproofClient, rnd: SeededRandom, limiter: RateLimiter, idPrefix: string) {
+  constructor(
+    client: TrailproofClient,
+    rnd: SeededRandom,
+    limiter: RateLimiter,
+    idPrefix: string,
+    signal?: AbortSignal,
+  ) {
     this.client = client;
     this.rnd = rnd;
     this.#limiter = limiter;
     this.#idPrefix = idPrefix;
+    this.#signal = signal;
   }
 
   /** A deterministic id for the next event or run. */
@@ -53,16 +64,47 @@ export class SimContext {
     return this.#send(input.action, atMs, (id, at) => this.client.recordDecision({ ...input, id, occurred_at: at }));
   }
 
-  async #send(
-    action: string,
-    atMs: number,
-    record: (id: string, at: string) => { id: string; enqueued: Promise<void> },
-  ): Promise<string> {
+  async #send(action: string, atMs: number, record: (id: string, at: string) => PendingReceipt): Promise<string> {
+    this.#signal?.throwIfAborted();
     await this.#limiter.take();
+    this.#signal?.throwIfAborted();
     const pending = record(this.nextId(), new Date(atMs).toISOString());
     this.counts.set(action, (this.counts.get(action) ?? 0) + 1);
     // Backpressure: a full spool in "block" mode slows the simulation instead of piling up.
     await pending.enqueued;
+    if (!this.#answered) {
+      // Whatever the answer, it is known now: a refused key makes the next record() throw
+      // UNAUTHORISED, and the caller's onError aborts `signal` when the service is unreachable.
+      await untilAborted(
+        pending.then(
+          () => undefined,
+          () => undefined,
+        ),
+        this.#signal,
+      );
+      this.#answered = true;
+    }
     return pending.id;
   }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
+function untilAborted(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return promise;
+  signal.throwIfAborted();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const done = () => signal.removeEventListener("abort", onAbort);
+    void promise.then(
+      () => {
+        done();
+        resolve();
+      },
+      (err: unknown) => {
+        done();
+        reject(err);
+      },
+    );
+  });
 }

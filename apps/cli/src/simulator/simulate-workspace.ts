@@ -32,6 +32,8 @@ export interface SimulateOptions {
   ratePerSecond?: number;
   /** Called after each simulated day. */
   onDay?: (day: number, eventsSoFar: number) => void;
+  /** Aborting it stops the simulation before its next event: simulateWorkspace rejects with the reason. */
+  signal?: AbortSignal;
 }
 
 export interface SimulationSummary {
@@ -59,6 +61,7 @@ export async function simulateWorkspace(options: SimulateOptions): Promise<Simul
     rnd,
     new RateLimiter(options.ratePerSecond ?? Number.POSITIVE_INFINITY),
     `sim-${seed}-${day0}`,
+    options.signal,
   );
   const suspiciousDay = Math.floor((days - 1) / 2);
 
