@@ -1,6 +1,6 @@
 // The SDK and `trailproof simulate` when the service cannot be reached or
-// refuses the key (issue 11): the caller sees CONNECTION_FAILED or
-// UNAUTHORISED within seconds, and a refused key stops sending at once.
+// refuses the key (issue 11): the caller sees DELIVERY_CONNECTION_FAILED or
+// DELIVERY_UNAUTHORISED within seconds, and a refused key stops sending at once.
 import { once } from "node:events";
 import { mkdtempSync } from "node:fs";
 import { createServer, request } from "node:http";
@@ -71,7 +71,7 @@ const update = (i: number) =>
   });
 
 describe("the SDK when the service cannot be reached", () => {
-  it("hands CONNECTION_FAILED with the URL to onError once, keeps the events and retries", async () => {
+  it("hands DELIVERY_CONNECTION_FAILED with the URL to onError once, keeps the events and retries", async () => {
     const url = await closedUrl();
     const errors: DeliveryError[] = [];
     const retries: string[] = [];
@@ -92,11 +92,11 @@ describe("the SDK when the service cannot be reached", () => {
       thrown = err;
     }
     expect(hasErrorCode(thrown, "CLIENT_FLUSH_TIMEOUT")).toBe(true);
-    expect(hasErrorCode((thrown as Error).cause, "CONNECTION_FAILED")).toBe(true);
+    expect(hasErrorCode((thrown as Error).cause, "DELIVERY_CONNECTION_FAILED")).toBe(true);
     expect(Date.now() - started).toBeLessThan(5000);
     // Reported once for the outage, though it was retried many times.
     expect(retries.length).toBeGreaterThan(3);
-    expect(errors.map((e) => e.code)).toEqual(["CONNECTION_FAILED"]);
+    expect(errors.map((e) => e.code)).toEqual(["DELIVERY_CONNECTION_FAILED"]);
     expect(errors[0]?.url).toBe(url);
     expect(errors[0]?.message).toContain(`cannot connect to ${url}`);
     expect(errors[0]?.events).toEqual([]);
@@ -107,7 +107,7 @@ describe("the SDK when the service cannot be reached", () => {
 });
 
 describe("the SDK with a key the service refuses", () => {
-  it("hands every event to onError once as UNAUTHORISED after one request, and sends nothing more", async () => {
+  it("hands every event to onError once as DELIVERY_UNAUTHORISED after one request, and sends nothing more", async () => {
     const net = countingFetch();
     const errors: DeliveryError[] = [];
     const client = new TrailproofClient({
@@ -122,9 +122,9 @@ describe("the SDK with a key the service refuses", () => {
     await client.flush({ timeoutMs: 5000 });
     expect(net.count()).toBe(1);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ code: "UNAUTHORISED", status: 401, url: s.url });
+    expect(errors[0]).toMatchObject({ code: "DELIVERY_UNAUTHORISED", status: 401, url: s.url });
     expect(errors[0]?.events.map((e) => e.id)).toEqual(receipts.map((r) => r.id));
-    await expect(receipts[249]).rejects.toMatchObject({ code: "UNAUTHORISED" });
+    await expect(receipts[249]).rejects.toMatchObject({ code: "DELIVERY_UNAUTHORISED" });
     expect(client.stats()).toMatchObject({ rejected: 250, pending: 0, acknowledged: 0 });
 
     // A bad key never heals: later events are refused at once, without a request.
@@ -134,13 +134,13 @@ describe("the SDK with a key the service refuses", () => {
     } catch (err) {
       thrown = err;
     }
-    expect(hasErrorCode(thrown, "UNAUTHORISED")).toBe(true);
+    expect(hasErrorCode(thrown, "DELIVERY_UNAUTHORISED")).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
     expect(net.count()).toBe(1);
     await client.close();
   });
 
-  it("says UNAUTHORISED with 403 for a key that may not append", async () => {
+  it("says DELIVERY_UNAUTHORISED with 403 for a key that may not append", async () => {
     const errors: DeliveryError[] = [];
     const client = new TrailproofClient({
       url: s.url,
@@ -149,8 +149,8 @@ describe("the SDK with a key the service refuses", () => {
       onError: (e) => errors.push(e),
     });
     const receipt = client.record(update(1));
-    await expect(receipt).rejects.toMatchObject({ code: "UNAUTHORISED", status: 403 });
-    expect(errors.map((e) => e.code)).toEqual(["UNAUTHORISED"]);
+    await expect(receipt).rejects.toMatchObject({ code: "DELIVERY_UNAUTHORISED", status: 403 });
+    expect(errors.map((e) => e.code)).toEqual(["DELIVERY_UNAUTHORISED"]);
     await client.close();
   });
 
@@ -164,7 +164,7 @@ describe("the SDK with a key the service refuses", () => {
       onError: () => undefined,
     });
     const refused = [bad.record(update(1)), bad.record(update(2))];
-    await expect(refused[1]).rejects.toMatchObject({ code: "UNAUTHORISED" });
+    await expect(refused[1]).rejects.toMatchObject({ code: "DELIVERY_UNAUTHORISED" });
     await bad.close();
 
     const good = new TrailproofClient({

@@ -31,8 +31,8 @@ export interface TrailproofClientOptions {
   /**
    * Called once per failure that loses events for this client: rejected by the
    * service, refused (4xx), given up, abandoned at close, or the key refused
-   * (UNAUTHORISED, 401/403: sending stops). The error carries the events. Also
-   * called once per outage with CONNECTION_FAILED (no events: they stay
+   * (DELIVERY_UNAUTHORISED, 401/403: sending stops). The error carries the events. Also
+   * called once per outage with DELIVERY_CONNECTION_FAILED (no events: they stay
    * spooled and are retried). Default: one line on console.error (code and
    * count or message, never the events).
    */

@@ -30,7 +30,7 @@ export interface DeliveryOptions {
   random: () => number;
   settle(event: QueuedEvent, outcome: Settlement): void;
   retried(reason: string, attempt: number, delayMs: number): void;
-  /** A failure that settles nothing but the platform must see: CONNECTION_FAILED, once per outage. */
+  /** A failure that settles nothing but the platform must see: DELIVERY_CONNECTION_FAILED, once per outage. */
   failed(error: DeliveryError): void;
 }
 
@@ -63,7 +63,7 @@ export class DeliveryQueue {
   #stopped = false;
   /** Set by a 401/403: the key never heals, so nothing more is sent. */
   #refusal: DeliveryError | undefined;
-  /** The current outage's CONNECTION_FAILED, until the service answers again. */
+  /** The current outage's DELIVERY_CONNECTION_FAILED, until the service answers again. */
   #outage: DeliveryError | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -71,12 +71,12 @@ export class DeliveryQueue {
     this.#options = options;
   }
 
-  /** The UNAUTHORISED error that ended sending, if the key was refused. */
+  /** The DELIVERY_UNAUTHORISED error that ended sending, if the key was refused. */
   get refusal(): DeliveryError | undefined {
     return this.#refusal;
   }
 
-  /** The CONNECTION_FAILED error of the outage in progress, if the service cannot be reached now. */
+  /** The DELIVERY_CONNECTION_FAILED error of the outage in progress, if the service cannot be reached now. */
   get outage(): DeliveryError | undefined {
     return this.#outage;
   }
@@ -173,7 +173,7 @@ export class DeliveryQueue {
       if (outcome.kind === "unauthorised") {
         const code = outcome.problem?.code ?? "no problem details";
         const refusal = new DeliveryError(
-          "UNAUTHORISED",
+          "DELIVERY_UNAUTHORISED",
           `the service refused the key with HTTP ${outcome.status} (${code}); nothing more is sent`,
           {
             events: [],
@@ -232,10 +232,14 @@ export class DeliveryQueue {
         return;
       }
       if (outcome.kind === "unreachable" && this.#outage === undefined) {
-        this.#outage = new DeliveryError("CONNECTION_FAILED", `cannot connect to ${o.target.url}: ${outcome.reason}`, {
-          events: [],
-          url: o.target.url,
-        });
+        this.#outage = new DeliveryError(
+          "DELIVERY_CONNECTION_FAILED",
+          `cannot connect to ${o.target.url}: ${outcome.reason}`,
+          {
+            events: [],
+            url: o.target.url,
+          },
+        );
         o.failed(this.#outage);
       }
       if (attempt >= o.maxRetries) {
@@ -254,7 +258,7 @@ export class DeliveryQueue {
     }
   }
 
-  /** Settles `events` with one UNAUTHORISED error that carries them all (onError hears of it once). */
+  /** Settles `events` with one DELIVERY_UNAUTHORISED error that carries them all (onError hears of it once). */
   #refuse(events: readonly QueuedEvent[], refusal: DeliveryError): void {
     const error = new DeliveryError(refusal.code, refusal.message, {
       events: undelivered(events),

@@ -21,10 +21,10 @@ export interface UndeliveredEvent {
  * A delivery failure the platform must see. Events the service did not accept
  * for good: DELIVERY_REJECTED (the service refused them, `problems` says why),
  * DELIVERY_GAVE_UP (maxRetries exhausted), DELIVERY_ABANDONED (close() timed
- * out with events only in memory), UNAUTHORISED (the key was refused with 401
+ * out with events only in memory), DELIVERY_UNAUTHORISED (the key was refused with 401
  * or 403: a bad key never heals, so the client stops sending). `events`
  * carries them so the platform can keep them elsewhere: nothing is dropped
- * without being handed to onError. CONNECTION_FAILED (the service cannot be
+ * without being handed to onError. DELIVERY_CONNECTION_FAILED (the service cannot be
  * reached) settles nothing: `events` is empty, the events stay spooled and are
  * retried.
  */
@@ -34,7 +34,7 @@ export class DeliveryError extends TrailproofError {
   readonly problem: ProblemDetails | undefined;
   /** HTTP status of the answer, when there was one. */
   readonly status: number | undefined;
-  /** The service's base URL, for CONNECTION_FAILED and UNAUTHORISED. */
+  /** The service's base URL, for DELIVERY_CONNECTION_FAILED and DELIVERY_UNAUTHORISED. */
   readonly url: string | undefined;
 
   constructor(

@@ -161,7 +161,7 @@ describe("TrailproofClient failures", () => {
     await expect(receipt).rejects.toMatchObject({ code: "DELIVERY_ABANDONED" });
     // The outage was told first, with no events (they were still being retried), then the abandonment.
     expect(errors.map((e) => [e.code, e.events.length])).toEqual([
-      ["CONNECTION_FAILED", 0],
+      ["DELIVERY_CONNECTION_FAILED", 0],
       ["DELIVERY_ABANDONED", 1],
     ]);
     expect(() => c.record(page(2))).toThrow(expect.objectContaining({ code: "CLIENT_CLOSED" }));

@@ -129,7 +129,7 @@ export class TrailproofClient {
   /**
    * Checks `draft` and spools it. Throws synchronously EVENT_INVALID (every
    * problem listed), SPOOL_FULL (spool full and whenFull "throw"),
-   * CLIENT_CLOSED, or UNAUTHORISED once the service refused the key; nothing
+   * CLIENT_CLOSED, or DELIVERY_UNAUTHORISED once the service refused the key; nothing
    * is spooled then. The returned promise resolves with
    * the receipt once the service sealed the event, or rejects with the
    * DeliveryError also handed to onError; left unawaited it never causes an
@@ -206,7 +206,7 @@ export class TrailproofClient {
    * Resolves once every event recorded (or recovered) so far is acknowledged or
    * handed to onError. While the service cannot be reached it keeps waiting
    * (delivery retries); with timeoutMs it then throws CLIENT_FLUSH_TIMEOUT whose
-   * `cause` is the outage's CONNECTION_FAILED error.
+   * `cause` is the outage's DELIVERY_CONNECTION_FAILED error.
    */
   async flush(options: FlushOptions = {}): Promise<void> {
     const waiting = Promise.all([...this.#unsettled]);
@@ -313,7 +313,7 @@ export class TrailproofClient {
       this.#report(outcome.error);
     }
     // A refused key leaves a durable spool's events for a client with a valid key; they were never in the log.
-    const keep = outcome.kind === "rejected" && outcome.error.code === "UNAUTHORISED" && this.#o.spool.durable;
+    const keep = outcome.kind === "rejected" && outcome.error.code === "DELIVERY_UNAUTHORISED" && this.#o.spool.durable;
     if (spooled && !keep) this.#release(event.id);
     h.done();
   }

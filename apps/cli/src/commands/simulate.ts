@@ -49,7 +49,7 @@ function connectionReason(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** GET /healthz (no key needed): CONNECTION_FAILED before anything is sent when nothing answers there. */
+/** GET /healthz (no key needed): DELIVERY_CONNECTION_FAILED before anything is sent when nothing answers there. */
 async function checkService(url: string): Promise<void> {
   let status: number;
   try {
@@ -57,11 +57,11 @@ async function checkService(url: string): Promise<void> {
     status = res.status;
     await res.body?.cancel();
   } catch (err) {
-    throw new TrailproofError("CONNECTION_FAILED", `cannot connect to ${url}: ${connectionReason(err)}`);
+    throw new TrailproofError("DELIVERY_CONNECTION_FAILED", `cannot connect to ${url}: ${connectionReason(err)}`);
   }
   if (status !== 200) {
     throw new TrailproofError(
-      "CONNECTION_FAILED",
+      "DELIVERY_CONNECTION_FAILED",
       `cannot connect to ${url}: GET /healthz answered HTTP ${status}; is --url a Trailproof service?`,
     );
   }
@@ -69,18 +69,21 @@ async function checkService(url: string): Promise<void> {
 
 /** The one line a refused key or a lost service ends the command with. */
 function fatalFor(error: TrailproofError & Partial<Pick<DeliveryError, "status">>, url: string): TrailproofError {
-  if (error.code === "UNAUTHORISED") {
+  if (error.code === "DELIVERY_UNAUTHORISED") {
     const hint =
       error.status === 403
         ? "this key may not append events; use an ingest key"
         : "check --key or TRAILPROOF_INGEST_KEY; it must be an active ingest key (trailproof key create --role ingest)";
-    return new TrailproofError("UNAUTHORISED", `the key was refused (${error.status}): ${hint}`);
+    return new TrailproofError("DELIVERY_UNAUTHORISED", `the key was refused (${error.status}): ${hint}`);
   }
-  return new TrailproofError("CONNECTION_FAILED", error.message || `cannot connect to ${url}`);
+  return new TrailproofError("DELIVERY_CONNECTION_FAILED", error.message || `cannot connect to ${url}`);
 }
 
 function isFatal(err: unknown): boolean {
-  return err instanceof TrailproofError && (err.code === "UNAUTHORISED" || err.code === "CONNECTION_FAILED");
+  return (
+    err instanceof TrailproofError &&
+    (err.code === "DELIVERY_UNAUTHORISED" || err.code === "DELIVERY_CONNECTION_FAILED")
+  );
 }
 
 export function registerSimulateCommand(program: Command): void {

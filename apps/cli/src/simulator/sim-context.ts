@@ -74,7 +74,7 @@ export class SimContext {
     await pending.enqueued;
     if (!this.#answered) {
       // Whatever the answer, it is known now: a refused key makes the next record() throw
-      // UNAUTHORISED, and the caller's onError aborts `signal` when the service is unreachable.
+      // DELIVERY_UNAUTHORISED, and the caller's onError aborts `signal` when the service is unreachable.
       await untilAborted(
         pending.then(
           () => undefined,
