@@ -1,12 +1,13 @@
 // The trailproof command as a user runs it: a real process, a real data
 // directory, exit codes that scripts can rely on.
 import { execFile } from "node:child_process";
-import { mkdtempSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
+import { type CliResult, ROOT, trailproof as runCli } from "./run-cli.js";
 
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, "../apps/cli/bin/trailproof.js");
@@ -58,4 +59,95 @@ describe("trailproof CLI", () => {
     const created = await trailproof("tenant", "create", "acme", "--data", data, "--json");
     expect(JSON.parse(created.stdout)).toMatchObject({ tenant: "acme", origin: "trailproof.localhost/log/acme" });
   });
+
+  it("refuses a missing data directory in every command that needs one, creating nothing", async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), "trailproof-cli-")), "nope");
+    for (const args of [
+      ["verify"],
+      ["export", "--tenant", "demo", "--out", join(tmpdir(), "never.bundle")],
+      ["tenant", "list"],
+      ["signing-key", "list", "--tenant", "demo"],
+      ["checkpoint", "--tenant", "demo"],
+      ["ingest", "--tenant", "demo", "--file", "-"],
+    ]) {
+      const r = await runCli([...args, "--data", missing]);
+      expectOneLine(r, missing);
+      expect(r.stderr).toContain("DATA_DIR_NOT_FOUND");
+      expect(existsSync(missing), args.join(" ")).toBe(false);
+    }
+  });
+
+  it("answers bad input with one line naming the value, exit 2, and the stack only with --debug", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "trailproof-cli-"));
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    const cases: [string[], Record<string, string>, string][] = [
+      [["serve", "--port", "abc", "--data", join(dir, "d")], {}, '"abc"'],
+      [["serve", "--data", join(dir, "d")], { TRAILPROOF_PORT: "eighty" }, '"eighty"'],
+      [["demo", "--data", file], {}, file],
+      [["demo", "--data", join(file, "below")], {}, join(file, "below")],
+      [["verify", "--data", file], {}, file],
+      [["demo", "--data", join(dir, "d"), "--events", "lots"], {}, '"lots"'],
+      [["ingest", "--tenant", "demo", "--data", join(dir, "d")], {}, "--file"],
+      [["ingest", "--tenant", "demo", "--data", join(dir, "d"), "--file", join(dir, "none.ndjson")], {}, "none.ndjson"],
+    ];
+    // --data d must exist for the ingest cases: a demo creates it.
+    expect((await runCli(["demo", "--data", join(dir, "d"), "--events", "1"])).code).toBe(0);
+    for (const [args, env, named] of cases) expectOneLine(await runCli(args, env), named);
+
+    const debug = await runCli(["verify", "--data", file, "--debug"]);
+    expect(debug.code).toBe(2);
+    expect(debug.stderr).toMatch(/^ {4}at /m);
+  });
+
+  it("names the broken line of an ingest file by its number", async () => {
+    const data = mkdtempSync(join(tmpdir(), "trailproof-cli-"));
+    expect((await runCli(["demo", "--data", data, "--events", "1"])).code).toBe(0);
+    const file = join(data, "events.ndjson");
+    writeFileSync(file, '\n{"action": "x"}\n{"broken\n');
+    const r = await runCli(["ingest", "--data", data, "--tenant", "demo", "--file", file]);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout) as {
+      rejected: number;
+      first_rejections: { line: number; problems: { message: string }[] }[];
+    };
+    expect(out.rejected).toBe(2);
+    expect(out.first_rejections.map((x) => x.line)).toEqual([2, 3]);
+    expect(out.first_rejections[1]?.problems[0]?.message).toContain("line 3 is not JSON");
+  });
+
+  it("prints its version and a description for every command", async () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, "apps/cli/package.json"), "utf8")) as { version: string };
+    const v = await runCli(["--version"]);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toBe(version);
+
+    const names = await commandsOf([]);
+    expect(names).toEqual(expect.arrayContaining(["verify", "tenant list", "key create", "signing-key list"]));
+  });
 });
+
+/** Exit 2, exactly one line on stderr naming `named`, and no stack frame. */
+function expectOneLine(r: CliResult, named: string): void {
+  expect(r.code, r.stderr).toBe(2);
+  expect(r.stderr.trimEnd().split("\n"), r.stderr).toHaveLength(1);
+  expect(r.stderr).toContain(named);
+  expect(r.stderr).not.toContain("    at ");
+}
+
+/** Every command under `path` by its full name, failing on any whose --help line has no description. */
+async function commandsOf(path: string[]): Promise<string[]> {
+  const help = await runCli([...path, "--help"]);
+  expect(help.code).toBe(0);
+  const section = help.stdout.split(/^Commands:$/m)[1] ?? "";
+  const names: string[] = [];
+  for (const line of section.split("\n").filter((l) => /^ {2}\S/.test(l))) {
+    const [, usage, description] = /^ {2}(\S+(?: [<[]\S+)*)\s*(.*)$/.exec(line) ?? [];
+    const name = (usage ?? "").split(" ")[0] as string;
+    if (name === "help") continue;
+    expect(description, `${[...path, name].join(" ")} has no description`).not.toBe("");
+    names.push([...path, name].join(" "));
+    names.push(...(await commandsOf([...path, name])));
+  }
+  return names;
+}

@@ -2,7 +2,9 @@
 // directory or a PostgreSQL database, as `serve` does) and always closes them
 // (the ledger signs what is unsigned on close). Events it appends are bounded
 // as the service bounds them (TRAILPROOF_OCCURRED_AT_*).
-import type { AppendedBy } from "@trailproof/core";
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { type AppendedBy, TrailproofError } from "@trailproof/core";
 import { type DatabaseOptions, type DataDir, describeDatabase, openDatabase } from "@trailproof/ledger";
 import { databaseOptionsOf, loadStoreConfig, occurredAtBoundsFromEnv } from "@trailproof/server";
 import { asDatabaseError } from "./database-error.js";
@@ -32,6 +34,50 @@ export function storeName(store: DatabaseOptions): string {
   return store.database === undefined ? (store.dataDir as string) : describeDatabase(store);
 }
 
+/** The file system's refusals of a path the operator named: theirs to fix, so one line, exit 2. */
+const PATH_REFUSALS = new Set(["ENOENT", "ENOTDIR", "EEXIST", "EACCES", "EPERM", "EROFS", "EISDIR", "ENOSPC"]);
+
+/**
+ * Refuses, without creating anything, a data directory that does not hold a
+ * store: read-only commands (and those that need an existing tenant) MUST NOT
+ * create one where a mistyped --data points. A database is left to its own checks.
+ */
+export function requireExistingDataDir(flags: DatabaseFlags): void {
+  const store = storeOf(flags);
+  if (store.database !== undefined) return;
+  const dir = store.dataDir as string;
+  const kind = statSync(dir, { throwIfNoEntry: false });
+  if (kind === undefined) {
+    throw new TrailproofError(
+      "DATA_DIR_NOT_FOUND",
+      `data directory ${dir} does not exist: pass --data with an existing data directory (TRAILPROOF_DATA)`,
+    );
+  }
+  if (!kind.isDirectory()) {
+    throw new TrailproofError("DATA_DIR_INVALID", `--data ${dir} is a file, not a directory: pass a data directory`);
+  }
+  if (statSync(join(dir, "trailproof.db"), { throwIfNoEntry: false }) === undefined) {
+    throw new TrailproofError(
+      "DATA_DIR_NOT_FOUND",
+      `${dir} is not a data directory (no trailproof.db): pass --data with the directory \`trailproof serve\` or \`init\` created`,
+    );
+  }
+}
+
+/** `err` as one DATA_DIR_UNUSABLE line when the file system refused the data directory `dir`. */
+export function asDataDirError(err: unknown, dir: string): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  const sqlite = err instanceof Error && err.name === "SqliteError" && /CANTOPEN|READONLY|PERM/.test(String(code));
+  const noDir = err instanceof TypeError && /directory does not exist/.test(err.message);
+  if (!(typeof code === "string" && PATH_REFUSALS.has(code)) && !sqlite && !noDir) return err;
+  const reason = code === "ENOTDIR" || code === "EEXIST" ? "a file is in the way" : String(code ?? "cannot open");
+  return new TrailproofError(
+    "DATA_DIR_UNUSABLE",
+    `cannot use data directory ${dir} (${reason}): pass --data a writable directory (TRAILPROOF_DATA)`,
+    { cause: err },
+  );
+}
+
 export async function withDataDir<T>(
   flags: DatabaseFlags,
   fn: (data: DataDir) => Promise<T>,
@@ -43,7 +89,9 @@ export async function withDataDir<T>(
     occurredAtBounds: occurredAtBoundsFromEnv(process.env),
     ...options,
   }).catch((err: unknown) => {
-    throw asDatabaseError(err, storeName(store));
+    throw store.database === undefined
+      ? asDataDirError(err, store.dataDir as string)
+      : asDatabaseError(err, storeName(store));
   });
   try {
     return await fn(data);

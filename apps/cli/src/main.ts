@@ -1,5 +1,9 @@
-// The trailproof command line: thin commands over core and ledger.
-import { Command } from "commander";
+// The trailproof command line: thin commands over core and ledger. Every
+// failure is one line on stderr and exit 2 when the input is the operator's to
+// fix (output.ts); --debug adds the stack.
+import { readFileSync } from "node:fs";
+import { TrailproofError } from "@trailproof/core";
+import { Command, CommanderError } from "commander";
 import { registerApiKeyCommands } from "./commands/api-key.js";
 import { registerCheckpointCommands } from "./commands/checkpoint.js";
 import { registerDemoCommand } from "./commands/demo.js";
@@ -13,12 +17,44 @@ import { registerKeyCommands } from "./commands/signing-key.js";
 import { registerSimulateCommand } from "./commands/simulate.js";
 import { registerTenantCommands } from "./commands/tenant.js";
 import { registerVerifyCommand } from "./commands/verify.js";
+import { requireExistingDataDir } from "./data-dir.js";
+import type { DatabaseFlags } from "./database-options.js";
 import { reportFailure } from "./output.js";
+
+// apps/cli/package.json, beside both src/ and the compiled dist/.
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+/** Commands that may create a store where --data points; every other one MUST find an existing one. */
+const CREATES_STORE = new Set(["serve", "init", "demo", "tenant create"]);
+
+/**
+ * Descriptions of commands registered in files this module does not own, shown
+ * by --help until their register functions give their own.
+ */
+const FALLBACK_DESCRIPTIONS: Record<string, string> = {
+  "tenant list": "list the tenants (JSON)",
+  "key create": "create an API key for a tenant with a role; the key is shown once",
+  "key revoke": "revoke a tenant's API key at once (never its last admin key)",
+};
 
 const program = new Command()
   .name("trailproof")
   .description("Tamper-evident audit logs for no-code and low-code platforms.")
-  .showHelpAfterError();
+  .version(version, "-V, --version", "print the version")
+  .option("--debug", "show the stack of a failure")
+  // Set before the commands are added, which inherit them: commander's usage
+  // errors become one line and a thrown CommanderError instead of process.exit.
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, " ")}\n`) })
+  .hook("preAction", (_program, action) => {
+    const name = commandPath(action);
+    const opts = action.opts<DatabaseFlags & { bundle?: string; port?: string }>();
+    if (opts.port !== undefined) requirePort(opts.port);
+    const opensStore = action.options.some((o) => o.long === "--data") && opts.bundle === undefined;
+    if (opensStore && !CREATES_STORE.has(name)) requireExistingDataDir(opts);
+  });
 
 registerServeCommand(program);
 registerMasterKeyCommands(program);
@@ -34,8 +70,35 @@ registerExportCommand(program);
 registerDemoCommand(program);
 registerSimulateCommand(program);
 
+for (const command of allCommands(program)) {
+  if (command.description() === "") command.description(FALLBACK_DESCRIPTIONS[commandPath(command)] ?? "");
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  process.exitCode = reportFailure(err);
+  // Commander has already printed its own line (or the help, or the version).
+  if (err instanceof CommanderError) process.exitCode = err.exitCode === 0 ? 0 : 2;
+  else process.exitCode = reportFailure(err, program.opts().debug === true || process.argv.includes("--debug"));
+}
+
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(" ");
+}
+
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((c) => [c, ...allCommands(c)]);
+}
+
+/** --port as a TCP port, refused here with its value rather than as a RangeError from listen(). */
+function requirePort(text: string): void {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    throw new TrailproofError(
+      "CONFIG_INVALID",
+      `--port must be a TCP port from 0 to 65535, not ${JSON.stringify(text)} (or set TRAILPROOF_PORT)`,
+    );
+  }
 }

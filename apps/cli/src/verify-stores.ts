@@ -15,7 +15,7 @@ import {
   openSqliteStores,
   readMasterKey,
 } from "@trailproof/ledger";
-import { storeName, storeOf } from "./data-dir.js";
+import { requireExistingDataDir, storeName, storeOf } from "./data-dir.js";
 import { asDatabaseError } from "./database-error.js";
 import type { DatabaseFlags } from "./database-options.js";
 
@@ -34,6 +34,8 @@ export async function openVerifyStores(flags: DatabaseFlags): Promise<VerifyStor
   const where = storeName(store);
   if (store.database === undefined) {
     const dataDir = store.dataDir as string;
+    // Opening SQLite would create the files: a mistyped --data is refused instead.
+    requireExistingDataDir(flags);
     const { log, audits } = openSqliteStores(dataDir);
     return { log, audits, vault: new FileKeyVault(join(dataDir, "keys")), where, close: () => log.close() };
   }

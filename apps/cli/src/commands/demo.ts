@@ -1,3 +1,4 @@
+import { TrailproofError } from "@trailproof/core";
 import { sampleEvents } from "@trailproof/server";
 import type { Command } from "commander";
 import { cliAppender, storeName, storeOf, withDataDir } from "../data-dir.js";
@@ -7,8 +8,8 @@ export function registerDemoCommand(program: Command): void {
   addDatabaseOptions(program.command("demo"))
     .description("create a demo tenant with sample no-code activity, sign a checkpoint, and show how to verify it")
     .option("--tenant <name>", "tenant", "demo")
-    .option("--events <n>", "number of sample events", "500")
-    .action(async (opts: DatabaseFlags & { tenant: string; events: string }) => {
+    .option("--events <n>", "number of sample events", parseEvents, 500)
+    .action(async (opts: DatabaseFlags & { tenant: string; events: number }) => {
       const store = storeOf(opts);
       // The commands to run next name the same store; a database URL without its password.
       const where = store.database === undefined ? `--data ${store.dataDir}` : `--database '${storeName(store)}'`;
@@ -16,7 +17,7 @@ export function registerDemoCommand(program: Command): void {
       await withDataDir(opts, async ({ ledger }) => {
         if (!(await ledger.getTenant(opts.tenant))) await ledger.createTenant(opts.tenant);
         const size = await ledger.treeSize(opts.tenant);
-        const events = sampleEvents(Number(opts.events), { idPrefix: `demo_${size}` });
+        const events = sampleEvents(opts.events, { idPrefix: `demo_${size}` });
         const results = await ledger.append(opts.tenant, events, { appendedBy: cliAppender("demo") });
         const created = results.filter((r) => r.status === "created").length;
         await ledger.publishCheckpoints();
@@ -39,4 +40,13 @@ export function registerDemoCommand(program: Command): void {
         );
       });
     });
+}
+
+/** --events, refused before the store is opened: "abc" once appended nothing and said so as success. */
+function parseEvents(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) {
+    throw new TrailproofError("DEMO_OPTIONS_INVALID", `--events must be a whole number, not ${JSON.stringify(text)}`);
+  }
+  return n;
 }

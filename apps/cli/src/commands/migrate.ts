@@ -76,7 +76,10 @@ async function copyDataDir(opts: MigrateCliOptions): Promise<number> {
   }
   const batchEntries = opts.batchEntries === undefined ? undefined : Number(opts.batchEntries);
   if (batchEntries !== undefined && !(Number.isSafeInteger(batchEntries) && batchEntries > 0)) {
-    throw new TrailproofError("MIGRATE_OPTIONS_INVALID", "--batch-entries must be a positive integer");
+    throw new TrailproofError(
+      "MIGRATE_OPTIONS_INVALID",
+      `--batch-entries must be a positive integer, not ${JSON.stringify(opts.batchEntries)}`,
+    );
   }
   const progress = new Map<string, (done: number, total: number) => void>();
   const report = await migrateDataDir({

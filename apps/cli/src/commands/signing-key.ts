@@ -6,6 +6,7 @@ import { printJson } from "../output.js";
 export function registerKeyCommands(program: Command): void {
   const keys = program.command("signing-key").description("the checkpoint signing keys of a tenant's log");
   addDatabaseOptions(keys.command("list"))
+    .description("print a tenant's verifier keys, active and retired, as JSON")
     .requiredOption("--tenant <name>", "tenant")
     .action(async (opts: DatabaseFlags & { tenant: string }) => {
       await withDataDir(opts, async ({ ledger }) => {
