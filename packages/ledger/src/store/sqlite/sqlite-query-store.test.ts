@@ -16,15 +16,8 @@ import { encodeCursor } from "../../query/cursor.js";
 import { checkEventFilter, checkPageRequest } from "../../query/query-input.js";
 import { checkStatsOptions } from "../../query/stats-buckets.js";
 import { verifyTenantLog } from "../../verify/verify-tenant-log.js";
-import {
-  bucketCountsSql,
-  type SqliteFilter,
-  type SqlQuery,
-  searchSql,
-  TEXT_PARTS_SQL,
-  topGroupsSql,
-} from "./sqlite-search-sql.js";
-import { textPartsOf } from "./sqlite-text-parts.js";
+import { bucketCountsSql, type SqliteFilter, type SqlQuery, searchSql, topGroupsSql } from "./sqlite-search-sql.js";
+import { readTextParts } from "./sqlite-text-parts.js";
 import { walkTextMatches } from "./sqlite-text-walk.js";
 
 const tempDir = () => mkdtempSync(join(tmpdir(), "trailproof-query-"));
@@ -73,8 +66,7 @@ const count = (db: Database.Database, sql: string) => (db.prepare(sql).get() as 
 
 /** A checked filter with the parts of the file's full-text index, as SqliteAuditQuery builds it. */
 function sqliteFilter(db: Database.Database, filter: EventFilter): SqliteFilter {
-  const rows = db.prepare(TEXT_PARTS_SQL.sql).all() as { part: number; first_idx: number }[];
-  return { ...checkEventFilter(filter), textParts: textPartsOf(rows) };
+  return { ...checkEventFilter(filter), textParts: readTextParts(db) };
 }
 
 /** One app edit by usr_ada, optionally with a message to search for. */

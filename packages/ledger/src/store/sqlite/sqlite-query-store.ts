@@ -45,12 +45,11 @@ import {
   type SqliteFilter,
   type SqlQuery,
   searchSql,
-  TEXT_PARTS_SQL,
   textMatchCountSql,
   timeRangeSql,
   topGroupsSql,
 } from "./sqlite-search-sql.js";
-import { textPartsOf } from "./sqlite-text-parts.js";
+import { TEXT_PARTS_SQL, textPartsOf } from "./sqlite-text-parts.js";
 import { walkTextMatches } from "./sqlite-text-walk.js";
 
 /** Prepared dynamic statements kept; the filter combinations in real use are few. */

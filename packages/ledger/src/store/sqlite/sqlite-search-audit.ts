@@ -17,8 +17,7 @@ import {
 import { SearchRowCheck, type SearchRowColumns } from "../../verify/search-row-check.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { BLOCK_BITS, SEARCH_PROJECTION } from "./sqlite-search-projection.js";
-import { TEXT_PARTS_SQL } from "./sqlite-search-sql.js";
-import { type TextPart, textPartsOf } from "./sqlite-text-parts.js";
+import { readTextParts, type TextPart } from "./sqlite-text-parts.js";
 
 /** FNV-1a, 32 bits: a tag row's contribution to its block's fingerprint. */
 function fnv1a(text: string): number {
@@ -230,8 +229,7 @@ export class SqliteSearchAudit implements DerivedRowsAudit {
    * word is looked up at the row's own index to name the entries it lost.
    */
   #checkText(db: SqliteDatabase, covered: number, report: ReportDivergence): void {
-    const parts = textPartsOf(db.prepare(TEXT_PARTS_SQL.sql).all() as { part: number; first_idx: number }[]);
-    for (const part of parts) this.#checkTextPart(db, part, covered, report);
+    for (const part of readTextParts(db)) this.#checkTextPart(db, part, covered, report);
   }
 
   #checkTextPart(db: SqliteDatabase, part: TextPart, covered: number, report: ReportDivergence): void {

@@ -7,8 +7,14 @@ import { type SearchFields, searchFieldsOfLeaf } from "../../query/search-fields
 import { HOUR_MS } from "../../query/stats-buckets.js";
 import type { StoredEntry } from "../log-store.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
-import { TEXT_PARTS_SQL } from "./sqlite-search-sql.js";
-import { DEFAULT_TEXT_PART_ENTRIES, nextTextPartSql, textTableOf } from "./sqlite-text-parts.js";
+import {
+  DEFAULT_TEXT_PART_ENTRIES,
+  nextTextPartSql,
+  readTextParts,
+  type TextPart,
+  textPartOf,
+  textTableOf,
+} from "./sqlite-text-parts.js";
 
 /** log2 of the indexes per search_blocks row. */
 export const BLOCK_BITS = 10;
@@ -65,29 +71,24 @@ export class SqliteSearchProjection implements FollowerSink {
       const insertRow = p(`INSERT INTO search_rows (idx, event_id, occurred_ms, action, kind, category, outcome, risk,
         actor_type, actor_id, target_type, target_id, session_id, run_id, workflow_id, caused_by, environment,
         trigger_id, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-      const partAt = p(`WITH parts AS (${TEXT_PARTS_SQL.sql})
-        SELECT part, first_idx, (SELECT min(n.first_idx) FROM parts AS n WHERE n.first_idx > t.first_idx) AS next_idx
-        FROM parts AS t WHERE first_idx <= ? ORDER BY first_idx DESC LIMIT 1`);
       const partEntries = this.#textPartEntries;
-      const writer = (part: number, first: number, next: number | null) => ({
-        part,
-        first,
-        next,
-        insert: p(`INSERT INTO ${textTableOf(part)} (rowid, message) VALUES (?, ?)`),
+      const writer = (part: TextPart) => ({
+        ...part,
+        insert: p(`INSERT INTO ${part.table} (rowid, message) VALUES (?, ?)`),
       });
       // The part being written; looked up again after a rolled-back batch
       // (which may have made a part that no longer exists) and for an index
       // outside it (a projection rebuilt from the start).
       let writing: ReturnType<typeof writer> | undefined;
       const insertText = (index: number): SqliteStatement => {
-        if (writing === undefined || index < writing.first || (writing.next !== null && index >= writing.next)) {
-          const row = partAt.get(index) as { part: number; first_idx: number; next_idx: number | null };
-          writing = writer(row.part, row.first_idx, row.next_idx);
+        if (writing === undefined || index < writing.lo || (writing.hi !== undefined && index >= writing.hi)) {
+          writing = writer(textPartOf(readTextParts(db), index));
         }
         // Only the newest part grows, and only to partEntries.
-        if (writing.next === null && index >= writing.first + partEntries) {
-          db.exec(nextTextPartSql(writing.part, writing.first, index));
-          writing = writer(writing.part + 1, index, null);
+        if (writing.hi === undefined && index >= writing.lo + partEntries) {
+          db.exec(nextTextPartSql(writing.part, writing.lo, index));
+          const part = writing.part + 1;
+          writing = writer({ part, table: textTableOf(part), lo: index, hi: undefined });
         }
         return writing.insert;
       };

@@ -19,12 +19,6 @@ export interface SqlQuery {
  */
 export type SqliteFilter = CheckedFilter & { textParts: readonly TextPart[] };
 
-/** The parts of the full-text index, oldest first, the first one included (textPartsOf reads the rows). */
-export const TEXT_PARTS_SQL: SqlQuery = {
-  sql: "SELECT 0 AS part, 0 AS first_idx UNION ALL SELECT part, first_idx FROM search_text_parts ORDER BY part",
-  params: [],
-};
-
 /** Filter fields compared for equality, and their columns. */
 const EQUAL_COLUMNS: [keyof EventFilter, string][] = [
   ["actorId", "actor_id"],

@@ -13,8 +13,8 @@ import { type DataDir, openDataDir } from "../../open-data-dir.js";
 import type { EntryPage } from "../../query/audit-query.js";
 import { checkEventFilter, checkPageRequest } from "../../query/query-input.js";
 import { verifyTenantLog } from "../../verify/verify-tenant-log.js";
-import { type SqlQuery, searchSql, TEXT_PARTS_SQL } from "./sqlite-search-sql.js";
-import { textPartsOf } from "./sqlite-text-parts.js";
+import { type SqlQuery, searchSql } from "./sqlite-search-sql.js";
+import { readTextParts, TEXT_PARTS_SQL } from "./sqlite-text-parts.js";
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -88,7 +88,7 @@ describe("the full-text index in parts", () => {
 
     const parted = await seeded(6);
     const db = tenantFile(parted.dataDir);
-    const parts = textPartsOf(db.prepare(TEXT_PARTS_SQL.sql).all() as { part: number; first_idx: number }[]);
+    const parts = readTextParts(db);
     // The 40 events are entries 0..39.
     expect(parts.map((p) => p.lo)).toEqual([0, 6, 12, 18, 24, 30, 36]);
     for (const p of parts) {
@@ -127,7 +127,7 @@ describe("the full-text index in parts", () => {
     const before = await answers(data, tenantId);
     await closeFirst();
     const db = tenantFile(dataDir);
-    const parts = textPartsOf(db.prepare(TEXT_PARTS_SQL.sql).all() as { part: number; first_idx: number }[]);
+    const parts = readTextParts(db);
     db.exec("DROP TRIGGER search_rows_no_update; DROP TRIGGER search_tags_no_update");
     db.exec("DELETE FROM search_rows; DELETE FROM search_tags; DELETE FROM search_hours; DELETE FROM projection_state");
     for (const p of parts) db.exec(`INSERT INTO ${p.table} (${p.table}) VALUES ('delete-all')`);
@@ -169,7 +169,7 @@ describe("the full-text index in parts", () => {
   it("probes only the part that holds an entry, seeking its index in that part's doclist", async () => {
     const { dataDir } = await seeded(6);
     const db = tenantFile(dataDir);
-    const parts = textPartsOf(db.prepare(TEXT_PARTS_SQL.sql).all() as { part: number; first_idx: number }[]);
+    const parts = readTextParts(db);
     const q: SqlQuery = searchSql(
       { ...checkEventFilter({ text: "zebra", actorId: "usr_1" }), textParts: parts },
       checkPageRequest({ limit: 10, order: "desc" }),

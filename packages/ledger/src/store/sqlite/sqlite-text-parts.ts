@@ -13,6 +13,7 @@
 // the merges of the part being written stay the size they were at the start,
 // whatever the size of the log.
 import type { SqliteDatabase } from "./sqlite-database.js";
+import type { SqlQuery } from "./sqlite-search-sql.js";
 
 /**
  * Entries per part: about 11 MB of full-text index at the bench's messages
@@ -71,7 +72,7 @@ INSERT INTO search_text_parts (part, first_idx) VALUES (${part + 1}, ${hi})`;
 /**
  * Layout 2 kept one full-text index over all of search_rows. Before the
  * layout-3 schema is applied, that index is dropped so the schema makes the
- * first part in its place, and rebuildText then fills it from the rows.
+ * first part in its place, and rebuildFirstTextPart then fills it from the rows.
  * Returns whether it did (the caller rebuilds after the schema).
  */
 export function dropSingleTextIndex(db: SqliteDatabase): boolean {
@@ -88,7 +89,18 @@ export function rebuildFirstTextPart(db: SqliteDatabase): void {
   db.exec(`INSERT INTO ${textTableOf(0)} (${textTableOf(0)}) VALUES ('rebuild')`);
 }
 
-/** Parts from the rows of search_text_parts in part order (TEXT_PARTS_SQL in sqlite-search-sql.ts). */
+/** The parts of the full-text index, oldest first, the first one included (textPartsOf reads the rows). */
+export const TEXT_PARTS_SQL: SqlQuery = {
+  sql: "SELECT 0 AS part, 0 AS first_idx UNION ALL SELECT part, first_idx FROM search_text_parts ORDER BY part",
+  params: [],
+};
+
+/** Every part of a tenant's file, oldest first. */
+export function readTextParts(db: SqliteDatabase): TextPart[] {
+  return textPartsOf(db.prepare(TEXT_PARTS_SQL.sql).all() as { part: number; first_idx: number }[]);
+}
+
+/** Parts from the rows TEXT_PARTS_SQL reads, in part order. */
 export function textPartsOf(rows: readonly { part: number; first_idx: number }[]): TextPart[] {
   return rows.map((r, k) => ({
     part: r.part,
