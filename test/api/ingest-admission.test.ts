@@ -3,12 +3,11 @@
 // every acknowledged event is in the log, and a request over the byte budget
 // is answered before its body is sent.
 import { mkdtempSync } from "node:fs";
-import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CONFIG, type RunningServer, type ServerConfig, startServer } from "@trailproof/server";
 import { afterAll, describe, expect, it } from "vitest";
-import { rawExchange, rawRequest } from "./raw-http.js";
+import { holdDeclaredBody, rawExchange, rawRequest } from "./raw-http.js";
 
 interface Answer {
   status: number;
@@ -143,15 +142,7 @@ describe("admission control", () => {
     const port = Number(new URL(url).port);
     const inflight = () => metric(url, operatorKey, /^trailproof_ingest_inflight_bytes /);
     // A request that declares 900 bytes and sends none of them holds 900 of the 1,000.
-    const held: Socket = connect(port, "127.0.0.1");
-    await new Promise<void>((resolve) => held.on("connect", resolve));
-    held.write(
-      rawRequest("POST", "/v1/events", {
-        authorization: `Bearer ${key}`,
-        "content-type": "application/json",
-        "content-length": "900",
-      }),
-    );
+    const held = await holdDeclaredBody(port, key, 900);
     await expect.poll(inflight, { timeout: 5000 }).toBe(900);
 
     // Headers only: the answer comes although the 500 bytes it declares never do.

@@ -5,13 +5,13 @@
 // agent and for fetch alike.
 import { mkdtempSync } from "node:fs";
 import { Agent } from "node:http";
-import { connect, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CONFIG, type RunningServer, type ServerConfig, startServer } from "@trailproof/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { httpCall } from "../../bench/http-load.js";
-import { rawRequest } from "./raw-http.js";
+import { holdDeclaredBody } from "./raw-http.js";
 
 interface Connection {
   /** Who closed it: the client (its FIN came first) or the server (its keep-alive timer). */
@@ -104,15 +104,7 @@ describe("an ingest request refused before its body is read", () => {
     const body = batch("refused", 400);
     expect(Buffer.byteLength(body)).toBeGreaterThan(100_000);
     // A request that declares 900 bytes and sends none holds the budget, so the next big one is refused at the door.
-    const held = connect(Number(new URL(url).port), "127.0.0.1");
-    await new Promise<void>((resolve) => held.on("connect", resolve));
-    held.write(
-      rawRequest("POST", "/v1/events", {
-        authorization: `Bearer ${key}`,
-        "content-type": "application/json",
-        "content-length": "900",
-      }),
-    );
+    const held = await holdDeclaredBody(Number(new URL(url).port), key, 900);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const ingest = async (sent: string) =>
       (await httpCall(agent, `${url}/v1/events`, { method: "POST", key, body: sent })).status;

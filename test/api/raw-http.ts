@@ -1,7 +1,7 @@
 // HTTP/1.1 over a raw node:net socket, for requests no HTTP client will send:
 // malformed framing, bytes that are not UTF-8, and clients that trickle.
 // Reads until the server closes the connection (or `closeAfterMs` passes).
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 
 export interface RawResponse {
   status: number;
@@ -103,4 +103,22 @@ export function rawRequest(
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join("")}\r\n`;
   return Buffer.concat([Buffer.from(head, "latin1"), bytes]);
+}
+
+/**
+ * Opens a connection and sends the head of a POST /v1/events that declares
+ * `contentLength` body bytes and sends none: the service holds them against
+ * its in-flight byte budget until the socket is destroyed.
+ */
+export async function holdDeclaredBody(port: number, key: string, contentLength: number): Promise<Socket> {
+  const held = connect(port, "127.0.0.1");
+  await new Promise<void>((resolve) => held.on("connect", resolve));
+  held.write(
+    rawRequest("POST", "/v1/events", {
+      authorization: `Bearer ${key}`,
+      "content-type": "application/json",
+      "content-length": String(contentLength),
+    }),
+  );
+  return held;
 }
