@@ -8,8 +8,11 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   api,
+  apiText,
+  checkpointSize,
   createPerson,
   describeBrowser,
+  drawnText,
   launchBrowser,
   openPage,
   screenshots,
@@ -17,6 +20,7 @@ import {
   startTestServer,
   type TestPage,
   type TestServer,
+  WIDTHS,
 } from "./harness.js";
 import { CHAIN, ingestChain } from "./scenario.js";
 
@@ -194,6 +198,9 @@ describeBrowser("console pages (admin)", () => {
     expect(await chain.locator("[aria-current=true] a").textContent()).toBe("record.update");
     const run = page.getByRole("list", { name: "Every event of this run" });
     expect(await run.locator(".timeline-item").count()).toBe(3);
+    // Labels may be drawn in capitals; ids never are (innerText is the text as drawn, after text-transform).
+    expect(await drawnText(page.locator("#run-title"))).toContain(CHAIN.runId);
+    expect(await drawnText(chain.locator(".timeline-kind").last())).toContain("apply_discount");
     await screenshots(page, "trace");
     // From the trace to the root cause, the person's change.
     await chain.getByRole("link", { name: "workflow.update" }).click();
@@ -212,6 +219,33 @@ describeBrowser("console pages (admin)", () => {
     await screenshots(page, "entity");
   });
 
+  it("formats dates in the browser's locale everywhere, and the page says which locale it speaks", async () => {
+    // Chromium draws a date input in its own locale (en-US here, the only one installed: 12/04/2026):
+    // the console's dates follow it, month first too, where they used to be "04 Dec".
+    await page.goto(`${server.url}/events/${CHAIN.publish}`);
+    await expect
+      .poll(() => page.locator("dt:text-is('Occurred') + dd").textContent())
+      .toMatch(/^[A-Z][a-z]{2} \d\d, \d{4}, \d\d:\d\d:\d\d [AP]M$/);
+    expect(await page.evaluate("navigator.language")).toBe("en-US");
+    expect(await page.evaluate("document.documentElement.lang")).toBe("en-US");
+    // The same signed-in session, read by someone whose browser speaks German.
+    const de = await openPage(browser, WIDTHS[0], {
+      locale: "de-DE",
+      timezoneId: "UTC",
+      storageState: await tp.context.storageState(),
+    });
+    await de.page.goto(`${server.url}/events/${CHAIN.publish}`);
+    const occurred = de.page.locator("dt:text-is('Occurred') + dd");
+    // "04. Dez. 2026, 15:05:09": day first with a dot, German month; never the "04 Dec" of a fixed locale.
+    await expect.poll(() => occurred.textContent()).toMatch(/^\d\d\. Dez\. \d{4}, \d\d:\d\d:\d\d$/);
+    expect(await de.page.evaluate("document.documentElement.lang")).toBe("de-DE");
+    await de.page.goto(`${server.url}/events`);
+    const firstTime = de.page.locator("table.events-table tbody td.col-time time").first();
+    await expect.poll(() => firstTime.textContent()).toMatch(/^\d\d\. Dez\.,? \d\d:\d\d:\d\d$/);
+    expect(de.problems).toEqual([]);
+    await de.context.close();
+  });
+
   it("shows workflows with their runs and opens one run", async () => {
     await page.goto(`${server.url}/automations`);
     await page.getByRole("button", { name: "wf_sync_contacts" }).waitFor();
@@ -220,6 +254,7 @@ describeBrowser("console pages (admin)", () => {
     await page.getByRole("link", { name: CHAIN.runId }).click();
     await page.getByRole("list", { name: `Events of run ${CHAIN.runId}, in order` }).waitFor();
     expect(await page.locator(".timeline-item").count()).toBe(3);
+    expect(await drawnText(page.locator(".timeline-kind", { hasText: /^Step/i }).first())).toContain("apply_discount");
     await screenshots(page, "automation-run");
   });
 
@@ -239,10 +274,35 @@ describeBrowser("console pages (admin)", () => {
     await page.goto(`${server.url}/integrity`);
     await page.getByTestId("verifier-key").waitFor();
     await expect.poll(() => page.locator(".chart svg.recharts-surface").count()).toBe(1);
+    const note = page.locator(".checkpoint-note");
+    const sizeShown = async () => checkpointSize((await note.textContent()) ?? "");
+    const before = await sizeShown();
+    // The log grows after the page loaded: the card must then show the checkpoint verified, not the one loaded.
+    await api(
+      server,
+      "POST",
+      "/v1/events",
+      {
+        id: "integrity_1",
+        action: "app.update",
+        occurred_at: new Date().toISOString(),
+        actor: { type: "user", id: "usr_ada" },
+        target: { type: "app", id: "billing" },
+      },
+      ingestKey,
+    );
+    await expect
+      .poll(async () => checkpointSize(await apiText(server, "/v1/log/checkpoint")), { timeout: 10_000 })
+      .toBeGreaterThan(before);
     await page.getByRole("button", { name: "Verify now" }).click();
     const result = page.locator(".verify-result");
     await result.waitFor({ timeout: 60_000 });
     expect(await result.textContent()).toMatch(/Log valid\..*signature valid/);
+    const verified = Number(
+      (/match checkpoint ([\d,]+)/.exec((await result.textContent()) ?? "")?.[1] ?? "").replaceAll(",", ""),
+    );
+    expect(verified).toBeGreaterThan(before);
+    expect(await sizeShown()).toBe(verified);
     expect(await page.getByLabel("Verification progress").getAttribute("value")).toBe("100");
     expect(await page.locator(".progress-text").textContent()).toMatch(/^100% · ([\d,]+) of \1 entries$/);
     await screenshots(page, "integrity");

@@ -7,7 +7,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CONFIG, type RunningServer, type ServerConfig, startServer } from "@trailproof/server";
 import { generate } from "otplib";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Locator,
+  type Page,
+} from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { ensureConsoleBuilt, ROOT } from "./console-build.js";
 
@@ -96,6 +103,19 @@ export async function api<T = unknown>(
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/** A text answer (a checkpoint note) with a bearer key; throws unless 2xx. */
+export async function apiText(server: TestServer, path: string, key = server.adminKey): Promise<string> {
+  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`GET ${path}: HTTP ${response.status} ${text}`);
+  return text;
+}
+
+/** The tree size of a signed checkpoint note (its second line, C2SP tlog-checkpoint). */
+export function checkpointSize(note: string): number {
+  return Number(note.split("\n")[1]);
+}
+
 export interface Person {
   tenant: string;
   username: string;
@@ -122,8 +142,17 @@ export interface TestPage {
   problems: string[];
 }
 
-export async function openPage(browser: Browser, width: number = WIDTHS[0]): Promise<TestPage> {
-  const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+/**
+ * A new tab in its own context. `options` reach the context: a `locale` and
+ * `timezoneId` to read the console as someone elsewhere, a `storageState` to
+ * carry a signed-in session over without a second TOTP code.
+ */
+export async function openPage(
+  browser: Browser,
+  width: number = WIDTHS[0],
+  options: Omit<BrowserContextOptions, "viewport" | "deviceScaleFactor"> = {},
+): Promise<TestPage> {
+  const context = await browser.newContext({ ...options, viewport: { width, height: 900 }, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on("console", (msg) => {
@@ -132,6 +161,12 @@ export async function openPage(browser: Browser, width: number = WIDTHS[0]): Pro
   });
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
   return { page, context, problems };
+}
+
+/** The text as drawn, CSS text-transform applied (innerText), where textContent is the DOM's. */
+export function drawnText(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: the drawn text, capitals and all, is what is checked
+  return locator.innerText();
 }
 
 /** Whole-page screenshots at each width, for people to look at. */

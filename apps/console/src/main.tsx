@@ -8,6 +8,10 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app/App.js";
 import { SessionProvider } from "./auth/session.js";
+import { readerLocale } from "./lib/format.js";
+
+// The page speaks the browser's language, the locale every date and number is formatted in.
+document.documentElement.lang = readerLocale();
 
 const root = document.getElementById("root");
 if (root) {

@@ -2,7 +2,7 @@
 // run and runs missed against their usual interval.
 import type { WorkflowSummary } from "../api/types.js";
 import { Badge } from "../components/Badge.js";
-import { formatDuration, formatPercent, formatRelative } from "../lib/format.js";
+import { formatDuration, formatNumber, formatPercent, formatRelative } from "../lib/format.js";
 
 export function WorkflowTable({
   workflows,
@@ -50,7 +50,7 @@ export function WorkflowTable({
                     {w.workflow_id}
                   </button>
                 </td>
-                <td className="num">{w.runs.toLocaleString("en-US")}</td>
+                <td className="num">{formatNumber(w.runs)}</td>
                 <td>
                   <span className="rate">
                     <meter

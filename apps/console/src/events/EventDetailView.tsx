@@ -4,7 +4,7 @@ import { useApi } from "../api/api-context.js";
 import type { EventDetail } from "../api/types.js";
 import { OutcomeBadge, RiskBadge } from "../components/Badge.js";
 import { asEvent } from "../lib/event-view.js";
-import { formatTime } from "../lib/format.js";
+import { formatNumber, formatTime } from "../lib/format.js";
 import { EventFields } from "./EventFields.js";
 import { ProofStatus } from "./ProofStatus.js";
 import { StateDiff } from "./StateDiff.js";
@@ -16,7 +16,7 @@ export function EventSummary({ detail }: { detail: EventDetail }) {
       <OutcomeBadge status={e.outcome?.status} />
       <RiskBadge risk={e.risk} />
       <span className="muted">
-        <time dateTime={e.occurred_at}>{formatTime(e.occurred_at)}</time> · entry {detail.index.toLocaleString("en-US")}
+        <time dateTime={e.occurred_at}>{formatTime(e.occurred_at)}</time> · entry {formatNumber(detail.index)}
       </span>
     </div>
   );

@@ -6,7 +6,7 @@ import { useApi } from "../api/api-context.js";
 import type { AuditEvent, EventItem } from "../api/types.js";
 import { OutcomeBadge, RiskBadge } from "../components/Badge.js";
 import { asEvent, entityPath, eventPath, parsePathElement } from "../lib/event-view.js";
-import { formatTime } from "../lib/format.js";
+import { formatNumber, formatTime } from "../lib/format.js";
 import { Link } from "../router/router.js";
 import { Field, text } from "./Field.js";
 import { JsonBlock } from "./JsonBlock.js";
@@ -136,7 +136,7 @@ export function EventFields({ item }: { item: EventItem }) {
           <Field label="Occurred" value={<time dateTime={e.occurred_at}>{formatTime(e.occurred_at)}</time>} />
           <Field label="Occurred (UTC)" value={e.occurred_at} mono />
           <Field label="Received (UTC)" value={e.received_at} mono />
-          <Field label="Log index" value={item.index.toLocaleString("en-US")} />
+          <Field label="Log index" value={formatNumber(item.index)} />
         </dl>
       </section>
 

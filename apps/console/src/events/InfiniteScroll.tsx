@@ -1,6 +1,7 @@
 // Loads the next page when the end of the list comes near (IntersectionObserver),
 // with a button for keyboard users and for when observing is not possible.
 import { useEffect, useRef } from "react";
+import { formatNumber } from "../lib/format.js";
 
 export function InfiniteScroll({
   hasMore,
@@ -34,7 +35,7 @@ export function InfiniteScroll({
   return (
     <div className="list-footer" ref={sentinel}>
       <span className="muted" role="status" aria-live="polite">
-        {loading ? "Loading…" : `${count.toLocaleString("en-US")} events shown${hasMore ? "" : " · end of results"}`}
+        {loading ? "Loading…" : `${formatNumber(count)} events shown${hasMore ? "" : " · end of results"}`}
       </span>
       {hasMore && !loading && (
         <button type="button" className="btn btn-small" onClick={onMore}>

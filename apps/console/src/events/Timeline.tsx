@@ -9,11 +9,13 @@ import { asEvent, eventPath } from "../lib/event-view.js";
 import { formatTime } from "../lib/format.js";
 import { Link } from "../router/router.js";
 
-export function stepKind(e: AuditEvent): { label: string; icon: string } {
+/** What a step is; `id` (a step's name) is data and is shown in its own case. */
+export function stepKind(e: AuditEvent): { label: string; id?: string; icon: string } {
   const step = typeof e.automation?.step === "string" ? e.automation.step : undefined;
   if (e.action?.startsWith("workflow.run")) return { label: "Workflow run", icon: "automation" };
-  if (e.change && e.actor?.type !== "user") return { label: step ? `Step ${step}` : "Changed record", icon: "record" };
-  if (step) return { label: `Step ${step}`, icon: "automation" };
+  if (e.change && e.actor?.type !== "user")
+    return step ? { label: "Step", id: step, icon: "record" } : { label: "Changed record", icon: "record" };
+  if (step) return { label: "Step", id: step, icon: "automation" };
   if (e.actor?.type === "user") return { label: "Person", icon: "person" };
   if (e.actor?.type === "automation") return { label: "Automation", icon: "automation" };
   return { label: "System", icon: "system" };
@@ -47,7 +49,15 @@ export function Timeline({
             </span>
             <div className="timeline-body">
               <div className="timeline-head">
-                <span className="timeline-kind">{kind.label}</span>
+                <span className="timeline-kind">
+                  {kind.label}
+                  {kind.id !== undefined && (
+                    <>
+                      {" "}
+                      <span className="id">{kind.id}</span>
+                    </>
+                  )}
+                </span>
                 <time className="muted small" dateTime={e.occurred_at}>
                   {formatTime(e.occurred_at)}
                 </time>

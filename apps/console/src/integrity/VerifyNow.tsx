@@ -15,7 +15,14 @@ type Status =
   | { kind: "done"; result: LogVerification; ms: number; pinned: boolean }
   | { kind: "error"; message: string };
 
-export function VerifyNow({ keys }: { keys: VerifierKeys }) {
+/** `onVerified` hears of every finished run, so the page can show the checkpoint it was checked against. */
+export function VerifyNow({
+  keys,
+  onVerified,
+}: {
+  keys: VerifierKeys;
+  onVerified?: (result: LogVerification) => void;
+}) {
   const { api } = useApi();
   const [status, setStatus] = useState<Status>({ kind: "idle" });
   const abort = useRef<AbortController | null>(null);
@@ -35,6 +42,7 @@ export function VerifyNow({ keys }: { keys: VerifierKeys }) {
         controller.signal,
       );
       setStatus({ kind: "done", result, ms: performance.now() - started, pinned: trusted.pinned });
+      onVerified?.(result);
     } catch (err) {
       if (!controller.signal.aborted) setStatus({ kind: "error", message: errorMessage(err) });
       else setStatus({ kind: "idle" });

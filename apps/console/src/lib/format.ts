@@ -1,52 +1,93 @@
-// Formatting for people: numbers with separators, times in the reader's zone
-// with the UTC instant in a tooltip, durations.
+// Formatting for people, in one place: numbers with separators, times in the
+// reader's zone (the UTC instant stays in tooltips), durations. Everything
+// follows the browser's locale, the one Chromium also draws date inputs in,
+// so a date reads the same in a table, a chart and a date picker.
 
-const numberFormat = new Intl.NumberFormat("en-US");
-const dateTime = new Intl.DateTimeFormat("en-GB", {
-  year: "numeric",
-  month: "short",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-});
-const shortDateTime = new Intl.DateTimeFormat("en-GB", {
-  month: "short",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-});
+/** The reader's locale: the browser's first preferred language, "en" where none is known (tests in Node). */
+export function readerLocale(): string {
+  const nav = typeof navigator === "undefined" ? undefined : navigator;
+  return nav?.languages?.[0] ?? nav?.language ?? "en";
+}
 
-const tableTime = new Intl.DateTimeFormat("en-GB", {
-  month: "short",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-});
+interface Formats {
+  number: Intl.NumberFormat;
+  dateTime: Intl.DateTimeFormat;
+  shortDateTime: Intl.DateTimeFormat;
+  tableTime: Intl.DateTimeFormat;
+  day: Intl.DateTimeFormat;
+}
+
+const cache = new Map<string, Formats>();
+
+/** The formatters of one locale, built once (Intl constructors are slow and tables call them per row). */
+function formats(locale: string): Formats {
+  let f = cache.get(locale);
+  if (!f) {
+    f = {
+      number: new Intl.NumberFormat(locale),
+      dateTime: new Intl.DateTimeFormat(locale, {
+        year: "numeric",
+        month: "short",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      }),
+      shortDateTime: new Intl.DateTimeFormat(locale, {
+        month: "short",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+      }),
+      tableTime: new Intl.DateTimeFormat(locale, {
+        month: "short",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      }),
+      // Day buckets of /v1/stats are UTC days: shown as the UTC date they start on.
+      day: new Intl.DateTimeFormat(locale, { month: "short", day: "2-digit", timeZone: "UTC" }),
+    };
+    cache.set(locale, f);
+  }
+  return f;
+}
+
+function parse(iso: string): Date | undefined {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
 
 /** Compact, to the second, year left out when it is this year (dense tables). */
-export function formatTableTime(iso: string | undefined | null, now = new Date()): string {
+export function formatTableTime(iso: string | undefined | null, now = new Date(), locale = readerLocale()): string {
   if (!iso) return "—";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.getFullYear() === now.getFullYear() ? tableTime.format(d).replace(",", "") : dateTime.format(d);
+  const d = parse(iso);
+  if (!d) return iso;
+  const f = formats(locale);
+  return d.getFullYear() === now.getFullYear() ? f.tableTime.format(d) : f.dateTime.format(d);
 }
 
-export function formatNumber(n: number | bigint): string {
-  return numberFormat.format(n);
+export function formatNumber(n: number | bigint, locale = readerLocale()): string {
+  return formats(locale).number.format(n);
 }
 
-export function formatTime(iso: string | undefined | null): string {
+export function formatTime(iso: string | undefined | null, locale = readerLocale()): string {
   if (!iso) return "—";
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
+  const d = parse(iso);
+  return d ? formats(locale).dateTime.format(d) : iso;
 }
 
-export function formatShortTime(iso: string | undefined | null): string {
+export function formatShortTime(iso: string | undefined | null, locale = readerLocale()): string {
   if (!iso) return "—";
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : shortDateTime.format(d);
+  const d = parse(iso);
+  return d ? formats(locale).shortDateTime.format(d) : iso;
+}
+
+/** The UTC day an instant falls on, month and day (chart axes of daily buckets). */
+export function formatDay(iso: string, locale = readerLocale()): string {
+  const d = parse(iso);
+  return d ? formats(locale).day.format(d) : iso;
 }
 
 export function formatDuration(ms: number | null | undefined): string {

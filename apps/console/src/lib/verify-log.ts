@@ -18,6 +18,8 @@ export const ENTRIES_PER_PAGE = 1000;
 
 export interface LogVerification {
   ok: boolean;
+  /** The signed checkpoint note the entries were checked against, as the server sent it. */
+  checkpoint: string;
   treeSize: number;
   entriesChecked: number;
   checkpointsVerified: number;
@@ -72,6 +74,7 @@ export async function verifyLogInBrowser(
   const checkpointsVerified = verifier.checkpoints.length;
   return {
     ok: divergences.length === 0 && checkpointsVerified > 0 && verifier.size === treeSize,
+    checkpoint: note,
     treeSize,
     entriesChecked: verifier.size,
     checkpointsVerified,

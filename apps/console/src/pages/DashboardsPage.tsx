@@ -10,7 +10,7 @@ import { SelectField } from "../components/SelectField.js";
 import { ChartCard } from "../dashboards/ChartCard.js";
 import { ActivityChart, StackedChart, TopBars } from "../dashboards/Charts.js";
 import { groupTotals, toSeries } from "../dashboards/chart-data.js";
-import { formatNumber, formatShortTime } from "../lib/format.js";
+import { formatDay, formatNumber, formatShortTime } from "../lib/format.js";
 import { useAsync } from "../lib/use-async.js";
 
 const PERIODS = {
@@ -38,8 +38,7 @@ export default function DashboardsPage() {
     return { all, actors, actions, outcomes, risks, automation };
   }, [api, period]);
 
-  const label = (iso: string) =>
-    PERIODS[period].bucket === "day" ? iso.slice(5, 10) : formatShortTime(iso).replace(",", "");
+  const label = (iso: string) => (PERIODS[period].bucket === "day" ? formatDay(iso) : formatShortTime(iso));
 
   return (
     <>

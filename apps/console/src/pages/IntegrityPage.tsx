@@ -1,5 +1,8 @@
 // /integrity (auditor; lazy chunk with recharts) — checkpoints over time,
-// the latest signed checkpoint, the verifier key to pin, and verify-now.
+// the latest signed checkpoint, the verifier key to pin, and verify-now. A
+// finished verification shows the checkpoint it checked and refreshes the
+// history, so the page never shows an older checkpoint than the one verified.
+import { useState } from "react";
 import { useApi } from "../api/api-context.js";
 import { ApiError } from "../api/api-error.js";
 import type { CheckpointSummary, VerifierKeys } from "../api/types.js";
@@ -10,6 +13,7 @@ import { CheckpointChart } from "../integrity/CheckpointChart.js";
 import { VerifierKeyCard } from "../integrity/VerifierKeyCard.js";
 import { VerifyNow } from "../integrity/VerifyNow.js";
 import { useAsync } from "../lib/use-async.js";
+import type { LogVerification } from "../lib/verify-log.js";
 
 export default function IntegrityPage() {
   const { api } = useApi();
@@ -19,6 +23,12 @@ export default function IntegrityPage() {
     () => api.get<{ checkpoints: CheckpointSummary[] }>("/v1/log/checkpoints", { limit: 200 }),
     [api],
   );
+  const [verifiedNote, setVerifiedNote] = useState<string | undefined>(undefined);
+  const latestNote = verifiedNote ?? checkpoint.data;
+  const onVerified = (result: LogVerification) => {
+    setVerifiedNote(result.checkpoint);
+    history.reload();
+  };
 
   return (
     <>
@@ -30,7 +40,7 @@ export default function IntegrityPage() {
       {keys.error !== undefined && <ErrorNotice error={keys.error} title="Could not load the verifier key" />}
       {keys.data && (
         <div className="integrity-grid">
-          <VerifyNow keys={keys.data} />
+          <VerifyNow keys={keys.data} onVerified={onVerified} />
           <VerifierKeyCard keys={keys.data} />
           {history.data && <CheckpointChart checkpoints={history.data.checkpoints} />}
           {history.error !== undefined && !(history.error instanceof ApiError && history.error.status === 404) && (
@@ -40,8 +50,8 @@ export default function IntegrityPage() {
             <h2 id="latest-title" className="card-title">
               Latest signed checkpoint
             </h2>
-            {checkpoint.data ? (
-              <pre className="json checkpoint-note">{checkpoint.data}</pre>
+            {latestNote ? (
+              <pre className="json checkpoint-note">{latestNote}</pre>
             ) : checkpoint.error !== undefined ? (
               <ErrorNotice error={checkpoint.error} />
             ) : (

@@ -58,7 +58,10 @@ export function TracePage({ id }: { id: string }) {
           <h2 id="run-title" className="card-title">
             {typeof runId === "string" ? (
               <>
-                Run <Link to={`/automations/runs/${encodeURIComponent(runId)}`}>{runId}</Link>
+                Run{" "}
+                <Link to={`/automations/runs/${encodeURIComponent(runId)}`} className="id">
+                  {runId}
+                </Link>
               </>
             ) : (
               "Automation run"
