@@ -201,7 +201,7 @@ function verify(r: BenchResults): string {
         v.note,
       ]);
     if (v.bundleEventsPerSecond !== null)
-      rows.push(["verify the bundle offline (verify --bundle: verifyBundleFile)", n(v.bundleEventsPerSecond), v.note]);
+      rows.push(["verify the bundle offline (verify --bundle: bundleFileReport)", n(v.bundleEventsPerSecond), v.note]);
   }
   for (const read of r.httpRead)
     rows.push([

@@ -2,11 +2,11 @@
 // --data` checks it (verifyTenantLog with the store's derived-row audits and
 // the tenant's digest key: the sealed record and every row beside it), and an export bundle written by bundleLines then
 // checked offline the way `trailproof verify --bundle` checks it
-// (verifyBundleFile).
+// (bundleFileReport).
 import { createWriteStream, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { bundleLines, type DataDir, nodeHasher, verifyBundleFile, verifyTenantLog } from "@trailproof/ledger";
+import { bundleFileReport, bundleLines, type DataDir, nodeHasher, verifyTenantLog } from "@trailproof/ledger";
 import { perSecond } from "./stats.js";
 
 export interface VerifyRun {
@@ -45,7 +45,7 @@ export async function runVerify(data: DataDir, tenant: string, bundlePath: strin
   await pipeline(Readable.from(bundleLines(ledger.store, tenant, records)), createWriteStream(bundlePath));
   const exported = perSecond(report.treeSize, performance.now() - t0);
   t0 = performance.now();
-  const bundle = await verifyBundleFile(nodeHasher, bundlePath, { verifierKeys: keys });
+  const bundle = await bundleFileReport(nodeHasher, bundlePath, { verifierKeys: keys });
   if (!bundle.ok) throw new Error("bundle verification failed");
   return {
     treeSize: report.treeSize,

@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream, readFileSync, writeFileSync } from
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { buildEd25519Signer, hasErrorCode, verifyBundle } from "@trailproof/core";
+import { buildEd25519Signer, bundleReport, hasErrorCode } from "@trailproof/core";
 import { bundleLines, nodeHasher, openDataDir } from "@trailproof/ledger";
 import { describe, expect, it } from "vitest";
 import { buildSealedLog } from "./sealed-log.js";
@@ -26,7 +26,7 @@ const lines = (path: string) => createInterface({ input: createReadStream(path),
 describe("export bundles", () => {
   it("verify offline against the pinned key", async () => {
     const { path, verifierKey } = await exportBundle();
-    const report = await verifyBundle(nodeHasher, lines(path), { verifierKeys: [verifierKey] });
+    const report = await bundleReport(nodeHasher, lines(path), { verifierKeys: [verifierKey] });
     expect(report).toMatchObject({ ok: true, treeSize: 14, checkpoints: 3, keysPinned: true, divergences: [] });
   });
 
@@ -44,19 +44,19 @@ describe("export bundles", () => {
     const edited = [...original];
     edited[8] = (edited[8] as string).replace('"occurred_at":"2026', '"occurred_at":"2025');
     writeFileSync(path, edited.join("\n"));
-    const report = await verifyBundle(nodeHasher, lines(path), { verifierKeys: [verifierKey] });
+    const report = await bundleReport(nodeHasher, lines(path), { verifierKeys: [verifierKey] });
     expect(report.ok).toBe(false);
     expect(report.divergences[0]?.kind).toBe("ROOT_MISMATCH");
 
     writeFileSync(path, original.filter((_, i) => i !== original.length - 2).join("\n"));
-    const truncated = await verifyBundle(nodeHasher, lines(path), { verifierKeys: [verifierKey] });
+    const truncated = await bundleReport(nodeHasher, lines(path), { verifierKeys: [verifierKey] });
     expect(truncated.divergences.map((d) => d.kind)).toContain("LOG_TRUNCATED");
   });
 
   it("fail when the pinned key did not sign it", async () => {
     const { path } = await exportBundle();
     const other = buildEd25519Signer(nodeHasher, "trailproof.localhost/log/acme", new Uint8Array(32).fill(3));
-    const report = await verifyBundle(nodeHasher, lines(path), { verifierKeys: [other.verifierKey] });
+    const report = await bundleReport(nodeHasher, lines(path), { verifierKeys: [other.verifierKey] });
     expect(report.ok).toBe(false);
     expect(report.checkpoints).toBe(0);
   });
@@ -64,6 +64,6 @@ describe("export bundles", () => {
   it("refuses a file that is not a bundle with BUNDLE_MALFORMED", async () => {
     const { path } = await exportBundle();
     writeFileSync(path, '{"format":"something-else"}\n');
-    await expect(verifyBundle(nodeHasher, lines(path))).rejects.toSatisfy((e) => hasErrorCode(e, "BUNDLE_MALFORMED"));
+    await expect(bundleReport(nodeHasher, lines(path))).rejects.toSatisfy((e) => hasErrorCode(e, "BUNDLE_MALFORMED"));
   });
 });

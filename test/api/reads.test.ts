@@ -2,12 +2,12 @@
 // proofs checked by the core verifier against the published key, entries that
 // hash to the proven leaves, traces, histories, stats and a verifiable export.
 import {
+  bundleReport,
   fromBase64,
   hashLeaf,
   parseVerifierKey,
   toBase64,
   utf8,
-  verifyBundle,
   verifyCheckpoint,
   verifyConsistency,
   verifyInclusion,
@@ -282,13 +282,13 @@ describe("ids and export", () => {
       for (const line of res.body.split("\n")) if (line !== "") yield line;
     }
     const { verifierKey } = await verifierOf(f.acme.auditor);
-    const report = await verifyBundle(nodeHasher, lines(), { verifierKeys: [verifierKey] });
+    const report = await bundleReport(nodeHasher, lines(), { verifierKeys: [verifierKey] });
     expect(report).toMatchObject({ ok: true, tenant: "acme", keysPinned: true, divergences: [] });
     expect(report.treeSize).toBe(size);
     expect(report.checkpoints).toBeGreaterThan(0);
 
     const other = await verifierOf(f.globex.auditor);
-    const wrong = await verifyBundle(nodeHasher, lines(), { verifierKeys: [other.verifierKey] });
+    const wrong = await bundleReport(nodeHasher, lines(), { verifierKeys: [other.verifierKey] });
     expect(wrong.ok).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // Errors of the Trailproof SDK: subclasses of core's TrailproofError with
 // SCREAMING_SNAKE codes (CLIENT_*, SPOOL_*, DELIVERY_*, RECEIPT_*), so callers
 // branch on `code` and never on message text.
-import { type Problem, TrailproofError } from "@trailproof/core";
+import { type ErrorCode, type Problem, TrailproofError } from "@trailproof/core";
 import type { ProblemDetails } from "@trailproof/protocol";
 
 /** A misuse or state error of the client itself (CLIENT_CLOSED, CLIENT_OPTIONS_INVALID, ...). */
@@ -38,7 +38,7 @@ export class DeliveryError extends TrailproofError {
   readonly url: string | undefined;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: {
       events: readonly UndeliveredEvent[];

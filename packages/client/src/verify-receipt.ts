@@ -3,6 +3,7 @@
 // /v1/events/{id}, auditor key), and verifies both with core against a
 // verifier key the caller pinned (C2SP signed note, RFC 6962 inclusion).
 import {
+  type ErrorCode,
   fromBase64,
   parseVerifierKey,
   portableHasher,
@@ -32,7 +33,7 @@ export interface VerifiedReceipt {
   rootHash: Uint8Array;
 }
 
-function fail(code: string, message: string, cause?: unknown): VerificationError {
+function fail(code: ErrorCode, message: string, cause?: unknown): VerificationError {
   return new VerificationError(code, message, cause === undefined ? undefined : { cause });
 }
 

@@ -1,6 +1,10 @@
 // The one error base class of Trailproof. Every package throws subclasses of
 // TrailproofError with a SCREAMING_SNAKE `code` (area prefix first); the HTTP
-// layer maps codes to statuses in one table.
+// layer maps codes to statuses in one table. Codes are the closed ErrorCode
+// union (error-codes.ts), so an unknown code does not compile.
+import type { ErrorCode } from "./error-codes.js";
+
+export type { ErrorCode, SdkErrorCode, ServiceErrorCode } from "./error-codes.js";
 
 /** One validation problem: where (RFC 6901 JSON pointer into the input) and what. */
 export interface Problem {
@@ -9,11 +13,11 @@ export interface Problem {
 }
 
 export class TrailproofError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   /** Every problem found, for validation errors; empty otherwise. */
   readonly problems: readonly Problem[];
 
-  constructor(code: string, message: string, options?: { problems?: readonly Problem[]; cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { problems?: readonly Problem[]; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -28,6 +32,6 @@ export class VerificationError extends TrailproofError {}
 export class InvalidInputError extends TrailproofError {}
 
 /** True when `err` is a TrailproofError carrying `code`. */
-export function hasErrorCode(err: unknown, code: string): err is TrailproofError {
+export function hasErrorCode(err: unknown, code: ErrorCode): err is TrailproofError {
   return err instanceof TrailproofError && err.code === code;
 }

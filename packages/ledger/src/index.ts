@@ -12,8 +12,8 @@ export {
   IngestOverloadedError,
 } from "./append/ingest-admission.js";
 export { ID_TAKEN_PROBLEM } from "./append/write-entries.js";
+export { type BundleFileReportOptions, bundleFileReport } from "./bundle/bundle-file-report.js";
 export { bundleLines } from "./bundle/bundle-lines.js";
-export { type VerifyBundleFileOptions, verifyBundleFile } from "./bundle/verify-bundle-file.js";
 export { PublishedCheckpointRecord, type RollbackNotice } from "./checkpoint/published-record.js";
 export { type FollowerSink, type FollowerStatus, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
 export { DigestKeyStore } from "./keys/digest-keys.js";

@@ -1,7 +1,9 @@
-// The one table from error codes to HTTP statuses (RFC 9110). Anything not
-// listed is a 500 whose message is never echoed.
+// The one table from error codes to HTTP statuses (RFC 9110). It names every
+// service code (a new code does not compile until it has a row); a 500's
+// message is never echoed.
+import type { ErrorCode, ServiceErrorCode } from "@trailproof/core";
 
-const STATUS: Record<string, number> = {
+const STATUS = {
   // 400: the request itself is wrong.
   REQUEST_INVALID: 400,
   REQUEST_METHOD_NOT_ALLOWED: 405,
@@ -55,13 +57,81 @@ const STATUS: Record<string, number> = {
   STORE_EVENT_ID_CONFLICT: 503,
   LEDGER_CLOSED: 503,
   SERVICE_UNAVAILABLE: 503,
-};
+  // 500: the service itself failed (a damaged store, a bad configuration, a bug); the
+  // message is logged, never echoed. Listed so that every code is decided here.
+  INTERNAL: 500,
+  BYTES_INVALID_BASE64: 500,
+  BYTES_INVALID_UTF8: 500,
+  UUID_TIME_INVALID: 500,
+  UUID_RANDOM_INVALID: 500,
+  EVENT_CONTEXT_INVALID: 500,
+  LOG_ROLLED_BACK: 500,
+  PROOF_INVALID: 500,
+  MERKLE_RANGE_INVALID: 500,
+  PROOF_ROOT_MISMATCH: 500,
+  NOTE_MALFORMED: 500,
+  NOTE_KEY_INVALID: 500,
+  NOTE_SIGNATURE_INVALID: 500,
+  NOTE_UNSIGNED: 500,
+  CHECKPOINT_MALFORMED: 500,
+  CHECKPOINT_ORIGIN_MISMATCH: 500,
+  CHECKPOINT_MISSING: 500,
+  PRIVACY_COMMITMENT_MISMATCH: 500,
+  VERIFY_NOTHING: 500,
+  VERIFY_CHECKPOINT_UNREADABLE: 500,
+  VERIFY_CHECKPOINT_UNMATCHED: 500,
+  VERIFY_OPTIONS_INVALID: 500,
+  VERIFY_WORKER_FAILED: 500,
+  VERIFY_BATCH_INVALID: 500,
+  SEAL_WORKER_FAILED: 500,
+  KEY_VAULT_FAILED: 500,
+  KEY_ITEM_UNREADABLE: 500,
+  MASTER_KEY_EXISTS: 500,
+  MASTER_KEY_INVALID: 500,
+  MASTER_KEY_UNWRITABLE: 500,
+  DIGEST_KEY_EXISTS: 500,
+  DIGEST_KEY_INVALID: 500,
+  DIGEST_KEY_MISSING: 500,
+  LEDGER_OPTIONS_INVALID: 500,
+  FOLLOWER_FAILED: 500,
+  FOLLOWER_CURSOR_MOVED: 500,
+  META_AUDIT_FAILED: 500,
+  SHARED_KEY_INVALID: 500,
+  DATABASE_UNAVAILABLE: 500,
+  DATABASE_OPTIONS_INVALID: 500,
+  STORE_BATCH_INVALID: 500,
+  STORE_CHECKPOINT_EXISTS: 500,
+  STORE_LEAF_MALFORMED: 500,
+  STORE_MIGRATION_CONFLICT: 500,
+  STORE_NODE_MISSING: 500,
+  STORE_SCHEMA_TOO_NEW: 500,
+  STORE_SCHEMA_UNKNOWN: 500,
+  STORE_SIZE_SHRANK: 500,
+  STORE_TENANT_FILE_EXISTS: 500,
+  POSTGRES_ROLE_BYPASSES_RLS: 500,
+  POSTGRES_ROLE_INVALID: 500,
+  POSTGRES_SCHEMA_NEWER: 500,
+  POSTGRES_SCHEMA_OUTDATED: 500,
+  MIGRATE_DIVERGED: 500,
+  MIGRATE_OPTIONS_INVALID: 500,
+  MIGRATE_ROOT_MISMATCH: 500,
+  MIGRATE_SOURCE_INVALID: 500,
+  CONFIG_INVALID: 500,
+  LISTEN_FAILED: 500,
+  DATA_DIR_INVALID: 500,
+  DATA_DIR_NOT_FOUND: 500,
+  DATA_DIR_UNUSABLE: 500,
+  DEMO_OPTIONS_INVALID: 500,
+  SIMULATE_OPTIONS_INVALID: 500,
+  INGEST_FILE_UNREADABLE: 500,
+} as const satisfies Record<ServiceErrorCode, number>;
 
-export function httpStatusFor(code: string): number {
-  return STATUS[code] ?? 500;
+/** The HTTP status of `code`; the SDK's own codes never reach the service and would be a 500. */
+export function httpStatusFor(code: ErrorCode): number {
+  return (STATUS as Partial<Record<ErrorCode, number>>)[code] ?? 500;
 }
 
 /** The RFC 9457 `type` URI of a problem code: a stable identifier, documented in docs/api.md. */
-export function problemTypeFor(code: string): string {
+export function problemTypeFor(code: ErrorCode): string {
   return `urn:trailproof:problem:${code.toLowerCase().replaceAll("_", "-")}`;
 }

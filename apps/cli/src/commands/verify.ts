@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { type Divergence, TrailproofError } from "@trailproof/core";
 import {
+  bundleFileReport,
   DigestKeyStore,
   nodeHasher,
   noteOrigin,
   SigningKeyStore,
-  verifyBundleFile,
   verifyTenantLog,
 } from "@trailproof/ledger";
 import type { Command } from "commander";
@@ -111,8 +111,8 @@ async function readCheckpoints(sources: readonly string[]): Promise<{ source: st
 }
 
 async function verifyBundleAt(opts: VerifyCliOptions): Promise<Report> {
-  // Read in large chunks and hashed on worker threads (verifyBundleFile).
-  const report = await verifyBundleFile(nodeHasher, opts.bundle as string, {
+  // Read in large chunks and hashed on worker threads (bundleFileReport).
+  const report = await bundleFileReport(nodeHasher, opts.bundle as string, {
     verifierKeys: opts.key,
     onProgress: progressReporter("verify bundle"),
   });

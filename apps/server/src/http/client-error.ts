@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
+import type { ErrorCode } from "@trailproof/core";
 import { PROBLEM_CONTENT_TYPE } from "@trailproof/protocol";
 import type { FastifyBaseLogger } from "fastify";
 import { buildProblem } from "./problem.js";
@@ -51,7 +52,7 @@ function parserReason(err: NodeJS.ErrnoException & { reason?: unknown }): string
 function problemFor(
   err: NodeJS.ErrnoException & { reason?: unknown },
   options: ClientErrorOptions,
-): { code: string; detail: string } {
+): { code: ErrorCode; detail: string } {
   switch (err.code) {
     case "ERR_HTTP_REQUEST_TIMEOUT":
       return {

@@ -5,12 +5,13 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import type { ErrorCode } from "@trailproof/core";
 import { PROBLEM_CONTENT_TYPE } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
 import { rawResponse } from "./client-error.js";
 import { buildProblem, HttpProblem } from "./problem.js";
 
-function answer(res: ServerResponse, code: string, detail: string): void {
+function answer(res: ServerResponse, code: ErrorCode, detail: string): void {
   const body = buildProblem(code, detail, { requestId: randomUUID() });
   res.writeHead(body.status, { "content-type": PROBLEM_CONTENT_TYPE, connection: "close" });
   res.end(JSON.stringify(body));

@@ -1,7 +1,7 @@
 // Turns every error into an RFC 9457 problem+json response through the one
 // status table in @trailproof/protocol. Internal errors are logged once here
 // and answered without their message.
-import { TrailproofError } from "@trailproof/core";
+import { type ErrorCode, TrailproofError } from "@trailproof/core";
 import { IngestOverloadedError } from "@trailproof/ledger";
 import { httpStatusFor, PROBLEM_CONTENT_TYPE, type ProblemDetails, problemTypeFor } from "@trailproof/protocol";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -30,7 +30,7 @@ export class HttpProblem extends TrailproofError {}
  * `instance` is left out where no request was parsed (clientError).
  */
 export function buildProblem(
-  code: string,
+  code: ErrorCode,
   detail: string,
   where: { instance?: string; requestId: string },
   problems?: readonly { pointer: string; message: string }[],
@@ -53,7 +53,7 @@ export function buildProblem(
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
-  code: string,
+  code: ErrorCode,
   detail: string,
   problems?: readonly { pointer: string; message: string }[],
 ): FastifyReply {
@@ -64,7 +64,7 @@ export function sendProblem(
 /** Fastify's own error codes, mapped onto ours. */
 function fromFastify(
   err: FastifyError,
-): { code: string; detail: string; problems?: { pointer: string; message: string }[] } | undefined {
+): { code: ErrorCode; detail: string; problems?: { pointer: string; message: string }[] } | undefined {
   if (err.validation) {
     const where = err.validationContext ?? "request";
     return {

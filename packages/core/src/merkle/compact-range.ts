@@ -1,6 +1,7 @@
 // The right edge of a growing RFC 6962 tree: the perfect subtrees that tile
 // [0, size), largest first. Appending a leaf merges equal-sized neighbours and
 // reports every newly completed subtree so a store can persist it.
+import { TrailproofError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
 import { emptyRoot, hashChildren } from "./rfc6962.js";
 import { decomposeRange, type NodeId } from "./tree-math.js";
@@ -30,14 +31,14 @@ export class CompactRange {
     return decomposeRange(0n, size);
   }
 
-  /** Resumes from stored hashes of CompactRange.nodesFor(size), in that order. */
+  /** Resumes from stored hashes of CompactRange.nodesFor(size), in that order; MERKLE_RANGE_INVALID for any other nodes. */
   static fromNodes(hasher: Hasher, size: bigint, nodes: readonly StoredNode[]): CompactRange {
     const expected = decomposeRange(0n, size);
-    if (expected.length !== nodes.length) throw new RangeError("wrong number of nodes for this tree size");
+    if (expected.length !== nodes.length) throw rangeInvalid("wrong number of nodes for this tree size");
     expected.forEach((id, i) => {
       const n = nodes[i] as StoredNode;
       if (n.level !== id.level || n.index !== id.index)
-        throw new RangeError("nodes are not the compact range of this size");
+        throw rangeInvalid("nodes are not the compact range of this size");
     });
     return new CompactRange(
       hasher,
@@ -63,12 +64,12 @@ export class CompactRange {
   /**
    * Appends a perfect subtree of 2^level leaves by its root hash, as if its
    * leaves had been appended one by one. Requires size to be a multiple of
-   * 2^level. Returns the subtree's root node first, then every node the
+   * 2^level (MERKLE_RANGE_INVALID otherwise). Returns the subtree's root node first, then every node the
    * append completes above it, bottom-up.
    */
   appendSubtree(level: number, hash: Uint8Array): StoredNode[] {
     const width = 1n << BigInt(level);
-    if (this.#size % width !== 0n) throw new RangeError("a subtree must start at a multiple of its width");
+    if (this.#size % width !== 0n) throw rangeInvalid("a subtree must start at a multiple of its width");
     const created: StoredNode[] = [{ level, index: this.#size / width, hash }];
     this.#size += width;
     return this.#merge(created);
@@ -104,4 +105,9 @@ export class CompactRange {
       this.#nodes.map((n) => ({ ...n })),
     );
   }
+}
+
+/** Nodes that do not tile the tree they claim to: a damaged store or a broken hasher, never fixed by retrying. */
+function rangeInvalid(message: string): TrailproofError {
+  return new TrailproofError("MERKLE_RANGE_INVALID", message);
 }

@@ -2,6 +2,7 @@
 // PROOF), expressed as leaf ranges, and how a range's hash is rebuilt from the
 // perfect subtrees that tile it. Lets a store answer any proof for any tree
 // size in O(log n) point reads without keeping every historical tree.
+import { InvalidInputError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
 import { emptyRoot, hashChildren } from "./rfc6962.js";
 import { decomposeRange, largestPowerOfTwoBelow, type NodeId, toIndex } from "./tree-math.js";
@@ -12,11 +13,11 @@ export interface LeafRange {
   end: bigint;
 }
 
-/** Ranges whose hashes form the inclusion proof of `index` in a tree of `treeSize`. Requires index < treeSize. */
+/** Ranges whose hashes form the inclusion proof of `index` in a tree of `treeSize`. Throws PROOF_SIZE_OUT_OF_RANGE unless index < treeSize. */
 export function inclusionProofRanges(index: number | bigint, treeSize: number | bigint): LeafRange[] {
   const m = toIndex(index);
   const n = toIndex(treeSize);
-  if (m >= n) throw new RangeError(`index ${m} is not below tree size ${n}`);
+  if (m >= n) throw new InvalidInputError("PROOF_SIZE_OUT_OF_RANGE", `index ${m} is not below tree size ${n}`);
   const out: LeafRange[] = [];
   // PATH(m, D[b:e]) unrolled from the root down; elements are collected
   // top-down, so reverse at the end to get RFC order (leaf level first).
@@ -35,11 +36,12 @@ export function inclusionProofRanges(index: number | bigint, treeSize: number | 
   return out.reverse();
 }
 
-/** Ranges whose hashes form the consistency proof from size1 to size2. Requires 0 < size1 <= size2. */
+/** Ranges whose hashes form the consistency proof from size1 to size2. Throws PROOF_SIZE_OUT_OF_RANGE unless 0 < size1 <= size2. */
 export function consistencyProofRanges(size1: number | bigint, size2: number | bigint): LeafRange[] {
   const m = toIndex(size1);
   const n = toIndex(size2);
-  if (m === 0n || m > n) throw new RangeError(`no consistency proof from ${m} to ${n}`);
+  if (m === 0n || m > n)
+    throw new InvalidInputError("PROOF_SIZE_OUT_OF_RANGE", `no consistency proof from ${m} to ${n}`);
   if (m === n) return [];
   const out: LeafRange[] = [];
   // SUBPROOF(m, D[b:e], startFromOldRoot) unrolled from the root down.

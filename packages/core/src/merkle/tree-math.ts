@@ -1,14 +1,19 @@
 // Index arithmetic for RFC 6962 trees in bigint: JS bitwise operators are
 // 32-bit, and tree sizes are unsigned 64-bit in the formats we speak.
+import { InvalidInputError } from "../errors.js";
 
-/** Converts a caller-supplied size or index; requires a non-negative safe integer or bigint. */
+/** Converts a caller-supplied size or index; throws PROOF_SIZE_OUT_OF_RANGE unless it is a non-negative safe integer or bigint. */
 export function toIndex(value: number | bigint): bigint {
   if (typeof value === "bigint") {
-    if (value < 0n) throw new RangeError("index must not be negative");
+    if (value < 0n) throw outOfRange("must not be negative");
     return value;
   }
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError("index must be a non-negative safe integer");
+  if (!Number.isSafeInteger(value) || value < 0) throw outOfRange("must be a non-negative safe integer");
   return BigInt(value);
+}
+
+function outOfRange(message: string): InvalidInputError {
+  return new InvalidInputError("PROOF_SIZE_OUT_OF_RANGE", `a tree size or index ${message}`);
 }
 
 /** Largest power of two strictly smaller than n. Requires n > 1. */

@@ -27,8 +27,7 @@ function outcome(fn: () => void): string | null {
     fn();
     return null;
   } catch (err) {
-    if (err instanceof TrailproofError || err instanceof RangeError)
-      return err instanceof TrailproofError ? err.code : "RANGE";
+    if (err instanceof TrailproofError) return err.code;
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 // The batched path (SubtreeHasher, HashedLeaves, LogVerifier.addHashedLeaves,
-// verifyBundleBytes) against the entry-by-entry reference, on small logs with
+// bundleReportFromBytes) against the entry-by-entry reference, on small logs with
 // signed checkpoints inside and at the edges of batches.
 import { describe, expect, it } from "vitest";
 import { utf8 } from "../bytes.js";
@@ -12,11 +12,11 @@ import { signCheckpoint } from "../note/checkpoint.js";
 import { buildEd25519Signer } from "../note/ed25519-signer.js";
 import { parseVerifierKey } from "../note/verifier-key.js";
 import { BUNDLE_FORMAT } from "./bundle-format.js";
+import { bundleReport, bundleReportFromBytes } from "./bundle-report.js";
 import { HashingQueue } from "./hashing-queue.js";
 import { LogVerifier } from "./log-verifier.js";
 import { LeafPacker, packLeaves } from "./packed-leaves.js";
 import { HashedLeaves, hashSubtreesNow, inlineSubtreeHasher, tileLeafRange } from "./subtree-hasher.js";
-import { verifyBundle, verifyBundleBytes } from "./verify-bundle.js";
 
 const hasher = portableHasher;
 
@@ -114,7 +114,9 @@ describe("subtree hashing", () => {
   });
 
   it("refuses output of the wrong size", () => {
-    expect(() => new HashedLeaves(0, 4, new Uint8Array(32 * 6))).toThrow(RangeError);
+    expect(() => new HashedLeaves(0, 4, new Uint8Array(32 * 6))).toThrow(
+      expect.objectContaining({ code: "VERIFY_BATCH_INVALID" }),
+    );
   });
 
   it("packs runs of adjacent lines in one copy, separators becoming prefixes", () => {
@@ -185,11 +187,11 @@ describe("batched log verification", () => {
     const { leaves } = buildLog(4, []);
     const verifier = new LogVerifier(hasher, options([]));
     const batch = new HashedLeaves(2, 2, hashSubtreesNow(hasher, 2, packLeaves(leaves.slice(2))));
-    expect(() => verifier.addHashedLeaves(batch)).toThrow(RangeError);
+    expect(() => verifier.addHashedLeaves(batch)).toThrow(expect.objectContaining({ code: "VERIFY_BATCH_INVALID" }));
   });
 });
 
-describe("verifyBundleBytes", () => {
+describe("bundleReportFromBytes", () => {
   const { leaves, notes } = buildLog(23, [10, 23]);
   const header = {
     format: BUNDLE_FORMAT,
@@ -218,18 +220,18 @@ describe("verifyBundleBytes", () => {
   it("verifies the same bundle as the line reader, however the bytes are cut", async () => {
     const bytes = utf8(text);
     for (const size of [1, 2, 7, 100, 1000, bytes.length]) {
-      const report = await verifyBundleBytes(hasher, chunked(bytes, size), keys);
+      const report = await bundleReportFromBytes(hasher, chunked(bytes, size), keys);
       expect(report).toMatchObject({ ok: true, treeSize: 23, checkpoints: 2, keysPinned: true, divergences: [] });
     }
     async function* asLines() {
       yield* text.trimEnd().split("\n");
     }
-    expect(await verifyBundle(hasher, asLines(), keys)).toMatchObject({ ok: true, treeSize: 23 });
+    expect(await bundleReport(hasher, asLines(), keys)).toMatchObject({ ok: true, treeSize: 23 });
   });
 
   it("reads CRLF line ends and a last line without a newline", async () => {
     const crlf = utf8(text.trimEnd().replaceAll("\n", "\r\n"));
-    expect(await verifyBundleBytes(hasher, chunked(crlf, 50), keys)).toMatchObject({ ok: true, treeSize: 23 });
+    expect(await bundleReportFromBytes(hasher, chunked(crlf, 50), keys)).toMatchObject({ ok: true, treeSize: 23 });
   });
 
   it("fails on a one-bit change and on a dropped line", async () => {
@@ -237,17 +239,19 @@ describe("verifyBundleBytes", () => {
     const flipped = bytes.slice();
     const at = text.indexOf('"id":"e12"') + 7;
     flipBit(flipped, at);
-    const report = await verifyBundleBytes(hasher, chunked(flipped, 64), keys);
+    const report = await bundleReportFromBytes(hasher, chunked(flipped, 64), keys);
     expect(report.ok).toBe(false);
     expect(report.divergences.map((d) => d.kind)).toEqual(["ROOT_MISMATCH"]);
 
     const dropped = utf8(text.split("\n").toSpliced(10, 1).join("\n"));
-    const short = await verifyBundleBytes(hasher, chunked(dropped, 64), keys);
+    const short = await bundleReportFromBytes(hasher, chunked(dropped, 64), keys);
     expect(short.divergences.map((d) => d.kind)).toContain("LOG_TRUNCATED");
   });
 
   it("refuses a bundle that ends inside its checkpoint lines with BUNDLE_MALFORMED", async () => {
     const cut = utf8(`${lines.slice(0, 2).join("\n")}\n`);
-    await expect(verifyBundleBytes(hasher, chunked(cut, 10), keys)).rejects.toMatchObject({ code: "BUNDLE_MALFORMED" });
+    await expect(bundleReportFromBytes(hasher, chunked(cut, 10), keys)).rejects.toMatchObject({
+      code: "BUNDLE_MALFORMED",
+    });
   });
 });

@@ -1,12 +1,13 @@
 export { BUNDLE_FORMAT, type BundleHeader } from "./bundle-format.js";
+export { type BundleReport, type BundleReportOptions, bundleReport, bundleReportFromBytes } from "./bundle-report.js";
 export { HashingQueue } from "./hashing-queue.js";
 export {
+  checkpointChainDivergences,
   type Divergence,
   type DivergenceKind,
   LogVerifier,
   type LogVerifierOptions,
   type VerifiedCheckpoint,
-  verifyCheckpointChain,
 } from "./log-verifier.js";
 export { LeafPacker, leafCount, type PackedLeaves, packLeaves } from "./packed-leaves.js";
 export { LEAF_NOT_JSON, type ScannedReceivedAt, scanReceivedAt } from "./scan-leaf.js";
@@ -19,4 +20,3 @@ export {
   type Tile,
   tileLeafRange,
 } from "./subtree-hasher.js";
-export { type BundleReport, type VerifyBundleOptions, verifyBundle, verifyBundleBytes } from "./verify-bundle.js";

@@ -201,7 +201,11 @@ export class LogVerifier {
    */
   addHashedLeaves(batch: HashedLeaves): StoredNode[] {
     const first = this.size;
-    if (batch.first !== first) throw new RangeError(`the batch starts at ${batch.first}, the tree has ${first} leaves`);
+    if (batch.first !== first)
+      throw new TrailproofError(
+        "VERIFY_BATCH_INVALID",
+        `the batch starts at ${batch.first}, the tree has ${first} leaves`,
+      );
     const before = this.#range.clone();
     const merged: StoredNode[] = [];
     batch.tiles.forEach((tile, t) => {
@@ -340,7 +344,7 @@ export class LogVerifier {
  * caller supplies (a store builds them from its stored hashes, so this also
  * checks the hashes that proofs are served from).
  */
-export async function verifyCheckpointChain(
+export async function checkpointChainDivergences(
   hasher: Hasher,
   checkpoints: readonly Checkpoint[],
   proof: (size1: bigint, size2: bigint) => Promise<Uint8Array[]>,

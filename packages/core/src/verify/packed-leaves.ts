@@ -2,6 +2,8 @@
 // leaf data, section 2.1), so a batch of entries crosses to a hashing thread
 // as one buffer, with no object, copy or encoding per entry on the way.
 
+import { TrailproofError } from "../errors.js";
+
 export interface PackedLeaves {
   /**
    * Leaf i's hash input, 0x00 then its leaf data, is bytes[offsets[i],
@@ -67,7 +69,7 @@ export class LeafPacker {
   add(data: Uint8Array, start = 0, end = data.length): void {
     const length = end - start;
     if (!this.fits(length)) {
-      if (this.#count > 0) throw new RangeError("the batch is full");
+      if (this.#count > 0) throw new TrailproofError("VERIFY_BATCH_INVALID", "the batch is full");
       this.#bytes = new Uint8Array(1 + length);
     }
     if (!this.#bytes) {

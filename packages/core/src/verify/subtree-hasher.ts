@@ -2,6 +2,7 @@
 // (section 2.1), behind an interface so a server can hash on worker threads
 // while core stays isomorphic. Whole-log verification spends most of its time
 // here: every leaf and every interior node is recomputed.
+import { TrailproofError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
 import type { StoredNode } from "../merkle/compact-range.js";
 import { leafCount, type PackedLeaves } from "./packed-leaves.js";
@@ -75,7 +76,7 @@ export class HashedLeaves {
   /** Node offset (in hashes) where each tile's block starts. */
   readonly #tileOffsets: number[] = [];
 
-  /** Throws RangeError if `nodes` does not have the size the tiling implies (a broken hasher fails closed). */
+  /** Throws VERIFY_BATCH_INVALID if `nodes` does not have the size the tiling implies (a broken hasher fails closed). */
   constructor(first: number, count: number, nodes: Uint8Array) {
     this.first = first;
     this.count = count;
@@ -85,7 +86,8 @@ export class HashedLeaves {
       this.#tileOffsets.push(offset);
       offset += nodesInTile(t.level);
     }
-    if (nodes.length !== offset * HASH_SIZE) throw new RangeError("hashed subtrees have the wrong size");
+    if (nodes.length !== offset * HASH_SIZE)
+      throw new TrailproofError("VERIFY_BATCH_INVALID", "hashed subtrees have the wrong size");
     this.#nodes = nodes;
   }
 
@@ -123,7 +125,7 @@ export class HashedLeaves {
         return this.#at(t, level, (start - tile.start) / 2 ** level);
       }
     }
-    throw new RangeError(`no tile holds the subtree at level ${level} from leaf ${start}`);
+    throw new TrailproofError("VERIFY_BATCH_INVALID", `no tile holds the subtree at level ${level} from leaf ${start}`);
   }
 
   #at(t: number, level: number, position: number): Uint8Array {

@@ -8,6 +8,7 @@
 // wrote meanwhile), the tenant's tree is brought up to the store, entries
 // stamped before its newest are restamped, and the batch is tried again.
 import {
+  type ErrorCode,
   type Hasher,
   hasErrorCode,
   isKeyedContentDigest,
@@ -80,7 +81,7 @@ export async function writeEntries(
 }
 
 /** What another node's append, committed between our read and our write, looks like. */
-const RACES = ["STORE_SEQUENCE_CONFLICT", "STORE_EVENT_ID_CONFLICT"];
+const RACES: readonly ErrorCode[] = ["STORE_SEQUENCE_CONFLICT", "STORE_EVENT_ID_CONFLICT"];
 /** Tries per group commit before its appends fail (with the store's error, a 503 to clients). */
 const MAX_WRITE_ATTEMPTS = 20;
 

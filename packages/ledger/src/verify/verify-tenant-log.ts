@@ -9,6 +9,7 @@
 // (SubtreeHashPool) while the next chunk is read, and signatures checked by
 // node:crypto.
 import {
+  checkpointChainDivergences,
   consistencyProofRanges,
   type Divergence,
   type DivergenceKind,
@@ -26,7 +27,6 @@ import {
   type StoredNode,
   type SubtreeHasher,
   TrailproofError,
-  verifyCheckpointChain,
 } from "@trailproof/core";
 import { hashRangesFromStore } from "../prove.js";
 import type { CheckpointRow, LogStore, StoredLeaf } from "../store/log-store.js";
@@ -177,7 +177,7 @@ export async function verifyTenantLog(
 
   const sealed = verifier.finish();
   const provable = verifier.checkpoints.filter((c) => c.treeSize <= BigInt(total));
-  const chain = await verifyCheckpointChain(hasher, provable, (a, b) =>
+  const chain = await checkpointChainDivergences(hasher, provable, (a, b) =>
     hashRangesFromStore(store, hasher, record.tenantId, consistencyProofRanges(a, b)).catch(() => []),
   );
   sealed.push(...chain);

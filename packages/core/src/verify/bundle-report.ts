@@ -1,6 +1,7 @@
 // Offline verification of an export bundle (see bundle-format.ts) with no
 // database: every line is hashed, every root at a signed checkpoint is
-// recomputed, every signature checked. Keys come from the caller when pinned;
+// recomputed, every signature checked, and what diverges is reported (named
+// for the report they return: they throw only for a bundle they cannot read). Keys come from the caller when pinned;
 // keys read from the bundle itself only prove the bundle is self-consistent.
 import { concatBytes, fromUtf8, utf8 } from "../bytes.js";
 import { InvalidInputError } from "../errors.js";
@@ -23,7 +24,7 @@ export interface BundleReport {
   divergences: Divergence[];
 }
 
-export interface VerifyBundleOptions {
+export interface BundleReportOptions {
   verifierKeys?: readonly string[];
   onProgress?: (verified: number, total: number) => void;
   /** Where leaves are hashed; default: on this thread with `hasher`. A server passes worker threads. */
@@ -44,11 +45,15 @@ const BATCH_BYTES = 2 * 2 ** 20;
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
-/** `lines` yields the bundle's lines without their newline. Throws BUNDLE_MALFORMED on bad structure. */
-export async function verifyBundle(
+/**
+ * The report on a bundle; `lines` yields its lines without their newline.
+ * Divergences are in the report (check `ok`); throws BUNDLE_MALFORMED on bad
+ * structure, never a raw SyntaxError or TypeError: every line is untrusted.
+ */
+export async function bundleReport(
   hasher: Hasher,
   lines: AsyncIterable<string>,
-  options: VerifyBundleOptions = {},
+  options: BundleReportOptions = {},
 ): Promise<BundleReport> {
   const bundle = new BundleVerification(hasher, options);
   for await (const line of lines) {
@@ -65,10 +70,10 @@ export async function verifyBundle(
  * `chunks` yields the bundle file's bytes, split anywhere: lines are found
  * here, with no string per entry. Throws BUNDLE_MALFORMED on bad structure.
  */
-export async function verifyBundleBytes(
+export async function bundleReportFromBytes(
   hasher: Hasher,
   chunks: AsyncIterable<Uint8Array>,
-  options: VerifyBundleOptions = {},
+  options: BundleReportOptions = {},
 ): Promise<BundleReport> {
   const bundle = new BundleVerification(hasher, options);
   /** The start of a line split across chunks. */
@@ -113,7 +118,7 @@ function lineEnd(bytes: Uint8Array, start: number, newline: number): number {
 /** One bundle being read: header, checkpoint lines, then entries in batches. */
 class BundleVerification {
   readonly #hasher: Hasher;
-  readonly #options: VerifyBundleOptions;
+  readonly #options: BundleReportOptions;
   #header: BundleHeader | undefined;
   readonly #notes: string[] = [];
   #verifier: LogVerifier | undefined;
@@ -126,7 +131,7 @@ class BundleVerification {
   #dispatched = 0;
   #lastProgress = 0;
 
-  constructor(hasher: Hasher, options: VerifyBundleOptions) {
+  constructor(hasher: Hasher, options: BundleReportOptions) {
     this.#hasher = hasher;
     this.#options = options;
   }
@@ -258,10 +263,16 @@ function parseHeader(line: string): BundleHeader {
   if (h?.format !== BUNDLE_FORMAT) throw malformed(`not a ${BUNDLE_FORMAT} bundle`);
   if (typeof h.origin !== "string" || typeof h.tenant !== "string")
     throw malformed("the header lacks origin or tenant");
-  if (!Number.isSafeInteger(h.tree_size) || !Number.isSafeInteger(h.checkpoints))
-    throw malformed("bad counts in header");
+  if (!isCount(h.tree_size) || !isCount(h.checkpoints)) throw malformed("bad counts in header");
   if (!Array.isArray(h.verifier_keys)) throw malformed("the header lacks verifier_keys");
+  const keys: unknown[] = h.verifier_keys;
+  const bad = keys.findIndex((k) => typeof (k as { verifier_key?: unknown } | null)?.verifier_key !== "string");
+  if (bad >= 0) throw malformed(`verifier_keys[${bad}] has no verifier_key string`);
   return h as BundleHeader;
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 function decodeLine(bytes: Uint8Array): string {

@@ -1,14 +1,14 @@
-// `trailproof verify --bundle FILE`: core's verifyBundleBytes over the file
+// `trailproof verify --bundle FILE`: core's bundleReportFromBytes over the file
 // read in large chunks, with leaves hashed on worker threads and signatures
 // checked by node:crypto. Two read
 // buffers take turns, so the next read runs while this one is being split
 // and no chunk costs a new allocation.
 import { open } from "node:fs/promises";
-import { type BundleReport, type Hasher, type SubtreeHasher, verifyBundleBytes } from "@trailproof/core";
+import { type BundleReport, bundleReportFromBytes, type Hasher, type SubtreeHasher } from "@trailproof/core";
 import { parseNodeVerifierKey } from "../verify/node-note-verifier.js";
 import { SubtreeHashPool } from "../verify/subtree-hash-pool.js";
 
-export interface VerifyBundleFileOptions {
+export interface BundleFileReportOptions {
   verifierKeys?: readonly string[];
   onProgress?: (verified: number, total: number) => void;
   /** Where leaves are hashed; default: a SubtreeHashPool started and stopped by this call. */
@@ -17,14 +17,14 @@ export interface VerifyBundleFileOptions {
 
 const READ_BYTES = 2 ** 20;
 
-export async function verifyBundleFile(
+export async function bundleFileReport(
   hasher: Hasher,
   path: string,
-  options: VerifyBundleFileOptions = {},
+  options: BundleFileReportOptions = {},
 ): Promise<BundleReport> {
   const pool = options.subtreeHasher ? undefined : new SubtreeHashPool();
   try {
-    return await verifyBundleBytes(hasher, readChunks(path, READ_BYTES), {
+    return await bundleReportFromBytes(hasher, readChunks(path, READ_BYTES), {
       verifierKeys: options.verifierKeys,
       onProgress: options.onProgress,
       subtreeHasher: options.subtreeHasher ?? pool,
@@ -37,7 +37,7 @@ export async function verifyBundleFile(
 
 /**
  * The file's bytes in chunks of up to `chunkBytes`. A chunk stays valid only
- * until the next is requested (verifyBundleBytes copies what it keeps).
+ * until the next is requested (bundleReportFromBytes copies what it keeps).
  */
 export async function* readChunks(path: string, chunkBytes: number): AsyncGenerator<Uint8Array> {
   const file = await open(path, "r");
