@@ -29,16 +29,6 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 /** Commands that may create a store where --data points; every other one MUST find an existing one. */
 const CREATES_STORE = new Set(["serve", "init", "demo", "tenant create"]);
 
-/**
- * Descriptions of commands registered in files this module does not own, shown
- * by --help until their register functions give their own.
- */
-const FALLBACK_DESCRIPTIONS: Record<string, string> = {
-  "tenant list": "list the tenants (JSON)",
-  "key create": "create an API key for a tenant with a role; the key is shown once",
-  "key revoke": "revoke a tenant's API key at once (never its last admin key)",
-};
-
 const program = new Command()
   .name("trailproof")
   .description("Tamper-evident audit logs for no-code and low-code platforms.")
@@ -70,10 +60,6 @@ registerExportCommand(program);
 registerDemoCommand(program);
 registerSimulateCommand(program);
 
-for (const command of allCommands(program)) {
-  if (command.description() === "") command.description(FALLBACK_DESCRIPTIONS[commandPath(command)] ?? "");
-}
-
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -86,10 +72,6 @@ function commandPath(command: Command): string {
   const names: string[] = [];
   for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
   return names.join(" ");
-}
-
-function allCommands(command: Command): Command[] {
-  return command.commands.flatMap((c) => [c, ...allCommands(c)]);
 }
 
 /** --port as a TCP port, refused here with its value rather than as a RangeError from listen(). */
