@@ -36,16 +36,9 @@ function describeFailure(err: unknown): { line: string; code: number } {
     const problems = err.problems.map((p) => `${p.pointer || "/"}: ${p.message}`);
     return { line: [`error ${err.code}: ${err.message}`, ...problems].join("; "), code: 2 };
   }
-  const sys = err as { code?: unknown; path?: unknown; syscall?: unknown; address?: unknown; port?: unknown };
+  const sys = err as { code?: unknown; path?: unknown; syscall?: unknown };
   if (sys.code === "ERR_SOCKET_BAD_PORT") {
     return { line: "error CONFIG_INVALID: the port must be from 0 to 65535: fix --port or TRAILPROOF_PORT", code: 2 };
-  }
-  if (err instanceof Error && sys.syscall === "listen" && typeof sys.code === "string") {
-    const at = `${String(sys.address)}:${String(sys.port)}`;
-    return {
-      line: `error LISTEN_FAILED: cannot listen on ${at} (${sys.code}): pass another --port or --host`,
-      code: 2,
-    };
   }
   if (err instanceof Error && typeof sys.code === "string" && typeof sys.path === "string") {
     const why = PATH_CODES[sys.code] ?? sys.code;

@@ -5,6 +5,10 @@ import { TrailproofError } from "@trailproof/core";
 import { loadConfig } from "./config.js";
 import { startServer } from "./start-server.js";
 
+// Listened for before the start, so a stop during first start still prints its keys.
+const stopped = new Promise<void>((resolve) => {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
+});
 let server: Awaited<ReturnType<typeof startServer>>;
 try {
   server = await startServer(loadConfig(process.env));
@@ -13,14 +17,5 @@ try {
   process.stderr.write(`error ${err.code}: ${err.message}\n`);
   process.exit(2);
 }
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(err);
-        process.exit(1);
-      },
-    );
-  });
-}
+await stopped;
+await server.close();

@@ -1,8 +1,9 @@
 // Starts the service on a data directory or a PostgreSQL database: opens the
-// stores, creates the operator credential and the demo tenant on first start
-// (printing their keys once), listens, and shuts down gracefully: stop
-// accepting, finish in-flight appends, sign a final checkpoint.
-import { describeDatabase, openDatabase, type RollbackNotice } from "@trailproof/ledger";
+// stores, listens, then creates the operator credential and the demo tenant on
+// first start and prints their keys once; shuts down gracefully: stop
+// accepting, finish in-flight appends, sign a final checkpoint and say so.
+import { TrailproofError } from "@trailproof/core";
+import { type DatabaseOptions, describeDatabase, openDatabase, type RollbackNotice } from "@trailproof/ledger";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
 import type { ServerConfig } from "./config.js";
@@ -49,14 +50,22 @@ export async function startServer(
     forceRollback: options.forceRollback ?? false,
     onForcedRollback: (notice) => forced.push(notice),
   });
+  const app = await buildApp({ ...data, config, metrics: createMetrics() });
   let created: RunningServer["created"];
   try {
+    // Listening comes before first start creates anything: a start that cannot
+    // listen (the port taken) leaves the stores empty, so the next start
+    // creates the keys and prints them, rather than finding them made and
+    // never shown.
+    await app.listen({ host: config.host, port: config.port }).catch((err: unknown) => {
+      throw asListenError(err, config);
+    });
     created = await firstStart(data, config);
   } catch (err) {
+    await app.close();
     await data.ledger.close();
     throw err;
   }
-  const app = await buildApp({ ...data, config, metrics: createMetrics() });
   for (const n of forced) {
     // Loud and kept: the service log, and the operator's terminal.
     app.log.error(n, "started on a rolled-back log (--force-rollback)");
@@ -64,7 +73,6 @@ export async function startServer(
       `WARNING: tenant ${n.tenant}'s log is ${n.kind} (${n.treeSize} entries; it had published ${n.publishedSize}); started anyway with --force-rollback. The old record is kept at ${n.keptAt}.`,
     );
   }
-  await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
@@ -72,14 +80,59 @@ export async function startServer(
   print(`Trailproof listening on ${url} (${where}; API reference: ${url}/docs)`);
   if (created.operatorKey) print(`operator key (shown once, keep it safe): ${created.operatorKey}`);
   if (created.demoAdminKey) print(`demo tenant admin key (shown once): ${created.demoAdminKey}`);
+  if (!created.operatorKey) {
+    // Keys are shown only by the start that created them: name the way to a new one.
+    print(
+      `keys are shown once, at first start; a new one: trailproof key create ${storeFlags(store)} --role operator (or --tenant NAME --role admin)`,
+    );
+  }
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await app.close();
+      // Requests are finished: sign what they appended, and say up to where.
+      await data.ledger.publishCheckpoints();
+      const signed = (await data.ledger.logStatus()).map(
+        (l) =>
+          `${l.tenant} at tree size ${l.checkpointSize}` +
+          // On a shared database the node holding the signing lease signs the rest.
+          (l.treeSize > l.checkpointSize ? ` (of ${l.treeSize}; another node signs the rest)` : ""),
+      );
       await data.ledger.close();
+      print(
+        signed.length === 0
+          ? "Trailproof stopped: no log was opened, so none had entries to sign"
+          : `Trailproof stopped: final checkpoint signed for ${signed.join(", ")}`,
+      );
     })();
     return closing;
   };
   return { app, url, created, close };
+}
+
+/** The flags that name `store` on the command line, as `trailproof key create` takes them (no password). */
+function storeFlags(store: DatabaseOptions): string {
+  if (store.database === undefined) return `--data ${store.dataDir}`;
+  const key = store.masterKeyFile === undefined ? "" : ` --master-key-file ${store.masterKeyFile}`;
+  return `--database '${describeDatabase(store)}'${key}`;
+}
+
+/** A refused listen as one LISTEN_FAILED line naming the address and the fix; nothing has been created. */
+function asListenError(err: unknown, config: ServerConfig): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (!(err instanceof Error) || typeof code !== "string" || !/^E[A-Z]+$/.test(code)) return err;
+  const why =
+    code === "EADDRINUSE"
+      ? "the port is in use"
+      : code === "EACCES"
+        ? "permission denied"
+        : code === "EADDRNOTAVAIL"
+          ? "no such address here"
+          : code;
+  return new TrailproofError(
+    "LISTEN_FAILED",
+    `cannot listen on ${config.host}:${config.port} (${why}, ${code}): stop what uses it or pass another --port or --host (TRAILPROOF_PORT, TRAILPROOF_HOST)`,
+    { cause: err },
+  );
 }

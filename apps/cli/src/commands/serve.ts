@@ -1,6 +1,7 @@
 import { describeDatabase } from "@trailproof/ledger";
 import { databaseOptionsOf, loadConfig, startServer } from "@trailproof/server";
 import type { Command } from "commander";
+import { asDataDirError } from "../data-dir.js";
 import { asDatabaseError } from "../database-error.js";
 import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
 
@@ -39,22 +40,23 @@ export function registerServeCommand(program: Command): void {
           ...(opts.demo === false ? { demo: false } : {}),
           ...(opts.accessLog ? { accessLog: true } : {}),
         });
+        // Listened for before the start: a Ctrl-C while first start fills the
+        // stores waits for it, so the keys it made are printed before the stop
+        // (a second Ctrl-C ends the process at once).
+        const stopped = new Promise<void>((resolve) => {
+          for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
+        });
         const server = await startServer(config, console.log, { forceRollback: opts.forceRollback === true }).catch(
           (err: unknown) => {
-            throw asDatabaseError(err, describeDatabase(databaseOptionsOf(config)));
+            const store = databaseOptionsOf(config);
+            throw store.database === undefined
+              ? asDataDirError(err, store.dataDir as string)
+              : asDatabaseError(err, describeDatabase(store));
           },
         );
-        await new Promise<void>((resolve) => {
-          for (const signal of ["SIGINT", "SIGTERM"] as const) {
-            process.once(signal, () => {
-              server.close().then(resolve, (err: unknown) => {
-                console.error(err);
-                process.exitCode = 1;
-                resolve();
-              });
-            });
-          }
-        });
+        await stopped;
+        // Prints the final checkpoint's line; a failure is the CLI's one line, exit 1.
+        await server.close();
       },
     );
 }

@@ -1,0 +1,165 @@
+// `trailproof serve` from start to stop as an operator lives it: a real child
+// process on a real data directory and a real port. A start that cannot listen
+// creates nothing, so the keys are printed by the start that can; a restart
+// names the command for a new key; Ctrl-C says up to where the log is signed.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sampleEvents } from "@trailproof/server";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { ROOT, TRAILPROOF_BIN, trailproof } from "./run-cli.js";
+
+interface Serving {
+  proc: ChildProcess;
+  /** Every stdout line so far. */
+  lines: string[];
+  url: string;
+  exited: Promise<number | null>;
+}
+
+const running: ChildProcess[] = [];
+afterEach(() => {
+  for (const proc of running.splice(0)) if (proc.exitCode === null) proc.kill("SIGKILL");
+});
+
+/** Starts `trailproof serve ...args` and resolves once it printed its URL and first-start lines. */
+async function serve(args: string[]): Promise<Serving> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TRAILPROOF_")));
+  const proc = spawn(process.execPath, [TRAILPROOF_BIN, "serve", "--port", "0", "--no-demo", ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  running.push(proc);
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  const lines: string[] = [];
+  let stderr = "";
+  proc.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = "";
+    proc.stdout?.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const parts = buffered.split("\n");
+      buffered = parts.pop() ?? "";
+      lines.push(...parts);
+      // The lines after the URL's are printed in the same turn: wait for the line that ends them.
+      const at = lines.findIndex((l) => l.startsWith("Trailproof listening on "));
+      if (at >= 0 && lines.slice(at).some((l) => /^(operator key|keys are shown once)/.test(l))) {
+        resolve(/^Trailproof listening on (\S+)/.exec(lines[at] as string)?.[1] as string);
+      }
+    });
+    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
+  });
+  return { proc, lines, url, exited };
+}
+
+/** Sends `signal` and resolves with the exit code once the process has printed its last line. */
+async function stop(s: Serving, signal: NodeJS.Signals = "SIGINT"): Promise<number | null> {
+  s.proc.kill(signal);
+  const code = await s.exited;
+  return code;
+}
+
+function field(lines: string[], pattern: RegExp): string {
+  const match = lines.map((l) => pattern.exec(l)).find((m) => m !== null);
+  expect(match, lines.join("\n")).toBeDefined();
+  return match?.[1] as string;
+}
+
+async function get(url: string, key: string): Promise<number> {
+  const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+  await res.body?.cancel();
+  return res.status;
+}
+
+describe("trailproof serve", () => {
+  it("refuses a taken port in one line, creating no key, so the next start prints them", async () => {
+    const data = join(mkdtempSync(join(tmpdir(), "trailproof-serve-")), "data");
+    const taken: Server = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const failed = await trailproof(["serve", "--data", data, "--port", String(port)]);
+      expect(failed.code, failed.stderr).toBe(2);
+      expect(failed.stderr.trimEnd().split("\n")).toHaveLength(1);
+      expect(failed.stderr).toMatch(
+        new RegExp(
+          `^error LISTEN_FAILED: cannot listen on 127\\.0\\.0\\.1:${port} \\(the port is in use, EADDRINUSE\\)`,
+        ),
+      );
+      expect(failed.stderr).toContain("--port");
+      expect(failed.stdout).toBe("");
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    // Nothing was issued: no tenant and no key.
+    if (existsSync(join(data, "trailproof.db"))) {
+      const db = new Database(join(data, "trailproof.db"), { readonly: true });
+      expect(db.prepare("SELECT count(*) AS n FROM api_keys").get()).toEqual({ n: 0 });
+      db.close();
+    }
+
+    const next = await serve(["--data", data]);
+    const operatorKey = field(next.lines, /^operator key \(shown once, keep it safe\): (tpk_\S+)$/);
+    expect(await get(`${next.url}/v1/tenants`, operatorKey)).toBe(200);
+    expect(await stop(next)).toBe(0);
+  }, 60_000);
+
+  it("names, on a restart, the command that issues a new key, and that key works", async () => {
+    const data = join(mkdtempSync(join(tmpdir(), "trailproof-serve-")), "data");
+    const first = await serve(["--data", data]);
+    const lostKey = field(first.lines, /^operator key \(shown once, keep it safe\): (tpk_\S+)$/);
+    expect(await stop(first)).toBe(0);
+
+    const again = await serve(["--data", data]);
+    expect(again.lines.some((l) => l.startsWith("operator key"))).toBe(false);
+    const command = field(again.lines, /^keys are shown once, at first start; a new one: trailproof (.+) \(or /);
+    expect(command).toBe(`key create --data ${data} --role operator`);
+    // Run while the service is up, as an operator who lost the key would.
+    const made = await trailproof([...command.split(" "), "--json"]);
+    expect(made.code, made.stderr).toBe(0);
+    const issued = JSON.parse(made.stdout) as { key: string; role: string; tenant: null };
+    expect(issued).toMatchObject({ role: "operator", tenant: null });
+    expect(issued.key).not.toBe(lostKey);
+    expect(await get(`${again.url}/v1/tenants`, issued.key)).toBe(200);
+    expect(await stop(again, "SIGTERM")).toBe(0);
+  }, 60_000);
+
+  it("says on Ctrl-C that the final checkpoint was signed, at the log's tree size", async () => {
+    const data = join(mkdtempSync(join(tmpdir(), "trailproof-serve-")), "data");
+    const s = await serve(["--data", data]);
+    const operatorKey = field(s.lines, /^operator key \(shown once, keep it safe\): (tpk_\S+)$/);
+    const post = async (path: string, key: string, body: unknown) => {
+      const res = await fetch(`${s.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, path).toBeLessThan(300);
+      return (await res.json()) as Record<string, string>;
+    };
+    const { admin_key } = await post("/v1/tenants", operatorKey, { name: "acme" });
+    const { key: ingestKey } = await post("/v1/keys", admin_key as string, { role: "ingest", name: "t" });
+    const appended = await post("/v1/events", ingestKey as string, {
+      events: sampleEvents(3, { idPrefix: "evt_stop" }),
+    });
+    expect(JSON.stringify(appended)).not.toContain("rejected");
+
+    expect(await stop(s)).toBe(0);
+    const last = s.lines.at(-1) as string;
+    const size = Number(/^Trailproof stopped: final checkpoint signed for acme at tree size (\d+)$/.exec(last)?.[1]);
+    expect(size, s.lines.join("\n")).toBeGreaterThanOrEqual(4);
+    // The line is the store's truth: the latest checkpoint covers the whole log.
+    const db = new Database(join(data, "tenants", "acme.db"), { readonly: true });
+    const signed = db.prepare("SELECT max(tree_size) AS n FROM checkpoints").get() as { n: number };
+    const entries = db.prepare("SELECT count(*) AS n FROM entries").get() as { n: number };
+    db.close();
+    expect(signed.n).toBe(size);
+    expect(entries.n).toBe(size);
+  }, 60_000);
+});
