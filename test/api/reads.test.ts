@@ -69,12 +69,44 @@ describe("search", () => {
       query: "q=actor:usr_grace%20%22page%20layout%22",
       want: (e: Sent) => e.actor.id === "usr_grace" && e.action === "app.page.update",
     },
+    { query: "q=-action:record.*", want: (e: Sent) => !e.action.startsWith("record.") },
+    {
+      query: "q=(actor:usr_ada%20OR%20actor:usr_grace)%20-action:app.*",
+      want: (e: Sent) => (e.actor.id === "usr_ada" || e.actor.id === "usr_grace") && !e.action.startsWith("app."),
+    },
+    { query: "q=NOT%20tag:app:crm", want: (e: Sent) => e.tags?.includes("app:crm") !== true },
+    {
+      query: "actor_id=usr_grace&q=-(%22page%20layout%22)",
+      want: (e: Sent) => e.actor.id === "usr_grace" && !/page.*layout|layout.*page/i.test(e.message ?? ""),
+    },
   ])("$query", async ({ query, want }) => {
     const res = await get(`/v1/events?${query}&${WINDOW}&limit=500&order=asc`);
     expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
     const expected = sent.filter(want).map((e) => e.id);
     expect(expected.length).toBeGreaterThan(0);
     expect(ids(res.json().events)).toEqual(expected);
+  });
+
+  it("hides the meta-audit's own records with -action:audit.*, and shows them without it", async () => {
+    const all = (await get("/v1/events?limit=500")).json().events as Item[];
+    expect(all.some((i) => String(i.event.action).startsWith("audit."))).toBe(true);
+    const res = await get(`/v1/events?limit=500&q=${encodeURIComponent("-action:audit.*")}`);
+    expect(res.statusCode).toBe(200);
+    const hidden = res.json().events as Item[];
+    expect(hidden.length).toBeGreaterThan(0);
+    expect(hidden.some((i) => String(i.event.action).startsWith("audit."))).toBe(false);
+    const notAudit = all.filter((i) => !String(i.event.action).startsWith("audit."));
+    expect(ids(hidden)).toEqual(ids(notAudit));
+  });
+
+  it("answers a malformed condition with a problem naming the column", async () => {
+    const res = await get(`/v1/events?q=${encodeURIComponent("risk:high OR (kind:read")}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({
+      code: "SEARCH_QUERY_INVALID",
+      problems: [{ pointer: "/q", message: "unmatched ( at column 14: close it with )" }],
+    });
   });
 
   it.each(["asc", "desc"] as const)("reads three pages %s with no duplicates or gaps", async (order) => {

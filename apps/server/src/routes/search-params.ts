@@ -7,7 +7,9 @@ import { MIN_INDEX_PROPERTY } from "./read-your-writes.js";
 const Str = (description: string) => Type.Optional(Type.String({ maxLength: 1024, description }));
 
 export const FILTER_QUERY_PROPERTIES = {
-  q: Str('search syntax, e.g. `actor:alice action:app.* risk:high after:2026-01-01 "checkout page"`'),
+  q: Str(
+    'search syntax, e.g. `actor:alice action:app.* risk:high after:2026-01-01 "checkout page"`; `-term` or `NOT term` excludes, `OR` and parentheses combine: `-action:audit.* (risk:high OR outcome:denied)`',
+  ),
   from: Str("occurred_at at or after (RFC 3339)"),
   to: Str("occurred_at before (RFC 3339)"),
   actor_id: Str("actor id"),

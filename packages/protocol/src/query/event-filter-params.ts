@@ -88,7 +88,10 @@ export function parseEventFilterParams(query: Readonly<Record<string, string | u
 
 /** Adds the fields of `fromQ` to `filter`; a field set both ways with another value is a problem. */
 function mergeQuery(filter: EventFilter, fromQ: EventFilter, problems: Problem[]): void {
-  for (const [field, value] of Object.entries(fromQ) as [EventFilterField, string][]) {
+  // Only q writes a condition (NOT, OR, parentheses); it narrows the parameters' AND.
+  if (fromQ.where !== undefined) filter.where = fromQ.where;
+  for (const [field, value] of Object.entries(fromQ) as [EventFilterField | "where", string][]) {
+    if (field === "where") continue;
     const twin: EventFilterField | undefined =
       field === "action" ? "actionPrefix" : field === "actionPrefix" ? "action" : undefined;
     const given = filter[field] ?? (twin === undefined ? undefined : filter[twin]);

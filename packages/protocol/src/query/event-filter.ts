@@ -17,12 +17,14 @@ import {
   type RiskLevel,
   TAG_PATTERN,
 } from "@trailproof/core";
+import { conditionProblems, type FilterCondition } from "./filter-condition.js";
 
 /**
- * Every field is optional and the fields combine with AND. Values match the
- * committed event exactly (case-sensitive), except `actionPrefix` and `text`.
+ * The plain fields of a filter. Every field is optional and the fields
+ * combine with AND. Values match the committed event exactly
+ * (case-sensitive), except `actionPrefix` and `text`.
  */
-export interface EventFilter {
+export interface EventFilterFields {
   /** occurred_at >= from; an RFC 3339 timestamp with an offset. */
   from?: string;
   /** occurred_at < to; an RFC 3339 timestamp with an offset. */
@@ -54,7 +56,18 @@ export interface EventFilter {
   text?: string;
 }
 
-export type EventFilterField = keyof EventFilter;
+export type EventFilterField = keyof EventFilterFields;
+
+/**
+ * Which events a query selects: the plain fields AND `where`, a condition
+ * with NOT and OR over terms of the same fields (the search syntax's
+ * `-key:value`, `NOT`, `OR` and parentheses). A term compares as its plain
+ * field does; a field the event lacks equals no value, so `NOT session:x`
+ * selects the events without a session too.
+ */
+export interface EventFilter extends EventFilterFields {
+  where?: FilterCondition<EventFilterField>;
+}
 
 export const EVENT_FILTER_FIELDS: readonly EventFilterField[] = [
   "from",
@@ -151,6 +164,15 @@ export function eventFilterProblems(filter: EventFilter): Problem[] {
     if (value === undefined) continue;
     const problem = typeof value === "string" ? filterValueProblem(field, value) : "must be a string (a single value)";
     if (problem !== undefined) problems.push({ pointer: `/${field}`, message: problem });
+  }
+  if (filter.where !== undefined) {
+    problems.push(
+      ...conditionProblems(filter.where, "/where", (field, value) =>
+        (EVENT_FILTER_FIELDS as readonly string[]).includes(field)
+          ? filterValueProblem(field as EventFilterField, value)
+          : `field must be one of: ${EVENT_FILTER_FIELDS.join(", ")}`,
+      ),
+    );
   }
   if (filter.action !== undefined && filter.actionPrefix !== undefined) {
     problems.push({ pointer: "/actionPrefix", message: "cannot be combined with an exact action" });

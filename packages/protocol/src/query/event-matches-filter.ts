@@ -1,35 +1,72 @@
-// The reference meaning of an EventFilter over one committed event, for
-// every field but free text (which needs a tokenizer): stores implement the
-// same semantics natively; tests and pinned-filter checks use this one.
+// The reference meaning of an EventFilter over one committed event: stores
+// implement the same semantics natively; tests, pinned-filter checks and the
+// conformance suites' oracle use this one. Free text is matched word by word
+// against the message's words, folded as the full-text indexes fold them
+// (stores may also match a word's phrase form, e.g. e-mail as "e mail").
 import type { JsonObject } from "@trailproof/core";
-import type { EventFilter } from "./event-filter.js";
+import type { EventFilter, EventFilterField } from "./event-filter.js";
+import { searchWords } from "./event-filter.js";
+import { evaluateCondition } from "./filter-condition.js";
 
 const field = (e: JsonObject, path: string): unknown =>
   path.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as JsonObject)[k] : undefined), e);
 
-/** True when `e` satisfies every field of `f` but `text`. */
-export function eventMatchesFilter(e: JsonObject, f: EventFilter): boolean {
-  const equal: [keyof EventFilter, string][] = [
-    ["actorId", "actor.id"],
-    ["actorType", "actor.type"],
-    ["action", "action"],
-    ["kind", "kind"],
-    ["category", "category"],
-    ["targetType", "target.type"],
-    ["targetId", "target.id"],
-    ["outcome", "outcome.status"],
-    ["risk", "risk"],
-    ["sessionId", "context.session_id"],
-    ["runId", "automation.run_id"],
-    ["workflowId", "automation.workflow_id"],
-    ["causedBy", "automation.caused_by"],
-    ["environment", "context.environment"],
-  ];
-  for (const [key, path] of equal) if (f[key] !== undefined && field(e, path) !== f[key]) return false;
+const EQUAL: Partial<Record<EventFilterField, string>> = {
+  actorId: "actor.id",
+  actorType: "actor.type",
+  action: "action",
+  kind: "kind",
+  category: "category",
+  targetType: "target.type",
+  targetId: "target.id",
+  outcome: "outcome.status",
+  risk: "risk",
+  sessionId: "context.session_id",
+  runId: "automation.run_id",
+  workflowId: "automation.workflow_id",
+  causedBy: "automation.caused_by",
+  environment: "context.environment",
+};
+
+/** Case and diacritics folded, and split into letter-and-digit words. */
+function foldedWords(text: string): string[] {
+  return (
+    text
+      .normalize("NFKD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}\p{Co}]+/gu) ?? []
+  );
+}
+
+/** Whether `e` satisfies one field of a filter. */
+function fieldMatches(e: JsonObject, name: EventFilterField, value: string): boolean {
+  const path = EQUAL[name];
+  if (path !== undefined) return field(e, path) === value;
   const occurred = Date.parse(e.occurred_at as string);
-  if (f.from !== undefined && occurred < Date.parse(f.from)) return false;
-  if (f.to !== undefined && occurred >= Date.parse(f.to)) return false;
-  if (f.actionPrefix !== undefined && !(e.action as string).startsWith(f.actionPrefix)) return false;
-  if (f.tag !== undefined && !((e.tags as string[] | undefined) ?? []).includes(f.tag)) return false;
-  return true;
+  switch (name) {
+    case "from":
+      return occurred >= Date.parse(value);
+    case "to":
+      return occurred < Date.parse(value);
+    case "actionPrefix":
+      return (e.action as string).startsWith(value);
+    case "tag":
+      return ((e.tags as string[] | undefined) ?? []).includes(value);
+    case "text": {
+      const message = new Set(foldedWords(typeof e.message === "string" ? e.message : ""));
+      return searchWords(value).every((w) => foldedWords(w).every((part) => message.has(part)));
+    }
+    default:
+      return false;
+  }
+}
+
+/** True when `e` satisfies every field of `f` and its condition. */
+export function eventMatchesFilter(e: JsonObject, f: EventFilter): boolean {
+  for (const [name, value] of Object.entries(f) as [EventFilterField | "where", unknown][]) {
+    if (name === "where" || typeof value !== "string") continue;
+    if (!fieldMatches(e, name, value)) return false;
+  }
+  return f.where === undefined || evaluateCondition(f.where, (t) => fieldMatches(e, t.field, t.value)) === true;
 }

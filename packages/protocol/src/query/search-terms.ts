@@ -1,6 +1,8 @@
 // The lexical layer of the search syntax: splits a query into `key:value`
-// terms and free-text words, with 1-based columns so every problem can point
-// at the character that caused it. The query is untrusted user text.
+// terms, free-text words, parentheses, `-` (negating what follows it) and
+// the upper-case operators OR, AND and NOT, with 1-based columns so every
+// problem can point at the character that caused it. The query is
+// untrusted user text.
 
 /** One term of a query; `column` is where its value starts (1-based, in UTF-16 units). */
 export interface SearchTerm {
@@ -13,8 +15,14 @@ export interface SearchTerm {
   quoted: boolean;
 }
 
+/** A token of a query; `column` is 1-based, in UTF-16 units. */
+export type SearchToken =
+  | { type: "term"; term: SearchTerm }
+  | { type: "open" | "close" | "minus" | "or" | "and" | "not"; column: number };
+
 const KEY = /([A-Za-z_][A-Za-z0-9_]*):/y;
 const SPACE = /\s/u;
+const OPERATORS: Record<string, "or" | "and" | "not"> = { OR: "or", AND: "and", NOT: "not" };
 
 /** Shortens untrusted text quoted in a message. */
 export function excerpt(text: string): string {
@@ -43,19 +51,34 @@ function readQuoted(q: string, start: number): { value: string; end: number; clo
   return { value, end: q.length, closed: false };
 }
 
+/** The end of a bare value: the next space, or a `)` that closes a group. */
 function readBare(q: string, start: number): number {
   let i = start;
-  while (i < q.length && !SPACE.test(q[i] as string)) i += 1;
+  while (i < q.length && !SPACE.test(q[i] as string) && q[i] !== ")") i += 1;
   return i;
 }
 
-/** The terms of `q` and the lexical problems found on the way (all of them). */
-export function scanSearchTerms(q: string): { terms: SearchTerm[]; problems: string[] } {
-  const terms: SearchTerm[] = [];
+/** True when position `i` ends a token: the end, a space or a `)`. */
+const tokenEnds = (q: string, i: number) => i >= q.length || SPACE.test(q[i] as string) || q[i] === ")";
+
+/** The tokens of `q` and the lexical problems found on the way (all of them). */
+export function scanSearchTokens(q: string): { tokens: SearchToken[]; problems: string[] } {
+  const tokens: SearchToken[] = [];
   const problems: string[] = [];
   let i = 0;
   while (i < q.length) {
-    if (SPACE.test(q[i] as string)) {
+    const c = q[i] as string;
+    if (SPACE.test(c)) {
+      i += 1;
+      continue;
+    }
+    if (c === "(" || c === ")") {
+      tokens.push({ type: c === "(" ? "open" : "close", column: i + 1 });
+      i += 1;
+      continue;
+    }
+    if (c === "-" && !tokenEnds(q, i + 1)) {
+      tokens.push({ type: "minus", column: i + 1 });
       i += 1;
       continue;
     }
@@ -71,7 +94,7 @@ export function scanSearchTerms(q: string): { terms: SearchTerm[]; problems: str
       term.quoted = true;
       i = read.end;
       if (!read.closed) problems.push(`unterminated quote at column ${valueStart + 1}`);
-      else if (i < q.length && !SPACE.test(q[i] as string)) {
+      else if (!tokenEnds(q, i)) {
         const end = readBare(q, i);
         problems.push(`${excerpt(q.slice(i, end))} at column ${i + 1} follows a closing quote without a space`);
         i = end;
@@ -90,16 +113,21 @@ export function scanSearchTerms(q: string): { terms: SearchTerm[]; problems: str
         problems.push(`"${key[0]}" at column ${termStart + 1} has no value`);
         continue;
       }
-      if (!key && term.value.length > 1 && term.value.startsWith("-")) {
+      if (key && term.value.startsWith("(")) {
         problems.push(
-          `${excerpt(term.value)} at column ${termStart + 1}: excluding terms is not supported; quote it to search for the word`,
+          `"${key[0]}(" at column ${termStart + 1}: a key takes one value; group whole terms, e.g. (${key[1]}:a OR ${key[1]}:b)`,
         );
         continue;
       }
+      const operator = key || !Object.hasOwn(OPERATORS, term.value) ? undefined : OPERATORS[term.value];
+      if (operator !== undefined) {
+        tokens.push({ type: operator, column: termStart + 1 });
+        continue;
+      }
     }
-    terms.push(term);
+    tokens.push({ type: "term", term });
   }
-  return { terms, problems };
+  return { tokens, problems };
 }
 
 /** `value` quoted for the syntax when it would otherwise read differently. */
@@ -108,6 +136,8 @@ export function quoteSearchValue(value: string, asFreeText: boolean): string {
   const needsQuotes =
     value === "" ||
     /[\s"\\]/u.test(value) ||
-    (asFreeText && ((value.length > 1 && value.startsWith("-")) || KEY.test(value)));
+    /[()]/u.test(value) ||
+    value.startsWith("-") ||
+    (asFreeText && (Object.hasOwn(OPERATORS, value) || KEY.test(value)));
   return needsQuotes ? `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"` : value;
 }

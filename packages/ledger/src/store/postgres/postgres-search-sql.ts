@@ -2,10 +2,10 @@
 // parameter for every value: filter values are untrusted and never become SQL
 // text. Every query names its tenant (row-level security narrows it again)
 // and sorts by (occurred_ms, idx), the keyset of cursors.
-import type { EventFilter } from "@trailproof/protocol";
 import type { StatsGroupBy } from "../../query/audit-query.js";
 import type { CheckedFilter, CheckedPage } from "../../query/query-input.js";
 import type { BucketGrid } from "../../query/stats-buckets.js";
+import { conditionSql, EQUAL_COLUMNS, prefixEnd } from "./postgres-condition-sql.js";
 import { textQueryOf } from "./postgres-search-text.js";
 
 export interface PgQuery {
@@ -22,24 +22,6 @@ class Params {
   }
 }
 
-/** Filter fields compared for equality, and their columns. */
-const EQUAL_COLUMNS: [keyof EventFilter, string][] = [
-  ["actorId", "actor_id"],
-  ["actorType", "actor_type"],
-  ["action", "action"],
-  ["kind", "kind"],
-  ["category", "category"],
-  ["targetType", "target_type"],
-  ["targetId", "target_id"],
-  ["outcome", "outcome"],
-  ["risk", "risk"],
-  ["sessionId", "session_id"],
-  ["runId", "run_id"],
-  ["workflowId", "workflow_id"],
-  ["causedBy", "caused_by"],
-  ["environment", "environment"],
-];
-
 const GROUP_COLUMNS: Record<StatsGroupBy, string> = {
   action: "e.action",
   actor: "e.actor_id",
@@ -55,12 +37,6 @@ const GROUP_COLUMNS: Record<StatsGroupBy, string> = {
  */
 export const ENTRY_COLUMNS = "e.idx, e.event_id, l.leaf_data, e.occurred_ms, l.received_ms";
 export const ENTRY_JOIN = "JOIN entries AS l ON l.tenant_id = e.tenant_id AND l.idx = e.idx";
-
-/** Smallest string greater than every string starting with `prefix` (non-empty; byte order, COLLATE "C"). */
-function prefixEnd(prefix: string): string {
-  const last = prefix.charCodeAt(prefix.length - 1);
-  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
-}
 
 interface FilterSql {
   /** search_rows AS e, joined to search_tags AS t for a tag. */
@@ -107,6 +83,7 @@ function filterSql(p: Params, tenantId: number, f: CheckedFilter, matches?: stri
     const query = textQueryOf(filter.text);
     where.push(query === undefined ? "false" : `e.message_words @@ ${p.add(query, "tsquery")}`);
   }
+  if (filter.where !== undefined) where.push(conditionSql(filter.where, (v, type) => p.add(v, type), tenant));
   const condition = where.join(" AND ");
   return { from, where: condition, sql: `FROM ${from} WHERE ${condition}`, sort };
 }

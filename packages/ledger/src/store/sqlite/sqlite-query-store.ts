@@ -5,7 +5,7 @@
 // Read-only. It reads what the projection covers: a client that must read
 // its own write waits for the projection first (DataDir.waitForSearch).
 import { hasErrorCode } from "@trailproof/core";
-import type { EventFilter } from "@trailproof/protocol";
+import { type EventFilter, forEachTerm } from "@trailproof/protocol";
 import type {
   AuditQuery,
   EntryPage,
@@ -111,7 +111,7 @@ export class SqliteAuditQuery implements AuditQuery {
   /** The filter checked, with the parts of the tenant's full-text index when it has text. */
   #filter(tenantId: number, filter: EventFilter): SqliteFilter {
     const f = checkEventFilter(filter);
-    if (f.filter.text === undefined) return { ...f, textParts: [] };
+    if (!hasText(f.filter)) return { ...f, textParts: [] };
     return { ...f, textParts: textPartsOf(this.#all(tenantId, TEXT_PARTS_SQL)) };
   }
 
@@ -208,6 +208,17 @@ export class SqliteAuditQuery implements AuditQuery {
 
 function* mapIterable<A, B>(items: Iterable<A>, f: (a: A) => B): Iterable<B> {
   for (const item of items) yield f(item);
+}
+
+/** True when the filter has free text, as a field or a term of its condition. */
+function hasText(filter: EventFilter): boolean {
+  let text = filter.text !== undefined;
+  if (filter.where !== undefined) {
+    forEachTerm(filter.where, (t) => {
+      if (t.field === "text") text = true;
+    });
+  }
+  return text;
 }
 
 /** True when the filter narrows by time alone. */

@@ -6,6 +6,7 @@ import { type EventFilter, searchWords } from "@trailproof/protocol";
 import type { StatsGroupBy } from "../../query/audit-query.js";
 import type { CheckedFilter, CheckedPage } from "../../query/query-input.js";
 import type { BucketGrid } from "../../query/stats-buckets.js";
+import { conditionSql, EQUAL_COLUMNS, prefixEnd } from "./sqlite-condition-sql.js";
 import type { TextPart } from "./sqlite-text-parts.js";
 
 export interface SqlQuery {
@@ -15,27 +16,10 @@ export interface SqlQuery {
 
 /**
  * A checked filter with the parts of the tenant's full-text index, read
- * with the query (TEXT_PARTS_SQL); empty when the filter has no text.
+ * with the query (TEXT_PARTS_SQL); empty when the filter has no text, in
+ * its fields or its condition.
  */
 export type SqliteFilter = CheckedFilter & { textParts: readonly TextPart[] };
-
-/** Filter fields compared for equality, and their columns. */
-const EQUAL_COLUMNS: [keyof EventFilter, string][] = [
-  ["actorId", "actor_id"],
-  ["actorType", "actor_type"],
-  ["action", "action"],
-  ["kind", "kind"],
-  ["category", "category"],
-  ["targetType", "target_type"],
-  ["targetId", "target_id"],
-  ["outcome", "outcome"],
-  ["risk", "risk"],
-  ["sessionId", "session_id"],
-  ["runId", "run_id"],
-  ["workflowId", "workflow_id"],
-  ["causedBy", "caused_by"],
-  ["environment", "environment"],
-];
 
 /**
  * Group columns behind a unary + so that grouping never makes the planner
@@ -72,12 +56,6 @@ export function ftsQuery(text: string): string {
   return searchWords(text)
     .map((w) => `"${w.replaceAll('"', '""')}"`)
     .join(" ");
-}
-
-/** Smallest string greater than every string starting with `prefix` (non-empty). */
-function prefixEnd(prefix: string): string {
-  const last = prefix.charCodeAt(prefix.length - 1);
-  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
 }
 
 /**
@@ -167,6 +145,11 @@ export function filterSql(f: SqliteFilter, byText: boolean | TextPart = false): 
       where.push(probe.sql);
       params.push(...probe.params);
     }
+  }
+  if (filter.where !== undefined) {
+    const condition = conditionSql(filter.where, { textParts: f.textParts, textProbe, ftsQuery });
+    where.push(condition.sql);
+    params.push(...condition.params);
   }
   return {
     sql: `FROM ${from} WHERE ${where.length > 0 ? where.join(" AND ") : "1"}`,
