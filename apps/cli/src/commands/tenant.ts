@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { cliAppender, withDataDir } from "../data-dir.js";
 import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
 import { printJson } from "../output.js";
+import { withReadStores } from "../read-stores.js";
 import { formatTable, type TableColumn } from "../table.js";
 
 interface TenantRow {
@@ -52,15 +53,16 @@ export function registerTenantCommands(program: Command): void {
     .description("list the tenants with their origins and log sizes (a table; --json for JSON)")
     .option("--json", "print JSON, as GET /v1/tenants answers")
     .action(async (opts: DatabaseFlags & { json?: boolean }) => {
-      await withDataDir(opts, async ({ ledger }) => {
+      // Read only: no ledger, which would sign what is unsigned on close.
+      await withReadStores(opts, async ({ log }) => {
         // The wire shape of GET /v1/tenants, so scripts read the CLI and the API alike.
         const tenants: TenantRow[] = [];
-        for (const t of await ledger.listTenants()) {
+        for (const t of await log.listTenants()) {
           tenants.push({
             tenant: t.name,
             origin: t.origin,
             created_at: t.createdAt,
-            tree_size: await ledger.treeSize(t.name),
+            tree_size: await log.treeSize(t.tenantId),
           });
         }
         if (opts.json) printJson({ tenants });

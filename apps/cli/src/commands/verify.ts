@@ -11,7 +11,7 @@ import {
 import type { Command } from "commander";
 import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
 import { printJson, progressReporter } from "../output.js";
-import { openVerifyStores } from "../verify-stores.js";
+import { openReadStores } from "../read-stores.js";
 
 interface VerifyCliOptions extends DatabaseFlags {
   tenant?: string;
@@ -63,7 +63,7 @@ interface Report {
 async function verifyStores(opts: VerifyCliOptions): Promise<Report[]> {
   // Verification only reads (verify-stores.ts): never a ledger, which would sign on close.
   const published = await readCheckpoints(opts.checkpoint ?? []);
-  const { log: store, audits, vault, where, close } = await openVerifyStores(opts);
+  const { log: store, audits, vault, where, close } = await openReadStores(opts);
   const keys = new SigningKeyStore(vault, nodeHasher);
   const digestKeys = new DigestKeyStore(vault);
   try {

@@ -1,7 +1,8 @@
-// The stores `trailproof verify` reads: a data directory's SQLite files and
-// key files, or a PostgreSQL database's tables and sealed key items. Opened
-// without a ledger (which would sign a closing checkpoint), and a database on
-// read-only transactions, so verifying never changes what it verifies.
+// The stores the read-only commands (verify, export, tenant list, signing-key
+// list) read: a data directory's SQLite files and key files, or a PostgreSQL
+// database's tables and sealed key items. Opened without a ledger, which would
+// sign a closing checkpoint and create a missing signing key, and a database on
+// read-only transactions, so reading never changes what it reads.
 import { join } from "node:path";
 import { TrailproofError } from "@trailproof/core";
 import {
@@ -14,12 +15,14 @@ import {
   openPostgresStores,
   openSqliteStores,
   readMasterKey,
+  type SqliteStores,
+  type TenantRecord,
 } from "@trailproof/ledger";
-import { requireExistingDataDir, storeName, storeOf } from "./data-dir.js";
+import { asDataDirError, requireExistingDataDir, storeName, storeOf } from "./data-dir.js";
 import { asDatabaseError } from "./database-error.js";
 import type { DatabaseFlags } from "./database-options.js";
 
-export interface VerifyStores {
+export interface ReadStores {
   log: LogStore;
   audits: DerivedRowsAudit[];
   /** Where the verifier keys and digest keys are read from (never written). */
@@ -29,20 +32,26 @@ export interface VerifyStores {
   close(): Promise<void>;
 }
 
-export async function openVerifyStores(flags: DatabaseFlags): Promise<VerifyStores> {
+export async function openReadStores(flags: DatabaseFlags): Promise<ReadStores> {
   const store = storeOf(flags);
   const where = storeName(store);
   if (store.database === undefined) {
     const dataDir = store.dataDir as string;
     // Opening SQLite would create the files: a mistyped --data is refused instead.
     requireExistingDataDir(flags);
-    const { log, audits } = openSqliteStores(dataDir);
+    let stores: SqliteStores;
+    try {
+      stores = openSqliteStores(dataDir);
+    } catch (err) {
+      throw asDataDirError(err, dataDir);
+    }
+    const { log, audits } = stores;
     return { log, audits, vault: new FileKeyVault(join(dataDir, "keys")), where, close: () => log.close() };
   }
   if (store.masterKeyFile === undefined) {
     throw new TrailproofError(
       "MASTER_KEY_INVALID",
-      "verifying a PostgreSQL database reads its keys sealed with the master key: pass --master-key-file FILE (TRAILPROOF_MASTER_KEY_FILE)",
+      "reading a PostgreSQL database reads its keys sealed with the master key: pass --master-key-file FILE (TRAILPROOF_MASTER_KEY_FILE)",
     );
   }
   const masterKey = readMasterKey(store.masterKeyFile);
@@ -58,4 +67,21 @@ export async function openVerifyStores(flags: DatabaseFlags): Promise<VerifyStor
   }
   const { log, audits, vault } = openPostgresStores(sql, masterKey);
   return { log, audits, vault, where, close: () => log.close() };
+}
+
+/** Runs `fn` on the read stores `flags` name, and always closes them. */
+export async function withReadStores<T>(flags: DatabaseFlags, fn: (stores: ReadStores) => Promise<T>): Promise<T> {
+  const stores = await openReadStores(flags);
+  try {
+    return await fn(stores);
+  } finally {
+    await stores.close();
+  }
+}
+
+/** The tenant named `name`, or TENANT_NOT_FOUND as the ledger says it. */
+export async function tenantNamed(log: LogStore, name: string): Promise<TenantRecord> {
+  const record = await log.getTenant(name);
+  if (!record) throw new TrailproofError("TENANT_NOT_FOUND", `no tenant named ${name}`);
+  return record;
 }
