@@ -46,6 +46,14 @@ export function requireExistingDataDir(flags: DatabaseFlags): void {
   const store = storeOf(flags);
   if (store.database !== undefined) return;
   const dir = store.dataDir as string;
+  try {
+    requireStore(dir);
+  } catch (err) {
+    throw asDataDirError(err, dir);
+  }
+}
+
+function requireStore(dir: string): void {
   const kind = statSync(dir, { throwIfNoEntry: false });
   if (kind === undefined) {
     throw new TrailproofError(
@@ -64,18 +72,37 @@ export function requireExistingDataDir(flags: DatabaseFlags): void {
   }
 }
 
-/** `err` as one DATA_DIR_UNUSABLE line when the file system refused the data directory `dir`. */
+/** `err` as one DATA_DIR_UNUSABLE line naming `dir` and the fix when the file system refused the data directory. */
 export function asDataDirError(err: unknown, dir: string): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   const sqlite = err instanceof Error && err.name === "SqliteError" && /CANTOPEN|READONLY|PERM/.test(String(code));
   const noDir = err instanceof TypeError && /directory does not exist/.test(err.message);
   if (!(typeof code === "string" && PATH_REFUSALS.has(code)) && !sqlite && !noDir) return err;
-  const reason = code === "ENOTDIR" || code === "EEXIST" ? "a file is in the way" : String(code ?? "cannot open");
-  return new TrailproofError(
-    "DATA_DIR_UNUSABLE",
-    `cannot use data directory ${dir} (${reason}): pass --data a writable directory (TRAILPROOF_DATA)`,
-    { cause: err },
-  );
+  const why = code === "ENOTDIR" || code === "EEXIST" ? "a file is in the way" : refusalOf(String(code ?? "ENOENT"));
+  const fix =
+    code === "EACCES" || code === "EPERM" || sqlite
+      ? "run trailproof as a user who may write it, or pass --data a directory that user may write (TRAILPROOF_DATA)"
+      : "pass --data a writable directory (TRAILPROOF_DATA)";
+  return new TrailproofError("DATA_DIR_UNUSABLE", `cannot use data directory ${dir} (${why}): ${fix}`, {
+    cause: err,
+  });
+}
+
+/** The refusal in words, then its code: what a newcomer reads first. */
+function refusalOf(code: string): string {
+  const words =
+    code === "EACCES" || code === "EPERM" || /READONLY|PERM/.test(code)
+      ? "permission denied"
+      : code === "EROFS"
+        ? "read-only file system"
+        : code === "ENOSPC"
+          ? "no space left on the device"
+          : code === "ENOENT"
+            ? "a parent directory does not exist"
+            : code === "SQLITE_CANTOPEN"
+              ? "its files cannot be opened"
+              : undefined;
+  return words === undefined ? code : `${words}, ${code}`;
 }
 
 export async function withDataDir<T>(
