@@ -1,45 +1,34 @@
 // API keys: list, create (the key is shown once) and revoke.
 import { type FormEvent, useState } from "react";
-import { useApi } from "../api/api-context.js";
 import type { ApiKey } from "../api/types.js";
 import { Badge, RoleBadge } from "../components/Badge.js";
-import { ErrorNotice } from "../components/ErrorNotice.js";
-import { Loading } from "../components/Loading.js";
+import { ConfirmButton } from "../components/ConfirmButton.js";
+import { EmptyState } from "../components/EmptyState.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import { SelectField } from "../components/SelectField.js";
 import { formatTime } from "../lib/format.js";
-import { useAsync } from "../lib/use-async.js";
+import { Loaded, OutcomeNotice } from "./AdminViews.js";
+import { useAdminResource } from "./use-admin-resource.js";
 
 export function KeysPanel() {
-  const { api } = useApi();
-  const keys = useAsync(() => api.get<{ keys: ApiKey[] }>("/v1/keys"), [api]);
+  const keys = useAdminResource((api) => api.get<{ keys: ApiKey[] }>("/v1/keys"));
   const [name, setName] = useState("");
   const [role, setRole] = useState("ingest");
   const [created, setCreated] = useState<(ApiKey & { key: string }) | null>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
-    try {
-      setCreated(await api.send<ApiKey & { key: string }>("POST", "/v1/keys", { name, role }));
+    const answer = await keys.change((api) => api.send<ApiKey & { key: string }>("POST", "/v1/keys", { name, role }));
+    if (answer) {
+      setCreated(answer);
       setName("");
-      keys.reload();
-    } catch (err) {
-      setError(err);
     }
   };
-  const revoke = async (keyId: string) => {
-    setError(undefined);
-    setConfirming(null);
-    try {
-      await api.send("DELETE", `/v1/keys/${encodeURIComponent(keyId)}`);
-      keys.reload();
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const revoke = (k: ApiKey) =>
+    void keys.change(
+      (api) => api.send("DELETE", `/v1/keys/${encodeURIComponent(k.key_id)}`),
+      `Key "${k.name}" is revoked; requests made with it are refused from now on.`,
+    );
 
   return (
     <div className="panel-grid">
@@ -54,78 +43,63 @@ export function KeysPanel() {
             onDismiss={() => setCreated(null)}
           />
         )}
-        {keys.loading && <Loading />}
-        {keys.error !== undefined && <ErrorNotice error={keys.error} title="Could not load keys" />}
-        {keys.data && (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="sr-only">API keys</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key id</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.data.keys.map((k) => (
-                  <tr key={k.key_id}>
-                    <td>{k.name}</td>
-                    <td className="mono small">{k.key_id}</td>
-                    <td>
-                      <RoleBadge role={k.role} />
-                    </td>
-                    <td className="nowrap">{formatTime(k.created_at)}</td>
-                    <td>
-                      {k.revoked_at ? (
-                        <Badge tone="neutral" title={formatTime(k.revoked_at)}>
-                          revoked
-                        </Badge>
-                      ) : (
-                        <Badge tone="ok">active</Badge>
-                      )}
-                    </td>
-                    <td className="nowrap">
-                      {!k.revoked_at &&
-                        (confirming === k.key_id ? (
-                          <>
-                            <button
-                              type="button"
-                              className="btn btn-small btn-danger"
-                              onClick={() => void revoke(k.key_id)}
-                            >
-                              Confirm revoke
-                            </button>{" "}
-                            <button
-                              type="button"
-                              className="btn btn-small btn-ghost"
-                              onClick={() => setConfirming(null)}
-                            >
-                              Cancel
-                            </button>
-                          </>
-                        ) : (
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            onClick={() => setConfirming(k.key_id)}
-                            aria-label={`Revoke key ${k.name}`}
-                          >
-                            Revoke
-                          </button>
-                        ))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <Loaded state={keys.resource} what="keys">
+          {({ keys: list }) =>
+            list.length === 0 ? (
+              <EmptyState title="No API keys yet">Create one for each system that sends events.</EmptyState>
+            ) : (
+              <div className="table-wrap">
+                <table className="table">
+                  <caption className="sr-only">API keys</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Key id</th>
+                      <th scope="col">Role</th>
+                      <th scope="col">Created</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">
+                        <span className="sr-only">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.map((k) => (
+                      <tr key={k.key_id}>
+                        <td>{k.name}</td>
+                        <td className="mono small">{k.key_id}</td>
+                        <td>
+                          <RoleBadge role={k.role} />
+                        </td>
+                        <td className="nowrap">{formatTime(k.created_at)}</td>
+                        <td>
+                          {k.revoked_at ? (
+                            <Badge tone="neutral" title={formatTime(k.revoked_at)}>
+                              revoked
+                            </Badge>
+                          ) : (
+                            <Badge tone="ok">active</Badge>
+                          )}
+                        </td>
+                        <td className="nowrap">
+                          {!k.revoked_at && (
+                            <ConfirmButton
+                              label="Revoke"
+                              confirmLabel="Confirm revoke"
+                              subject={`key ${k.name}`}
+                              disabled={keys.busy}
+                              onConfirm={() => revoke(k)}
+                            />
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </Loaded>
       </section>
       <section className="card" aria-labelledby="key-new">
         <h2 id="key-new" className="card-title">
@@ -148,11 +122,11 @@ export function KeysPanel() {
             <option value="auditor">auditor</option>
             <option value="admin">admin</option>
           </SelectField>
-          <button type="submit" className="btn btn-primary">
+          <button type="submit" className="btn btn-primary" disabled={keys.busy}>
             Create key
           </button>
         </form>
-        {error !== undefined && <ErrorNotice error={error} title="Not done" />}
+        <OutcomeNotice outcome={keys.outcome} failureTitle="Not done" />
       </section>
     </div>
   );

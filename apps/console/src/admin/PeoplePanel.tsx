@@ -1,44 +1,35 @@
 // People who sign in to the console: create with a role and a first
-// password (they enrol TOTP at first sign-in), disable.
+// password (they enrol TOTP at first sign-in), disable (asked twice: it signs
+// them out everywhere and cannot be undone here).
 import { type FormEvent, useState } from "react";
-import { useApi } from "../api/api-context.js";
 import type { Person, Role } from "../api/types.js";
 import { Badge, RoleBadge } from "../components/Badge.js";
-import { ErrorNotice } from "../components/ErrorNotice.js";
-import { Loading } from "../components/Loading.js";
+import { ConfirmButton } from "../components/ConfirmButton.js";
+import { EmptyState } from "../components/EmptyState.js";
 import { SelectField } from "../components/SelectField.js";
 import { formatTime } from "../lib/format.js";
-import { useAsync } from "../lib/use-async.js";
+import { Loaded, OutcomeNotice } from "./AdminViews.js";
+import { useAdminResource } from "./use-admin-resource.js";
+
+const EMPTY_FORM = { username: "", display_name: "", role: "viewer" as Role, password: "" };
 
 export function PeoplePanel() {
-  const { api } = useApi();
-  const people = useAsync(() => api.get<{ people: Person[] }>("/v1/people"), [api]);
-  const [form, setForm] = useState({ username: "", display_name: "", role: "viewer" as Role, password: "" });
-  const [error, setError] = useState<unknown>(undefined);
-  const [message, setMessage] = useState("");
+  const people = useAdminResource((api) => api.get<{ people: Person[] }>("/v1/people"));
+  const [form, setForm] = useState(EMPTY_FORM);
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
-    try {
-      await api.send("POST", "/v1/people", form);
-      setMessage(`${form.username} can now sign in and will be asked to set up an authenticator app.`);
-      setForm({ username: "", display_name: "", role: "viewer", password: "" });
-      people.reload();
-    } catch (err) {
-      setError(err);
-    }
+    const added = await people.change(
+      (api) => api.send("POST", "/v1/people", form).then(() => true),
+      `${form.username} can now sign in and will be asked to set up an authenticator app.`,
+    );
+    if (added) setForm(EMPTY_FORM);
   };
-  const disable = async (username: string) => {
-    setError(undefined);
-    try {
-      await api.send("DELETE", `/v1/people/${encodeURIComponent(username)}`);
-      setMessage(`${username} is disabled and signed out everywhere.`);
-      people.reload();
-    } catch (err) {
-      setError(err);
-    }
-  };
+  const disable = (username: string) =>
+    void people.change(
+      (api) => api.send("DELETE", `/v1/people/${encodeURIComponent(username)}`),
+      `${username} is disabled and signed out everywhere.`,
+    );
 
   return (
     <div className="panel-grid">
@@ -46,60 +37,65 @@ export function PeoplePanel() {
         <h2 id="people-title" className="section-title">
           People
         </h2>
-        {people.loading && <Loading />}
-        {people.error !== undefined && <ErrorNotice error={people.error} title="Could not load people" />}
-        {people.data && (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="sr-only">People and their roles</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Username</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {people.data.people.map((p) => (
-                  <tr key={p.username}>
-                    <td className="mono">{p.username}</td>
-                    <td>{p.display_name}</td>
-                    <td>
-                      <RoleBadge role={p.role} />
-                    </td>
-                    <td>
-                      {p.disabled ? (
-                        <Badge tone="neutral">disabled</Badge>
-                      ) : p.enrolled ? (
-                        <Badge tone="ok">active</Badge>
-                      ) : (
-                        <Badge tone="warn">not enrolled</Badge>
-                      )}
-                    </td>
-                    <td className="nowrap">{formatTime(p.created_at)}</td>
-                    <td>
-                      {!p.disabled && (
-                        <button
-                          type="button"
-                          className="btn btn-small btn-danger"
-                          onClick={() => void disable(p.username)}
-                          aria-label={`Disable ${p.username}`}
-                        >
-                          Disable
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <Loaded state={people.resource} what="people">
+          {({ people: list }) =>
+            list.length === 0 ? (
+              <EmptyState title="No people yet">
+                Only API keys reach this tenant. Add a person to let them sign in to the console.
+              </EmptyState>
+            ) : (
+              <div className="table-wrap">
+                <table className="table">
+                  <caption className="sr-only">People and their roles</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Username</th>
+                      <th scope="col">Name</th>
+                      <th scope="col">Role</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Created</th>
+                      <th scope="col">
+                        <span className="sr-only">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {list.map((p) => (
+                      <tr key={p.username}>
+                        <td className="mono">{p.username}</td>
+                        <td>{p.display_name}</td>
+                        <td>
+                          <RoleBadge role={p.role} />
+                        </td>
+                        <td>
+                          {p.disabled ? (
+                            <Badge tone="neutral">disabled</Badge>
+                          ) : p.enrolled ? (
+                            <Badge tone="ok">active</Badge>
+                          ) : (
+                            <Badge tone="warn">not enrolled</Badge>
+                          )}
+                        </td>
+                        <td className="nowrap">{formatTime(p.created_at)}</td>
+                        <td className="nowrap">
+                          {!p.disabled && (
+                            <ConfirmButton
+                              label="Disable"
+                              confirmLabel="Confirm disable"
+                              subject={p.username}
+                              disabled={people.busy}
+                              onConfirm={() => disable(p.username)}
+                            />
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </Loaded>
       </section>
       <section className="card" aria-labelledby="person-new">
         <h2 id="person-new" className="card-title">
@@ -138,16 +134,11 @@ export function PeoplePanel() {
               autoComplete="new-password"
             />
           </label>
-          <button type="submit" className="btn btn-primary">
+          <button type="submit" className="btn btn-primary" disabled={people.busy}>
             Add person
           </button>
         </form>
-        {error !== undefined && <ErrorNotice error={error} title="Not saved" />}
-        {message && (
-          <p className="notice notice-ok" role="status">
-            {message}
-          </p>
-        )}
+        <OutcomeNotice outcome={people.outcome} failureTitle="Not saved" />
       </section>
     </div>
   );

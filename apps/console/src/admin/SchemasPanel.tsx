@@ -1,121 +1,158 @@
 // Action schemas and their versions; registering a new version shows every
 // compatibility break the server found (SCHEMA_INCOMPATIBLE).
-import { type FormEvent, useState } from "react";
-import { useApi } from "../api/api-context.js";
+import { type FormEvent, Fragment, useState } from "react";
 import { ApiError } from "../api/api-error.js";
 import type { ActionSchema } from "../api/types.js";
 import { RiskBadge } from "../components/Badge.js";
+import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
-import { Loading } from "../components/Loading.js";
 import { JsonBlock } from "../events/JsonBlock.js";
-import { useAsync } from "../lib/use-async.js";
+import { Loaded, OutcomeNotice } from "./AdminViews.js";
+import { useAdminResource } from "./use-admin-resource.js";
 
-function privacySummary(s: ActionSchema): string {
-  const rules = [
-    ...Object.entries(s.privacy?.metadata ?? {}).map(([p, c]) => `metadata${p}: ${c}`),
-    ...Object.entries(s.privacy?.state ?? {}).map(([p, c]) => `state${p}: ${c}`),
+/** Each privacy rule of a schema, as `metadata/email: personal`. */
+function privacyRules(s: ActionSchema): { pointer: string; classification: string }[] {
+  return [
+    ...Object.entries(s.privacy?.metadata ?? {}).map(([p, c]) => ({ pointer: `metadata${p}`, classification: c })),
+    ...Object.entries(s.privacy?.state ?? {}).map(([p, c]) => ({ pointer: `state${p}`, classification: c })),
   ];
-  return rules.length ? rules.join(", ") : "—";
+}
+
+function PrivacyRules({ schema }: { schema: ActionSchema }) {
+  const rules = privacyRules(schema);
+  if (rules.length === 0) return <>—</>;
+  return (
+    <ul className="privacy-rules">
+      {rules.map((r) => (
+        <li key={r.pointer}>
+          <code>{r.pointer}</code> {r.classification}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A refusal with every compatibility break the server listed, or the usual notice. */
+function RefusalNotice({ error }: { error: unknown }) {
+  if (!(error instanceof ApiError && error.problem?.problems)) return <ErrorNotice error={error} title="Refused" />;
+  return (
+    <div className="notice notice-bad" role="alert">
+      <strong>Refused ({error.code}).</strong>
+      <ul>
+        {error.problem.problems.map((p) => (
+          <li key={`${p.pointer}:${p.message}`}>
+            <code>{p.pointer || "/"}</code> {p.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 export function SchemasPanel() {
-  const { api } = useApi();
-  const schemas = useAsync(() => api.get<{ schemas: ActionSchema[] }>("/v1/schemas"), [api]);
+  const schemas = useAdminResource((api) => api.get<{ schemas: ActionSchema[] }>("/v1/schemas"));
   const [open, setOpen] = useState<string | null>(null);
   const [draft, setDraft] = useState("");
-  const [error, setError] = useState<unknown>(undefined);
-  const [message, setMessage] = useState("");
-
-  const byAction = new Map<string, ActionSchema[]>();
-  for (const s of schemas.data?.schemas ?? []) byAction.set(s.action, [...(byAction.get(s.action) ?? []), s]);
-  const actions = [...byAction.keys()].sort();
 
   const register = async (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
-    setMessage("");
     let body: unknown;
     try {
       body = JSON.parse(draft);
     } catch {
-      setError(new Error("The definition is not valid JSON."));
+      schemas.fail(new Error("The definition is not valid JSON."));
       return;
     }
-    try {
-      const saved = await api.send<ActionSchema>("POST", "/v1/schemas", body);
-      setMessage(`Registered ${saved.action} version ${saved.version}.`);
-      schemas.reload();
-    } catch (err) {
-      setError(err);
-    }
+    await schemas.change(
+      (api) => api.send<ActionSchema>("POST", "/v1/schemas", body),
+      (saved) => `Registered ${saved.action} version ${saved.version}.`,
+    );
   };
 
   return (
-    <div className="panel-grid">
+    // One column: the privacy rules need the table's whole width (they were cut off beside the form at 1280 px).
+    <div className="panel-stack">
       <section aria-labelledby="schemas-title">
         <h2 id="schemas-title" className="section-title">
           Action schemas
         </h2>
-        {schemas.loading && <Loading />}
-        {schemas.error !== undefined && <ErrorNotice error={schemas.error} title="Could not load schemas" />}
-        {schemas.data && (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="sr-only">Registered actions and their latest versions</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Action</th>
-                  <th scope="col" className="num">
-                    Versions
-                  </th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Category</th>
-                  <th scope="col">Default risk</th>
-                  <th scope="col">Privacy</th>
-                </tr>
-              </thead>
-              <tbody>
-                {actions.map((action) => {
-                  const versions = (byAction.get(action) ?? []).sort((a, b) => a.version - b.version);
-                  const latest = versions[versions.length - 1] as ActionSchema;
-                  return (
-                    <tr key={action}>
-                      <td>
-                        <button
-                          type="button"
-                          className="link-button mono"
-                          aria-expanded={open === action}
-                          onClick={() => setOpen(open === action ? null : action)}
-                        >
-                          {action}
-                        </button>
-                        {open === action && (
-                          <div className="schema-versions">
-                            {versions.map((v) => (
-                              <details key={v.version}>
-                                <summary>Version {v.version}</summary>
-                                <JsonBlock value={v} label={`${action} version ${v.version}`} />
-                              </details>
-                            ))}
-                          </div>
-                        )}
-                      </td>
-                      <td className="num">{versions.length}</td>
-                      <td>{latest.kind}</td>
-                      <td>{latest.category}</td>
-                      <td>
-                        <RiskBadge risk={latest.defaultRisk} />
-                      </td>
-                      <td className="small mono">{privacySummary(latest)}</td>
+        <Loaded state={schemas.resource} what="schemas">
+          {({ schemas: list }) => {
+            const byAction = new Map<string, ActionSchema[]>();
+            for (const s of list) byAction.set(s.action, [...(byAction.get(s.action) ?? []), s]);
+            const actions = [...byAction.keys()].sort();
+            if (actions.length === 0) return <EmptyState title="No schemas registered yet" />;
+            return (
+              <div className="table-wrap">
+                <table className="table schemas-table">
+                  <caption className="sr-only">Registered actions and their latest versions</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Action</th>
+                      <th scope="col" className="num">
+                        Versions
+                      </th>
+                      <th scope="col">Kind</th>
+                      <th scope="col">Category</th>
+                      <th scope="col">Default risk</th>
+                      <th scope="col" className="col-privacy">
+                        Privacy
+                      </th>
                     </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+                  </thead>
+                  <tbody>
+                    {actions.map((action) => {
+                      const versions = (byAction.get(action) ?? []).sort((a, b) => a.version - b.version);
+                      const latest = versions[versions.length - 1] as ActionSchema;
+                      return (
+                        <Fragment key={action}>
+                          <tr>
+                            <td>
+                              <button
+                                type="button"
+                                className="link-button mono"
+                                aria-expanded={open === action}
+                                onClick={() => setOpen(open === action ? null : action)}
+                              >
+                                {action}
+                              </button>
+                            </td>
+                            <td className="num">{versions.length}</td>
+                            <td>{latest.kind}</td>
+                            <td>{latest.category}</td>
+                            <td>
+                              <RiskBadge risk={latest.defaultRisk} />
+                            </td>
+                            <td className="small col-privacy">
+                              <PrivacyRules schema={latest} />
+                            </td>
+                          </tr>
+                          {open === action && (
+                            // The versions get a row of their own: their JSON inside the action cell widened the table.
+                            <tr className="schema-versions-row">
+                              <td colSpan={6}>
+                                <div className="schema-versions">
+                                  {versions.map((v) => (
+                                    <details key={v.version}>
+                                      <summary>Version {v.version}</summary>
+                                      <JsonBlock value={v} label={`${action} version ${v.version}`} />
+                                    </details>
+                                  ))}
+                                </div>
+                              </td>
+                            </tr>
+                          )}
+                        </Fragment>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            );
+          }}
+        </Loaded>
       </section>
-      <section className="card" aria-labelledby="schema-new">
+      <section className="card schema-register" aria-labelledby="schema-new">
         <h2 id="schema-new" className="card-title">
           Register a version
         </h2>
@@ -131,30 +168,15 @@ export function SchemasPanel() {
               spellCheck={false}
             />
           </label>
-          <button type="submit" className="btn btn-primary">
+          <button type="submit" className="btn btn-primary" disabled={schemas.busy}>
             Register
           </button>
         </form>
-        {error !== undefined &&
-          (error instanceof ApiError && error.problem?.problems ? (
-            <div className="notice notice-bad" role="alert">
-              <strong>Refused ({error.code}).</strong>
-              <ul>
-                {error.problem.problems.map((p) => (
-                  <li key={`${p.pointer}:${p.message}`}>
-                    <code>{p.pointer || "/"}</code> {p.message}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          ) : (
-            <ErrorNotice error={error} title="Refused" />
-          ))}
-        {message && (
-          <p className="notice notice-ok" role="status">
-            {message}
-          </p>
-        )}
+        <OutcomeNotice
+          outcome={schemas.outcome}
+          failureTitle="Refused"
+          renderError={(error) => <RefusalNotice error={error} />}
+        />
       </section>
     </div>
   );

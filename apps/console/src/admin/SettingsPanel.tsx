@@ -1,84 +1,77 @@
 // Tenant settings: what happens to events whose action has no schema.
 import { type FormEvent, useEffect, useState } from "react";
-import { useApi } from "../api/api-context.js";
 import type { TenantSettings } from "../api/types.js";
-import { ErrorNotice } from "../components/ErrorNotice.js";
-import { Loading } from "../components/Loading.js";
-import { useAsync } from "../lib/use-async.js";
+import { Loaded, OutcomeNotice } from "./AdminViews.js";
+import { useAdminResource } from "./use-admin-resource.js";
 
 export function SettingsPanel() {
-  const { api } = useApi();
-  const settings = useAsync(() => api.get<TenantSettings>("/v1/settings"), [api]);
+  const settings = useAdminResource((api) => api.get<TenantSettings>("/v1/settings"));
   const [policy, setPolicy] = useState<"reject" | "accept">("reject");
-  const [error, setError] = useState<unknown>(undefined);
-  const [message, setMessage] = useState("");
+  const loaded = settings.resource.data;
   useEffect(() => {
-    if (settings.data) setPolicy(settings.data.unknown_actions);
-  }, [settings.data]);
+    if (loaded) setPolicy(loaded.unknown_actions);
+  }, [loaded]);
 
-  const save = async (e: FormEvent) => {
+  const save = (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
-    try {
-      await api.send("PATCH", "/v1/settings", { unknown_actions: policy });
-      setMessage("Saved. The change is recorded in this tenant's log.");
-      settings.reload();
-    } catch (err) {
-      setError(err);
-    }
+    void settings.change(
+      (api) => api.send("PATCH", "/v1/settings", { unknown_actions: policy }),
+      "Saved. The change is recorded in this tenant's log.",
+    );
   };
 
-  if (settings.loading) return <Loading />;
-  if (settings.error !== undefined || !settings.data) return <ErrorNotice error={settings.error} />;
   return (
-    <section className="card settings-card" aria-labelledby="settings-title">
-      <h2 id="settings-title" className="card-title">
-        Tenant settings
-      </h2>
-      <dl className="dl">
-        <dt>Tenant</dt>
-        <dd className="mono">{settings.data.tenant}</dd>
-        <dt>Log origin</dt>
-        <dd className="mono break">{settings.data.origin}</dd>
-      </dl>
-      <form className="stack-form" onSubmit={(e) => void save(e)}>
-        <fieldset className="subfields">
-          <legend>Events with an unregistered action</legend>
-          <label className="radio">
-            <input
-              type="radio"
-              name="unknown_actions"
-              value="reject"
-              checked={policy === "reject"}
-              onChange={() => setPolicy("reject")}
-            />
-            <span>
-              <strong>Reject</strong> — every action must have a schema (recommended)
-            </span>
-          </label>
-          <label className="radio">
-            <input
-              type="radio"
-              name="unknown_actions"
-              value="accept"
-              checked={policy === "accept"}
-              onChange={() => setPolicy("accept")}
-            />
-            <span>
-              <strong>Accept</strong> — record them unvalidated (kind and category then required)
-            </span>
-          </label>
-        </fieldset>
-        <button type="submit" className="btn btn-primary" disabled={policy === settings.data.unknown_actions}>
-          Save settings
-        </button>
-      </form>
-      {error !== undefined && <ErrorNotice error={error} title="Not saved" />}
-      {message && (
-        <p className="notice notice-ok" role="status">
-          {message}
-        </p>
+    <Loaded state={settings.resource} what="settings">
+      {(data) => (
+        <section className="card settings-card" aria-labelledby="settings-title">
+          <h2 id="settings-title" className="card-title">
+            Tenant settings
+          </h2>
+          <dl className="dl">
+            <dt>Tenant</dt>
+            <dd className="mono">{data.tenant}</dd>
+            <dt>Log origin</dt>
+            <dd className="mono break">{data.origin}</dd>
+          </dl>
+          <form className="stack-form" onSubmit={(e) => void save(e)}>
+            <fieldset className="subfields">
+              <legend>Events with an unregistered action</legend>
+              <label className="radio">
+                <input
+                  type="radio"
+                  name="unknown_actions"
+                  value="reject"
+                  checked={policy === "reject"}
+                  onChange={() => setPolicy("reject")}
+                />
+                <span>
+                  <strong>Reject</strong> — every action must have a schema (recommended)
+                </span>
+              </label>
+              <label className="radio">
+                <input
+                  type="radio"
+                  name="unknown_actions"
+                  value="accept"
+                  checked={policy === "accept"}
+                  onChange={() => setPolicy("accept")}
+                />
+                <span>
+                  <strong>Accept</strong> — record them unvalidated (kind and category then required)
+                </span>
+              </label>
+            </fieldset>
+            <button
+              type="submit"
+              className="btn btn-primary"
+              disabled={settings.busy || policy === data.unknown_actions}
+            >
+              Save settings
+            </button>
+          </form>
+          <OutcomeNotice outcome={settings.outcome} failureTitle="Not saved" />
+        </section>
       )}
-    </section>
+    </Loaded>
   );
 }

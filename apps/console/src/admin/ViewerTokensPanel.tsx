@@ -1,13 +1,49 @@
 // Viewer tokens for embedding the events list in another product: a
 // short-lived, read-only, redacted bearer with a pinned filter, and the
 // iframe snippet that carries it in the URL fragment (never sent to servers).
+// The server has no list of tokens (only POST /v1/viewer-tokens), so the
+// tokens already issued are read from the log: every issue is recorded there
+// as a viewer_token.create event, with the viewer, the filter and the expiry.
 import { type FormEvent, useState } from "react";
-import { useApi } from "../api/api-context.js";
-import type { ViewerToken } from "../api/types.js";
+import type { EventPage, ViewerToken } from "../api/types.js";
+import { Badge } from "../components/Badge.js";
 import { CopyButton } from "../components/CopyButton.js";
-import { ErrorNotice } from "../components/ErrorNotice.js";
+import { EmptyState } from "../components/EmptyState.js";
 import { SecretOnce } from "../components/SecretOnce.js";
+import { asEvent } from "../lib/event-view.js";
 import { formatTime } from "../lib/format.js";
+import { Loaded, OutcomeNotice } from "./AdminViews.js";
+import { useAdminResource } from "./use-admin-resource.js";
+
+/** The newest issues shown; older tokens are in the log (search action:viewer_token.create). */
+const ISSUED_SHOWN = 100;
+
+export interface IssuedViewerToken {
+  tokenId: string;
+  viewerId: string;
+  issuedAt: string;
+  issuedBy: string;
+  expiresAt: string | undefined;
+  filter: Record<string, string>;
+}
+
+/** A viewer_token.create event as the token it issued; fields the event lacks stay empty, never guessed. */
+export function toIssuedViewerToken(item: EventPage["events"][number]): IssuedViewerToken {
+  const e = asEvent(item);
+  const metadata = (e.metadata ?? {}) as Record<string, unknown>;
+  const filter = metadata.filter && typeof metadata.filter === "object" ? metadata.filter : {};
+  return {
+    tokenId: e.target?.id ?? "",
+    viewerId: typeof metadata.viewer_id === "string" ? metadata.viewer_id : "",
+    issuedAt: e.occurred_at ?? "",
+    issuedBy: e.actor?.name ?? e.actor?.id ?? "",
+    expiresAt: typeof metadata.expires_at === "string" ? metadata.expires_at : undefined,
+    filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => typeof v === "string")) as Record<
+      string,
+      string
+    >,
+  };
+}
 
 const FILTER_FIELDS = [
   { key: "tag", label: "Tag", placeholder: "workspace:acme" },
@@ -22,29 +58,26 @@ export function embedSnippet(origin: string, embedPath: string): string {
 }
 
 export function ViewerTokensPanel() {
-  const { api } = useApi();
+  const issued = useAdminResource((api) =>
+    api.get<EventPage>("/v1/events", { action: "viewer_token.create", order: "desc", limit: ISSUED_SHOWN }),
+  );
   const [viewerId, setViewerId] = useState("");
   const [viewerName, setViewerName] = useState("");
   const [ttl, setTtl] = useState(3600);
   const [filter, setFilter] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<ViewerToken | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
 
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    setError(undefined);
     const pinned = Object.fromEntries(Object.entries(filter).filter(([, v]) => v.trim() !== ""));
-    try {
-      setCreated(
-        await api.send<ViewerToken>("POST", "/v1/viewer-tokens", {
-          viewer: viewerName ? { id: viewerId, name: viewerName } : { id: viewerId },
-          ttl_seconds: ttl,
-          ...(Object.keys(pinned).length > 0 ? { filter: pinned } : {}),
-        }),
-      );
-    } catch (err) {
-      setError(err);
-    }
+    const token = await issued.change((api) =>
+      api.send<ViewerToken>("POST", "/v1/viewer-tokens", {
+        viewer: viewerName ? { id: viewerId, name: viewerName } : { id: viewerId },
+        ttl_seconds: ttl,
+        ...(Object.keys(pinned).length > 0 ? { filter: pinned } : {}),
+      }),
+    );
+    if (token) setCreated(token);
   };
   const snippet = created ? embedSnippet(window.location.origin, created.embed_path) : "";
 
@@ -73,6 +106,59 @@ export function ViewerTokensPanel() {
             </div>
           </SecretOnce>
         )}
+        <h3 className="subsection-title">Issued tokens</h3>
+        <Loaded state={issued.resource} what="the viewer tokens issued">
+          {(page) => {
+            const tokens = page.events.map(toIssuedViewerToken);
+            if (tokens.length === 0) return <EmptyState title="No viewer tokens issued yet" />;
+            const now = Date.now();
+            return (
+              <div className="table-wrap">
+                <table className="table">
+                  <caption className="sr-only">Viewer tokens issued, newest first</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Viewer</th>
+                      <th scope="col">Token id</th>
+                      <th scope="col">Pinned filter</th>
+                      <th scope="col">Issued</th>
+                      <th scope="col">Expires</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {tokens.map((t) => {
+                      const expired = t.expiresAt !== undefined && Date.parse(t.expiresAt) <= now;
+                      const rules = Object.entries(t.filter);
+                      return (
+                        <tr key={t.tokenId || t.issuedAt}>
+                          <td className="mono">{t.viewerId}</td>
+                          <td className="mono small">{t.tokenId}</td>
+                          <td className="small">
+                            {rules.length === 0
+                              ? "none"
+                              : rules.map(([k, v]) => (
+                                  <div key={k}>
+                                    {k}: <code>{v}</code>
+                                  </div>
+                                ))}
+                          </td>
+                          <td className="nowrap" title={t.issuedBy ? `by ${t.issuedBy}` : undefined}>
+                            {formatTime(t.issuedAt)}
+                          </td>
+                          <td className="nowrap">
+                            {formatTime(t.expiresAt)}{" "}
+                            {t.expiresAt !== undefined &&
+                              (expired ? <Badge tone="neutral">expired</Badge> : <Badge tone="ok">valid</Badge>)}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            );
+          }}
+        </Loaded>
       </section>
       <section className="card" aria-labelledby="vt-new">
         <h2 id="vt-new" className="card-title">
@@ -110,11 +196,11 @@ export function ViewerTokensPanel() {
               </label>
             ))}
           </fieldset>
-          <button type="submit" className="btn btn-primary">
+          <button type="submit" className="btn btn-primary" disabled={issued.busy}>
             Create viewer token
           </button>
         </form>
-        {error !== undefined && <ErrorNotice error={error} title="Not created" />}
+        <OutcomeNotice outcome={issued.outcome} failureTitle="Not created" />
       </section>
     </div>
   );

@@ -21,7 +21,9 @@ export function Tabs({
 }) {
   const base = useId();
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
-  const current = tabs.find((t) => t.id === active) ?? tabs[0];
+  // No tab is current when `active` names none (the page says so); the first then takes the focus stop.
+  const current = tabs.find((t) => t.id === active);
+  const focusable = current ?? tabs[0];
   const move = (e: KeyboardEvent, index: number) => {
     let next = -1;
     if (e.key === "ArrowRight") next = (index + 1) % tabs.length;
@@ -48,7 +50,7 @@ export function Tabs({
             id={`${base}-tab-${t.id}`}
             aria-selected={t.id === current?.id}
             aria-controls={`${base}-panel-${t.id}`}
-            tabIndex={t.id === current?.id ? 0 : -1}
+            tabIndex={t.id === focusable?.id ? 0 : -1}
             className={t.id === current?.id ? "tab active" : "tab"}
             onClick={() => onChange(t.id)}
             onKeyDown={(e) => move(e, i)}

@@ -1,5 +1,6 @@
 // /admin (admin role) — people, API keys, viewer tokens, schemas, settings.
-// The tab is kept in the URL so a reload or a shared link opens it.
+// The tab is kept in the URL so a reload or a shared link opens it; a link to
+// a tab that does not exist says so rather than quietly showing another.
 import { KeysPanel } from "../admin/KeysPanel.js";
 import { PeoplePanel } from "../admin/PeoplePanel.js";
 import { SchemasPanel } from "../admin/SchemasPanel.js";
@@ -20,9 +21,16 @@ const TABS = [
 export function AdminPage() {
   const { search } = useLocation();
   const tab = search.get("tab") ?? "people";
+  const known = TABS.some((t) => t.id === tab);
   return (
     <>
       <PageHeader title="Admin" subtitle="Who may sign in, which systems may write, and how this tenant behaves." />
+      {!known && (
+        <div className="notice notice-warn" role="alert">
+          <strong>No such tab.</strong> Admin has no section called <code>{tab}</code>; choose one of{" "}
+          {TABS.map((t) => t.label).join(", ")} below.
+        </div>
+      )}
       <Tabs
         tabs={TABS}
         active={tab}
