@@ -1,14 +1,23 @@
 // The signed-in person and the API client that acts for them. A session is
 // the HttpOnly cookie (with its CSRF token) or, for operators, an API key kept
-// in sessionStorage for this tab only. Any 401 sends the person to sign in.
+// in sessionStorage for this tab only, with the role it was found to have at
+// sign-in, so a page load asks nothing the role may not read (the server
+// still decides every request). Any 401 sends the person to sign in.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { ApiClient } from "../api/api-client.js";
 import { ApiError } from "../api/api-error.js";
 import type { SessionUser, SignedIn } from "../api/types.js";
 import { navigate } from "../router/router.js";
-import { identifyApiKey } from "./identify-api-key.js";
+import { identifyApiKey, parseKeptUser } from "./identify-api-key.js";
 
 export const API_KEY_STORAGE = "trailproof.apiKey";
+/** The identity found for the kept key at sign-in (JSON of a SessionUser). */
+export const API_KEY_USER_STORAGE = "trailproof.apiKeyUser";
+
+function forgetKey(): void {
+  window.sessionStorage.removeItem(API_KEY_STORAGE);
+  window.sessionStorage.removeItem(API_KEY_USER_STORAGE);
+}
 
 export type SessionState =
   | { status: "loading" }
@@ -34,6 +43,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: "loading" });
 
   const expire = useCallback(() => {
+    // A refused key is forgotten, or the next page load would adopt it again unchecked.
+    forgetKey();
     setState({ status: "signed-out", reason: "Your session has ended. Sign in again." });
     if (!window.location.pathname.startsWith("/sign-in")) {
       navigate(`/sign-in?next=${encodeURIComponent(currentPath())}`, { replace: true });
@@ -43,10 +54,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const anonymous = useMemo(() => new ApiClient({}), []);
 
   const adoptKey = useCallback(
-    async (key: string) => {
+    async (key: string, known?: SessionUser) => {
       const api = new ApiClient({ bearer: key }, expire);
-      const user = await identifyApiKey(api);
+      const user = known ?? (await identifyApiKey(api));
       setState({ status: "signed-in", user, mode: "api-key", api });
+      return user;
     },
     [expire],
   );
@@ -59,9 +71,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const key = window.sessionStorage.getItem(API_KEY_STORAGE);
       if (key) {
         try {
-          await adoptKey(key);
+          // A key kept before identities were kept is identified once more.
+          const user = await adoptKey(key, parseKeptUser(window.sessionStorage.getItem(API_KEY_USER_STORAGE)));
+          window.sessionStorage.setItem(API_KEY_USER_STORAGE, JSON.stringify(user));
         } catch {
-          window.sessionStorage.removeItem(API_KEY_STORAGE);
+          forgetKey();
           if (!cancelled) setState({ status: "signed-out", reason: "The saved API key no longer works." });
         }
         return;
@@ -92,8 +106,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setState({ status: "signed-in", user: signed.user, mode: "cookie", api });
       },
       async signInWithApiKey(key) {
-        await adoptKey(key);
+        const user = await adoptKey(key);
         window.sessionStorage.setItem(API_KEY_STORAGE, key);
+        window.sessionStorage.setItem(API_KEY_USER_STORAGE, JSON.stringify(user));
       },
       async signOut() {
         if (state.status === "signed-in" && state.mode === "cookie") {
@@ -103,7 +118,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
             // The cookie may already be gone; signing out locally is what the person asked for.
           }
         }
-        window.sessionStorage.removeItem(API_KEY_STORAGE);
+        forgetKey();
         setState({ status: "signed-out", reason: "You have signed out." });
         navigate("/sign-in", { replace: true });
       },
