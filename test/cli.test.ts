@@ -2,6 +2,7 @@
 // directory, exit codes that scripts can rely on.
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -77,10 +78,13 @@ describe("trailproof CLI", () => {
     }
   });
 
-  it("answers bad input with one line naming the value, exit 2, and the stack only with --debug", async () => {
+  it("answers bad input with one line naming the value, exit 2, and the stack only with --debug", {
+    timeout: 120_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "trailproof-cli-"));
     const file = join(dir, "a-file");
     writeFileSync(file, "");
+    const closed = await closedPort();
     const cases: [string[], Record<string, string>, string][] = [
       [["serve", "--port", "abc", "--data", join(dir, "d")], {}, '"abc"'],
       [["serve", "--data", join(dir, "d")], { TRAILPROOF_PORT: "eighty" }, '"eighty"'],
@@ -90,6 +94,15 @@ describe("trailproof CLI", () => {
       [["demo", "--data", join(dir, "d"), "--events", "lots"], {}, '"lots"'],
       [["ingest", "--tenant", "demo", "--data", join(dir, "d")], {}, "--file"],
       [["ingest", "--tenant", "demo", "--data", join(dir, "d"), "--file", join(dir, "none.ndjson")], {}, "none.ndjson"],
+      [["key", "create", "--data", join(dir, "d"), "--role", "viewer"], {}, "--tenant"],
+      [["key", "create", "--data", join(dir, "d"), "--role", "operator", "--tenant", "demo"], {}, "--tenant"],
+      // Where nothing listens: one line naming the address, not "fetch failed" or a connect stack.
+      [
+        ["verify", "--data", join(dir, "d"), "--checkpoint", `http://127.0.0.1:${closed}/cp`],
+        {},
+        `127.0.0.1:${closed}`,
+      ],
+      [["migrate", "--database", `postgres://owner@127.0.0.1:${closed}/x`], {}, `127.0.0.1:${closed}`],
     ];
     // --data d must exist for the ingest cases: a demo creates it.
     expect((await runCli(["demo", "--data", join(dir, "d"), "--events", "1"])).code).toBe(0);
@@ -126,6 +139,15 @@ describe("trailproof CLI", () => {
     expect(names).toEqual(expect.arrayContaining(["verify", "tenant list", "key create", "signing-key list"]));
   });
 });
+
+/** A port on 127.0.0.1 that nothing listens on (it just did, and closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /** Exit 2, exactly one line on stderr naming `named`, and no stack frame. */
 function expectOneLine(r: CliResult, named: string): void {

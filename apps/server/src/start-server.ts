@@ -121,18 +121,23 @@ function storeFlags(store: DatabaseOptions): string {
 /** A refused listen as one LISTEN_FAILED line naming the address and the fix; nothing has been created. */
 function asListenError(err: unknown, config: ServerConfig): unknown {
   const code = (err as { code?: unknown } | null)?.code;
-  if (!(err instanceof Error) || typeof code !== "string" || !/^E[A-Z]+$/.test(code)) return err;
-  const why =
-    code === "EADDRINUSE"
-      ? "the port is in use"
-      : code === "EACCES"
-        ? "permission denied"
-        : code === "EADDRNOTAVAIL"
-          ? "no such address here"
-          : code;
+  if (!(err instanceof Error) || typeof code !== "string" || !/^E[A-Z_]+$/.test(code)) return err;
+  const [why, fix] = LISTEN_REFUSALS[code] ?? [
+    code,
+    "pass another --port or --host (TRAILPROOF_PORT, TRAILPROOF_HOST)",
+  ];
   return new TrailproofError(
     "LISTEN_FAILED",
-    `cannot listen on ${config.host}:${config.port} (${why}, ${code}): stop what uses it or pass another --port or --host (TRAILPROOF_PORT, TRAILPROOF_HOST)`,
+    `cannot listen on ${config.host}:${config.port} (${why === code ? code : `${why}, ${code}`}): ${fix}`,
     { cause: err },
   );
 }
+
+/** listen()'s refusals: what happened, in words, and the fix. */
+const LISTEN_REFUSALS: Record<string, [string, string]> = {
+  EADDRINUSE: ["the port is in use", "stop what uses it or pass another --port (TRAILPROOF_PORT)"],
+  EACCES: ["permission denied", "pass a --port above 1023, or run as a user allowed to bind it (TRAILPROOF_PORT)"],
+  EADDRNOTAVAIL: ["no interface here has that address", "pass an address of this machine to --host (TRAILPROOF_HOST)"],
+  ENOTFOUND: ["no such host", "pass an address or host name of this machine to --host (TRAILPROOF_HOST)"],
+  EAI_AGAIN: ["the host name could not be resolved", "pass an IP address to --host (TRAILPROOF_HOST)"],
+};

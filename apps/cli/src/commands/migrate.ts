@@ -11,6 +11,7 @@ import {
   redactUrl,
 } from "@trailproof/ledger";
 import type { Command } from "commander";
+import { asDatabaseError } from "../database-error.js";
 import { printJson, progressReporter } from "../output.js";
 
 interface MigrateCliOptions {
@@ -50,9 +51,11 @@ export function registerMigrateCommand(program: Command): void {
 
 async function applyMigrations(url: string, appRole: string): Promise<void> {
   const owner = openPostgres(url, { max: 1, applicationName: "trailproof-migrate" });
+  const where = redactUrl(url);
   try {
-    const report = await migratePostgres(owner, { appRole });
-    const where = redactUrl(url);
+    const report = await migratePostgres(owner, { appRole }).catch((err: unknown) => {
+      throw asDatabaseError(err, where);
+    });
     if (report.applied.length === 0) {
       process.stdout.write(`schema of ${where}: version ${report.to}, up to date\n`);
     } else {

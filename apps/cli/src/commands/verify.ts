@@ -98,12 +98,35 @@ async function verifyStores(opts: VerifyCliOptions): Promise<Report[]> {
   }
 }
 
+/** How long a --checkpoint URL may take to answer. */
+const CHECKPOINT_FETCH_TIMEOUT_MS = 10_000;
+
+/** Why fetch() failed, in the words of its cause (fetch's own message is "fetch failed"). */
+function fetchFailure(err: unknown): string {
+  if (err instanceof Error && err.name === "TimeoutError") {
+    return `no answer within ${CHECKPOINT_FETCH_TIMEOUT_MS / 1000} s`;
+  }
+  const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (cause?.code === "ECONNREFUSED") return "connection refused";
+  if (cause?.code === "ENOTFOUND") return "host not found";
+  if (typeof cause?.message === "string") return cause.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Checkpoint notes from files or http(s) URLs, each named by where it came from. */
 async function readCheckpoints(sources: readonly string[]): Promise<{ source: string; note: string }[]> {
   return Promise.all(
     sources.map(async (source) => {
       if (!/^https?:\/\//.test(source)) return { source, note: readFileSync(source, "utf8") };
-      const res = await fetch(source);
+      // Bounded: a witness that never answers is an error, not a hang.
+      const res = await fetch(source, { signal: AbortSignal.timeout(CHECKPOINT_FETCH_TIMEOUT_MS) }).catch(
+        (err: unknown) => {
+          throw new TrailproofError(
+            "VERIFY_CHECKPOINT_UNREADABLE",
+            `cannot fetch --checkpoint ${source}: ${fetchFailure(err)}`,
+          );
+        },
+      );
       if (!res.ok) throw new TrailproofError("VERIFY_CHECKPOINT_UNREADABLE", `${source} answered ${res.status}`);
       return { source, note: await res.text() };
     }),
