@@ -39,6 +39,7 @@ export type { ReadDivergence, ReadDivergenceListener, ReadDivergences } from "./
 export { type SearchFields, searchFieldsOfLeaf } from "./query/search-fields.js";
 export { MAX_STATS_BUCKETS } from "./query/stats-buckets.js";
 export type * from "./store/access-store.js";
+export type * from "./store/approval-store.js";
 export type { LeaseStore } from "./store/lease-store.js";
 export type * from "./store/log-store.js";
 export { MemorySharedState, type MemorySharedStateOptions } from "./store/memory-shared-state.js";

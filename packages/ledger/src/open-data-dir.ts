@@ -8,6 +8,7 @@ import { Ledger, type LedgerOptions } from "./ledger.js";
 import type { AuditQuery } from "./query/audit-query.js";
 import { CheckedAuditQuery } from "./query/checked-audit-query.js";
 import type { AccessStore } from "./store/access-store.js";
+import type { ApprovalStore } from "./store/approval-store.js";
 import { MemorySharedState } from "./store/memory-shared-state.js";
 import type { PeopleStore } from "./store/people-store.js";
 import type { SharedState } from "./store/shared-state.js";
@@ -17,6 +18,8 @@ import type { DerivedRowsAudit } from "./verify/derived-rows.js";
 export interface DataDir {
   ledger: Ledger;
   access: AccessStore;
+  /** Dual control: requests that take effect once a different person approves them. */
+  approvals: ApprovalStore;
   query: AuditQuery;
   people: PeopleStore;
   /** Keeps the search projection behind the log; `query` reads what it covers. */
@@ -64,6 +67,7 @@ export function followingDataDir(
   ledger: Ledger,
   stores: {
     access: AccessStore;
+    approvals: ApprovalStore;
     people: PeopleStore;
     query: AuditQuery;
     search: FollowerSink;
@@ -75,6 +79,7 @@ export function followingDataDir(
   return {
     ledger,
     access: stores.access,
+    approvals: stores.approvals,
     query: new CheckedAuditQuery(stores.query, ledger.readDivergences),
     people: stores.people,
     search,

@@ -2,7 +2,9 @@
 // columns in SQLite and PostgreSQL) and the records the contracts speak.
 // The two list-valued columns arrive as JSON text from SQLite and already
 // decoded from PostgreSQL (text[] and jsonb); the mappers take either.
+import type { JsonObject } from "@trailproof/core";
 import type { ApiKeyRecord } from "./access-store.js";
+import type { ApprovalRecord } from "./approval-store.js";
 import type { PersonRecord, SessionRecord, ViewerTokenRecord } from "./people-store.js";
 
 export interface ApiKeyRow {
@@ -102,3 +104,38 @@ export const toViewerToken = (r: ViewerTokenRow): ViewerTokenRecord => ({
   createdAt: r.created_at,
   expiresAt: r.expires_at,
 });
+
+export interface ApprovalRow {
+  approval_id: string;
+  tenant_id: number;
+  action: string;
+  /** JSON text (SQLite) or an object (PostgreSQL jsonb). */
+  request: string | JsonObject;
+  requested_by: string;
+  requester_owner: string;
+  status: ApprovalRecord["status"];
+  created_at: string;
+  expires_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  outcome: string | JsonObject | null;
+}
+
+const json = (v: string | JsonObject): JsonObject => (typeof v === "string" ? (JSON.parse(v) as JsonObject) : v);
+
+export function toApproval(row: ApprovalRow): ApprovalRecord {
+  return {
+    approvalId: row.approval_id,
+    tenantId: Number(row.tenant_id),
+    action: row.action,
+    request: json(row.request),
+    requestedBy: row.requested_by,
+    requesterOwner: row.requester_owner,
+    status: row.status,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    decidedBy: row.decided_by,
+    decidedAt: row.decided_at,
+    outcome: row.outcome === null ? null : json(row.outcome),
+  };
+}

@@ -5,6 +5,7 @@
 // Nothing of a node's state lives outside the database and its master key.
 import type { DerivedRowsAudit } from "../../verify/derived-rows.js";
 import { PostgresAccessStore } from "./postgres-access-store.js";
+import { PostgresApprovalStore } from "./postgres-approval-store.js";
 import { PostgresAuditQuery } from "./postgres-audit-query.js";
 import { openPostgres, type PgSql, type PostgresClientOptions } from "./postgres-client.js";
 import { PostgresKeyVault } from "./postgres-key-vault.js";
@@ -21,6 +22,7 @@ export interface PostgresStores {
   /** Ends the pool when the ledger closes. */
   log: PostgresLogStore;
   access: PostgresAccessStore;
+  approvals: PostgresApprovalStore;
   people: PostgresPeopleStore;
   query: PostgresAuditQuery;
   search: PostgresSearchProjection;
@@ -58,6 +60,7 @@ export function openPostgresStores(sql: PgSql, masterKey: Uint8Array): PostgresS
     sql,
     log: new PostgresLogStore(sql, { ownsPool: true }),
     access: new PostgresAccessStore(sql),
+    approvals: new PostgresApprovalStore(sql),
     people: new PostgresPeopleStore(sql),
     query: new PostgresAuditQuery(sql),
     search: new PostgresSearchProjection(sql),

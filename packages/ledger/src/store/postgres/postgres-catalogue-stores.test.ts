@@ -4,8 +4,10 @@
 // last-admin rule across two nodes' pools.
 import { afterEach, describe, expect, it } from "vitest";
 import { AT, apiKey, type CatalogueStores, person, runAccessStoreConformance } from "../access-store.conformance.js";
+import { runApprovalStoreConformance } from "../approval-store.conformance.js";
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { PostgresAccessStore } from "./postgres-access-store.js";
+import { PostgresApprovalStore } from "./postgres-approval-store.js";
 import { openPostgres, type PgSql } from "./postgres-client.js";
 import { PostgresLogStore } from "./postgres-log-store.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
@@ -18,6 +20,7 @@ afterEach(async () => {
 });
 
 interface Opened extends CatalogueStores {
+  approvals: PostgresApprovalStore;
   app: PgSql;
   /** A second pool on the same database: another service node. */
   otherNode(): PgSql;
@@ -39,6 +42,7 @@ async function open(): Promise<Opened> {
   return {
     app,
     access: new PostgresAccessStore(app),
+    approvals: new PostgresApprovalStore(app),
     people: new PostgresPeopleStore(app),
     createTenant: async (name) =>
       (await log.createTenant({ name, origin: `test/${name}`, unknownActions: "reject", createdAt: AT })).tenantId,
@@ -53,6 +57,7 @@ async function open(): Promise<Opened> {
 
 runAccessStoreConformance("PostgreSQL", open);
 runPeopleStoreConformance("PostgreSQL", open);
+runApprovalStoreConformance("PostgreSQL", open);
 
 describe("PostgreSQL catalogue", () => {
   async function twoTenants() {

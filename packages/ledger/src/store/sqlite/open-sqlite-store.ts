@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import type { DerivedRowsAudit } from "../../verify/derived-rows.js";
 import { migrateSqliteV1 } from "./migrate-sqlite-v1.js";
 import { SqliteAccessStore } from "./sqlite-access-store.js";
+import { SqliteApprovalStore } from "./sqlite-approval-store.js";
 import { SqliteCheckpointer } from "./sqlite-checkpointer.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { SqlitePeopleStore } from "./sqlite-people-store.js";
@@ -20,6 +21,7 @@ import { SQLITE_CATALOGUE_SCHEMA } from "./sqlite-tenant-schema.js";
 export interface SqliteStores {
   log: SqliteStore;
   access: SqliteAccessStore;
+  approvals: SqliteApprovalStore;
   query: SqliteAuditQuery;
   people: SqlitePeopleStore;
   /** The search follower's sink: derives the projection the query store reads. */
@@ -62,6 +64,7 @@ export function openSqliteStores(
   return {
     log,
     access: new SqliteAccessStore(catalogue),
+    approvals: new SqliteApprovalStore(catalogue),
     query: new SqliteAuditQuery(database),
     people: new SqlitePeopleStore(catalogue),
     search: new SqliteSearchProjection(database, options.textPartEntries),

@@ -4,14 +4,16 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CatalogueStores, runAccessStoreConformance } from "../access-store.conformance.js";
+import { type ApprovalStores, runApprovalStoreConformance } from "../approval-store.conformance.js";
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { openSqliteStores } from "./open-sqlite-store.js";
 
-async function open(): Promise<CatalogueStores> {
-  const { log, access, people } = openSqliteStores(mkdtempSync(join(tmpdir(), "trailproof-catalogue-")));
+async function open(): Promise<CatalogueStores & ApprovalStores> {
+  const { log, access, people, approvals } = openSqliteStores(mkdtempSync(join(tmpdir(), "trailproof-catalogue-")));
   return {
     access,
     people,
+    approvals,
     createTenant: async (name) =>
       (await log.createTenant({ name, origin: `test/${name}`, unknownActions: "reject", createdAt: "x" })).tenantId,
     close: () => log.close(),
@@ -20,3 +22,4 @@ async function open(): Promise<CatalogueStores> {
 
 runAccessStoreConformance("SQLite files", open);
 runPeopleStoreConformance("SQLite files", open);
+runApprovalStoreConformance("SQLite files", open);

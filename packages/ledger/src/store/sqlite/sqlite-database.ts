@@ -9,6 +9,8 @@ export interface SqliteStatement {
 }
 
 export interface SqliteDatabase {
+  /** True when the connection was opened read-only. */
+  readonly readonly?: boolean;
   prepare(sql: string): SqliteStatement;
   exec(sql: string): unknown;
   pragma(source: string, options?: { simple?: boolean }): unknown;

@@ -6,6 +6,7 @@ import { migration2 } from "./002-catalogue.js";
 import { migration3 } from "./003-search.js";
 import { migration4 } from "./004-coordination.js";
 import { migration5 } from "./005-shared-state.js";
+import { migration6 } from "./006-approvals.js";
 
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration1,
@@ -13,4 +14,5 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration3,
   migration4,
   migration5,
+  migration6,
 ];
