@@ -10,7 +10,7 @@ import { buildApp, createMetrics, DEFAULT_CONFIG, type ServerConfig, sampleEvent
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 
 export type Keys = Record<TenantRole, string>;
-type Method = "GET" | "POST" | "PATCH" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface ApiFixture {
   app: FastifyInstance;

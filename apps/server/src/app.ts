@@ -8,6 +8,7 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
+import { DualControl } from "./approvals/dual-control.js";
 import { MetaAudit } from "./audit/meta-audit.js";
 import { registerAuthentication } from "./auth/authenticate.js";
 import type { AppDeps } from "./deps.js";
@@ -24,6 +25,7 @@ import { recordRouteTable } from "./http/route-table.js";
 import { sharedRateLimitStore } from "./http/shared-rate-limit-store.js";
 import { registerStrictQueryIntegers } from "./http/strict-query-integers.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
+import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerAutomationRoutes } from "./routes/automation-routes.js";
 import { registerEventRoutes } from "./routes/event-routes.js";
@@ -155,5 +157,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPeopleRoutes(app, deps, audit);
   registerViewerTokenRoutes(app, deps, audit);
   registerAutomationRoutes(app, deps, audit);
+  registerApprovalRoutes(app, deps, audit, new DualControl(deps, audit));
   return app;
 }

@@ -1,12 +1,22 @@
 // What buildApp needs, passed in so tests build the app on a real store
 // without listening, and main.ts wires the real drivers.
-import type { AccessStore, AuditQuery, DerivedRowsAudit, Ledger, PeopleStore, SharedState } from "@trailproof/ledger";
+import type {
+  AccessStore,
+  ApprovalStore,
+  AuditQuery,
+  DerivedRowsAudit,
+  Ledger,
+  PeopleStore,
+  SharedState,
+} from "@trailproof/ledger";
 import type { ServerConfig } from "./config.js";
 import type { ServiceMetrics } from "./http/metrics.js";
 
 export interface AppDeps {
   ledger: Ledger;
   access: AccessStore;
+  /** Dual control's requests and each tenant's setting (approvals/dual-control.ts). */
+  approvals: ApprovalStore;
   query: AuditQuery;
   people: PeopleStore;
   /**

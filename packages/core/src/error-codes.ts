@@ -90,6 +90,11 @@ export type ServiceErrorCode =
   | "AUTH_INVALID"
   | "AUTH_FORBIDDEN"
   | "AUTH_CSRF"
+  // Dual control.
+  | "APPROVAL_NOT_FOUND"
+  | "APPROVAL_NOT_PENDING"
+  | "APPROVAL_EXPIRED"
+  | "APPROVAL_OWN_REQUEST"
   | "PASSWORD_INVALID"
   // Tenants, keys, people.
   | "TENANT_NAME_INVALID"

@@ -29,6 +29,7 @@ const STATUS = {
   AUTH_INVALID: 401,
   AUTH_FORBIDDEN: 403,
   AUTH_CSRF: 403,
+  APPROVAL_OWN_REQUEST: 403,
   // 404: absent, or belonging to someone else (never an existence oracle).
   NOT_FOUND: 404,
   EVENT_NOT_FOUND: 404,
@@ -36,8 +37,11 @@ const STATUS = {
   PERSON_NOT_FOUND: 404,
   SCHEMA_NOT_FOUND: 404,
   TENANT_NOT_FOUND: 404,
+  APPROVAL_NOT_FOUND: 404,
   // 409: conflicts with what is recorded.
   TENANT_EXISTS: 409,
+  APPROVAL_NOT_PENDING: 409,
+  APPROVAL_EXPIRED: 409,
   PERSON_EXISTS: 409,
   SCHEMA_INCOMPATIBLE: 409,
   LAST_ADMIN: 409,

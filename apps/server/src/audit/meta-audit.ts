@@ -18,6 +18,8 @@ export interface AccessRecord {
   change?: { before: unknown; after: unknown };
   /** Reads with the same key, action, target and dedupeKey within the window are recorded once. */
   dedupeKey?: string;
+  /** The tenant whose log records it; the caller's own tenant when absent (the operator names one). */
+  tenant?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export class MetaAudit {
   async record(request: FastifyRequest, access: AccessRecord): Promise<void> {
     const principal = request.principal;
     if (!principal) throw new Error("meta-audit without a principal");
-    const tenant = tenantOf(request);
+    const tenant = access.tenant ?? tenantOf(request);
     const now = Date.now();
     const dedupeKey =
       access.dedupeKey === undefined

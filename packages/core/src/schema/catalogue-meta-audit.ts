@@ -2,7 +2,7 @@
 // key, schema and setting change made through the service is recorded in the
 // tenant's log under these (the meta-audit), with the caller as actor.
 import type { ActionDefinition } from "./action-definition.js";
-import { COUNT, openObject, STRING } from "./catalogue-schemas.js";
+import { BOOLEAN, COUNT, openObject, STRING, TIMESTAMP } from "./catalogue-schemas.js";
 
 const readMetadata = openObject({ route: STRING, query: { type: "object" }, result_count: COUNT });
 
@@ -99,6 +99,54 @@ export const metaAuditActions: ActionDefinition[] = [
     category: "system",
     defaultRisk: "high",
     messageTemplate: "{actor.type} {actor.id} changed the settings of tenant {target.id}",
+  },
+  // Dual control: a request, its approval or rejection by a different
+  // person, and the tenant's single-admin setting. A request's parameters
+  // can name a person (an erasure's subject): kept erasable.
+  {
+    action: "approval.request",
+    version: 1,
+    kind: "create",
+    category: "access",
+    defaultRisk: "high",
+    messageTemplate: "{actor.type} {actor.id} asked for approval {target.id}",
+    metadataSchema: openObject({ action: STRING, expires_at: TIMESTAMP, single_admin: BOOLEAN }),
+    privacy: { metadata: { "/request": "personal" } },
+  },
+  {
+    action: "approval.approve",
+    version: 1,
+    kind: "update",
+    category: "access",
+    defaultRisk: "high",
+    messageTemplate: "{actor.type} {actor.id} approved {target.id}",
+    metadataSchema: openObject({ action: STRING, requested_by: STRING }),
+  },
+  {
+    action: "approval.reject",
+    version: 1,
+    kind: "update",
+    category: "access",
+    defaultRisk: "medium",
+    messageTemplate: "{actor.type} {actor.id} rejected {target.id}",
+    metadataSchema: openObject({ action: STRING, requested_by: STRING }),
+  },
+  {
+    action: "tenant.dual_control.update",
+    version: 1,
+    kind: "config_change",
+    category: "system",
+    defaultRisk: "critical",
+    messageTemplate: "{actor.type} {actor.id} changed dual control of tenant {target.id}",
+  },
+  {
+    action: "signing_key.rotate",
+    version: 1,
+    kind: "config_change",
+    category: "configuration",
+    defaultRisk: "high",
+    messageTemplate: "{actor.type} {actor.id} rotated the signing key of {target.id}",
+    metadataSchema: openObject({ approval_id: STRING, verifier_key: STRING }),
   },
 ];
 
