@@ -44,11 +44,20 @@ describe("trailproof key create", () => {
     });
   });
 
+  it("issues a platform operator key with --role operator and no tenant", async () => {
+    const made = await trailproof(["key", "create", "--data", data, "--role", "operator", "--name", "recovered"]);
+    expect(made.code, made.stderr).toBe(0);
+    const [about, shown] = made.stdout.trimEnd().split("\n");
+    const keyId = /^created operator key ([0-9a-f]{16}) \("recovered"\) for the platform /.exec(about ?? "")?.[1];
+    expect(keyId, made.stdout).toBeDefined();
+    expect(shown).toMatch(new RegExp(`^key \\(shown once; only its hash is stored\\) tpk_${keyId}_`));
+  });
+
   it("refuses an unknown role with the API's code for it, exit 2", async () => {
     const bad = await trailproof(["key", "create", "--data", data, "--tenant", "acme", "--role", "owner"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(
-      /^error REQUEST_INVALID: --role owner is not a role: use ingest, viewer, auditor or admin/,
+      /^error REQUEST_INVALID: --role owner is not a role: use ingest, viewer, auditor or admin \(or operator, with no --tenant\)/,
     );
     expect(bad.stdout).toBe("");
   });
