@@ -190,5 +190,30 @@ export function runPeopleStoreConformance(name: string, open: OpenCatalogueStore
       for (const t of tokens) expect(await people.findViewerToken(t.tokenId)).toEqual(t);
       expect(await people.findViewerToken("missing")).toBeUndefined();
     });
+
+    it("lists a tenant's live viewer tokens, newest first, and no other tenant's", async () => {
+      const { people, createTenant } = await fresh();
+      const acme = await createTenant("acme");
+      const globex = await createTenant("globex");
+      const token = (tokenId: string, tenantId: number, createdAt: string, expiresAt: string): ViewerTokenRecord => ({
+        tokenId,
+        tenantId,
+        secretHash: tokenId.padEnd(64, "0"),
+        viewerId: `viewer-${tokenId}`,
+        viewerName: null,
+        filter: { tag: "team:a" },
+        createdBy: "key:a1",
+        createdAt,
+        expiresAt,
+      });
+      const old = token("t_old", acme, "2025-03-01T00:00:00.000Z", "2025-03-01T01:00:00.000Z");
+      const first = token("t_first", acme, AT, LATER);
+      const second = token("t_second", acme, "2025-03-04T06:00:00.000Z", LATER);
+      const other = token("t_other", globex, AT, LATER);
+      for (const t of [old, first, second, other]) await people.insertViewerToken(t);
+      expect(await people.listViewerTokens(acme, AT)).toEqual([second, first]);
+      expect(await people.listViewerTokens(globex, AT)).toEqual([other]);
+      expect(await people.listViewerTokens(acme, LATER)).toEqual([]);
+    });
   });
 }

@@ -70,4 +70,6 @@ export interface PeopleStore {
 
   insertViewerToken(token: ViewerTokenRecord): Promise<void>;
   findViewerToken(tokenId: string): Promise<ViewerTokenRecord | undefined>;
+  /** The tenant's tokens not expired at `now`, newest first. */
+  listViewerTokens(tenantId: number, now: string): Promise<ViewerTokenRecord[]>;
 }

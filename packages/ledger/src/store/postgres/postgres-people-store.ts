@@ -115,6 +115,16 @@ export class PostgresPeopleStore implements PeopleStore {
     });
   }
 
+  async listViewerTokens(tenantId: number, now: string): Promise<ViewerTokenRecord[]> {
+    const rows = await inTenant(
+      this.#sql,
+      tenantId,
+      (tx) => tx<ViewerTokenRow[]>`SELECT * FROM viewer_tokens WHERE tenant_id = ${tenantId} AND expires_at > ${now}
+        ORDER BY created_at DESC, token_id DESC`,
+    );
+    return rows.map(toViewerToken);
+  }
+
   async findViewerToken(tokenId: string): Promise<ViewerTokenRecord | undefined> {
     // tokenId comes from the presented token: untrusted, but only ever a parameter.
     const [row] = await this.#sql<ViewerTokenRow[]>`SELECT * FROM find_viewer_token(${tokenId})`;

@@ -171,6 +171,15 @@ export class SqlitePeopleStore implements PeopleStore {
       );
   }
 
+  async listViewerTokens(tenantId: number, now: string): Promise<ViewerTokenRecord[]> {
+    const rows = this.#db
+      .prepare(
+        "SELECT * FROM viewer_tokens WHERE tenant_id = ? AND expires_at > ? ORDER BY created_at DESC, token_id DESC",
+      )
+      .all(tenantId, now) as ViewerTokenRow[];
+    return rows.map(toViewerToken);
+  }
+
   async findViewerToken(tokenId: string): Promise<ViewerTokenRecord | undefined> {
     const row = this.#db.prepare("SELECT * FROM viewer_tokens WHERE token_id = ?").get(tokenId) as
       | ViewerTokenRow
