@@ -3,9 +3,12 @@
 // made with them must satisfy. Only a hash of the secret is stored.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { PeopleStore, ViewerTokenRecord } from "@trailproof/ledger";
+import { MAX_VIEWER_TOKEN_TTL_S } from "@trailproof/protocol";
 
 const TOKEN_PATTERN = /^tpv_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
-export const MAX_VIEWER_TOKEN_TTL_S = 3600;
+
+// The wire contract states the bound; issuing holds to it.
+export { MAX_VIEWER_TOKEN_TTL_S };
 
 const hash = (value: string) => createHash("sha256").update(value).digest("hex");
 

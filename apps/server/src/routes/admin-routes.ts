@@ -3,23 +3,30 @@
 // included, can edit or delete an event: there is no route for it. The last
 // admin credential of a tenant cannot be revoked (LAST_ADMIN): a tenant that
 // could no longer administer itself would need the operator to recover.
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { type ActionDefinition, TrailproofError } from "@trailproof/core";
 import { type ApiKeyRecord, issueApiKey } from "@trailproof/ledger";
-import { ApiKeySchema, CreatedApiKeySchema, ProblemDetailsSchema, TenantSettingsSchema } from "@trailproof/protocol";
+import {
+  ActionParamsSchema,
+  ActionSchemaBodySchema,
+  ActionSchemaListSchema,
+  ActionSchemaVersionsSchema,
+  ApiKeyListSchema,
+  ApiKeySchema,
+  CreatedApiKeySchema,
+  KeyParamsSchema,
+  NewApiKeySchema,
+  ProblemResponses,
+  SettingsPatchSchema,
+  TenantSettingsSchema,
+} from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
 
-const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
 const common = { tags: ["admin"], security: [{ bearer: [] }] };
-const TenantRoleSchema = Type.Union([
-  Type.Literal("ingest"),
-  Type.Literal("viewer"),
-  Type.Literal("auditor"),
-  Type.Literal("admin"),
-]);
 
 export function toWireKey(r: ApiKeyRecord) {
   return {
@@ -34,40 +41,41 @@ export function toWireKey(r: ApiKeyRecord) {
 
 export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
   const { ledger, access } = deps;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get(
+  api.get(
     "/v1/schemas",
     {
       config: { permission: "administer" },
       schema: {
         ...common,
         summary: "Every registered action schema version",
-        response: { 200: Type.Object({ schemas: Type.Array(Type.Unknown()) }), ...errors },
+        response: { 200: ActionSchemaListSchema, ...ProblemResponses },
       },
     },
     async (request) => ({ schemas: await ledger.actionSchemas(tenantOf(request)) }),
   );
 
-  app.get(
+  api.get(
     "/v1/schemas/:action",
     {
       config: { permission: "administer" },
       schema: {
         ...common,
         summary: "Every version of one action's schema",
-        params: Type.Object({ action: Type.String({ maxLength: 128 }) }),
-        response: { 200: Type.Object({ action: Type.String(), versions: Type.Array(Type.Unknown()) }), ...errors },
+        params: ActionParamsSchema,
+        response: { 200: ActionSchemaVersionsSchema, ...ProblemResponses },
       },
     },
     async (request) => {
-      const { action } = request.params as { action: string };
+      const { action } = request.params;
       const versions = (await ledger.actionSchemas(tenantOf(request))).filter((d) => d.action === action);
       if (versions.length === 0) throw new TrailproofError("SCHEMA_NOT_FOUND", `no schema registered for ${action}`);
       return { action, versions };
     },
   );
 
-  app.post(
+  api.post(
     "/v1/schemas",
     {
       config: { permission: "administer" },
@@ -76,12 +84,13 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         summary: "Register a new version of an action's schema",
         description:
           "Refused with SCHEMA_INCOMPATIBLE (every break listed) unless every event valid under the previous version stays valid.",
-        body: Type.Object({}, { additionalProperties: true }),
-        response: { 201: Type.Unknown(), ...errors },
+        body: ActionSchemaBodySchema,
+        response: { 201: Type.Unknown(), ...ProblemResponses },
       },
     },
     async (request, reply) => {
       const tenant = tenantOf(request);
+      // Untrusted: the registry validates the whole definition and lists every problem (SCHEMA_INVALID).
       const registered = await ledger.registerActionSchema(tenant, request.body as ActionDefinition);
       await audit.record(request, {
         action: "schema.register",
@@ -92,14 +101,14 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: 
     },
   );
 
-  app.get(
+  api.get(
     "/v1/keys",
     {
       config: { permission: "administer" },
       schema: {
         ...common,
         summary: "The tenant's API keys (never the keys themselves)",
-        response: { 200: Type.Object({ keys: Type.Array(ApiKeySchema) }), ...errors },
+        response: { 200: ApiKeyListSchema, ...ProblemResponses },
       },
     },
     async (request) => {
@@ -108,23 +117,20 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: 
     },
   );
 
-  app.post(
+  api.post(
     "/v1/keys",
     {
       config: { permission: "administer" },
       schema: {
         ...common,
         summary: "Create an API key; the key is shown once in the response",
-        body: Type.Object(
-          { role: TenantRoleSchema, name: Type.String({ minLength: 1, maxLength: 128 }) },
-          { additionalProperties: false },
-        ),
-        response: { 201: CreatedApiKeySchema, ...errors },
+        body: NewApiKeySchema,
+        response: { 201: CreatedApiKeySchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
       const tenant = tenantOf(request);
-      const { role, name } = request.body as { role: "ingest" | "viewer" | "auditor" | "admin"; name: string };
+      const { role, name } = request.body;
       const record = await ledger.tenantRecord(tenant);
       const issued = await issueApiKey(access, {
         tenantId: record.tenantId,
@@ -141,7 +147,7 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: 
     },
   );
 
-  app.delete(
+  api.delete(
     "/v1/keys/:keyId",
     {
       config: { permission: "administer" },
@@ -150,13 +156,13 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         summary: "Revoke an API key, effective immediately",
         description:
           "Refused with LAST_ADMIN (409) when the key is the tenant's last admin credential: no other active admin key and no enabled admin person would remain. Create another admin key or admin person first.",
-        params: Type.Object({ keyId: Type.String({ maxLength: 64 }) }),
-        response: { 200: ApiKeySchema, ...errors },
+        params: KeyParamsSchema,
+        response: { 200: ApiKeySchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { keyId } = request.params as { keyId: string };
+      const { keyId } = request.params;
       const record = await ledger.tenantRecord(tenant);
       const key = await access.findApiKey(keyId);
       const outcome =
@@ -182,11 +188,11 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: 
     },
   );
 
-  app.get(
+  api.get(
     "/v1/settings",
     {
       config: { permission: "administer" },
-      schema: { ...common, summary: "Tenant settings", response: { 200: TenantSettingsSchema, ...errors } },
+      schema: { ...common, summary: "Tenant settings", response: { 200: TenantSettingsSchema, ...ProblemResponses } },
     },
     async (request) => {
       const record = await ledger.tenantRecord(tenantOf(request));
@@ -194,23 +200,20 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AppDeps, audit: 
     },
   );
 
-  app.patch(
+  api.patch(
     "/v1/settings",
     {
       config: { permission: "administer" },
       schema: {
         ...common,
         summary: "Change tenant settings",
-        body: Type.Object(
-          { unknown_actions: Type.Union([Type.Literal("reject"), Type.Literal("accept")]) },
-          { additionalProperties: false },
-        ),
-        response: { 200: TenantSettingsSchema, ...errors },
+        body: SettingsPatchSchema,
+        response: { 200: TenantSettingsSchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { unknown_actions: policy } = request.body as { unknown_actions: "reject" | "accept" };
+      const { unknown_actions: policy } = request.body;
       const before = await ledger.tenantRecord(tenant);
       const record = await ledger.setUnknownActions(tenant, policy);
       await audit.record(request, {

@@ -4,9 +4,21 @@
 // recorded in the tenant's log as user.login with outcome failure. Pending
 // second steps and the throttle live in the nodes' shared state.
 import { createHash, randomBytes } from "node:crypto";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { TrailproofError } from "@trailproof/core";
 import type { PersonRecord } from "@trailproof/ledger";
-import { ProblemDetailsSchema } from "@trailproof/protocol";
+import {
+  CodeBodySchema,
+  isPersonRole,
+  LoginBodySchema,
+  type LoginNext,
+  LoginNextSchema,
+  ProblemResponses,
+  RecoveryBodySchema,
+  SessionSchema,
+  type SignedIn,
+  SignedInSchema,
+} from "@trailproof/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { META_AUDIT_APPENDER } from "../audit/meta-audit.js";
@@ -19,7 +31,6 @@ import { sendProblem } from "../http/problem.js";
 
 const LOGIN_TOKEN_TTL_MS = 5 * 60_000;
 const RECOVERY_CODES = 10;
-const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
 const common = { tags: ["console sign-in"] };
 const sha256 = (v: string) => createHash("sha256").update(v).digest("hex");
 
@@ -33,23 +44,8 @@ interface PendingLogin {
 /** Pending sign-ins are kept under the token's hash: the shared state never holds a usable token. */
 const pendingKey = (token: string) => `sign-in-pending:${sha256(token)}`;
 
-const UserSchema = Type.Object({
-  username: Type.String(),
-  display_name: Type.String(),
-  role: Type.String(),
-  tenant: Type.String(),
-});
-const CodeBodySchema = Type.Object(
-  { login_token: Type.String({ maxLength: 64 }), code: Type.String({ maxLength: 12 }) },
-  { additionalProperties: false },
-);
-const SignedInSchema = Type.Object({
-  user: UserSchema,
-  csrf_token: Type.String(),
-  recovery_codes: Type.Optional(Type.Array(Type.String())),
-});
-
 export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const limiter = new SignInLimiter(deps.shared);
   const throttleKeys = (request: FastifyRequest, tenant: string, username: string) => [
     `person:${tenant}/${username}`,
@@ -131,7 +127,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     request: FastifyRequest,
     login: PendingLogin,
     person: PersonRecord,
-  ) => {
+  ): Promise<SignedIn> => {
     const { cookieValue, session } = await createSession(deps.people, login.tenantId, person.username);
     await limiter.reset(throttleKeys(request, login.tenant, login.username));
     await recordLogin(login.tenant, person.username, request, "success");
@@ -148,33 +144,18 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     };
   };
 
-  app.post(
+  api.post(
     "/v1/auth/login",
     {
       schema: {
         ...common,
         summary: "Step 1: tenant, username and password",
-        body: Type.Object(
-          {
-            tenant: Type.String({ maxLength: 63 }),
-            username: Type.String({ maxLength: 64 }),
-            password: Type.String({ maxLength: 1024 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            next: Type.Union([Type.Literal("totp"), Type.Literal("enroll")]),
-            login_token: Type.String(),
-            otpauth_uri: Type.Optional(Type.String()),
-            secret: Type.Optional(Type.String()),
-          }),
-          ...errors,
-        },
+        body: LoginBodySchema,
+        response: { 200: LoginNextSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
-      const { tenant, username, password } = request.body as { tenant: string; username: string; password: string };
+      const { tenant, username, password } = request.body;
       const wait = await throttled(request, reply, tenant, username);
       if (wait) return wait;
       const record = await deps.ledger.getTenant(tenant);
@@ -186,7 +167,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
       const loginToken = randomBytes(24).toString("base64url");
       const login: PendingLogin = { tenant, tenantId: record.tenantId, username };
       await deps.shared.put(pendingKey(loginToken), JSON.stringify(login), LOGIN_TOKEN_TTL_MS);
-      if (person.totpEnrolledAt !== null) return { next: "totp", login_token: loginToken };
+      if (person.totpEnrolledAt !== null) return { next: "totp", login_token: loginToken } satisfies LoginNext;
       const secret = newTotpSecret();
       await deps.people.updatePerson({ ...person, totpSecret: secret });
       return {
@@ -194,22 +175,22 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
         login_token: loginToken,
         otpauth_uri: totpUri(secret, "Trailproof", `${tenant}:${username}`),
         secret,
-      };
+      } satisfies LoginNext;
     },
   );
 
-  app.post(
+  api.post(
     "/v1/auth/enroll",
     {
       schema: {
         ...common,
         summary: "Step 2 on first sign-in: confirm TOTP enrolment with a code; answers recovery codes once",
         body: CodeBodySchema,
-        response: { 200: SignedInSchema, ...errors },
+        response: { 200: SignedInSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
-      const { login_token: token, code } = request.body as { login_token: string; code: string };
+      const { login_token: token, code } = request.body;
       const step2 = await secondStep(request, reply, token);
       if ("sent" in step2) return step2.sent;
       const { login, person } = step2;
@@ -234,18 +215,18 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
   );
 
-  app.post(
+  api.post(
     "/v1/auth/totp",
     {
       schema: {
         ...common,
         summary: "Step 2: a TOTP code; sets the session cookie",
         body: CodeBodySchema,
-        response: { 200: SignedInSchema, ...errors },
+        response: { 200: SignedInSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
-      const { login_token: token, code } = request.body as { login_token: string; code: string };
+      const { login_token: token, code } = request.body;
       const step2 = await secondStep(request, reply, token);
       if ("sent" in step2) return step2.sent;
       const { login, person } = step2;
@@ -259,24 +240,18 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
   );
 
-  app.post(
+  api.post(
     "/v1/auth/recover",
     {
       schema: {
         ...common,
         summary: "Step 2 without the authenticator: a one-time recovery code",
-        body: Type.Object(
-          { login_token: Type.String({ maxLength: 64 }), recovery_code: Type.String({ maxLength: 32 }) },
-          { additionalProperties: false },
-        ),
-        response: { 200: SignedInSchema, ...errors },
+        body: RecoveryBodySchema,
+        response: { 200: SignedInSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
-      const { login_token: token, recovery_code: code } = request.body as {
-        login_token: string;
-        recovery_code: string;
-      };
+      const { login_token: token, recovery_code: code } = request.body;
       const step2 = await secondStep(request, reply, token);
       if ("sent" in step2) return step2.sent;
       const { login, person } = step2;
@@ -289,19 +264,20 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
   );
 
-  app.get(
+  api.get(
     "/v1/auth/session",
     {
       config: { permission: "read" },
       schema: {
         ...common,
         summary: "Who is signed in, with the CSRF token to send on changes",
-        response: { 200: Type.Object({ user: UserSchema, csrf_token: Type.String() }), ...errors },
+        response: { 200: SessionSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
       const p = request.principal;
-      if (p?.via !== "session" || !p.tenant || !p.csrfToken) {
+      // A session is a person's, so its role is on the person ladder; anything else is no console session.
+      if (p?.via !== "session" || !p.tenant || !p.csrfToken || !isPersonRole(p.role)) {
         return sendProblem(request, reply, "AUTH_MISSING", "no console session");
       }
       return {
@@ -311,17 +287,17 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
   );
 
-  app.post(
+  api.post(
     "/v1/auth/logout",
     {
       config: { permission: "read" },
-      schema: { ...common, summary: "End the console session", response: { 204: Type.Null(), ...errors } },
+      schema: { ...common, summary: "End the console session", response: { 204: Type.Null(), ...ProblemResponses } },
     },
     async (request, reply) => {
       const cookie = request.cookies[SESSION_COOKIE];
       if (cookie) await deps.people.revokeSession(sessionHashOf(cookie), new Date().toISOString());
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

@@ -1,9 +1,9 @@
 // GET /v1/automations (viewer and up): workflows and their runs over the
 // last days, summarised from workflow.run.* events in the log.
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { fromUtf8 } from "@trailproof/core";
-import { AutomationsSchema, ProblemDetailsSchema } from "@trailproof/protocol";
+import { AutomationsQuerySchema, AutomationsSchema, ProblemResponses } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
-import { Type } from "typebox";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import { summarizeRuns } from "../automations/summarize-runs.js";
@@ -12,7 +12,8 @@ import type { AppDeps } from "../deps.js";
 const MAX_RUN_EVENTS = 20_000;
 
 export function registerAutomationRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
-  app.get(
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.get(
     "/v1/automations",
     {
       config: { permission: "read" },
@@ -20,20 +21,13 @@ export function registerAutomationRoutes(app: FastifyInstance, deps: AppDeps, au
         tags: ["events"],
         security: [{ bearer: [] }],
         summary: "Workflows and their runs: success and failure, durations, last run, missed scheduled runs",
-        querystring: Type.Object(
-          { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90, default: 7 })) },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: AutomationsSchema,
-          "4xx": ProblemDetailsSchema,
-          "5xx": ProblemDetailsSchema,
-        },
+        querystring: AutomationsQuerySchema,
+        response: { 200: AutomationsSchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { days = 7 } = request.query as { days?: number };
+      const { days = 7 } = request.query;
       const now = Date.now();
       const record = await deps.ledger.tenantRecord(tenant);
       const filter = { actionPrefix: "workflow.run.", from: new Date(now - days * 86_400_000).toISOString() };

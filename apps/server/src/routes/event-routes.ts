@@ -1,17 +1,18 @@
 // Reading events (viewer and up): search with filters or the search syntax,
 // one event with its inclusion proof, and its causation trace.
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { fromUtf8, TrailproofError, toBase64 } from "@trailproof/core";
 import {
   EventDetailSchema,
+  EventIdParamsSchema,
   EventPageSchema,
   eventMatchesFilter,
-  ProblemDetailsSchema,
+  ProblemResponses,
   parseEventFilterParams,
   roleAllows,
   TraceSchema,
 } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
-import { Type } from "typebox";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
@@ -19,9 +20,7 @@ import { toEventItem, toEventItems } from "./event-view.js";
 import { pageParams, SEARCH_QUERYSTRING, stableQuery } from "./search-params.js";
 import { checkpointCovering } from "./signed-checkpoint.js";
 
-const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
 const common = { tags: ["events"], security: [{ bearer: [] }] };
-const EventIdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 
 function notFound(id: string): TrailproofError {
   return new TrailproofError("EVENT_NOT_FOUND", `no event ${JSON.stringify(id)} in this tenant`);
@@ -31,10 +30,10 @@ function notFound(id: string): TrailproofError {
  * A viewer token's pinned filter applied to a search: a request may narrow
  * it, never widen or replace it.
  */
-function withPinnedFilter(
+function withPinnedFilter<Params extends Readonly<Record<string, unknown>>>(
   pinned: Record<string, string> | undefined,
-  params: Record<string, string | undefined>,
-): Record<string, string | undefined> {
+  params: Params,
+): Params {
   if (!pinned) return params;
   for (const [key, value] of Object.entries(pinned)) {
     if (params[key] !== undefined && params[key] !== value) {
@@ -44,10 +43,16 @@ function withPinnedFilter(
   return { ...params, ...pinned };
 }
 
+/** The string parameters of a query: the filter's (page size and min_index are numbers, read elsewhere). */
+function stringParams(query: Readonly<Record<string, unknown>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+}
+
 export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
   const { ledger, query } = deps;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get(
+  api.get(
     "/v1/events",
     {
       config: { permission: "read", embeddable: true, readsSearch: true },
@@ -57,16 +62,13 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         description:
           'Filters as parameters or as `q` in the search syntax (`actor:alice action:app.* risk:high after:2026-01-01 "checkout page"`), sorted by occurred_at either way, keyset-paginated with `cursor`.',
         querystring: SEARCH_QUERYSTRING,
-        response: { 200: EventPageSchema, ...errors },
+        response: { 200: EventPageSchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const params = withPinnedFilter(
-        request.principal?.pinnedFilter,
-        request.query as Record<string, string | undefined>,
-      );
-      const filter = parseEventFilterParams(params);
+      const params = withPinnedFilter(request.principal?.pinnedFilter, request.query);
+      const filter = parseEventFilterParams(stringParams(params));
       const page = pageParams(params);
       const record = await ledger.tenantRecord(tenant);
       const result = await query.search(record.tenantId, filter, page);
@@ -85,7 +87,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
     },
   );
 
-  app.get(
+  api.get(
     "/v1/events/:id",
     {
       config: { permission: "read", embeddable: true },
@@ -94,13 +96,13 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         summary: "One event, its log index and (auditor and up) an inclusion proof against the latest checkpoint",
         description:
           "The proof is omitted while no signed checkpoint covers the event yet: the publisher signs within TRAILPROOF_CHECKPOINT_INTERVAL_MS, and this waits up to two intervals (at most 5 s) for it.",
-        params: EventIdParams,
-        response: { 200: EventDetailSchema, ...errors },
+        params: EventIdParamsSchema,
+        response: { 200: EventDetailSchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const entry = await ledger.findEntry(tenant, id);
       const pinned = request.principal?.pinnedFilter;
       if (
@@ -133,20 +135,20 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
     },
   );
 
-  app.get(
+  api.get(
     "/v1/events/:id/trace",
     {
       config: { permission: "read" },
       schema: {
         ...common,
         summary: "The causation chain: what set this event in motion, its run, and what it set in motion",
-        params: EventIdParams,
-        response: { 200: TraceSchema, ...errors },
+        params: EventIdParamsSchema,
+        response: { 200: TraceSchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { id } = request.params as { id: string };
+      const { id } = request.params;
       const record = await ledger.tenantRecord(tenant);
       const trace = await query.trace(record.tenantId, id, { maxEvents: 500 });
       if (!trace) throw notFound(id);

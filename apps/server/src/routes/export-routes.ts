@@ -3,7 +3,7 @@
 // newest signed checkpoint.
 import { Readable } from "node:stream";
 import { bundleLines } from "@trailproof/ledger";
-import { ProblemDetailsSchema } from "@trailproof/protocol";
+import { ProblemResponses } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
@@ -20,7 +20,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: AppDeps, audit:
         security: [{ bearer: [] }],
         summary: "The tenant's export bundle (NDJSON: header, checkpoints, entries), streamed",
         produces: ["application/x-ndjson"],
-        response: { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema },
+        response: { ...ProblemResponses },
       },
     },
     async (request, reply) => {

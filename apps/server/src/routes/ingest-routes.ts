@@ -3,9 +3,10 @@
 // event does not block the others; nothing is written for a rejected one.
 // The hot path: the body is parsed once (json-body.ts), nothing is logged per
 // request (counted in /metrics), and the reply is encoded by hand.
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { type AppendedBy, isServiceAction } from "@trailproof/core";
 import type { AppendResult } from "@trailproof/ledger";
-import { IngestResponseSchema, ProblemDetailsSchema } from "@trailproof/protocol";
+import { IngestBodySchema, IngestResponseSchema, ProblemResponses } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import { tenantOf } from "../auth/authenticate.js";
@@ -15,8 +16,15 @@ import { rejectionReason } from "../http/metrics.js";
 import { sendProblem } from "../http/problem.js";
 import { encodeIngestResponse } from "./encode-ingest-response.js";
 
+/**
+ * The answer is encoded by hand (encode-ingest-response.ts): IngestResponseSchema
+ * on the wire and in the OpenAPI document, the encoded string to Fastify.
+ */
+const EncodedIngestResponse = Type.Unsafe<string>(IngestResponseSchema);
+
 export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps): void {
-  app.post(
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.post(
     "/v1/events",
     {
       config: { permission: "append", ingest: true },
@@ -26,12 +34,12 @@ export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps): void 
           'Body: one event (docs/event-schema.md) or `{"events": [...]}`. Answers after the accepted events are fsynced. Each event is recorded with `appended_by` naming the key that sent it (an `appended_by` in the event is refused). Each result is `created` (with its log index and leaf hash), `duplicate` (same id and content, personal values included, sent before with the same key: its original receipt) or `rejected` (every problem listed; a taken id gets the same refusal whatever the recorded event holds). HTTP 200 whenever the request itself was well-formed. When the service cannot make more events durable soon it refuses the request at once, before reading the body where it can, and writes nothing of it: 503 `INGEST_OVERLOADED` (the service is at capacity) or 429 `INGEST_TENANT_OVERLOADED` (this tenant holds more than its share of the work in flight), with `Retry-After` in seconds; send the same events again after it.',
         tags: ["ingest"],
         security: [{ bearer: [] }],
-        body: Type.Object({}, { additionalProperties: true }),
-        response: { 200: IngestResponseSchema, "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema },
+        body: IngestBodySchema,
+        response: { 200: EncodedIngestResponse, ...ProblemResponses },
       },
     },
     async (request, reply) => {
-      const body = request.body as Record<string, unknown>;
+      const body = request.body;
       const isBatch = Object.keys(body).length === 1 && "events" in body;
       if (isBatch && !Array.isArray(body.events)) {
         return sendProblem(request, reply, "REQUEST_INVALID", "events must be an array", [

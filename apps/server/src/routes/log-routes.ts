@@ -2,11 +2,18 @@
 // signed checkpoint, the verifier keys, raw entries whose lines are
 // byte-for-byte the leaf data, and RFC 6962 proofs. Sizes and indexes are
 // JSON numbers below 2^53. These routes read checkpoints; they never sign one.
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { InvalidInputError, toBase64 } from "@trailproof/core";
 import {
+  CheckpointListSchema,
+  CheckpointsQuerySchema,
   ConsistencyProofSchema,
+  ConsistencyQuerySchema,
+  EntriesQuerySchema,
+  EntriesSchema,
   InclusionProofSchema,
-  ProblemDetailsSchema,
+  InclusionQuerySchema,
+  ProblemResponses,
   VerifierKeysSchema,
 } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
@@ -18,15 +25,14 @@ import { HttpProblem } from "../http/problem.js";
 import { latestSignedCheckpoint } from "./signed-checkpoint.js";
 
 const MAX_ENTRIES_PER_PAGE = 1000;
-const Count = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
-const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
 const common = { tags: ["log"], security: [{ bearer: [] }] };
 
 export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
   const { ledger } = deps;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const logTarget = (tenant: string) => ({ type: "log", id: tenant });
 
-  app.get(
+  api.get(
     "/v1/log/checkpoint",
     {
       config: { permission: "prove" },
@@ -36,7 +42,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
         description:
           "Checkpoints are signed by the service's publisher within TRAILPROOF_CHECKPOINT_INTERVAL_MS of new entries; before a log's first one this answers 404 (NOT_FOUND).",
         produces: ["text/plain"],
-        response: { 200: Type.String(), ...errors },
+        response: { 200: Type.String(), ...ProblemResponses },
       },
     },
     async (request, reply) => {
@@ -48,30 +54,20 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
     },
   );
 
-  app.get(
+  api.get(
     "/v1/log/checkpoints",
     {
       config: { permission: "prove" },
       schema: {
         ...common,
         summary: "Signed checkpoints, newest first (tree size, root hash, when signed)",
-        querystring: Type.Object(
-          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) },
-          { additionalProperties: false },
-        ),
-        response: {
-          200: Type.Object({
-            checkpoints: Type.Array(
-              Type.Object({ tree_size: Type.Integer(), root_hash: Type.String(), signed_at: Type.String() }),
-            ),
-          }),
-          ...errors,
-        },
+        querystring: CheckpointsQuerySchema,
+        response: { 200: CheckpointListSchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { limit = 200 } = request.query as { limit?: number };
+      const { limit = 200 } = request.query;
       const all = await ledger.checkpoints(tenant);
       await audit.record(request, { action: "audit.log.read", target: logTarget(tenant), dedupeKey: "checkpoints" });
       return {
@@ -83,14 +79,14 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
     },
   );
 
-  app.get(
+  api.get(
     "/v1/log/key",
     {
       config: { permission: "prove" },
       schema: {
         ...common,
         summary: "The log's origin and verifier keys (active and retired)",
-        response: { 200: VerifierKeysSchema, ...errors },
+        response: { 200: VerifierKeysSchema, ...ProblemResponses },
       },
     },
     async (request) => {
@@ -103,7 +99,7 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
     },
   );
 
-  app.get(
+  api.get(
     "/v1/log/entries",
     {
       config: { permission: "prove" },
@@ -111,14 +107,14 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
         ...common,
         summary: "Entries start <= index < end as NDJSON; each line is exactly the entry's leaf data",
         description: `SHA-256(0x00 || line) is the leaf hash. At most ${MAX_ENTRIES_PER_PAGE} per page; a page may be shorter than asked.`,
-        querystring: Type.Object({ start: Count("first index"), end: Count("index after the last") }),
+        querystring: EntriesQuerySchema,
         produces: ["application/x-ndjson"],
-        response: { 200: Type.String(), ...errors },
+        response: { 200: EntriesSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
       const tenant = tenantOf(request);
-      const { start, end } = request.query as { start: number; end: number };
+      const { start, end } = request.query;
       const size = await ledger.treeSize(tenant);
       if (end <= start || start >= size) {
         throw new InvalidInputError("LOG_RANGE_INVALID", `need start < end and start < tree size ${size}`, {
@@ -137,20 +133,20 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
     },
   );
 
-  app.get(
+  api.get(
     "/v1/log/proof/inclusion",
     {
       config: { permission: "prove" },
       schema: {
         ...common,
         summary: "RFC 6962 inclusion proof of entry `index` in the tree of `size`",
-        querystring: Type.Object({ index: Count("entry index"), size: Count("tree size, at most the current one") }),
-        response: { 200: InclusionProofSchema, ...errors },
+        querystring: InclusionQuerySchema,
+        response: { 200: InclusionProofSchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { index, size } = request.query as { index: number; size: number };
+      const { index, size } = request.query;
       const proof = await ledger.inclusionProof(tenant, index, size);
       const [entry] = await ledger.readEntries(tenant, index, index + 1);
       await audit.record(request, {
@@ -162,23 +158,20 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
     },
   );
 
-  app.get(
+  api.get(
     "/v1/log/proof/consistency",
     {
       config: { permission: "prove" },
       schema: {
         ...common,
         summary: "RFC 6962 consistency proof from tree size `from` to `to`",
-        querystring: Type.Object({
-          from: Count("older tree size, at least 1"),
-          to: Count("newer tree size, at most the current one"),
-        }),
-        response: { 200: ConsistencyProofSchema, ...errors },
+        querystring: ConsistencyQuerySchema,
+        response: { 200: ConsistencyProofSchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { from, to } = request.query as { from: number; to: number };
+      const { from, to } = request.query;
       const proof = await ledger.consistencyProof(tenant, from, to);
       await audit.record(request, {
         action: "audit.proof.read",

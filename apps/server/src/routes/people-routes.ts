@@ -2,28 +2,27 @@
 // after their first sign-in, TOTP. Disabling signs them out everywhere, and
 // is refused (LAST_ADMIN) for the tenant's last admin credential. Every
 // change is recorded in the tenant's log.
+
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { InvalidInputError, TrailproofError } from "@trailproof/core";
 import type { PersonRecord } from "@trailproof/ledger";
-import { ProblemDetailsSchema } from "@trailproof/protocol";
+import {
+  NewPersonSchema,
+  PeopleSchema,
+  type Person,
+  PersonParamsSchema,
+  PersonSchema,
+  ProblemResponses,
+} from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
-import { Type } from "typebox";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import { hashPassword } from "../auth/passwords.js";
 import type { AppDeps } from "../deps.js";
 
-const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
 const common = { tags: ["admin"], security: [{ bearer: [] }] };
-const PersonSchema = Type.Object({
-  username: Type.String(),
-  display_name: Type.String(),
-  role: Type.String(),
-  enrolled: Type.Boolean(),
-  disabled: Type.Boolean(),
-  created_at: Type.String(),
-});
 
-const toWire = (p: PersonRecord) => ({
+const toWire = (p: PersonRecord): Person => ({
   username: p.username,
   display_name: p.displayName,
   role: p.role,
@@ -33,14 +32,15 @@ const toWire = (p: PersonRecord) => ({
 });
 
 export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
-  app.get(
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.get(
     "/v1/people",
     {
       config: { permission: "administer" },
       schema: {
         ...common,
         summary: "People who can sign in to the console",
-        response: { 200: Type.Object({ people: Type.Array(PersonSchema) }), ...errors },
+        response: { 200: PeopleSchema, ...ProblemResponses },
       },
     },
     async (request) => {
@@ -49,33 +49,20 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps, audit:
     },
   );
 
-  app.post(
+  api.post(
     "/v1/people",
     {
       config: { permission: "administer" },
       schema: {
         ...common,
         summary: "Add a person; they set up TOTP at their first sign-in",
-        body: Type.Object(
-          {
-            username: Type.String({ pattern: "^[a-z0-9][a-z0-9._-]{0,63}$" }),
-            display_name: Type.String({ minLength: 1, maxLength: 128 }),
-            role: Type.Union([Type.Literal("viewer"), Type.Literal("auditor"), Type.Literal("admin")]),
-            password: Type.String({ minLength: 12, maxLength: 1024 }),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 201: PersonSchema, ...errors },
+        body: NewPersonSchema,
+        response: { 201: PersonSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
       const tenant = tenantOf(request);
-      const body = request.body as {
-        username: string;
-        display_name: string;
-        role: PersonRecord["role"];
-        password: string;
-      };
+      const body = request.body;
       const record = await deps.ledger.tenantRecord(tenant);
       if (await deps.people.findPerson(record.tenantId, body.username)) {
         throw new TrailproofError("PERSON_EXISTS", `${body.username} already exists in this tenant`);
@@ -103,7 +90,7 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps, audit:
     },
   );
 
-  app.delete(
+  api.delete(
     "/v1/people/:username",
     {
       config: { permission: "administer" },
@@ -112,13 +99,13 @@ export function registerPeopleRoutes(app: FastifyInstance, deps: AppDeps, audit:
         summary: "Disable a person and end their sessions",
         description:
           "Refused with LAST_ADMIN (409) when the person is the tenant's last admin credential: no active admin key and no other enabled admin person would remain.",
-        params: Type.Object({ username: Type.String({ maxLength: 64 }) }),
-        response: { 200: PersonSchema, ...errors },
+        params: PersonParamsSchema,
+        response: { 200: PersonSchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { username } = request.params as { username: string };
+      const { username } = request.params;
       const record = await deps.ledger.tenantRecord(tenant);
       const person = await deps.people.findPerson(record.tenantId, username);
       if (!person) throw new TrailproofError("PERSON_NOT_FOUND", `no person ${username} in this tenant`);

@@ -2,25 +2,16 @@
 // little behind (issue 9; /metrics shows by how much), so search-backed reads
 // take `min_index`, an index from an ingest receipt, and answer only once the
 // projection covers it. Waits at most MAX_WAIT_MS, then 503 with Retry-After.
+import { MIN_INDEX_MAX_WAIT_MS, MinIndexProperty } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
-import { Type } from "typebox";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
 import { sendProblem } from "../http/problem.js";
 
-export const MAX_WAIT_MS = 5000;
+export const MAX_WAIT_MS = MIN_INDEX_MAX_WAIT_MS;
 
-/** The query parameter, for the querystring schema of every route with config.readsSearch. */
-export const MIN_INDEX_PROPERTY = {
-  min_index: Type.Optional(
-    Type.Integer({
-      minimum: 0,
-      maximum: Number.MAX_SAFE_INTEGER,
-      description:
-        "read your own writes: answer once the search covers this log index (from an ingest receipt); 503 if it does not within 5 s",
-    }),
-  ),
-};
+/** The query parameter (protocol's), for the querystring schema of every route with config.readsSearch. */
+export const MIN_INDEX_PROPERTY = MinIndexProperty;
 
 export function registerReadYourWrites(app: FastifyInstance, deps: AppDeps): void {
   app.addHook("preHandler", async (request, reply) => {

@@ -4,17 +4,16 @@
 // leaf, stored node, signed root and checkpoint signature, and every row
 // kept beside the leaves (lookup columns, personal values, search projection).
 // Jobs live in the nodes' shared state, so a poll may land on any node.
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { nodeHasher, verifyTenantLog } from "@trailproof/ledger";
-import { ProblemDetailsSchema, type VerifyJob, VerifyJobSchema } from "@trailproof/protocol";
+import { ProblemResponses, type VerifyJob, VerifyJobParamsSchema, VerifyJobSchema } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
-import { Type } from "typebox";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
 import { HttpProblem } from "../http/problem.js";
 import { type VerifyJobState, VerifyJobs, yieldingStore } from "../verify/verify-jobs.js";
 
-const errors = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };
 const common = { tags: ["log"], security: [{ bearer: [] }] };
 
 function toWire(job: VerifyJobState): VerifyJob {
@@ -33,6 +32,7 @@ function toWire(job: VerifyJobState): VerifyJob {
 
 export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
   const { ledger } = deps;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const jobs = new VerifyJobs(deps.shared, (job, err) => {
     app.log.error({ err, job: job.id, tenant: job.tenant }, "log verification could not finish");
   });
@@ -40,7 +40,7 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit:
   app.addHook("onClose", () => jobs.drain());
   const logTarget = (tenant: string) => ({ type: "log", id: tenant });
 
-  app.post(
+  api.post(
     "/v1/log/verify",
     {
       config: { permission: "verify" },
@@ -49,7 +49,7 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit:
         summary: "Start verifying the whole log: every leaf, node, signed root and checkpoint signature",
         description:
           "Answers 202 at once with a job; poll its `location` (GET /v1/log/verify/{job}) for progress and the report. While a check of this log is running, another request answers that job.",
-        response: { 202: VerifyJobSchema, ...errors },
+        response: { 202: VerifyJobSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
@@ -67,20 +67,20 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit:
     },
   );
 
-  app.get(
+  api.get(
     "/v1/log/verify/:job",
     {
       config: { permission: "verify" },
       schema: {
         ...common,
         summary: "A verification job: its progress, and its report once done",
-        params: Type.Object({ job: Type.String({ maxLength: 64 }) }),
-        response: { 200: VerifyJobSchema, ...errors },
+        params: VerifyJobParamsSchema,
+        response: { 200: VerifyJobSchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const tenant = tenantOf(request);
-      const { job: id } = request.params as { job: string };
+      const { job: id } = request.params;
       const job = await jobs.get(tenant, id);
       // Another tenant's job answers exactly like one that never existed.
       if (!job) throw new HttpProblem("NOT_FOUND", "no such verification job (jobs are kept for an hour)");

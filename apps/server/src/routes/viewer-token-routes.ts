@@ -2,17 +2,24 @@
 // their organisation's audit log through a short-lived, read-only token,
 // optionally pinned to a filter. Reads made with it are meta-audited under
 // the viewer's identity.
-import { ProblemDetailsSchema, parseEventFilterParams } from "@trailproof/protocol";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import {
+  ProblemResponses,
+  parseEventFilterParams,
+  ViewerTokenProperties,
+  ViewerTokenSchema,
+} from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
-import { issueViewerToken, MAX_VIEWER_TOKEN_TTL_S } from "../auth/viewer-tokens.js";
+import { issueViewerToken } from "../auth/viewer-tokens.js";
 import type { AppDeps } from "../deps.js";
 import { FILTER_QUERY_PROPERTIES } from "./search-params.js";
 
 export function registerViewerTokenRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
-  app.post(
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.post(
     "/v1/viewer-tokens",
     {
       config: { permission: "administer" },
@@ -20,37 +27,22 @@ export function registerViewerTokenRoutes(app: FastifyInstance, deps: AppDeps, a
         tags: ["admin"],
         security: [{ bearer: [] }],
         summary: "Issue a short-lived read-only viewer token for the embedded viewer",
+        // The pinned filter takes the search's own parameters (search-params.ts); the rest is protocol's.
         body: Type.Object(
           {
-            viewer: Type.Object(
-              {
-                id: Type.String({ minLength: 1, maxLength: 256 }),
-                name: Type.Optional(Type.String({ maxLength: 256 })),
-              },
-              { additionalProperties: false },
-            ),
-            ttl_seconds: Type.Optional(Type.Integer({ minimum: 60, maximum: MAX_VIEWER_TOKEN_TTL_S, default: 900 })),
+            ...ViewerTokenProperties,
             filter: Type.Optional(Type.Object(FILTER_QUERY_PROPERTIES, { additionalProperties: false })),
           },
           { additionalProperties: false },
         ),
-        response: {
-          201: Type.Object({ token: Type.String(), expires_at: Type.String(), embed_path: Type.String() }),
-          "4xx": ProblemDetailsSchema,
-          "5xx": ProblemDetailsSchema,
-        },
+        response: { 201: ViewerTokenSchema, ...ProblemResponses },
       },
     },
     async (request, reply) => {
       const tenant = tenantOf(request);
-      const body = request.body as {
-        viewer: { id: string; name?: string };
-        ttl_seconds?: number;
-        filter?: Record<string, string>;
-      };
-      const filter = Object.fromEntries(
-        Object.entries(body.filter ?? {}).filter(([, v]) => typeof v === "string"),
-      ) as Record<string, string>;
+      const body = request.body;
+      const filter: Record<string, string> = {};
+      for (const [key, value] of Object.entries(body.filter ?? {})) if (value !== undefined) filter[key] = value;
       parseEventFilterParams(filter);
       const record = await deps.ledger.tenantRecord(tenant);
       const { token, record: issued } = await issueViewerToken(deps.people, {

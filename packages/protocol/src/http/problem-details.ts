@@ -32,3 +32,6 @@ export interface ProblemDetails {
 }
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+/** The error answers of every route: problem+json for any 4xx and 5xx. */
+export const ProblemResponses = { "4xx": ProblemDetailsSchema, "5xx": ProblemDetailsSchema };

@@ -1,0 +1,36 @@
+// Platform operation (/v1/tenants, operator credential): create and list
+// tenants, and issue a recovery admin key.
+import { type Static, Type } from "typebox";
+import { UnknownActionsSchema } from "./admin-schemas.js";
+
+const TENANT_NAME = { pattern: "^[a-z0-9][a-z0-9-]{0,62}$", description: "1-63 of a-z, 0-9 and -" };
+
+export const NewTenantSchema = Type.Object(
+  { name: Type.String(TENANT_NAME), unknown_actions: Type.Optional(UnknownActionsSchema) },
+  { additionalProperties: false },
+);
+export type NewTenant = Static<typeof NewTenantSchema>;
+
+export const CreatedTenantSchema = Type.Object({
+  tenant: Type.String(),
+  origin: Type.String(),
+  admin_key: Type.String({ description: "shown once; only its hash is stored" }),
+});
+
+export const TenantParamsSchema = Type.Object({ tenant: Type.String(TENANT_NAME) });
+
+export const RecoveryKeyBodySchema = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })) },
+  { additionalProperties: false },
+);
+
+export const TenantListSchema = Type.Object({
+  tenants: Type.Array(
+    Type.Object({
+      tenant: Type.String(),
+      origin: Type.String(),
+      created_at: Type.String(),
+      tree_size: Type.Integer(),
+    }),
+  ),
+});
