@@ -65,6 +65,9 @@ export function ensureConsoleBuilt(): boolean {
       [join(ROOT, "node_modules/vite/bin/vite.js"), "build", CONSOLE_DIR, "--logLevel", "warn"],
       {
         cwd: ROOT,
+        // vitest sets NODE_ENV=test, which vite would bake into the bundle: React's development
+        // build, whose StrictMode runs every effect twice (two of every request). Test what ships.
+        env: { ...process.env, NODE_ENV: "production" },
         stdio: ["ignore", "inherit", "inherit"],
       },
     );
