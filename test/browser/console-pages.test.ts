@@ -270,6 +270,73 @@ describeBrowser("console pages (admin)", () => {
     await screenshots(page, "dashboards");
   });
 
+  it("hides the meta-audit's records of reads from the event list, one click and a shareable URL away", async () => {
+    // A read now, so the newest entry of the log is a meta-audit record.
+    await api(server, "GET", "/v1/events?limit=1");
+    const actions = () => page.locator("table.events-table tbody td.col-action a").allTextContents();
+    const hasMetaAudit = async () => (await actions()).some((a) => a.startsWith("audit."));
+    await page.goto(`${server.url}/events`);
+    await expect.poll(async () => (await actions()).length).toBeGreaterThan(20);
+    expect(await hasMetaAudit()).toBe(false);
+    const toggle = page.getByRole("switch", { name: "Show meta-audit" });
+    expect(await toggle.isChecked()).toBe(false);
+
+    await toggle.check();
+    await expect.poll(() => new URL(page.url()).searchParams.get("meta_audit")).toBe("1");
+    await expect.poll(hasMetaAudit).toBe(true);
+    // The URL is the choice: opened elsewhere, it shows the same.
+    const shared = page.url();
+    await page.goto(`${server.url}/events`);
+    await page.goto(shared);
+    await expect.poll(hasMetaAudit).toBe(true);
+    expect(await page.getByRole("switch", { name: "Show meta-audit" }).isChecked()).toBe(true);
+    // A search keeps the choice.
+    const search = page.getByLabel("Search events", { exact: true });
+    await search.fill("action:audit.*");
+    await search.press("Enter");
+    await expect.poll(() => new URL(page.url()).searchParams.get("q")).toBe("action:audit.*");
+    expect(new URL(page.url()).searchParams.get("meta_audit")).toBe("1");
+    await expect
+      .poll(async () => (await actions()).length > 0 && (await actions()).every((a) => a.startsWith("audit.")))
+      .toBe(true);
+    await screenshots(page, "events-meta-audit");
+
+    await page.getByRole("switch", { name: "Show meta-audit" }).uncheck();
+    await expect.poll(() => new URL(page.url()).searchParams.get("meta_audit")).toBeNull();
+    await page.getByText("No events match").waitFor();
+  });
+
+  it("leaves the meta-audit out of the dashboards unless asked, top actors included", async () => {
+    // Each /v1/stats request as "group_by q".
+    const statsQueries: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      const url = new URL(r.url());
+      if (url.pathname === "/v1/stats")
+        statsQueries.push(`${url.searchParams.get("group_by") ?? "-"} ${url.searchParams.get("q") ?? "(none)"}`);
+    };
+    page.on("request", onRequest);
+    const total = page.locator(".kpi-value").first();
+    const eventsCounted = async () => Number((await total.textContent())?.replace(/\D/g, ""));
+    await page.goto(`${server.url}/dashboards`);
+    await expect.poll(() => statsQueries.length, { timeout: 20_000 }).toBe(6);
+    expect(statsQueries).toContain("actor -action:audit.*");
+    expect(statsQueries.every((q) => q.endsWith(" -action:audit.*"))).toBe(true);
+    await total.waitFor({ timeout: 20_000 });
+    const withoutMetaAudit = await eventsCounted();
+    await page.locator("section[aria-labelledby=chart-top-actors] .chart svg").waitFor();
+
+    statsQueries.length = 0;
+    await page.getByRole("switch", { name: "Show meta-audit" }).check();
+    await expect.poll(() => new URL(page.url()).searchParams.get("meta_audit")).toBe("1");
+    await expect.poll(() => statsQueries.length, { timeout: 20_000 }).toBe(6);
+    expect(statsQueries).toContain("actor (none)");
+    expect(statsQueries.every((q) => q.endsWith(" (none)"))).toBe(true);
+    // Every page this suite opened was read, and each read recorded: they are counted now.
+    await expect.poll(eventsCounted, { timeout: 20_000 }).toBeGreaterThan(withoutMetaAudit);
+    await screenshots(page, "dashboards-meta-audit");
+    page.off("request", onRequest);
+  });
+
   it("verifies the whole log in the browser with a progress bar that reaches 100%", async () => {
     await page.goto(`${server.url}/integrity`);
     await page.getByTestId("verifier-key").waitFor();

@@ -16,4 +16,15 @@ describe("search state in the URL", () => {
     expect(custom.range).toBe("custom");
     expect(toApiQuery(custom, now)).toMatchObject({ from: "2026-01-01T00:00:00.000Z", to: undefined });
   });
+
+  it("leaves the meta-audit out unless the URL asks for it, and keeps that choice in the URL", () => {
+    const hidden = readSearchState(new URLSearchParams("q=risk%3Ahigh"));
+    expect(toApiQuery(hidden).q).toBe("risk:high -action:audit.*");
+    expect(toApiQuery(readSearchState(new URLSearchParams(""))).q).toBe("-action:audit.*");
+    const shown = readSearchState(new URLSearchParams("q=risk%3Ahigh&meta_audit=1"));
+    expect(shown.metaAudit).toBe(true);
+    expect(toApiQuery(shown).q).toBe("risk:high");
+    expect(toApiQuery({ ...shown, q: "" }).q).toBeUndefined();
+    expect(writeSearchState(shown)).toBe("q=risk%3Ahigh&meta_audit=1");
+  });
 });

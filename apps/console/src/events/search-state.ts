@@ -1,7 +1,9 @@
 // The events search as it lives in the URL (so it can be shared, bookmarked
 // and saved): the `q` search syntax plus facet parameters named exactly as
 // the API's filters, and a client-side time range that becomes `from`/`to`.
+// The meta-audit's records are left out unless the search asks for them.
 import type { Query } from "../api/api-client.js";
+import { META_AUDIT_PARAM, readShowMetaAudit, withoutMetaAudit } from "../lib/meta-audit.js";
 
 export const FACET_PARAMS = [
   "actor_id",
@@ -38,6 +40,8 @@ export interface SearchState {
   /** Custom range bounds, ISO instants. */
   from?: string;
   to?: string;
+  /** Show the meta-audit's own records (audit.*); left out when absent or false. */
+  metaAudit?: boolean;
 }
 
 export function readSearchState(params: URLSearchParams): SearchState {
@@ -53,6 +57,7 @@ export function readSearchState(params: URLSearchParams): SearchState {
   if (from) state.from = from;
   if (to) state.to = to;
   if ((from || to) && state.range === "") state.range = "custom";
+  if (readShowMetaAudit(params)) state.metaAudit = true;
   return state;
 }
 
@@ -68,12 +73,13 @@ export function writeSearchState(state: SearchState): string {
     if (state.from) params.set("from", state.from);
     if (state.to) params.set("to", state.to);
   }
+  if (state.metaAudit) params.set(META_AUDIT_PARAM, "1");
   return params.toString();
 }
 
 /** The API query for a search; a relative range is resolved against `nowMs`. */
 export function toApiQuery(state: SearchState, nowMs = Date.now()): Query {
-  const query: Query = { q: state.q.trim() || undefined };
+  const query: Query = { q: state.metaAudit ? state.q.trim() || undefined : withoutMetaAudit(state.q) };
   for (const f of FACET_PARAMS) query[f] = state.facets[f]?.trim() || undefined;
   const span = RANGE_MS[state.range];
   if (span !== undefined) query.from = new Date(nowMs - span).toISOString();

@@ -1,17 +1,23 @@
 // /dashboards (lazy chunk with recharts) — activity over time, top actors
-// and actions, outcomes, risk and automation health, all from /v1/stats.
+// and actions, outcomes, risk and automation health, all from /v1/stats. The
+// meta-audit's records of reads are left out unless the URL asks for them:
+// every dashboard view is itself six reads, which would crowd out the actors
+// and actions the dashboards are for.
 import { useState } from "react";
 import { useApi } from "../api/api-context.js";
 import type { Stats } from "../api/types.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
 import { Loading } from "../components/Loading.js";
+import { MetaAuditSwitch } from "../components/MetaAuditSwitch.js";
 import { PageHeader } from "../components/PageHeader.js";
 import { SelectField } from "../components/SelectField.js";
 import { ChartCard } from "../dashboards/ChartCard.js";
 import { ActivityChart, StackedChart, TopBars } from "../dashboards/Charts.js";
 import { groupTotals, toSeries } from "../dashboards/chart-data.js";
 import { formatDay, formatNumber, formatShortTime } from "../lib/format.js";
+import { HIDE_META_AUDIT, META_AUDIT_PARAM, readShowMetaAudit } from "../lib/meta-audit.js";
 import { useAsync } from "../lib/use-async.js";
+import { navigate, useLocation } from "../router/router.js";
 
 const PERIODS = {
   "24h": { label: "Last 24 hours", ms: 86_400_000, bucket: "hour" },
@@ -23,9 +29,15 @@ type Period = keyof typeof PERIODS;
 export default function DashboardsPage() {
   const { api } = useApi();
   const [period, setPeriod] = useState<Period>("7d");
+  const { search } = useLocation();
+  const showMetaAudit = readShowMetaAudit(search);
   const stats = useAsync(async () => {
     const p = PERIODS[period];
-    const base = { from: new Date(Date.now() - p.ms).toISOString(), bucket: p.bucket };
+    const base = {
+      from: new Date(Date.now() - p.ms).toISOString(),
+      bucket: p.bucket,
+      ...(showMetaAudit ? {} : { q: HIDE_META_AUDIT }),
+    };
     const get = (extra: Record<string, string> = {}) => api.get<Stats>("/v1/stats", { ...base, ...extra });
     const [all, actors, actions, outcomes, risks, automation] = await Promise.all([
       get(),
@@ -36,7 +48,7 @@ export default function DashboardsPage() {
       get({ actor_type: "automation", group_by: "outcome" }),
     ]);
     return { all, actors, actions, outcomes, risks, automation };
-  }, [api, period]);
+  }, [api, period, showMetaAudit]);
 
   const label = (iso: string) => (PERIODS[period].bucket === "day" ? formatDay(iso) : formatShortTime(iso));
 
@@ -46,13 +58,19 @@ export default function DashboardsPage() {
         title="Dashboards"
         subtitle="Who is changing what, how it went, and whether automations are healthy."
         actions={
-          <SelectField inline label="Period" value={period} onChange={(v) => setPeriod(v as Period)}>
-            {Object.entries(PERIODS).map(([k, p]) => (
-              <option key={k} value={k}>
-                {p.label}
-              </option>
-            ))}
-          </SelectField>
+          <>
+            <MetaAuditSwitch
+              shown={showMetaAudit}
+              onChange={(shown) => navigate(shown ? `/dashboards?${META_AUDIT_PARAM}=1` : "/dashboards")}
+            />
+            <SelectField inline label="Period" value={period} onChange={(v) => setPeriod(v as Period)}>
+              {Object.entries(PERIODS).map(([k, p]) => (
+                <option key={k} value={k}>
+                  {p.label}
+                </option>
+              ))}
+            </SelectField>
+          </>
         }
       />
       {stats.loading && <Loading label="Counting events" />}

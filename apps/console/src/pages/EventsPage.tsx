@@ -1,9 +1,11 @@
 // Events: search (syntax and facets), live tail, infinite scrolling, saved
-// searches and export. The search lives in the URL.
+// searches and export. The search lives in the URL, the choice to show the
+// meta-audit's own records (hidden by default) included.
 import { useMemo, useState } from "react";
 import { useApi } from "../api/api-context.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
+import { MetaAuditSwitch } from "../components/MetaAuditSwitch.js";
 import { PageHeader } from "../components/PageHeader.js";
 import { EventTable } from "../events/EventTable.js";
 import { ExportMenu } from "../events/ExportMenu.js";
@@ -39,6 +41,10 @@ export function EventsPage() {
         subtitle="Every recorded action in this tenant, newest first. Nothing here can be edited or deleted."
         actions={
           <>
+            <MetaAuditSwitch
+              shown={state.metaAudit === true}
+              onChange={(shown) => go({ ...state, metaAudit: shown })}
+            />
             <LiveTailToggle live={live} onChange={setLive} />
             <ExportMenu items={search.items} />
           </>
@@ -48,7 +54,10 @@ export function EventsPage() {
       <SavedSearches current={qs} onPick={go} />
       {search.error !== undefined && !queryProblem && <ErrorNotice error={search.error} title="Search failed" />}
       {!search.loading && !search.error && search.items.length === 0 ? (
-        <EmptyState title="No events match">Try a wider time range or fewer filters.</EmptyState>
+        <EmptyState title="No events match">
+          Try a wider time range or fewer filters
+          {state.metaAudit ? "" : ", or show the meta-audit's records of reads (audit.*), which are hidden"}.
+        </EmptyState>
       ) : (
         search.items.length > 0 && (
           <EventTable items={search.items} fresh={search.fresh} caption="Search results, newest first" />
