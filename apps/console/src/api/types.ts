@@ -1,10 +1,33 @@
-// Shapes of the API's answers as the console reads them (docs/api.md,
-// docs/event-schema.md). The committed event is untrusted JSON: every field
-// is optional here and the views check what they use.
-import type { EventItem } from "@trailproof/protocol";
+// Shapes of the API's answers as the console reads them. The wire types are
+// protocol's own (the server validates against the same schemas); only the
+// committed event is described here (docs/event-schema.md): it is untrusted
+// JSON, so every field is optional and the views check what they use.
+import type { PersonRole } from "@trailproof/protocol";
 
-export type { EventItem };
-export type Role = "viewer" | "auditor" | "admin";
+export type {
+  ApiKey,
+  Automations,
+  CheckpointSummary,
+  EventDetail,
+  EventItem,
+  EventPage,
+  LoginNext,
+  Person,
+  RunSummary,
+  SessionUser,
+  SignedIn,
+  Stats,
+  StatsBucket,
+  TargetHistory,
+  TenantSettings,
+  Trace,
+  VerifierKeys,
+  ViewerToken,
+  WorkflowSummary,
+} from "@trailproof/protocol";
+
+/** A person's role: the read ladder viewer < auditor < admin. */
+export type Role = PersonRole;
 
 export interface ActorRef {
   type?: string;
@@ -50,101 +73,6 @@ export interface PatchOperation {
   value?: unknown;
 }
 
-export interface EventPage {
-  events: EventItem[];
-  next_cursor: string | null;
-}
-
-export interface EventDetail extends EventItem {
-  proof?: {
-    checkpoint: string;
-    inclusion: { index: number; size: number; leaf_hash: string; proof: string[] };
-  };
-}
-
-export interface Trace {
-  event: EventItem;
-  ancestors: EventItem[];
-  unresolved_cause: string | null;
-  run: EventItem[];
-  descendants: EventItem[];
-  truncated: boolean;
-}
-
-export interface TargetHistory {
-  target: { type: string; id: string };
-  events: EventItem[];
-  next_cursor: string | null;
-  state_at?: {
-    at: string;
-    state: unknown;
-    as_of: { index: number; event_id: string; occurred_at: string } | null;
-    applied_events: number;
-    gaps: unknown[];
-  };
-}
-
-export interface StatsBucket {
-  start: string;
-  count: number;
-  groups?: Record<string, number>;
-  other?: number;
-}
-
-export interface Stats {
-  total: number;
-  bucket: string;
-  group_by: string | null;
-  groups?: string[];
-  buckets: StatsBucket[];
-}
-
-export interface VerifierKeys {
-  origin: string;
-  verifier_key: string;
-  keys: { verifier_key: string; created_at: string; retired_at: string | null }[];
-}
-
-export interface CheckpointSummary {
-  tree_size: number;
-  root_hash: string;
-  signed_at: string;
-}
-
-// The automations summary is part of the wire contract.
-export type { Automations, RunSummary, WorkflowSummary } from "@trailproof/protocol";
-
-export interface SessionUser {
-  username: string;
-  display_name: string;
-  role: Role;
-  tenant: string;
-}
-
-export interface Person {
-  username: string;
-  display_name: string;
-  role: Role;
-  enrolled: boolean;
-  disabled: boolean;
-  created_at: string;
-}
-
-export interface ApiKey {
-  key_id: string;
-  role: string;
-  name: string;
-  created_at: string;
-  created_by: string | null;
-  revoked_at: string | null;
-}
-
-export interface TenantSettings {
-  tenant: string;
-  origin: string;
-  unknown_actions: "reject" | "accept";
-}
-
 /** An action schema version as registered (core's ActionDefinition). */
 export interface ActionSchema {
   action: string;
@@ -156,20 +84,4 @@ export interface ActionSchema {
   metadataSchema?: unknown;
   stateSchema?: unknown;
   privacy?: { metadata?: Record<string, string>; state?: Record<string, string> };
-}
-
-export type LoginNext =
-  | { next: "totp"; login_token: string }
-  | { next: "enroll"; login_token: string; otpauth_uri: string; secret: string };
-
-export interface SignedIn {
-  user: SessionUser;
-  csrf_token: string;
-  recovery_codes?: string[];
-}
-
-export interface ViewerToken {
-  token: string;
-  expires_at: string;
-  embed_path: string;
 }

@@ -47,6 +47,7 @@ export const EventPageSchema = Type.Object({
   events: Type.Array(EventItemSchema),
   next_cursor: Type.Union([Type.String(), Type.Null()]),
 });
+export type EventPage = Static<typeof EventPageSchema>;
 
 export const InclusionProofSchema = Type.Object({
   index: Type.Integer(),
@@ -73,6 +74,7 @@ export const EventDetailSchema = Type.Object({
     }),
   ),
 });
+export type EventDetail = Static<typeof EventDetailSchema>;
 
 export const TraceSchema = Type.Object({
   event: EventItemSchema,
@@ -84,6 +86,7 @@ export const TraceSchema = Type.Object({
   descendants: Type.Array(EventItemSchema, { description: "what it set in motion, breadth first" }),
   truncated: Type.Boolean(),
 });
+export type Trace = Static<typeof TraceSchema>;
 
 export const VerifierKeysSchema = Type.Object({
   origin: Type.String(),
@@ -96,6 +99,7 @@ export const VerifierKeysSchema = Type.Object({
     }),
   ),
 });
+export type VerifierKeys = Static<typeof VerifierKeysSchema>;
 
 export const ApiKeySchema = Type.Object({
   key_id: Type.String(),
@@ -105,6 +109,7 @@ export const ApiKeySchema = Type.Object({
   created_by: Type.Union([Type.String(), Type.Null()]),
   revoked_at: Type.Union([Type.String(), Type.Null()]),
 });
+export type ApiKey = Static<typeof ApiKeySchema>;
 
 export const CreatedApiKeySchema = Type.Intersect([
   ApiKeySchema,
@@ -116,6 +121,7 @@ export const TenantSettingsSchema = Type.Object({
   origin: Type.String(),
   unknown_actions: Type.Union([Type.Literal("reject"), Type.Literal("accept")]),
 });
+export type TenantSettings = Static<typeof TenantSettingsSchema>;
 
 export const RunSummarySchema = Type.Object({
   run_id: Type.String(),
