@@ -84,6 +84,12 @@ describeBrowser("console sign-in and roles", () => {
     const viewer = await createPerson(server, "victor", "viewer");
     const { page, context, problems } = await openPage(browser);
     await signIn(page, server, viewer);
+    // From here on the console asks only what a viewer may read: no 401 or 403 on any page.
+    const refused: string[] = [];
+    page.on("response", (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith("/v1/") && r.status() >= 400) refused.push(`${r.status()} ${path}`);
+    });
 
     const nav = page.getByRole("navigation", { name: "Main" });
     expect(await nav.getByRole("link").allTextContents()).toEqual(["Events", "Automations", "Dashboards"]);
@@ -105,6 +111,7 @@ describeBrowser("console sign-in and roles", () => {
       await page.getByRole("heading", { name: "Not permitted" }).waitFor();
     }
     await screenshots(page, "not-permitted");
+    expect(refused).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   }, 60_000);
