@@ -11,7 +11,7 @@ import { CopyButton } from "../components/CopyButton.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import { asEvent } from "../lib/event-view.js";
-import { formatTime } from "../lib/format.js";
+import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
 import { useAdminResource } from "./use-admin-resource.js";
 
@@ -142,11 +142,9 @@ export function ViewerTokensPanel() {
                                   </div>
                                 ))}
                           </td>
-                          <td className="nowrap" title={t.issuedBy ? `by ${t.issuedBy}` : undefined}>
-                            {formatTime(t.issuedAt)}
-                          </td>
-                          <td className="nowrap">
-                            {formatTime(t.expiresAt)}{" "}
+                          <td title={t.issuedBy ? `by ${t.issuedBy}` : undefined}>{formatTableTime(t.issuedAt)}</td>
+                          <td>
+                            {formatTableTime(t.expiresAt)}{" "}
                             {t.expiresAt !== undefined &&
                               (expired ? <Badge tone="neutral">expired</Badge> : <Badge tone="ok">valid</Badge>)}
                           </td>
