@@ -6,7 +6,7 @@ import { ConfirmButton } from "../components/ConfirmButton.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import { SelectField } from "../components/SelectField.js";
-import { formatTime } from "../lib/format.js";
+import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
 import { useAdminResource } from "./use-admin-resource.js";
 
@@ -71,7 +71,7 @@ export function KeysPanel() {
                         <td>
                           <RoleBadge role={k.role} />
                         </td>
-                        <td className="nowrap">{formatTime(k.created_at)}</td>
+                        <td title={formatTime(k.created_at)}>{formatTableTime(k.created_at)}</td>
                         <td>
                           {k.revoked_at ? (
                             <Badge tone="neutral" title={formatTime(k.revoked_at)}>

@@ -7,7 +7,7 @@ import { Badge, RoleBadge } from "../components/Badge.js";
 import { ConfirmButton } from "../components/ConfirmButton.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { SelectField } from "../components/SelectField.js";
-import { formatTime } from "../lib/format.js";
+import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
 import { useAdminResource } from "./use-admin-resource.js";
 
@@ -76,7 +76,7 @@ export function PeoplePanel() {
                             <Badge tone="warn">not enrolled</Badge>
                           )}
                         </td>
-                        <td className="nowrap">{formatTime(p.created_at)}</td>
+                        <td title={formatTime(p.created_at)}>{formatTableTime(p.created_at)}</td>
                         <td className="nowrap">
                           {!p.disabled && (
                             <ConfirmButton
