@@ -273,6 +273,48 @@ export const ENDPOINTS: Endpoint[] = [
     check: (res) => expect(json(res)).toMatchObject({ role: "viewer", enrolled: false }),
   },
   {
+    name: "GET /v1/viewer-tokens",
+    permission: "administer",
+    send: async (f, key) => {
+      // One token issued first, so an allowed list is never empty (a refused call changes nothing).
+      if (key === f.acme.admin)
+        await f.request("POST", "/v1/viewer-tokens", f.acme.admin, {
+          viewer: { id: "listed-1" },
+          filter: { tag: "t:a" },
+        });
+      return f.request("GET", "/v1/viewer-tokens", key);
+    },
+    status: 200,
+    check: (res) => {
+      const tokens = json(res).viewer_tokens as Record<string, unknown>[];
+      expect(tokens).toContainEqual(
+        expect.objectContaining({ viewer: { id: "listed-1", name: null }, filter: { tag: "t:a" } }),
+      );
+      expect(JSON.stringify(tokens)).not.toMatch(/tpv_/);
+    },
+  },
+  {
+    name: "GET /v1/approvals",
+    permission: "administer",
+    send: (f, key) => f.request("GET", "/v1/approvals", key),
+    status: 200,
+    check: (res) => expect(json(res).approvals).toEqual(expect.any(Array)),
+  },
+  {
+    name: "POST /v1/log/key/rotate",
+    permission: "administer",
+    send: (f, key) => f.request("POST", "/v1/log/key/rotate", key, { reason: "role matrix" }),
+    status: 202,
+    check: (res) => expect(json(res).approval).toMatchObject({ status: "pending", action: "signing_key.rotate" }),
+  },
+  {
+    name: "GET /v1/tenants/{tenant}/dual-control",
+    permission: "operate",
+    send: (f, key) => f.request("GET", "/v1/tenants/acme/dual-control", key),
+    status: 200,
+    check: (res) => expect(json(res)).toMatchObject({ tenant: "acme", single_admin: false }),
+  },
+  {
     name: "POST /v1/viewer-tokens",
     permission: "administer",
     send: (f, key) => f.request("POST", "/v1/viewer-tokens", key, { viewer: { id: "customer-1" } }),

@@ -4,6 +4,7 @@
 // the viewer's identity.
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import {
+  IssuedViewerTokenListSchema,
   ProblemResponses,
   parseEventFilterParams,
   ViewerTokenProperties,
@@ -19,6 +20,32 @@ import { FILTER_QUERY_PROPERTIES } from "./search-params.js";
 
 export function registerViewerTokenRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
+  api.get(
+    "/v1/viewer-tokens",
+    {
+      config: { permission: "administer" },
+      schema: {
+        tags: ["admin"],
+        security: [{ bearer: [] }],
+        summary: "The tenant's viewer tokens that have not expired, newest first (never the tokens themselves)",
+        response: { 200: IssuedViewerTokenListSchema, ...ProblemResponses },
+      },
+    },
+    async (request) => {
+      const record = await deps.ledger.tenantRecord(tenantOf(request));
+      const tokens = await deps.people.listViewerTokens(record.tenantId, new Date().toISOString());
+      return {
+        viewer_tokens: tokens.map((t) => ({
+          token_id: t.tokenId,
+          viewer: { id: t.viewerId, name: t.viewerName },
+          filter: t.filter,
+          created_by: t.createdBy,
+          created_at: t.createdAt,
+          expires_at: t.expiresAt,
+        })),
+      };
+    },
+  );
   api.post(
     "/v1/viewer-tokens",
     {

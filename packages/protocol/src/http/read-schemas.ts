@@ -70,3 +70,16 @@ export const ViewerTokenSchema = Type.Object({
   embed_path: Type.String(),
 });
 export type ViewerToken = Static<typeof ViewerTokenSchema>;
+
+/** A live viewer token as its tenant's admins see it: never the token itself. */
+export const IssuedViewerTokenSchema = Type.Object({
+  token_id: Type.String(),
+  viewer: Type.Object({ id: Type.String(), name: Type.Union([Type.String(), Type.Null()]) }),
+  filter: Type.Record(Type.String(), Type.String(), { description: "the search parameters every read is pinned to" }),
+  created_by: Type.String(),
+  created_at: Type.String(),
+  expires_at: Type.String(),
+});
+export type IssuedViewerToken = Static<typeof IssuedViewerTokenSchema>;
+
+export const IssuedViewerTokenListSchema = Type.Object({ viewer_tokens: Type.Array(IssuedViewerTokenSchema) });
