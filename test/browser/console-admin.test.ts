@@ -191,12 +191,7 @@ describeBrowser("console admin and API-key sessions", () => {
     await issued.getByRole("cell", { name: "cust_8", exact: true }).waitFor();
     expect(await issued.locator("tbody tr").count()).toBe(2);
     // Beside the form at 1280 px, the table still shows every column without scrolling.
-    expect(
-      await issued.evaluate((table) => {
-        const wrap = table.parentElement as HTMLElement;
-        return wrap.scrollWidth - wrap.clientWidth;
-      }),
-    ).toBe(0);
+    expect(await tableOverflow(page)).toBe(0);
     await screenshots(page, "admin-viewer-tokens");
     expect(admin.problems).toEqual([]);
     await admin.context.close();
