@@ -152,4 +152,9 @@ export type ServiceErrorCode =
   | "DATA_DIR_UNUSABLE"
   | "DEMO_OPTIONS_INVALID"
   | "SIMULATE_OPTIONS_INVALID"
-  | "INGEST_FILE_UNREADABLE";
+  | "INGEST_FILE_UNREADABLE"
+  // `trailproof backup` and `restore` (docs/runbooks/backup-restore.md).
+  | "BACKUP_OUT_EXISTS"
+  | "BACKUP_CORRUPT"
+  | "RESTORE_TARGET_NOT_EMPTY"
+  | "RESTORE_ROLLBACK";

@@ -128,6 +128,10 @@ const STATUS = {
   DEMO_OPTIONS_INVALID: 500,
   SIMULATE_OPTIONS_INVALID: 500,
   INGEST_FILE_UNREADABLE: 500,
+  BACKUP_OUT_EXISTS: 500,
+  BACKUP_CORRUPT: 500,
+  RESTORE_TARGET_NOT_EMPTY: 500,
+  RESTORE_ROLLBACK: 500,
 } as const satisfies Record<ServiceErrorCode, number>;
 
 /** The HTTP status of `code`; the SDK's own codes never reach the service and would be a 500. */
