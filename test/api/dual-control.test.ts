@@ -157,6 +157,27 @@ describe("dual control", () => {
     expect(bad.headers["content-type"]).toMatch(/^application\/problem\+json/);
   });
 
+  it("gives a tenant its second approver at creation when the operator names one", async () => {
+    const made = await f.request("POST", "/v1/tenants", f.operator, {
+      name: "initech",
+      second_approver: { name: "Bob, the deputy" },
+    });
+    expect(made.statusCode).toBe(201);
+    const { admin_key: first, second_admin_key: second } = made.json() as Record<string, string>;
+    expect(second).toMatch(/^tpk_/);
+    expect(second).not.toBe(first);
+    const asked = await rotate(first as string);
+    expect(asked.statusCode).toBe(202);
+    const id = (asked.json().approval as Approval).id;
+    expect((await decide(id, "approve", second as string)).statusCode).toBe(200);
+    const keys = (await f.request("GET", "/v1/keys", first)).json().keys as { name: string; role: string }[];
+    expect(keys).toContainEqual(expect.objectContaining({ role: "admin", name: "second approver: Bob, the deputy" }));
+
+    const plain = await f.request("POST", "/v1/tenants", f.operator, { name: "hooli" });
+    expect(plain.statusCode).toBe(201);
+    expect(plain.json()).not.toHaveProperty("second_admin_key");
+  });
+
   it("carries a request out at once in single-admin mode, which only the operator sets and the log records", async () => {
     const forbidden = await f.request("PUT", "/v1/tenants/globex/dual-control", f.globex.admin, {
       single_admin: true,

@@ -33,13 +33,19 @@ export function registerTenantRoutes(app: FastifyInstance, deps: AppDeps): void 
       },
     },
     async (request, reply) => {
-      const { name, unknown_actions: unknownActions } = request.body;
+      const { name, unknown_actions: unknownActions, second_approver: secondApprover } = request.body;
       const made = await provisionTenant(deps.ledger, deps.access, name, {
         createdBy: `operator:${request.principal?.id}`,
         appendedBy: META_AUDIT_APPENDER,
         ...(unknownActions ? { unknownActions } : {}),
+        ...(secondApprover ? { secondApprover: secondApprover.name } : {}),
       });
-      return reply.code(201).send({ tenant: made.tenant.name, origin: made.tenant.origin, admin_key: made.adminKey });
+      return reply.code(201).send({
+        tenant: made.tenant.name,
+        origin: made.tenant.origin,
+        admin_key: made.adminKey,
+        ...(made.secondAdminKey ? { second_admin_key: made.secondAdminKey } : {}),
+      });
     },
   );
 

@@ -6,7 +6,20 @@ import { UnknownActionsSchema } from "./admin-schemas.js";
 const TENANT_NAME = { pattern: "^[a-z0-9][a-z0-9-]{0,62}$", description: "1-63 of a-z, 0-9 and -" };
 
 export const NewTenantSchema = Type.Object(
-  { name: Type.String(TENANT_NAME), unknown_actions: Type.Optional(UnknownActionsSchema) },
+  {
+    name: Type.String(TENANT_NAME),
+    unknown_actions: Type.Optional(UnknownActionsSchema),
+    second_approver: Type.Optional(
+      Type.Object(
+        { name: Type.String({ minLength: 1, maxLength: 100 }) },
+        {
+          additionalProperties: false,
+          description:
+            "a second admin key for a different person, who approves the first admin's changes under dual control",
+        },
+      ),
+    ),
+  },
   { additionalProperties: false },
 );
 export type NewTenant = Static<typeof NewTenantSchema>;
@@ -15,6 +28,9 @@ export const CreatedTenantSchema = Type.Object({
   tenant: Type.String(),
   origin: Type.String(),
   admin_key: Type.String({ description: "shown once; only its hash is stored" }),
+  second_admin_key: Type.Optional(
+    Type.String({ description: "the second approver's admin key, when one was named; shown once" }),
+  ),
 });
 
 export const TenantParamsSchema = Type.Object({ tenant: Type.String(TENANT_NAME) });
