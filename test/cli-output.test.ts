@@ -16,6 +16,22 @@ beforeAll(async () => {
   }
 }, 60_000);
 
+describe("trailproof tenant create", () => {
+  it("issues a second approver's admin key with --second-approver, shown once beside the first", async () => {
+    // Its own directory: the tenant list below reads exactly acme and beta.
+    const own = mkdtempSync(join(tmpdir(), "trailproof-cli-approver-"));
+    const made = await trailproof(["tenant", "create", "gamma", "--data", own, "--second-approver", "Bob"]);
+    expect(made.code, made.stderr).toBe(0);
+    const first = /^admin key \(shown once\) (tpk_\S+)$/m.exec(made.stdout)?.[1];
+    const second = /^second approver's admin key \(shown once\) (tpk_\S+)$/m.exec(made.stdout)?.[1];
+    expect(first, made.stdout).toBeDefined();
+    expect(second, made.stdout).toBeDefined();
+    expect(second).not.toBe(first);
+    const json = await trailproof(["tenant", "create", "delta", "--data", own, "--json"]);
+    expect(JSON.parse(json.stdout)).not.toHaveProperty("second_admin_key");
+  });
+});
+
 describe("trailproof key create", () => {
   it("prints the key with its id, role and that it is shown once", async () => {
     const made = await trailproof(["key", "create", "--data", data, "--tenant", "acme", "--role", "viewer"]);

@@ -26,29 +26,43 @@ export function registerTenantCommands(program: Command): void {
   addDatabaseOptions(tenant.command("create <name>"))
     .description("create a tenant with its own log, signing key and first admin key (shown once)")
     .option("--accept-unknown-actions", "accept actions without a registered schema, unvalidated")
+    .option(
+      "--second-approver <name>",
+      "also issue an admin key for a second person, who approves the first admin's changes under dual control",
+    )
     .option("--json", "print JSON")
-    .action(async (name: string, opts: DatabaseFlags & { acceptUnknownActions?: boolean; json?: boolean }) => {
-      await withDataDir(opts, async ({ ledger, access }) => {
-        const made = await provisionTenant(ledger, access, name, {
-          createdBy: "cli",
-          appendedBy: cliAppender("tenant"),
-          unknownActions: opts.acceptUnknownActions ? "accept" : "reject",
+    .action(
+      async (
+        name: string,
+        opts: DatabaseFlags & { acceptUnknownActions?: boolean; secondApprover?: string; json?: boolean },
+      ) => {
+        await withDataDir(opts, async ({ ledger, access }) => {
+          const made = await provisionTenant(ledger, access, name, {
+            createdBy: "cli",
+            appendedBy: cliAppender("tenant"),
+            unknownActions: opts.acceptUnknownActions ? "accept" : "reject",
+            ...(opts.secondApprover ? { secondApprover: opts.secondApprover } : {}),
+          });
+          const [key] = await ledger.verifierKeys(name);
+          const out = {
+            tenant: made.tenant.name,
+            admin_key: made.adminKey,
+            ...(made.secondAdminKey ? { second_admin_key: made.secondAdminKey } : {}),
+            origin: made.tenant.origin,
+            verifier_key: key?.verifier_key,
+          };
+          if (opts.json) printJson(out);
+          else {
+            process.stdout.write(
+              `created tenant ${out.tenant}\norigin ${out.origin}\nverifier key ${out.verifier_key}\nadmin key (shown once) ${out.admin_key}\n`,
+            );
+            if (out.second_admin_key) {
+              process.stdout.write(`second approver's admin key (shown once) ${out.second_admin_key}\n`);
+            }
+          }
         });
-        const [key] = await ledger.verifierKeys(name);
-        const out = {
-          tenant: made.tenant.name,
-          admin_key: made.adminKey,
-          origin: made.tenant.origin,
-          verifier_key: key?.verifier_key,
-        };
-        if (opts.json) printJson(out);
-        else {
-          process.stdout.write(
-            `created tenant ${out.tenant}\norigin ${out.origin}\nverifier key ${out.verifier_key}\nadmin key (shown once) ${out.admin_key}\n`,
-          );
-        }
-      });
-    });
+      },
+    );
   addDatabaseOptions(tenant.command("list"))
     .description("list the tenants with their origins and log sizes (a table; --json for JSON)")
     .option("--json", "print JSON, as GET /v1/tenants answers")
