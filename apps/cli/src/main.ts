@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { TrailproofError } from "@trailproof/core";
 import { Command, CommanderError } from "commander";
 import { registerApiKeyCommands } from "./commands/api-key.js";
+import { registerBackupCommand } from "./commands/backup.js";
 import { registerCheckpointCommands } from "./commands/checkpoint.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerExportCommand } from "./commands/export.js";
@@ -12,6 +13,7 @@ import { registerIngestCommand } from "./commands/ingest.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerMasterKeyCommands } from "./commands/master-key.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
+import { registerRestoreCommand } from "./commands/restore.js";
 import { registerServeCommand } from "./commands/serve.js";
 import { registerKeyCommands } from "./commands/signing-key.js";
 import { registerSimulateCommand } from "./commands/simulate.js";
@@ -27,7 +29,7 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 };
 
 /** Commands that may create a store where --data points; every other one MUST find an existing one. */
-const CREATES_STORE = new Set(["serve", "init", "demo", "tenant create"]);
+const CREATES_STORE = new Set(["serve", "init", "demo", "tenant create", "restore"]);
 
 const program = new Command()
   .name("trailproof")
@@ -57,6 +59,8 @@ registerKeyCommands(program);
 registerVerifyCommand(program);
 registerMigrateCommand(program);
 registerExportCommand(program);
+registerBackupCommand(program);
+registerRestoreCommand(program);
 registerDemoCommand(program);
 registerSimulateCommand(program);
 

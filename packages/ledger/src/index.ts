@@ -12,6 +12,15 @@ export {
   IngestOverloadedError,
 } from "./append/ingest-admission.js";
 export { ID_TAKEN_PROBLEM } from "./append/write-entries.js";
+export { type BackupResult, backupDataDir } from "./backup/backup-data-dir.js";
+export { type BackupManifest, type BackupTenant, MANIFEST_NAME } from "./backup/backup-manifest.js";
+export {
+  type PublishedCheckpoint,
+  type RestoreOptions,
+  type RestoreResult,
+  type RollbackFinding,
+  restoreDataDir,
+} from "./backup/restore-data-dir.js";
 export { type BundleFileReportOptions, bundleFileReport } from "./bundle/bundle-file-report.js";
 export { bundleLines } from "./bundle/bundle-lines.js";
 export { PublishedCheckpointRecord, type RollbackNotice } from "./checkpoint/published-record.js";

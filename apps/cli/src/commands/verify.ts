@@ -114,7 +114,7 @@ function fetchFailure(err: unknown): string {
 }
 
 /** Checkpoint notes from files or http(s) URLs, each named by where it came from. */
-async function readCheckpoints(sources: readonly string[]): Promise<{ source: string; note: string }[]> {
+export async function readCheckpoints(sources: readonly string[]): Promise<{ source: string; note: string }[]> {
   return Promise.all(
     sources.map(async (source) => {
       if (!/^https?:\/\//.test(source)) return { source, note: readFileSync(source, "utf8") };
