@@ -76,7 +76,13 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config;
     const permission = config.permission;
-    if (permission === undefined) return;
+    if (permission === undefined) {
+      if (config.identify === true) {
+        const principal = await resolve(request);
+        if (principal !== undefined && principal !== "invalid") request.principal = principal;
+      }
+      return;
+    }
     const principal = await resolve(request);
     if (principal === undefined) {
       deps.metrics.authFailures.inc({ reason: "missing" });

@@ -47,6 +47,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** The permission a route requires; routes without one are public (health, docs, console). */
     permission?: Permission;
+    /** A public route that reads the caller's credential if one is valid, and never refuses (whoami). */
+    identify?: boolean;
     /** Viewer tokens may call this route (read-only event views). */
     embeddable?: boolean;
     /** The route reads the search projection: it takes `min_index` (routes/read-your-writes.ts). */

@@ -72,6 +72,15 @@ describe("console sign-in", () => {
     expect(recovery).toHaveLength(10);
     const session = await app.inject({ method: "GET", url: "/v1/auth/session", headers: { cookie } });
     expect(session.json()).toMatchObject({ user: { username: "ada", role: "admin", tenant: "acme" } });
+    const whoami = await app.inject({ method: "GET", url: "/v1/auth/whoami", headers: { cookie } });
+    expect(whoami.json()).toMatchObject({
+      authenticated: true,
+      via: "session",
+      role: "admin",
+      tenant: "acme",
+      id: "ada",
+      csrf_token: session.json().csrf_token,
+    });
     expect((await app.inject({ method: "GET", url: "/v1/events", headers: { cookie } })).statusCode).toBe(200);
 
     const second = (await login()).json();

@@ -18,6 +18,7 @@ import {
   SessionSchema,
   type SignedIn,
   SignedInSchema,
+  WhoAmISchema,
 } from "@trailproof/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
@@ -283,6 +284,34 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
       return {
         user: { username: p.actor.id, display_name: p.actor.name ?? p.actor.id, role: p.role, tenant: p.tenant },
         csrf_token: p.csrfToken,
+      };
+    },
+  );
+
+  api.get(
+    "/v1/auth/whoami",
+    {
+      config: { identify: true },
+      schema: {
+        ...common,
+        summary: "What the request's credential is (API key, session or viewer token), or authenticated: false",
+        description:
+          "Never a 401: a client (the console) learns its role and tenant here and then asks only for what that role may read.",
+        response: { 200: WhoAmISchema, ...ProblemResponses },
+      },
+    },
+    async (request) => {
+      const p = request.principal;
+      if (p === undefined) return { authenticated: false };
+      const id = p.via === "api_key" ? p.id : p.actor.id;
+      return {
+        authenticated: true,
+        via: p.via,
+        role: p.role,
+        tenant: p.tenant,
+        id,
+        ...(p.actor.name === undefined ? {} : { name: p.actor.name }),
+        ...(p.via === "session" && p.csrfToken ? { csrf_token: p.csrfToken } : {}),
       };
     },
   );

@@ -55,3 +55,21 @@ export type SignedIn = Static<typeof SignedInSchema>;
 
 export const SessionSchema = Type.Object({ user: SessionUserSchema, csrf_token: Type.String() });
 export type Session = Static<typeof SessionSchema>;
+
+/**
+ * GET /v1/auth/whoami: what the request's credential is, if any, so a client
+ * asks only for what its role may read. Never a 401: no credential, or one
+ * that is unknown, expired or revoked, is `authenticated: false`.
+ */
+export const WhoAmISchema = Type.Object({
+  authenticated: Type.Boolean(),
+  via: Type.Optional(Type.Union([Type.Literal("api_key"), Type.Literal("session"), Type.Literal("viewer_token")])),
+  role: Type.Optional(Type.String({ description: "ingest, viewer, auditor, admin or operator" })),
+  tenant: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: "null for the operator" })),
+  /** API keys: the key's id; sessions: the person's username; viewer tokens: the viewer's id. */
+  id: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String()),
+  /** Sessions only: the token every state-changing request must echo in x-csrf-token. */
+  csrf_token: Type.Optional(Type.String()),
+});
+export type WhoAmI = Static<typeof WhoAmISchema>;
