@@ -32,7 +32,8 @@ export function registerRestoreCommand(program: Command): void {
       const result = await restoreDataDir(opts.from, dataDir, {
         published,
         force: opts.force === true,
-        onProgress: (tenant) => progressReporter(`verify ${tenant}`),
+        // Progress on a terminal only: a script or cron job reads one line, the outcome.
+        onProgress: process.stderr.isTTY ? (tenant) => progressReporter(`verify ${tenant}`) : undefined,
       });
       if (opts.json) {
         printJson({ data: dataDir, ...result });
