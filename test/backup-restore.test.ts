@@ -2,10 +2,13 @@
 // a real service ingesting during the backup, real archives damaged the way
 // disks and copies damage them (docs/runbooks/backup-restore.md).
 import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sampleEvents } from "@trailproof/server";
+import Database from "better-sqlite3";
+import { create, extract } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, TRAILPROOF_BIN, trailproof } from "./run-cli.js";
 
@@ -229,6 +232,37 @@ describe("trailproof backup and restore", () => {
     const target = join(work, "from-flipped");
     const line = expectRefused(await trailproof(["restore", "--from", file, "--data", target]), "BACKUP_CORRUPT");
     expect(line).toMatch(/tenants\/acme\.db does not match its manifest: SHA-256 [0-9a-f]{64}, expected [0-9a-f]{64}$/);
+    expectNothingLeft(target);
+  }, 60_000);
+
+  it("refuses a backup whose manifest was rewritten to match an edited log, naming tenant, kind and index", async () => {
+    const unpacked = join(work, "unpacked");
+    mkdirSync(unpacked);
+    await extract({ file: archive, cwd: unpacked });
+    const db = new Database(join(unpacked, "tenants", "acme.db"));
+    // As an attacker with the file would: the append-only triggers go first.
+    for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as {
+      name: string;
+    }[]) {
+      db.exec(`DROP TRIGGER ${name}`);
+    }
+    const { leaf_data } = db.prepare("SELECT leaf_data FROM entries WHERE idx = 7").get() as { leaf_data: Buffer };
+    const edited = Buffer.from(leaf_data.toString("utf8").replace('"occurred_at":"20', '"occurred_at":"19'));
+    expect(edited.equals(leaf_data)).toBe(false);
+    db.prepare("UPDATE entries SET leaf_data = ? WHERE idx = 7").run(edited);
+    db.close();
+    // Whoever edits the log can rewrite the manifest's hashes too: the log itself must not verify.
+    const manifest = JSON.parse(readFileSync(join(unpacked, "manifest.json"), "utf8")) as {
+      files: Record<string, string>;
+    };
+    const file = readFileSync(join(unpacked, "tenants", "acme.db"));
+    manifest.files["tenants/acme.db"] = createHash("sha256").update(file).digest("hex");
+    writeFileSync(join(unpacked, "manifest.json"), JSON.stringify(manifest));
+    const rewritten = join(work, "rewritten.tar");
+    await create({ file: rewritten, cwd: unpacked, portable: true }, readdirSync(unpacked));
+    const target = join(work, "from-rewritten");
+    const line = expectRefused(await trailproof(["restore", "--from", rewritten, "--data", target]), "BACKUP_CORRUPT");
+    expect(line).toMatch(/: tenant acme: LEAF_MISMATCH at index 7: /);
     expectNothingLeft(target);
   }, 60_000);
 
