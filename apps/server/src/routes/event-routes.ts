@@ -10,6 +10,7 @@ import {
   ProblemResponses,
   parseEventFilterParams,
   roleAllows,
+  SearchQuerySchema,
   TraceSchema,
 } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
@@ -17,7 +18,7 @@ import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
 import { toEventItem, toEventItems } from "./event-view.js";
-import { pageParams, SEARCH_QUERYSTRING, stableQuery } from "./search-params.js";
+import { pageParams, stableQuery } from "./search-params.js";
 import { checkpointCovering } from "./signed-checkpoint.js";
 
 const common = { tags: ["events"], security: [{ bearer: [] }] };
@@ -61,7 +62,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         summary: "Search events",
         description:
           'Filters as parameters or as `q` in the search syntax (`actor:alice action:app.* risk:high after:2026-01-01 "checkout page"`), sorted by occurred_at either way, keyset-paginated with `cursor`.',
-        querystring: SEARCH_QUERYSTRING,
+        querystring: SearchQuerySchema,
         response: { 200: EventPageSchema, ...ProblemResponses },
       },
     },

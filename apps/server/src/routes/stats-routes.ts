@@ -2,6 +2,7 @@
 // optionally grouped by action, actor, outcome or risk.
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import {
+  EventFilterQueryProperties,
   MinIndexProperty,
   ProblemResponses,
   parseEventFilterParams,
@@ -13,7 +14,7 @@ import { Type } from "typebox";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
-import { FILTER_QUERY_PROPERTIES, stableQuery } from "./search-params.js";
+import { stableQuery } from "./search-params.js";
 
 export function registerStatsRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -25,9 +26,8 @@ export function registerStatsRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         tags: ["events"],
         security: [{ bearer: [] }],
         summary: "Event counts for a filter, by time bucket, optionally grouped",
-        // The event filter is the search syntax's (search-params.ts); the rest is protocol's.
         querystring: Type.Object(
-          { ...FILTER_QUERY_PROPERTIES, ...MinIndexProperty, ...StatsQueryProperties },
+          { ...EventFilterQueryProperties, ...MinIndexProperty, ...StatsQueryProperties },
           { additionalProperties: false },
         ),
         response: { 200: StatsSchema, ...ProblemResponses },

@@ -4,6 +4,7 @@
 // the viewer's identity.
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import {
+  EventFilterQuerySchema,
   IssuedViewerTokenListSchema,
   ProblemResponses,
   parseEventFilterParams,
@@ -16,7 +17,6 @@ import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import { issueViewerToken } from "../auth/viewer-tokens.js";
 import type { AppDeps } from "../deps.js";
-import { FILTER_QUERY_PROPERTIES } from "./search-params.js";
 
 export function registerViewerTokenRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -54,11 +54,10 @@ export function registerViewerTokenRoutes(app: FastifyInstance, deps: AppDeps, a
         tags: ["admin"],
         security: [{ bearer: [] }],
         summary: "Issue a short-lived read-only viewer token for the embedded viewer",
-        // The pinned filter takes the search's own parameters (search-params.ts); the rest is protocol's.
         body: Type.Object(
           {
             ...ViewerTokenProperties,
-            filter: Type.Optional(Type.Object(FILTER_QUERY_PROPERTIES, { additionalProperties: false })),
+            filter: Type.Optional(EventFilterQuerySchema),
           },
           { additionalProperties: false },
         ),
