@@ -35,7 +35,7 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 /** Constant-time check of `password` against a stored hash; false for anything malformed. */
-export async function verifyPassword(stored: string, password: string): Promise<boolean> {
+export async function passwordMatches(stored: string, password: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split("$");
   if (scheme !== "scrypt" || !n || !r || !p || !salt || !hash || password.length > 1024) return false;
   const expected = Buffer.from(hash, "base64");

@@ -23,7 +23,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { META_AUDIT_APPENDER } from "../audit/meta-audit.js";
-import { verifyPassword } from "../auth/passwords.js";
+import { passwordMatches } from "../auth/passwords.js";
 import { createSession, SESSION_COOKIE, SESSION_TTL_MS, sessionHashOf } from "../auth/sessions.js";
 import { SignInLimiter } from "../auth/sign-in-limiter.js";
 import { acceptTotp, newTotpSecret, totpUri } from "../auth/totp.js";
@@ -162,7 +162,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
       const record = await deps.ledger.getTenant(tenant);
       const person = record && (await deps.people.findPerson(record.tenantId, username));
       // The password is checked even for unknown people, so timing reveals nothing.
-      const ok = await verifyPassword(person?.passwordHash ?? DUMMY_HASH, password);
+      const ok = await passwordMatches(person?.passwordHash ?? DUMMY_HASH, password);
       if (!record || !person || !ok || person.disabledAt !== null)
         return refuse(request, reply, { tenant, username }, "bad_credentials");
       const loginToken = randomBytes(24).toString("base64url");
