@@ -3,7 +3,7 @@
 // disks and copies damage them (docs/runbooks/backup-restore.md).
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sampleEvents } from "@trailproof/server";
@@ -293,5 +293,12 @@ describe("trailproof backup and restore", () => {
     const out = join(work, "never.tar");
     expectRefused(await trailproof(["backup", "--data", missing, "--out", out]), "DATA_DIR_NOT_FOUND");
     expect(existsSync(out) || existsSync(missing)).toBe(false);
+
+    // Layout 1 (every log in trailproof.db) has no tenant files to copy until the service migrates it.
+    const v1 = join(work, "store-v1");
+    cpSync(join(ROOT, "testdata/store-v1"), v1, { recursive: true });
+    const line = expectRefused(await trailproof(["backup", "--data", v1, "--out", out]), "DATA_DIR_INVALID");
+    expect(line).toContain("trailproof serve");
+    expect(existsSync(out)).toBe(false);
   }, 60_000);
 });

@@ -81,7 +81,7 @@ export async function backupDataDir(
       if ((err as { code?: unknown }).code === "EEXIST") throw outExists(out);
       throw err;
     }
-    fsyncDir(dirname(out));
+    fsyncPath(dirname(out));
     return { out, manifest, bytes: statSync(out).size };
   } finally {
     rmSync(partial, { force: true });
@@ -105,6 +105,12 @@ async function copyDataDir(dataDir: string, staging: string): Promise<void> {
   if (keysExist) cpSync(keys, join(staging, "keys"), { recursive: true, filter: notAside });
   mkdirSync(join(staging, "tenants"), { mode: 0o700 });
   for (const name of tenantNames(join(staging, "trailproof.db"))) {
+    if (statSync(join(dataDir, "tenants", `${name}.db`), { throwIfNoEntry: false }) === undefined) {
+      throw new TrailproofError(
+        "DATA_DIR_INVALID",
+        `tenant ${name} is in ${join(dataDir, "trailproof.db")} but has no file under tenants/: a data directory from before layout 2 is migrated by its first \`trailproof serve\`; start the service once, then back it up`,
+      );
+    }
     await backupSqliteFile(join(dataDir, "tenants", `${name}.db`), join(staging, "tenants", `${name}.db`));
   }
   if (keysExist) {
@@ -160,8 +166,9 @@ async function latestCheckpoints(staging: string): Promise<BackupTenant[]> {
   }
 }
 
-export function fsyncDir(dir: string): void {
-  const fd = openSync(dir, "r");
+/** fsync of a file or a directory, opened read-only (Linux allows both). */
+export function fsyncPath(path: string): void {
+  const fd = openSync(path, "r");
   try {
     fsyncSync(fd);
   } finally {

@@ -23,7 +23,7 @@ import { SigningKeyStore } from "../keys/signing-keys.js";
 import { nodeHasher } from "../node-hasher.js";
 import { openSqliteStores } from "../store/sqlite/open-sqlite-store.js";
 import { noteOrigin, verifyTenantLog } from "../verify/verify-tenant-log.js";
-import { fsyncDir } from "./backup-data-dir.js";
+import { fsyncPath } from "./backup-data-dir.js";
 import { type BackupManifest, corrupt, MANIFEST_NAME, parseManifest, sha256File } from "./backup-manifest.js";
 import { listDirs, listFiles } from "./list-files.js";
 
@@ -79,10 +79,12 @@ export async function restoreDataDir(
     for (const dir of listDirs(staging)) chmodSync(join(staging, dir), 0o700);
     const result = await verifyCopy(staging, manifest, options);
     if (result.rolledBack.length > 0 && !options.force) throw rollbackError(result.rolledBack);
+    // Durable before it is named: a crash after the rename never leaves half-written files at dataDir.
+    for (const path of [...listFiles(staging), ...listDirs(staging), "."]) fsyncPath(join(staging, path));
     // rename(2) replaces an empty directory; one left by a failed attempt is removed first.
     if (statSync(dataDir, { throwIfNoEntry: false }) !== undefined) rmdirSync(dataDir);
     renameSync(staging, dataDir);
-    fsyncDir(dirname(dataDir));
+    fsyncPath(dirname(dataDir));
     return result;
   } finally {
     rmSync(staging, { recursive: true, force: true });
