@@ -201,6 +201,17 @@ describe("trailproof backup and restore", () => {
     expect(Number(lost)).toBe(sizeOf(later) - Number(held));
     expect(Number(lost)).toBeGreaterThanOrEqual(25);
 
+    // A checkpoint the copy's keys do not verify (here its signature damaged) is named, not counted.
+    const forged = join(work, "forged-checkpoint");
+    const lines = later.trimEnd().split("\n");
+    const signature = lines.at(-1) as string;
+    const at = signature.length - 6;
+    lines[lines.length - 1] = signature.slice(0, at) + (signature[at] === "A" ? "B" : "A") + signature.slice(at + 1);
+    writeFileSync(forged, `${lines.join("\n")}\n`);
+    const unmatched = await trailproof(["restore", "--from", archive, "--data", target, "--checkpoint", forged]);
+    expect(expectRefused(unmatched, "VERIFY_CHECKPOINT_UNMATCHED")).toContain(forged);
+    expectNothingLeft(target);
+
     const forced = await trailproof([
       "restore",
       "--from",

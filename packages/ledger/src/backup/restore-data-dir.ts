@@ -176,25 +176,34 @@ async function verifyCopy(staging: string, manifest: BackupManifest, options: Re
       if (named.origin !== record.origin || (named.checkpoint !== "" && !stored.includes(named.checkpoint))) {
         throw corrupt(`tenant ${record.name}: the checkpoint its manifest names is not in the copy`);
       }
-      const report = await verifyTenantLog(log, nodeHasher, record.name, {
-        verifierKeys: (await keys.verifiers(record.name)).map((k) => k.verifier_key),
-        derived: audits,
-        published: [...(named.checkpoint === "" ? [] : [named.checkpoint]), ...theirs.map((p) => p.note)],
-        digestKey: await digestKeys.find(record.name),
-        onProgress: options.onProgress?.(record.name),
-      });
+      const own = named.checkpoint === "" ? [] : [named.checkpoint];
+      const verify = async (published: readonly string[]) =>
+        verifyTenantLog(log, nodeHasher, record.name, {
+          verifierKeys: (await keys.verifiers(record.name)).map((k) => k.verifier_key),
+          derived: audits,
+          published,
+          digestKey: await digestKeys.find(record.name),
+          onProgress: options.onProgress?.(record.name),
+        });
+      // One pass over the log with every checkpoint; a second, with the
+      // manifest's alone, only to tell a damaged copy from a copy behind
+      // the operator's checkpoints when the first finds anything.
+      let report = await verify([...own, ...theirs.map((p) => p.note)]);
+      const withTheirs = report.divergences;
+      const behind = withTheirs.length > 0 && theirs.length > 0;
+      if (behind) report = await verify(own);
       if (report.treeSize < named.treeSize) {
         throw corrupt(
           `tenant ${record.name}: the copy holds ${report.treeSize} entries, fewer than the checkpoint of ${named.treeSize} its manifest names`,
         );
       }
-      const first = report.divergences.find((d) => d.kind !== "CHECKPOINT_ROLLBACK");
+      const first = report.divergences[0];
       if (first) throw corrupt(`tenant ${record.name}: ${describe(first)}`);
-      if (!report.ok && report.divergences.length === 0) {
-        throw corrupt(`tenant ${record.name}: no checkpoint in the copy could be verified`);
-      }
-      if (report.divergences.length > 0) {
-        result.rolledBack.push(...rollbacks(record.name, report.treeSize, theirs));
+      if (!report.ok) throw corrupt(`tenant ${record.name}: no checkpoint in the copy could be verified`);
+      if (behind) {
+        // With one operator checkpoint, the first pass already said what it alone finds.
+        const check = theirs.length === 1 ? async () => ({ divergences: withTheirs }) : verify;
+        result.rolledBack.push(...(await rollbacks(record.name, report.treeSize, theirs, check)));
       }
       result.tenants.push({ name: record.name, treeSize: report.treeSize });
     }
@@ -205,26 +214,40 @@ async function verifyCopy(staging: string, manifest: BackupManifest, options: Re
 }
 
 /**
- * Which published checkpoints the verified copy falls behind. Called only
- * when verification reported CHECKPOINT_ROLLBACK, and the manifest's own
- * checkpoint is in the copy, so the finding is one of these.
+ * Which of the operator's checkpoints the copy, verified on its own, falls
+ * behind. Each is checked alone, so a checkpoint that does not verify with
+ * the copy's keys is named rather than counted as a rollback.
  */
-function rollbacks(tenant: string, treeSize: number, theirs: readonly PublishedCheckpoint[]): RollbackFinding[] {
-  const found = theirs.map((p): RollbackFinding => {
+async function rollbacks(
+  tenant: string,
+  treeSize: number,
+  theirs: readonly PublishedCheckpoint[],
+  verify: (published: readonly string[]) => Promise<{ divergences: Divergence[] }>,
+): Promise<RollbackFinding[]> {
+  const found: RollbackFinding[] = [];
+  for (const p of theirs) {
+    const { divergences } = await verify([p.note]);
+    const invalid = divergences.find((d) => d.kind !== "CHECKPOINT_ROLLBACK");
+    if (invalid) {
+      throw new TrailproofError(
+        "VERIFY_CHECKPOINT_UNMATCHED",
+        `checkpoint ${p.source} does not verify against tenant ${tenant}'s copy (${describe(invalid)}): signed by a key added after the backup, or not this log's`,
+      );
+    }
+    if (divergences.length === 0) continue;
     const publishedSize = Number(parseCheckpointBody(parseNote(p.note).text).treeSize);
     const truncated = publishedSize > treeSize;
-    return {
+    found.push({
       tenant,
       source: p.source,
       publishedSize,
       treeSize,
       kind: truncated ? "truncated" : "forked",
       lost: truncated ? publishedSize - treeSize : 0,
-    };
-  });
-  // A fork at or below the copy's size cannot be told apart here from a consistent checkpoint: keep the largest loss.
-  const worst = found.sort((a, b) => b.lost - a.lost || b.publishedSize - a.publishedSize)[0];
-  return worst ? [worst] : [];
+    });
+  }
+  // The checkpoint that shows the largest loss speaks for the tenant.
+  return found.sort((a, b) => b.lost - a.lost || b.publishedSize - a.publishedSize).slice(0, 1);
 }
 
 function rollbackError(found: readonly RollbackFinding[]): TrailproofError {
