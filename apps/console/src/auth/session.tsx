@@ -1,22 +1,20 @@
 // The signed-in person and the API client that acts for them. A session is
 // the HttpOnly cookie (with its CSRF token) or, for operators, an API key kept
-// in sessionStorage for this tab only, with the role it was found to have at
-// sign-in, so a page load asks nothing the role may not read (the server
-// still decides every request). Any 401 sends the person to sign in.
+// in sessionStorage for this tab only. Who either is comes from
+// /v1/auth/whoami at every page load (it never answers 401), so a page asks
+// nothing its role may not read (the server still decides every request).
+// Any later 401 sends the person to sign in, and forgets a kept key.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { ApiClient } from "../api/api-client.js";
 import { ApiError } from "../api/api-error.js";
 import type { SessionUser, SignedIn } from "../api/types.js";
 import { navigate } from "../router/router.js";
-import { identifyApiKey, parseKeptUser } from "./identify-api-key.js";
+import { whoAmI } from "./whoami.js";
 
 export const API_KEY_STORAGE = "trailproof.apiKey";
-/** The identity found for the kept key at sign-in (JSON of a SessionUser). */
-export const API_KEY_USER_STORAGE = "trailproof.apiKeyUser";
 
 function forgetKey(): void {
   window.sessionStorage.removeItem(API_KEY_STORAGE);
-  window.sessionStorage.removeItem(API_KEY_USER_STORAGE);
 }
 
 export type SessionState =
@@ -53,12 +51,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const anonymous = useMemo(() => new ApiClient({}), []);
 
+  /** Signs in with `key` if the server knows it; throws, saying why, if not. */
   const adoptKey = useCallback(
-    async (key: string, known?: SessionUser) => {
+    async (key: string) => {
       const api = new ApiClient({ bearer: key }, expire);
-      const user = known ?? (await identifyApiKey(api));
-      setState({ status: "signed-in", user, mode: "api-key", api });
-      return user;
+      const identity = await whoAmI(api);
+      if (identity?.mode !== "api-key") throw new Error("the server does not know it (mistyped, revoked or expired)");
+      setState({ status: "signed-in", user: identity.user, mode: "api-key", api });
     },
     [expire],
   );
@@ -71,24 +70,30 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       const key = window.sessionStorage.getItem(API_KEY_STORAGE);
       if (key) {
         try {
-          // A key kept before identities were kept is identified once more.
-          const user = await adoptKey(key, parseKeptUser(window.sessionStorage.getItem(API_KEY_USER_STORAGE)));
-          window.sessionStorage.setItem(API_KEY_USER_STORAGE, JSON.stringify(user));
-        } catch {
+          await adoptKey(key);
+        } catch (err) {
+          // An unreachable server says nothing about the key: it is kept for the next load.
+          if (err instanceof ApiError) {
+            if (!cancelled) setState({ status: "signed-out", reason: err.message });
+            return;
+          }
           forgetKey();
           if (!cancelled) setState({ status: "signed-out", reason: "The saved API key no longer works." });
         }
         return;
       }
       try {
-        const session = await anonymous.get<{ user: SessionUser; csrf_token: string }>("/v1/auth/session");
+        // With no cookie, or one whose session ended, whoami answers authenticated: false, not 401.
+        const identity = await whoAmI(anonymous);
         if (cancelled) return;
-        const api = new ApiClient({ csrfToken: session.csrf_token }, expire);
-        setState({ status: "signed-in", user: session.user, mode: "cookie", api });
+        if (identity?.mode !== "cookie") {
+          setState({ status: "signed-out" });
+          return;
+        }
+        const api = new ApiClient({ csrfToken: identity.csrfToken }, expire);
+        setState({ status: "signed-in", user: identity.user, mode: "cookie", api });
       } catch (err) {
-        if (cancelled) return;
-        const quiet = err instanceof ApiError && (err.status === 401 || err.status === 404);
-        setState(quiet ? { status: "signed-out" } : { status: "signed-out", reason: (err as Error).message });
+        if (!cancelled) setState({ status: "signed-out", reason: (err as Error).message });
       }
     };
     void boot();
@@ -106,9 +111,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         setState({ status: "signed-in", user: signed.user, mode: "cookie", api });
       },
       async signInWithApiKey(key) {
-        const user = await adoptKey(key);
+        await adoptKey(key);
         window.sessionStorage.setItem(API_KEY_STORAGE, key);
-        window.sessionStorage.setItem(API_KEY_USER_STORAGE, JSON.stringify(user));
       },
       async signOut() {
         if (state.status === "signed-in" && state.mode === "cookie") {
