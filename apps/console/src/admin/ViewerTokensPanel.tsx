@@ -1,49 +1,18 @@
 // Viewer tokens for embedding the events list in another product: a
 // short-lived, read-only, redacted bearer with a pinned filter, and the
 // iframe snippet that carries it in the URL fragment (never sent to servers).
-// The server has no list of tokens (only POST /v1/viewer-tokens), so the
-// tokens already issued are read from the log: every issue is recorded there
-// as a viewer_token.create event, with the viewer, the filter and the expiry.
+// The tokens still live are listed by GET /v1/viewer-tokens (never the tokens
+// themselves: those are shown once, when issued).
+import { MAX_VIEWER_TOKEN_TTL_S } from "@trailproof/protocol";
 import { type FormEvent, useState } from "react";
-import type { EventPage, ViewerToken } from "../api/types.js";
+import type { IssuedViewerToken, ViewerToken } from "../api/types.js";
 import { Badge } from "../components/Badge.js";
 import { CopyButton } from "../components/CopyButton.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { SecretOnce } from "../components/SecretOnce.js";
-import { asEvent } from "../lib/event-view.js";
 import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
 import { useAdminResource } from "./use-admin-resource.js";
-
-/** The newest issues shown; older tokens are in the log (search action:viewer_token.create). */
-const ISSUED_SHOWN = 100;
-
-export interface IssuedViewerToken {
-  tokenId: string;
-  viewerId: string;
-  issuedAt: string;
-  issuedBy: string;
-  expiresAt: string | undefined;
-  filter: Record<string, string>;
-}
-
-/** A viewer_token.create event as the token it issued; fields the event lacks stay empty, never guessed. */
-export function toIssuedViewerToken(item: EventPage["events"][number]): IssuedViewerToken {
-  const e = asEvent(item);
-  const metadata = (e.metadata ?? {}) as Record<string, unknown>;
-  const filter = metadata.filter && typeof metadata.filter === "object" ? metadata.filter : {};
-  return {
-    tokenId: e.target?.id ?? "",
-    viewerId: typeof metadata.viewer_id === "string" ? metadata.viewer_id : "",
-    issuedAt: e.occurred_at ?? "",
-    issuedBy: e.actor?.name ?? e.actor?.id ?? "",
-    expiresAt: typeof metadata.expires_at === "string" ? metadata.expires_at : undefined,
-    filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => typeof v === "string")) as Record<
-      string,
-      string
-    >,
-  };
-}
 
 const FILTER_FIELDS = [
   { key: "tag", label: "Tag", placeholder: "workspace:acme" },
@@ -58,12 +27,11 @@ export function embedSnippet(origin: string, embedPath: string): string {
 }
 
 export function ViewerTokensPanel() {
-  const issued = useAdminResource((api) =>
-    api.get<EventPage>("/v1/events", { action: "viewer_token.create", order: "desc", limit: ISSUED_SHOWN }),
-  );
+  // change() reloads this list, so a token just issued appears in it.
+  const issued = useAdminResource((api) => api.get<{ viewer_tokens: IssuedViewerToken[] }>("/v1/viewer-tokens"));
   const [viewerId, setViewerId] = useState("");
   const [viewerName, setViewerName] = useState("");
-  const [ttl, setTtl] = useState(3600);
+  const [ttl, setTtl] = useState(MAX_VIEWER_TOKEN_TTL_S);
   const [filter, setFilter] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<ViewerToken | null>(null);
 
@@ -108,14 +76,13 @@ export function ViewerTokensPanel() {
         )}
         <h3 className="subsection-title">Issued tokens</h3>
         <Loaded state={issued.resource} what="the viewer tokens issued">
-          {(page) => {
-            const tokens = page.events.map(toIssuedViewerToken);
-            if (tokens.length === 0) return <EmptyState title="No viewer tokens issued yet" />;
+          {({ viewer_tokens: tokens }) => {
+            if (tokens.length === 0) return <EmptyState title="No live viewer tokens" />;
             const now = Date.now();
             return (
               <div className="table-wrap">
                 <table className="table">
-                  <caption className="sr-only">Viewer tokens issued, newest first</caption>
+                  <caption className="sr-only">Viewer tokens issued and not expired, newest first</caption>
                   <thead>
                     <tr>
                       <th scope="col">Viewer</th>
@@ -127,12 +94,16 @@ export function ViewerTokensPanel() {
                   </thead>
                   <tbody>
                     {tokens.map((t) => {
-                      const expired = t.expiresAt !== undefined && Date.parse(t.expiresAt) <= now;
+                      // The server lists only live tokens; one may lapse while the page is open.
+                      const expired = Date.parse(t.expires_at) <= now;
                       const rules = Object.entries(t.filter);
                       return (
-                        <tr key={t.tokenId || t.issuedAt}>
-                          <td className="mono">{t.viewerId}</td>
-                          <td className="mono small">{t.tokenId}</td>
+                        <tr key={t.token_id}>
+                          <td>
+                            <span className="mono">{t.viewer.id}</span>
+                            {t.viewer.name && <div className="small muted">{t.viewer.name}</div>}
+                          </td>
+                          <td className="mono small">{t.token_id}</td>
                           <td className="small">
                             {rules.length === 0
                               ? "none"
@@ -142,11 +113,10 @@ export function ViewerTokensPanel() {
                                   </div>
                                 ))}
                           </td>
-                          <td title={t.issuedBy ? `by ${t.issuedBy}` : undefined}>{formatTableTime(t.issuedAt)}</td>
+                          <td title={`by ${t.created_by}`}>{formatTableTime(t.created_at)}</td>
                           <td>
-                            {formatTableTime(t.expiresAt)}{" "}
-                            {t.expiresAt !== undefined &&
-                              (expired ? <Badge tone="neutral">expired</Badge> : <Badge tone="ok">valid</Badge>)}
+                            {formatTableTime(t.expires_at)}{" "}
+                            {expired ? <Badge tone="neutral">expired</Badge> : <Badge tone="ok">valid</Badge>}
                           </td>
                         </tr>
                       );
@@ -176,7 +146,7 @@ export function ViewerTokensPanel() {
             <input
               type="number"
               min={60}
-              max={86_400 * 30}
+              max={MAX_VIEWER_TOKEN_TTL_S}
               value={ttl}
               onChange={(e) => setTtl(Number(e.target.value))}
             />

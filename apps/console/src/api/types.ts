@@ -11,6 +11,7 @@ export type {
   EventDetail,
   EventItem,
   EventPage,
+  IssuedViewerToken,
   LoginNext,
   Person,
   RunSummary,
