@@ -190,7 +190,7 @@ function verify(r: BenchResults): string {
   const rows: (string | number)[][] = [];
   for (const v of r.verify) {
     rows.push([
-      `whole log from the store (verify --data: verifyTenantLog), ${n(v.treeSize)} entries`,
+      `whole log from the store (verify --data: tenantLogReport), ${n(v.treeSize)} entries`,
       n(v.wholeLogEventsPerSecond),
       v.note,
     ]);

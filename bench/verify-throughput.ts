@@ -1,12 +1,12 @@
 // Verification throughput: the whole log from the store as `trailproof verify
-// --data` checks it (verifyTenantLog with the store's derived-row audits and
+// --data` checks it (tenantLogReport with the store's derived-row audits and
 // the tenant's digest key: the sealed record and every row beside it), and an export bundle written by bundleLines then
 // checked offline the way `trailproof verify --bundle` checks it
 // (bundleFileReport).
 import { createWriteStream, statSync } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { bundleFileReport, bundleLines, type DataDir, nodeHasher, verifyTenantLog } from "@trailproof/ledger";
+import { bundleFileReport, bundleLines, type DataDir, nodeHasher, tenantLogReport } from "@trailproof/ledger";
 import { perSecond } from "./stats.js";
 
 export interface VerifyRun {
@@ -25,7 +25,7 @@ export async function runVerify(data: DataDir, tenant: string, bundlePath: strin
   const keys = records.map((k) => k.verifier_key);
   const digestKey = await ledger.digestKey(tenant);
   let t0 = performance.now();
-  const report = await verifyTenantLog(ledger.store, nodeHasher, tenant, {
+  const report = await tenantLogReport(ledger.store, nodeHasher, tenant, {
     verifierKeys: keys,
     derived: data.audits,
     digestKey,

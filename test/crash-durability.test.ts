@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { nodeHasher, openDataDir, verifyTenantLog } from "@trailproof/ledger";
+import { nodeHasher, openDataDir, tenantLogReport } from "@trailproof/ledger";
 import { describe, expect, it } from "vitest";
 
 const child = join(import.meta.dirname, "fixtures/append-until-killed.ts");
@@ -63,7 +63,7 @@ describe("durability under SIGKILL", () => {
       ]);
       await ledger.publishCheckpoints();
       const keys = (await ledger.verifierKeys("acme")).map((k) => k.verifier_key);
-      const report = await verifyTenantLog(ledger.store, nodeHasher, "acme", { verifierKeys: keys });
+      const report = await tenantLogReport(ledger.store, nodeHasher, "acme", { verifierKeys: keys });
       expect(report.divergences).toEqual([]);
       expect(report.ok).toBe(true);
     } finally {
@@ -93,7 +93,7 @@ describe("durability under SIGKILL", () => {
       const stats = await data.query.stats(acme.tenantId, {}, { bucket: "week" });
       expect(stats.total).toBe(size);
       const keys = (await data.ledger.verifierKeys("acme")).map((k) => k.verifier_key);
-      const report = await verifyTenantLog(data.ledger.store, nodeHasher, "acme", { verifierKeys: keys });
+      const report = await tenantLogReport(data.ledger.store, nodeHasher, "acme", { verifierKeys: keys });
       expect(report.divergences).toEqual([]);
     } finally {
       await data.ledger.close();

@@ -5,7 +5,7 @@
 import { cpSync, existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { nodeHasher, openDataDir, verifyTenantLog } from "@trailproof/ledger";
+import { nodeHasher, openDataDir, tenantLogReport } from "@trailproof/ledger";
 import { describe, expect, it } from "vitest";
 import { sampleEvents } from "../apps/server/src/demo/sample-events.js";
 
@@ -20,7 +20,7 @@ describe("a log written before log format v2", () => {
     try {
       const { ledger } = data;
       const verifierKeys = (await ledger.verifierKeys("acme")).map((k) => k.verifier_key);
-      const before = await verifyTenantLog(ledger.store, nodeHasher, "acme", { verifierKeys });
+      const before = await tenantLogReport(ledger.store, nodeHasher, "acme", { verifierKeys });
       expect(before).toMatchObject({ ok: true, treeSize: 20, divergences: [] });
 
       // The fixture's first step, as test/sealed-log.ts sent it (testdata/store-v1/README.md).
@@ -44,7 +44,7 @@ describe("a log written before log format v2", () => {
       expect(JSON.parse(new TextDecoder().decode(old?.leafData))).not.toHaveProperty("appended_by");
 
       await ledger.publishCheckpoints();
-      const after = await verifyTenantLog(ledger.store, nodeHasher, "acme", { verifierKeys });
+      const after = await tenantLogReport(ledger.store, nodeHasher, "acme", { verifierKeys });
       expect(after).toMatchObject({ ok: true, treeSize: 21, divergences: [] });
     } finally {
       await data.ledger.close();

@@ -19,7 +19,7 @@ import {
   provisionTenant,
   readMasterKey,
   SigningKeyStore,
-  verifyTenantLog,
+  tenantLogReport,
 } from "@trailproof/ledger";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleEvents } from "../apps/server/src/demo/sample-events.js";
@@ -57,7 +57,7 @@ async function inspect(appUrl: string, masterKey: Uint8Array) {
     const out: Record<string, { size: number; root: string; note: string; ok: boolean }> = {};
     for (const t of await stores.log.listTenants()) {
       const published = await new PublishedCheckpointRecord(stores.vault).read(t.name);
-      const report = await verifyTenantLog(stores.log, nodeHasher, t.name, {
+      const report = await tenantLogReport(stores.log, nodeHasher, t.name, {
         verifierKeys: (await keys.verifiers(t.name)).map((k) => k.verifier_key),
         derived: stores.audits,
         digestKey: await new DigestKeyStore(stores.vault).find(t.name),

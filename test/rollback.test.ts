@@ -14,8 +14,8 @@ import {
   PublishedCheckpointRecord,
   type RollbackNotice,
   SigningKeyStore,
+  tenantLogReport,
   type VerifyReport,
-  verifyTenantLog,
 } from "@trailproof/ledger";
 import { describe, expect, it } from "vitest";
 import { sampleEvents } from "../apps/server/src/demo/sample-events.js";
@@ -54,7 +54,7 @@ async function verify(dataDir: string, published: string[] = []): Promise<Verify
   try {
     const keys = new SigningKeyStore(new FileKeyVault(join(dataDir, "keys")), nodeHasher);
     const verifierKeys = (await keys.verifiers(TENANT)).map((k) => k.verifier_key);
-    return await verifyTenantLog(store, nodeHasher, TENANT, { verifierKeys, derived: audits, published });
+    return await tenantLogReport(store, nodeHasher, TENANT, { verifierKeys, derived: audits, published });
   } finally {
     await store.close();
   }

@@ -10,8 +10,8 @@ import {
   FileKeyVault,
   nodeHasher,
   openSqliteStores,
+  tenantLogReport,
   type VerifyReport,
-  verifyTenantLog,
 } from "@trailproof/ledger";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -33,7 +33,7 @@ function tamper(log: SealedLog, edit: (db: Database.Database) => void): void {
 async function verify(log: SealedLog): Promise<VerifyReport> {
   const { log: store, audits } = openSqliteStores(log.dataDir);
   try {
-    return await verifyTenantLog(store, nodeHasher, log.tenant, {
+    return await tenantLogReport(store, nodeHasher, log.tenant, {
       verifierKeys: [log.verifierKey],
       chunkSize: 7,
       derived: audits,

@@ -76,7 +76,7 @@ export { SubtreeHashPool, type SubtreeHashPoolOptions } from "./verify/subtree-h
 export {
   DERIVED_DIVERGENCE_KINDS,
   noteOrigin,
+  tenantLogReport,
   type VerifyOptions,
   type VerifyReport,
-  verifyTenantLog,
-} from "./verify/verify-tenant-log.js";
+} from "./verify/tenant-log-report.js";

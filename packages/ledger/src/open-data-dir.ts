@@ -33,7 +33,7 @@ export interface DataDir {
   waitForSearch(tenantId: number, size: number, timeoutMs: number): Promise<boolean>;
   /** Tenants moved from the layout-1 single file on this open (docs/storage.md). */
   migrated: string[];
-  /** What log verification checks beside the leaves (verifyTenantLog's `derived`). */
+  /** What log verification checks beside the leaves (tenantLogReport's `derived`). */
   audits: DerivedRowsAudit[];
   /** Short-lived state every node of the service sees alike (throttles, rate limits, pending sign-ins, jobs). */
   shared: SharedState;

@@ -6,7 +6,7 @@ import {
   nodeHasher,
   noteOrigin,
   SigningKeyStore,
-  verifyTenantLog,
+  tenantLogReport,
 } from "@trailproof/ledger";
 import type { Command } from "commander";
 import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
@@ -83,7 +83,7 @@ async function verifyStores(opts: VerifyCliOptions): Promise<Report[]> {
     for (const tenant of tenants) {
       const pinned = opts.key ?? (await keys.verifiers(tenant)).map((k) => k.verifier_key);
       reports.push(
-        await verifyTenantLog(store, nodeHasher, tenant, {
+        await tenantLogReport(store, nodeHasher, tenant, {
           verifierKeys: pinned,
           derived: audits,
           published: published.map((p) => p.note),

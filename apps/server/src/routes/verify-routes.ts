@@ -5,7 +5,7 @@
 // kept beside the leaves (lookup columns, personal values, search projection).
 // Jobs live in the nodes' shared state, so a poll may land on any node.
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { nodeHasher, verifyTenantLog } from "@trailproof/ledger";
+import { nodeHasher, tenantLogReport } from "@trailproof/ledger";
 import { ProblemResponses, type VerifyJob, VerifyJobParamsSchema, VerifyJobSchema } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
 import type { MetaAudit } from "../audit/meta-audit.js";
@@ -60,7 +60,7 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit:
       const store = yieldingStore(ledger.store);
       const digestKey = await ledger.digestKey(tenant);
       const job = await jobs.start(tenant, total, (onProgress) =>
-        verifyTenantLog(store, nodeHasher, tenant, { verifierKeys: keys, onProgress, derived: deps.audits, digestKey }),
+        tenantLogReport(store, nodeHasher, tenant, { verifierKeys: keys, onProgress, derived: deps.audits, digestKey }),
       );
       const wire = toWire(job);
       return reply.code(202).header("location", wire.location).send(wire);

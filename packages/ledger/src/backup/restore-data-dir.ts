@@ -1,7 +1,7 @@
 // `trailproof restore`: a backup archive unpacked beside the target and
 // verified whole before it becomes the data directory (docs/runbooks/backup-restore.md):
 // every file against the manifest's SHA-256, every tenant's log by
-// verifyTenantLog (leaves, tree, checkpoint signatures, derived rows), and the
+// tenantLogReport (leaves, tree, checkpoint signatures, derived rows), and the
 // copy against checkpoints published after it was taken (a rollback).
 import {
   chmodSync,
@@ -22,7 +22,7 @@ import { FileKeyVault } from "../keys/file-key-vault.js";
 import { SigningKeyStore } from "../keys/signing-keys.js";
 import { nodeHasher } from "../node-hasher.js";
 import { openSqliteStores } from "../store/sqlite/open-sqlite-store.js";
-import { noteOrigin, verifyTenantLog } from "../verify/verify-tenant-log.js";
+import { noteOrigin, tenantLogReport } from "../verify/tenant-log-report.js";
 import { fsyncPath } from "./backup-data-dir.js";
 import { type BackupManifest, corrupt, MANIFEST_NAME, parseManifest, sha256File } from "./backup-manifest.js";
 import { listDirs, listFiles } from "./list-files.js";
@@ -178,7 +178,7 @@ async function verifyCopy(staging: string, manifest: BackupManifest, options: Re
       }
       const own = named.checkpoint === "" ? [] : [named.checkpoint];
       const verify = async (published: readonly string[]) =>
-        verifyTenantLog(log, nodeHasher, record.name, {
+        tenantLogReport(log, nodeHasher, record.name, {
           verifierKeys: (await keys.verifiers(record.name)).map((k) => k.verifier_key),
           derived: audits,
           published,

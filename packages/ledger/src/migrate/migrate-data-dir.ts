@@ -10,7 +10,7 @@ import { SigningKeyStore } from "../keys/signing-keys.js";
 import { nodeHasher } from "../node-hasher.js";
 import type { TenantRecord } from "../store/log-store.js";
 import { connectPostgresStores, type PostgresStores } from "../store/postgres/open-postgres-store.js";
-import { type VerifyReport, verifyTenantLog } from "../verify/verify-tenant-log.js";
+import { tenantLogReport, type VerifyReport } from "../verify/tenant-log-report.js";
 import { type CopiedCatalogue, copyCatalogue } from "./copy-catalogue.js";
 import { type CopiedKeyItems, copyKeyItems } from "./copy-key-items.js";
 import { copyTenantLog } from "./copy-tenant-log.js";
@@ -124,7 +124,7 @@ async function copyAndVerify(
   const tenants: MigratedTenant[] = [];
   for (const t of copied) {
     const note = await published.read(t.tenant);
-    const verify = await verifyTenantLog(pg.log, nodeHasher, t.tenant, {
+    const verify = await tenantLogReport(pg.log, nodeHasher, t.tenant, {
       verifierKeys: (await keys.verifiers(t.tenant)).map((k) => k.verifier_key),
       derived: pg.audits,
       digestKey: await digestKeys.find(t.tenant),

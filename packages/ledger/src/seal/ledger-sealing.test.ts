@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Ledger } from "../ledger.js";
 import { nodeHasher } from "../node-hasher.js";
 import { openDataDir } from "../open-data-dir.js";
-import { verifyTenantLog } from "../verify/verify-tenant-log.js";
+import { tenantLogReport } from "../verify/tenant-log-report.js";
 import { SEAL_INLINE_BELOW_EVENTS } from "./seal-batch.js";
 
 const open: Ledger[] = [];
@@ -43,7 +43,7 @@ function batch(from: number, extra: Record<string, unknown> = {}) {
 async function verify(ledger: Ledger) {
   await ledger.publishCheckpoints();
   const keys = (await ledger.verifierKeys("acme")).map((k) => k.verifier_key);
-  return verifyTenantLog(ledger.store, nodeHasher, "acme", { verifierKeys: keys });
+  return tenantLogReport(ledger.store, nodeHasher, "acme", { verifierKeys: keys });
 }
 
 const orderCreate: ActionDefinition = {

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { nodeHasher } from "../node-hasher.js";
 import { openDataDir } from "../open-data-dir.js";
 import { SubtreeHashPool } from "./subtree-hash-pool.js";
-import { verifyTenantLog } from "./verify-tenant-log.js";
+import { tenantLogReport } from "./tenant-log-report.js";
 
 const pool = new SubtreeHashPool({ workers: 2 });
 afterAll(() => pool.close());
@@ -67,7 +67,7 @@ describe("SubtreeHashPool", () => {
   });
 });
 
-describe("verifyTenantLog on worker threads", () => {
+describe("tenantLogReport on worker threads", () => {
   it("verifies a real log in small chunks through the pool", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "trailproof-verify-pool-"));
     const { ledger } = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
@@ -85,7 +85,7 @@ describe("verifyTenantLog on worker threads", () => {
         await ledger.publishCheckpoints();
       }
       const keys = (await ledger.verifierKeys("acme")).map((k) => k.verifier_key);
-      const report = await verifyTenantLog(ledger.store, nodeHasher, "acme", {
+      const report = await tenantLogReport(ledger.store, nodeHasher, "acme", {
         verifierKeys: keys,
         chunkSize: 5,
         subtreeHasher: pool,

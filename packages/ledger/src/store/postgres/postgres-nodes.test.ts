@@ -10,7 +10,7 @@ import { createMasterKey } from "../../keys/master-key.js";
 import { nodeHasher } from "../../node-hasher.js";
 import type { DataDir } from "../../open-data-dir.js";
 import { openDatabase } from "../../open-database.js";
-import { verifyTenantLog } from "../../verify/verify-tenant-log.js";
+import { tenantLogReport } from "../../verify/tenant-log-report.js";
 import { createTestDatabase } from "./postgres-test-database.fixture.js";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -87,7 +87,7 @@ describe("nodes over one PostgreSQL database", () => {
     const keys = (await a.ledger.verifierKeys("acme")).map((k) => k.verifier_key);
     await a.settled();
     await b.settled();
-    const report = await verifyTenantLog(a.ledger.store, nodeHasher, "acme", {
+    const report = await tenantLogReport(a.ledger.store, nodeHasher, "acme", {
       verifierKeys: keys,
       derived: a.audits,
       digestKey: await a.ledger.digestKey("acme"),

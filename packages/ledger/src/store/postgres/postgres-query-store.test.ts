@@ -11,7 +11,7 @@ import { runAuditQueryConformance } from "../../query/audit-query.conformance.js
 import { ACME_EVENTS, at, GLOBEX_EVENTS, type SeededData, seedAuditData } from "../../query/audit-query.fixture.js";
 import { encodeCursor } from "../../query/cursor.js";
 import { checkEventFilter, checkPageRequest } from "../../query/query-input.js";
-import { type VerifyReport, verifyTenantLog } from "../../verify/verify-tenant-log.js";
+import { tenantLogReport, type VerifyReport } from "../../verify/tenant-log-report.js";
 import { openPostgres, type PgSql, type PgTx } from "./postgres-client.js";
 import { openPostgresQueryHarness, type PostgresQueryHarness } from "./postgres-query-harness.fixture.js";
 import { PostgresSearchAudit } from "./postgres-search-audit.js";
@@ -57,7 +57,7 @@ async function tamper(h: PostgresQueryHarness, edit: (tx: PgTx) => Promise<unkno
 
 async function verify(h: PostgresQueryHarness, tenant: string): Promise<VerifyReport> {
   const verifierKeys = (await h.ledger.verifierKeys(tenant)).map((k) => k.verifier_key);
-  return verifyTenantLog(h.ledger.store, nodeHasher, tenant, {
+  return tenantLogReport(h.ledger.store, nodeHasher, tenant, {
     verifierKeys,
     chunkSize: 7,
     derived: [new PostgresSearchAudit(h.app)],

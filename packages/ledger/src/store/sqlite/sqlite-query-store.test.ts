@@ -15,7 +15,7 @@ import { ACME_EVENTS, at, GLOBEX_EVENTS, ids, seedAuditData } from "../../query/
 import { encodeCursor } from "../../query/cursor.js";
 import { checkEventFilter, checkPageRequest } from "../../query/query-input.js";
 import { checkStatsOptions } from "../../query/stats-buckets.js";
-import { verifyTenantLog } from "../../verify/verify-tenant-log.js";
+import { tenantLogReport } from "../../verify/tenant-log-report.js";
 import { bucketCountsSql, type SqliteFilter, type SqlQuery, searchSql, topGroupsSql } from "./sqlite-search-sql.js";
 import { readTextParts } from "./sqlite-text-parts.js";
 import { walkTextMatches } from "./sqlite-text-walk.js";
@@ -150,7 +150,7 @@ describe("a layout-1 data directory", () => {
     const data = await open(dataDir);
     expect(data.migrated).toEqual(["acme"]);
     const keys = (await data.ledger.verifierKeys("acme")).map((k) => k.verifier_key);
-    const report = await verifyTenantLog(data.ledger.store, nodeHasher, "acme", { verifierKeys: keys });
+    const report = await tenantLogReport(data.ledger.store, nodeHasher, "acme", { verifierKeys: keys });
     expect(report).toMatchObject({ ok: true, treeSize: 20, divergences: [] });
     expect(report.checkpoints).toBeGreaterThanOrEqual(2);
     await data.settled();

@@ -12,7 +12,7 @@ import { nodeHasher } from "../../node-hasher.js";
 import { type DataDir, openDataDir } from "../../open-data-dir.js";
 import type { EntryPage } from "../../query/audit-query.js";
 import { checkEventFilter, checkPageRequest } from "../../query/query-input.js";
-import { verifyTenantLog } from "../../verify/verify-tenant-log.js";
+import { tenantLogReport } from "../../verify/tenant-log-report.js";
 import { type SqlQuery, searchSql } from "./sqlite-search-sql.js";
 import { readTextParts, TEXT_PARTS_SQL } from "./sqlite-text-parts.js";
 
@@ -77,7 +77,7 @@ async function answers(data: DataDir, tenantId: number): Promise<string[][]> {
 
 async function verifyAcme(data: DataDir) {
   const keys = (await data.ledger.verifierKeys("acme")).map((k) => k.verifier_key);
-  return verifyTenantLog(data.ledger.store, nodeHasher, "acme", { verifierKeys: keys, derived: data.audits });
+  return tenantLogReport(data.ledger.store, nodeHasher, "acme", { verifierKeys: keys, derived: data.audits });
 }
 
 describe("the full-text index in parts", () => {

@@ -90,7 +90,7 @@ const WORKER_THRESHOLD = 16_384;
 const BATCH_LEAVES = 1024;
 const BATCH_BYTES = 2 * 2 ** 20;
 
-export async function verifyTenantLog(
+export async function tenantLogReport(
   store: LogStore,
   hasher: Hasher,
   tenant: string,
