@@ -9,7 +9,7 @@ import { Icon } from "../components/Icon.js";
 import { Loading } from "../components/Loading.js";
 import { formatNumber } from "../lib/format.js";
 import { trustedKeys } from "../lib/pinned-key.js";
-import { verifyEventProof } from "../lib/proof.js";
+import { eventProofCheck } from "../lib/proof.js";
 import { useAsync } from "../lib/use-async.js";
 
 const STEP_NAMES: Record<string, string> = {
@@ -43,7 +43,7 @@ export function ProofStatus({ detail }: { detail: EventDetail }) {
   if (keys.error || !keys.data) return <ErrorNotice error={keys.error} title="Could not load the verifier key" />;
 
   const trusted = trustedKeys(keys.data);
-  const check = verifyEventProof(detail, trusted);
+  const check = eventProofCheck(detail, trusted);
   return (
     <section
       className={check.ok ? "card proof proof-ok" : "card proof proof-bad"}

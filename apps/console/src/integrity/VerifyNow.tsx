@@ -7,7 +7,7 @@ import type { VerifierKeys } from "../api/types.js";
 import { Icon } from "../components/Icon.js";
 import { formatNumber } from "../lib/format.js";
 import { trustedKeys } from "../lib/pinned-key.js";
-import { type LogVerification, verifyLogInBrowser } from "../lib/verify-log.js";
+import { type LogVerification, logVerificationInBrowser } from "../lib/verify-log.js";
 
 type Status =
   | { kind: "idle" }
@@ -35,7 +35,7 @@ export function VerifyNow({
     const started = performance.now();
     setStatus({ kind: "running", done: 0, total: 0 });
     try {
-      const result = await verifyLogInBrowser(
+      const result = await logVerificationInBrowser(
         api,
         trusted,
         (done, total) => setStatus({ kind: "running", done, total }),

@@ -1,4 +1,4 @@
-// verifyEventProof fails closed at each step: the event shown, the signer,
+// eventProofCheck fails closed at each step: the event shown, the signer,
 // the origin, the proof's tree size and the proof itself.
 import {
   buildEd25519Signer,
@@ -11,7 +11,7 @@ import {
 } from "@trailproof/core";
 import { describe, expect, it } from "vitest";
 import type { EventDetail } from "../api/types.js";
-import { verifyEventProof } from "./proof.js";
+import { eventProofCheck } from "./proof.js";
 
 const ORIGIN = "trailproof.localhost/log/acme";
 const signer = buildEd25519Signer(portableHasher, ORIGIN, new Uint8Array(32).fill(1));
@@ -48,23 +48,23 @@ function detail(
 
 const trusted = { origin: ORIGIN, keys: [signer.verifierKey] };
 
-describe("verifyEventProof", () => {
+describe("eventProofCheck", () => {
   it("accepts a revealed event whose committed form is the proven leaf", () => {
-    expect(verifyEventProof(detail(), trusted)).toEqual({ ok: true, index: 1, treeSize: 2, keyName: ORIGIN });
+    expect(eventProofCheck(detail(), trusted)).toEqual({ ok: true, index: 1, treeSize: 2, keyName: ORIGIN });
   });
 
   it("refuses an event changed after it was proven", () => {
-    const check = verifyEventProof(detail({ event: { ...committed, action: "app.delete" } }), trusted);
+    const check = eventProofCheck(detail({ event: { ...committed, action: "app.delete" } }), trusted);
     expect(check).toMatchObject({ ok: false, step: "leaf" });
   });
 
   it("refuses a checkpoint signed by a key that is not trusted", () => {
-    expect(verifyEventProof(detail({ by: other }), trusted)).toMatchObject({ ok: false, step: "signature" });
+    expect(eventProofCheck(detail({ by: other }), trusted)).toMatchObject({ ok: false, step: "signature" });
   });
 
   it("refuses a checkpoint for another origin", () => {
     const wrong = buildEd25519Signer(portableHasher, "evil/log", new Uint8Array(32).fill(1));
-    const check = verifyEventProof(detail({ by: wrong, origin: "evil/log" }), {
+    const check = eventProofCheck(detail({ by: wrong, origin: "evil/log" }), {
       origin: ORIGIN,
       keys: [signer.verifierKey, wrong.verifierKey],
     });
@@ -72,18 +72,18 @@ describe("verifyEventProof", () => {
   });
 
   it("refuses a proof for another tree size than the checkpoint signs", () => {
-    expect(verifyEventProof(detail({ size: 3 }), trusted)).toMatchObject({ ok: false, step: "checkpoint" });
+    expect(eventProofCheck(detail({ size: 3 }), trusted)).toMatchObject({ ok: false, step: "checkpoint" });
   });
 
   it("refuses a proof that leads to another root", () => {
     const d = detail();
     if (!d.proof) throw new Error("no proof");
     d.proof.inclusion.proof = [toBase64(leaf)];
-    expect(verifyEventProof(d, trusted)).toMatchObject({ ok: false, step: "inclusion" });
+    expect(eventProofCheck(d, trusted)).toMatchObject({ ok: false, step: "inclusion" });
   });
 
   it("fails closed without a proof", () => {
-    expect(verifyEventProof({ index: 1, redacted: true, event: committed }, trusted)).toMatchObject({
+    expect(eventProofCheck({ index: 1, redacted: true, event: committed }, trusted)).toMatchObject({
       ok: false,
       step: "proof",
     });

@@ -27,7 +27,7 @@ export interface TrustedKeys {
   keys: readonly string[];
 }
 
-export function verifyEventProof(detail: EventDetail, trusted: TrustedKeys): ProofCheck {
+export function eventProofCheck(detail: EventDetail, trusted: TrustedKeys): ProofCheck {
   const proof = detail.proof;
   if (!proof) return { ok: false, step: "proof", reason: "the server sent no proof" };
   const fail = (step: string, err: unknown): ProofCheck => ({

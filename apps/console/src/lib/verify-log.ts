@@ -40,7 +40,7 @@ export function splitLines(bytes: Uint8Array): Uint8Array[] {
   return lines;
 }
 
-export async function verifyLogInBrowser(
+export async function logVerificationInBrowser(
   api: ApiClient,
   trusted: TrustedKeys,
   onProgress: (done: number, total: number) => void,
