@@ -44,7 +44,7 @@ export function registerVerifyCommand(program: Command): void {
           "--bundle verifies a file with no store: drop --data/--database",
         );
       }
-      const reports = opts.bundle ? [await verifyBundleAt(opts)] : await verifyStores(opts);
+      const reports = opts.bundle ? [await bundleReportAt(opts)] : await storeReports(opts);
       if (opts.json) printJson(reports);
       else for (const r of reports) printReport(r);
       process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
@@ -60,7 +60,7 @@ interface Report {
   keysPinned?: boolean;
 }
 
-async function verifyStores(opts: VerifyCliOptions): Promise<Report[]> {
+async function storeReports(opts: VerifyCliOptions): Promise<Report[]> {
   // Verification only reads (verify-stores.ts): never a ledger, which would sign on close.
   const published = await readCheckpoints(opts.checkpoint ?? []);
   const { log: store, audits, vault, where, close } = await openReadStores(opts);
@@ -133,7 +133,7 @@ export async function readCheckpoints(sources: readonly string[]): Promise<{ sou
   );
 }
 
-async function verifyBundleAt(opts: VerifyCliOptions): Promise<Report> {
+async function bundleReportAt(opts: VerifyCliOptions): Promise<Report> {
   // Read in large chunks and hashed on worker threads (bundleFileReport).
   const report = await bundleFileReport(nodeHasher, opts.bundle as string, {
     verifierKeys: opts.key,
