@@ -1,23 +1,28 @@
 // Admin pages and API-key sessions in real Chromium against the real server,
-// at 1280 px: a key signs in and page loads ask only what its role may read;
-// a tenant without people says so; disabling a person asks first; an unknown
-// tab says so; the schemas' privacy column fits; issued viewer tokens are listed.
-import type { Browser, Page, Response } from "playwright-core";
+// at 1280 px: a key of each role signs in and every page load asks only what
+// its role may read; a key revoked meanwhile is forgotten; a tenant without
+// people says so; disabling a person asks first; an unknown tab says so; the
+// schemas' privacy column fits; the live viewer tokens are listed.
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   api,
   describeBrowser,
   launchBrowser,
   openPage,
+  recordRefusals,
   screenshots,
   startTestServer,
   type TestPage,
   type TestServer,
+  visitEveryPage,
 } from "./harness.js";
 import { ingestChain } from "./scenario.js";
 
-async function createKey(server: TestServer, role: string, name: string): Promise<string> {
-  return (await api<{ key: string }>(server, "POST", "/v1/keys", { role, name })).key;
+async function createKey(server: TestServer, role: string, name: string): Promise<{ key: string; key_id: string }> {
+  return api<{ key: string; key_id: string }>(server, "POST", "/v1/keys", { role, name });
 }
 
 /** Signs in through "Use an API key instead" on the sign-in page. */
@@ -36,16 +41,14 @@ function tableOverflow(page: Page): Promise<number> {
   );
 }
 
-/** Every refused /v1 request the page makes from now on, as "STATUS METHOD path". */
-function recordRefusals(page: Page): string[] {
-  const refused: string[] = [];
-  page.on("response", (r: Response) => {
-    const url = new URL(r.url());
-    if (url.pathname.startsWith("/v1/") && r.status() >= 400)
-      refused.push(`${r.status()} ${r.request().method()} ${url.pathname} (on ${new URL(page.url()).pathname})`);
-  });
-  return refused;
-}
+const KEPT_KEY = `window.sessionStorage.getItem("trailproof.apiKey")`;
+
+/** The navigation each role is offered. */
+const NAV = {
+  viewer: ["Events", "Automations", "Dashboards"],
+  auditor: ["Events", "Automations", "Dashboards", "Integrity"],
+  admin: ["Events", "Automations", "Dashboards", "Integrity", "Admin"],
+} as const;
 
 describeBrowser("console admin and API-key sessions", () => {
   let server: TestServer;
@@ -62,48 +65,50 @@ describeBrowser("console admin and API-key sessions", () => {
     await server?.close();
   });
 
-  it("signs a viewer key in and loads pages without a 401 or 403: it asks only what a viewer may read", async () => {
-    const key = await createKey(server, "viewer", "support-desk");
-    const { page, context, problems } = await openPage(browser);
-    // From the sign-in page on: the key is identified there, not by being refused.
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByLabel("Tenant").waitFor();
-    const refused = recordRefusals(page);
-    await signInWithKey(page, server, key);
-    const nav = page.getByRole("navigation", { name: "Main" });
-    expect(await nav.getByRole("link").allTextContents()).toEqual(["Events", "Automations", "Dashboards"]);
-    await page.locator("table.events-table tbody tr").first().waitFor();
-    // Every page a viewer has, each a full page load.
-    await page.goto(`${server.url}/dashboards`);
-    await expect
-      .poll(() => page.locator(".chart svg.recharts-surface").count(), { timeout: 20_000 })
-      .toBeGreaterThanOrEqual(6);
-    await page.goto(`${server.url}/automations`);
-    await page.getByRole("button", { name: "wf_sync_contacts" }).waitFor();
-    await page.reload();
-    await page.getByRole("button", { name: "wf_sync_contacts" }).waitFor();
-    await page.goto(`${server.url}/events`);
-    await page.locator("table.events-table tbody tr").first().waitFor();
-    expect(refused).toEqual([]);
-    expect(problems).toEqual([]);
-    await context.close();
-  }, 60_000);
+  for (const role of ["viewer", "auditor", "admin"] as const) {
+    it(`signs in with an API key of role ${role}, then opens and reloads every page, without a single 401 or 403`, async () => {
+      const { key } = await createKey(server, role, `${role}-desk`);
+      const { page, context, problems } = await openPage(browser);
+      const refused = recordRefusals(page);
+      // No cookie, no key: the page sends to sign in, which asks whoami (never a 401) and nothing else.
+      await page.goto(`${server.url}/events`);
+      await page.waitForURL(/\/sign-in\?next=%2Fevents$/);
+      await page.getByLabel("Tenant").waitFor();
+      await page.waitForLoadState("networkidle");
+      // The key is identified by whoami, not by being refused.
+      await signInWithKey(page, server, key);
+      expect(new URL(page.url()).pathname).toBe("/events");
+      expect(await page.locator(".user-name").textContent()).toBe(`${role}-desk`);
+      expect(await visitEveryPage(page, server)).toEqual(NAV[role]);
+      expect(refused).toEqual([]);
+      expect(problems).toEqual([]);
+      await context.close();
+    }, 120_000);
+  }
 
-  it("reloads an admin key's console without asking the cookie-only session endpoint", async () => {
-    const key = await createKey(server, "admin", "operator");
+  it("forgets a key revoked while in use, and one revoked between page loads without meeting a 401", async () => {
     const { page, context } = await openPage(browser);
-    await page.goto(`${server.url}/sign-in`);
-    await page.getByLabel("Tenant").waitFor();
+    const first = await createKey(server, "auditor", "leaving-soon");
+    await signInWithKey(page, server, first.key);
+    await page.locator("table.events-table tbody tr").first().waitFor();
+    await api(server, "DELETE", `/v1/keys/${first.key_id}`);
+    // The next read is refused (401): the person is sent to sign in and the key is gone from the tab.
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboards" }).click();
+    await page.waitForURL(/\/sign-in\?next=%2Fdashboards$/);
+    await page.getByText("Your session has ended. Sign in again.").waitFor();
+    expect(await page.evaluate(KEPT_KEY)).toBeNull();
+
+    const second = await createKey(server, "auditor", "leaving-later");
+    await signInWithKey(page, server, second.key);
+    expect(await page.evaluate(KEPT_KEY)).toBe(second.key);
+    await api(server, "DELETE", `/v1/keys/${second.key_id}`);
+    // At the next load whoami says the kept key is unknown: forgotten, and nothing was refused.
     const refused = recordRefusals(page);
-    await signInWithKey(page, server, key);
-    await page.goto(`${server.url}/admin?tab=keys`);
-    await page.getByRole("cell", { name: "operator", exact: true }).waitFor();
-    // Beside the form at 1280 px, every column (the Revoke buttons too) is in view.
-    expect(await tableOverflow(page)).toBe(0);
     await page.reload();
-    await page.getByRole("cell", { name: "operator", exact: true }).waitFor();
+    await page.getByText("The saved API key no longer works.").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    expect(await page.evaluate(KEPT_KEY)).toBeNull();
     expect(refused).toEqual([]);
-    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).count()).toBe(1);
     await context.close();
   }, 60_000);
 
@@ -145,6 +150,13 @@ describeBrowser("console admin and API-key sessions", () => {
     await page.getByRole("cell", { name: "disabled" }).waitFor();
   }, 60_000);
 
+  it("fits the keys table, Revoke buttons included, beside its form at 1280 px", async () => {
+    const page = admin.page;
+    await page.goto(`${server.url}/admin?tab=keys`);
+    await page.getByRole("cell", { name: "admin-desk", exact: true }).waitFor();
+    expect(await tableOverflow(page)).toBe(0);
+  }, 60_000);
+
   it("says there is no such tab instead of quietly showing People", async () => {
     const page = admin.page;
     await page.goto(`${server.url}/admin?tab=peopel`);
@@ -177,19 +189,41 @@ describeBrowser("console admin and API-key sessions", () => {
     await screenshots(page, "admin-schemas");
   }, 60_000);
 
-  it("lists the viewer tokens already issued, with their viewer, filter and expiry", async () => {
+  it("lists the live viewer tokens with their viewer and filter, one just issued too, and not an expired one", async () => {
     const page = admin.page;
-    await api(server, "POST", "/v1/viewer-tokens", { viewer: { id: "cust_7" }, filter: { tag: "app:crm" } });
+    await api(server, "POST", "/v1/viewer-tokens", { viewer: { id: "cust_6" }, ttl_seconds: 60 });
+    // The server issues tokens for at least 60 s; rather than wait, its catalogue is told this one lapsed.
+    const catalogue = new Database(join(server.dataDir, "trailproof.db"));
+    try {
+      const lapsed = catalogue
+        .prepare("UPDATE viewer_tokens SET expires_at = ? WHERE viewer_id = ?")
+        .run(new Date(Date.now() - 1000).toISOString(), "cust_6");
+      expect(lapsed.changes).toBe(1);
+    } finally {
+      catalogue.close();
+    }
+    await api(server, "POST", "/v1/viewer-tokens", {
+      viewer: { id: "cust_7", name: "Seven Corp" },
+      filter: { tag: "app:crm" },
+    });
     await page.goto(`${server.url}/admin?tab=viewer-tokens`);
-    const issued = page.getByRole("table", { name: "Viewer tokens issued, newest first" });
-    await issued.getByRole("cell", { name: "cust_7", exact: true }).waitFor();
-    expect(await issued.locator("tbody tr").first().textContent()).toMatch(/tag: app:crm.*valid/);
+    const issued = page.getByRole("table", { name: "Viewer tokens issued and not expired, newest first" });
+    await issued.getByText("cust_7", { exact: true }).waitFor();
+    expect(await issued.locator("tbody tr").first().textContent()).toMatch(/cust_7.*Seven Corp.*tag: app:crm.*valid/);
+    expect(await issued.getByText("cust_6").count()).toBe(0);
+    expect(await issued.locator("tbody tr").count()).toBe(1);
 
     await page.getByLabel("Viewer id").fill("cust_8");
+    await page.getByLabel("Viewer name (optional)").fill("Eight Ltd");
+    await page.getByLabel("Filter: Tag").fill("workspace:acme");
     await page.getByRole("button", { name: "Create viewer token" }).click();
     await page.getByTestId("embed-snippet").waitFor();
-    await issued.getByRole("cell", { name: "cust_8", exact: true }).waitFor();
+    // The list is read again after issuing: the new token is first, newest first.
+    await issued.getByText("cust_8", { exact: true }).waitFor();
     expect(await issued.locator("tbody tr").count()).toBe(2);
+    expect(await issued.locator("tbody tr").first().textContent()).toMatch(
+      /cust_8.*Eight Ltd.*tag: workspace:acme.*valid/,
+    );
     // Beside the form at 1280 px, the table still shows every column without scrolling.
     expect(await tableOverflow(page)).toBe(0);
     await screenshots(page, "admin-viewer-tokens");

@@ -1,6 +1,7 @@
 // Signing in to the console in real Chromium: password then TOTP enrolment
 // (QR code, secret, recovery codes), sign-out, a second sign-in with a fresh
-// code, the 401 -> sign-in redirect, and what a viewer may not see.
+// code, the 401 -> sign-in redirect, what a viewer may not see, and that a
+// password session meets no 401 or 403 on any page, the sign-in page included.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
@@ -9,10 +10,12 @@ import {
   launchBrowser,
   openPage,
   type Person,
+  recordRefusals,
   screenshots,
   signIn,
   startTestServer,
   type TestServer,
+  visitEveryPage,
 } from "./harness.js";
 import { CHAIN, ingestChain } from "./scenario.js";
 
@@ -34,10 +37,14 @@ describeBrowser("console sign-in and roles", () => {
   it("enrols TOTP at first sign-in, signs out, and signs in again with a fresh code", async () => {
     const auditor: Person = await createPerson(server, "alice", "auditor");
     const { page, context, problems } = await openPage(browser);
+    const refused = recordRefusals(page);
 
+    // No cookie: the page sends to sign in, which learns so from whoami, not from a 401.
     await page.goto(`${server.url}/integrity`);
     await page.waitForURL(/\/sign-in\?next=%2Fintegrity$/);
     await page.getByLabel("Tenant").waitFor();
+    await page.waitForLoadState("networkidle");
+    expect(refused).toEqual([]);
     await screenshots(page, "sign-in");
 
     // Wrong password: the page says so and stays on the first step.
@@ -65,6 +72,8 @@ describeBrowser("console sign-in and roles", () => {
     await signIn(page, server, auditor, { fresh: true });
     expect(new URL(page.url()).pathname).toBe("/events");
     expect(await page.locator(".user-name").textContent()).toBe("Test alice");
+    // The only refusal of the whole round is the wrong password.
+    expect(refused).toEqual(["401 POST /v1/auth/login (on /sign-in)"]);
     expect(problems).toEqual([]);
     await context.close();
   }, 90_000);
@@ -83,13 +92,9 @@ describeBrowser("console sign-in and roles", () => {
   it("hides personal fields and admin pages from a viewer", async () => {
     const viewer = await createPerson(server, "victor", "viewer");
     const { page, context, problems } = await openPage(browser);
+    // From the sign-in page on the console asks only what a viewer may read: no 401 or 403 anywhere.
+    const refused = recordRefusals(page);
     await signIn(page, server, viewer);
-    // From here on the console asks only what a viewer may read: no 401 or 403 on any page.
-    const refused: string[] = [];
-    page.on("response", (r) => {
-      const path = new URL(r.url()).pathname;
-      if (path.startsWith("/v1/") && r.status() >= 400) refused.push(`${r.status()} ${path}`);
-    });
 
     const nav = page.getByRole("navigation", { name: "Main" });
     expect(await nav.getByRole("link").allTextContents()).toEqual(["Events", "Automations", "Dashboards"]);
@@ -111,8 +116,26 @@ describeBrowser("console sign-in and roles", () => {
       await page.getByRole("heading", { name: "Not permitted" }).waitFor();
     }
     await screenshots(page, "not-permitted");
+    expect(await visitEveryPage(page, server)).toEqual(["Events", "Automations", "Dashboards"]);
     expect(refused).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
   }, 60_000);
+
+  it("signs an admin in with a password and opens and reloads every page and tab without a 401 or 403", async () => {
+    const admin = await createPerson(server, "ada", "admin");
+    const { page, context, problems } = await openPage(browser);
+    const refused = recordRefusals(page);
+    await signIn(page, server, admin);
+    expect(await visitEveryPage(page, server)).toEqual(["Events", "Automations", "Dashboards", "Integrity", "Admin"]);
+    // Signed out, the sign-in page loads again with no cookie and still meets no refusal.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in$/);
+    await page.reload();
+    await page.getByLabel("Tenant").waitFor();
+    await page.waitForLoadState("networkidle");
+    expect(refused).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

@@ -58,6 +58,8 @@ export function describeBrowser(name: string, body: () => void): void {
 export interface TestServer {
   url: string;
   adminKey: string;
+  /** The server's data directory (trailproof.db is its catalogue: people, keys, viewer tokens). */
+  dataDir: string;
   running: RunningServer;
   close(): Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   return {
     url: running.url,
     adminKey,
+    dataDir,
     running,
     async close() {
       await running.close();
@@ -161,6 +164,50 @@ export async function openPage(
   });
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
   return { page, context, problems };
+}
+
+/** Every refused /v1 request the page makes from now on, as "STATUS METHOD path (on page path)". */
+export function recordRefusals(page: Page): string[] {
+  const refused: string[] = [];
+  page.on("response", (r) => {
+    const url = new URL(r.url());
+    if (url.pathname.startsWith("/v1/") && r.status() >= 400)
+      refused.push(`${r.status()} ${r.request().method()} ${url.pathname} (on ${new URL(page.url()).pathname})`);
+  });
+  return refused;
+}
+
+/** The admin page's tabs (pages/AdminPage.tsx), each a page load of its own. */
+const ADMIN_TABS = ["people", "keys", "viewer-tokens", "schemas", "settings"];
+
+/**
+ * Opens every page the signed-in person's navigation offers (every admin tab
+ * too), each by a full page load and then a reload, and waits until the page
+ * has stopped asking the server. Returns the navigation's labels.
+ */
+export async function visitEveryPage(page: Page, server: TestServer): Promise<string[]> {
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await nav.waitFor();
+  const links = nav.getByRole("link");
+  const labels = await links.allTextContents();
+  const paths: string[] = [];
+  for (let i = 0; i < labels.length; i++) {
+    const href = (await links.nth(i).getAttribute("href")) ?? "";
+    if (href === "/admin") paths.push(...ADMIN_TABS.map((tab) => `/admin?tab=${tab}`));
+    else paths.push(href);
+  }
+  for (const path of paths) {
+    for (const load of ["goto", "reload"] as const) {
+      if (load === "goto") await page.goto(`${server.url}${path}`);
+      else await page.reload();
+      await page.waitForLoadState("networkidle");
+      if (!(await nav.isVisible())) {
+        throw new Error(`${path} (${load}): no navigation; the page says ${await page.locator("body").textContent()}`);
+      }
+      expect(await page.getByRole("heading", { name: "Not permitted" }).count(), path).toBe(0);
+    }
+  }
+  return labels;
 }
 
 /** The text as drawn, CSS text-transform applied (innerText), where textContent is the DOM's. */
