@@ -41,7 +41,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: "loading" });
 
   const expire = useCallback(() => {
-    // A refused key is forgotten, or the next page load would adopt it again unchecked.
+    // A refused key is forgotten: the next page load finds no key and shows sign-in.
     forgetKey();
     setState({ status: "signed-out", reason: "Your session has ended. Sign in again." });
     if (!window.location.pathname.startsWith("/sign-in")) {
@@ -72,7 +72,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         try {
           await adoptKey(key);
         } catch (err) {
-          // An unreachable server says nothing about the key: it is kept for the next load.
+          // A server that could not answer (unreachable, overloaded) said nothing about the key: keep it.
           if (err instanceof ApiError) {
             if (!cancelled) setState({ status: "signed-out", reason: err.message });
             return;
