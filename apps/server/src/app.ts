@@ -40,6 +40,7 @@ import { registerTargetRoutes } from "./routes/target-routes.js";
 import { registerTenantRoutes } from "./routes/tenant-routes.js";
 import { registerVerifyRoutes } from "./routes/verify-routes.js";
 import { registerViewerTokenRoutes } from "./routes/viewer-token-routes.js";
+import { SelfCheckSchedule } from "./verify/self-check-schedule.js";
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -158,5 +159,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerViewerTokenRoutes(app, deps, audit);
   registerAutomationRoutes(app, deps, audit);
   registerApprovalRoutes(app, deps, audit, new DualControl(deps, audit));
+  const selfCheck = new SelfCheckSchedule({ ...deps, log: app.log }, deps.config.selfCheckIntervalMs);
+  app.addHook("onReady", async () => selfCheck.start());
+  app.addHook("onClose", async () => selfCheck.stop());
   return app;
 }

@@ -21,6 +21,11 @@ export interface ServerConfig extends StoreConfig {
   originPrefix: string;
   /** TRAILPROOF_CHECKPOINT_INTERVAL_MS: sign new entries within this long. */
   checkpointIntervalMs: number;
+  /**
+   * TRAILPROOF_SELF_CHECK_INTERVAL_MS: how often each tenant's log is checked again where it
+   * grew, with a sample of older entries (verify/self-check.ts); 0 turns it off.
+   */
+  selfCheckIntervalMs: number;
   /** TRAILPROOF_CORS_ORIGINS: comma-separated allow-list; empty = no CORS. */
   corsOrigins: string[];
   /** TRAILPROOF_MAX_BODY_BYTES: largest request body. */
@@ -83,6 +88,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   port: 8080,
   originPrefix: "trailproof.localhost/log",
   checkpointIntervalMs: 1000,
+  selfCheckIntervalMs: 600_000,
   corsOrigins: [],
   maxBodyBytes: 5 * 1024 * 1024,
   maxBatchEvents: 1000,
@@ -168,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     port: num("TRAILPROOF_PORT", d.port),
     originPrefix: env.TRAILPROOF_ORIGIN_PREFIX || d.originPrefix,
     checkpointIntervalMs: num("TRAILPROOF_CHECKPOINT_INTERVAL_MS", d.checkpointIntervalMs),
+    selfCheckIntervalMs: num("TRAILPROOF_SELF_CHECK_INTERVAL_MS", d.selfCheckIntervalMs),
     corsOrigins: list(env.TRAILPROOF_CORS_ORIGINS),
     maxBodyBytes: num("TRAILPROOF_MAX_BODY_BYTES", d.maxBodyBytes),
     maxBatchEvents: num("TRAILPROOF_MAX_BATCH_EVENTS", d.maxBatchEvents),

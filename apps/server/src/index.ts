@@ -13,3 +13,4 @@ export {
   type StoreConfig,
   type StoreFlags,
 } from "./store-config.js";
+export { SelfCheckSchedule } from "./verify/self-check-schedule.js";

@@ -18,6 +18,10 @@ export interface ServiceMetrics {
   authFailures: Counter<"reason">;
   /** Ingest requests refused by admission control or the rate limit (http/ingest-admission.ts). */
   ingestRefusals: Counter<"reason">;
+  /** Scheduled self-checks of a tenant's log, by result (verify/self-check.ts). */
+  selfChecks: Counter<"tenant" | "result">;
+  /** When each tenant's last self-check ended, and whether it passed. */
+  selfCheckLast: Gauge<"tenant" | "result">;
   /** Binds the gauges that are read from the ledger at scrape time. */
   bindLedger(ledger: Ledger): void;
   /** Binds the gauge of request bodies being received or appended. */
@@ -64,9 +68,23 @@ export function createMetrics(): ServiceMetrics {
     labelNames: ["reason"] as const,
     registers: [registry],
   });
+  const selfChecks = new Counter({
+    name: "trailproof_self_checks_total",
+    help: "Scheduled self-checks of a tenant's log (new entries hashed to the signed root, a sample of older ones proven), by result: ok or failed",
+    labelNames: ["tenant", "result"] as const,
+    registers: [registry],
+  });
+  const selfCheckLast = new Gauge({
+    name: "trailproof_self_check_last_timestamp_seconds",
+    help: "When each tenant's last self-check ended, labelled with its result (ok or failed)",
+    labelNames: ["tenant", "result"] as const,
+    registers: [registry],
+  });
   return {
     registry,
     httpRequests,
+    selfChecks,
+    selfCheckLast,
     appendedEvents,
     rejectedEvents,
     appendSeconds,

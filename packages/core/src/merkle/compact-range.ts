@@ -51,6 +51,11 @@ export class CompactRange {
     return this.#size;
   }
 
+  /** The perfect subtrees tiling [0, size), largest first: what fromNodes resumes from. */
+  nodes(): StoredNode[] {
+    return this.#nodes.map((n) => ({ ...n }));
+  }
+
   /**
    * Appends one leaf hash. Returns every node it completes, the leaf itself
    * (level 0) first, in the order a store should write them.

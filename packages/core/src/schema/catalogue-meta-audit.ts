@@ -140,6 +140,15 @@ export const metaAuditActions: ActionDefinition[] = [
     messageTemplate: "{actor.type} {actor.id} changed dual control of tenant {target.id}",
   },
   {
+    action: "integrity.check",
+    version: 1,
+    kind: "execute",
+    category: "system",
+    defaultRisk: "low",
+    messageTemplate: "the scheduled self-check of {target.id} ran",
+    metadataSchema: openObject({ checkpoint_size: COUNT, new_entries: COUNT, sampled: COUNT }),
+  },
+  {
     action: "signing_key.rotate",
     version: 1,
     kind: "config_change",
