@@ -1,7 +1,8 @@
 // /integrity (auditor; lazy chunk with recharts) — checkpoints over time,
-// the latest signed checkpoint, the verifier key to pin, and verify-now. A
-// finished verification shows the checkpoint it checked and refreshes the
-// history, so the page never shows an older checkpoint than the one verified.
+// the latest signed checkpoint, the verifier key to pin, verify-now and the
+// service's last scheduled self-check. A finished verification shows the
+// checkpoint it checked and refreshes the history, so the page never shows
+// an older checkpoint than the one verified.
 import { useState } from "react";
 import { useApi } from "../api/api-context.js";
 import { ApiError } from "../api/api-error.js";
@@ -10,6 +11,7 @@ import { ErrorNotice } from "../components/ErrorNotice.js";
 import { Loading } from "../components/Loading.js";
 import { PageHeader } from "../components/PageHeader.js";
 import { CheckpointChart } from "../integrity/CheckpointChart.js";
+import { SelfCheckCard } from "../integrity/SelfCheckCard.js";
 import { VerifierKeyCard } from "../integrity/VerifierKeyCard.js";
 import { VerifyNow } from "../integrity/VerifyNow.js";
 import { useAsync } from "../lib/use-async.js";
@@ -41,6 +43,7 @@ export default function IntegrityPage() {
       {keys.data && (
         <div className="integrity-grid">
           <VerifyNow keys={keys.data} onVerified={onVerified} />
+          <SelfCheckCard />
           <VerifierKeyCard keys={keys.data} />
           {history.data && <CheckpointChart checkpoints={history.data.checkpoints} />}
           {history.error !== undefined && !(history.error instanceof ApiError && history.error.status === 404) && (
