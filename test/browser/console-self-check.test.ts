@@ -1,7 +1,11 @@
 // The integrity page's Self-check card in real Chromium (issue 12): against a
 // server whose schedule runs every 2 s, the card shows the newest real
 // integrity.check event, passed, with the size of a checkpoint the log
-// signed; against a server with the schedule off, it says none has run yet.
+// signed, and failed with its findings once the log's leaves are edited
+// behind the service; against a server with the schedule off, it says none
+// has run yet.
+import { join } from "node:path";
+import Database from "better-sqlite3";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
@@ -57,9 +61,10 @@ describeBrowser("console self-check card", () => {
     await unchecked?.close();
   });
 
-  async function signedIn(server: TestServer): Promise<TestPage> {
+  /** A new auditor signed in (each test its own: a person enrols once, and a reused TOTP code is refused). */
+  async function signedIn(server: TestServer, username: string): Promise<TestPage> {
     const tp = await openPage(browser, 1280, { locale: "en-US", timezoneId: "UTC" });
-    await signIn(tp.page, server, await createPerson(server, "ada", "auditor"));
+    await signIn(tp.page, server, await createPerson(server, username, "auditor"));
     return tp;
   }
 
@@ -73,7 +78,7 @@ describeBrowser("console self-check card", () => {
         { timeout: 15_000, interval: 500 },
       )
       .toBe(1);
-    const tp = await signedIn(checked);
+    const tp = await signedIn(checked, "ada");
     const { page } = tp;
     await page.goto(`${checked.url}/integrity`);
     const card = page.getByTestId("self-check");
@@ -115,8 +120,47 @@ describeBrowser("console self-check card", () => {
     await tp.context.close();
   }, 90_000);
 
+  it("shows a failed check loudly, with its failures, once leaves were edited behind the service", async () => {
+    // Every entry's leaf edited in the tenant's file (its append-only triggers dropped first), so the
+    // next check fails whether it hashes new entries or proves sampled older ones.
+    const db = new Database(join(checked.dataDir, "tenants", "demo.db"));
+    for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as {
+      name: string;
+    }[]) {
+      db.exec(`DROP TRIGGER ${name}`);
+    }
+    const edited = db
+      .prepare(
+        'UPDATE entries SET leaf_data = CAST(replace(CAST(leaf_data AS TEXT), \'"action":"\', \'"action":"x\') AS BLOB)',
+      )
+      .run();
+    db.close();
+    expect(edited.changes).toBeGreaterThan(0);
+    const failed = async () =>
+      (await api<{ events: CheckEvent[] }>(checked, "GET", "/v1/events?action=integrity.check&order=desc&limit=1"))
+        .events[0]?.event.outcome.status;
+    await expect.poll(failed, { timeout: 15_000, interval: 500 }).toBe("failure");
+
+    const tp = await signedIn(checked, "bob");
+    const { page } = tp;
+    await page.goto(`${checked.url}/integrity`);
+    const card = page.getByTestId("self-check");
+    const alert = card.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/FAILED\..*trailproof verify/);
+    const listed = await alert
+      .getByRole("list", { name: "Self-check failures" })
+      .getByRole("listitem")
+      .allTextContents();
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.join("\n")).toMatch(/do not hash to the root|is not proven in the checkpoint/);
+    expect(await card.getByText("Passed.").count()).toBe(0);
+    await screenshots(page, "integrity-self-check-failed");
+    await tp.context.close();
+  }, 90_000);
+
   it("says no self-check has run yet, and what it is, on a server with the schedule off", async () => {
-    const tp = await signedIn(unchecked);
+    const tp = await signedIn(unchecked, "ada");
     const { page } = tp;
     await page.goto(`${unchecked.url}/integrity`);
     const card = page.getByTestId("self-check");
