@@ -176,7 +176,53 @@ export const REQUESTS: Record<string, RouteRequests> = {
     foreign: (ctx) => ({ path: `/v1/people/${ctx.world.globex.person}` }),
   },
   "POST /v1/viewer-tokens": same("/v1/viewer-tokens", { viewer: { id: "matrix-viewer" } }),
+  "GET /v1/viewer-tokens": same("/v1/viewer-tokens"),
+  "GET /v1/auth/whoami": same("/v1/auth/whoami"),
+  "POST /v1/log/key/rotate": same("/v1/log/key/rotate", { reason: "matrix" }),
+  "GET /v1/approvals": same("/v1/approvals"),
+  "GET /v1/approvals/:id": {
+    own: async (ctx, n) => ({ path: `/v1/approvals/${await pendingApproval(ctx, "acme", n)}` }),
+    foreign: async (ctx, n) => ({ path: `/v1/approvals/${await pendingApproval(ctx, "globex", n)}` }),
+  },
+  "POST /v1/approvals/:id/approve": {
+    own: async (ctx, n) => ({ path: `/v1/approvals/${await pendingApproval(ctx, "acme", n)}/approve` }),
+    foreign: async (ctx, n) => ({ path: `/v1/approvals/${await pendingApproval(ctx, "globex", n)}/approve` }),
+  },
+  "POST /v1/approvals/:id/reject": {
+    own: async (ctx, n) => ({ path: `/v1/approvals/${await pendingApproval(ctx, "acme", n)}/reject` }),
+    foreign: async (ctx, n) => ({ path: `/v1/approvals/${await pendingApproval(ctx, "globex", n)}/reject` }),
+  },
+  "GET /v1/tenants/:tenant/dual-control": same("/v1/tenants/acme/dual-control"),
+  "PUT /v1/tenants/:tenant/dual-control": same("/v1/tenants/acme/dual-control", {
+    single_admin: false,
+    reason: "matrix",
+  }),
 };
+
+/**
+ * A fresh pending rotation of `tenant`'s signing key, asked by someone no
+ * credential of the matrix stands for, so any admin column may approve it.
+ */
+async function pendingApproval(ctx: MatrixContext, tenant: "acme" | "globex", n: number): Promise<string> {
+  const tenantId = (await ctx.data.ledger.tenantRecord(tenant)).tenantId;
+  const approvalId = `apr_matrix_${tenant}_${n}`;
+  const now = Date.now();
+  await ctx.data.approvals.insertApproval({
+    approvalId,
+    tenantId,
+    action: "signing_key.rotate",
+    request: { reason: "matrix" },
+    requestedBy: "key_elsewhere",
+    requesterOwner: "person:someone-else",
+    status: "pending",
+    createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + 3_600_000).toISOString(),
+    decidedBy: null,
+    decidedAt: null,
+    outcome: null,
+  });
+  return approvalId;
+}
 
 async function verifyJob(ctx: MatrixContext, column: Column, tenant: "acme" | "globex"): Promise<string> {
   const started = await expectJson<{ job_id: string }>(
