@@ -51,7 +51,7 @@ export async function openReadStores(flags: DatabaseFlags): Promise<ReadStores> 
   if (store.masterKeyFile === undefined) {
     throw new TrailproofError(
       "MASTER_KEY_INVALID",
-      "reading a PostgreSQL database reads its keys sealed with the master key: pass --master-key-file FILE (TRAILPROOF_MASTER_KEY_FILE)",
+      "PostgreSQL keeps the tenants' keys sealed with a master key, which reading them needs: pass --master-key-file FILE (TRAILPROOF_MASTER_KEY_FILE), the file the service's nodes use",
     );
   }
   const masterKey = readMasterKey(store.masterKeyFile);
