@@ -62,7 +62,12 @@ describe("self-check", () => {
     expect(again?.sampled).toBeGreaterThan(0);
     const recorded = await checks("acme");
     expect(recorded.map((e) => e.outcome.status)).toEqual(["success", "success"]);
-    expect(recorded[1]?.metadata).toMatchObject({ checkpoint_size: again?.checkpointSize, new_entries: 6 });
+    expect(recorded[1]?.metadata).toMatchObject({
+      checkpoint_size: again?.checkpointSize,
+      new_entries: 6,
+      failures_total: 0,
+      interval_ms: 1,
+    });
     const scraped = await metrics.registry.metrics();
     expect(scraped).toMatch(/trailproof_self_checks_total\{tenant="acme",result="ok"\} 2/);
     expect(errors).toEqual([]);

@@ -59,7 +59,7 @@ export class SelfCheckSchedule {
           .entries;
         const from = await lastCheckPoint(ledger, tenant.name, last?.index);
         const result = await selfCheckTenant(ledger, tenant.name, from);
-        await recordSelfCheck(ledger, result);
+        await recordSelfCheck(ledger, result, this.#intervalMs);
         const outcome = result.ok ? "ok" : "failed";
         metrics.selfChecks.inc({ tenant: tenant.name, result: outcome });
         metrics.selfCheckLast.remove({ tenant: tenant.name, result: result.ok ? "failed" : "ok" });

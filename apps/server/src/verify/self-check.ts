@@ -131,8 +131,16 @@ export async function lastCheckPoint(
   return event.action === "integrity.check" ? event.metadata?.next : undefined;
 }
 
-/** Records a check in the tenant's log: `integrity.check`, critical when it failed. */
-export async function recordSelfCheck(ledger: Ledger, result: SelfCheckResult): Promise<number | undefined> {
+/**
+ * Records a check in the tenant's log: `integrity.check`, critical when it
+ * failed, with the first 20 failures and their total, and the interval (so a
+ * reader can tell a check is overdue).
+ */
+export async function recordSelfCheck(
+  ledger: Ledger,
+  result: SelfCheckResult,
+  intervalMs: number,
+): Promise<number | undefined> {
   const [appended] = await ledger.append(
     result.tenant,
     [
@@ -148,6 +156,8 @@ export async function recordSelfCheck(ledger: Ledger, result: SelfCheckResult): 
           new_entries: result.newEntries,
           sampled: result.sampled,
           failures: result.failures.slice(0, 20),
+          failures_total: result.failures.length,
+          interval_ms: intervalMs,
           next: result.next as unknown as Record<string, unknown>,
         },
       },
