@@ -4,32 +4,8 @@
 // value is a parameter. Terms use IS NOT DISTINCT FROM rather than =, so a
 // column the event lacks (NULL) compares false and its negation true.
 import { type EventFilterField, type FilterCondition, isFilterTerm, parseFilterDate } from "@trailproof/protocol";
+import { COLUMN_OF, prefixEnd } from "../../query/search-columns.js";
 import { textQueryOf } from "./postgres-search-text.js";
-
-/** Columns of the fields compared for equality. */
-export const EQUAL_COLUMNS: [EventFilterField, string][] = [
-  ["actorId", "actor_id"],
-  ["actorType", "actor_type"],
-  ["action", "action"],
-  ["kind", "kind"],
-  ["category", "category"],
-  ["targetType", "target_type"],
-  ["targetId", "target_id"],
-  ["outcome", "outcome"],
-  ["risk", "risk"],
-  ["sessionId", "session_id"],
-  ["runId", "run_id"],
-  ["workflowId", "workflow_id"],
-  ["causedBy", "caused_by"],
-  ["environment", "environment"],
-];
-const COLUMN_OF = new Map(EQUAL_COLUMNS);
-
-/** Smallest string greater than every string starting with `prefix` (non-empty; byte order, COLLATE "C"). */
-export function prefixEnd(prefix: string): string {
-  const last = prefix.charCodeAt(prefix.length - 1);
-  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
-}
 
 /** Adds a parameter and returns its placeholder, cast to `type`. */
 export type AddParam = (value: unknown, type: string) => string;

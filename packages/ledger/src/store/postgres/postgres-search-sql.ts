@@ -4,8 +4,9 @@
 // and sorts by (occurred_ms, idx), the keyset of cursors.
 import type { StatsGroupBy } from "../../query/audit-query.js";
 import type { CheckedFilter, CheckedPage } from "../../query/query-input.js";
+import { EQUAL_COLUMNS, prefixEnd } from "../../query/search-columns.js";
 import type { BucketGrid } from "../../query/stats-buckets.js";
-import { conditionSql, EQUAL_COLUMNS, prefixEnd } from "./postgres-condition-sql.js";
+import { conditionSql } from "./postgres-condition-sql.js";
 import { textQueryOf } from "./postgres-search-text.js";
 
 export interface PgQuery {

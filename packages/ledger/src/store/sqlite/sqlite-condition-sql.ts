@@ -4,33 +4,9 @@
 // is a `?` parameter. Terms use `IS` rather than `=`, so a column the event
 // lacks (NULL) compares false and its negation true, never NULL.
 import { type EventFilterField, type FilterCondition, isFilterTerm, parseFilterDate } from "@trailproof/protocol";
+import { COLUMN_OF, prefixEnd } from "../../query/search-columns.js";
 import type { SqlQuery } from "./sqlite-search-sql.js";
 import type { TextPart } from "./sqlite-text-parts.js";
-
-/** Columns of the fields compared for equality. */
-export const EQUAL_COLUMNS: [EventFilterField, string][] = [
-  ["actorId", "actor_id"],
-  ["actorType", "actor_type"],
-  ["action", "action"],
-  ["kind", "kind"],
-  ["category", "category"],
-  ["targetType", "target_type"],
-  ["targetId", "target_id"],
-  ["outcome", "outcome"],
-  ["risk", "risk"],
-  ["sessionId", "session_id"],
-  ["runId", "run_id"],
-  ["workflowId", "workflow_id"],
-  ["causedBy", "caused_by"],
-  ["environment", "environment"],
-];
-const COLUMN_OF = new Map(EQUAL_COLUMNS);
-
-/** Smallest string greater than every string starting with `prefix` (non-empty). */
-export function prefixEnd(prefix: string): string {
-  const last = prefix.charCodeAt(prefix.length - 1);
-  return prefix.slice(0, -1) + String.fromCharCode(last + 1);
-}
 
 export interface ConditionContext {
   /** The parts of the full-text index, for text terms. */

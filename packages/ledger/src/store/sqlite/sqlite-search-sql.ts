@@ -5,8 +5,9 @@
 import { type EventFilter, searchWords } from "@trailproof/protocol";
 import type { StatsGroupBy } from "../../query/audit-query.js";
 import type { CheckedFilter, CheckedPage } from "../../query/query-input.js";
+import { EQUAL_COLUMNS, prefixEnd } from "../../query/search-columns.js";
 import type { BucketGrid } from "../../query/stats-buckets.js";
-import { conditionSql, EQUAL_COLUMNS, prefixEnd } from "./sqlite-condition-sql.js";
+import { conditionSql } from "./sqlite-condition-sql.js";
 import type { TextPart } from "./sqlite-text-parts.js";
 
 export interface SqlQuery {
