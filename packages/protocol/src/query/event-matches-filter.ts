@@ -1,12 +1,14 @@
 // The reference meaning of an EventFilter over one committed event: stores
 // implement the same semantics natively; tests, pinned-filter checks and the
 // conformance suites' oracle use this one. Free text is matched word by word
-// against the message's words, folded as the full-text indexes fold them
-// (stores may also match a word's phrase form, e.g. e-mail as "e mail").
+// against the message's words, split and folded as the full-text indexes do
+// (textWords; stores may also match a word's phrase form, e.g. e-mail as
+// "e mail").
 import type { JsonObject } from "@trailproof/core";
 import type { EventFilter, EventFilterField } from "./event-filter.js";
 import { searchWords } from "./event-filter.js";
 import { evaluateCondition } from "./filter-condition.js";
+import { textWords } from "./text-words.js";
 
 const field = (e: JsonObject, path: string): unknown =>
   path.split(".").reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as JsonObject)[k] : undefined), e);
@@ -28,17 +30,6 @@ const EQUAL: Partial<Record<EventFilterField, string>> = {
   environment: "context.environment",
 };
 
-/** Case and diacritics folded, and split into letter-and-digit words. */
-function foldedWords(text: string): string[] {
-  return (
-    text
-      .normalize("NFKD")
-      .replace(/\p{M}/gu, "")
-      .toLowerCase()
-      .match(/[\p{L}\p{N}\p{Co}]+/gu) ?? []
-  );
-}
-
 /** Whether `e` satisfies one field of a filter. */
 function fieldMatches(e: JsonObject, name: EventFilterField, value: string): boolean {
   const path = EQUAL[name];
@@ -54,8 +45,8 @@ function fieldMatches(e: JsonObject, name: EventFilterField, value: string): boo
     case "tag":
       return ((e.tags as string[] | undefined) ?? []).includes(value);
     case "text": {
-      const message = new Set(foldedWords(typeof e.message === "string" ? e.message : ""));
-      return searchWords(value).every((w) => foldedWords(w).every((part) => message.has(part)));
+      const message = new Set(textWords(typeof e.message === "string" ? e.message : ""));
+      return searchWords(value).every((w) => textWords(w).every((part) => message.has(part)));
     }
     default:
       return false;

@@ -26,3 +26,4 @@ export {
   MAX_CONDITION_TERMS,
 } from "./filter-condition.js";
 export { formatSearchQuery, MAX_SEARCH_QUERY_LENGTH, parseSearchQuery } from "./search-syntax.js";
+export { textWords } from "./text-words.js";

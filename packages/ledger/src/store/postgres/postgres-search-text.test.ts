@@ -1,11 +1,13 @@
 // The PostgreSQL full-text words against the SQLite store's own FTS5 index:
 // the same messages and searches must match the same way on both, since the
 // conformance suite holds both stores to one oracle only for its fixture.
+
+import { textWords } from "@trailproof/protocol";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ftsQuery } from "../sqlite/sqlite-search-sql.js";
 import { openPostgres, type PgSql } from "./postgres-client.js";
-import { messageWordsOf, textQueryOf, textWords } from "./postgres-search-text.js";
+import { messageWordsOf, textQueryOf } from "./postgres-search-text.js";
 import { TEST_POSTGRES_URL } from "./postgres-test-database.fixture.js";
 
 const MESSAGES = [
