@@ -115,16 +115,9 @@ export async function selfCheckTenant(
   return { tenant, ok: failures.length === 0, checkpointSize: size, newEntries: size - start, sampled, failures, next };
 }
 
-/** The starting point the tenant's last `integrity.check` event recorded, if any. */
-export async function lastCheckPoint(
-  ledger: Ledger,
-  tenant: string,
-  lastIndex: number | undefined,
-): Promise<CheckPoint | undefined> {
-  if (lastIndex === undefined) return undefined;
-  const [entry] = await ledger.readEntries(tenant, lastIndex, lastIndex + 1);
-  if (entry === undefined) return undefined;
-  const event = JSON.parse(new TextDecoder().decode(entry.leafData)) as {
+/** The starting point an `integrity.check` entry's leaf (as a search returned it) recorded. */
+export function checkPointOf(leafData: Uint8Array): CheckPoint | undefined {
+  const event = JSON.parse(new TextDecoder().decode(leafData)) as {
     action?: string;
     metadata?: { next?: CheckPoint };
   };
