@@ -8,6 +8,7 @@ export * from "./hasher.js";
 export * from "./hmac-sha256.js";
 export * from "./merkle/index.js";
 export * from "./note/index.js";
+export * from "./privacy/index.js";
 export * from "./schema/index.js";
 export * from "./seeded-random.js";
 export * from "./strict-json/index.js";

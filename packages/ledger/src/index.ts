@@ -29,6 +29,7 @@ export { DigestKeyStore } from "./keys/digest-keys.js";
 export { FileKeyVault } from "./keys/file-key-vault.js";
 export type { KeyItemMode, KeyVault } from "./keys/key-vault.js";
 export { createMasterKey, readMasterKey } from "./keys/master-key.js";
+export { PseudonymKeyStore } from "./keys/pseudonym-keys.js";
 export { SigningKeyStore, type TenantSigner, type VerifierKeyRecord } from "./keys/signing-keys.js";
 export { type AppendOptions, type CommitNotice, Ledger, type LedgerOptions } from "./ledger.js";
 export {
