@@ -72,8 +72,8 @@ export function runAnalysisConformance(ctx: () => ConformanceContext): void {
         groups: [],
       });
       expect(await query.stats(data.globex, {}, { bucket: "week" })).toEqual({
-        total: 7,
-        buckets: [{ start: "2026-03-02T00:00:00.000Z", count: 7 }],
+        total: 8,
+        buckets: [{ start: "2026-03-02T00:00:00.000Z", count: 8 }],
       });
     });
 

@@ -3,6 +3,7 @@
 // This file: search, paging, cursors and tenant isolation; the analysis
 // queries (stats, trace, history, state) are in audit-query-analysis.conformance.ts.
 
+import { PERSON_TARGET_TYPES } from "@trailproof/core";
 import type { EventFilter } from "@trailproof/protocol";
 import { eventMatchesFilter, parseSearchQuery } from "@trailproof/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -260,6 +261,7 @@ export function runAuditQueryConformance(name: string, open: () => Promise<Audit
       const globex = await harness.query.search(data.globex, {}, { limit: 500, order: "asc" });
       expect(ids(globex.entries).sort()).toEqual([
         "g_caused",
+        "g_invite",
         "g_login",
         "globex_wire_00",
         "globex_wire_01",
@@ -278,6 +280,31 @@ export function runAuditQueryConformance(name: string, open: () => Promise<Audit
       expect(ids(byTag.entries)).toEqual(["g_login"]);
       const unknownTenant = await harness.query.search(9999, {}, { limit: 50, order: "asc" });
       expect(unknownTenant).toEqual({ entries: [], nextCursor: null });
+    });
+
+    it("lists the distinct ids of people (user actors, person targets) in pages, one tenant's only", async () => {
+      const want = new Set<string>();
+      for (const { event } of data.committed) {
+        const actor = event.actor as { type: string; id: string };
+        const target = event.target as { type: string; id: string };
+        if (actor.type === "user") want.add(actor.id);
+        if (PERSON_TARGET_TYPES.includes(target.type)) want.add(target.id);
+      }
+      const sorted = [...want].sort();
+      expect(sorted.length).toBeGreaterThan(2);
+      const got: string[] = [];
+      let after = "";
+      for (;;) {
+        const page = await harness.query.personIds(data.acme, after, 2);
+        expect(page.length).toBeLessThanOrEqual(2);
+        if (page.length === 0) break;
+        got.push(...page);
+        after = page[page.length - 1] as string;
+      }
+      expect(got).toEqual(sorted);
+      expect(got).not.toContain("usr_globex_guest");
+      expect(await harness.query.personIds(data.globex, "", 10)).toEqual(["usr_ada", "usr_globex_guest", "usr_linus"]);
+      expect(await harness.query.personIds(9999, "", 10)).toEqual([]);
     });
 
     runAnalysisConformance(ctx);

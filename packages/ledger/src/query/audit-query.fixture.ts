@@ -209,6 +209,15 @@ export const GLOBEX_EVENTS: Record<string, unknown>[] = [
     target: { type: "workflow", id: "wf_sync" },
     automation: { ...run1, caused_by: "person" },
   },
+  {
+    // A person as the target: a pseudonym resolution candidate acme never lists.
+    id: "g_invite",
+    action: "permission.grant",
+    occurred_at: at(2, 10),
+    actor: ada,
+    target: { type: "user", id: "usr_globex_guest" },
+    message: "A guest was let in",
+  },
   ...wiring("globex", 5),
 ];
 

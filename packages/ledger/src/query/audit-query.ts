@@ -126,4 +126,11 @@ export interface AuditQuery {
    * present, else change.patch applied to the state so far ({} if none).
    */
   stateAt(tenantId: number, targetType: string, targetId: string, atMs: number): Promise<StateAtResult>;
+
+  /**
+   * Distinct ids that name a person in the tenant's entries (actors of type
+   * user, targets of a PERSON_TARGET_TYPES type), greater than `after`, in
+   * code-unit order, at most `limit`: what resolving a pseudonym tries.
+   */
+  personIds(tenantId: number, after: string, limit: number): Promise<string[]>;
 }

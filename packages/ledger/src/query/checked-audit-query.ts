@@ -115,6 +115,12 @@ export class CheckedAuditQuery implements AuditQuery {
     return { ...result, entries: this.#checkAll(tenantId, result.entries, mismatch) };
   }
 
+  personIds(tenantId: number, after: string, limit: number): Promise<string[]> {
+    // Ids only: whoever uses one recomputes its pseudonym, so a wrong id from
+    // a damaged projection can never resolve a pseudonym to the wrong person.
+    return this.#inner.personIds(tenantId, after, limit);
+  }
+
   stateAt(tenantId: number, targetType: string, targetId: string, atMs: number): Promise<StateAtResult> {
     // Replayed from each entry's leaf by the store; the entries it picks come
     // from the target index, which verification checks against the leaves.

@@ -3,6 +3,7 @@
 // UTC buckets (from the hourly counts when nothing but time is filtered),
 // causation traces and state replay. Read-only; each call is one transaction
 // scoped to its tenant, so row-level security holds even if a filter were lost.
+import { PERSON_TARGET_TYPES } from "@trailproof/core";
 import type { EventFilter } from "@trailproof/protocol";
 import type {
   AuditQuery,
@@ -152,6 +153,22 @@ export class PostgresAuditQuery implements AuditQuery {
 
   targetHistory(tenantId: number, targetType: string, targetId: string, page: PageRequest): Promise<EntryPage> {
     return this.search(tenantId, { targetType, targetId }, page);
+  }
+
+  async personIds(tenantId: number, after: string, limit: number): Promise<string[]> {
+    // A rare, audited read (resolving a pseudonym): a scan of the tenant's rows.
+    const rows = await inTenant(
+      this.#sql,
+      tenantId,
+      (tx) => tx<{ id: string }[]>`
+        SELECT id FROM (
+          SELECT actor_id AS id FROM search_rows
+          WHERE tenant_id = ${tenantId} AND actor_type = 'user' AND actor_id > ${after}
+          UNION SELECT target_id FROM search_rows
+          WHERE tenant_id = ${tenantId} AND target_type = ANY (${[...PERSON_TARGET_TYPES]}::text[]) AND target_id > ${after}
+        ) AS ids ORDER BY id COLLATE "C" LIMIT ${limit}`,
+    );
+    return rows.map((r) => r.id);
   }
 
   async stateAt(tenantId: number, targetType: string, targetId: string, atMs: number): Promise<StateAtResult> {

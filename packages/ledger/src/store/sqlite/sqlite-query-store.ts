@@ -4,7 +4,7 @@
 // when nothing but time is filtered), causation traces and state replay.
 // Read-only. It reads what the projection covers: a client that must read
 // its own write waits for the projection first (DataDir.waitForSearch).
-import { hasErrorCode } from "@trailproof/core";
+import { hasErrorCode, PERSON_TARGET_TYPES } from "@trailproof/core";
 import { type EventFilter, forEachTerm } from "@trailproof/protocol";
 import type {
   AuditQuery,
@@ -195,6 +195,13 @@ export class SqliteAuditQuery implements AuditQuery {
     return this.search(tenantId, { targetType, targetId }, page);
   }
 
+  async personIds(tenantId: number, after: string, limit: number): Promise<string[]> {
+    const t = this.#tenant(tenantId);
+    if (!t) return [];
+    const rows = t.s.personIds.all(after, after, limit) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
   async stateAt(tenantId: number, targetType: string, targetId: string, atMs: number): Promise<StateAtResult> {
     checkEventFilter({ targetType, targetId });
     if (!Number.isSafeInteger(atMs)) {
@@ -226,6 +233,9 @@ function onlyTime(filter: EventFilter): boolean {
   return Object.entries(filter).every(([k, v]) => v === undefined || k === "from" || k === "to");
 }
 
+/** PERSON_TARGET_TYPES as an SQL list (fixed lower-case words: nothing to escape). */
+const PERSON_TYPES_SQL = PERSON_TARGET_TYPES.map((t) => `'${t}'`).join(", ");
+
 function prepareStatements(db: SqliteDatabase) {
   const p = (sql: string): SqliteStatement => db.prepare(sql);
   return {
@@ -241,6 +251,13 @@ function prepareStatements(db: SqliteDatabase) {
     run: p(
       `SELECT ${TRACE_COLUMNS} FROM search_rows AS e INDEXED BY search_run
        WHERE e.run_id = ? ORDER BY e.occurred_ms, e.idx LIMIT ?`,
+    ),
+    // A rare, audited read (resolving a pseudonym): a scan, no index of its own.
+    personIds: p(
+      `SELECT id FROM (
+         SELECT actor_id AS id FROM search_rows WHERE actor_type = 'user' AND actor_id > ?
+         UNION SELECT target_id FROM search_rows WHERE target_type IN (${PERSON_TYPES_SQL}) AND target_id > ?
+       ) ORDER BY id LIMIT ?`,
     ),
     targetUntil: p(
       `SELECT ${ENTRY_COLUMNS} FROM search_rows AS e
