@@ -294,6 +294,17 @@ export const ENDPOINTS: Endpoint[] = [
     },
   },
   {
+    // The pseudonym of usr_ada (an actor of the fixture) under acme's key: what a viewer was shown.
+    name: "POST /v1/pseudonyms/resolve",
+    permission: "read_personal",
+    send: async (f, key) => {
+      const pseudonym = (await f.data.ledger.pseudonyms.pseudonym("acme", "usr_ada")) as string;
+      return f.request("POST", "/v1/pseudonyms/resolve", key, { pseudonym, reason: "role matrix" });
+    },
+    status: 200,
+    check: (res) => expect(json(res).id).toBe("usr_ada"),
+  },
+  {
     name: "GET /v1/approvals",
     permission: "administer",
     send: (f, key) => f.request("GET", "/v1/approvals", key),

@@ -34,6 +34,7 @@ import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerIngestRoutes } from "./routes/ingest-routes.js";
 import { registerLogRoutes } from "./routes/log-routes.js";
 import { registerPeopleRoutes } from "./routes/people-routes.js";
+import { registerPseudonymRoutes } from "./routes/pseudonym-routes.js";
 import { registerReadYourWrites } from "./routes/read-your-writes.js";
 import { registerStatsRoutes } from "./routes/stats-routes.js";
 import { registerTargetRoutes } from "./routes/target-routes.js";
@@ -157,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerAdminRoutes(app, deps, audit);
   registerPeopleRoutes(app, deps, audit);
   registerViewerTokenRoutes(app, deps, audit);
+  registerPseudonymRoutes(app, deps, audit);
   registerAutomationRoutes(app, deps, audit);
   registerApprovalRoutes(app, deps, audit, new DualControl(deps, audit));
   const selfCheck = new SelfCheckSchedule({ ...deps, log: app.log }, deps.config.selfCheckIntervalMs);

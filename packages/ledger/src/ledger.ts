@@ -44,6 +44,7 @@ import { type FollowerSink, LogFollower, type LogFollowerOptions } from "./follo
 import { DigestKeyStore } from "./keys/digest-keys.js";
 import { FileKeyVault } from "./keys/file-key-vault.js";
 import type { KeyVault } from "./keys/key-vault.js";
+import { PseudonymKeyStore } from "./keys/pseudonym-keys.js";
 import { SigningKeyStore, type VerifierKeyRecord } from "./keys/signing-keys.js";
 import { Listeners } from "./listeners.js";
 import { nodeHasher } from "./node-hasher.js";
@@ -166,6 +167,8 @@ export class Ledger {
   readonly published: PublishedCheckpointRecord;
   /** Each tenant's idempotency digest key, beside its signing key in keys/. */
   readonly digestKeys: DigestKeyStore;
+  /** Each tenant's pseudonym key: the keyed pseudonyms of people shown to readers who need no names. */
+  readonly pseudonyms: PseudonymKeyStore;
   readonly hasher: Hasher;
   /** Workers sealing events; undefined when sealing inline. */
   readonly sealPool: SealPool | undefined;
@@ -188,6 +191,7 @@ export class Ledger {
     const vault = options.vault ?? new FileKeyVault(join(requireDataDir(options), "keys"));
     this.keys = new SigningKeyStore(vault, this.hasher);
     this.digestKeys = new DigestKeyStore(vault);
+    this.pseudonyms = new PseudonymKeyStore(vault);
     const occurredAtBounds = options.occurredAtBounds ?? DEFAULT_OCCURRED_AT_BOUNDS;
     checkOccurredAtBounds(occurredAtBounds);
     const workers = options.hasher ? 0 : (options.sealingWorkers ?? Math.max(1, availableParallelism()));

@@ -41,7 +41,8 @@ export default function DashboardsPage() {
     const get = (extra: Record<string, string> = {}) => api.get<Stats>("/v1/stats", { ...base, ...extra });
     const [all, actors, actions, outcomes, risks, automation] = await Promise.all([
       get(),
-      get({ group_by: "actor" }),
+      // Counting people needs no names: actors as the tenant's pseudonyms (docs/api.md#pseudonyms).
+      get({ group_by: "actor", pseudonyms: "true" }),
       get({ group_by: "action" }),
       get({ group_by: "outcome" }),
       get({ group_by: "risk" }),
@@ -130,8 +131,12 @@ function Dashboard({
         </ChartCard>
         <ChartCard
           title="Top actors"
-          summary={topActors.length ? `Most active: ${topActors[0]?.name}.` : "No activity."}
-          table={{ columns: ["Actor", "Events"], rows: topActors.map((a) => [a.name, a.count]) }}
+          summary={
+            topActors.length
+              ? `Most active: ${topActors[0]?.name}. Actors are shown as pseudonyms; an auditor can resolve one.`
+              : "No activity."
+          }
+          table={{ columns: ["Actor (pseudonym)", "Events"], rows: topActors.map((a) => [a.name, a.count]) }}
         >
           <TopBars data={topActors} />
         </ChartCard>

@@ -1,9 +1,11 @@
 // How an entry is shown to a caller: its committed form, with personal
 // fields revealed (and each disclosure checked against its commitment) only
-// for roles allowed to read them.
+// for roles allowed to read them. Roles that may not read them also see
+// people's ids as the tenant's keyed pseudonyms (privacy/pseudonyms.ts).
 import { fromUtf8, type JsonObject, revealEventChecked } from "@trailproof/core";
 import { type Ledger, nodeHasher } from "@trailproof/ledger";
 import { type EventItem, type Role, roleAllows } from "@trailproof/protocol";
+import { pseudonymousView } from "../privacy/pseudonyms.js";
 
 export async function toEventItem(
   ledger: Ledger,
@@ -12,7 +14,9 @@ export async function toEventItem(
   entry: { index: number; leafData: Uint8Array },
 ): Promise<EventItem> {
   const committed = JSON.parse(fromUtf8(entry.leafData)) as JsonObject;
-  if (!roleAllows(role, "read_personal")) return { index: entry.index, redacted: true, event: committed };
+  if (!roleAllows(role, "read_personal")) {
+    return { index: entry.index, redacted: true, event: await pseudonymousView(ledger, tenant, committed) };
+  }
   const disclosures = await ledger.disclosures(tenant, entry.index);
   const { event, withheld } = revealEventChecked(committed, disclosures, nodeHasher);
   if (withheld.length === 0) return { index: entry.index, redacted: false, event };

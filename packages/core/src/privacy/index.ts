@@ -1,1 +1,2 @@
 export * from "./pseudonym.js";
+export * from "./pseudonymise-event.js";

@@ -157,6 +157,18 @@ export const metaAuditActions: ActionDefinition[] = [
     messageTemplate: "{actor.type} {actor.id} rotated the signing key of {target.id}",
     metadataSchema: openObject({ approval_id: STRING, verifier_key: STRING }),
   },
+  {
+    // The target is the pseudonym; the id it stands for is never recorded.
+    action: "pseudonym.resolve",
+    version: 1,
+    kind: "read",
+    category: "access",
+    defaultRisk: "medium",
+    messageTemplate: "{actor.type} {actor.id} resolved pseudonym {target.id}",
+    metadataSchema: openObject({ resolved: BOOLEAN, reason: STRING }),
+    // The auditor's stated reason may name the person: keep it erasable.
+    privacy: { metadata: { "/reason": "personal" } },
+  },
 ];
 
 const SERVICE_ACTIONS = new Set(metaAuditActions.map((d) => d.action));

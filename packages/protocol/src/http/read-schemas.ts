@@ -30,6 +30,12 @@ export const StatsQueryProperties = {
       Type.Literal("category"),
     ]),
   ),
+  pseudonyms: Type.Optional(
+    Type.Boolean({
+      description:
+        "with group_by=actor, name each group by the actor's keyed pseudonym instead of its id; always so for roles that may not read personal values",
+    }),
+  ),
 };
 
 export const StatsBucketSchema = Type.Object({
@@ -44,6 +50,7 @@ export const StatsSchema = Type.Object({
   total: Type.Integer(),
   bucket: Type.String(),
   group_by: Type.Union([Type.String(), Type.Null()]),
+  pseudonyms: Type.Optional(Type.Boolean({ description: "true when the actor groups are pseudonyms" })),
   groups: Type.Optional(Type.Array(Type.String(), { description: "the named groups, largest first" })),
   buckets: Type.Array(StatsBucketSchema),
 });
