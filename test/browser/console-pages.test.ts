@@ -268,6 +268,27 @@ describeBrowser("console pages (admin)", () => {
       .poll(() => page.locator(".chart svg .recharts-area-area, .chart svg .recharts-rectangle").count())
       .toBeGreaterThan(0);
     await screenshots(page, "dashboards");
+
+    // Actors are counted by pseudonym; an admin resolves one, giving a reason, and sees the id.
+    const stats = await api<{ groups: string[] }>(
+      server,
+      "GET",
+      `/v1/stats?group_by=actor&pseudonyms=true&bucket=day&from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}`,
+    );
+    const pseudonym = stats.groups.find((g) => g.startsWith("psn_")) as string;
+    expect(pseudonym).toMatch(/^psn_[0-9a-f]{32}$/);
+    const resolver = page.getByRole("region", { name: "Resolve a pseudonym" });
+    await resolver.getByLabel("Pseudonym").fill(pseudonym);
+    await resolver.getByLabel("Reason").fill("browser check");
+    await resolver.getByRole("button", { name: "Resolve" }).click();
+    const resolved = page.getByTestId("pseudonym-resolved");
+    await resolved.waitFor();
+    const viaApi = await api<{ id: string }>(server, "POST", "/v1/pseudonyms/resolve", {
+      pseudonym,
+      reason: "browser check, compared",
+    });
+    expect(viaApi.id).not.toMatch(/^psn_/);
+    expect(await resolved.textContent()).toBe(`${pseudonym} is ${viaApi.id}`);
   });
 
   it("hides the meta-audit's records of reads from the event list, one click and a shareable URL away", async () => {

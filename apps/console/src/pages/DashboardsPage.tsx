@@ -6,6 +6,8 @@
 import { useState } from "react";
 import { useApi } from "../api/api-context.js";
 import type { Stats } from "../api/types.js";
+import { roleAtLeast } from "../auth/roles.js";
+import { useSignedIn } from "../auth/session.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
 import { Loading } from "../components/Loading.js";
 import { MetaAuditSwitch } from "../components/MetaAuditSwitch.js";
@@ -14,6 +16,7 @@ import { SelectField } from "../components/SelectField.js";
 import { ChartCard } from "../dashboards/ChartCard.js";
 import { ActivityChart, StackedChart, TopBars } from "../dashboards/Charts.js";
 import { groupTotals, toSeries } from "../dashboards/chart-data.js";
+import { PseudonymResolver } from "../dashboards/PseudonymResolver.js";
 import { formatDay, formatNumber, formatShortTime } from "../lib/format.js";
 import { HIDE_META_AUDIT, META_AUDIT_PARAM, readShowMetaAudit } from "../lib/meta-audit.js";
 import { useAsync } from "../lib/use-async.js";
@@ -28,6 +31,7 @@ type Period = keyof typeof PERIODS;
 
 export default function DashboardsPage() {
   const { api } = useApi();
+  const { user } = useSignedIn();
   const [period, setPeriod] = useState<Period>("7d");
   const { search } = useLocation();
   const showMetaAudit = readShowMetaAudit(search);
@@ -77,6 +81,7 @@ export default function DashboardsPage() {
       {stats.loading && <Loading label="Counting events" />}
       {stats.error !== undefined && <ErrorNotice error={stats.error} title="Could not load statistics" />}
       {stats.data && !stats.loading && <Dashboard data={stats.data} label={label} />}
+      {roleAtLeast(user.role, "auditor") && <PseudonymResolver />}
     </>
   );
 }
