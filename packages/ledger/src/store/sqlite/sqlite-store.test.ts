@@ -47,9 +47,19 @@ describe("SQLite layout 2", () => {
       "DELETE FROM checkpoints",
       "DELETE FROM tree_nodes",
       "UPDATE tree_nodes SET hash = x'01'",
+      // Blanking is pruning's alone, and only inside a recorded range (none is recorded yet).
+      "UPDATE entries SET leaf_data = x''",
+      "UPDATE pruned_ranges SET end_idx = 9",
+      "DELETE FROM pruned_ranges",
     ]) {
       expect(() => db.prepare(sql).run()).toThrow(/STORE_APPEND_ONLY/);
     }
+    // Once a range is recorded, blanking inside it passes; any other change of the entry still aborts.
+    db.prepare("INSERT INTO pruned_ranges (start_idx, end_idx, prune_idx) VALUES (0, 1, 1)").run();
+    expect(() => db.prepare("UPDATE entries SET leaf_data = x'', leaf_hash = x'01'").run()).toThrow(/STORE_APPEND_ONLY/);
+    expect(() => db.prepare("UPDATE entries SET leaf_data = x'01'").run()).toThrow(/STORE_APPEND_ONLY/);
+    db.prepare("UPDATE entries SET leaf_data = x''").run();
+    expect(() => db.prepare("DELETE FROM entries").run()).toThrow(/STORE_APPEND_ONLY/);
     db.close();
   });
 
