@@ -65,6 +65,7 @@ export {
   POSTGRES_SCHEMA_VERSION,
 } from "./store/postgres/postgres-migrations.js";
 export { PostgresSharedState } from "./store/postgres/postgres-shared-state.js";
+export * from "./store/retention-store.js";
 export { MAX_SHARED_KEY_LENGTH, type RecentHits, type SharedState, type WindowCount } from "./store/shared-state.js";
 export { openSqliteStores, type SqliteStores } from "./store/sqlite/open-sqlite-store.js";
 export type { SqliteDatabase } from "./store/sqlite/sqlite-database.js";

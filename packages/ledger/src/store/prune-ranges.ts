@@ -22,4 +22,3 @@ export function checkPruneRanges(ranges: readonly PrunedRange[], recorded: reado
     if (b.start < a.end) throw invalid(`pruned ranges [${a.start}, ${a.end}) and [${b.start}, ${b.end}) overlap`);
   }
 }
-

@@ -177,10 +177,17 @@ describe("PostgreSQL log store", () => {
       "UPDATE entries SET leaf_data = ''",
       "DELETE FROM disclosures",
     ]);
-    edits.push("UPDATE entries SET leaf_data = ''", "DELETE FROM pruned_ranges", "UPDATE pruned_ranges SET end_idx = 9");
+    edits.push(
+      "UPDATE entries SET leaf_data = ''",
+      "DELETE FROM pruned_ranges",
+      "UPDATE pruned_ranges SET end_idx = 9",
+    );
     for (const edit of edits) {
       // Scoped to the tenant, so row-level security hides nothing: the privilege (or, for pruning's, the trigger) refuses.
-      const byApp = expect(inTenant(app, t.tenantId, (tx) => tx.unsafe(edit)), edit).rejects;
+      const byApp = expect(
+        inTenant(app, t.tenantId, (tx) => tx.unsafe(edit)),
+        edit,
+      ).rejects;
       if (prunable.has(edit)) await byApp.toThrow(/STORE_APPEND_ONLY/);
       else await byApp.toSatisfy(pgCode("42501"));
       await expect(owner.unsafe(edit), edit).rejects.toThrow(/STORE_APPEND_ONLY/);

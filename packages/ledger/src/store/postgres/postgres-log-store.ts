@@ -17,7 +17,6 @@ import type {
 import type { PgSql } from "./postgres-client.js";
 import { writeBatch } from "./postgres-log-append.js";
 import { readNodesIn } from "./postgres-log-nodes.js";
-import { prunePostgresBodies, readPostgresPrunedRanges } from "./postgres-prune-bodies.js";
 import {
   type CheckpointSqlRow,
   type EntrySqlRow,
@@ -29,6 +28,7 @@ import {
   toLeaf,
   toTenant,
 } from "./postgres-log-rows.js";
+import { prunePostgresBodies, readPostgresPrunedRanges } from "./postgres-prune-bodies.js";
 import { inTenant, TENANT_SETTING } from "./tenant-scope.js";
 
 export interface PostgresLogStoreOptions {

@@ -6,8 +6,8 @@
 // projection stays exactly what its leaves derive.
 import type { PrunedRange } from "../log-store.js";
 import { checkPruneRanges } from "../prune-ranges.js";
-import { BLOCK_BITS } from "./sqlite-search-projection.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
+import { BLOCK_BITS } from "./sqlite-search-projection.js";
 import { readTextParts, textPartOf } from "./sqlite-text-parts.js";
 
 const HOUR_MS = 3_600_000;
@@ -23,7 +23,7 @@ export function readSqlitePrunedRanges(db: SqliteDatabase): PrunedRange[] {
 
 /** The whole pruning of one retention.prune entry, as one transaction of the tenant's file. */
 export function pruneSqliteBodies(db: SqliteDatabase, ranges: readonly PrunedRange[]): void {
-  db.transaction(() => {
+  db.transaction((ranges: readonly PrunedRange[]) => {
     const size = (db.prepare("SELECT COALESCE(MAX(idx) + 1, 0) AS size FROM entries").get() as { size: number }).size;
     checkPruneRanges(ranges, readSqlitePrunedRanges(db), size);
     const record = db.prepare("INSERT INTO pruned_ranges (start_idx, end_idx, prune_idx) VALUES (?, ?, ?)");
@@ -34,7 +34,9 @@ export function pruneSqliteBodies(db: SqliteDatabase, ranges: readonly PrunedRan
     const dropRow = db.prepare("DELETE FROM search_rows WHERE idx >= ? AND idx < ?");
     const hour = db.prepare("UPDATE search_hours SET n = n - ? WHERE hour_ms = ?");
     const emptyHours = db.prepare("DELETE FROM search_hours WHERE n <= 0");
-    const bounds = db.prepare("SELECT min(occurred_ms) AS lo, max(occurred_ms) AS hi FROM search_rows WHERE idx >= ? AND idx < ?");
+    const bounds = db.prepare(
+      "SELECT min(occurred_ms) AS lo, max(occurred_ms) AS hi FROM search_rows WHERE idx >= ? AND idx < ?",
+    );
     const setBlock = db.prepare("UPDATE search_blocks SET min_ms = ?, max_ms = ? WHERE block = ?");
     const dropBlock = db.prepare("DELETE FROM search_blocks WHERE block = ?");
     const parts = readTextParts(db);
@@ -46,7 +48,10 @@ export function pruneSqliteBodies(db: SqliteDatabase, ranges: readonly PrunedRan
         if (row.message !== null) {
           // External-content FTS5 forgets a row only when told its old text.
           const table = textPartOf(parts, row.idx).table;
-          db.prepare(`INSERT INTO ${table} (${table}, rowid, message) VALUES ('delete', ?, ?)`).run(row.idx, row.message);
+          db.prepare(`INSERT INTO ${table} (${table}, rowid, message) VALUES ('delete', ?, ?)`).run(
+            row.idx,
+            row.message,
+          );
         }
         tags.run(row.idx);
         const h = Math.floor(row.occurred_ms / HOUR_MS) * HOUR_MS;
@@ -64,5 +69,5 @@ export function pruneSqliteBodies(db: SqliteDatabase, ranges: readonly PrunedRan
       if (b.lo === null || b.hi === null) dropBlock.run(block);
       else setBlock.run(b.lo, b.hi, block);
     }
-  })();
+  })(ranges);
 }

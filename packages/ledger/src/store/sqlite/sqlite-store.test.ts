@@ -54,7 +54,9 @@ describe("SQLite layout 2", () => {
     }
     // Once a range is recorded, blanking inside it passes; any other change of the entry still aborts.
     db.prepare("INSERT INTO pruned_ranges (start_idx, end_idx, prune_idx) VALUES (0, 1, 1)").run();
-    expect(() => db.prepare("UPDATE entries SET leaf_data = x'', leaf_hash = x'01'").run()).toThrow(/STORE_APPEND_ONLY/);
+    expect(() => db.prepare("UPDATE entries SET leaf_data = x'', leaf_hash = x'01'").run()).toThrow(
+      /STORE_APPEND_ONLY/,
+    );
     expect(() => db.prepare("UPDATE entries SET leaf_data = x'01'").run()).toThrow(/STORE_APPEND_ONLY/);
     db.prepare("UPDATE entries SET leaf_data = x''").run();
     for (const sql of ["DELETE FROM entries", "UPDATE pruned_ranges SET end_idx = 9", "DELETE FROM pruned_ranges"]) {

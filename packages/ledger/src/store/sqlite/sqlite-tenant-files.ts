@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { TrailproofError } from "@trailproof/core";
 import type { CheckpointStatus, SqliteCheckpointer } from "./sqlite-checkpointer.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
-import { SQLITE_SEARCH_SCHEMA } from "./sqlite-search-schema.js";
 import { SQLITE_LAYOUT_5, SQLITE_PRUNE_LAYOUT } from "./sqlite-layout-5.js";
+import { SQLITE_SEARCH_SCHEMA } from "./sqlite-search-schema.js";
 import { SQLITE_LAYOUT_VERSION, SQLITE_TENANT_LOG_SCHEMA } from "./sqlite-tenant-schema.js";
 import { dropSingleTextIndex, rebuildFirstTextPart } from "./sqlite-text-parts.js";
 
