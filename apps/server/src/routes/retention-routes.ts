@@ -132,7 +132,7 @@ export function registerRetentionRoutes(
       // Checked before it is asked for: a request that could not be carried out is refused now.
       fromWireRetention(request.body);
       const { approval, pending } = await dualControl.request(request, "retention.update", {
-        default_keep_days: request.body.default_keep_days,
+        default_keep_days: request.body.default_keep_days ?? null,
         rules: request.body.rules,
         reason: request.body.reason,
       } as unknown as JsonObject);

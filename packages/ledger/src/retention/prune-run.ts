@@ -157,7 +157,8 @@ export class Pruner {
       [
         {
           action: "retention.prune",
-          occurred_at: new Date(now).toISOString(),
+          // When it happened; retention's own clock (measured_at) may differ in tests.
+          occurred_at: new Date().toISOString(),
           actor: { type: "system", id: "retention" },
           target: { type: "log", id: tenant },
           metadata: {
@@ -165,6 +166,7 @@ export class Pruner {
             entries: result.entries,
             by_category: result.byCategory,
             kept_by_hold: result.keptByHold,
+            measured_at: new Date(now).toISOString(),
           },
         },
       ],

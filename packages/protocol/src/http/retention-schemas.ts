@@ -33,7 +33,10 @@ export type WireRetention = Static<typeof RetentionSchema>;
 
 export const RetentionBodySchema = Type.Object(
   {
-    default_keep_days: Type.Union([KEEP_DAYS, Type.Null()]),
+    default_keep_days: Type.Optional({
+      ...KEEP_DAYS,
+      description: "days for entries no rule matches; omitted: kept forever",
+    }),
     rules: Type.Array(RetentionRuleSchema, { maxItems: 200 }),
     reason: Type.String({ minLength: 1, maxLength: 512 }),
   },
