@@ -25,7 +25,7 @@ export function toWireRetention(tenant: string, p: StoredRetentionPolicy): WireR
 }
 
 /** The policy a PUT body (or an approved request carrying it) asks for; bad input is RETENTION_INVALID. */
-export function fromWireRetention(body: { default_keep_days: unknown; rules: unknown }): RetentionPolicy {
+export function fromWireRetention(body: { default_keep_days?: unknown; rules: unknown }): RetentionPolicy {
   const rules = Array.isArray(body.rules) ? (body.rules as WireRetentionRule[]) : [];
   const seen = new Set<string>();
   const problems: { pointer: string; message: string }[] = [];
