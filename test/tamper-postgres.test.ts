@@ -157,4 +157,25 @@ describe("tamper detection on a real PostgreSQL database, by trailproof verify -
     const report = await expectCaught(log, "DISCLOSURE_MISMATCH", edited);
     expect(report.divergences[0]?.message).toContain("does not open its commitment");
   });
+
+  it("names a body removed outside pruning", async () => {
+    const log = await sealedLog();
+    await tamperAsOwner(log, async (tx, t) => {
+      const n = await tx`UPDATE entries SET leaf_data = ''::bytea WHERE tenant_id = ${t} AND idx = 7`;
+      expect(n.count).toBe(1);
+    });
+    const report = await expectCaught(log, "BODY_REMOVED", 7);
+    expect(report.divergences[0]?.message).toContain("removed outside pruning");
+  });
+
+  it("names a prune record forged to cover removed bodies", async () => {
+    const log = await sealedLog();
+    await tamperAsOwner(log, async (tx, t) => {
+      await tx`INSERT INTO pruned_ranges (tenant_id, start_idx, end_idx, prune_idx) VALUES (${t}, 3, 5, 10)`;
+      await tx`UPDATE entries SET leaf_data = ''::bytea WHERE tenant_id = ${t} AND idx >= 3 AND idx < 5`;
+      await tx`DELETE FROM disclosures WHERE tenant_id = ${t} AND idx >= 3 AND idx < 5`;
+    });
+    const report = await expectCaught(log, "PRUNE_RECORD_FORGED", 3);
+    expect(report.divergences[0]?.message).toContain("prune record forged");
+  });
 });
