@@ -1,8 +1,8 @@
 // Migration 8: retention (docs/retention.md). Per tenant: pruned_ranges,
 // append-only; an entries trigger that lets exactly one UPDATE through,
 // blanking the leaf data of an entry a pruned_ranges row covers; the
-// privileges pruning needs (delete a pruned entry's personal values and
-// search rows); and the catalogue of retention policies and legal holds.
+// privileges pruning needs (delete a pruned entry's personal values; its
+// search rows through prune_search_rows); and the catalogue of retention policies and legal holds.
 import type { PostgresMigration } from "../postgres-migrations.js";
 import { TENANT_POLICY } from "../tenant-scope.js";
 
@@ -57,7 +57,36 @@ ALTER TABLE pruned_ranges ENABLE ROW LEVEL SECURITY;
 CREATE POLICY pruned_ranges_tenant ON pruned_ranges FOR ALL TO ${appRole} USING (${TENANT_POLICY}) WITH CHECK (${TENANT_POLICY});
 GRANT SELECT, INSERT ON pruned_ranges TO ${appRole};
 GRANT UPDATE (leaf_data) ON entries TO ${appRole};
-GRANT DELETE ON disclosures, search_rows, search_tags, search_hours TO ${appRole};
+GRANT DELETE ON disclosures TO ${appRole};
+
+-- A pruned range's search rows, tags and share of the hourly counts. The app
+-- role may not delete projected rows (a service bug must not thin the
+-- projection); this function, run as the owner, deletes only those of a
+-- range recorded in pruned_ranges for the transaction's tenant, which it
+-- names by the row-level security setting, as the policies do.
+CREATE FUNCTION prune_search_rows(p_start bigint, p_end bigint) RETURNS void
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = trailproof, pg_temp AS $$
+DECLARE
+  t integer := (SELECT CASE WHEN s ~ '^[0-9]+$' THEN s::integer END FROM current_setting('trailproof.tenant_id', true) AS s);
+  rec record;
+BEGIN
+  IF t IS NULL OR NOT EXISTS (SELECT 1 FROM pruned_ranges p WHERE p.tenant_id = t
+      AND p.start_idx = p_start AND p.end_idx = p_end) THEN
+    RAISE EXCEPTION 'STORE_APPEND_ONLY: search rows are deleted only for a recorded pruned range'
+      USING ERRCODE = 'restrict_violation';
+  END IF;
+  FOR rec IN
+    SELECT r.occurred_ms - (((r.occurred_ms % 3600000) + 3600000) % 3600000) AS hour_ms, count(*) AS n
+    FROM search_rows r WHERE r.tenant_id = t AND r.idx >= p_start AND r.idx < p_end GROUP BY 1
+  LOOP
+    DELETE FROM search_hours h WHERE h.tenant_id = t AND h.hour_ms = rec.hour_ms AND h.n <= rec.n;
+    UPDATE search_hours h SET n = h.n - rec.n WHERE h.tenant_id = t AND h.hour_ms = rec.hour_ms;
+  END LOOP;
+  DELETE FROM search_rows r WHERE r.tenant_id = t AND r.idx >= p_start AND r.idx < p_end;
+  DELETE FROM search_tags g WHERE g.tenant_id = t AND g.idx >= p_start AND g.idx < p_end;
+END $$;
+REVOKE ALL ON FUNCTION prune_search_rows(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION prune_search_rows(bigint, bigint) TO ${appRole};
 `;
 
 const CATALOGUE = (appRole: string) => `
