@@ -120,3 +120,32 @@ describe("SQLite tenant files", () => {
     await second.close();
   });
 });
+
+describe("SQLite layout 5", () => {
+  it("upgrades a layout-3 tenant file on open: pruned_ranges, and the entries trigger that lets only pruning blank a body", async () => {
+    const dir = tempDir();
+    const first = openSqliteStores(dir);
+    await first.log.createTenant({ name: "acme", origin: "test/acme", unknownActions: "reject", createdAt: "x" });
+    await first.log.close();
+    // Back to what a layout-3 build wrote: no pruned_ranges, an entries trigger that refuses every UPDATE.
+    const raw = new Database(join(dir, "tenants", "acme.db"));
+    raw.exec(`DROP TRIGGER pruned_ranges_no_update; DROP TRIGGER pruned_ranges_no_delete; DROP TABLE pruned_ranges;
+      DROP TRIGGER entries_no_update;
+      CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+      BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: entries is append-only'); END;
+      INSERT INTO entries (idx, event_id, leaf_data, leaf_hash, content_digest, received_ms) VALUES (0, 'e0', x'7b7d', x'00', 'd', 0);
+      INSERT INTO entries (idx, event_id, leaf_data, leaf_hash, content_digest, received_ms) VALUES (1, 'e1', x'7b7d', x'01', 'd', 0);
+      PRAGMA user_version = 3;`);
+    raw.close();
+
+    const reopened = openSqliteStores(dir);
+    const t = await reopened.log.getTenant("acme");
+    await reopened.log.pruneBodies(t?.tenantId as number, [{ start: 0, end: 1, pruneIndex: 1 }]);
+    expect((await reopened.log.readLeaves(t?.tenantId as number, 0, 2)).map((l) => l.leafData.length)).toEqual([0, 2]);
+    await reopened.log.close();
+    const after = new Database(join(dir, "tenants", "acme.db"));
+    expect(after.pragma("user_version", { simple: true })).toBe(5);
+    expect(() => after.prepare("UPDATE entries SET leaf_data = x'' WHERE idx = 1").run()).toThrow(/STORE_APPEND_ONLY/);
+    after.close();
+  });
+});
