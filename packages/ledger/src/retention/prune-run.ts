@@ -104,7 +104,9 @@ export class Pruner {
   async run(tenant: string, options: PruneRunOptions): Promise<PruneRunResult> {
     const store = this.#ledger.store;
     const { tenantId } = await this.#ledger.tenantRecord(tenant);
-    const completed = await this.completePendingPrunes(tenant);
+    const policy = await this.#retention.retentionPolicy(tenantId);
+    // A tenant that never had a policy never appended a retention.prune: nothing can be unfinished.
+    const completed = policy.updatedAt === null ? 0 : await this.completePendingPrunes(tenant);
     const result: PruneRunResult = {
       tenant,
       pruneIndex: null,
@@ -114,7 +116,6 @@ export class Pruner {
       keptByHold: 0,
       completed,
     };
-    const policy = await this.#retention.retentionPolicy(tenantId);
     const shortest = shortestKeepDays(policy);
     if (shortest === null) return { ...result, skipped: "the tenant keeps every entry forever" };
     const now = options.nowMs;
@@ -128,7 +129,12 @@ export class Pruner {
     const cutoff = now - shortest * DAY_MS;
     const max = options.maxEntries ?? DEFAULT_PRUNE_BATCH_ENTRIES;
     const ranges: [number, number][] = [];
-    scan: for (let start = 0; start < size; start += SCAN_CHUNK) {
+    // Entries from 0 that earlier prunes already emptied need no second look.
+    let from = 0;
+    for (const r of (await store.readPrunedRanges(tenantId)).sort((a, b) => a.start - b.start)) {
+      if (r.start === from) from = r.end;
+    }
+    scan: for (let start = from; start < size; start += SCAN_CHUNK) {
       for (const leaf of await store.readLeaves(tenantId, start, Math.min(size, start + SCAN_CHUNK))) {
         if (leaf.receivedMs > cutoff) break scan;
         if (leaf.leafData.length === 0) continue;
