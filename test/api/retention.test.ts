@@ -105,6 +105,12 @@ describe("retention", () => {
       reason: "x",
     });
     expect(problemOf(bad)).toMatchObject({ status: 400, code: "RETENTION_INVALID" });
+    const leap = await f.request("POST", "/v1/tenants/acme/legal-holds", f.acme.admin, {
+      scope: { type: "actor", actor_id: "usr_ada" },
+      reason: "x",
+      expires_at: "2026-12-31T23:59:60Z",
+    });
+    expect([400]).toContain(leap.statusCode);
     expect(
       (
         await f.request("POST", "/v1/tenants/acme/legal-holds", f.acme.auditor, {

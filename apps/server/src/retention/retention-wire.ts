@@ -54,14 +54,31 @@ export function fromWireScope(s: WireLegalHoldScope): LegalHoldScope {
       return { type: "actor", actorId: s.actor_id };
     case "tag":
       return { type: "tag", tag: s.tag };
-    case "time_range":
-      if (!(Date.parse(s.from) < Date.parse(s.to))) {
+    case "time_range": {
+      const from = isoTime(s.from, "/scope/from");
+      const to = isoTime(s.to, "/scope/to");
+      if (!(from < to)) {
         throw new TrailproofError("RETENTION_INVALID", "a hold's time range needs from < to", {
           problems: [{ pointer: "/scope/to", message: "must be later than from" }],
         });
       }
-      return { type: "time_range", from: new Date(s.from).toISOString(), to: new Date(s.to).toISOString() };
+      return { type: "time_range", from, to };
+    }
   }
+}
+
+/**
+ * A date-time the schema accepted, as UTC ISO text; one JavaScript cannot
+ * represent (a leap second, a year past 275760) is RETENTION_INVALID, never a 500.
+ */
+export function isoTime(value: string, pointer: string): string {
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
+    throw new TrailproofError("RETENTION_INVALID", `${JSON.stringify(value)} is not a time this service can hold`, {
+      problems: [{ pointer, message: "must be a representable date-time" }],
+    });
+  }
+  return new Date(ms).toISOString();
 }
 
 export function toWireScope(s: LegalHoldScope): WireLegalHoldScope {

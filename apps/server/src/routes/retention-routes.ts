@@ -27,6 +27,7 @@ import type { AppDeps } from "../deps.js";
 import {
   fromWireRetention,
   fromWireScope,
+  isoTime,
   routeTenant,
   toWireHold,
   toWirePrune,
@@ -181,7 +182,7 @@ export function registerRetentionRoutes(
     async (request, reply) => {
       const record = await routeTenant(ledger, request, request.params.tenant);
       const scope = fromWireScope(request.body.scope);
-      const expiresAt = request.body.expires_at ? new Date(request.body.expires_at).toISOString() : null;
+      const expiresAt = request.body.expires_at ? isoTime(request.body.expires_at, "/expires_at") : null;
       const hold = {
         holdId: `hold_${randomBytes(12).toString("base64url")}`,
         tenantId: record.tenantId,
