@@ -492,6 +492,11 @@ export class Ledger {
   }
 
   /** Current number of entries (sequenced and durable) in the tenant's log. */
+  /** The time the ledger stamps received_at with (LedgerOptions.now; the wall clock by default). */
+  now(): number {
+    return this.#now();
+  }
+
   async treeSize(tenant: string): Promise<number> {
     const log = await this.#tenant(tenant);
     await this.#current(log);

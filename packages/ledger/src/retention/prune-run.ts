@@ -163,8 +163,8 @@ export class Pruner {
       [
         {
           action: "retention.prune",
-          // When it happened; retention's own clock (measured_at) may differ in tests.
-          occurred_at: new Date().toISOString(),
+          // When it happened, on the ledger's clock; the age of entries was measured at measured_at.
+          occurred_at: new Date(this.#ledger.now()).toISOString(),
           actor: { type: "system", id: "retention" },
           target: { type: "log", id: tenant },
           metadata: {
