@@ -283,5 +283,16 @@ describe("retention", () => {
     expect(out.code).toBe(0);
     const first = ranges[0] as { start: number; end: number; pruneIndex: number };
     expect(out.stdout).toContain(`[${first.start}, ${first.end}) by entry ${first.pruneIndex}`);
+
+    // The service's own verification job reports them too, apart from divergences.
+    const started = await f.request("POST", "/v1/log/verify", f.acme.auditor);
+    expect(started.statusCode).toBe(202);
+    let job = started.json();
+    for (let i = 0; i < 200 && job.status === "running"; i++) {
+      await new Promise((r) => setImmediate(r));
+      job = (await f.request("GET", job.location, f.acme.auditor)).json();
+    }
+    expect(job.report).toMatchObject({ ok: true, divergences: [] });
+    expect(job.report.pruned.ranges[0]).toEqual({ start: first.start, end: first.end, prune_index: first.pruneIndex });
   });
 });
