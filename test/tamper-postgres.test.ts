@@ -3,6 +3,7 @@
 // session_replication_role = replica) and `trailproof verify --database`, run
 // as a real process, fails naming each kind of edit at the right index.
 import type { Divergence } from "@trailproof/core";
+import { openDatabase, Pruner } from "@trailproof/ledger";
 import { afterEach, describe, expect, it } from "vitest";
 import { copySealedLog, type PostgresSealedLog, tamperAsOwner } from "./postgres-sealed-log.js";
 import { trailproof } from "./run-cli.js";
@@ -156,5 +157,57 @@ describe("tamper detection on a real PostgreSQL database, by trailproof verify -
     });
     const report = await expectCaught(log, "DISCLOSURE_MISMATCH", edited);
     expect(report.divergences[0]?.message).toContain("does not open its commitment");
+  });
+
+  it("accepts a log pruned by retention (exit 0), reporting the pruned range apart", async () => {
+    const log = await sealedLog();
+    const data = await openDatabase({
+      database: log.appUrl,
+      masterKeyFile: log.masterKeyFile,
+      checkpointIntervalMs: 0,
+      poolSize: 4,
+    });
+    try {
+      const { tenantId } = await data.ledger.tenantRecord(log.tenant);
+      await data.retention.setRetentionPolicy(tenantId, { defaultKeepDays: 1, rules: [] }, "test", "x");
+      await data.settled();
+      const run = await new Pruner(data.ledger, data.retention).run(log.tenant, {
+        nowMs: Date.now() + 10 * 86_400_000,
+        maxEntries: 12,
+      });
+      expect(run).toMatchObject({ entries: 12, ranges: [[0, 12]] });
+      await data.ledger.publishCheckpoints();
+      await data.settled();
+    } finally {
+      await data.ledger.close();
+    }
+    const { code, report } = await verify(log);
+    expect(report).toMatchObject({ ok: true, divergences: [] });
+    expect((report as unknown as { pruned: unknown }).pruned).toEqual({
+      entries: 12,
+      ranges: [{ start: 0, end: 12, pruneIndex: log.treeSize }],
+    });
+    expect(code).toBe(0);
+  });
+
+  it("names a body removed outside pruning", async () => {
+    const log = await sealedLog();
+    await tamperAsOwner(log, async (tx, t) => {
+      const n = await tx`UPDATE entries SET leaf_data = ''::bytea WHERE tenant_id = ${t} AND idx = 7`;
+      expect(n.count).toBe(1);
+    });
+    const report = await expectCaught(log, "BODY_REMOVED", 7);
+    expect(report.divergences[0]?.message).toContain("removed outside pruning");
+  });
+
+  it("names a prune record forged to cover removed bodies", async () => {
+    const log = await sealedLog();
+    await tamperAsOwner(log, async (tx, t) => {
+      await tx`INSERT INTO pruned_ranges (tenant_id, start_idx, end_idx, prune_idx) VALUES (${t}, 3, 5, 10)`;
+      await tx`UPDATE entries SET leaf_data = ''::bytea WHERE tenant_id = ${t} AND idx >= 3 AND idx < 5`;
+      await tx`DELETE FROM disclosures WHERE tenant_id = ${t} AND idx >= 3 AND idx < 5`;
+    });
+    const report = await expectCaught(log, "PRUNE_RECORD_FORGED", 3);
+    expect(report.divergences[0]?.message).toContain("prune record forged");
   });
 });

@@ -9,7 +9,9 @@ import {
   DigestKeyStore,
   FileKeyVault,
   nodeHasher,
+  openDataDir,
   openSqliteStores,
+  Pruner,
   tenantLogReport,
   type VerifyReport,
 } from "@trailproof/ledger";
@@ -291,5 +293,59 @@ describe("tamper detection on a real SQLite file", () => {
       expect(report.divergences[0]?.message).toContain("does not open its commitment");
       expect(report.divergences[1]?.message).toContain("is missing beside its commitment");
     });
+  });
+});
+
+describe("retention pruning on a real SQLite file", () => {
+  it("accepts a log pruned by retention, reporting the pruned ranges apart", async () => {
+    const log = await buildSealedLog();
+    const data = await openDataDir({ dataDir: log.dataDir, checkpointIntervalMs: 0 });
+    const { tenantId } = await data.ledger.tenantRecord(log.tenant);
+    await data.retention.setRetentionPolicy(tenantId, { defaultKeepDays: 1, rules: [] }, "test", "x");
+    await data.settled();
+    const run = await new Pruner(data.ledger, data.retention).run(log.tenant, {
+      nowMs: Date.now() + 10 * 86_400_000,
+      maxEntries: 12,
+    });
+    expect(run.entries).toBe(12);
+    await data.ledger.publishCheckpoints();
+    await data.settled();
+    await data.ledger.close();
+    const report = await verify(log);
+    expect(report).toMatchObject({ ok: true, divergences: [] });
+    expect(report.pruned).toEqual({ entries: 12, ranges: [{ start: 0, end: 12, pruneIndex: 40 }] });
+  });
+
+  it("names a body removed outside pruning", async () => {
+    const log = await buildSealedLog();
+    tamper(log, (db) => {
+      db.prepare("UPDATE entries SET leaf_data = x'' WHERE idx = 7").run();
+    });
+    const report = await verify(log);
+    expectFirst(report, "BODY_REMOVED", 7);
+    expect(report.divergences[0]?.message).toContain("removed outside pruning");
+  });
+
+  it("names a prune record forged to cover removed bodies, and bodies left inside a recorded range", async () => {
+    const log = await buildSealedLog();
+    tamper(log, (db) => {
+      // Entry 10 is no retention.prune event: the record claims a prune that never happened.
+      db.prepare("INSERT INTO pruned_ranges (start_idx, end_idx, prune_idx) VALUES (3, 5, 10)").run();
+      db.prepare("UPDATE entries SET leaf_data = x'' WHERE idx >= 3 AND idx < 5").run();
+      db.prepare("DELETE FROM disclosures WHERE idx >= 3 AND idx < 5").run();
+    });
+    const report = await verify(log);
+    expectFirst(report, "PRUNE_RECORD_FORGED", 3);
+    expect(report.divergences[0]?.message).toContain("prune record forged");
+
+    const kept = await buildSealedLog();
+    tamper(kept, (db) => {
+      db.prepare("INSERT INTO pruned_ranges (start_idx, end_idx, prune_idx) VALUES (20, 22, 30)").run();
+    });
+    const inside = await verify(kept);
+    expectFirst(inside, "PRUNE_RECORD_FORGED", 20);
+    expect(inside.divergences.filter((d) => d.kind === "PRUNE_RECORD_FORGED").map((d) => d.index)).toEqual([
+      20, 20, 21,
+    ]);
   });
 });

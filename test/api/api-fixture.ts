@@ -90,13 +90,24 @@ async function keysFor(data: DataDir, tenantId: number, admin: { key: string; ke
 }
 
 export async function buildApiFixture(
-  options: { config?: Partial<ServerConfig>; acmeEvents?: number } = {},
+  options: {
+    config?: Partial<ServerConfig>;
+    acmeEvents?: number;
+    /** The clock retention measures age against (retention tests move it forward). */
+    retentionNow?: () => number;
+  } = {},
 ): Promise<ApiFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), "trailproof-api-"));
   const data = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
   // The ledger runs no publisher (interval 0): tests publish checkpoints when they need them.
   const config: ServerConfig = { ...DEFAULT_CONFIG, dataDir, checkpointIntervalMs: 0, ...options.config };
-  const app = await buildApp({ ...data, config, metrics: createMetrics(), logger: false });
+  const app = await buildApp({
+    ...data,
+    config,
+    metrics: createMetrics(),
+    logger: false,
+    ...(options.retentionNow ? { retentionNow: options.retentionNow } : {}),
+  });
 
   const tenants = {} as Record<"acme" | "globex", { keys: Keys; ids: Keys }>;
   for (const name of ["acme", "globex"] as const) {

@@ -230,4 +230,25 @@ describeBrowser("console admin and API-key sessions", () => {
     expect(admin.problems).toEqual([]);
     await admin.context.close();
   }, 60_000);
+
+  it("shows the retention rules in the order they apply, and the legal holds, read-only", async () => {
+    await api(server, "POST", "/v1/tenants/demo/legal-holds", {
+      scope: { type: "actor", actor_id: "usr_ada" },
+      reason: "litigation 2026-14",
+    });
+    const { page, context, problems } = await openPage(browser);
+    await signInWithKey(page, server, server.adminKey);
+    await page.goto(`${server.url}/admin?tab=retention`);
+    const rules = page.getByRole("table", { name: "Retention rules" });
+    await rules.getByText("Default").waitFor();
+    expect(await rules.locator("tbody tr").last().textContent()).toMatch(/Default.*forever/);
+    const holds = page.getByRole("table", { name: "Legal holds" });
+    await holds.getByText("actor usr_ada").waitFor();
+    expect(await holds.locator("tbody tr").first().textContent()).toMatch(
+      /actor usr_ada.*litigation 2026-14.*active.*never/,
+    );
+    await screenshots(page, "admin-retention");
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 60_000);
 });

@@ -48,6 +48,30 @@ async function throwawayPerson(ctx: MatrixContext, n: number): Promise<string> {
 
 const same = (path: string, body?: unknown): RouteRequests => ({ own: () => ({ path, ...(body ? { body } : {}) }) });
 
+/** A route naming a tenant in its path: acme's own, globex's foreign. */
+const both = (request: (tenant: "acme" | "globex") => MatrixRequest): RouteRequests => ({
+  own: () => request("acme"),
+  foreign: () => request("globex"),
+});
+
+/** A fresh active legal hold of `tenant`, placed by nobody the matrix stands for. */
+async function matrixHold(ctx: MatrixContext, tenant: "acme" | "globex", n: number): Promise<string> {
+  const tenantId = (await ctx.data.ledger.tenantRecord(tenant)).tenantId;
+  const holdId = `hold_matrix_${tenant}_${n}`;
+  await ctx.data.retention.insertLegalHold({
+    holdId,
+    tenantId,
+    scope: { type: "tag", tag: "matrix" },
+    reason: "matrix",
+    expiresAt: null,
+    placedBy: "key_elsewhere",
+    placedAt: new Date().toISOString(),
+    liftedBy: null,
+    liftedAt: null,
+  });
+  return holdId;
+}
+
 /** Keyed by the route's name ("METHOD /url"); HEAD routes use their GET route's requests. */
 export const REQUESTS: Record<string, RouteRequests> = {
   "GET /healthz": same("/healthz"),
@@ -193,6 +217,34 @@ export const REQUESTS: Record<string, RouteRequests> = {
     foreign: async (ctx, n) => ({ path: `/v1/approvals/${await pendingApproval(ctx, "globex", n)}/reject` }),
   },
   "GET /v1/tenants/:tenant/dual-control": same("/v1/tenants/acme/dual-control"),
+  "GET /v1/tenants/:tenant/retention": both((t) => ({ path: `/v1/tenants/${t}/retention` })),
+  "PUT /v1/tenants/:tenant/retention": both((t) => ({
+    path: `/v1/tenants/${t}/retention`,
+    body: { rules: [{ match: "category", value: "access", keep_days: 365 }], reason: "matrix" },
+  })),
+  "POST /v1/tenants/:tenant/retention/prune": {
+    ...both((t) => ({ path: `/v1/tenants/${t}/retention/prune` })),
+    // Only the operator may name globex: it learns that globex has nothing due, and nothing changed.
+    checkForeign(res) {
+      const { prune } = JSON.parse(res.text) as { prune: { tenant: string; entries: number } };
+      if (prune.tenant !== "globex" || prune.entries !== 0) throw new Error(`unexpected prune of globex: ${res.text}`);
+    },
+  },
+  "POST /v1/tenants/:tenant/legal-holds": both((t) => ({
+    path: `/v1/tenants/${t}/legal-holds`,
+    body: { scope: { type: "actor", actor_id: "usr_matrix" }, reason: "matrix" },
+  })),
+  "GET /v1/tenants/:tenant/legal-holds": both((t) => ({ path: `/v1/tenants/${t}/legal-holds` })),
+  "POST /v1/tenants/:tenant/legal-holds/:id/lift": {
+    own: async (ctx, n) => ({
+      path: `/v1/tenants/acme/legal-holds/${await matrixHold(ctx, "acme", n)}/lift`,
+      body: { reason: "matrix" },
+    }),
+    foreign: async (ctx, n) => ({
+      path: `/v1/tenants/globex/legal-holds/${await matrixHold(ctx, "globex", n)}/lift`,
+      body: { reason: "matrix" },
+    }),
+  },
   "PUT /v1/tenants/:tenant/dual-control": same("/v1/tenants/acme/dual-control", {
     single_admin: false,
     reason: "matrix",

@@ -7,6 +7,7 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import { Pruner } from "@trailproof/ledger";
 import Fastify, { type FastifyInstance } from "fastify";
 import { DualControl } from "./approvals/dual-control.js";
 import { MetaAudit } from "./audit/meta-audit.js";
@@ -24,6 +25,7 @@ import { registerProblemHandlers, sendProblem } from "./http/problem.js";
 import { recordRouteTable } from "./http/route-table.js";
 import { sharedRateLimitStore } from "./http/shared-rate-limit-store.js";
 import { registerStrictQueryIntegers } from "./http/strict-query-integers.js";
+import { PruneSchedule } from "./retention/prune-schedule.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
@@ -36,6 +38,7 @@ import { registerLogRoutes } from "./routes/log-routes.js";
 import { registerPeopleRoutes } from "./routes/people-routes.js";
 import { registerPseudonymRoutes } from "./routes/pseudonym-routes.js";
 import { registerReadYourWrites } from "./routes/read-your-writes.js";
+import { registerRetentionRoutes } from "./routes/retention-routes.js";
 import { registerStatsRoutes } from "./routes/stats-routes.js";
 import { registerTargetRoutes } from "./routes/target-routes.js";
 import { registerTenantRoutes } from "./routes/tenant-routes.js";
@@ -160,7 +163,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerViewerTokenRoutes(app, deps, audit);
   registerPseudonymRoutes(app, deps, audit);
   registerAutomationRoutes(app, deps, audit);
-  registerApprovalRoutes(app, deps, audit, new DualControl(deps, audit));
+  const dualControl = new DualControl(deps, audit);
+  registerApprovalRoutes(app, deps, audit, dualControl);
+  const now = deps.retentionNow ?? Date.now;
+  const pruner = new Pruner(deps.ledger, deps.retention);
+  registerRetentionRoutes(app, deps, audit, dualControl, pruner, now);
+  const waitForSearch = deps.waitForSearch;
+  const prune = new PruneSchedule(
+    {
+      ...deps,
+      pruner,
+      now,
+      log: app.log,
+      ...(waitForSearch ? { searchCovers: (id: number, size: number) => waitForSearch(id, size, 5000) } : {}),
+    },
+    deps.config.pruneIntervalMs,
+  );
+  app.addHook("onReady", async () => prune.start());
+  app.addHook("onClose", async () => prune.stop());
   const selfCheck = new SelfCheckSchedule({ ...deps, log: app.log }, deps.config.selfCheckIntervalMs);
   app.addHook("onReady", async () => selfCheck.start());
   app.addHook("onClose", async () => selfCheck.stop());

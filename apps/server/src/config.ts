@@ -26,6 +26,11 @@ export interface ServerConfig extends StoreConfig {
    * grew, with a sample of older entries (verify/self-check.ts); 0 turns it off.
    */
   selfCheckIntervalMs: number;
+  /**
+   * TRAILPROOF_PRUNE_INTERVAL_MS: how often each tenant's entries past
+   * retention are pruned, one bounded batch per tenant (retention/prune-schedule.ts); 0 turns it off.
+   */
+  pruneIntervalMs: number;
   /** TRAILPROOF_CORS_ORIGINS: comma-separated allow-list; empty = no CORS. */
   corsOrigins: string[];
   /** TRAILPROOF_MAX_BODY_BYTES: largest request body. */
@@ -89,6 +94,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   originPrefix: "trailproof.localhost/log",
   checkpointIntervalMs: 1000,
   selfCheckIntervalMs: 600_000,
+  pruneIntervalMs: 3_600_000,
   corsOrigins: [],
   maxBodyBytes: 5 * 1024 * 1024,
   maxBatchEvents: 1000,
@@ -175,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     originPrefix: env.TRAILPROOF_ORIGIN_PREFIX || d.originPrefix,
     checkpointIntervalMs: num("TRAILPROOF_CHECKPOINT_INTERVAL_MS", d.checkpointIntervalMs),
     selfCheckIntervalMs: num("TRAILPROOF_SELF_CHECK_INTERVAL_MS", d.selfCheckIntervalMs),
+    pruneIntervalMs: num("TRAILPROOF_PRUNE_INTERVAL_MS", d.pruneIntervalMs),
     corsOrigins: list(env.TRAILPROOF_CORS_ORIGINS),
     maxBodyBytes: num("TRAILPROOF_MAX_BODY_BYTES", d.maxBodyBytes),
     maxBatchEvents: num("TRAILPROOF_MAX_BATCH_EVENTS", d.maxBatchEvents),

@@ -7,6 +7,7 @@ import type {
   DerivedRowsAudit,
   Ledger,
   PeopleStore,
+  RetentionStore,
   SharedState,
 } from "@trailproof/ledger";
 import type { ServerConfig } from "./config.js";
@@ -17,6 +18,10 @@ export interface AppDeps {
   access: AccessStore;
   /** Dual control's requests and each tenant's setting (approvals/dual-control.ts). */
   approvals: ApprovalStore;
+  /** Retention policies and legal holds (docs/retention.md). */
+  retention: RetentionStore;
+  /** The clock retention is measured against (tests move it); default Date.now. */
+  retentionNow?: () => number;
   query: AuditQuery;
   people: PeopleStore;
   /**

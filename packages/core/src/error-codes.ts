@@ -55,6 +55,8 @@ export type ServiceErrorCode =
   | "EVENT_TIMESTAMP_INVALID"
   | "EVENT_CONTEXT_INVALID"
   | "EVENT_NOT_FOUND"
+  /** The entry's body was removed by retention pruning: its leaf hash and proof remain. */
+  | "EVENT_PRUNED"
   | "BATCH_TOO_LARGE"
   | "SCHEMA_INVALID"
   | "SCHEMA_NOT_FOUND"
@@ -95,6 +97,10 @@ export type ServiceErrorCode =
   | "APPROVAL_NOT_PENDING"
   | "APPROVAL_EXPIRED"
   | "APPROVAL_OWN_REQUEST"
+  // Retention and legal holds.
+  | "RETENTION_INVALID"
+  | "LEGAL_HOLD_NOT_FOUND"
+  | "LEGAL_HOLD_NOT_ACTIVE"
   | "PASSWORD_INVALID"
   // Tenants, keys, people.
   | "TENANT_NAME_INVALID"
@@ -132,6 +138,7 @@ export type ServiceErrorCode =
   | "STORE_BATCH_INVALID"
   | "STORE_CHECKPOINT_EXISTS"
   | "STORE_LEAF_MALFORMED"
+  | "STORE_PRUNE_INVALID"
   | "STORE_MIGRATION_CONFLICT"
   | "STORE_NODE_MISSING"
   | "STORE_SCHEMA_TOO_NEW"

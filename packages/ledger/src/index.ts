@@ -48,6 +48,15 @@ export { MAX_PAGE_LIMIT, MAX_TRACE_EVENTS } from "./query/query-input.js";
 export type { ReadDivergence, ReadDivergenceListener, ReadDivergences } from "./query/read-divergences.js";
 export { type SearchFields, searchFieldsOfLeaf } from "./query/search-fields.js";
 export { MAX_STATS_BUCKETS } from "./query/stats-buckets.js";
+export { keepDaysOf } from "./retention/keep-days.js";
+export { holdCovers, isHoldActive } from "./retention/legal-hold-covers.js";
+export {
+  DEFAULT_PRUNE_BATCH_ENTRIES,
+  type PruneRunOptions,
+  type PruneRunResult,
+  Pruner,
+  RETENTION_APPENDER,
+} from "./retention/prune-run.js";
 export type * from "./store/access-store.js";
 export type * from "./store/approval-store.js";
 export type { LeaseStore } from "./store/lease-store.js";
@@ -65,6 +74,7 @@ export {
   POSTGRES_SCHEMA_VERSION,
 } from "./store/postgres/postgres-migrations.js";
 export { PostgresSharedState } from "./store/postgres/postgres-shared-state.js";
+export * from "./store/retention-store.js";
 export { MAX_SHARED_KEY_LENGTH, type RecentHits, type SharedState, type WindowCount } from "./store/shared-state.js";
 export { openSqliteStores, type SqliteStores } from "./store/sqlite/open-sqlite-store.js";
 export type { SqliteDatabase } from "./store/sqlite/sqlite-database.js";

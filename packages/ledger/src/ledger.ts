@@ -357,15 +357,17 @@ export class Ledger {
     return log.record;
   }
 
-  /** One entry by event id, or undefined. Its personal values are read separately (disclosures). */
   /**
    * One entry by event id, or undefined. The entry's leaf must carry that id:
-   * a lookup row edited to point elsewhere is reported, never answered.
+   * a lookup row edited to point elsewhere is reported, never answered. An
+   * entry whose body retention pruned comes back with zero-byte leaf data
+   * (the caller answers it as pruned); verification checks that a recorded
+   * prune covers it. Its personal values are read separately (disclosures).
    */
   async findEntry(tenant: string, eventId: string): Promise<StoredEntry | undefined> {
     const log = await this.#tenant(tenant);
     const entry = await this.store.findEntryByEventId(log.record.tenantId, eventId);
-    if (entry === undefined || parseLeaf(entry.leafData)?.id === eventId) return entry;
+    if (entry === undefined || entry.leafData.length === 0 || parseLeaf(entry.leafData)?.id === eventId) return entry;
     this.readDivergences.report({
       tenant: tenant,
       index: entry.index,
@@ -494,6 +496,11 @@ export class Ledger {
   }
 
   /** Current number of entries (sequenced and durable) in the tenant's log. */
+  /** The time the ledger stamps received_at with (LedgerOptions.now; the wall clock by default). */
+  now(): number {
+    return this.#now();
+  }
+
   async treeSize(tenant: string): Promise<number> {
     const log = await this.#tenant(tenant);
     await this.#current(log);

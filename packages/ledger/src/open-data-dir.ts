@@ -11,6 +11,7 @@ import type { AccessStore } from "./store/access-store.js";
 import type { ApprovalStore } from "./store/approval-store.js";
 import { MemorySharedState } from "./store/memory-shared-state.js";
 import type { PeopleStore } from "./store/people-store.js";
+import type { RetentionStore } from "./store/retention-store.js";
 import type { SharedState } from "./store/shared-state.js";
 import { openSqliteStores } from "./store/sqlite/open-sqlite-store.js";
 import type { DerivedRowsAudit } from "./verify/derived-rows.js";
@@ -20,6 +21,8 @@ export interface DataDir {
   access: AccessStore;
   /** Dual control: requests that take effect once a different person approves them. */
   approvals: ApprovalStore;
+  /** Retention policies and legal holds (docs/retention.md). */
+  retention: RetentionStore;
   query: AuditQuery;
   people: PeopleStore;
   /** Keeps the search projection behind the log; `query` reads what it covers. */
@@ -68,6 +71,7 @@ export function followingDataDir(
   stores: {
     access: AccessStore;
     approvals: ApprovalStore;
+    retention: RetentionStore;
     people: PeopleStore;
     query: AuditQuery;
     search: FollowerSink;
@@ -80,6 +84,7 @@ export function followingDataDir(
     ledger,
     access: stores.access,
     approvals: stores.approvals,
+    retention: stores.retention,
     query: new CheckedAuditQuery(stores.query, ledger.readDivergences),
     people: stores.people,
     search,

@@ -10,6 +10,7 @@ export * from "./http/people-schemas.js";
 export * from "./http/problem-details.js";
 export * from "./http/read-schemas.js";
 export * from "./http/read-your-writes.js";
+export * from "./http/retention-schemas.js";
 export * from "./http/search-schemas.js";
 export * from "./http/target-schemas.js";
 export * from "./http/tenant-schemas.js";

@@ -58,6 +58,8 @@ interface Report {
   ok: boolean;
   divergences: Divergence[];
   keysPinned?: boolean;
+  /** Store verification only: what retention pruned, apart from divergences. */
+  pruned?: { entries: number; ranges: { start: number; end: number; pruneIndex: number }[] };
 }
 
 async function storeReports(opts: VerifyCliOptions): Promise<Report[]> {
@@ -150,6 +152,11 @@ async function bundleReportAt(opts: VerifyCliOptions): Promise<Report> {
 function printReport(r: Report): void {
   const status = r.ok ? "OK" : "FAILED";
   process.stdout.write(`${status} ${r.tenant}: ${r.treeSize} entries, ${r.checkpoints} valid checkpoints\n`);
+  if (r.pruned && r.pruned.ranges.length > 0) {
+    // Not divergences: bodies removed by recorded retention prunes, their leaf hashes still checked.
+    const ranges = r.pruned.ranges.map((p) => `[${p.start}, ${p.end}) by entry ${p.pruneIndex}`).join(", ");
+    process.stdout.write(`  pruned: ${r.pruned.entries} entries in ${r.pruned.ranges.length} range(s): ${ranges}\n`);
+  }
   // Each divergence once, the sealed record's first: the first line is the cause.
   for (const d of r.divergences) {
     process.stdout.write(`  ${d.kind} at index ${d.index ?? "-"}: ${d.message}\n`);

@@ -1,8 +1,9 @@
-// /admin (admin role) — people, API keys, viewer tokens, schemas, settings.
+// /admin (admin role) — people, API keys, viewer tokens, schemas, retention, settings.
 // The tab is kept in the URL so a reload or a shared link opens it; a link to
 // a tab that does not exist says so rather than quietly showing another.
 import { KeysPanel } from "../admin/KeysPanel.js";
 import { PeoplePanel } from "../admin/PeoplePanel.js";
+import { RetentionPanel } from "../admin/RetentionPanel.js";
 import { SchemasPanel } from "../admin/SchemasPanel.js";
 import { SettingsPanel } from "../admin/SettingsPanel.js";
 import { ViewerTokensPanel } from "../admin/ViewerTokensPanel.js";
@@ -15,6 +16,7 @@ const TABS = [
   { id: "keys", label: "API keys", render: () => <KeysPanel /> },
   { id: "viewer-tokens", label: "Embedded viewer", render: () => <ViewerTokensPanel /> },
   { id: "schemas", label: "Schemas", render: () => <SchemasPanel /> },
+  { id: "retention", label: "Retention", render: () => <RetentionPanel /> },
   { id: "settings", label: "Settings", render: () => <SettingsPanel /> },
 ];
 

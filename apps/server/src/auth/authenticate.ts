@@ -107,7 +107,9 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
       }
     }
     const allowed =
-      principal.via === "viewer_token" ? config.embeddable === true : roleAllows(principal.role, permission);
+      principal.via === "viewer_token"
+        ? config.embeddable === true
+        : roleAllows(principal.role, permission) || (config.operatorToo === true && principal.role === "operator");
     if (!allowed) {
       deps.metrics.authFailures.inc({ reason: "forbidden" });
       return sendProblem(request, reply, "AUTH_FORBIDDEN", `the ${principal.role} role may not do this`);

@@ -51,6 +51,8 @@ declare module "fastify" {
     identify?: boolean;
     /** Viewer tokens may call this route (read-only event views). */
     embeddable?: boolean;
+    /** The operator may call this tenant route too, naming the tenant in its URL (a prune run). */
+    operatorToo?: boolean;
     /** The route reads the search projection: it takes `min_index` (routes/read-your-writes.ts). */
     readsSearch?: boolean;
     /** The route appends events: admission control may refuse it before its body is read (http/ingest-admission.ts). */

@@ -6,7 +6,9 @@ import {
   EventDetailSchema,
   EventIdParamsSchema,
   EventPageSchema,
+  EventPrunedProblemSchema,
   eventMatchesFilter,
+  PROBLEM_CONTENT_TYPE,
   ProblemResponses,
   parseEventFilterParams,
   roleAllows,
@@ -18,6 +20,7 @@ import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
 import { toEventItem, toEventItems } from "./event-view.js";
+import { prunedProblem } from "./pruned-event.js";
 import { pageParams, stableQuery } from "./search-params.js";
 import { checkpointCovering } from "./signed-checkpoint.js";
 
@@ -98,16 +101,25 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         description:
           "The proof is omitted while no signed checkpoint covers the event yet: the publisher signs within TRAILPROOF_CHECKPOINT_INTERVAL_MS, and this waits up to two intervals (at most 5 s) for it.",
         params: EventIdParamsSchema,
-        response: { 200: EventDetailSchema, ...ProblemResponses },
+        response: { 200: EventDetailSchema, 410: EventPrunedProblemSchema, ...ProblemResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const tenant = tenantOf(request);
       const { id } = request.params;
       const entry = await ledger.findEntry(tenant, id);
       const pinned = request.principal?.pinnedFilter;
+      // A pruned body cannot be matched against a pinned filter: absent to such a token.
+      if (entry && entry.leafData.length === 0 && !pinned) {
+        await audit.record(request, { action: "audit.event.read", target: { type: "event", id }, dedupeKey: "" });
+        return reply
+          .code(410)
+          .type(PROBLEM_CONTENT_TYPE)
+          .send(await prunedProblem(deps, request, tenant, entry));
+      }
       if (
         !entry ||
+        entry.leafData.length === 0 ||
         (pinned && !eventMatchesFilter(JSON.parse(fromUtf8(entry.leafData)), parseEventFilterParams(pinned)))
       ) {
         throw notFound(id);

@@ -26,7 +26,21 @@ function toWire(job: VerifyJobState): VerifyJob {
     total: job.total,
     started_at: job.startedAt,
     finished_at: job.finishedAt,
-    report: r && { ok: r.ok, tree_size: r.treeSize, checkpoints: r.checkpoints, divergences: r.divergences },
+    report: r && {
+      ok: r.ok,
+      tree_size: r.treeSize,
+      checkpoints: r.checkpoints,
+      divergences: r.divergences,
+      // Absent from reports of jobs stored before pruning existed.
+      ...(r.pruned
+        ? {
+            pruned: {
+              entries: r.pruned.entries,
+              ranges: r.pruned.ranges.map((p) => ({ start: p.start, end: p.end, prune_index: p.pruneIndex })),
+            },
+          }
+        : {}),
+    },
   };
 }
 

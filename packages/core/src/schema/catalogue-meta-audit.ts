@@ -2,7 +2,7 @@
 // key, schema and setting change made through the service is recorded in the
 // tenant's log under these (the meta-audit), with the caller as actor.
 import type { ActionDefinition } from "./action-definition.js";
-import { BOOLEAN, COUNT, openObject, STRING, TIMESTAMP } from "./catalogue-schemas.js";
+import { BOOLEAN, COUNT, NULLABLE_STRING, openObject, STRING, TIMESTAMP } from "./catalogue-schemas.js";
 
 const readMetadata = openObject({ route: STRING, query: { type: "object" }, result_count: COUNT });
 
@@ -168,6 +168,55 @@ export const metaAuditActions: ActionDefinition[] = [
     metadataSchema: openObject({ resolved: BOOLEAN, reason: STRING }),
     // The auditor's stated reason may name the person: keep it erasable.
     privacy: { metadata: { "/reason": "personal" } },
+  },
+  // Retention (docs/retention.md): the policy under dual control, legal
+  // holds, and each prune run, whose ranges verification matches against
+  // the store's pruned_ranges. Never pruned themselves.
+  {
+    action: "retention.update",
+    version: 1,
+    kind: "config_change",
+    category: "governance",
+    defaultRisk: "critical",
+    messageTemplate: "{actor.type} {actor.id} changed the retention rules of {target.id}",
+    metadataSchema: openObject({ approval_id: STRING }),
+  },
+  {
+    action: "retention.prune",
+    version: 1,
+    kind: "delete",
+    category: "governance",
+    defaultRisk: "high",
+    messageTemplate: "retention pruned entry bodies of {target.id}",
+    metadataSchema: {
+      type: "object",
+      required: ["ranges", "entries"],
+      properties: {
+        ranges: { type: "array", items: { type: "array", items: COUNT, minItems: 2, maxItems: 2 } },
+        entries: COUNT,
+        by_category: { type: "object", additionalProperties: COUNT },
+        kept_by_hold: COUNT,
+      },
+    },
+  },
+  {
+    action: "legal_hold.place",
+    version: 1,
+    kind: "create",
+    category: "governance",
+    defaultRisk: "high",
+    messageTemplate: "{actor.type} {actor.id} placed legal hold {target.id}",
+    metadataSchema: openObject({ reason: STRING, scope: { type: "object" }, expires_at: NULLABLE_STRING }),
+    privacy: { metadata: { "/scope": "personal" } },
+  },
+  {
+    action: "legal_hold.lift",
+    version: 1,
+    kind: "delete",
+    category: "governance",
+    defaultRisk: "high",
+    messageTemplate: "{actor.type} {actor.id} lifted legal hold {target.id}",
+    metadataSchema: openObject({ approval_id: STRING, reason: STRING }),
   },
 ];
 

@@ -28,6 +28,13 @@ export type DivergenceKind =
   | "LOG_TRUNCATED"
   | "CHECKPOINT_INVALID"
   | "CHECKPOINT_INCONSISTENT"
+  /** An entry's body is gone but no recorded prune covers it: body removed outside pruning. */
+  | "BODY_REMOVED"
+  /**
+   * A recorded pruned range that no retention.prune entry lists exactly (prune
+   * record forged), or a body still present inside a recorded range.
+   */
+  | "PRUNE_RECORD_FORGED"
   // What a store keeps beside the leaves, checked against the leaf it derives from:
   /**
    * A column kept beside a sealed or signed record says other than it: an
@@ -145,6 +152,20 @@ export class LogVerifier {
     this.checkSequence(index, position);
     this.checkLeafData(position, leafData, 0, leafData.length);
     const nodes = this.#range.append(hashLeaf(this.#hasher, leafData));
+    this.#checkRoots(position, () => this.#range.rootHash());
+    return nodes;
+  }
+
+  /**
+   * Feeds an entry whose body retention pruned: only its stored leaf hash is
+   * left, so it is taken as stored and checked through what it builds (the
+   * stored tree nodes above it and every signed root). Returns the nodes it
+   * completes above the leaf, so a caller can compare stored hashes.
+   */
+  addPrunedLeaf(index: number, leafHash: Uint8Array): StoredNode[] {
+    const position = this.size;
+    this.checkSequence(index, position);
+    const nodes = this.#range.append(leafHash).slice(1);
     this.#checkRoots(position, () => this.#range.rootHash());
     return nodes;
   }

@@ -143,6 +143,69 @@ export function runLogStoreConformance(name: string, open: () => Promise<LogStor
       await store.close();
     });
 
+    it("prunes bodies: records the ranges, blanks leaf data, keeps leaf hashes and tree nodes", async () => {
+      const store = await open();
+      const t = await tenant(store, "acme");
+      const range = CompactRange.empty(nodeHasher);
+      await store.appendBatch(batch(t.tenantId, range, 0, 9));
+      const rootBefore = range.rootHash();
+      const before = await store.readLeaves(t.tenantId, 0, 9);
+      expect(await store.readPrunedRanges(t.tenantId)).toEqual([]);
+      await store.pruneBodies(t.tenantId, [
+        { start: 0, end: 2, pruneIndex: 8 },
+        { start: 4, end: 6, pruneIndex: 8 },
+      ]);
+      expect(await store.readPrunedRanges(t.tenantId)).toEqual([
+        { start: 0, end: 2, pruneIndex: 8 },
+        { start: 4, end: 6, pruneIndex: 8 },
+      ]);
+      const after = await store.readLeaves(t.tenantId, 0, 9);
+      after.forEach((leaf, k) => {
+        const old = before[k] as (typeof before)[number];
+        const pruned = (k >= 0 && k < 2) || (k >= 4 && k < 6);
+        expect(leaf.leafData.length === 0).toBe(pruned);
+        if (!pruned) expect(leaf.leafData).toEqual(old.leafData);
+        expect(leaf.leafHash).toEqual(old.leafHash);
+        expect(leaf.eventId).toBe(old.eventId);
+        expect(leaf.receivedMs).toBe(old.receivedMs);
+      });
+      expect(await store.readDisclosureRange(t.tenantId, 0, 9)).toEqual([]);
+      const ids = CompactRange.nodesFor(9n);
+      const nodes = await store.readNodes(t.tenantId, ids);
+      expect(
+        CompactRange.fromNodes(
+          nodeHasher,
+          9n,
+          ids.map((id) => ({ ...id, hash: nodes.get(nodeKey(id)) as Uint8Array })),
+        ).rootHash(),
+      ).toEqual(rootBefore);
+      await store.close();
+    });
+
+    it("refuses prunes that overlap, are empty, or do not lie below an entry of the log, changing nothing", async () => {
+      const store = await open();
+      const t = await tenant(store, "acme");
+      await store.appendBatch(batch(t.tenantId, CompactRange.empty(nodeHasher), 0, 6));
+      await store.pruneBodies(t.tenantId, [{ start: 1, end: 3, pruneIndex: 5 }]);
+      const invalid = (e: unknown) => hasErrorCode(e, "STORE_PRUNE_INVALID");
+      for (const bad of [
+        [{ start: 2, end: 4, pruneIndex: 5 }],
+        [{ start: 3, end: 3, pruneIndex: 5 }],
+        [{ start: 3, end: 5, pruneIndex: 4 }],
+        [{ start: 3, end: 5, pruneIndex: 9 }],
+        [
+          { start: 3, end: 5, pruneIndex: 5 },
+          { start: 4, end: 5, pruneIndex: 5 },
+        ],
+      ]) {
+        await expect(store.pruneBodies(t.tenantId, bad)).rejects.toSatisfy(invalid);
+      }
+      expect(await store.readPrunedRanges(t.tenantId)).toEqual([{ start: 1, end: 3, pruneIndex: 5 }]);
+      const leaves = await store.readLeaves(t.tenantId, 0, 6);
+      expect(leaves.map((l) => l.leafData.length === 0)).toEqual([false, true, true, false, false, false]);
+      await store.close();
+    });
+
     it("keeps checkpoints and action schemas in order", async () => {
       const store = await open();
       const t = await tenant(store, "acme");

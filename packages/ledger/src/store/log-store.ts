@@ -78,6 +78,18 @@ export interface AppendBatch {
   nodes: StoredNode[];
 }
 
+/**
+ * Entries [start, end) whose bodies a retention.prune event (at pruneIndex)
+ * removed: leaf data blanked to zero bytes, personal values and search rows
+ * deleted; the leaf hash, event id and received time kept (docs/retention.md).
+ */
+export interface PrunedRange {
+  start: number;
+  end: number;
+  /** Index of the retention.prune entry that lists this range. */
+  pruneIndex: number;
+}
+
 export interface ActionSchemaRow {
   action: string;
   version: number;
@@ -117,6 +129,21 @@ export interface LogStore {
   readDisclosures(tenantId: number, index: number): Promise<{ pointer: string; salt: Uint8Array; value: JsonValue }[]>;
   /** Every stored personal value of entries start <= index < end, by index then pointer, as stored. */
   readDisclosureRange(tenantId: number, start: number, end: number): Promise<StoredDisclosure[]>;
+
+  /**
+   * Records `ranges` (all of one retention.prune entry) and removes their
+   * bodies, in ONE durable transaction: each range is appended to the
+   * tenant's pruned_ranges, each entry's leaf data becomes zero bytes (leaf
+   * hash, event id, received time and every tree node stay), its personal
+   * values and search-projection rows are deleted. MUST reject, changing
+   * nothing, with STORE_PRUNE_INVALID when a range is empty, overlaps a
+   * recorded or another given range, or does not lie below its pruneIndex,
+   * or pruneIndex is not an entry of the log. Requires the search projection
+   * to cover every pruned entry (the engine prunes only below its cursor).
+   */
+  pruneBodies(tenantId: number, ranges: readonly PrunedRange[]): Promise<void>;
+  /** Every recorded pruned range of the tenant, by start. */
+  readPrunedRanges(tenantId: number): Promise<PrunedRange[]>;
 
   putCheckpoint(tenantId: number, checkpoint: CheckpointRow): Promise<void>;
   latestCheckpoint(tenantId: number): Promise<CheckpointRow | undefined>;

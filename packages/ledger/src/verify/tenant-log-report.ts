@@ -29,10 +29,11 @@ import {
   TrailproofError,
 } from "@trailproof/core";
 import { hashRangesFromStore } from "../prove.js";
-import type { CheckpointRow, LogStore, StoredLeaf } from "../store/log-store.js";
+import type { CheckpointRow, LogStore, PrunedRange, StoredLeaf } from "../store/log-store.js";
 import { type CommittedEntry, type DerivedRowsAudit, parseLeaf, type ReportDivergence } from "./derived-rows.js";
 import { checkContentDigests, checkDisclosures, checkLookupColumns } from "./entry-columns.js";
 import { parseNodeVerifierKey } from "./node-note-verifier.js";
+import { checkPruneRecords, PrunedRangeWalk } from "./prune-records.js";
 import { SubtreeHashPool } from "./subtree-hash-pool.js";
 
 export interface VerifyOptions {
@@ -66,6 +67,11 @@ export interface VerifyReport {
   checkpoints: number;
   ok: boolean;
   divergences: Divergence[];
+  /**
+   * What retention pruned, reported apart from divergences: entries whose
+   * body is gone by a recorded prune, their leaf hashes still checked.
+   */
+  pruned: { entries: number; ranges: PrunedRange[] };
 }
 
 /**
@@ -118,8 +124,9 @@ export async function tenantLogReport(
   for (const audit of derived) await audit.begin(record.tenantId, report);
   const total = await store.treeSize(record.tenantId);
   const chunk = options.chunkSize ?? 8192;
+  // A pruned entry has no event: derived-row checks expect nothing of it.
   const parse = (leaves: readonly StoredLeaf[]): CommittedEntry[] =>
-    leaves.map((l) => ({ index: l.index, event: parseLeaf(l.leafData) }));
+    leaves.map((l) => ({ index: l.index, event: l.leafData.length === 0 ? null : parseLeaf(l.leafData) }));
   const pool = options.subtreeHasher === undefined && total >= WORKER_THRESHOLD ? new SubtreeHashPool() : undefined;
   const subtreeHasher = options.subtreeHasher ?? pool ?? inlineSubtreeHasher(hasher);
 
@@ -138,6 +145,13 @@ export async function tenantLogReport(
     },
     (bytes) => packer.recycle(bytes),
   );
+  const prunes = new PrunedRangeWalk(await store.readPrunedRanges(record.tenantId));
+  // Nodes above a run of pruned leaves, compared once the run ends.
+  const prunedNodes: StoredNode[] = [];
+  const comparePrunedNodes = async () => {
+    if (prunedNodes.length === 0) return;
+    await compareStoredNodes(store, record.tenantId, prunedNodes.splice(0), verifier);
+  };
   try {
     let position = 0;
     for (let start = 0; start < total; start += chunk) {
@@ -150,20 +164,46 @@ export async function tenantLogReport(
       if (options.digestKey) checkContentDigests(hasher, options.digestKey, entries, disclosures, report);
       for (const audit of derived) await audit.checkEntries(record.tenantId, committed, report);
       let from = 0;
-      for (let k = 0; k <= entries.length; k++) {
-        const e = entries[k];
-        if (e !== undefined && (packer.fits(e.leafData.length) || packer.count === 0)) {
-          packer.add(e.leafData);
-          continue;
-        }
+      const flush = async () => {
+        await comparePrunedNodes();
         const count = packer.count;
+        if (count === 0) return;
         await queue.push(position, packer.take(), entries.slice(from, from + count));
         position += count;
         from += count;
-        if (e !== undefined) packer.add(e.leafData);
+      };
+      for (const e of entries) {
+        if (e.leafData.length === 0) {
+          // A pruned body: its stored leaf hash goes into the tree as it is,
+          // checked by the stored nodes above it and every signed root.
+          await flush();
+          await queue.drain();
+          if (!prunes.covers(e.index)) {
+            verifier.report(
+              "BODY_REMOVED",
+              e.index,
+              `entry ${e.index}'s body was removed outside pruning: no recorded prune covers it`,
+            );
+          }
+          for (const n of verifier.addPrunedLeaf(e.index, e.leafHash)) prunedNodes.push(n);
+          position += 1;
+          from += 1;
+          continue;
+        }
+        if (prunes.covers(e.index)) {
+          verifier.report(
+            "PRUNE_RECORD_FORGED",
+            e.index,
+            `entry ${e.index} lies in a recorded pruned range but still has its body`,
+          );
+        }
+        if (!packer.fits(e.leafData.length) && packer.count > 0) await flush();
+        packer.add(e.leafData);
       }
+      await flush();
     }
     await queue.drain();
+    await checkPruneRecords(store, record.tenantId, prunes.ranges, total, verifier);
     for (const audit of derived) {
       await audit.finish(
         record.tenantId,
@@ -193,6 +233,10 @@ export async function tenantLogReport(
     checkpoints: verifier.checkpoints.length,
     ok: divergences.length === 0 && verifier.checkpoints.length > 0,
     divergences,
+    pruned: {
+      entries: prunes.ranges.reduce((n, r) => n + (Math.min(r.end, total) - Math.min(r.start, total)), 0),
+      ranges: prunes.ranges,
+    },
   };
 }
 

@@ -167,6 +167,15 @@ export const VerifyJobReportSchema = Type.Object({
       message: Type.String(),
     }),
   ),
+  pruned: Type.Optional(
+    Type.Object(
+      {
+        entries: Type.Integer(),
+        ranges: Type.Array(Type.Object({ start: Type.Integer(), end: Type.Integer(), prune_index: Type.Integer() })),
+      },
+      { description: "bodies retention removed by a recorded prune: not divergences; their leaf hashes were checked" },
+    ),
+  ),
 });
 export type VerifyJobReport = Static<typeof VerifyJobReportSchema>;
 

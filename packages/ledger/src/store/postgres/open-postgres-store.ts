@@ -13,6 +13,7 @@ import { PostgresLeaseStore } from "./postgres-lease.js";
 import { PostgresLogStore } from "./postgres-log-store.js";
 import { checkPostgresSchema, checkServiceRole } from "./postgres-migrations.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
+import { PostgresRetentionStore } from "./postgres-retention-store.js";
 import { PostgresSearchAudit } from "./postgres-search-audit.js";
 import { PostgresSearchProjection } from "./postgres-search-projection.js";
 import { PostgresSharedState } from "./postgres-shared-state.js";
@@ -23,6 +24,7 @@ export interface PostgresStores {
   log: PostgresLogStore;
   access: PostgresAccessStore;
   approvals: PostgresApprovalStore;
+  retention: PostgresRetentionStore;
   people: PostgresPeopleStore;
   query: PostgresAuditQuery;
   search: PostgresSearchProjection;
@@ -61,6 +63,7 @@ export function openPostgresStores(sql: PgSql, masterKey: Uint8Array): PostgresS
     log: new PostgresLogStore(sql, { ownsPool: true }),
     access: new PostgresAccessStore(sql),
     approvals: new PostgresApprovalStore(sql),
+    retention: new PostgresRetentionStore(sql),
     people: new PostgresPeopleStore(sql),
     query: new PostgresAuditQuery(sql),
     search: new PostgresSearchProjection(sql),

@@ -6,11 +6,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AT, apiKey, type CatalogueStores, person, runAccessStoreConformance } from "../access-store.conformance.js";
 import { runApprovalStoreConformance } from "../approval-store.conformance.js";
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
+import { runRetentionStoreConformance } from "../retention-store.conformance.js";
 import { PostgresAccessStore } from "./postgres-access-store.js";
 import { PostgresApprovalStore } from "./postgres-approval-store.js";
 import { openPostgres, type PgSql } from "./postgres-client.js";
 import { PostgresLogStore } from "./postgres-log-store.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
+import { PostgresRetentionStore } from "./postgres-retention-store.js";
 import { createTestDatabase } from "./postgres-test-database.fixture.js";
 import { inTenant } from "./tenant-scope.js";
 
@@ -21,6 +23,7 @@ afterEach(async () => {
 
 interface Opened extends CatalogueStores {
   approvals: PostgresApprovalStore;
+  retention: PostgresRetentionStore;
   app: PgSql;
   /** A second pool on the same database: another service node. */
   otherNode(): PgSql;
@@ -43,6 +46,7 @@ async function open(): Promise<Opened> {
     app,
     access: new PostgresAccessStore(app),
     approvals: new PostgresApprovalStore(app),
+    retention: new PostgresRetentionStore(app),
     people: new PostgresPeopleStore(app),
     createTenant: async (name) =>
       (await log.createTenant({ name, origin: `test/${name}`, unknownActions: "reject", createdAt: AT })).tenantId,
@@ -58,6 +62,7 @@ async function open(): Promise<Opened> {
 runAccessStoreConformance("PostgreSQL", open);
 runPeopleStoreConformance("PostgreSQL", open);
 runApprovalStoreConformance("PostgreSQL", open);
+runRetentionStoreConformance("PostgreSQL", open);
 
 describe("PostgreSQL catalogue", () => {
   async function twoTenants() {

@@ -169,12 +169,27 @@ describe("PostgreSQL log store", () => {
       "UPDATE action_schemas SET definition = '{\"forged\":true}'",
       "DELETE FROM action_schemas",
     ];
+    // Pruning's privileges (migration 8): the app role may blank leaf data and
+    // delete personal values, and the trigger lets that through only inside a
+    // recorded pruned range; none is recorded here.
+    const prunable = new Set([
+      "UPDATE entries SET leaf_data = '\\x01'",
+      "UPDATE entries SET leaf_data = ''",
+      "DELETE FROM disclosures",
+    ]);
+    edits.push(
+      "UPDATE entries SET leaf_data = ''",
+      "DELETE FROM pruned_ranges",
+      "UPDATE pruned_ranges SET end_idx = 9",
+    );
     for (const edit of edits) {
-      // Scoped to the tenant, so row-level security hides nothing: the privilege is what refuses.
-      await expect(
+      // Scoped to the tenant, so row-level security hides nothing: the privilege (or, for pruning's, the trigger) refuses.
+      const byApp = expect(
         inTenant(app, t.tenantId, (tx) => tx.unsafe(edit)),
         edit,
-      ).rejects.toSatisfy(pgCode("42501"));
+      ).rejects;
+      if (prunable.has(edit)) await byApp.toThrow(/STORE_APPEND_ONLY/);
+      else await byApp.toSatisfy(pgCode("42501"));
       await expect(owner.unsafe(edit), edit).rejects.toThrow(/STORE_APPEND_ONLY/);
     }
     // The head moves forward only; a tenant's name and origin never change.

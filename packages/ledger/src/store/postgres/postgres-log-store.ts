@@ -7,6 +7,7 @@ import type {
   AppendBatch,
   CheckpointRow,
   LogStore,
+  PrunedRange,
   StoredDisclosure,
   StoredEntry,
   StoredLeaf,
@@ -27,6 +28,7 @@ import {
   toLeaf,
   toTenant,
 } from "./postgres-log-rows.js";
+import { prunePostgresBodies, readPostgresPrunedRanges } from "./postgres-prune-bodies.js";
 import { inTenant, TENANT_SETTING } from "./tenant-scope.js";
 
 export interface PostgresLogStoreOptions {
@@ -186,6 +188,14 @@ export class PostgresLogStore implements LogStore {
       WHERE tenant_id = ${tenantId} AND idx >= ${start} AND idx < ${end} ORDER BY idx, pointer`,
     );
     return rows.map((r) => ({ index: r.idx, pointer: r.pointer, salt: r.salt, valueJson: r.value }));
+  }
+
+  async pruneBodies(tenantId: number, ranges: readonly PrunedRange[]): Promise<void> {
+    await inTenant(this.#sql, tenantId, (tx) => prunePostgresBodies(tx, tenantId, ranges));
+  }
+
+  async readPrunedRanges(tenantId: number): Promise<PrunedRange[]> {
+    return inTenant(this.#sql, tenantId, (tx) => readPostgresPrunedRanges(tx, tenantId));
   }
 
   /** Rejects a size that already has a checkpoint with STORE_CHECKPOINT_EXISTS. */

@@ -12,6 +12,7 @@ import { SqliteCheckpointer } from "./sqlite-checkpointer.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { SqlitePeopleStore } from "./sqlite-people-store.js";
 import { SqliteAuditQuery } from "./sqlite-query-store.js";
+import { SqliteRetentionStore } from "./sqlite-retention-store.js";
 import { SqliteSearchAudit } from "./sqlite-search-audit.js";
 import { SqliteSearchProjection } from "./sqlite-search-projection.js";
 import { SqliteStore } from "./sqlite-store.js";
@@ -22,6 +23,7 @@ export interface SqliteStores {
   log: SqliteStore;
   access: SqliteAccessStore;
   approvals: SqliteApprovalStore;
+  retention: SqliteRetentionStore;
   query: SqliteAuditQuery;
   people: SqlitePeopleStore;
   /** The search follower's sink: derives the projection the query store reads. */
@@ -65,6 +67,7 @@ export function openSqliteStores(
     log,
     access: new SqliteAccessStore(catalogue),
     approvals: new SqliteApprovalStore(catalogue),
+    retention: new SqliteRetentionStore(catalogue),
     query: new SqliteAuditQuery(database),
     people: new SqlitePeopleStore(catalogue),
     search: new SqliteSearchProjection(database, options.textPartEntries),

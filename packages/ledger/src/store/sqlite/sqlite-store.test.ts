@@ -47,7 +47,19 @@ describe("SQLite layout 2", () => {
       "DELETE FROM checkpoints",
       "DELETE FROM tree_nodes",
       "UPDATE tree_nodes SET hash = x'01'",
+      // Blanking is pruning's alone, and only inside a recorded range (none is recorded yet).
+      "UPDATE entries SET leaf_data = x''",
     ]) {
+      expect(() => db.prepare(sql).run()).toThrow(/STORE_APPEND_ONLY/);
+    }
+    // Once a range is recorded, blanking inside it passes; any other change of the entry still aborts.
+    db.prepare("INSERT INTO pruned_ranges (start_idx, end_idx, prune_idx) VALUES (0, 1, 1)").run();
+    expect(() => db.prepare("UPDATE entries SET leaf_data = x'', leaf_hash = x'01'").run()).toThrow(
+      /STORE_APPEND_ONLY/,
+    );
+    expect(() => db.prepare("UPDATE entries SET leaf_data = x'01'").run()).toThrow(/STORE_APPEND_ONLY/);
+    db.prepare("UPDATE entries SET leaf_data = x''").run();
+    for (const sql of ["DELETE FROM entries", "UPDATE pruned_ranges SET end_idx = 9", "DELETE FROM pruned_ranges"]) {
       expect(() => db.prepare(sql).run()).toThrow(/STORE_APPEND_ONLY/);
     }
     db.close();
@@ -106,5 +118,34 @@ describe("SQLite tenant files", () => {
     ).rejects.toSatisfy((e) => hasErrorCode(e, "STORE_TENANT_FILE_EXISTS"));
     expect(await second.getTenant("acme")).toBeUndefined();
     await second.close();
+  });
+});
+
+describe("SQLite layout 5", () => {
+  it("upgrades a layout-3 tenant file on open: pruned_ranges, and the entries trigger that lets only pruning blank a body", async () => {
+    const dir = tempDir();
+    const first = openSqliteStores(dir);
+    await first.log.createTenant({ name: "acme", origin: "test/acme", unknownActions: "reject", createdAt: "x" });
+    await first.log.close();
+    // Back to what a layout-3 build wrote: no pruned_ranges, an entries trigger that refuses every UPDATE.
+    const raw = new Database(join(dir, "tenants", "acme.db"));
+    raw.exec(`DROP TRIGGER pruned_ranges_no_update; DROP TRIGGER pruned_ranges_no_delete; DROP TABLE pruned_ranges;
+      DROP TRIGGER entries_no_update;
+      CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+      BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: entries is append-only'); END;
+      INSERT INTO entries (idx, event_id, leaf_data, leaf_hash, content_digest, received_ms) VALUES (0, 'e0', x'7b7d', x'00', 'd', 0);
+      INSERT INTO entries (idx, event_id, leaf_data, leaf_hash, content_digest, received_ms) VALUES (1, 'e1', x'7b7d', x'01', 'd', 0);
+      PRAGMA user_version = 3;`);
+    raw.close();
+
+    const reopened = openSqliteStores(dir);
+    const t = await reopened.log.getTenant("acme");
+    await reopened.log.pruneBodies(t?.tenantId as number, [{ start: 0, end: 1, pruneIndex: 1 }]);
+    expect((await reopened.log.readLeaves(t?.tenantId as number, 0, 2)).map((l) => l.leafData.length)).toEqual([0, 2]);
+    await reopened.log.close();
+    const after = new Database(join(dir, "tenants", "acme.db"));
+    expect(after.pragma("user_version", { simple: true })).toBe(5);
+    expect(() => after.prepare("UPDATE entries SET leaf_data = x'' WHERE idx = 1").run()).toThrow(/STORE_APPEND_ONLY/);
+    after.close();
   });
 });

@@ -9,6 +9,7 @@ import type {
   AppendBatch,
   CheckpointRow,
   LogStore,
+  PrunedRange,
   StoredDisclosure,
   StoredEntry,
   StoredLeaf,
@@ -17,6 +18,7 @@ import type {
 } from "../log-store.js";
 import type { CheckpointStatus } from "./sqlite-checkpointer.js";
 import type { SqliteDatabase, SqliteStatement } from "./sqlite-database.js";
+import { pruneSqliteBodies, readSqlitePrunedRanges } from "./sqlite-prune-bodies.js";
 import type { SqliteTenantFiles } from "./sqlite-tenant-files.js";
 
 interface TenantRow {
@@ -235,6 +237,14 @@ export class SqliteStore implements LogStore {
       value: string;
     }[];
     return rows.map((r) => ({ index: r.idx, pointer: r.pointer, salt: r.salt, valueJson: r.value }));
+  }
+
+  async pruneBodies(tenantId: number, ranges: readonly PrunedRange[]): Promise<void> {
+    pruneSqliteBodies(this.#log(tenantId).db, ranges);
+  }
+
+  async readPrunedRanges(tenantId: number): Promise<PrunedRange[]> {
+    return readSqlitePrunedRanges(this.#log(tenantId).db);
   }
 
   async putCheckpoint(tenantId: number, cp: CheckpointRow): Promise<void> {

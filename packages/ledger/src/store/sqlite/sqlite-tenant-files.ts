@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { TrailproofError } from "@trailproof/core";
 import type { CheckpointStatus, SqliteCheckpointer } from "./sqlite-checkpointer.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
+import { SQLITE_LAYOUT_5, SQLITE_PRUNE_LAYOUT } from "./sqlite-layout-5.js";
 import { SQLITE_SEARCH_SCHEMA } from "./sqlite-search-schema.js";
 import { SQLITE_LAYOUT_VERSION, SQLITE_TENANT_LOG_SCHEMA } from "./sqlite-tenant-schema.js";
 import { dropSingleTextIndex, rebuildFirstTextPart } from "./sqlite-text-parts.js";
@@ -87,9 +88,12 @@ export class SqliteTenantFiles {
         // transaction with the new schema and version.
         const file = db;
         file.transaction((layout: string) => {
+          const before = file.pragma("user_version", { simple: true }) as number;
           const rebuild = dropSingleTextIndex(file);
           applyLayout(file, layout);
           if (rebuild) rebuildFirstTextPart(file);
+          // Each later step by its own version check, so the chain runs in order from any older file.
+          if (before < SQLITE_PRUNE_LAYOUT) file.exec(SQLITE_LAYOUT_5);
         })(schema);
         // Planner statistics for the search indexes, as SQLite recommends for
         // long-lived connections (cheap: it analyses only what needs it).

@@ -13,8 +13,11 @@
  * 3: the full-text index in parts (search_text_parts, sqlite-text-parts.ts),
  * added to a layout-2 file when it is opened. A build of layout 2 would read
  * only the first part, so it must refuse the file: hence a new version.
+ * 4: per-subject encryption (its own step file).
+ * 5: retention pruning: pruned_ranges and the entries trigger that lets
+ * pruning blank a recorded range's leaf data (sqlite-layout-5.ts).
  */
-export const SQLITE_LAYOUT_VERSION = 3;
+export const SQLITE_LAYOUT_VERSION = 5;
 
 const APPEND_ONLY_TABLES = ["entries", "tree_nodes", "checkpoints", "action_schemas"] as const;
 
