@@ -93,7 +93,10 @@ async function logContents(
         leafData: toHex(l.leafData),
         leafHash: toHex(l.leafHash),
       })),
-      disclosures: (await log.readDisclosureRange(t.tenantId, 0, size)).map((d) => ({ ...d, salt: toHex(d.salt) })),
+      disclosures: (await log.readDisclosureRange(t.tenantId, 0, size)).map((d) => ({
+        ...d,
+        sealed: d.sealed && toHex(d.sealed),
+      })),
       checkpoints: (await log.listCheckpoints(t.tenantId)).map((c) => ({ ...c, rootHash: toHex(c.rootHash) })),
       schemas: await log.listActionSchemas(t.tenantId),
     };

@@ -6,7 +6,9 @@ import {
   nodeHasher,
   noteOrigin,
   SigningKeyStore,
+  SubjectVault,
   tenantLogReport,
+  type VerifyReport,
 } from "@trailproof/ledger";
 import type { Command } from "commander";
 import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
@@ -63,7 +65,8 @@ interface Report {
 async function storeReports(opts: VerifyCliOptions): Promise<Report[]> {
   // Verification only reads (verify-stores.ts): never a ledger, which would sign on close.
   const published = await readCheckpoints(opts.checkpoint ?? []);
-  const { log: store, audits, vault, where, close } = await openReadStores(opts);
+  const { log: store, audits, vault, where, masterKey, close } = await openReadStores(opts);
+  const subjects = new SubjectVault(store, masterKey, undefined);
   const keys = new SigningKeyStore(vault, nodeHasher);
   const digestKeys = new DigestKeyStore(vault);
   try {
@@ -88,6 +91,7 @@ async function storeReports(opts: VerifyCliOptions): Promise<Report[]> {
           derived: audits,
           published: published.map((p) => p.note),
           digestKey: await digestKeys.find(tenant),
+          subjects,
           onProgress: progressReporter(`verify ${tenant}`),
         }),
       );
@@ -150,6 +154,14 @@ async function bundleReportAt(opts: VerifyCliOptions): Promise<Report> {
 function printReport(r: Report): void {
   const status = r.ok ? "OK" : "FAILED";
   process.stdout.write(`${status} ${r.tenant}: ${r.treeSize} entries, ${r.checkpoints} valid checkpoints\n`);
+  const e = "erasure" in r ? (r.erasure as VerifyReport["erasure"]) : undefined;
+  if (e && (e.erased > 0 || e.sealed > 0 || e.erasures > 0)) {
+    // Not divergences: values erased by recorded erasures, and what could not be checked.
+    process.stdout.write(
+      `  ${e.erased} personal values erased by ${e.erasures} erasures; ${e.digestsErased} content digests not checkable: erased\n`,
+    );
+    if (e.sealed > 0) process.stdout.write(`  ${e.sealed} personal values not opened: no master key given\n`);
+  }
   // Each divergence once, the sealed record's first: the first line is the cause.
   for (const d of r.divergences) {
     process.stdout.write(`  ${d.kind} at index ${d.index ?? "-"}: ${d.message}\n`);

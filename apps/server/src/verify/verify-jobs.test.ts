@@ -6,7 +6,15 @@ import { describe, expect, it } from "vitest";
 import { JOB_TTL_MS, MAX_JOBS_PER_TENANT, RUNNING_TTL_MS, VerifyJobs } from "./verify-jobs.js";
 
 const report = (treeSize: number): VerifyReport =>
-  ({ tenant: "t", origin: "o", treeSize, checkpoints: 1, ok: true, divergences: [] }) as VerifyReport;
+  ({
+    tenant: "t",
+    origin: "o",
+    treeSize,
+    checkpoints: 1,
+    ok: true,
+    divergences: [],
+    erasure: { erased: 0, sealed: 0, digestsErased: 0, erasures: 0 },
+  }) as VerifyReport;
 
 function deferred() {
   let resolve!: (r: VerifyReport) => void;
