@@ -28,6 +28,7 @@ import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerAutomationRoutes } from "./routes/automation-routes.js";
+import { registerErasureRoutes } from "./routes/erasure-routes.js";
 import { registerEventRoutes } from "./routes/event-routes.js";
 import { registerExportRoutes } from "./routes/export-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
@@ -158,7 +159,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerPeopleRoutes(app, deps, audit);
   registerViewerTokenRoutes(app, deps, audit);
   registerAutomationRoutes(app, deps, audit);
-  registerApprovalRoutes(app, deps, audit, new DualControl(deps, audit));
+  const dualControl = new DualControl(deps, audit);
+  registerApprovalRoutes(app, deps, audit, dualControl);
+  registerErasureRoutes(app, deps, audit, dualControl);
   const selfCheck = new SelfCheckSchedule({ ...deps, log: app.log }, deps.config.selfCheckIntervalMs);
   app.addHook("onReady", async () => selfCheck.start());
   app.addHook("onClose", async () => selfCheck.stop());

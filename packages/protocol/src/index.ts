@@ -4,6 +4,7 @@ export * from "./error-status.js";
 export * from "./http/admin-schemas.js";
 export * from "./http/approval-schemas.js";
 export * from "./http/auth-schemas.js";
+export * from "./http/erasure-schemas.js";
 export * from "./http/log-schemas.js";
 export * from "./http/people-schemas.js";
 export * from "./http/problem-details.js";
