@@ -25,6 +25,12 @@ export interface CopyLogOptions {
   /** Entries per appendBatch (one transaction on the target); default 1,000. */
   batchEntries?: number;
   onProgress?: (copied: number, total: number) => void;
+  /**
+   * Rewraps a subject's data key for the target (the source's master key
+   * to the target's): without it wrapped keys are copied as they are, for
+   * a target that will run with the same master key.
+   */
+  rewrapKey?: (subject: string, wrappedKey: Uint8Array) => Uint8Array;
 }
 
 export interface CopiedLog {
@@ -79,7 +85,7 @@ export async function copyTenantLog(
 
   for (let start = fromSize; start < toSize; start += batchEntries) {
     const end = Math.min(toSize, start + batchEntries);
-    await target.appendBatch(await readBatch(source, target, sourceId, targetId, start, end));
+    await target.appendBatch(await readBatch(source, target, sourceId, targetId, start, end, options.rewrapKey));
     options.onProgress?.(end - fromSize, toSize - fromSize);
   }
   const [rootHash, copiedRoot] = await Promise.all([
@@ -124,6 +130,7 @@ async function readBatch(
   targetId: number,
   start: number,
   end: number,
+  rewrapKey: CopyLogOptions["rewrapKey"],
 ): Promise<AppendBatch> {
   const [entries, disclosures] = await Promise.all([
     source.readEntries(sourceId, start, end),
@@ -148,7 +155,14 @@ async function readBatch(
   ]);
   const subjectKeys = [...sourceKeys.values()]
     .filter((k) => k.wrappedKey !== null && !targetKeys.has(k.subject))
-    .map((k) => ({ subject: k.subject, wrappedKey: k.wrappedKey as Uint8Array, createdMs: k.createdMs }));
+    .map((k) => {
+      const wrapped = k.wrappedKey as Uint8Array;
+      return {
+        subject: k.subject,
+        wrappedKey: rewrapKey ? rewrapKey(k.subject, wrapped) : wrapped,
+        createdMs: k.createdMs,
+      };
+    });
   const ids = completedNodes(start, end);
   const stored = await source.readNodes(sourceId, ids);
   return {
