@@ -42,6 +42,7 @@ export {
 export { nodeHasher } from "./node-hasher.js";
 export { type DataDir, openDataDir } from "./open-data-dir.js";
 export { type DatabaseOptions, describeDatabase, type OpenDatabaseOptions, openDatabase } from "./open-database.js";
+export { type MasterKeyRotation, rotateMasterKey } from "./privacy/rotate-master-key.js";
 export { type OpenedDisclosure, SubjectVault } from "./privacy/subject-vault.js";
 export type * from "./query/audit-query.js";
 export { CheckedAuditQuery } from "./query/checked-audit-query.js";
