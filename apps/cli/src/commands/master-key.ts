@@ -63,8 +63,13 @@ export function registerMasterKeyCommands(program: Command): void {
       } else {
         if (oldFile === undefined) throw new TrailproofError("MASTER_KEY_INVALID", "with --database, name --old FILE");
         sql = openPostgres(store.database, { max: 2, applicationName: "trailproof-rotate" });
-        // Only its log store is used: the vault's items stay sealed as they are.
-        log = openPostgresStores(sql, newKey).log;
+        const stores = openPostgresStores(sql, readMasterKey(oldFile));
+        log = stores.log;
+        // The key vault's items (signing, digest, pseudonym keys) first, one transaction per tenant.
+        for (const t of await log.listTenants()) {
+          const n = await stores.vault.rewrapItems(t.name, newKey);
+          process.stdout.write(`${t.name}: ${n} key items rewrapped\n`);
+        }
       }
       try {
         const done = await rotateMasterKey(log, readMasterKey(oldFile), newKey);
