@@ -4,7 +4,7 @@
 // approved, reads show the erased marker, the log holds erasure.complete
 // naming the subject by pseudonym only, the receipt verifies offline, and
 // `trailproof verify --data` still passes, counting the erased values apart.
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -115,6 +115,17 @@ describe("erasure", () => {
     expect(checked.treeSize).toBeGreaterThan(BigInt(outcome.erasure.receipt.index));
     // A receipt for another erasure id fails.
     expect(() => verifyErasureReceipt({ ...outcome.erasure.receipt, erasure_id: "ers_other" }, key)).toThrow();
+    // The same, offline, with the CLI: the receipt as a file and the pinned key.
+    const dir = mkdtempSync(join(tmpdir(), "trailproof-erasure-receipt-"));
+    writeFileSync(join(dir, "receipt.json"), JSON.stringify(outcome.erasure.receipt));
+    const cli = await trailproof(["verify", "--erasure-receipt", join(dir, "receipt.json"), "--key", key]);
+    expect(cli.code, cli.stdout + cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/^OK erasure ers_/);
+    const forged = { ...outcome.erasure.receipt, index: outcome.erasure.receipt.index + 1 };
+    writeFileSync(join(dir, "forged.json"), JSON.stringify(forged));
+    const refused = await trailproof(["verify", "--erasure-receipt", join(dir, "forged.json"), "--key", key]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/^FAILED erasure receipt/);
 
     // erasure.complete is in the log, naming the subject only by pseudonym.
     const logged = await f.request("GET", `/v1/events/${outcome.erasure.id}`, f.acme.admin);

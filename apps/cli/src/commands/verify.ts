@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { type Divergence, TrailproofError } from "@trailproof/core";
+import { type Divergence, type ErasureReceipt, TrailproofError, verifyErasureReceipt } from "@trailproof/core";
 import {
   bundleFileReport,
   DigestKeyStore,
@@ -18,6 +18,7 @@ import { openReadStores } from "../read-stores.js";
 interface VerifyCliOptions extends DatabaseFlags {
   tenant?: string;
   bundle?: string;
+  erasureReceipt?: string;
   key?: string[];
   checkpoint?: string[];
   json?: boolean;
@@ -31,6 +32,10 @@ export function registerVerifyCommand(program: Command): void {
     .option("--tenant <name>", "only this tenant (default: every tenant)")
     .option("--bundle <file>", "verify an export bundle instead, with no database")
     .option(
+      "--erasure-receipt <file>",
+      "verify an erasure receipt (POST /v1/erasures) offline instead, against the one --key given",
+    )
+    .option(
       "--key <verifierKey...>",
       "pin these verifier keys instead of the ones in the key directory, database or bundle",
     )
@@ -40,6 +45,10 @@ export function registerVerifyCommand(program: Command): void {
     )
     .option("--json", "print the report as JSON")
     .action(async (opts: VerifyCliOptions) => {
+      if (opts.erasureReceipt !== undefined) {
+        verifyReceiptFile(opts.erasureReceipt, opts.key ?? []);
+        return;
+      }
       if (opts.bundle && (opts.data !== undefined || opts.database !== undefined)) {
         throw new TrailproofError(
           "VERIFY_OPTIONS_INVALID",
@@ -51,6 +60,32 @@ export function registerVerifyCommand(program: Command): void {
       else for (const r of reports) printReport(r);
       process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
     });
+}
+
+/** `--erasure-receipt FILE --key KEY`: the receipt's erasure.complete entry is in a checkpoint the pinned key signed. */
+function verifyReceiptFile(file: string, keys: readonly string[]): void {
+  if (keys.length !== 1) {
+    throw new TrailproofError(
+      "VERIFY_OPTIONS_INVALID",
+      "--erasure-receipt needs the log's verifier key, pinned: one --key (GET /v1/log/key)",
+    );
+  }
+  let receipt: ErasureReceipt;
+  try {
+    receipt = JSON.parse(readFileSync(file, "utf8")) as ErasureReceipt;
+  } catch (cause) {
+    throw new TrailproofError("VERIFY_OPTIONS_INVALID", `${file} is not a JSON erasure receipt`, { cause });
+  }
+  try {
+    const { treeSize, origin } = verifyErasureReceipt(receipt, keys[0] as string);
+    process.stdout.write(
+      `OK erasure ${receipt.erasure_id}: erasure.complete at index ${receipt.index} is in ${origin}'s signed checkpoint of size ${treeSize}\n`,
+    );
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stdout.write(`FAILED erasure receipt ${file}: ${message}\n`);
+    process.exitCode = 1;
+  }
 }
 
 interface Report {

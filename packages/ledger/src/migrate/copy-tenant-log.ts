@@ -5,21 +5,13 @@
 import {
   CompactRange,
   type Hasher,
-  type JsonValue,
   type NodeId,
   nodeKey,
   type StoredNode,
   TrailproofError,
   toHex,
 } from "@trailproof/core";
-import type {
-  ActionSchemaRow,
-  AppendBatch,
-  CheckpointRow,
-  EntryRow,
-  LogStore,
-  StoredDisclosure,
-} from "../store/log-store.js";
+import type { ActionSchemaRow, AppendBatch, CheckpointRow, EntryRow, LogStore } from "../store/log-store.js";
 
 export interface CopyLogOptions {
   /** Entries per appendBatch (one transaction on the target); default 1,000. */

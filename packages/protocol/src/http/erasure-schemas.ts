@@ -39,7 +39,10 @@ export const ErasureReceiptSchema = Type.Object(
       proof: Type.Array(Type.String()),
     }),
   },
-  { description: "keep it: `trailproof verify --erasure-receipt FILE --key VERIFIER_KEY` checks it offline" },
+  {
+    description:
+      "keep it: `trailproof verify --erasure-receipt FILE --key VERIFIER_KEY` (or core's verifyErasureReceipt) checks it offline",
+  },
 );
 
 export const ErasureSchema = Type.Object({
