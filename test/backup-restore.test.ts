@@ -167,10 +167,15 @@ describe("trailproof backup and restore", () => {
     expect(copySize).toBeGreaterThanOrEqual(acme?.treeSize as number);
     expect(copySize).toBeLessThan(ingested + 10);
 
+    // The archive holds no master key (only ciphertext): the copy verifies without one, values unopened...
+    expect(existsSync(join(restored, "master.key"))).toBe(false);
     const verified = await trailproof(["verify", "--data", restored]);
     expect(verified.code, verified.stdout + verified.stderr).toBe(0);
     expect(verified.stdout).toMatch(new RegExp(`^OK acme: ${copySize} entries`, "m"));
 
+    // ...and a service refuses to start on it without one rather than make a key that opens nothing.
+    await expect(serve(restored)).rejects.toThrow(/master\.key is missing/);
+    cpSync(join(data, "master.key"), join(restored, "master.key"));
     const second = await serve(restored);
     try {
       const res = await call(`${second.url}/v1/events/evt_b0_0`, adminKey);

@@ -93,7 +93,10 @@ async function logContents(
         leafData: toHex(l.leafData),
         leafHash: toHex(l.leafHash),
       })),
-      disclosures: (await log.readDisclosureRange(t.tenantId, 0, size)).map((d) => ({ ...d, salt: toHex(d.salt) })),
+      disclosures: (await log.readDisclosureRange(t.tenantId, 0, size)).map((d) => ({
+        ...d,
+        sealed: d.sealed && toHex(d.sealed),
+      })),
       checkpoints: (await log.listCheckpoints(t.tenantId)).map((c) => ({ ...c, rootHash: toHex(c.rootHash) })),
       schemas: await log.listActionSchemas(t.tenantId),
     };
@@ -224,7 +227,10 @@ describe("trailproof migrate (SQLite data directory into PostgreSQL)", () => {
       expect(copy.stdout).toContain(`OK ${tenant}: ${size} entries copied (0 -> ${size})`);
       expect(copy.stdout).toContain(`root at ${size}: ${checkpoints.at(-1)?.rootHash}`);
     }
-    expect(copy.stdout).toContain("keys: digest-key copied, published-checkpoint copied, signing-key.pem copied");
+    // Sealing personal values creates each tenant's pseudonym key on first use: it is copied too.
+    expect(copy.stdout).toContain(
+      "keys: digest-key copied, pseudonym-key copied, published-checkpoint copied, signing-key.pem copied",
+    );
 
     // The service on PostgreSQL: same keys, catalogue and proofs.
     const served = await openDatabase({

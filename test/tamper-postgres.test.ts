@@ -144,7 +144,7 @@ describe("tamper detection on a real PostgreSQL database, by trailproof verify -
     expect(report.divergences[0]?.message).toContain("actor_id");
   });
 
-  it("names an edited personal value", async () => {
+  it("names a personal value deleted behind the service's back", async () => {
     const log = await sealedLog();
     let edited = -1;
     await tamperAsOwner(log, async (tx, t) => {
@@ -152,11 +152,26 @@ describe("tamper detection on a real PostgreSQL database, by trailproof verify -
         WHERE tenant_id = ${t} ORDER BY idx, pointer LIMIT 1`;
       if (!first) throw new Error("the sample log holds no personal values");
       edited = first.idx;
-      await tx`UPDATE disclosures SET value = '"Mallory"'
+      await tx`DELETE FROM disclosures
         WHERE tenant_id = ${t} AND idx = ${first.idx} AND pointer = ${first.pointer}`;
     });
     const report = await expectCaught(log, "DISCLOSURE_MISMATCH", edited);
-    expect(report.divergences[0]?.message).toContain("does not open its commitment");
+    expect(report.divergences[0]?.message).toContain("is missing beside its commitment");
+  });
+
+  it("names a personal value erased outside erasure (a tombstone no erasure accounts for)", async () => {
+    const log = await sealedLog();
+    let edited = -1;
+    await tamperAsOwner(log, async (tx, t) => {
+      const [first] = await tx<{ idx: number; pointer: string }[]>`SELECT idx, pointer FROM disclosures
+        WHERE tenant_id = ${t} ORDER BY idx, pointer LIMIT 1`;
+      if (!first) throw new Error("the sample log holds no personal values");
+      edited = first.idx;
+      await tx`UPDATE disclosures SET sealed = NULL
+        WHERE tenant_id = ${t} AND idx = ${first.idx} AND pointer = ${first.pointer}`;
+    });
+    const report = await expectCaught(log, "DISCLOSURE_MISMATCH", edited);
+    expect(report.divergences[0]?.message).toContain("disclosure removed outside erasure");
   });
 
   it("accepts a log pruned by retention (exit 0), reporting the pruned range apart", async () => {

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { buildEd25519Signer, type DivergenceKind, hashLeaf, parseNote, signNote } from "@trailproof/core";
 import {
+  DATA_DIR_MASTER_KEY,
   DERIVED_DIVERGENCE_KINDS,
   DigestKeyStore,
   FileKeyVault,
@@ -12,6 +13,8 @@ import {
   openDataDir,
   openSqliteStores,
   Pruner,
+  readMasterKey,
+  SubjectVault,
   tenantLogReport,
   type VerifyReport,
 } from "@trailproof/ledger";
@@ -40,6 +43,7 @@ async function verify(log: SealedLog): Promise<VerifyReport> {
       chunkSize: 7,
       derived: audits,
       digestKey: await new DigestKeyStore(new FileKeyVault(join(log.dataDir, "keys"))).find(log.tenant),
+      subjects: new SubjectVault(store, readMasterKey(join(log.dataDir, DATA_DIR_MASTER_KEY)), undefined),
     });
   } finally {
     await store.close();
@@ -282,16 +286,48 @@ describe("tamper detection on a real SQLite file", () => {
           pointer: string;
         }[];
         if (!first || !second) throw new Error("the sample log holds no personal values");
-        db.prepare("UPDATE disclosures SET value = '\"Mallory\"' WHERE idx = ? AND pointer = ?").run(
-          first.idx,
-          first.pointer,
-        );
+        // One bit of the sealed bytes flipped: it no longer opens under its subject's key.
+        db.prepare(
+          "UPDATE disclosures SET sealed = substr(sealed, 1, 20) || X'FF' || substr(sealed, 22) WHERE idx = ? AND pointer = ?",
+        ).run(first.idx, first.pointer);
         db.prepare("DELETE FROM disclosures WHERE idx = ? AND pointer = ?").run(second.idx, second.pointer);
       });
       const report = await verify(log);
       expect(report.divergences.map((d) => d.kind)).toEqual(["DISCLOSURE_MISMATCH", "DISCLOSURE_MISMATCH"]);
-      expect(report.divergences[0]?.message).toContain("does not open its commitment");
+      expect(report.divergences[0]?.message).toContain("does not open under its subject's key");
       expect(report.divergences[1]?.message).toContain("is missing beside its commitment");
+    });
+
+    it("names a value removed outside erasure: a tombstone without an erasure, and an erasure never logged", async () => {
+      const log = await buildSealedLog();
+      tamper(log, (db) => {
+        const one = db.prepare("SELECT idx, pointer FROM disclosures ORDER BY idx LIMIT 1").get() as {
+          idx: number;
+          pointer: string;
+        };
+        db.prepare("UPDATE disclosures SET sealed = NULL WHERE idx = ? AND pointer = ?").run(one.idx, one.pointer);
+      });
+      const report = await verify(log);
+      expect(report.divergences.map((d) => d.kind)).toEqual(["DISCLOSURE_MISMATCH"]);
+      expect(report.divergences[0]?.message).toContain("disclosure removed outside erasure");
+
+      // Shredding a subject by hand (its key and values, an erasure row) without erasure.complete in the log.
+      const forged = await buildSealedLog();
+      tamper(forged, (db) => {
+        const { subject } = db.prepare("SELECT subject FROM disclosures ORDER BY idx LIMIT 1").get() as {
+          subject: string;
+        };
+        db.prepare(
+          "UPDATE subject_keys SET wrapped_key = NULL, erased_ms = 1, erasure_id = 'ers_forged' WHERE subject = ?",
+        ).run(subject);
+        const n = db.prepare("UPDATE disclosures SET sealed = NULL WHERE subject = ?").run(subject).changes;
+        db.prepare("INSERT INTO erasures VALUES ('ers_forged', ?, 'x', 'y', 1, ?, ?)").run(subject, n, n);
+      });
+      const forgedReport = await verify(forged);
+      expect(forgedReport.ok).toBe(false);
+      expect(forgedReport.divergences.map((d) => d.message)).toEqual([expect.stringContaining("erasure ers_forged")]);
+      expect(forgedReport.divergences[0]?.message).toContain("no erasure.complete event");
+      expect(forgedReport.erasure.erased).toBeGreaterThan(0);
     });
   });
 });

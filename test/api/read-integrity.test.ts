@@ -94,9 +94,12 @@ describe("a tampered personal value", () => {
     const original = f.sent.acme[0] as { actor: { name: string } };
     const entry = (await f.request("GET", `/v1/events/${id}`, f.acme.auditor)).json() as { index: number };
     tamper((db) => {
+      // Another entry's sealed name moved here: it was sealed for that entry (the AAD binds the index), so it does not open.
       const changed = db
-        .prepare("UPDATE disclosures SET value = '\"Mallory\"' WHERE idx = ? AND pointer = '/actor/name'")
-        .run(entry.index).changes;
+        .prepare(
+          "UPDATE disclosures SET sealed = (SELECT sealed FROM disclosures WHERE pointer = '/actor/name' AND idx <> ? AND sealed IS NOT NULL LIMIT 1) WHERE idx = ? AND pointer = '/actor/name'",
+        )
+        .run(entry.index, entry.index).changes;
       expect(changed).toBe(1);
     });
     const res = await f.request("GET", `/v1/events/${id}`, f.acme.auditor);

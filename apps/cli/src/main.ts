@@ -43,9 +43,11 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, " ")}\n`) })
   .hook("preAction", (_program, action) => {
     const name = commandPath(action);
-    const opts = action.opts<DatabaseFlags & { bundle?: string; port?: string }>();
+    const opts = action.opts<DatabaseFlags & { bundle?: string; erasureReceipt?: string; port?: string }>();
     if (opts.port !== undefined) requirePort(opts.port);
-    const opensStore = action.options.some((o) => o.long === "--data") && opts.bundle === undefined;
+    // A bundle or an erasure receipt is verified from its file alone.
+    const opensStore =
+      action.options.some((o) => o.long === "--data") && opts.bundle === undefined && opts.erasureReceipt === undefined;
     if (opensStore && !CREATES_STORE.has(name)) requireExistingDataDir(opts);
   });
 

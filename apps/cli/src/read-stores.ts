@@ -3,10 +3,12 @@
 // database's tables and sealed key items. Opened without a ledger, which would
 // sign a closing checkpoint and create a missing signing key, and a database on
 // read-only transactions, so reading never changes what it reads.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { TrailproofError } from "@trailproof/core";
 import {
   checkPostgresSchema,
+  DATA_DIR_MASTER_KEY,
   type DerivedRowsAudit,
   FileKeyVault,
   type KeyVault,
@@ -29,6 +31,8 @@ export interface ReadStores {
   vault: KeyVault;
   /** The store, for messages (a database URL without its password). */
   where: string;
+  /** The master key, where one is at hand (--master-key-file, or the data directory's master.key): it opens personal values. */
+  masterKey?: Uint8Array;
   close(): Promise<void>;
 }
 
@@ -46,7 +50,17 @@ export async function openReadStores(flags: DatabaseFlags): Promise<ReadStores> 
       throw asDataDirError(err, dataDir);
     }
     const { log, audits } = stores;
-    return { log, audits, vault: new FileKeyVault(join(dataDir, "keys")), where, close: () => log.close() };
+    const keyFile = store.masterKeyFile ?? join(dataDir, DATA_DIR_MASTER_KEY);
+    // Never generated here: without one, sealed values are counted, not opened.
+    const masterKey = existsSync(keyFile) ? readMasterKey(keyFile) : undefined;
+    return {
+      log,
+      audits,
+      vault: new FileKeyVault(join(dataDir, "keys")),
+      where,
+      masterKey,
+      close: () => log.close(),
+    };
   }
   if (store.masterKeyFile === undefined) {
     throw new TrailproofError(
@@ -66,7 +80,7 @@ export async function openReadStores(flags: DatabaseFlags): Promise<ReadStores> 
     throw asDatabaseError(err, where);
   }
   const { log, audits, vault } = openPostgresStores(sql, masterKey);
-  return { log, audits, vault, where, close: () => log.close() };
+  return { log, audits, vault, where, masterKey, close: () => log.close() };
 }
 
 /** Runs `fn` on the read stores `flags` name, and always closes them. */

@@ -30,6 +30,7 @@ import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerAutomationRoutes } from "./routes/automation-routes.js";
+import { registerErasureRoutes } from "./routes/erasure-routes.js";
 import { registerEventRoutes } from "./routes/event-routes.js";
 import { registerExportRoutes } from "./routes/export-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
@@ -181,6 +182,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   app.addHook("onReady", async () => prune.start());
   app.addHook("onClose", async () => prune.stop());
+  registerErasureRoutes(app, deps, audit, dualControl);
   const selfCheck = new SelfCheckSchedule({ ...deps, log: app.log }, deps.config.selfCheckIntervalMs);
   app.addHook("onReady", async () => selfCheck.start());
   app.addHook("onClose", async () => selfCheck.stop());

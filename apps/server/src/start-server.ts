@@ -3,7 +3,13 @@
 // first start and prints their keys once; shuts down gracefully: stop
 // accepting, finish in-flight appends, sign a final checkpoint and say so.
 import { TrailproofError } from "@trailproof/core";
-import { type DatabaseOptions, describeDatabase, openDatabase, type RollbackNotice } from "@trailproof/ledger";
+import {
+  type DatabaseOptions,
+  describeDatabase,
+  generatedMasterKeyWarning,
+  openDatabase,
+  type RollbackNotice,
+} from "@trailproof/ledger";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
 import type { ServerConfig } from "./config.js";
@@ -49,6 +55,8 @@ export async function startServer(
     },
     forceRollback: options.forceRollback ?? false,
     onForcedRollback: (notice) => forced.push(notice),
+    // Loud, on stderr, once: the key that opens every personal value was just made here.
+    onMasterKeyCreated: (path) => process.stderr.write(generatedMasterKeyWarning(path)),
   });
   const app = await buildApp({ ...data, config, metrics: createMetrics() });
   let created: RunningServer["created"];

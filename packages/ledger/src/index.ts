@@ -25,6 +25,7 @@ export { type BundleFileReportOptions, bundleFileReport } from "./bundle/bundle-
 export { bundleLines } from "./bundle/bundle-lines.js";
 export { PublishedCheckpointRecord, type RollbackNotice } from "./checkpoint/published-record.js";
 export { type FollowerSink, type FollowerStatus, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
+export { DATA_DIR_MASTER_KEY, dataDirMasterKey, generatedMasterKeyWarning } from "./keys/data-dir-master-key.js";
 export { DigestKeyStore } from "./keys/digest-keys.js";
 export { FileKeyVault } from "./keys/file-key-vault.js";
 export type { KeyItemMode, KeyVault } from "./keys/key-vault.js";
@@ -41,6 +42,8 @@ export {
 export { nodeHasher } from "./node-hasher.js";
 export { type DataDir, openDataDir } from "./open-data-dir.js";
 export { type DatabaseOptions, describeDatabase, type OpenDatabaseOptions, openDatabase } from "./open-database.js";
+export { type MasterKeyRotation, rotateMasterKey } from "./privacy/rotate-master-key.js";
+export { type OpenedDisclosure, SubjectVault } from "./privacy/subject-vault.js";
 export type * from "./query/audit-query.js";
 export { CheckedAuditQuery } from "./query/checked-audit-query.js";
 export { type CursorPosition, encodeCursor, parseCursor } from "./query/cursor.js";

@@ -18,11 +18,12 @@ import {
   type Hasher,
   InvalidInputError,
   inclusionProofRanges,
+  type JsonObject,
   type LeafRange,
   LIBRARY_APPENDER,
   type OccurredAtBounds,
+  subjectIdOf,
   TrailproofError,
-  toBase64,
 } from "@trailproof/core";
 import { AppendPipeline } from "./append/append-pipeline.js";
 import type { AppendResult } from "./append/append-result.js";
@@ -41,6 +42,7 @@ import {
   type RollbackNotice,
 } from "./checkpoint/published-record.js";
 import { type FollowerSink, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
+import { dataDirMasterKey } from "./keys/data-dir-master-key.js";
 import { DigestKeyStore } from "./keys/digest-keys.js";
 import { FileKeyVault } from "./keys/file-key-vault.js";
 import type { KeyVault } from "./keys/key-vault.js";
@@ -48,11 +50,19 @@ import { PseudonymKeyStore } from "./keys/pseudonym-keys.js";
 import { SigningKeyStore, type VerifierKeyRecord } from "./keys/signing-keys.js";
 import { Listeners } from "./listeners.js";
 import { nodeHasher } from "./node-hasher.js";
+import { type OpenedDisclosure, SubjectVault } from "./privacy/subject-vault.js";
 import { hashRangesFromStore } from "./prove.js";
 import { ReadDivergences } from "./query/read-divergences.js";
 import { SealPool } from "./seal/seal-pool.js";
 import { type LeaseStore, SOLE_PROCESS_LEASES } from "./store/lease-store.js";
-import type { CheckpointRow, LogStore, StoredEntry, TenantRecord, UnknownActionPolicy } from "./store/log-store.js";
+import type {
+  CheckpointRow,
+  ErasureRecord,
+  LogStore,
+  StoredEntry,
+  TenantRecord,
+  UnknownActionPolicy,
+} from "./store/log-store.js";
 import { loadTenantLog, resyncTenantLog, type TenantLog } from "./tenant-log.js";
 import { parseLeaf } from "./verify/derived-rows.js";
 
@@ -66,6 +76,15 @@ export interface LedgerOptions {
   dataDir?: string;
   /** Where keys and key records live; a FileKeyVault over <dataDir>/keys by default. */
   vault?: KeyVault;
+  /**
+   * The operator's master key: it wraps each subject's data key (personal
+   * values are sealed per subject, privacy/). Default: <dataDir>/master.key,
+   * created if missing (keys/data-dir-master-key.ts); a ledger on a vault
+   * without a data directory MUST be given one.
+   */
+  masterKey?: Uint8Array;
+  /** Told the path of a master key generated into the data directory (the server warns loudly). */
+  onMasterKeyCreated?: (path: string) => void;
   /** Where the log lives; open-data-dir.ts opens the embedded SQLite store. The ledger closes it on close(). */
   store: LogStore;
   /** Checkpoint origins are `<originPrefix>/<tenant>`. */
@@ -167,8 +186,10 @@ export class Ledger {
   readonly published: PublishedCheckpointRecord;
   /** Each tenant's idempotency digest key, beside its signing key in keys/. */
   readonly digestKeys: DigestKeyStore;
-  /** Each tenant's pseudonym key: the keyed pseudonyms of people shown to readers who need no names. */
+  /** Each tenant's keyed pseudonyms of actor and subject ids. */
   readonly pseudonyms: PseudonymKeyStore;
+  /** Seals and opens personal values under their subjects' data keys. */
+  readonly subjects: SubjectVault;
   readonly hasher: Hasher;
   /** Workers sealing events; undefined when sealing inline. */
   readonly sealPool: SealPool | undefined;
@@ -192,6 +213,14 @@ export class Ledger {
     this.keys = new SigningKeyStore(vault, this.hasher);
     this.digestKeys = new DigestKeyStore(vault);
     this.pseudonyms = new PseudonymKeyStore(vault);
+    const masterKey =
+      options.masterKey ??
+      dataDirMasterKey(
+        requireDataDir(options, "a ledger without a data directory needs its master key"),
+        undefined,
+        options.onMasterKeyCreated,
+      );
+    this.subjects = new SubjectVault(this.store, masterKey, this.pseudonyms);
     const occurredAtBounds = options.occurredAtBounds ?? DEFAULT_OCCURRED_AT_BOUNDS;
     checkOccurredAtBounds(occurredAtBounds);
     const workers = options.hasher ? 0 : (options.sealingWorkers ?? Math.max(1, availableParallelism()));
@@ -227,6 +256,7 @@ export class Ledger {
       ...options.admission,
     });
     this.#pipeline = new AppendPipeline(this.store, this.hasher, this.sealPool, {
+      vault: this.subjects,
       admission: this.#admission,
       onWrite: (timing) => {
         this.#admission.observeWrite(timing.items, timing.cycleSeconds);
@@ -377,11 +407,41 @@ export class Ledger {
     return undefined;
   }
 
-  /** Personal values of one entry, as core's Disclosure (salt in base64). */
+  /** Personal values of one entry that open, as core's Disclosure (salt in base64); erased and unreadable ones left out. */
   async disclosures(tenant: string, index: number): Promise<Disclosure[]> {
+    const opened = await this.openDisclosures(tenant, index);
+    return opened.flatMap((d) => (d.state === "value" ? [{ pointer: d.pointer, salt: d.salt, value: d.value }] : []));
+  }
+
+  /** Every stored personal value of one entry, opened: a value, an erased marker, or unreadable. */
+  async openDisclosures(tenant: string, index: number): Promise<OpenedDisclosure[]> {
     const log = await this.#tenant(tenant);
-    const rows = await this.store.readDisclosures(log.record.tenantId, index);
-    return rows.map((d) => ({ pointer: d.pointer, salt: toBase64(d.salt), value: d.value }));
+    return this.subjects.open(log.record, await this.store.readDisclosures(log.record.tenantId, index));
+  }
+
+  /**
+   * Crypto-shreds every personal value of the subject `subjectId` in the
+   * tenant (LogStore.eraseSubject) and forgets its cached key. The caller
+   * records the erasure.complete event. Idempotent: a subject already erased
+   * returns its first erasure with `created` false.
+   */
+  async eraseSubject(
+    tenant: string,
+    subjectId: string,
+    who: { erasureId: string; requestedBy: string; approvedBy: string },
+  ): Promise<{ record: ErasureRecord; created: boolean }> {
+    const log = await this.#tenant(tenant);
+    const subject = await this.subjects.pseudonym(tenant, subjectId);
+    // Values in flight are written first: none is sealed under the key after it is destroyed.
+    await this.#pipeline.idle();
+    const result = await this.store.eraseSubject(log.record.tenantId, { ...who, subject, erasedMs: this.#now() });
+    this.subjects.forget(log.record.tenantId, subject);
+    return result;
+  }
+
+  async erasures(tenant: string): Promise<ErasureRecord[]> {
+    const log = await this.#tenant(tenant);
+    return this.store.listErasures(log.record.tenantId);
   }
 
   /** Entries start <= index < end (end clamped to the tree size). */
@@ -573,12 +633,35 @@ export class Ledger {
         const record = await this.store.getTenant(name);
         if (!record) throw new TrailproofError("TENANT_NOT_FOUND", `no tenant named ${name}`);
         this.#tenantIds.set(name, record.tenantId);
-        return loadTenantLog(this.store, this.hasher, record, this.digestKeys);
+        const log = await loadTenantLog(this.store, this.hasher, record, this.digestKeys);
+        await this.#sealPlainDisclosures(log);
+        return log;
       })();
       this.#tenants.set(name, p);
       p.catch(() => this.#tenants.delete(name));
     }
     return p;
+  }
+
+  /** Seals the values a store upgraded from before layout 4 / migration 7 still holds in clear. */
+  async #sealPlainDisclosures(log: TenantLog): Promise<void> {
+    await this.subjects.sealPlain(
+      log.record,
+      async (index, pointer) => {
+        const [entry] = await this.store.readEntries(log.record.tenantId, index, index + 1);
+        const event = entry ? parseLeaf(entry.leafData) : undefined;
+        if (!event) return "";
+        const definition =
+          typeof event.action === "string"
+            ? log.registry.resolve(
+                event.action,
+                typeof event.action_version === "number" ? event.action_version : undefined,
+              )
+            : undefined;
+        return subjectIdOf(event as JsonObject, pointer, definition);
+      },
+      this.#now(),
+    );
   }
 
   /**
@@ -599,9 +682,8 @@ export class Ledger {
   }
 }
 
-function requireDataDir(options: LedgerOptions): string {
-  if (options.dataDir === undefined)
-    throw new TrailproofError("LEDGER_OPTIONS_INVALID", "a ledger needs dataDir or a vault");
+function requireDataDir(options: LedgerOptions, message = "a ledger needs dataDir or a vault"): string {
+  if (options.dataDir === undefined) throw new TrailproofError("LEDGER_OPTIONS_INVALID", message);
   return options.dataDir;
 }
 

@@ -4,6 +4,7 @@
 // where the backend is picked; the engine itself never opens a driver.
 import { mkdirSync } from "node:fs";
 import type { FollowerSink, LogFollower } from "./follow/log-follower.js";
+import { dataDirMasterKey } from "./keys/data-dir-master-key.js";
 import { Ledger, type LedgerOptions } from "./ledger.js";
 import type { AuditQuery } from "./query/audit-query.js";
 import { CheckedAuditQuery } from "./query/checked-audit-query.js";
@@ -49,15 +50,19 @@ export async function openDataDir(
     sqliteCacheMib?: number;
     /** Entries per part of each tenant's full-text index (tests make it small; sqlite-text-parts.ts). */
     sqliteTextPartEntries?: number;
+    /** TRAILPROOF_MASTER_KEY_FILE; default <dataDir>/master.key, generated if missing (keys/data-dir-master-key.ts). */
+    masterKeyFile?: string;
   },
 ): Promise<DataDir> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const { sqliteCacheMib, sqliteTextPartEntries, ...ledgerOptions } = options;
+  const { sqliteCacheMib, sqliteTextPartEntries, masterKeyFile, ...ledgerOptions } = options;
+  const masterKey =
+    ledgerOptions.masterKey ?? dataDirMasterKey(options.dataDir, masterKeyFile, ledgerOptions.onMasterKeyCreated);
   const stores = openSqliteStores(options.dataDir, {
     tenantCacheMib: sqliteCacheMib,
     textPartEntries: sqliteTextPartEntries,
   });
-  const ledger = await Ledger.open({ ...ledgerOptions, store: stores.log });
+  const ledger = await Ledger.open({ ...ledgerOptions, masterKey, store: stores.log });
   // One process is the whole service on the embedded store.
   return followingDataDir(ledger, stores, { migrated: stores.migrated, shared: new MemorySharedState() });
 }

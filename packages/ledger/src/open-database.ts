@@ -54,7 +54,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DataDi
   if (database === undefined) {
     if (dataDir === undefined)
       throw new TrailproofError("DATABASE_OPTIONS_INVALID", "give a data directory or a database URL");
-    return openDataDir({ ...ledgerOptions, dataDir, sqliteCacheMib });
+    return openDataDir({ ...ledgerOptions, dataDir, sqliteCacheMib, masterKeyFile });
   }
   if (masterKeyFile === undefined) {
     throw new TrailproofError(
@@ -74,6 +74,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<DataDi
   const stores = await connectPostgresStores(database, masterKey, { max: poolSize ?? 10 });
   const ledger = await Ledger.open({
     ...ledgerOptions,
+    masterKey,
     store: stores.log,
     vault: stores.vault,
     shared: {

@@ -10,16 +10,25 @@ import {
   type Hasher,
   hashLeaf,
   InvalidInputError,
+  type JsonObject,
   type OccurredAtBounds,
   type Problem,
   prepareEvent,
+  subjectIdOf,
   uuidv7,
 } from "@trailproof/core";
+import type { PlainDisclosure } from "./privacy/sealed-disclosure.js";
 import type { EntryRow, UnknownActionPolicy } from "./store/log-store.js";
 import type { TenantLog } from "./tenant-log.js";
 
-/** Everything of an entry but the index, which the writer assigns. */
-export type SealedRow = Omit<EntryRow, "index">;
+/** A personal value as sealEntry leaves it: in clear, with its subject's id, for the writer to seal. */
+export interface SubjectDisclosure extends PlainDisclosure {
+  /** The subject's id (core's subjectIdOf); the writer stores its pseudonym, never this. */
+  subjectId: string;
+}
+
+/** Everything of an entry but the index, which the writer assigns; personal values not sealed yet. */
+export type SealedRow = Omit<EntryRow, "index" | "disclosures"> & { disclosures: SubjectDisclosure[] };
 
 export interface PendingEntry {
   log: TenantLog;
@@ -116,7 +125,14 @@ export function sealEntry(input: unknown, ctx: SealContext): SealOutcome {
         pointer: d.pointer,
         salt: prepared.salts[k] as Uint8Array,
         value: d.value,
+        subjectId: subjectIdOf(prepared.committed, d.pointer, definitionOf(ctx.registry, prepared.committed)),
       })),
     },
   };
+}
+
+/** The action schema the committed event was validated against, if any (its privacy.subject names whose values are whose). */
+function definitionOf(registry: ActionRegistry, committed: JsonObject) {
+  const version = typeof committed.action_version === "number" ? committed.action_version : undefined;
+  return typeof committed.action === "string" ? registry.resolve(committed.action, version) : undefined;
 }

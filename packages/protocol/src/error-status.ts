@@ -6,6 +6,7 @@ import type { ErrorCode, ServiceErrorCode } from "@trailproof/core";
 const STATUS = {
   // 400: the request itself is wrong.
   REQUEST_INVALID: 400,
+  ERASURE_SUBJECT_INVALID: 400,
   REQUEST_METHOD_NOT_ALLOWED: 405,
   REQUEST_EXPECTATION_FAILED: 417,
   REQUEST_MALFORMED_JSON: 400,
@@ -39,6 +40,7 @@ const STATUS = {
   SCHEMA_NOT_FOUND: 404,
   TENANT_NOT_FOUND: 404,
   APPROVAL_NOT_FOUND: 404,
+  ERASURE_NOT_FOUND: 404,
   LEGAL_HOLD_NOT_FOUND: 404,
   // 409: conflicts with what is recorded.
   TENANT_EXISTS: 409,
@@ -64,6 +66,7 @@ const STATUS = {
   // Nodes over one database kept overtaking this node's append (write-entries.ts): retry.
   STORE_SEQUENCE_CONFLICT: 503,
   STORE_EVENT_ID_CONFLICT: 503,
+  STORE_SUBJECT_KEY_CONFLICT: 503,
   LEDGER_CLOSED: 503,
   SERVICE_UNAVAILABLE: 503,
   // 500: the service itself failed (a damaged store, a bad configuration, a bug); the
@@ -98,6 +101,7 @@ const STATUS = {
   MASTER_KEY_EXISTS: 500,
   MASTER_KEY_INVALID: 500,
   MASTER_KEY_UNWRITABLE: 500,
+  MASTER_KEY_MISMATCH: 500,
   DIGEST_KEY_EXISTS: 500,
   DIGEST_KEY_INVALID: 500,
   DIGEST_KEY_MISSING: 500,

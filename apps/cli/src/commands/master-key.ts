@@ -1,9 +1,23 @@
-// `trailproof master-key create FILE`: the key that seals tenants' signing and
-// digest keys in a PostgreSQL database. Every node of one database MUST be
-// given the same file; losing it loses the keys, so it is never overwritten.
+// `trailproof master-key create FILE`: the key that wraps every subject's
+// data key (both stores) and seals tenants' signing and digest keys in a
+// PostgreSQL database. Every node of one database MUST be given the same
+// file; losing it loses the keys, so it is never overwritten.
+// `trailproof master-key rotate`: rewraps every subject data key under a new
+// master key (docs/runbooks/master-key-rotation.md).
+import { join } from "node:path";
 import { TrailproofError } from "@trailproof/core";
-import { createMasterKey } from "@trailproof/ledger";
+import {
+  createMasterKey,
+  DATA_DIR_MASTER_KEY,
+  openPostgres,
+  openPostgresStores,
+  openSqliteStores,
+  type PgSql,
+  readMasterKey,
+  rotateMasterKey,
+} from "@trailproof/ledger";
 import type { Command } from "commander";
+import { requireExistingDataDir, storeOf } from "../data-dir.js";
 
 export function registerMasterKeyCommands(program: Command): void {
   const masterKey = program
@@ -26,6 +40,49 @@ export function registerMasterKeyCommands(program: Command): void {
           "",
         ].join("\n"),
       );
+    });
+  masterKey
+    .command("rotate")
+    .description(
+      "rewrap every subject data key from --old to --new, one transaction per tenant; stop the service first (docs/runbooks/master-key-rotation.md)",
+    )
+    .option("--data <dir>", "data directory of the embedded SQLite store (TRAILPROOF_DATA, default ./data)")
+    .option("--database <url>", "a PostgreSQL database (as the app role) instead of a data directory")
+    .option("--old <file>", "the master key in use (default: <data>/master.key)")
+    .requiredOption("--new <file>", "the new master key (`trailproof master-key create FILE`)")
+    .action(async (opts: { data?: string; database?: string; old?: string; new: string }) => {
+      const store = storeOf({ data: opts.data, database: opts.database });
+      const newKey = readMasterKey(opts.new);
+      let log: import("@trailproof/ledger").LogStore;
+      let sql: PgSql | undefined;
+      let oldFile = opts.old;
+      if (store.database === undefined) {
+        requireExistingDataDir({ data: opts.data });
+        oldFile ??= join(store.dataDir as string, DATA_DIR_MASTER_KEY);
+        log = openSqliteStores(store.dataDir as string).log;
+      } else {
+        if (oldFile === undefined) throw new TrailproofError("MASTER_KEY_INVALID", "with --database, name --old FILE");
+        sql = openPostgres(store.database, { max: 2, applicationName: "trailproof-rotate" });
+        const stores = openPostgresStores(sql, readMasterKey(oldFile));
+        log = stores.log;
+        // The key vault's items (signing, digest, pseudonym keys) first, one transaction per tenant.
+        for (const t of await log.listTenants()) {
+          const n = await stores.vault.rewrapItems(t.name, newKey);
+          process.stdout.write(`${t.name}: ${n} key items rewrapped\n`);
+        }
+      }
+      try {
+        const done = await rotateMasterKey(log, readMasterKey(oldFile), newKey);
+        for (const t of done) {
+          process.stdout.write(`${t.tenant}: ${t.rewrapped} subject keys rewrapped, ${t.unchanged} unchanged\n`);
+        }
+        process.stdout.write(
+          `every subject key now opens with ${opts.new}: start the service with it (TRAILPROOF_MASTER_KEY_FILE${store.database === undefined ? `, or copy it to ${oldFile}` : ""}); keep ${oldFile} until backups taken before now have expired\n`,
+        );
+      } finally {
+        await log.close();
+        await sql?.end({ timeout: 5 });
+      }
     });
 }
 

@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
-import { type Divergence, TrailproofError } from "@trailproof/core";
+import { type Divergence, type ErasureReceipt, TrailproofError, verifyErasureReceipt } from "@trailproof/core";
 import {
   bundleFileReport,
   DigestKeyStore,
   nodeHasher,
   noteOrigin,
   SigningKeyStore,
+  SubjectVault,
   tenantLogReport,
+  type VerifyReport,
 } from "@trailproof/ledger";
 import type { Command } from "commander";
 import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
@@ -16,6 +18,7 @@ import { openReadStores } from "../read-stores.js";
 interface VerifyCliOptions extends DatabaseFlags {
   tenant?: string;
   bundle?: string;
+  erasureReceipt?: string;
   key?: string[];
   checkpoint?: string[];
   json?: boolean;
@@ -29,6 +32,10 @@ export function registerVerifyCommand(program: Command): void {
     .option("--tenant <name>", "only this tenant (default: every tenant)")
     .option("--bundle <file>", "verify an export bundle instead, with no database")
     .option(
+      "--erasure-receipt <file>",
+      "verify an erasure receipt (POST /v1/erasures) offline instead, against the one --key given",
+    )
+    .option(
       "--key <verifierKey...>",
       "pin these verifier keys instead of the ones in the key directory, database or bundle",
     )
@@ -38,6 +45,10 @@ export function registerVerifyCommand(program: Command): void {
     )
     .option("--json", "print the report as JSON")
     .action(async (opts: VerifyCliOptions) => {
+      if (opts.erasureReceipt !== undefined) {
+        verifyReceiptFile(opts.erasureReceipt, opts.key ?? []);
+        return;
+      }
       if (opts.bundle && (opts.data !== undefined || opts.database !== undefined)) {
         throw new TrailproofError(
           "VERIFY_OPTIONS_INVALID",
@@ -49,6 +60,32 @@ export function registerVerifyCommand(program: Command): void {
       else for (const r of reports) printReport(r);
       process.exitCode = reports.every((r) => r.ok) ? 0 : 1;
     });
+}
+
+/** `--erasure-receipt FILE --key KEY`: the receipt's erasure.complete entry is in a checkpoint the pinned key signed. */
+function verifyReceiptFile(file: string, keys: readonly string[]): void {
+  if (keys.length !== 1) {
+    throw new TrailproofError(
+      "VERIFY_OPTIONS_INVALID",
+      "--erasure-receipt needs the log's verifier key, pinned: one --key (GET /v1/log/key)",
+    );
+  }
+  let receipt: ErasureReceipt;
+  try {
+    receipt = JSON.parse(readFileSync(file, "utf8")) as ErasureReceipt;
+  } catch (cause) {
+    throw new TrailproofError("VERIFY_OPTIONS_INVALID", `${file} is not a JSON erasure receipt`, { cause });
+  }
+  try {
+    const { treeSize, origin } = verifyErasureReceipt(receipt, keys[0] as string);
+    process.stdout.write(
+      `OK erasure ${receipt.erasure_id}: erasure.complete at index ${receipt.index} is in ${origin}'s signed checkpoint of size ${treeSize}\n`,
+    );
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stdout.write(`FAILED erasure receipt ${file}: ${message}\n`);
+    process.exitCode = 1;
+  }
 }
 
 interface Report {
@@ -65,7 +102,8 @@ interface Report {
 async function storeReports(opts: VerifyCliOptions): Promise<Report[]> {
   // Verification only reads (verify-stores.ts): never a ledger, which would sign on close.
   const published = await readCheckpoints(opts.checkpoint ?? []);
-  const { log: store, audits, vault, where, close } = await openReadStores(opts);
+  const { log: store, audits, vault, where, masterKey, close } = await openReadStores(opts);
+  const subjects = new SubjectVault(store, masterKey, undefined);
   const keys = new SigningKeyStore(vault, nodeHasher);
   const digestKeys = new DigestKeyStore(vault);
   try {
@@ -90,6 +128,7 @@ async function storeReports(opts: VerifyCliOptions): Promise<Report[]> {
           derived: audits,
           published: published.map((p) => p.note),
           digestKey: await digestKeys.find(tenant),
+          subjects,
           onProgress: progressReporter(`verify ${tenant}`),
         }),
       );
@@ -156,6 +195,14 @@ function printReport(r: Report): void {
     // Not divergences: bodies removed by recorded retention prunes, their leaf hashes still checked.
     const ranges = r.pruned.ranges.map((p) => `[${p.start}, ${p.end}) by entry ${p.pruneIndex}`).join(", ");
     process.stdout.write(`  pruned: ${r.pruned.entries} entries in ${r.pruned.ranges.length} range(s): ${ranges}\n`);
+  }
+  const e = "erasure" in r ? (r.erasure as VerifyReport["erasure"]) : undefined;
+  if (e && (e.erased > 0 || e.sealed > 0 || e.erasures > 0)) {
+    // Not divergences: values erased by recorded erasures, and what could not be checked.
+    process.stdout.write(
+      `  ${e.erased} personal values erased by ${e.erasures} erasures; ${e.digestsErased} content digests not checkable: erased\n`,
+    );
+    if (e.sealed > 0) process.stdout.write(`  ${e.sealed} personal values not opened: no master key given\n`);
   }
   // Each divergence once, the sealed record's first: the first line is the cause.
   for (const d of r.divergences) {

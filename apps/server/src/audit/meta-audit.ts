@@ -12,6 +12,8 @@ import { tenantOf } from "../auth/authenticate.js";
 
 export interface AccessRecord {
   action: string;
+  /** The event's id, where the record is later looked up by it (an erasure's id); a fresh one otherwise. */
+  id?: string;
   target: { type: string; id: string; name?: string };
   metadata?: Record<string, unknown>;
   /** For setting changes: the state before and after. */
@@ -58,6 +60,7 @@ export class MetaAudit {
       tenant,
       [
         {
+          ...(access.id === undefined ? {} : { id: access.id }),
           action: access.action,
           occurred_at: new Date(now).toISOString(),
           actor: principal.actor,

@@ -1,8 +1,18 @@
 // How an entry is shown to a caller: its committed form, with personal
 // fields revealed (and each disclosure checked against its commitment) only
 // for roles allowed to read them. Roles that may not read them also see
-// people's ids as the tenant's keyed pseudonyms (privacy/pseudonyms.ts).
-import { fromUtf8, type JsonObject, revealEventChecked } from "@trailproof/core";
+// people's ids as the tenant's keyed pseudonyms (privacy/pseudonyms.ts). An
+// erased personal value shows its erased marker at its pointer
+// ({"$erased": {...}}), never a gap and never null.
+import {
+  fromUtf8,
+  type JsonObject,
+  type JsonValue,
+  parsePointer,
+  putAt,
+  revealEventChecked,
+  type WithheldValue,
+} from "@trailproof/core";
 import { type Ledger, nodeHasher } from "@trailproof/ledger";
 import { type EventItem, type Role, roleAllows } from "@trailproof/protocol";
 import { pseudonymousView } from "../privacy/pseudonyms.js";
@@ -17,11 +27,28 @@ export async function toEventItem(
   if (!roleAllows(role, "read_personal")) {
     return { index: entry.index, redacted: true, event: await pseudonymousView(ledger, tenant, committed) };
   }
-  const disclosures = await ledger.disclosures(tenant, entry.index);
-  const { event, withheld } = revealEventChecked(committed, disclosures, nodeHasher);
-  if (withheld.length === 0) return { index: entry.index, redacted: false, event };
+  const opened = await ledger.openDisclosures(tenant, entry.index);
+  const values = opened.flatMap((d) =>
+    d.state === "value" ? [{ pointer: d.pointer, salt: d.salt, value: d.value }] : [],
+  );
+  const { event, withheld } = revealEventChecked(committed, values, nodeHasher);
+  const unreadable: WithheldValue[] = opened
+    .filter((d) => d.state === "unreadable" || d.state === "sealed")
+    .map((d) => ({ pointer: d.pointer, reason: "commitment_mismatch" }));
+  const allWithheld = [...withheld, ...unreadable];
+  const erased: NonNullable<EventItem["erased"]> = [];
+  for (const d of opened) {
+    if (d.state !== "erased") continue;
+    const tokens = parsePointer(d.pointer);
+    if (tokens && tokens.length > 0 && putAt(event, tokens, d.marker as unknown as JsonValue)) {
+      erased.push({ pointer: d.pointer, ...d.marker.$erased });
+    }
+  }
+  const item: EventItem = { index: entry.index, redacted: false, event };
+  if (erased.length > 0) item.erased = erased;
+  if (allWithheld.length === 0) return item;
   // Never the stored value, never a 500: the event with that value withheld, said aloud.
-  for (const w of withheld) {
+  for (const w of allWithheld) {
     ledger.readDivergences.report({
       tenant,
       index: entry.index,
@@ -30,11 +57,9 @@ export async function toEventItem(
     });
   }
   return {
-    index: entry.index,
-    redacted: false,
-    event,
-    withheld,
-    warnings: withheld.map(
+    ...item,
+    withheld: allWithheld,
+    warnings: allWithheld.map(
       (w) =>
         `the stored value for ${w.pointer} does not match the sealed commitment and is withheld; run trailproof verify`,
     ),

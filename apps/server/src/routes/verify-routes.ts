@@ -74,7 +74,13 @@ export function registerVerifyRoutes(app: FastifyInstance, deps: AppDeps, audit:
       const store = yieldingStore(ledger.store);
       const digestKey = await ledger.digestKey(tenant);
       const job = await jobs.start(tenant, total, (onProgress) =>
-        tenantLogReport(store, nodeHasher, tenant, { verifierKeys: keys, onProgress, derived: deps.audits, digestKey }),
+        tenantLogReport(store, nodeHasher, tenant, {
+          verifierKeys: keys,
+          onProgress,
+          derived: deps.audits,
+          digestKey,
+          subjects: ledger.subjects,
+        }),
       );
       const wire = toWire(job);
       return reply.code(202).header("location", wire.location).send(wire);

@@ -14,6 +14,7 @@ const report = (treeSize: number): VerifyReport =>
     ok: true,
     divergences: [],
     pruned: { entries: 0, ranges: [] },
+    erasure: { erased: 0, sealed: 0, digestsErased: 0, erasures: 0 },
   }) as VerifyReport;
 
 function deferred() {

@@ -13,6 +13,12 @@ export interface ActionPrivacy {
   metadata?: PrivacyRules;
   /** Pointer patterns relative to each of `change.before` and `change.after`. */
   state?: PrivacyRules;
+  /**
+   * Whose the personal values of metadata and state are (privacy/disclosure-subject.ts):
+   * "actor" (the default), "target" (target.id), or a JSON pointer to a string in the event.
+   * Erasing that subject destroys them.
+   */
+  subject?: string;
 }
 
 export interface ActionDefinition {

@@ -132,6 +132,24 @@ export const metaAuditActions: ActionDefinition[] = [
     metadataSchema: openObject({ action: STRING, requested_by: STRING }),
   },
   {
+    // Issue 12: one per erasure, its event id the erasure id. The subject is
+    // named by its keyed pseudonym only: the log never learns whom it erased.
+    action: "erasure.complete",
+    version: 1,
+    kind: "delete",
+    category: "governance",
+    defaultRisk: "high",
+    messageTemplate: "{actor.type} {actor.id} completed erasure {target.id}",
+    metadataSchema: openObject({
+      erasure_id: STRING,
+      requested_by: STRING,
+      approved_by: STRING,
+      subject: STRING,
+      values_erased: COUNT,
+      entries_touched: COUNT,
+    }),
+  },
+  {
     action: "tenant.dual_control.update",
     version: 1,
     kind: "config_change",

@@ -5,6 +5,7 @@ import { Type } from "typebox";
 import type { JsonValue } from "../canonical-json.js";
 import { escapePointer } from "../canonical-json.js";
 import type { Problem } from "../errors.js";
+import { subjectRuleProblem } from "../privacy/disclosure-subject.js";
 import {
   ACTION_CATEGORIES,
   ACTION_KINDS,
@@ -39,7 +40,11 @@ const definitionShape = Type.Object(
     stateSchema: Type.Optional(jsonSchemaObject),
     privacy: Type.Optional(
       Type.Object(
-        { metadata: Type.Optional(privacyRules), state: Type.Optional(privacyRules) },
+        {
+          metadata: Type.Optional(privacyRules),
+          state: Type.Optional(privacyRules),
+          subject: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+        },
         { additionalProperties: false },
       ),
     ),
@@ -60,7 +65,11 @@ export function checkActionDefinition(definition: JsonValue): Problem[] {
       problems.push({ pointer: "/messageTemplate", message });
     }
   }
-  const privacy = (def.privacy ?? {}) as Record<string, Record<string, JsonValue>>;
+  const { subject, ...privacy } = (def.privacy ?? {}) as Record<string, Record<string, JsonValue>>;
+  if (typeof subject === "string") {
+    const message = subjectRuleProblem(subject);
+    if (message !== undefined) problems.push({ pointer: "/privacy/subject", message });
+  }
   for (const [part, rules] of Object.entries(privacy)) {
     for (const pattern of Object.keys(rules)) {
       const message = pointerPatternProblem(pattern);

@@ -1,5 +1,6 @@
 export { BUNDLE_FORMAT, type BundleHeader } from "./bundle-format.js";
 export { type BundleReport, type BundleReportOptions, bundleReport, bundleReportFromBytes } from "./bundle-report.js";
+export { ERASURE_RECEIPT_FORMAT, type ErasureReceipt, verifyErasureReceipt } from "./erasure-receipt.js";
 export { HashingQueue } from "./hashing-queue.js";
 export {
   checkpointChainDivergences,

@@ -6,6 +6,7 @@
 // whichever seal worker finishes first; tenants do not wait for each other.
 import type { AppendedBy, Hasher, OccurredAtBounds } from "@trailproof/core";
 import { type PendingEntry, type SealOutcome, sealEntry } from "../prepare-entry.js";
+import type { SubjectVault } from "../privacy/subject-vault.js";
 import { sealBatch } from "../seal/seal-batch.js";
 import type { SealPool } from "../seal/seal-pool.js";
 import type { LogStore } from "../store/log-store.js";
@@ -16,6 +17,8 @@ import type { IngestAdmission } from "./ingest-admission.js";
 import { type WriteOutcome, writeEntries } from "./write-entries.js";
 
 export interface AppendPipelineOptions {
+  /** Seals each batch's personal values under their subjects' data keys. */
+  vault: SubjectVault;
   /** Decides whether an append may enter (bounds what is stamped and not yet durable). */
   admission: IngestAdmission;
   /** Events written in one group commit at most. */
@@ -48,7 +51,7 @@ export class AppendPipeline {
     this.#sealPool = sealPool;
     this.#options = options;
     this.#committer = new GroupCommitter(
-      (items) => writeEntries(this.#store, hasher, items, this.#options.onCommitted),
+      (items) => writeEntries(this.#store, hasher, options.vault, items, this.#options.onCommitted),
       { maxBatch: options.maxBatchEvents, onWrite: options.onWrite },
     );
   }

@@ -18,7 +18,8 @@ import {
   type StoredNode,
   toBase64,
 } from "@trailproof/core";
-import type { PendingEntry } from "../prepare-entry.js";
+import type { PendingEntry, SubjectDisclosure } from "../prepare-entry.js";
+import type { SubjectVault } from "../privacy/subject-vault.js";
 import type { AppendBatch, EntryRow, LogStore } from "../store/log-store.js";
 import { advanceTenantLog, resyncTenantLog, type TenantLog } from "../tenant-log.js";
 import type { AppendResult } from "./append-result.js";
@@ -48,6 +49,7 @@ export const ID_TAKEN_PROBLEM: Problem = {
 export async function writeEntries(
   store: LogStore,
   hasher: Hasher,
+  vault: SubjectVault,
   items: PendingEntry[],
   onWritten: (log: TenantLog) => void,
 ): Promise<WriteOutcome[]> {
@@ -62,10 +64,12 @@ export async function writeEntries(
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          await writeTenant(store, hasher, log, items, slots, results);
+          await writeTenant(store, hasher, vault, log, items, slots, results);
           break;
         } catch (err) {
           if (!RACES.some((code) => hasErrorCode(err, code)) || attempt >= MAX_WRITE_ATTEMPTS) throw err;
+          // Another node created or erased a subject key: read them again.
+          if (hasErrorCode(err, "STORE_SUBJECT_KEY_CONFLICT")) vault.forgetAll();
           await resyncTenantLog(store, hasher, log);
           // Nodes that keep colliding take turns rather than retrying in step.
           await new Promise((r) => setTimeout(r, Math.random() * attempt * 2));
@@ -81,7 +85,11 @@ export async function writeEntries(
 }
 
 /** What another node's append, committed between our read and our write, looks like. */
-const RACES: readonly ErrorCode[] = ["STORE_SEQUENCE_CONFLICT", "STORE_EVENT_ID_CONFLICT"];
+const RACES: readonly ErrorCode[] = [
+  "STORE_SEQUENCE_CONFLICT",
+  "STORE_EVENT_ID_CONFLICT",
+  "STORE_SUBJECT_KEY_CONFLICT",
+];
 /** Tries per group commit before its appends fail (with the store's error, a 503 to clients). */
 const MAX_WRITE_ATTEMPTS = 20;
 
@@ -109,6 +117,7 @@ function restamp(log: TenantLog, items: PendingEntry[], slots: number[], results
 async function writeTenant(
   store: LogStore,
   hasher: Hasher,
+  vault: SubjectVault,
   log: TenantLog,
   items: PendingEntry[],
   slots: number[],
@@ -125,6 +134,7 @@ async function writeTenant(
   restamp(log, items, slots, results);
   const range = log.range.clone();
   const batch: AppendBatch = { tenantId: log.record.tenantId, firstIndex: Number(range.size), entries: [], nodes: [] };
+  const plain: (Omit<EntryRow, "disclosures"> & { disclosures: SubjectDisclosure[] })[] = [];
   const seen = new Map<string, Sealed>();
   for (const i of slots) {
     const item = items[i] as PendingEntry;
@@ -138,15 +148,19 @@ async function writeTenant(
         : { status: "rejected", id: row.eventId, problems: [ID_TAKEN_PROBLEM] };
       continue;
     }
-    const entry: EntryRow = { ...row, index: Number(range.size) };
+    const entry = { ...row, index: Number(range.size) };
     const nodes: StoredNode[] = range.append(entry.leafHash);
-    batch.entries.push(entry);
+    plain.push(entry);
     for (const n of nodes) batch.nodes.push(n);
     seen.set(entry.eventId, entry);
     results[i] = receipt("created", entry);
   }
-  if (batch.entries.length === 0) return;
+  if (plain.length === 0) return;
+  const sealed = await vault.sealEntries(log.record, plain, Date.now());
+  batch.entries = sealed.entries;
+  batch.subjectKeys = sealed.subjectKeys;
   await store.appendBatch(batch);
+  sealed.commit();
   advanceTenantLog(log, range, (batch.entries[batch.entries.length - 1] as EntryRow).receivedMs);
 }
 

@@ -5,26 +5,24 @@
 import {
   CompactRange,
   type Hasher,
-  type JsonValue,
   type NodeId,
   nodeKey,
   type StoredNode,
   TrailproofError,
   toHex,
 } from "@trailproof/core";
-import type {
-  ActionSchemaRow,
-  AppendBatch,
-  CheckpointRow,
-  EntryRow,
-  LogStore,
-  StoredDisclosure,
-} from "../store/log-store.js";
+import type { ActionSchemaRow, AppendBatch, CheckpointRow, EntryRow, LogStore } from "../store/log-store.js";
 
 export interface CopyLogOptions {
   /** Entries per appendBatch (one transaction on the target); default 1,000. */
   batchEntries?: number;
   onProgress?: (copied: number, total: number) => void;
+  /**
+   * Rewraps a subject's data key for the target (the source's master key
+   * to the target's): without it wrapped keys are copied as they are, for
+   * a target that will run with the same master key.
+   */
+  rewrapKey?: (subject: string, wrappedKey: Uint8Array) => Uint8Array;
 }
 
 export interface CopiedLog {
@@ -79,7 +77,7 @@ export async function copyTenantLog(
 
   for (let start = fromSize; start < toSize; start += batchEntries) {
     const end = Math.min(toSize, start + batchEntries);
-    await target.appendBatch(await readBatch(source, sourceId, targetId, start, end));
+    await target.appendBatch(await readBatch(source, target, sourceId, targetId, start, end, options.rewrapKey));
     options.onProgress?.(end - fromSize, toSize - fromSize);
   }
   const [rootHash, copiedRoot] = await Promise.all([
@@ -119,10 +117,12 @@ export async function rootAt(store: LogStore, tenantId: number, size: number, ha
 /** Entries start..end-1 with their personal values and every node they complete, as the source stores them. */
 async function readBatch(
   source: LogStore,
+  target: LogStore,
   sourceId: number,
   targetId: number,
   start: number,
   end: number,
+  rewrapKey: CopyLogOptions["rewrapKey"],
 ): Promise<AppendBatch> {
   const [entries, disclosures] = await Promise.all([
     source.readEntries(sourceId, start, end),
@@ -131,12 +131,30 @@ async function readBatch(
   if (entries.length !== end - start) {
     throw new TrailproofError("MIGRATE_SOURCE_INVALID", `entries ${start}..${end - 1} are not all in the source`);
   }
+  // Sealed values are copied as they are (their AAD names the tenant and
+  // index, which the copy keeps), with the keys of their subjects that the
+  // target does not hold yet. An erased subject's tombstones need no key.
   const byIndex = new Map<number, EntryRow["disclosures"]>();
   for (const d of disclosures) {
     const list = byIndex.get(d.index) ?? [];
-    list.push({ pointer: d.pointer, salt: d.salt, value: parseDisclosure(d) });
+    list.push({ pointer: d.pointer, subject: d.subject, sealed: d.sealed });
     byIndex.set(d.index, list);
   }
+  const subjects = [...new Set(disclosures.filter((d) => d.sealed !== null).map((d) => d.subject))];
+  const [sourceKeys, targetKeys] = await Promise.all([
+    source.readSubjectKeys(sourceId, subjects),
+    target.readSubjectKeys(targetId, subjects),
+  ]);
+  const subjectKeys = [...sourceKeys.values()]
+    .filter((k) => k.wrappedKey !== null && !targetKeys.has(k.subject))
+    .map((k) => {
+      const wrapped = k.wrappedKey as Uint8Array;
+      return {
+        subject: k.subject,
+        wrappedKey: rewrapKey ? rewrapKey(k.subject, wrapped) : wrapped,
+        createdMs: k.createdMs,
+      };
+    });
   const ids = completedNodes(start, end);
   const stored = await source.readNodes(sourceId, ids);
   return {
@@ -144,6 +162,7 @@ async function readBatch(
     firstIndex: start,
     entries: entries.map((e) => ({ ...e, disclosures: byIndex.get(e.index) ?? [] })),
     nodes: ids.map((id) => storedNode(stored, id)),
+    subjectKeys,
   };
 }
 
@@ -166,27 +185,6 @@ function storedNode(stored: Map<string, Uint8Array>, id: NodeId): StoredNode {
     throw new TrailproofError("MIGRATE_SOURCE_INVALID", `tree node ${id.level}:${id.index} is missing from the store`);
   }
   return { ...id, hash };
-}
-
-/**
- * A stored personal value, copied as the same text: the target store
- * writes JSON.stringify(value), so only text that survives parse and
- * stringify unchanged is copied; anything else (an edited row) stops the copy.
- */
-function parseDisclosure(d: StoredDisclosure): JsonValue {
-  let value: JsonValue | undefined;
-  try {
-    value = JSON.parse(d.valueJson) as JsonValue;
-  } catch {
-    value = undefined;
-  }
-  if (value === undefined || JSON.stringify(value) !== d.valueJson) {
-    throw new TrailproofError(
-      "MIGRATE_SOURCE_INVALID",
-      `the personal value ${d.pointer} of entry ${d.index} is not stored as JSON the copy would keep byte for byte: run \`trailproof verify --data\``,
-    );
-  }
-  return value;
 }
 
 /**

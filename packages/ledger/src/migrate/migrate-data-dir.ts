@@ -1,13 +1,17 @@
 // `trailproof migrate --from DIR --to URL`: copies a SQLite data directory
 // into PostgreSQL (tenants, logs, keys, catalogue), builds the search
 // projection by following the copied logs, and verifies every copied log.
+import { join } from "node:path";
 import { TrailproofError, toHex } from "@trailproof/core";
 import { PublishedCheckpointRecord } from "../checkpoint/published-record.js";
 import { LogFollower } from "../follow/log-follower.js";
+import { DATA_DIR_MASTER_KEY } from "../keys/data-dir-master-key.js";
 import { DigestKeyStore } from "../keys/digest-keys.js";
 import { readMasterKey } from "../keys/master-key.js";
 import { SigningKeyStore } from "../keys/signing-keys.js";
 import { nodeHasher } from "../node-hasher.js";
+import { unwrapSubjectKey, wrapSubjectKey } from "../privacy/subject-keys.js";
+import { SubjectVault } from "../privacy/subject-vault.js";
 import type { TenantRecord } from "../store/log-store.js";
 import { connectPostgresStores, type PostgresStores } from "../store/postgres/open-postgres-store.js";
 import { tenantLogReport, type VerifyReport } from "../verify/tenant-log-report.js";
@@ -23,6 +27,8 @@ export interface MigrateDataDirOptions {
   to: string;
   /** The master key file the PostgreSQL nodes will be given: the copied keys are sealed with it. */
   masterKeyFile: string;
+  /** The data directory's master key file; default <from>/master.key. Subject keys are rewrapped from it to masterKeyFile's. */
+  sourceMasterKeyFile?: string;
   /** Entries per appendBatch; default 1,000. */
   batchEntries?: number;
   onProgress?: (tenant: string, copied: number, total: number) => void;
@@ -86,12 +92,16 @@ async function copyAndVerify(
 ): Promise<MigrateDataDirReport> {
   const tenantIds = new Map<number, number>();
   const copied: Omit<MigratedTenant, "verify">[] = [];
+  const masterKey = readMasterKey(options.masterKeyFile);
+  const sourceKey = readMasterKey(options.sourceMasterKeyFile ?? join(options.from, DATA_DIR_MASTER_KEY));
   for (const tenant of await source.log.listTenants()) {
     const target = await targetTenant(pg, tenant);
     tenantIds.set(tenant.tenantId, target.tenantId);
     // Read before the log's size: a published record then never names entries the copy lacks.
     const keyFiles = source.keyItems(tenant.name);
     const log = await copyTenantLog(source.log, tenant.tenantId, pg.log, target.tenantId, nodeHasher, {
+      rewrapKey: (subject, wrapped) =>
+        wrapSubjectKey(masterKey, tenant.name, subject, unwrapSubjectKey(sourceKey, tenant.name, subject, wrapped)),
       batchEntries: options.batchEntries,
       onProgress: (done, total) => options.onProgress?.(tenant.name, done, total),
     });
@@ -129,6 +139,7 @@ async function copyAndVerify(
       derived: pg.audits,
       digestKey: await digestKeys.find(t.tenant),
       published: note === undefined ? [] : [note],
+      subjects: new SubjectVault(pg.log, masterKey, undefined),
     });
     tenants.push({ ...t, verify });
   }

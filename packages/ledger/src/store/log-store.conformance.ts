@@ -15,15 +15,41 @@ function entry(index: number, eventId = `evt_${index}`): EntryRow {
     leafHash: hashLeaf(nodeHasher, leafData),
     contentDigest: `digest_${eventId}`,
     receivedMs: 1_700_000_000_000 + index,
-    disclosures:
-      index === 0 ? [{ pointer: "/context/ip", salt: new Uint8Array(32).fill(9), value: "203.0.113.7" }] : [],
+    disclosures: index === 0 ? [{ pointer: "/context/ip", subject: "psn_ada", sealed: new Uint8Array([1, 2, 3]) }] : [],
   };
 }
+
+/** Drivers return Buffers: compare bytes as plain arrays. */
+function plain<T extends object>(rows: T[] | T | undefined): unknown {
+  const one = (r: object) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Uint8Array ? [...v] : v]));
+  return Array.isArray(rows) ? rows.map(one) : rows && one(rows);
+}
+
+const ADA_KEY = { subject: "psn_ada", wrappedKey: new Uint8Array(60).fill(7), createdMs: 1_700_000_000_000 };
 
 function batch(tenantId: number, range: CompactRange, from: number, count: number): AppendBatch {
   const entries = Array.from({ length: count }, (_, k) => entry(from + k));
   const nodes = entries.flatMap((e) => range.append(e.leafHash));
-  return { tenantId, firstIndex: from, entries, nodes };
+  return { tenantId, firstIndex: from, entries, nodes, subjectKeys: from === 0 ? [ADA_KEY] : [] };
+}
+
+/** One entry at `index` with one sealed value of `subject`. */
+function valueBatch(
+  tenantId: number,
+  range: CompactRange,
+  index: number,
+  subject: string,
+  newKey: boolean,
+): AppendBatch {
+  const e = { ...entry(index), disclosures: [{ pointer: "/actor/name", subject, sealed: new Uint8Array([index]) }] };
+  return {
+    tenantId,
+    firstIndex: index,
+    entries: [e],
+    nodes: range.append(e.leafHash),
+    subjectKeys: newKey ? [{ ...ADA_KEY, subject }] : [],
+  };
 }
 
 export function runLogStoreConformance(name: string, open: () => Promise<LogStore>): void {
@@ -81,14 +107,65 @@ export function runLogStoreConformance(name: string, open: () => Promise<LogStor
           ids.map((id) => ({ ...id, hash: nodes.get(nodeKey(id)) as Uint8Array })),
         ).rootHash(),
       ).toEqual(range.rootHash());
-      expect(await store.readDisclosures(t.tenantId, 0)).toEqual([
-        { pointer: "/context/ip", salt: expect.any(Uint8Array), value: "203.0.113.7" },
-      ]);
-      // As stored, unparsed: verification checks the stored text against the commitment.
-      expect(await store.readDisclosureRange(t.tenantId, 0, 9)).toEqual([
-        { index: 0, pointer: "/context/ip", salt: expect.any(Uint8Array), valueJson: '"203.0.113.7"' },
-      ]);
+      const sealed = { index: 0, pointer: "/context/ip", subject: "psn_ada", sealed: [1, 2, 3] };
+      expect(plain(await store.readDisclosures(t.tenantId, 0))).toEqual([sealed]);
+      expect(plain(await store.readDisclosureRange(t.tenantId, 0, 9))).toEqual([sealed]);
       expect(await store.readDisclosureRange(t.tenantId, 1, 9)).toEqual([]);
+      await store.close();
+    });
+
+    it("writes subject keys with their first values, refuses a value under no live key, and erases once", async () => {
+      const store = await open();
+      const t = await tenant(store, "acme");
+      const range = CompactRange.empty(nodeHasher);
+      await store.appendBatch(batch(t.tenantId, range, 0, 1));
+      const keyRows = await store.readSubjectKeys(t.tenantId, ["psn_ada", "psn_x"]);
+      expect([...keyRows.keys()]).toEqual(["psn_ada"]);
+      expect(plain(keyRows.get("psn_ada"))).toEqual(plain({ ...ADA_KEY, erasedMs: null, erasureId: null }));
+      // A second key for a stored subject is another node's race; a value under no stored key is refused.
+      const again = valueBatch(t.tenantId, range.clone(), 1, "psn_ada", true);
+      await expect(store.appendBatch(again)).rejects.toSatisfy((e) => hasErrorCode(e, "STORE_SUBJECT_KEY_CONFLICT"));
+      const keyless = valueBatch(t.tenantId, range.clone(), 1, "psn_bob", false);
+      await expect(store.appendBatch(keyless)).rejects.toSatisfy((e) => hasErrorCode(e, "STORE_SUBJECT_KEY_CONFLICT"));
+      expect(await store.treeSize(t.tenantId)).toBe(1);
+      await store.appendBatch(valueBatch(t.tenantId, range, 1, "psn_ada", false));
+      await store.appendBatch(valueBatch(t.tenantId, range, 2, "psn_bob", true));
+
+      const asked = { erasureId: "ers_1", subject: "psn_ada", requestedBy: "a", approvedBy: "b", erasedMs: 5 };
+      const first = await store.eraseSubject(t.tenantId, asked);
+      expect(first).toEqual({ created: true, record: { ...asked, valuesErased: 2, entriesTouched: 2 } });
+      const second = await store.eraseSubject(t.tenantId, { ...asked, erasureId: "ers_2", erasedMs: 6 });
+      expect(second).toEqual({ created: false, record: first.record });
+      expect(plain(await store.readDisclosureRange(t.tenantId, 0, 3))).toEqual([
+        { index: 0, pointer: "/context/ip", subject: "psn_ada", sealed: null },
+        { index: 1, pointer: "/actor/name", subject: "psn_ada", sealed: null },
+        { index: 2, pointer: "/actor/name", subject: "psn_bob", sealed: [2] },
+      ]);
+      const keys = await store.listSubjectKeys(t.tenantId);
+      expect(keys.map((k) => [k.subject, k.wrappedKey === null, k.erasureId])).toEqual([
+        ["psn_ada", true, "ers_1"],
+        ["psn_bob", false, null],
+      ]);
+      expect(await store.listErasures(t.tenantId)).toEqual([first.record]);
+      // An erased subject's new values go in only as tombstones; its key never comes back.
+      const late = valueBatch(t.tenantId, range.clone(), 3, "psn_ada", false);
+      await expect(store.appendBatch(late)).rejects.toSatisfy((e) => hasErrorCode(e, "STORE_SUBJECT_KEY_CONFLICT"));
+      const tomb = valueBatch(t.tenantId, range, 3, "psn_ada", false);
+      tomb.entries[0]?.disclosures.forEach((d) => {
+        d.sealed = null;
+      });
+      await store.appendBatch(tomb);
+      await expect(
+        store.rewrapSubjectKeys(t.tenantId, [{ subject: "psn_ada", wrappedKey: new Uint8Array(60) }]),
+      ).rejects.toSatisfy((e) => hasErrorCode(e, "STORE_SUBJECT_KEY_CONFLICT"));
+      await store.rewrapSubjectKeys(t.tenantId, [{ subject: "psn_bob", wrappedKey: new Uint8Array(60).fill(1) }]);
+      const rewrapped = (await store.readSubjectKeys(t.tenantId, ["psn_bob"])).get("psn_bob")?.wrappedKey;
+      expect([...(rewrapped ?? [])]).toEqual([...new Uint8Array(60).fill(1)]);
+      // Erasing a subject with no key yet records it, so its later values are written erased.
+      const unknown = await store.eraseSubject(t.tenantId, { ...asked, erasureId: "ers_3", subject: "psn_eve" });
+      expect(unknown.record.valuesErased).toBe(0);
+      expect((await store.readSubjectKeys(t.tenantId, ["psn_eve"])).get("psn_eve")?.wrappedKey).toBeNull();
+      expect(await store.readPlainDisclosures(t.tenantId, 10)).toEqual([]);
       await store.close();
     });
 

@@ -2,7 +2,7 @@
 // implements it natively (SQLite: one file per tenant, one writer, one
 // transaction per tenant per group commit; PostgreSQL, later: a row lock on
 // the log's head).
-import type { JsonValue, NodeId, StoredNode } from "@trailproof/core";
+import type { NodeId, StoredNode } from "@trailproof/core";
 
 export type UnknownActionPolicy = "reject" | "accept";
 
@@ -26,8 +26,59 @@ export interface EntryRow {
   /** Hex SHA-256 of the event as sent, secret and personal values removed: the idempotency check. */
   contentDigest: string;
   receivedMs: number;
-  /** Personal values with their salts, stored beside the leaf so they can be erased. */
-  disclosures: { pointer: string; salt: Uint8Array; value: JsonValue }[];
+  /** Personal values, sealed under their subject's data key, stored beside the leaf so they can be erased. */
+  disclosures: SealedDisclosureRow[];
+}
+
+/**
+ * A personal value as stored: the ledger seals {salt, value} under the data
+ * key of `subject` (privacy/sealed-disclosure.ts); the store keeps opaque
+ * bytes. `sealed` null is a tombstone: the value was erased with its subject.
+ */
+export interface SealedDisclosureRow {
+  pointer: string;
+  /** The subject's keyed pseudonym (never the id): whose value this is. */
+  subject: string;
+  sealed: Uint8Array | null;
+}
+
+/** A subject's data key, wrapped by the master key (privacy/subject-keys.ts). */
+export interface NewSubjectKey {
+  subject: string;
+  wrappedKey: Uint8Array;
+  createdMs: number;
+}
+
+/** A stored subject key; an erased one has no key left. */
+export interface SubjectKeyRow {
+  subject: string;
+  /** Null once erased: the key is destroyed and cannot be written again. */
+  wrappedKey: Uint8Array | null;
+  createdMs: number;
+  erasedMs: number | null;
+  erasureId: string | null;
+}
+
+/** One erasure as the store records it, in the transaction that destroys the key. */
+export interface ErasureRecord {
+  erasureId: string;
+  /** The subject's pseudonym. */
+  subject: string;
+  requestedBy: string;
+  approvedBy: string;
+  erasedMs: number;
+  /** Sealed values deleted (tombstones left). */
+  valuesErased: number;
+  /** Entries with at least one value deleted. */
+  entriesTouched: number;
+}
+
+/** A personal value written before layout 4 (SQLite) or migration 7 (PostgreSQL), in clear: the ledger seals it on open. */
+export interface PlainDisclosureRow {
+  index: number;
+  pointer: string;
+  salt: Uint8Array;
+  valueJson: string;
 }
 
 export interface StoredEntry {
@@ -53,12 +104,8 @@ export interface StoredLeaf {
 }
 
 /** One stored personal value with its entry's index. */
-export interface StoredDisclosure {
+export interface StoredDisclosure extends SealedDisclosureRow {
   index: number;
-  pointer: string;
-  salt: Uint8Array;
-  /** The stored text, unparsed: verification checks it against the commitment as stored. */
-  valueJson: string;
 }
 
 export interface CheckpointRow {
@@ -76,6 +123,8 @@ export interface AppendBatch {
   entries: EntryRow[];
   /** Every node the entries complete, including level 0. */
   nodes: StoredNode[];
+  /** Data keys first used by these entries, written in the same transaction. */
+  subjectKeys?: NewSubjectKey[];
 }
 
 /**
@@ -111,6 +160,11 @@ export interface LogStore {
    * resolving. MUST reject, writing nothing, if firstIndex is not the
    * tenant's current size or an event id repeats: sequencing stays gapless.
    * Tenants are independent: one tenant's failed batch leaves others alone.
+   * MUST reject with STORE_SUBJECT_KEY_CONFLICT, writing nothing, where a
+   * subjectKeys row names a stored subject (another node created it first),
+   * or a sealed (non-null) disclosure names a subject whose key is erased or
+   * is neither stored nor in subjectKeys: nothing is ever sealed under a key
+   * that is not stored, or under one destroyed meanwhile.
    */
   appendBatch(batch: AppendBatch): Promise<void>;
   /** Stored hashes of perfect subtrees; MUST include every requested node that exists. */
@@ -125,8 +179,8 @@ export interface LogStore {
    * reads, without the columns it does not need.
    */
   readLeaves(tenantId: number, start: number, end: number): Promise<StoredLeaf[]>;
-  /** Personal values of one entry; a stored value that is not JSON comes back as its text (it fails its commitment). */
-  readDisclosures(tenantId: number, index: number): Promise<{ pointer: string; salt: Uint8Array; value: JsonValue }[]>;
+  /** Personal values of one entry, by pointer, as stored (tombstones included). */
+  readDisclosures(tenantId: number, index: number): Promise<StoredDisclosure[]>;
   /** Every stored personal value of entries start <= index < end, by index then pointer, as stored. */
   readDisclosureRange(tenantId: number, start: number, end: number): Promise<StoredDisclosure[]>;
 
@@ -144,6 +198,41 @@ export interface LogStore {
   pruneBodies(tenantId: number, ranges: readonly PrunedRange[]): Promise<void>;
   /** Every recorded pruned range of the tenant, by start. */
   readPrunedRanges(tenantId: number): Promise<PrunedRange[]>;
+  /** The stored key rows among `subjects`, by subject. */
+  readSubjectKeys(tenantId: number, subjects: readonly string[]): Promise<Map<string, SubjectKeyRow>>;
+  /** Every key row of the tenant, by subject: what rotation rewraps and verification checks tombstones against. */
+  listSubjectKeys(tenantId: number): Promise<SubjectKeyRow[]>;
+  /**
+   * Replaces wrapped keys (master-key rotation), all in one transaction.
+   * MUST refuse (STORE_SUBJECT_KEY_CONFLICT, nothing written) to give an
+   * erased or missing subject a key: an erased key never comes back.
+   */
+  rewrapSubjectKeys(tenantId: number, rows: readonly { subject: string; wrappedKey: Uint8Array }[]): Promise<void>;
+  /**
+   * Crypto-shredding, in one durable transaction: the subject's wrapped key
+   * set to null with erasedMs and erasureId (a row is created, already
+   * erased, for a subject with no key yet, so its later values are written
+   * erased), every sealed value of the subject deleted leaving its tombstone,
+   * and the erasure recorded with its counts. For a subject already erased
+   * it changes nothing and returns the first erasure with `created` false.
+   */
+  eraseSubject(
+    tenantId: number,
+    erasure: Omit<ErasureRecord, "valuesErased" | "entriesTouched">,
+  ): Promise<{ record: ErasureRecord; created: boolean }>;
+  /** The tenant's erasures, oldest first. */
+  listErasures(tenantId: number): Promise<ErasureRecord[]>;
+  /** Up to `limit` personal values still stored in clear (from before sealing), by index then pointer. */
+  readPlainDisclosures(tenantId: number, limit: number): Promise<PlainDisclosureRow[]>;
+  /**
+   * Stores the sealed form of plain values and their new keys and deletes
+   * the plain rows they replace, in one transaction: never both, never neither.
+   */
+  replacePlainDisclosures(
+    tenantId: number,
+    rows: readonly StoredDisclosure[],
+    subjectKeys: readonly NewSubjectKey[],
+  ): Promise<void>;
 
   putCheckpoint(tenantId: number, checkpoint: CheckpointRow): Promise<void>;
   latestCheckpoint(tenantId: number): Promise<CheckpointRow | undefined>;

@@ -7,10 +7,10 @@ import {
   isKeyedContentDigest,
   type JsonValue,
   recomputeContentDigest,
-  toBase64,
   verifyDisclosure,
 } from "@trailproof/core";
-import type { StoredDisclosure, StoredLeaf } from "../store/log-store.js";
+import type { OpenedDisclosure } from "../privacy/subject-vault.js";
+import type { StoredLeaf } from "../store/log-store.js";
 import type { CommittedEntry, ReportDivergence } from "./derived-rows.js";
 
 /** Entries and leaves are the same indexes, in the same order. */
@@ -47,17 +47,29 @@ function commitmentsOf(event: Record<string, unknown>): Record<string, unknown> 
   return commitments && typeof commitments === "object" ? (commitments as Record<string, unknown>) : {};
 }
 
+/** What checkDisclosures counts beside its divergences. */
+export interface DisclosureCounts {
+  /** Values erased by a recorded erasure (tombstones): reported apart, never a divergence. */
+  erased: number;
+  /** Values sealed and not opened: verification was given no master key. */
+  sealed: number;
+  /** Entries whose content digest cannot be recomputed because a value is erased. */
+  digestsErased: number;
+}
+
 /**
- * Every stored personal value of `entries` opens its commitment, and every
- * commitment has its value (nothing erases one yet: a missing value was
- * deleted behind the service's back). `stored` is readDisclosureRange over
- * the same indexes.
+ * Every stored personal value of `entries` (opened by the SubjectVault)
+ * opens its commitment; every commitment has a row. A tombstone (an erased
+ * value) is fine when its subject's erasure is recorded; one without is a
+ * value removed outside erasure, as is a commitment without any row.
+ * `stored` is the opened readDisclosureRange over the same indexes.
  */
 export function checkDisclosures(
   hasher: Hasher,
   entries: readonly CommittedEntry[],
-  stored: readonly StoredDisclosure[],
+  stored: readonly OpenedDisclosure[],
   report: ReportDivergence,
+  counts: DisclosureCounts,
 ): void {
   const byIndex = new Map(entries.map((e) => [e.index, e.event]));
   const seen = new Map<number, Set<string>>();
@@ -76,12 +88,26 @@ export function checkDisclosures(
       );
       continue;
     }
+    if (d.state === "erased") {
+      counts.erased++;
+      continue;
+    }
+    if (d.state === "sealed") {
+      counts.sealed++;
+      continue;
+    }
+    if (d.state === "unreadable") {
+      report(
+        "DISCLOSURE_MISMATCH",
+        d.index,
+        d.reason === "removed outside erasure"
+          ? `entry ${d.index}'s value for ${d.pointer}: disclosure removed outside erasure`
+          : `entry ${d.index}'s stored value for ${d.pointer} ${d.reason}`,
+      );
+      continue;
+    }
     try {
-      verifyDisclosure(hasher, commitment, {
-        pointer: d.pointer,
-        salt: toBase64(d.salt),
-        value: JSON.parse(d.valueJson),
-      });
+      verifyDisclosure(hasher, commitment, { pointer: d.pointer, salt: d.salt, value: d.value });
     } catch {
       report(
         "DISCLOSURE_MISMATCH",
@@ -105,31 +131,36 @@ export function checkDisclosures(
  * Each keyed idempotency digest (log format v2) equals the HMAC the tenant's
  * digest key gives over the leaf and its personal values: an edited digest
  * would make a retry of different content pass as a duplicate. Digests of
- * v1 entries are unkeyed and cannot be recomputed without the event as sent.
- * An entry whose value is missing or fails its commitment is already named
- * by checkDisclosures.
+ * v1 entries are unkeyed and cannot be recomputed without the event as sent;
+ * nor can those of entries with an erased (or unopened) value: they are
+ * counted as not checkable. An entry whose value is missing or fails its
+ * commitment is already named by checkDisclosures.
  */
 export function checkContentDigests(
   hasher: Hasher,
   digestKey: Uint8Array,
   leaves: readonly StoredLeaf[],
-  stored: readonly StoredDisclosure[],
+  stored: readonly OpenedDisclosure[],
   report: ReportDivergence,
+  counts: DisclosureCounts,
 ): void {
   const values = new Map<number, { pointer: string; value: JsonValue }[]>();
+  const closed = new Set<number>();
   for (const d of stored) {
-    let value: JsonValue;
-    try {
-      value = JSON.parse(d.valueJson) as JsonValue;
-    } catch {
+    if (d.state !== "value") {
+      closed.add(d.index);
       continue;
     }
     const list = values.get(d.index) ?? [];
-    list.push({ pointer: d.pointer, value });
+    list.push({ pointer: d.pointer, value: d.value });
     values.set(d.index, list);
   }
   for (const leaf of leaves) {
     if (!isKeyedContentDigest(leaf.contentDigest)) continue;
+    if (closed.has(leaf.index)) {
+      counts.digestsErased++;
+      continue;
+    }
     const result = recomputeContentDigest(hasher, digestKey, leaf.leafData, values.get(leaf.index) ?? []);
     if ("digest" in result && result.digest !== leaf.contentDigest) {
       report("LOOKUP_MISMATCH", leaf.index, `entry ${leaf.index}'s idempotency digest differs from its leaf's content`);

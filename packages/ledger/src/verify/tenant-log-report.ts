@@ -28,10 +28,11 @@ import {
   type SubtreeHasher,
   TrailproofError,
 } from "@trailproof/core";
+import { SubjectVault } from "../privacy/subject-vault.js";
 import { hashRangesFromStore } from "../prove.js";
 import type { CheckpointRow, LogStore, PrunedRange, StoredLeaf } from "../store/log-store.js";
 import { type CommittedEntry, type DerivedRowsAudit, parseLeaf, type ReportDivergence } from "./derived-rows.js";
-import { checkContentDigests, checkDisclosures, checkLookupColumns } from "./entry-columns.js";
+import { checkContentDigests, checkDisclosures, checkLookupColumns, type DisclosureCounts } from "./entry-columns.js";
 import { parseNodeVerifierKey } from "./node-note-verifier.js";
 import { checkPruneRecords, PrunedRangeWalk } from "./prune-records.js";
 import { SubtreeHashPool } from "./subtree-hash-pool.js";
@@ -58,6 +59,12 @@ export interface VerifyOptions {
   published?: readonly string[];
   /** The tenant's idempotency digest key (keys/<tenant>/digest-key): with it, keyed digests are recomputed. */
   digestKey?: Uint8Array;
+  /**
+   * Opens the sealed personal values (a SubjectVault with the master key):
+   * without one, or with one lacking the master key, sealed values are
+   * counted as not opened and only tombstones are checked.
+   */
+  subjects?: SubjectVault;
 }
 
 export interface VerifyReport {
@@ -72,6 +79,8 @@ export interface VerifyReport {
    * body is gone by a recorded prune, their leaf hashes still checked.
    */
   pruned: { entries: number; ranges: PrunedRange[] };
+  /** Personal values erased by recorded erasures, and entries whose digest is not checkable because of one. */
+  erasure: DisclosureCounts & { erasures: number };
 }
 
 /**
@@ -123,6 +132,10 @@ export async function tenantLogReport(
   // Before the size is read: what the rows cover then is within the log verified.
   for (const audit of derived) await audit.begin(record.tenantId, report);
   const total = await store.treeSize(record.tenantId);
+  const subjects = options.subjects ?? new SubjectVault(store, undefined, undefined);
+  const counts: DisclosureCounts = { erased: 0, sealed: 0, digestsErased: 0 };
+  // erasure.complete events in the log, by erasure id: each recorded erasure must have one.
+  const logged = new Set<string>();
   const chunk = options.chunkSize ?? 8192;
   // A pruned entry has no event: derived-row checks expect nothing of it.
   const parse = (leaves: readonly StoredLeaf[]): CommittedEntry[] =>
@@ -159,9 +172,13 @@ export async function tenantLogReport(
       const entries = await store.readLeaves(record.tenantId, start, end);
       const committed = parse(entries);
       checkLookupColumns(entries, committed, report);
-      const disclosures = await store.readDisclosureRange(record.tenantId, start, end);
-      checkDisclosures(hasher, committed, disclosures, report);
-      if (options.digestKey) checkContentDigests(hasher, options.digestKey, entries, disclosures, report);
+      const disclosures = await subjects.open(record, await store.readDisclosureRange(record.tenantId, start, end));
+      checkDisclosures(hasher, committed, disclosures, report, counts);
+      if (options.digestKey) checkContentDigests(hasher, options.digestKey, entries, disclosures, report, counts);
+      for (const { event } of committed) {
+        const id = erasureIdOf(event);
+        if (id !== undefined) logged.add(id);
+      }
       for (const audit of derived) await audit.checkEntries(record.tenantId, committed, report);
       let from = 0;
       const flush = async () => {
@@ -215,6 +232,16 @@ export async function tenantLogReport(
     await pool?.close();
   }
 
+  const erasures = await store.listErasures(record.tenantId);
+  for (const e of erasures) {
+    if (!logged.has(e.erasureId)) {
+      report(
+        "DISCLOSURE_MISMATCH",
+        null,
+        `erasure ${e.erasureId} (${e.valuesErased} values) has no erasure.complete event in the log: disclosure removed outside erasure`,
+      );
+    }
+  }
   const sealed = verifier.finish();
   const provable = verifier.checkpoints.filter((c) => c.treeSize <= BigInt(total));
   const chain = await checkpointChainDivergences(hasher, provable, (a, b) =>
@@ -237,6 +264,7 @@ export async function tenantLogReport(
       entries: prunes.ranges.reduce((n, r) => n + (Math.min(r.end, total) - Math.min(r.start, total)), 0),
       ranges: prunes.ranges,
     },
+    erasure: { ...counts, erasures: erasures.length },
   };
 }
 
@@ -309,4 +337,11 @@ async function compareStoredNodes(store: LogStore, tenantId: number, nodes: Stor
 /** The origin line of a checkpoint note (its first line). */
 export function noteOrigin(note: string): string {
   return note.slice(0, Math.max(0, note.indexOf("\n")));
+}
+
+/** The erasure id an erasure.complete event records, if `event` is one. */
+function erasureIdOf(event: Record<string, unknown> | null): string | undefined {
+  if (event?.action !== "erasure.complete") return undefined;
+  const metadata = event.metadata as Record<string, unknown> | undefined;
+  return typeof metadata?.erasure_id === "string" ? metadata.erasure_id : undefined;
 }

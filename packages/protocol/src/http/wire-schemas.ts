@@ -33,6 +33,21 @@ const ReadIntegrityFields = {
     ),
   ),
   warnings: Type.Optional(Type.Array(Type.String(), { description: "what a reader should know about this event" })),
+  erased: Type.Optional(
+    Type.Array(
+      Type.Object({
+        pointer: Type.String({
+          description: "where the erased personal value belonged; the event shows the erased marker there",
+        }),
+        erasure_id: Type.String(),
+        erased_at: Type.String(),
+      }),
+      {
+        description:
+          'personal values crypto-shredded by an erasure (POST /v1/erasures): each pointer holds {"$erased": {"erasure_id", "erased_at"}}; the leaf and its proofs are unchanged',
+      },
+    ),
+  ),
 };
 
 export const EventItemSchema = Type.Object({

@@ -38,6 +38,25 @@ const bytes = (s: string) => new Uint8Array(Buffer.from(s));
 const masterKey = new Uint8Array(32).fill(7);
 
 describe("PostgresKeyVault", () => {
+  it("rewraps every item of a tenant under a new master key (master-key rotation), and again harmlessly", async () => {
+    const { app } = await database();
+    const vault = new PostgresKeyVault(app, masterKey);
+    await vault.write("acme", "digest-key", bytes("d"), "secret");
+    await vault.write("acme", "pseudonym-key", bytes("p"), "secret");
+    const next = new Uint8Array(32).fill(9);
+    expect(await vault.rewrapItems("acme", next)).toBe(2);
+    const rotated = new PostgresKeyVault(app, next);
+    expect(Buffer.from((await rotated.read("acme", "pseudonym-key")) as Uint8Array).toString()).toBe("p");
+    await expect(vault.read("acme", "digest-key")).rejects.toSatisfy((e) => hasErrorCode(e, "KEY_ITEM_UNREADABLE"));
+    expect(await vault.rewrapItems("acme", next)).toBe(0);
+    // Neither key opens the items: refused, nothing written.
+    const stranger = new PostgresKeyVault(app, new Uint8Array(32).fill(1));
+    await expect(stranger.rewrapItems("acme", new Uint8Array(32).fill(3))).rejects.toSatisfy((e) =>
+      hasErrorCode(e, "KEY_ITEM_UNREADABLE"),
+    );
+    expect(Buffer.from((await rotated.read("acme", "digest-key")) as Uint8Array).toString()).toBe("d");
+  });
+
   it("keeps items sealed: the row holds no plaintext, and another master key cannot open it", async () => {
     const { app, owner } = await database();
     const vault = new PostgresKeyVault(app, masterKey);

@@ -77,6 +77,37 @@ export class PostgresKeyVault implements KeyVault {
     );
   }
 
+  /**
+   * Master-key rotation: every key item of `tenant` reopened with this
+   * vault's master key and sealed again with `newMasterKey`, in one
+   * transaction. Items that already open with the new key (a run that
+   * stopped halfway) are left alone. Returns how many were rewrapped.
+   */
+  async rewrapItems(tenant: string, newMasterKey: Uint8Array): Promise<number> {
+    const tenantId = await this.#tenantId(tenant);
+    const next = new PostgresKeyVault(this.#sql, newMasterKey);
+    return inTenant(this.#sql, tenantId, async (tx) => {
+      const rows = await tx<{ name: string; sealed: Buffer }[]>`
+        SELECT name, sealed FROM key_items WHERE tenant_id = ${tenantId} ORDER BY name FOR UPDATE`;
+      let rewrapped = 0;
+      for (const row of rows) {
+        let value: Uint8Array;
+        try {
+          value = this.#open(tenant, row.name, row.sealed);
+        } catch {
+          // Already under the new key, or it opens with neither: then this throws KEY_ITEM_UNREADABLE, nothing written.
+          next.#open(tenant, row.name, row.sealed);
+          continue;
+        }
+        const sealed = next.#seal(tenant, row.name, value);
+        await tx`UPDATE key_items SET sealed = ${sealed}, updated_at = now()
+          WHERE tenant_id = ${tenantId} AND name = ${row.name}`;
+        rewrapped++;
+      }
+      return rewrapped;
+    });
+  }
+
   async #tenantId(tenant: string): Promise<number> {
     const cached = this.#tenantIds.get(tenant);
     if (cached !== undefined) return cached;

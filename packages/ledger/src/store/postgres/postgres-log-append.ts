@@ -4,6 +4,7 @@
 import { TrailproofError } from "@trailproof/core";
 import type { AppendBatch } from "../log-store.js";
 import type { PgTx } from "./postgres-client.js";
+import { writeSubjectKeys } from "./postgres-erasure.js";
 
 const INT2 = 21;
 const INT8 = 20;
@@ -59,10 +60,10 @@ export async function writeBatch(tx: PgTx, b: AppendBatch): Promise<void> {
         ${column(es, TEXT, (e) => e.contentDigest)}::text[], ${column(es, INT8, (e) => e.receivedMs)}::bigint[])`,
   ];
   if (ds.length > 0) {
-    writes.push(tx`INSERT INTO disclosures (tenant_id, idx, pointer, salt, value)
+    writes.push(tx`INSERT INTO disclosures (tenant_id, idx, pointer, subject, sealed)
       SELECT ${b.tenantId}, * FROM unnest(
         ${column(ds, INT8, (d) => d.index)}::bigint[], ${column(ds, TEXT, (d) => d.pointer)}::text[],
-        ${column(ds, BYTEA, (d) => d.salt)}::bytea[], ${column(ds, TEXT, (d) => JSON.stringify(d.value))}::text[])`);
+        ${column(ds, TEXT, (d) => d.subject)}::text[], ${column(ds, BYTEA, (d) => d.sealed)}::bytea[])`);
   }
   if (ns.length > 0) {
     writes.push(tx`INSERT INTO tree_nodes (tenant_id, level, idx, hash)
@@ -72,4 +73,11 @@ export async function writeBatch(tx: PgTx, b: AppendBatch): Promise<void> {
   }
   writes.push(tx`UPDATE log_heads SET size = ${b.firstIndex + es.length} WHERE tenant_id = ${b.tenantId}`);
   await Promise.all(writes);
+  // After the entries: a repeated event id is reported as such, not as the key its retry repeats.
+  await writeSubjectKeys(
+    tx,
+    b.tenantId,
+    b.subjectKeys ?? [],
+    es.flatMap((e) => e.disclosures.filter((d) => d.sealed !== null).map((d) => d.subject)),
+  );
 }

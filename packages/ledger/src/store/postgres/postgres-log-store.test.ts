@@ -50,10 +50,11 @@ function batchAt(tenantId: number, range: CompactRange, ids: string[]): AppendBa
       leafHash: hashLeaf(nodeHasher, leafData),
       contentDigest: `digest_${eventId}`,
       receivedMs: 1_700_000_000_000,
-      disclosures: [{ pointer: "/actor/email", salt: new Uint8Array(32).fill(k), value: `${eventId}@example.com` }],
+      disclosures: [{ pointer: "/actor/email", subject: `psn_${eventId}`, sealed: utf8(`${eventId}@example.com`) }],
     };
   });
-  return { tenantId, firstIndex, entries, nodes: entries.flatMap((e) => range.append(e.leafHash)) };
+  const subjectKeys = ids.map((id) => ({ subject: `psn_${id}`, wrappedKey: new Uint8Array(60), createdMs: 1 }));
+  return { tenantId, firstIndex, entries, nodes: entries.flatMap((e) => range.append(e.leafHash)), subjectKeys };
 }
 
 const tenantOf = (store: PostgresLogStore, name: string) =>
@@ -164,7 +165,7 @@ describe("PostgreSQL log store", () => {
       "DELETE FROM tree_nodes",
       "UPDATE checkpoints SET note = 'forged'",
       "DELETE FROM checkpoints",
-      "UPDATE disclosures SET value = '\"forged\"'",
+      "UPDATE disclosures SET subject = 'x'",
       "DELETE FROM disclosures",
       "UPDATE action_schemas SET definition = '{\"forged\":true}'",
       "DELETE FROM action_schemas",

@@ -1,27 +1,31 @@
 // The LogStore on PostgreSQL (schema/001-log.ts): tenant-keyed tables, appends sequenced by a row
 // lock on the tenant's log head. A commit returns once its WAL is flushed (synchronous_commit = on, the
 // default; appends raise `off` to `local`): acknowledged means durable.
-import { type JsonValue, type NodeId, TrailproofError } from "@trailproof/core";
+import { type NodeId, TrailproofError } from "@trailproof/core";
 import type {
   ActionSchemaRow,
   AppendBatch,
   CheckpointRow,
+  ErasureRecord,
   LogStore,
+  NewSubjectKey,
+  PlainDisclosureRow,
   PrunedRange,
   StoredDisclosure,
   StoredEntry,
   StoredLeaf,
+  SubjectKeyRow,
   TenantRecord,
   UnknownActionPolicy,
 } from "../log-store.js";
 import type { PgSql } from "./postgres-client.js";
+import * as erasure from "./postgres-erasure.js";
 import { writeBatch } from "./postgres-log-append.js";
 import { readNodesIn } from "./postgres-log-nodes.js";
 import {
   type CheckpointSqlRow,
   type EntrySqlRow,
   isUniqueViolation,
-  parseStoredValue,
   type TenantSqlRow,
   toCheckpoint,
   toEntry,
@@ -166,28 +170,54 @@ export class PostgresLogStore implements LogStore {
     );
   }
 
-  async readDisclosures(
-    tenantId: number,
-    index: number,
-  ): Promise<{ pointer: string; salt: Uint8Array; value: JsonValue }[]> {
-    const rows = await inTenant(
-      this.#sql,
-      tenantId,
-      (tx) => tx<{ pointer: string; salt: Uint8Array; value: string }[]>`
-      SELECT pointer, salt, value FROM disclosures WHERE tenant_id = ${tenantId} AND idx = ${index} ORDER BY pointer`,
-    );
-    return rows.map((r) => ({ pointer: r.pointer, salt: r.salt, value: parseStoredValue(r.value) }));
+  async readDisclosures(tenantId: number, index: number): Promise<StoredDisclosure[]> {
+    return this.readDisclosureRange(tenantId, index, index + 1);
   }
 
   async readDisclosureRange(tenantId: number, start: number, end: number): Promise<StoredDisclosure[]> {
     const rows = await inTenant(
       this.#sql,
       tenantId,
-      (tx) => tx<{ idx: number; pointer: string; salt: Uint8Array; value: string }[]>`
-      SELECT idx, pointer, salt, value FROM disclosures
+      (tx) => tx<{ idx: number; pointer: string; subject: string; sealed: Uint8Array | null }[]>`
+      SELECT idx, pointer, subject, sealed FROM disclosures
       WHERE tenant_id = ${tenantId} AND idx >= ${start} AND idx < ${end} ORDER BY idx, pointer`,
     );
-    return rows.map((r) => ({ index: r.idx, pointer: r.pointer, salt: r.salt, valueJson: r.value }));
+    return rows.map((r) => ({ index: r.idx, pointer: r.pointer, subject: r.subject, sealed: r.sealed }));
+  }
+
+  readSubjectKeys(tenantId: number, subjects: readonly string[]): Promise<Map<string, SubjectKeyRow>> {
+    return erasure.readSubjectKeys(this.#sql, tenantId, subjects);
+  }
+
+  listSubjectKeys(tenantId: number): Promise<SubjectKeyRow[]> {
+    return erasure.listSubjectKeys(this.#sql, tenantId);
+  }
+
+  rewrapSubjectKeys(tenantId: number, rows: readonly { subject: string; wrappedKey: Uint8Array }[]): Promise<void> {
+    return erasure.rewrapSubjectKeys(this.#sql, tenantId, rows);
+  }
+
+  eraseSubject(
+    tenantId: number,
+    e: Omit<ErasureRecord, "valuesErased" | "entriesTouched">,
+  ): Promise<{ record: ErasureRecord; created: boolean }> {
+    return erasure.eraseSubject(this.#sql, tenantId, e);
+  }
+
+  listErasures(tenantId: number): Promise<ErasureRecord[]> {
+    return erasure.listErasures(this.#sql, tenantId);
+  }
+
+  readPlainDisclosures(tenantId: number, limit: number): Promise<PlainDisclosureRow[]> {
+    return erasure.readPlainDisclosures(this.#sql, tenantId, limit);
+  }
+
+  replacePlainDisclosures(
+    tenantId: number,
+    rows: readonly StoredDisclosure[],
+    subjectKeys: readonly NewSubjectKey[],
+  ): Promise<void> {
+    return erasure.replacePlainDisclosures(this.#sql, tenantId, rows, subjectKeys);
   }
 
   async pruneBodies(tenantId: number, ranges: readonly PrunedRange[]): Promise<void> {

@@ -9,6 +9,7 @@
 // catalogue in one last transaction, and only then is the version stamped.
 import { TrailproofError } from "@trailproof/core";
 import type { SqliteDatabase } from "./sqlite-database.js";
+import { PLAIN_DISCLOSURES_SCHEMA } from "./sqlite-layout-4.js";
 import type { SqliteTenantFiles } from "./sqlite-tenant-files.js";
 
 const V1_TABLES = [
@@ -73,7 +74,8 @@ function copyTenant(catalogue: SqliteDatabase, db: SqliteDatabase, tenantId: num
     ],
     [
       "SELECT idx, pointer, salt, value FROM disclosures WHERE tenant_id = ?",
-      "disclosures",
+      // In clear, as layout 1 kept them: the ledger seals them on first load (sqlite-layout-4.ts).
+      "plain_disclosures",
       ["idx", "pointer", "salt", "value"],
     ],
     ["SELECT level, idx, hash FROM tree_nodes WHERE tenant_id = ?", "tree_nodes", ["level", "idx", "hash"]],
@@ -89,6 +91,7 @@ function copyTenant(catalogue: SqliteDatabase, db: SqliteDatabase, tenantId: num
     ],
   ];
   const write = db.transaction(() => {
+    db.exec(PLAIN_DISCLOSURES_SCHEMA);
     for (const [select, table, columns] of copies) {
       const insert = db.prepare(
         `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,

@@ -3,16 +3,20 @@
 // is fsynced before it returns, so acknowledged means durable; one
 // transaction per tenant per group commit, so throughput does not hang on
 // one fsync per event.
-import { type JsonValue, type NodeId, TrailproofError } from "@trailproof/core";
+import { type NodeId, TrailproofError } from "@trailproof/core";
 import type {
   ActionSchemaRow,
   AppendBatch,
   CheckpointRow,
+  ErasureRecord,
   LogStore,
+  NewSubjectKey,
+  PlainDisclosureRow,
   PrunedRange,
   StoredDisclosure,
   StoredEntry,
   StoredLeaf,
+  SubjectKeyRow,
   TenantRecord,
   UnknownActionPolicy,
 } from "../log-store.js";
@@ -74,7 +78,63 @@ interface TenantLogFile {
   db: SqliteDatabase;
   s: ReturnType<typeof prepareLogStatements>;
   append: (batch: AppendBatch) => void;
+  erase: (erasure: Omit<ErasureRecord, "valuesErased" | "entriesTouched">) => {
+    record: ErasureRecord;
+    created: boolean;
+  };
+  rewrap: (rows: readonly { subject: string; wrappedKey: Uint8Array }[]) => void;
+  replacePlain: (rows: readonly StoredDisclosure[], keys: readonly NewSubjectKey[]) => void;
 }
+
+interface SubjectKeySqlRow {
+  subject: string;
+  wrapped_key: Uint8Array | null;
+  created_ms: number;
+  erased_ms: number | null;
+  erasure_id: string | null;
+}
+
+interface ErasureSqlRow {
+  erasure_id: string;
+  subject: string;
+  requested_by: string;
+  approved_by: string;
+  erased_ms: number;
+  values_erased: number;
+  entries_touched: number;
+}
+
+const toSubjectKey = (r: SubjectKeySqlRow): SubjectKeyRow => ({
+  subject: r.subject,
+  wrappedKey: r.wrapped_key,
+  createdMs: r.created_ms,
+  erasedMs: r.erased_ms,
+  erasureId: r.erasure_id,
+});
+
+const toErasure = (r: ErasureSqlRow): ErasureRecord => ({
+  erasureId: r.erasure_id,
+  subject: r.subject,
+  requestedBy: r.requested_by,
+  approvedBy: r.approved_by,
+  erasedMs: r.erased_ms,
+  valuesErased: r.values_erased,
+  entriesTouched: r.entries_touched,
+});
+
+interface DisclosureSqlRow {
+  idx: number;
+  pointer: string;
+  subject: string;
+  sealed: Uint8Array | null;
+}
+
+const toDisclosure = (r: DisclosureSqlRow): StoredDisclosure => ({
+  index: r.idx,
+  pointer: r.pointer,
+  subject: r.subject,
+  sealed: r.sealed,
+});
 
 export class SqliteStore implements LogStore {
   readonly #catalogue: SqliteDatabase;
@@ -99,7 +159,40 @@ export class SqliteStore implements LogStore {
       const db = this.#files.get(row.name);
       const s = prepareLogStatements(db);
       const append = db.transaction((b: AppendBatch) => writeBatch(s, b));
-      file = { db, s, append };
+      const eraseTx = db.transaction(
+        (job: {
+          e: Omit<ErasureRecord, "valuesErased" | "entriesTouched">;
+          out: { record: ErasureRecord; created: boolean }[];
+        }) => {
+          job.out.push(eraseSubject(s, job.e));
+        },
+      );
+      const erase = (e: Omit<ErasureRecord, "valuesErased" | "entriesTouched">) => {
+        const out: { record: ErasureRecord; created: boolean }[] = [];
+        eraseTx({ e, out });
+        return out[0] as { record: ErasureRecord; created: boolean };
+      };
+      const rewrap = db.transaction((rows: readonly { subject: string; wrappedKey: Uint8Array }[]) => {
+        for (const r of rows) {
+          if (s.rewrapKey.run(r.wrappedKey, r.subject).changes !== 1) {
+            throw new TrailproofError("STORE_SUBJECT_KEY_CONFLICT", `subject ${r.subject} has no live key to rewrap`);
+          }
+        }
+      });
+      const replacePlainTx = db.transaction(
+        ({ rows, keys }: { rows: readonly StoredDisclosure[]; keys: readonly NewSubjectKey[] }) => {
+          // Prepared here: plain_disclosures exists only in a file upgraded from layout 3 or below.
+          const deletePlain = db.prepare("DELETE FROM plain_disclosures WHERE idx = ? AND pointer = ?");
+          for (const k of keys) s.insertSubjectKey.run(k.subject, k.wrappedKey, k.createdMs);
+          for (const r of rows) {
+            s.insertDisclosure.run(r.index, r.pointer, r.subject, r.sealed);
+            deletePlain.run(r.index, r.pointer);
+          }
+        },
+      );
+      const replacePlain = (rows: readonly StoredDisclosure[], keys: readonly NewSubjectKey[]) =>
+        replacePlainTx({ rows, keys });
+      file = { db, s, append, erase, rewrap, replacePlain };
       this.#logs.set(tenantId, file);
     }
     return file;
@@ -224,18 +317,56 @@ export class SqliteStore implements LogStore {
     }));
   }
 
-  async readDisclosures(tenantId: number, index: number) {
-    const rows = this.#log(tenantId).s.disclosures.all(index) as { pointer: string; salt: Uint8Array; value: string }[];
-    return rows.map((r) => ({ pointer: r.pointer, salt: r.salt, value: parseStoredValue(r.value) }));
+  async readDisclosures(tenantId: number, index: number): Promise<StoredDisclosure[]> {
+    return (this.#log(tenantId).s.disclosures.all(index) as DisclosureSqlRow[]).map(toDisclosure);
   }
 
   async readDisclosureRange(tenantId: number, start: number, end: number): Promise<StoredDisclosure[]> {
-    const rows = this.#log(tenantId).s.disclosureRange.all(start, end) as {
-      idx: number;
-      pointer: string;
-      salt: Uint8Array;
-      value: string;
-    }[];
+    return (this.#log(tenantId).s.disclosureRange.all(start, end) as DisclosureSqlRow[]).map(toDisclosure);
+  }
+
+  async readSubjectKeys(tenantId: number, subjects: readonly string[]): Promise<Map<string, SubjectKeyRow>> {
+    const out = new Map<string, SubjectKeyRow>();
+    if (subjects.length === 0) return out;
+    const rows = this.#log(tenantId).s.subjectKeysIn.all(JSON.stringify(subjects)) as SubjectKeySqlRow[];
+    for (const r of rows) out.set(r.subject, toSubjectKey(r));
+    return out;
+  }
+
+  async listSubjectKeys(tenantId: number): Promise<SubjectKeyRow[]> {
+    return (this.#log(tenantId).s.subjectKeys.all() as SubjectKeySqlRow[]).map(toSubjectKey);
+  }
+
+  async rewrapSubjectKeys(
+    tenantId: number,
+    rows: readonly { subject: string; wrappedKey: Uint8Array }[],
+  ): Promise<void> {
+    this.#log(tenantId).rewrap(rows);
+  }
+
+  async eraseSubject(
+    tenantId: number,
+    erasure: Omit<ErasureRecord, "valuesErased" | "entriesTouched">,
+  ): Promise<{ record: ErasureRecord; created: boolean }> {
+    const file = this.#log(tenantId);
+    const result = file.erase(erasure);
+    // The WAL still holds the pages as they were before: fold it into the
+    // file (secure_delete zeroes what was freed) so the wrapped key is gone now.
+    if (result.created) file.db.pragma("wal_checkpoint(TRUNCATE)");
+    return result;
+  }
+
+  async listErasures(tenantId: number): Promise<ErasureRecord[]> {
+    return (this.#log(tenantId).s.erasures.all() as ErasureSqlRow[]).map(toErasure);
+  }
+
+  async readPlainDisclosures(tenantId: number, limit: number): Promise<PlainDisclosureRow[]> {
+    const { db } = this.#log(tenantId);
+    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'plain_disclosures'").get();
+    if (exists === undefined) return [];
+    const rows = db
+      .prepare("SELECT idx, pointer, salt, value FROM plain_disclosures ORDER BY idx, pointer LIMIT ?")
+      .all(limit) as { idx: number; pointer: string; salt: Uint8Array; value: string }[];
     return rows.map((r) => ({ index: r.idx, pointer: r.pointer, salt: r.salt, valueJson: r.value }));
   }
 
@@ -245,6 +376,20 @@ export class SqliteStore implements LogStore {
 
   async readPrunedRanges(tenantId: number): Promise<PrunedRange[]> {
     return readSqlitePrunedRanges(this.#log(tenantId).db);
+  }
+
+  async replacePlainDisclosures(
+    tenantId: number,
+    rows: readonly StoredDisclosure[],
+    subjectKeys: readonly NewSubjectKey[],
+  ): Promise<void> {
+    const file = this.#log(tenantId);
+    file.replacePlain(rows, subjectKeys);
+    const left = file.db.prepare("SELECT count(*) AS n FROM plain_disclosures").get() as { n: number };
+    if (left.n === 0) {
+      file.db.exec("DROP TABLE plain_disclosures");
+      file.db.pragma("wal_checkpoint(TRUNCATE)");
+    }
   }
 
   async putCheckpoint(tenantId: number, cp: CheckpointRow): Promise<void> {
@@ -308,9 +453,27 @@ function writeBatch(s: ReturnType<typeof prepareLogStatements>, b: AppendBatch):
       `tenant ${b.tenantId} is at ${size}, batch starts at ${b.firstIndex}`,
     );
   }
+  const created = new Set<string>();
+  for (const k of b.subjectKeys ?? []) {
+    if (s.subjectKey.get(k.subject) !== undefined) {
+      throw new TrailproofError("STORE_SUBJECT_KEY_CONFLICT", `subject ${k.subject} already has a key`);
+    }
+    s.insertSubjectKey.run(k.subject, k.wrappedKey, k.createdMs);
+    created.add(k.subject);
+  }
+  const live = new Set<string>(created);
   for (const e of b.entries) {
     s.insertEntry.run(e.index, e.eventId, e.leafData, e.leafHash, e.contentDigest, e.receivedMs);
-    for (const d of e.disclosures) s.insertDisclosure.run(e.index, d.pointer, d.salt, JSON.stringify(d.value));
+    for (const d of e.disclosures) {
+      if (d.sealed !== null && !live.has(d.subject)) {
+        const key = s.subjectKey.get(d.subject) as { wrapped_key: Uint8Array | null } | undefined;
+        if (key?.wrapped_key == null) {
+          throw new TrailproofError("STORE_SUBJECT_KEY_CONFLICT", `subject ${d.subject} has no live key`);
+        }
+        live.add(d.subject);
+      }
+      s.insertDisclosure.run(e.index, d.pointer, d.subject, d.sealed);
+    }
   }
   for (const n of b.nodes) {
     if (n.level > 0) s.insertNode.run(n.level, Number(n.index), n.hash);
@@ -338,7 +501,22 @@ function prepareLogStatements(db: SqliteDatabase) {
     insertEntry: p(
       "INSERT INTO entries (idx, event_id, leaf_data, leaf_hash, content_digest, received_ms) VALUES (?, ?, ?, ?, ?, ?)",
     ),
-    insertDisclosure: p("INSERT INTO disclosures (idx, pointer, salt, value) VALUES (?, ?, ?, ?)"),
+    insertDisclosure: p("INSERT INTO disclosures (idx, pointer, subject, sealed) VALUES (?, ?, ?, ?)"),
+    insertSubjectKey: p("INSERT INTO subject_keys (subject, wrapped_key, created_ms) VALUES (?, ?, ?)"),
+    subjectKey: p("SELECT * FROM subject_keys WHERE subject = ?"),
+    subjectKeys: p("SELECT * FROM subject_keys ORDER BY subject"),
+    subjectKeysIn: p("SELECT * FROM subject_keys WHERE subject IN (SELECT value FROM json_each(?))"),
+    rewrapKey: p("UPDATE subject_keys SET wrapped_key = ? WHERE subject = ? AND wrapped_key IS NOT NULL"),
+    eraseKey: p("UPDATE subject_keys SET wrapped_key = NULL, erased_ms = ?, erasure_id = ? WHERE subject = ?"),
+    insertErasedKey: p(
+      "INSERT INTO subject_keys (subject, wrapped_key, created_ms, erased_ms, erasure_id) VALUES (?, NULL, ?, ?, ?)",
+    ),
+    eraseValues: p("UPDATE disclosures SET sealed = NULL WHERE subject = ? AND sealed IS NOT NULL RETURNING idx"),
+    insertErasure: p(
+      "INSERT INTO erasures (erasure_id, subject, requested_by, approved_by, erased_ms, values_erased, entries_touched) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ),
+    erasureBySubject: p("SELECT * FROM erasures WHERE subject = ?"),
+    erasures: p("SELECT * FROM erasures ORDER BY erased_ms, erasure_id"),
     insertNode: p("INSERT INTO tree_nodes (level, idx, hash) VALUES (?, ?, ?)"),
     node: p("SELECT hash FROM tree_nodes WHERE level = ? AND idx = ?"),
     leafHash: p("SELECT leaf_hash AS hash FROM entries WHERE idx = ?"),
@@ -350,9 +528,9 @@ function prepareLogStatements(db: SqliteDatabase) {
     leaves: p(
       "SELECT idx, leaf_data, leaf_hash, event_id, received_ms, content_digest FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx",
     ),
-    disclosures: p("SELECT pointer, salt, value FROM disclosures WHERE idx = ? ORDER BY pointer"),
+    disclosures: p("SELECT idx, pointer, subject, sealed FROM disclosures WHERE idx = ? ORDER BY pointer"),
     disclosureRange: p(
-      "SELECT idx, pointer, salt, value FROM disclosures WHERE idx >= ? AND idx < ? ORDER BY idx, pointer",
+      "SELECT idx, pointer, subject, sealed FROM disclosures WHERE idx >= ? AND idx < ? ORDER BY idx, pointer",
     ),
     insertCheckpoint: p("INSERT INTO checkpoints (tree_size, root_hash, note, signed_at) VALUES (?, ?, ?, ?)"),
     latestCheckpoint: p("SELECT * FROM checkpoints ORDER BY tree_size DESC LIMIT 1"),
@@ -362,15 +540,30 @@ function prepareLogStatements(db: SqliteDatabase) {
   };
 }
 
-/**
- * A stored personal value. Text that is not JSON (a damaged or edited row)
- * comes back as that text, a string, which cannot open the commitment made
- * to the real value: the reader marks it as failing, never serves it.
- */
-function parseStoredValue(text: string): JsonValue {
-  try {
-    return JSON.parse(text) as JsonValue;
-  } catch {
-    return text;
-  }
+/** The erasure transaction's body (LogStore.eraseSubject). */
+function eraseSubject(
+  s: ReturnType<typeof prepareLogStatements>,
+  e: Omit<ErasureRecord, "valuesErased" | "entriesTouched">,
+): { record: ErasureRecord; created: boolean } {
+  const earlier = s.erasureBySubject.get(e.subject) as ErasureSqlRow | undefined;
+  if (earlier) return { record: toErasure(earlier), created: false };
+  const key = s.subjectKey.get(e.subject);
+  if (key === undefined) s.insertErasedKey.run(e.subject, e.erasedMs, e.erasedMs, e.erasureId);
+  else s.eraseKey.run(e.erasedMs, e.erasureId, e.subject);
+  const touched = s.eraseValues.all(e.subject) as { idx: number }[];
+  const record: ErasureRecord = {
+    ...e,
+    valuesErased: touched.length,
+    entriesTouched: new Set(touched.map((t) => t.idx)).size,
+  };
+  s.insertErasure.run(
+    record.erasureId,
+    record.subject,
+    record.requestedBy,
+    record.approvedBy,
+    record.erasedMs,
+    record.valuesErased,
+    record.entriesTouched,
+  );
+  return { record, created: true };
 }

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { TrailproofError } from "@trailproof/core";
 import type { CheckpointStatus, SqliteCheckpointer } from "./sqlite-checkpointer.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
+import { upgradeToLayout4 } from "./sqlite-layout-4.js";
 import { SQLITE_LAYOUT_5, SQLITE_PRUNE_LAYOUT } from "./sqlite-layout-5.js";
 import { SQLITE_SEARCH_SCHEMA } from "./sqlite-search-schema.js";
 import { SQLITE_LAYOUT_VERSION, SQLITE_TENANT_LOG_SCHEMA } from "./sqlite-tenant-schema.js";
@@ -82,6 +83,8 @@ export class SqliteTenantFiles {
       db = this.#open(this.pathOf(name));
       try {
         applyDurability(db, this.#cacheKib);
+        // Erased values and destroyed keys are overwritten on disk, not left in free pages.
+        db.pragma("secure_delete = ON");
         const schema = `${SQLITE_TENANT_LOG_SCHEMA}\n${SQLITE_SEARCH_SCHEMA}`;
         // Layout 2 to 3: the one full-text index becomes the first of its
         // parts (sqlite-text-parts.ts), rebuilt from the rows, all in one
@@ -90,6 +93,7 @@ export class SqliteTenantFiles {
         file.transaction((layout: string) => {
           const before = file.pragma("user_version", { simple: true }) as number;
           const rebuild = dropSingleTextIndex(file);
+          upgradeToLayout4(file, file.pragma("user_version", { simple: true }) as number);
           applyLayout(file, layout);
           if (rebuild) rebuildFirstTextPart(file);
           // Each later step by its own version check, so the chain runs in order from any older file.

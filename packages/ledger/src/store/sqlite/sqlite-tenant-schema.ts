@@ -13,13 +13,15 @@
  * 3: the full-text index in parts (search_text_parts, sqlite-text-parts.ts),
  * added to a layout-2 file when it is opened. A build of layout 2 would read
  * only the first part, so it must refuse the file: hence a new version.
- * 4: per-subject encryption (its own step file).
+ * 4: personal values sealed per subject (disclosures.subject, .sealed),
+ * subject_keys and erasures; the clear-text rows of layout 3 are renamed
+ * plain_disclosures and sealed by the ledger (sqlite-layout-4.ts).
  * 5: retention pruning: pruned_ranges and the entries trigger that lets
  * pruning blank a recorded range's leaf data (sqlite-layout-5.ts).
  */
 export const SQLITE_LAYOUT_VERSION = 5;
 
-const APPEND_ONLY_TABLES = ["entries", "tree_nodes", "checkpoints", "action_schemas"] as const;
+const APPEND_ONLY_TABLES = ["entries", "tree_nodes", "checkpoints", "action_schemas", "erasures"] as const;
 
 /**
  * `entries` keeps only what sealing and idempotency need: the index as the
@@ -41,15 +43,51 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS entries_event_id ON entries (event_id);
 
--- Personal values and their salts, outside the leaf: erasing a row here
--- removes the value while the leaf's commitment keeps every proof valid.
+-- Personal values outside the leaf, each {salt, value} sealed under its
+-- subject's data key (the ledger's privacy/sealed-disclosure.ts). Erasure
+-- sets sealed to NULL and keeps the row: the tombstone tells an erased
+-- value from one deleted behind the service's back.
 CREATE TABLE IF NOT EXISTS disclosures (
   idx INTEGER NOT NULL,
   pointer TEXT NOT NULL,
-  salt BLOB NOT NULL,
-  value TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  sealed BLOB,
   PRIMARY KEY (idx, pointer)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS disclosures_subject ON disclosures (subject, idx);
+
+-- One data key per subject (keyed pseudonym), wrapped by the master key.
+-- Erasure sets wrapped_key to NULL for good.
+CREATE TABLE IF NOT EXISTS subject_keys (
+  subject TEXT PRIMARY KEY,
+  wrapped_key BLOB,
+  created_ms INTEGER NOT NULL,
+  erased_ms INTEGER,
+  erasure_id TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS erasures (
+  erasure_id TEXT PRIMARY KEY,
+  subject TEXT NOT NULL UNIQUE,
+  requested_by TEXT NOT NULL,
+  approved_by TEXT NOT NULL,
+  erased_ms INTEGER NOT NULL,
+  values_erased INTEGER NOT NULL,
+  entries_touched INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Erasure is the one change to these tables: a value only ever becomes a
+-- tombstone, a key only ever becomes destroyed (or rewrapped while it lives).
+CREATE TRIGGER IF NOT EXISTS disclosures_no_delete BEFORE DELETE ON disclosures
+BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: disclosures are erased, never deleted'); END;
+CREATE TRIGGER IF NOT EXISTS disclosures_erase_only BEFORE UPDATE ON disclosures
+WHEN NEW.sealed IS NOT NULL OR NEW.idx <> OLD.idx OR NEW.pointer <> OLD.pointer OR NEW.subject <> OLD.subject
+BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: a disclosure only changes by erasure'); END;
+CREATE TRIGGER IF NOT EXISTS subject_keys_no_delete BEFORE DELETE ON subject_keys
+BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: subject keys are erased, never deleted'); END;
+CREATE TRIGGER IF NOT EXISTS subject_keys_no_revival BEFORE UPDATE ON subject_keys
+WHEN OLD.wrapped_key IS NULL OR NEW.subject <> OLD.subject
+BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: an erased subject key never comes back'); END;
 
 -- Perfect subtrees of level >= 1 (level 0 is entries.leaf_hash).
 CREATE TABLE IF NOT EXISTS tree_nodes (

@@ -151,6 +151,7 @@ describe("the full-text index in parts", () => {
       INSERT INTO search_fts (search_fts) VALUES ('rebuild');
       PRAGMA user_version = 2;`);
     const reopened = await open(dataDir, 6);
+    // Every later step applies too (layout 4: sealed disclosures).
     expect(db.pragma("user_version", { simple: true })).toBe(SQLITE_LAYOUT_VERSION);
     const sql = (db.prepare("SELECT sql FROM sqlite_master WHERE name = 'search_fts'").get() as { sql: string }).sql;
     expect(sql).toContain("search_text_0");

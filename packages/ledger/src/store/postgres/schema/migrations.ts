@@ -7,6 +7,7 @@ import { migration3 } from "./003-search.js";
 import { migration4 } from "./004-coordination.js";
 import { migration5 } from "./005-shared-state.js";
 import { migration6 } from "./006-approvals.js";
+import { migration7 } from "./007-erasure.js";
 import { migration8 } from "./008-retention.js";
 
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
@@ -16,5 +17,6 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration4,
   migration5,
   migration6,
+  migration7,
   migration8,
 ];
