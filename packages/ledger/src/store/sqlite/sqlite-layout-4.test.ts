@@ -8,6 +8,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { openDataDir } from "../../open-data-dir.js";
+import { SQLITE_LAYOUT_VERSION } from "./sqlite-tenant-schema.js";
 
 const NAME = "Grace Zqxwvhopper";
 
@@ -54,7 +55,7 @@ describe("SQLite layout 4", () => {
     await upgraded.ledger.close();
 
     const file = new Database(path, { readonly: true });
-    expect(file.pragma("user_version", { simple: true })).toBe(4);
+    expect(file.pragma("user_version", { simple: true })).toBe(SQLITE_LAYOUT_VERSION);
     expect(file.prepare("SELECT name FROM sqlite_master WHERE name = 'plain_disclosures'").get()).toBeUndefined();
     file.close();
     for (const f of [path, `${path}-wal`]) {

@@ -48,8 +48,9 @@ BEGIN
   END IF;
   RETURN OLD;
 END $$;
+-- UPDATE stays as migration 7 left it: only erasure, which tombstones a value (disclosures_erase_only).
 DROP TRIGGER disclosures_append_only ON disclosures;
-CREATE TRIGGER disclosures_append_only BEFORE UPDATE OR TRUNCATE ON disclosures
+CREATE TRIGGER disclosures_append_only BEFORE TRUNCATE ON disclosures
   FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER disclosures_prune_only BEFORE DELETE ON disclosures FOR EACH ROW EXECUTE FUNCTION check_disclosure_prune();
 
