@@ -1,6 +1,6 @@
 // Dual control, one mechanism for every change that one admin must not make
-// alone (signing-key rotation today; retention changes, legal-hold removal
-// and erasure as they land). A request is stored and logged
+// alone (signing-key rotation, retention changes and legal-hold removal,
+// routes/retention-routes.ts; erasure as it lands). A request is stored and logged
 // (approval.request) and answers 202; a different person approves it
 // (approval.approve), and only then is it carried out, exactly as it was
 // asked, its outcome stored with it; or someone rejects it

@@ -34,7 +34,7 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
-DROP TRIGGER entries_append_only ON entries;
+DROP TRIGGER IF EXISTS entries_append_only ON entries;
 CREATE TRIGGER entries_append_only BEFORE DELETE OR TRUNCATE ON entries
   FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER entries_prune_only BEFORE UPDATE ON entries FOR EACH ROW EXECUTE FUNCTION check_entry_prune();
@@ -49,7 +49,7 @@ BEGIN
   RETURN OLD;
 END $$;
 -- UPDATE stays as migration 7 left it: only erasure, which tombstones a value (disclosures_erase_only).
-DROP TRIGGER disclosures_append_only ON disclosures;
+DROP TRIGGER IF EXISTS disclosures_append_only ON disclosures;
 CREATE TRIGGER disclosures_append_only BEFORE TRUNCATE ON disclosures
   FOR EACH STATEMENT EXECUTE FUNCTION refuse_change();
 CREATE TRIGGER disclosures_prune_only BEFORE DELETE ON disclosures FOR EACH ROW EXECUTE FUNCTION check_disclosure_prune();
