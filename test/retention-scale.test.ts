@@ -1,8 +1,11 @@
-// A 10,000-event log of mixed categories, received 100 days ago, pruned by
-// category, tag and default rules around a legal hold in bounded batches:
-// it still verifies whole, the checkpoint signed before pruning is
+// A 10,000-event log of mixed categories, received 100 days ago, with two
+// people erased (one under a legal hold, whose entries stay, and one whose
+// entries are then pruned), pruned by category, tag and default rules
+// around the hold in bounded batches: it still verifies whole, erased values
+// are counted apart and read as erased, the checkpoint signed before is
 // consistent with the one after, and kept and pruned entries alike are
-// proven in the latest checkpoint (kept ones from their bodies).
+// proven in the latest checkpoint (kept ones from their bodies), with the
+// RFC 6962 verifiers that the Go tlog vectors in testdata/ check.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,6 +58,43 @@ describe("retention at 10,000 events", () => {
       });
       await data.settled();
 
+      // Erasure as the service carries it out: shred, then record erasure.complete (by pseudonym).
+      const erasedValues: Record<string, number> = {};
+      for (const person of ["usr_grace", "usr_linus"]) {
+        const erasureId = `ers_scale_${person}`;
+        const { record, created } = await data.ledger.eraseSubject("acme", person, {
+          erasureId,
+          requestedBy: "key_a",
+          approvedBy: "key_b",
+        });
+        expect(created).toBe(true);
+        expect(record.valuesErased).toBeGreaterThan(0);
+        erasedValues[person] = record.valuesErased;
+        const [logged] = await data.ledger.append(
+          "acme",
+          [
+            {
+              id: erasureId,
+              action: "erasure.complete",
+              occurred_at: new Date(then).toISOString(),
+              actor: { type: "service_account", id: "key_b" },
+              target: { type: "erasure", id: erasureId },
+              metadata: {
+                erasure_id: erasureId,
+                requested_by: "key_a",
+                approved_by: "key_b",
+                subject: record.subject,
+                values_erased: record.valuesErased,
+                entries_touched: record.entriesTouched,
+              },
+            },
+          ],
+          { appendedBy: { type: "service", id: "erasure" }, serviceRecord: true },
+        );
+        expect(logged?.status).toBe("created");
+      }
+      await data.settled();
+
       const pruner = new Pruner(data.ledger, data.retention);
       let pruned = 0;
       let runs = 0;
@@ -79,12 +119,19 @@ describe("retention at 10,000 events", () => {
       expect(report.divergences).toEqual([]);
       expect(report.ok).toBe(true);
       expect(report.pruned.entries).toBe(pruned);
+      expect(report.erasure.erasures).toBe(2);
+      // Grace's entries are held, so all her erased values are still there as tombstones;
+      // Linus's went with their pruned bodies, unless kept by a longer rule.
+      expect(report.erasure.erased).toBeGreaterThanOrEqual(erasedValues.usr_grace as number);
+      expect(report.erasure.erased).toBeLessThan(
+        (erasedValues.usr_grace as number) + (erasedValues.usr_linus as number),
+      );
 
       const latest = await data.ledger.latestCheckpoint("acme");
       const consistency = await data.ledger.consistencyProof("acme", before.treeSize, latest.treeSize);
       verifyConsistency(nodeHasher, before.treeSize, latest.treeSize, consistency, before.rootHash, latest.rootHash);
 
-      const entries = await data.ledger.readEntries("acme", 0, EVENTS);
+      const entries = await data.ledger.readEntries("acme", 0, EVENTS + 2);
       let kept = 0;
       for (const e of entries) {
         const body =
@@ -93,15 +140,26 @@ describe("retention at 10,000 events", () => {
           kept += 1;
           const tags = (body.tags as string[] | undefined) ?? [];
           const actor = (body.actor as { id: string }).id;
-          // Kept for a reason: the hold, the ten-year category, or the one-year tag.
-          expect(actor === "usr_grace" || body.category === "configuration" || tags.includes("app:crm")).toBe(true);
+          // Kept for a reason: the hold, the ten-year category, the one-year tag, or the erasure's record.
+          expect(
+            actor === "usr_grace" ||
+              body.category === "configuration" ||
+              tags.includes("app:crm") ||
+              body.action === "erasure.complete",
+          ).toBe(true);
+          if (actor === "usr_grace" && e.index % 7 === 0) {
+            // Her values read as erased, never as a value and never missing.
+            const opened = await data.ledger.openDisclosures("acme", e.index);
+            expect(opened.length).toBeGreaterThan(0);
+            expect(opened.every((d) => d.state === "erased")).toBe(true);
+          }
         }
         if (e.index % 97 !== 0) continue;
         const leafHash = body === null ? e.leafHash : hashLeaf(nodeHasher, e.leafData);
         const proof = await data.ledger.inclusionProof("acme", e.index, latest.treeSize);
         verifyInclusion(nodeHasher, e.index, latest.treeSize, leafHash, proof, latest.rootHash);
       }
-      expect(kept + pruned).toBe(EVENTS);
+      expect(kept + pruned).toBe(EVENTS + 2);
     } finally {
       await data.ledger.close();
     }

@@ -14,6 +14,9 @@ import { rangesOfPruneEvent } from "../verify/prune-records.js";
 import { keepDaysOf, shortestKeepDays } from "./keep-days.js";
 import { holdCovers, isHoldActive } from "./legal-hold-covers.js";
 
+/** Actions whose entries verification matches stored records against, so retention keeps them. */
+const NEVER_PRUNED: ReadonlySet<unknown> = new Set(["retention.prune", "erasure.complete"]);
+
 /** appended_by of the retention.prune events the service records. */
 export const RETENTION_APPENDER: AppendedBy = { type: "service", id: "retention" };
 
@@ -139,8 +142,9 @@ export class Pruner {
         if (leaf.receivedMs > cutoff) break scan;
         if (leaf.leafData.length === 0) continue;
         const event = parseLeaf(leaf.leafData);
-        // A prune event is what verification matches pruned ranges against: never pruned.
-        if (event === null || event.action === "retention.prune") continue;
+        // What verification matches records against is never pruned: a prune
+        // event (its ranges) and an erasure.complete event (its erasure).
+        if (event === null || NEVER_PRUNED.has(event.action)) continue;
         const keep = keepDaysOf(policy, event);
         if (keep === null || leaf.receivedMs + keep * DAY_MS > now) continue;
         if (holds.some((h) => holdCovers(h, event))) {
