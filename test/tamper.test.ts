@@ -328,6 +328,22 @@ describe("tamper detection on a real SQLite file", () => {
       expect(forgedReport.divergences.map((d) => d.message)).toEqual([expect.stringContaining("erasure ers_forged")]);
       expect(forgedReport.divergences[0]?.message).toContain("no erasure.complete event");
       expect(forgedReport.erasure.erased).toBeGreaterThan(0);
+
+      // A key destroyed by hand with no erasure row at all.
+      const keyless = await buildSealedLog();
+      tamper(keyless, (db) => {
+        const { subject } = db.prepare("SELECT subject FROM disclosures ORDER BY idx LIMIT 1").get() as {
+          subject: string;
+        };
+        db.prepare(
+          "UPDATE subject_keys SET wrapped_key = NULL, erased_ms = 1, erasure_id = 'ers_none' WHERE subject = ?",
+        ).run(subject);
+        db.prepare("UPDATE disclosures SET sealed = NULL WHERE subject = ?").run(subject);
+      });
+      const keylessReport = await verify(keyless);
+      expect(keylessReport.divergences.map((d) => d.message)).toEqual([
+        expect.stringContaining("destroyed without a recorded erasure"),
+      ]);
     });
   });
 });

@@ -4,6 +4,7 @@
 // approved, reads show the erased marker, the log holds erasure.complete
 // naming the subject by pseudonym only, the receipt verifies offline, and
 // `trailproof verify --data` still passes, counting the erased values apart.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,14 +27,18 @@ const ADA_NAME = "Ada Qwzxplorvik Lovelace";
 const ADA_IP = "198.51.100.177";
 const BOB_NAME = "Bob Vrnqtzilwop Babbage";
 
-/** Every file under `dir` (the master key excepted: it is the one secret meant to be there), concatenated. */
+/**
+ * Every file under `dir` (the master key excepted: it is the one secret meant to be there),
+ * concatenated. Read by another process: closing a descriptor of a SQLite file in this one
+ * would drop the server's POSIX locks on it (the WAL could then be deleted under it).
+ */
 function rawBytes(dir: string): Buffer {
   const parts: Buffer[] = [];
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
       const path = join(d, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (name !== "master.key") parts.push(readFileSync(path));
+      else if (name !== "master.key") parts.push(execFileSync("cat", [path], { maxBuffer: 1 << 30 }));
     }
   };
   walk(dir);
@@ -165,6 +170,7 @@ describe("erasure", () => {
     expect(again.statusCode).toBe(200);
     expect(again.json().approval.outcome.already_erased).toBe(true);
     expect((await f.request("GET", "/v1/erasures", f.acme.admin)).json().erasures).toHaveLength(1);
+    expect(again.json().approval.outcome.erasure.receipt).not.toBeNull();
   });
 
   it("writes a later value of an erased subject already erased", async () => {
@@ -176,12 +182,37 @@ describe("erasure", () => {
     expect(later.event.actor.name).toHaveProperty("$erased");
   });
 
+  it("completes an erasure that was shredded but never logged (a crash between the two) when asked again", async () => {
+    await f.request("POST", "/v1/events", f.acme.ingest, {
+      events: [validEvent("ers-carol-1", { actor: { type: "user", id: "usr_carol", name: "Carol" } })],
+    });
+    // Shredded as the route would, then stopped before erasure.complete.
+    const shredded = await f.data.ledger.eraseSubject("acme", "usr_carol", {
+      erasureId: "ers_crashed",
+      requestedBy: f.keyIds.acme.admin,
+      approvedBy: "someone",
+    });
+    expect(shredded.created).toBe(true);
+    await f.data.ledger.publishCheckpoints();
+    const broken = await trailproof(["verify", "--data", f.dataDir, "--tenant", "acme"]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain("erasure ers_crashed");
+    expect(broken.stdout).toContain("no erasure.complete event");
+
+    const asked = await f.request("POST", "/v1/erasures", f.acme.admin, { subject: { actor_id: "usr_carol" } });
+    const done = await f.request("POST", `/v1/approvals/${asked.json().approval.id}/approve`, approver);
+    expect(done.statusCode).toBe(200);
+    const outcome = done.json().approval.outcome;
+    expect(outcome).toMatchObject({ already_erased: true, erasure: { id: "ers_crashed" } });
+    expect(outcome.erasure.receipt).not.toBeNull();
+  });
+
   it("still verifies with trailproof verify --data, counting erased values apart", async () => {
     await f.data.ledger.publishCheckpoints();
     const res = await trailproof(["verify", "--data", f.dataDir, "--tenant", "acme"]);
     expect(res.code, res.stdout + res.stderr).toBe(0);
     expect(res.stdout).toMatch(/^OK acme/);
-    expect(res.stdout).toMatch(/[1-9]\d* personal values erased by 1 erasures/);
+    expect(res.stdout).toMatch(/[1-9]\d* personal values erased by 2 erasures/);
   });
 
   it("keeps personal values out of the raw files and the backup archive, and the master key out of the backup", async () => {

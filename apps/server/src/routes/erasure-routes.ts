@@ -101,28 +101,29 @@ export function registerErasureRoutes(
         requestedBy: asked?.requestedBy ?? "",
         approvedBy: req.principal?.id ?? "",
       });
-      if (!created) {
-        // Idempotent: the first erasure stands; nothing is shredded or logged twice.
-        return { erasure: { ...toWire(record) } as JsonObject, already_erased: true };
+      // Idempotent: a subject already erased keeps its first erasure; nothing is shredded twice.
+      // Its erasure.complete is appended only if missing (a run that stopped between the two).
+      const logged = created ? undefined : await ledger.findEntry(tenant, record.erasureId);
+      if (logged === undefined) {
+        await audit.record(req, {
+          id: record.erasureId,
+          action: "erasure.complete",
+          target: { type: "erasure", id: record.erasureId },
+          metadata: {
+            erasure_id: record.erasureId,
+            approval_id: approvalId,
+            requested_by: record.requestedBy,
+            approved_by: record.approvedBy,
+            subject: record.subject,
+            values_erased: record.valuesErased,
+            entries_touched: record.entriesTouched,
+          },
+        });
       }
-      await audit.record(req, {
-        id: record.erasureId,
-        action: "erasure.complete",
-        target: { type: "erasure", id: record.erasureId },
-        metadata: {
-          erasure_id: record.erasureId,
-          approval_id: approvalId,
-          requested_by: record.requestedBy,
-          approved_by: record.approvedBy,
-          subject: record.subject,
-          values_erased: record.valuesErased,
-          entries_touched: record.entriesTouched,
-        },
-      });
       // The receipt needs a checkpoint covering the event: sign now, on the publisher's one path.
       await ledger.publishCheckpoints();
       const receipt = await receiptOf(ledger, tenant, record.erasureId, deps.config.checkpointIntervalMs);
-      return { erasure: { ...toWire(record), receipt } as unknown as JsonObject, already_erased: false };
+      return { erasure: { ...toWire(record), receipt } as unknown as JsonObject, already_erased: !created };
     },
   });
 

@@ -233,6 +233,17 @@ export async function tenantLogReport(
   }
 
   const erasures = await store.listErasures(record.tenantId);
+  // A key destroyed with no erasure recorded for it: its tombstones are values removed outside erasure.
+  const recorded = new Set(erasures.map((e) => `${e.subject}\n${e.erasureId}`));
+  for (const k of await store.listSubjectKeys(record.tenantId)) {
+    if (k.wrappedKey === null && !recorded.has(`${k.subject}\n${k.erasureId}`)) {
+      report(
+        "DISCLOSURE_MISMATCH",
+        null,
+        `the data key of ${k.subject} is destroyed without a recorded erasure: disclosure removed outside erasure`,
+      );
+    }
+  }
   for (const e of erasures) {
     if (!logged.has(e.erasureId)) {
       report(
