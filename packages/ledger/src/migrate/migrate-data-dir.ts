@@ -16,6 +16,7 @@ import type { TenantRecord } from "../store/log-store.js";
 import { connectPostgresStores, type PostgresStores } from "../store/postgres/open-postgres-store.js";
 import { tenantLogReport, type VerifyReport } from "../verify/tenant-log-report.js";
 import { type CopiedCatalogue, copyCatalogue } from "./copy-catalogue.js";
+import { copyErasures } from "./copy-erasures.js";
 import { type CopiedKeyItems, copyKeyItems } from "./copy-key-items.js";
 import { copyTenantLog } from "./copy-tenant-log.js";
 import { openSqliteSource, type SqliteSource } from "./sqlite-source.js";
@@ -48,6 +49,8 @@ export interface MigratedTenant {
   /** Hex MTH of the first toSize entries: equal in SQLite and PostgreSQL (checked). */
   rootHash: string;
   keyItems: CopiedKeyItems;
+  /** Erasures replayed on the target (0 when a resumed copy had replayed them already). */
+  erasuresCopied: number;
   verify: VerifyReport;
 }
 
@@ -116,6 +119,7 @@ async function copyAndVerify(
       actionSchemasCopied: log.actionSchemasCopied,
       rootHash: toHex(log.rootHash),
       keyItems: await copyKeyItems(tenant.name, keyFiles, pg.vault, log.toSize),
+      erasuresCopied: await copyErasures(source.log, tenant.tenantId, pg.log, target.tenantId),
     });
   }
   const catalogue = await copyCatalogue(source, pg, tenantIds);

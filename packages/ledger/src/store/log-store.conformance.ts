@@ -166,6 +166,21 @@ export function runLogStoreConformance(name: string, open: () => Promise<LogStor
       expect(unknown.record.valuesErased).toBe(0);
       expect((await store.readSubjectKeys(t.tenantId, ["psn_eve"])).get("psn_eve")?.wrappedKey).toBeNull();
       expect(await store.readPlainDisclosures(t.tenantId, 10)).toEqual([]);
+      // A migration replays an erasure over tombstones it copied, with the counts the source recorded.
+      const copied = await store.eraseSubject(t.tenantId, {
+        ...asked,
+        erasureId: "ers_4",
+        subject: "psn_zed",
+        copied: { valuesErased: 7, entriesTouched: 3 },
+      });
+      expect(copied.record).toEqual({
+        ...asked,
+        erasureId: "ers_4",
+        subject: "psn_zed",
+        valuesErased: 7,
+        entriesTouched: 3,
+      });
+      expect((await store.listErasures(t.tenantId)).map((e) => e.erasureId)).toContain("ers_4");
       await store.close();
     });
 

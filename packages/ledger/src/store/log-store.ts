@@ -73,6 +73,11 @@ export interface ErasureRecord {
   entriesTouched: number;
 }
 
+/** What eraseSubject is asked: the erasure without its counts, or with the counts of the store it was copied from. */
+export type ErasureRequest = Omit<ErasureRecord, "valuesErased" | "entriesTouched"> & {
+  copied?: { valuesErased: number; entriesTouched: number };
+};
+
 /** A personal value written before layout 4 (SQLite) or migration 7 (PostgreSQL), in clear: the ledger seals it on open. */
 export interface PlainDisclosureRow {
   index: number;
@@ -215,11 +220,10 @@ export interface LogStore {
    * erased), every sealed value of the subject deleted leaving its tombstone,
    * and the erasure recorded with its counts. For a subject already erased
    * it changes nothing and returns the first erasure with `created` false.
+   * `copied` (a migration replaying another store's erasure over tombstones
+   * it copied) records that store's counts instead of the ones found here.
    */
-  eraseSubject(
-    tenantId: number,
-    erasure: Omit<ErasureRecord, "valuesErased" | "entriesTouched">,
-  ): Promise<{ record: ErasureRecord; created: boolean }>;
+  eraseSubject(tenantId: number, erasure: ErasureRequest): Promise<{ record: ErasureRecord; created: boolean }>;
   /** The tenant's erasures, oldest first. */
   listErasures(tenantId: number): Promise<ErasureRecord[]>;
   /** Up to `limit` personal values still stored in clear (from before sealing), by index then pointer. */

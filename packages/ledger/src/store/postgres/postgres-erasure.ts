@@ -5,6 +5,7 @@
 import { TrailproofError } from "@trailproof/core";
 import type {
   ErasureRecord,
+  ErasureRequest,
   NewSubjectKey,
   PlainDisclosureRow,
   StoredDisclosure,
@@ -143,8 +144,9 @@ export async function rewrapSubjectKeys(
 export async function eraseSubject(
   sql: PgSql,
   tenantId: number,
-  e: Omit<ErasureRecord, "valuesErased" | "entriesTouched">,
+  request: ErasureRequest,
 ): Promise<{ record: ErasureRecord; created: boolean }> {
+  const { copied, ...e } = request;
   return inTenant(sql, tenantId, async (tx) => {
     // The key row, locked (or created erased): concurrent erasures of one subject take turns.
     await tx`
@@ -166,8 +168,8 @@ export async function eraseSubject(
       WHERE tenant_id = ${tenantId} AND subject = ${e.subject} AND sealed IS NOT NULL RETURNING idx`;
     const record: ErasureRecord = {
       ...e,
-      valuesErased: touched.length,
-      entriesTouched: new Set(touched.map((t) => t.idx)).size,
+      valuesErased: copied?.valuesErased ?? touched.length,
+      entriesTouched: copied?.entriesTouched ?? new Set(touched.map((t) => t.idx)).size,
     };
     await tx`
       INSERT INTO erasures (tenant_id, erasure_id, subject, requested_by, approved_by, erased_ms, values_erased, entries_touched)

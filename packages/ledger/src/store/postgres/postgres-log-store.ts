@@ -7,6 +7,7 @@ import type {
   AppendBatch,
   CheckpointRow,
   ErasureRecord,
+  ErasureRequest,
   LogStore,
   NewSubjectKey,
   PlainDisclosureRow,
@@ -197,10 +198,7 @@ export class PostgresLogStore implements LogStore {
     return erasure.rewrapSubjectKeys(this.#sql, tenantId, rows);
   }
 
-  eraseSubject(
-    tenantId: number,
-    e: Omit<ErasureRecord, "valuesErased" | "entriesTouched">,
-  ): Promise<{ record: ErasureRecord; created: boolean }> {
+  eraseSubject(tenantId: number, e: ErasureRequest): Promise<{ record: ErasureRecord; created: boolean }> {
     return erasure.eraseSubject(this.#sql, tenantId, e);
   }
 

@@ -9,6 +9,7 @@ import type {
   AppendBatch,
   CheckpointRow,
   ErasureRecord,
+  ErasureRequest,
   LogStore,
   NewSubjectKey,
   PlainDisclosureRow,
@@ -78,7 +79,7 @@ interface TenantLogFile {
   db: SqliteDatabase;
   s: ReturnType<typeof prepareLogStatements>;
   append: (batch: AppendBatch) => void;
-  erase: (erasure: Omit<ErasureRecord, "valuesErased" | "entriesTouched">) => {
+  erase: (erasure: ErasureRequest) => {
     record: ErasureRecord;
     created: boolean;
   };
@@ -160,14 +161,11 @@ export class SqliteStore implements LogStore {
       const s = prepareLogStatements(db);
       const append = db.transaction((b: AppendBatch) => writeBatch(s, b));
       const eraseTx = db.transaction(
-        (job: {
-          e: Omit<ErasureRecord, "valuesErased" | "entriesTouched">;
-          out: { record: ErasureRecord; created: boolean }[];
-        }) => {
+        (job: { e: ErasureRequest; out: { record: ErasureRecord; created: boolean }[] }) => {
           job.out.push(eraseSubject(s, job.e));
         },
       );
-      const erase = (e: Omit<ErasureRecord, "valuesErased" | "entriesTouched">) => {
+      const erase = (e: ErasureRequest) => {
         const out: { record: ErasureRecord; created: boolean }[] = [];
         eraseTx({ e, out });
         return out[0] as { record: ErasureRecord; created: boolean };
@@ -344,10 +342,7 @@ export class SqliteStore implements LogStore {
     this.#log(tenantId).rewrap(rows);
   }
 
-  async eraseSubject(
-    tenantId: number,
-    erasure: Omit<ErasureRecord, "valuesErased" | "entriesTouched">,
-  ): Promise<{ record: ErasureRecord; created: boolean }> {
+  async eraseSubject(tenantId: number, erasure: ErasureRequest): Promise<{ record: ErasureRecord; created: boolean }> {
     const file = this.#log(tenantId);
     const result = file.erase(erasure);
     // The WAL still holds the pages as they were before: fold it into the
@@ -543,8 +538,9 @@ function prepareLogStatements(db: SqliteDatabase) {
 /** The erasure transaction's body (LogStore.eraseSubject). */
 function eraseSubject(
   s: ReturnType<typeof prepareLogStatements>,
-  e: Omit<ErasureRecord, "valuesErased" | "entriesTouched">,
+  request: ErasureRequest,
 ): { record: ErasureRecord; created: boolean } {
+  const { copied, ...e } = request;
   const earlier = s.erasureBySubject.get(e.subject) as ErasureSqlRow | undefined;
   if (earlier) return { record: toErasure(earlier), created: false };
   const key = s.subjectKey.get(e.subject);
@@ -553,8 +549,8 @@ function eraseSubject(
   const touched = s.eraseValues.all(e.subject) as { idx: number }[];
   const record: ErasureRecord = {
     ...e,
-    valuesErased: touched.length,
-    entriesTouched: new Set(touched.map((t) => t.idx)).size,
+    valuesErased: copied?.valuesErased ?? touched.length,
+    entriesTouched: copied?.entriesTouched ?? new Set(touched.map((t) => t.idx)).size,
   };
   s.insertErasure.run(
     record.erasureId,
