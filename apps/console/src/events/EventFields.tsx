@@ -5,6 +5,7 @@
 import { useApi } from "../api/api-context.js";
 import type { AuditEvent, EventItem } from "../api/types.js";
 import { OutcomeBadge, RiskBadge } from "../components/Badge.js";
+import { personalText } from "../lib/erased.js";
 import { asEvent, entityPath, eventPath, parsePathElement } from "../lib/event-view.js";
 import { formatNumber, formatTime } from "../lib/format.js";
 import { Link } from "../router/router.js";
@@ -59,7 +60,7 @@ export function EventFields({ item }: { item: EventItem }) {
         <dl className="dl">
           <Field label="Actor type" value={e.actor?.type} />
           <Field label="Actor id" value={e.actor?.id} mono />
-          <Field label="Actor name" value={e.actor?.name} item={item} pointer="/actor/name" />
+          <Field label="Actor name" value={personalText(e.actor?.name)} item={item} pointer="/actor/name" />
           {e.actor?.on_behalf_of && (
             <>
               <Field
@@ -69,7 +70,7 @@ export function EventFields({ item }: { item: EventItem }) {
               />
               <Field
                 label="On behalf of (name)"
-                value={e.actor.on_behalf_of.name}
+                value={personalText(e.actor.on_behalf_of.name)}
                 item={item}
                 pointer="/actor/on_behalf_of/name"
               />
