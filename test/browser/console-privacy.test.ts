@@ -120,6 +120,12 @@ describeBrowser("console approvals and erasure", () => {
     expect(await listed.textContent()).not.toContain(SUBJECT);
     await page.getByText("trailproof verify --erasure-receipt receipt.json --key VERIFIER_KEY").waitFor();
     await screenshots(page, "admin-privacy-erasures");
+    // Every column, the Download receipt button included, is in view at 1280 px.
+    expect(
+      await page.evaluate(
+        `(() => { const w = document.querySelector(".table-wrap"); return w.scrollWidth - w.clientWidth; })()`,
+      ),
+    ).toBe(0);
 
     // The erasure signs a checkpoint; wait until a signed one covers its entry so the receipt exists.
     await expect
@@ -147,6 +153,10 @@ describeBrowser("console approvals and erasure", () => {
       expect(await value.locator(".badge").textContent()).toBe("erased");
     }
     expect(await page.getByText("$erased").count()).toBe(0);
+    // The privacy summary calls them erased, not "revealed".
+    const erasedFields = page.locator("dt", { hasText: /^Erased fields$/ }).locator("+ dd");
+    expect(await erasedFields.textContent()).toContain("/actor/name, /context/ip");
+    expect(await page.locator("dt", { hasText: /^Personal fields$/ }).count()).toBe(0);
     expect(await page.getByText("Grace Hopper").count()).toBe(0);
     await screenshots(page, "event-detail-erased");
     expect(other.problems).toEqual([]);

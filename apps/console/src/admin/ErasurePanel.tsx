@@ -62,7 +62,7 @@ export function ErasurePanel() {
     }, `Receipt of ${summary.id} downloaded.`);
 
   return (
-    <div className="panel-grid">
+    <div className="panel-stack">
       <section aria-labelledby="erasures-title">
         <h2 id="erasures-title" className="section-title">
           Erasures
@@ -86,9 +86,7 @@ export function ErasurePanel() {
                       <th scope="col">Erasure</th>
                       <th scope="col">Subject (pseudonym)</th>
                       <th scope="col">Values erased</th>
-                      <th scope="col">Entries touched</th>
-                      <th scope="col">Requested by</th>
-                      <th scope="col">Approved by</th>
+                      <th scope="col">Requested and approved by</th>
                       <th scope="col">Erased</th>
                       <th scope="col">
                         <span className="sr-only">Actions</span>
@@ -98,12 +96,17 @@ export function ErasurePanel() {
                   <tbody>
                     {[...list].reverse().map((r) => (
                       <tr key={r.id} data-erasure={r.id}>
-                        <td className="mono small">{r.id}</td>
-                        <td className="mono small">{r.subject}</td>
-                        <td>{formatNumber(r.values_erased)}</td>
-                        <td>{formatNumber(r.entries_touched)}</td>
-                        <td className="mono small">{r.requested_by}</td>
-                        <td className="mono small">{r.approved_by}</td>
+                        <td className="mono small break">{r.id}</td>
+                        <td className="mono small break">{r.subject}</td>
+                        <td>
+                          {formatNumber(r.values_erased)}{" "}
+                          <span className="muted small">in {formatNumber(r.entries_touched)} entries</span>
+                        </td>
+                        <td className="small">
+                          <span className="mono">{r.requested_by}</span>
+                          <br />
+                          approved by <span className="mono">{r.approved_by}</span>
+                        </td>
                         <td title={formatTime(r.erased_at)}>{formatTableTime(r.erased_at)}</td>
                         <td className="nowrap">
                           <button
@@ -125,7 +128,7 @@ export function ErasurePanel() {
           }
         </Loaded>
       </section>
-      <section className="card" aria-labelledby="erasure-new">
+      <section className="card erasure-request" aria-labelledby="erasure-new">
         <h2 id="erasure-new" className="card-title">
           Request an erasure
         </h2>
