@@ -3,7 +3,8 @@
 // in Approvals, where the same admin's approval is refused with the server's
 // own words; a different admin (a person, signed in with TOTP) approves it;
 // the erasure is listed, its receipt downloads and verifies offline, and the
-// subject's event shows the erased marker where the values were.
+// subject's event and the events list show the erased marker where the
+// values were; a requester withdraws a request with Reject.
 import { readFileSync } from "node:fs";
 import { type ErasureReceipt, verifyErasureReceipt } from "@trailproof/core";
 import type { WireApproval, WireErasure } from "@trailproof/protocol";
@@ -159,8 +160,36 @@ describeBrowser("console approvals and erasure", () => {
     expect(await page.locator("dt", { hasText: /^Personal fields$/ }).count()).toBe(0);
     expect(await page.getByText("Grace Hopper").count()).toBe(0);
     await screenshots(page, "event-detail-erased");
+
+    // The events list names the person by id and marks the erased name, never showing the marker's object.
+    await page.goto(`${server.url}/events?q=${encodeURIComponent(`actor:${SUBJECT}`)}`);
+    const rows = page.locator("table.events-table tbody tr");
+    await rows.first().waitFor();
+    expect(await rows.first().locator(".col-actor .badge").textContent()).toBe("erased");
+    expect(await page.getByText("Grace Hopper").count()).toBe(0);
+    expect(await page.getByText("$erased").count()).toBe(0);
     expect(other.problems).toEqual([]);
     expect(requester.problems).toEqual([]);
     await other.context.close();
   }, 120_000);
+
+  it("lets the requester withdraw a request with Reject: it is listed as rejected and nothing is erased", async () => {
+    const { page } = requester;
+    await page.goto(`${server.url}/admin?tab=privacy`);
+    await page.getByLabel("Subject id").fill("usr_linus");
+    await page.getByRole("button", { name: "Request erasure" }).click();
+    await page.getByText("Erasure of usr_linus requested.").waitFor();
+    const asked = (await approvals(server)).find((a) => a.status === "pending");
+    if (!asked) throw new Error("no pending approval after the request");
+
+    await page.goto(`${server.url}/admin?tab=approvals`);
+    const row = page.locator(`tr[data-approval="${asked.id}"]`);
+    await row.getByRole("button", { name: `Reject ${asked.id}` }).click();
+    await row.getByRole("button", { name: `Confirm reject ${asked.id}` }).click();
+    await page.getByText(`Rejected erasure (${asked.id}); nothing was changed.`).waitFor();
+    await row.getByText("rejected", { exact: true }).waitFor();
+    expect(await row.getByRole("button").count()).toBe(0);
+    expect((await approvals(server)).find((a) => a.id === asked.id)?.status).toBe("rejected");
+    expect((await api<{ erasures: unknown[] }>(server, "GET", "/v1/erasures")).erasures).toHaveLength(1);
+  }, 60_000);
 });
