@@ -178,7 +178,7 @@ export function recordRefusals(page: Page): string[] {
 }
 
 /** The admin page's tabs (pages/AdminPage.tsx), each a page load of its own. */
-const ADMIN_TABS = ["people", "keys", "viewer-tokens", "schemas", "settings"];
+const ADMIN_TABS = ["people", "keys", "viewer-tokens", "schemas", "approvals", "privacy", "settings"];
 
 /**
  * Opens every page the signed-in person's navigation offers (every admin tab

@@ -33,7 +33,8 @@ export type Role = PersonRole;
 export interface ActorRef {
   type?: string;
   id?: string;
-  name?: string;
+  /** A personal value: a string, or the erased marker {"$erased": {...}} once its subject was erased. */
+  name?: unknown;
   on_behalf_of?: ActorRef;
 }
 

@@ -5,6 +5,7 @@
 import { useApi } from "../api/api-context.js";
 import type { AuditEvent, EventItem } from "../api/types.js";
 import { OutcomeBadge, RiskBadge } from "../components/Badge.js";
+import { personalText } from "../lib/erased.js";
 import { asEvent, entityPath, eventPath, parsePathElement } from "../lib/event-view.js";
 import { formatNumber, formatTime } from "../lib/format.js";
 import { Link } from "../router/router.js";
@@ -48,6 +49,8 @@ export function EventFields({ item }: { item: EventItem }) {
   const target = e.target ?? {};
   const link = (to: string, label: string) => (embedded ? label : <Link to={to}>{label}</Link>);
   const personal = Object.keys(e.privacy?.commitments ?? {});
+  const erased = new Set((item.erased ?? []).map((x) => x.pointer));
+  const readable = personal.filter((p) => !erased.has(p));
   const masked = e.privacy?.masked ?? [];
 
   return (
@@ -59,7 +62,7 @@ export function EventFields({ item }: { item: EventItem }) {
         <dl className="dl">
           <Field label="Actor type" value={e.actor?.type} />
           <Field label="Actor id" value={e.actor?.id} mono />
-          <Field label="Actor name" value={e.actor?.name} item={item} pointer="/actor/name" />
+          <Field label="Actor name" value={personalText(e.actor?.name)} item={item} pointer="/actor/name" />
           {e.actor?.on_behalf_of && (
             <>
               <Field
@@ -69,7 +72,7 @@ export function EventFields({ item }: { item: EventItem }) {
               />
               <Field
                 label="On behalf of (name)"
-                value={e.actor.on_behalf_of.name}
+                value={personalText(e.actor.on_behalf_of.name)}
                 item={item}
                 pointer="/actor/on_behalf_of/name"
               />
@@ -220,17 +223,29 @@ export function EventFields({ item }: { item: EventItem }) {
         </section>
       )}
 
-      {(personal.length > 0 || masked.length > 0) && (
+      {(personal.length > 0 || masked.length > 0 || erased.size > 0) && (
         <section className="card card-wide" aria-labelledby="f-privacy">
           <h2 id="f-privacy" className="card-title">
             Privacy
           </h2>
           <dl className="dl">
-            {personal.length > 0 && (
+            {erased.size > 0 && (
+              <>
+                <dt>Erased fields</dt>
+                <dd>
+                  <span className="mono">{[...erased].join(", ")}</span>
+                  <span className="muted small">
+                    {" "}
+                    — crypto-shredded by an erasure; the sealed leaf still commits to them
+                  </span>
+                </dd>
+              </>
+            )}
+            {readable.length > 0 && (
               <>
                 <dt>Personal fields</dt>
                 <dd>
-                  <span className="mono">{personal.join(", ")}</span>
+                  <span className="mono">{readable.join(", ")}</span>
                   <span className="muted small">
                     {" "}
                     {item.redacted ? "— withheld from your role" : "— revealed, each checked against its commitment"}

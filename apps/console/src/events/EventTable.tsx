@@ -1,9 +1,10 @@
 // The events list: dense rows (time, actor, action and message, target,
 // outcome, risk), each opening its detail by link, click or Enter.
 import type { EventItem } from "../api/types.js";
-import { OutcomeBadge, RiskBadge } from "../components/Badge.js";
+import { Badge, OutcomeBadge, RiskBadge } from "../components/Badge.js";
 import { Icon } from "../components/Icon.js";
 import { Withheld } from "../components/Withheld.js";
+import { erasureAt, personalText } from "../lib/erased.js";
 import { actorIcon, asEvent, eventPath, isWithheld } from "../lib/event-view.js";
 import { formatTableTime, formatTime } from "../lib/format.js";
 import { Link, navigate } from "../router/router.js";
@@ -58,8 +59,12 @@ export function EventTable({ items, caption, fresh, onOpen }: EventTableProps) {
                     <Icon name={actorIcon(e.actor?.type)} size={15} />
                     <span className="actor-text">
                       <span className="actor-id">{e.actor?.id ?? "—"}</span>
-                      {e.actor?.name ? (
-                        <span className="muted small">{e.actor.name}</span>
+                      {personalText(e.actor?.name) ? (
+                        <span className="muted small">{personalText(e.actor?.name)}</span>
+                      ) : erasureAt(item, "/actor/name") ? (
+                        <span className="small">
+                          <Badge tone="neutral">erased</Badge>
+                        </span>
                       ) : isWithheld(item, "/actor/name") ? (
                         <span className="small">
                           <Withheld />

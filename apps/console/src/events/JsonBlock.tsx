@@ -1,5 +1,6 @@
 // Read-only JSON with changed lines marked (and said so for screen readers),
-// withheld personal values shown in place.
+// withheld and erased personal values shown in place.
+import { Erased } from "../components/Erased.js";
 import { isChanged, type JsonLine, jsonLines } from "../lib/json-lines.js";
 
 export function JsonBlock({
@@ -25,7 +26,13 @@ export function JsonBlock({
             <span key={i} className={marked ? "json-line json-changed" : "json-line"} data-pointer={line.pointer}>
               <span className="json-indent">{"  ".repeat(line.depth)}</span>
               {line.key && <span className="json-key">{line.key}</span>}
-              {line.withheld ? <span className="withheld">withheld (personal)</span> : <span>{line.text}</span>}
+              {line.erased ? (
+                <Erased erasure={line.erased} />
+              ) : line.withheld ? (
+                <span className="withheld">withheld (personal)</span>
+              ) : (
+                <span>{line.text}</span>
+              )}
               {line.comma ? "," : ""}
               {marked && <span className="sr-only"> (changed)</span>}
               {"\n"}

@@ -2,6 +2,7 @@
 // whether a personal field was withheld from this reader (it then has a
 // commitment but no value).
 import type { AuditEvent, EventItem } from "../api/types.js";
+import { personalText } from "./erased.js";
 
 export function asEvent(item: EventItem): AuditEvent {
   return item.event as AuditEvent;
@@ -14,7 +15,7 @@ export function isWithheld(item: EventItem, pointer: string): boolean {
 }
 
 export function actorLabel(event: AuditEvent): string {
-  return event.actor?.name ?? event.actor?.id ?? "unknown";
+  return personalText(event.actor?.name) ?? event.actor?.id ?? "unknown";
 }
 
 export function targetLabel(event: AuditEvent): string {

@@ -1,7 +1,9 @@
 // Pretty JSON as lines that each know their RFC 6901 pointer, so a diff view
-// can mark exactly the lines an RFC 6902 patch touched.
+// can mark exactly the lines an RFC 6902 patch touched; an erased marker is
+// one line of its own, never shown as a raw object.
 import { escapePointer } from "@trailproof/core";
 import type { PatchOperation } from "../api/types.js";
+import { type Erasure, erasedMarker } from "./erased.js";
 
 /** Stands in for a personal value withheld from this reader. */
 export const WITHHELD = Symbol("withheld");
@@ -14,6 +16,8 @@ export interface JsonLine {
   /** Rendered value, an opening or a closing bracket. */
   text: string;
   withheld?: boolean;
+  /** Set where the value is the erased marker of a crypto-shredded personal value. */
+  erased?: Erasure;
   comma: boolean;
 }
 
@@ -22,6 +26,11 @@ export function jsonLines(value: unknown): JsonLine[] {
   const walk = (v: unknown, pointer: string, depth: number, key: string, comma: boolean) => {
     if (v === WITHHELD) {
       out.push({ pointer, depth, key, text: "", withheld: true, comma });
+      return;
+    }
+    const erased = erasedMarker(v);
+    if (erased) {
+      out.push({ pointer, depth, key, text: "", erased, comma });
       return;
     }
     if (Array.isArray(v) || (v !== null && typeof v === "object")) {

@@ -1,6 +1,9 @@
-// /admin (admin role) — people, API keys, viewer tokens, schemas, retention, settings.
+// /admin (admin role) — people, API keys, viewer tokens, schemas, retention,
+// approvals (dual control), privacy (erasure), settings.
 // The tab is kept in the URL so a reload or a shared link opens it; a link to
 // a tab that does not exist says so rather than quietly showing another.
+import { ApprovalsPanel } from "../admin/ApprovalsPanel.js";
+import { ErasurePanel } from "../admin/ErasurePanel.js";
 import { KeysPanel } from "../admin/KeysPanel.js";
 import { PeoplePanel } from "../admin/PeoplePanel.js";
 import { RetentionPanel } from "../admin/RetentionPanel.js";
@@ -17,6 +20,8 @@ const TABS = [
   { id: "viewer-tokens", label: "Embedded viewer", render: () => <ViewerTokensPanel /> },
   { id: "schemas", label: "Schemas", render: () => <SchemasPanel /> },
   { id: "retention", label: "Retention", render: () => <RetentionPanel /> },
+  { id: "approvals", label: "Approvals", render: () => <ApprovalsPanel /> },
+  { id: "privacy", label: "Privacy", render: () => <ErasurePanel /> },
   { id: "settings", label: "Settings", render: () => <SettingsPanel /> },
 ];
 
