@@ -6,7 +6,7 @@
 // one: a stand-in no retention.prune entry in the bundle lists is a divergence.
 import { fromUtf8 } from "../bytes.js";
 import type { LogVerifier } from "./log-verifier.js";
-import { listsRange, rangesOfPruneEvent } from "./prune-listing.js";
+import { firstUnlisted, rangesOfPruneEvent } from "./prune-listing.js";
 import type { PrunedEntry } from "./pruned-entry-line.js";
 
 export interface BundlePrunedEntries {
@@ -87,11 +87,12 @@ export class BundlePrunedCheck {
         continue;
       }
       const listed = this.#listings.get(r.pruneIndex);
-      if (!listed || !listsRange(listed, r.start, r.end)) {
+      const unlisted = listed ? firstUnlisted(listed, r.start, r.end) : r.start;
+      if (unlisted < r.end) {
         verifier.report(
           "PRUNE_RECORD_FORGED",
-          r.start,
-          `prune record forged: ${describe} served pruned by entry ${r.pruneIndex}, which ${listed ? "does not list them" : "is no retention.prune event"}`,
+          unlisted,
+          `prune record forged: entry ${unlisted} is served pruned by entry ${r.pruneIndex}, which ${listed ? "does not list it" : "is no retention.prune event"}`,
         );
       }
     }

@@ -17,7 +17,7 @@ export {
   type VerifiedCheckpoint,
 } from "./log-verifier.js";
 export { LeafPacker, leafCount, type PackedLeaves, packLeaves } from "./packed-leaves.js";
-export { listsRange, rangesOfPruneEvent } from "./prune-listing.js";
+export { firstUnlisted, rangesOfPruneEvent } from "./prune-listing.js";
 export {
   encodePrunedEntryLine,
   hasPrunedEntryPrefix,

@@ -16,12 +16,12 @@ export function rangesOfPruneEvent(event: Record<string, unknown> | null): [numb
   return out.sort((a, b) => a[0] - b[0]);
 }
 
-/** Whether the sorted `listed` ranges together hold every index of [start, end). */
-export function listsRange(listed: readonly [number, number][], start: number, end: number): boolean {
+/** The first index of [start, end) the sorted `listed` ranges do not hold, or `end` when they hold all. */
+export function firstUnlisted(listed: readonly [number, number][], start: number, end: number): number {
   let next = start;
   for (const [a, b] of listed) {
     if (next >= end) break;
     if (a <= next && next < b) next = b;
   }
-  return next >= end;
+  return Math.min(next, end);
 }
