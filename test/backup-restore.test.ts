@@ -1,11 +1,13 @@
 // `trailproof backup` and `restore` as an operator runs them: real processes,
 // a real service ingesting during the backup, real archives damaged the way
-// disks and copies damage them (docs/runbooks/backup-restore.md).
+// disks and copies damage them (docs/runbooks/backup-restore.md); a pruned log
+// restores and verifies, and one whose prune record was deleted is refused.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openDataDir } from "@trailproof/ledger";
 import { sampleEvents } from "@trailproof/server";
 import Database from "better-sqlite3";
 import { create, extract } from "tar";
@@ -316,5 +318,75 @@ describe("trailproof backup and restore", () => {
     const line = expectRefused(await trailproof(["backup", "--data", v1, "--out", out]), "DATA_DIR_INVALID");
     expect(line).toContain("trailproof serve");
     expect(existsSync(out)).toBe(false);
+  }, 60_000);
+});
+
+describe("trailproof backup and restore of a pruned log", () => {
+  const DAY_MS = 86_400_000;
+  const pruned = join(work, "pruned-data");
+  const prunedArchive = join(work, "pruned-backup.tar");
+
+  beforeAll(async () => {
+    // Received 100 days ago under a 30-day default: `trailproof prune` removes their bodies.
+    const then = Date.now() - 100 * DAY_MS;
+    const old = await openDataDir({ dataDir: pruned, checkpointIntervalMs: 0, now: () => then });
+    try {
+      const t = await old.ledger.createTenant("acme");
+      const results = await old.ledger.append("acme", sampleEvents(20, { seed: 4, idPrefix: "old_", startMs: then }));
+      expect(results.every((r) => r.status === "created")).toBe(true);
+      await old.ledger.publishCheckpoints();
+      await old.retention.setRetentionPolicy(
+        t.tenantId,
+        { defaultKeepDays: 30, rules: [] },
+        "test",
+        new Date().toISOString(),
+      );
+      await old.settled();
+    } finally {
+      await old.ledger.close();
+    }
+    const run = await trailproof(["prune", "--data", pruned]);
+    expect(run.stdout).toContain("acme: pruned 20 entries [0, 20) by entry 20");
+    const backup = await trailproof(["backup", "--data", pruned, "--out", prunedArchive]);
+    expect(backup.stderr).toBe("");
+    expect(backup.code).toBe(0);
+  }, 60_000);
+
+  it("restores a pruned log, which verifies with its pruned range reported", async () => {
+    const target = join(work, "pruned-restored");
+    const restored = await trailproof(["restore", "--from", prunedArchive, "--data", target]);
+    expect(restored.stderr).toBe("");
+    expect(restored.code).toBe(0);
+    const verified = await trailproof(["verify", "--data", target]);
+    expect(verified.stdout).toMatch(/^OK acme/m);
+    expect(verified.stdout).toContain("pruned: 20 entries in 1 range(s): [0, 20) by entry 20");
+    expect(verified.code).toBe(0);
+  }, 60_000);
+
+  it("refuses a backup whose pruned-range record was deleted (bodies gone with no prune recorded)", async () => {
+    const unpacked = join(work, "pruned-unpacked");
+    mkdirSync(unpacked);
+    await extract({ file: prunedArchive, cwd: unpacked });
+    const db = new Database(join(unpacked, "tenants", "acme.db"));
+    for (const { name } of db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as {
+      name: string;
+    }[]) {
+      db.exec(`DROP TRIGGER ${name}`);
+    }
+    expect(db.prepare("DELETE FROM pruned_ranges").run().changes).toBe(1);
+    db.close();
+    const manifest = JSON.parse(readFileSync(join(unpacked, "manifest.json"), "utf8")) as {
+      files: Record<string, string>;
+    };
+    manifest.files["tenants/acme.db"] = createHash("sha256")
+      .update(readFileSync(join(unpacked, "tenants", "acme.db")))
+      .digest("hex");
+    writeFileSync(join(unpacked, "manifest.json"), JSON.stringify(manifest));
+    const rewritten = join(work, "pruned-rewritten.tar");
+    await create({ file: rewritten, cwd: unpacked, portable: true }, readdirSync(unpacked));
+    const target = join(work, "from-pruned-rewritten");
+    const line = expectRefused(await trailproof(["restore", "--from", rewritten, "--data", target]), "BACKUP_CORRUPT");
+    expect(line).toMatch(/: tenant acme: BODY_REMOVED at index 0: /);
+    expectNothingLeft(target);
   }, 60_000);
 });

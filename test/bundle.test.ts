@@ -34,7 +34,7 @@ describe("export bundles", () => {
     const { path } = await exportBundle();
     const text = readFileSync(path, "utf8").trimEnd().split("\n");
     const header = JSON.parse(text[0] as string);
-    expect(header).toMatchObject({ format: "trailproof-bundle/v1", tenant: "acme", tree_size: 14, checkpoints: 3 });
+    expect(header).toMatchObject({ format: "trailproof-bundle/v2", tenant: "acme", tree_size: 14, checkpoints: 3 });
     expect(text).toHaveLength(1 + 3 + 14);
   });
 

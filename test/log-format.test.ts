@@ -5,9 +5,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  bundleReport,
   encodeCanonicalJson,
+  encodePrunedEntryLine,
+  fromBase64,
   hashLeaf,
+  hasPrunedEntryPrefix,
   type JsonObject,
+  parsePrunedEntryLine,
   parseVerifierKey,
   portableHasher,
   recomputeContentDigest,
@@ -78,6 +83,40 @@ describe("log format worked example (version 2)", () => {
     ]) {
       expect(doc).toContain(value);
     }
+  });
+});
+
+describe("a pruned entry's stand-in (bundle format v2, GET /v1/log/entries)", () => {
+  const golden = JSON.parse(readFileSync(GOLDEN_PATH, "utf8")) as Golden;
+  const line = encodePrunedEntryLine({ index: 0, leafHash: fromBase64(golden.leaf_hash_base64), pruneIndex: 7 });
+
+  it("is quoted verbatim by docs/log-format.md for the worked example's entry", () => {
+    expect(doc).toContain(`\n${line}\n`);
+  });
+
+  it("carries the entry's leaf hash, and is never taken for leaf data nor leaf data for it", () => {
+    expect(toHex(parsePrunedEntryLine(utf8(line))?.leafHash as Uint8Array)).toBe(golden.leaf_hash_hex);
+    expect(hasPrunedEntryPrefix(utf8(line))).toBe(true);
+    expect(hasPrunedEntryPrefix(utf8(golden.leaf_data))).toBe(false);
+  });
+
+  it("in a one-entry bundle, verifies the signed root but fails closed: its retention.prune entry is not in the bundle", async () => {
+    const header = JSON.stringify({
+      format: "trailproof-bundle/v2",
+      tenant: "acme",
+      origin: ORIGIN,
+      tree_size: 1,
+      checkpoints: 1,
+      verifier_keys: [{ verifier_key: golden.verifier_key, created_at: "2026-05-01T08:00:00Z", retired_at: null }],
+      exported_at: "2026-05-01T09:00:00Z",
+    });
+    async function* lines() {
+      yield* [header, JSON.stringify({ checkpoint: golden.checkpoint }), line];
+    }
+    const report = await bundleReport(portableHasher, lines(), { verifierKeys: [golden.verifier_key] });
+    expect(report.checkpoints).toBe(1);
+    expect(report.pruned).toEqual({ entries: 1, ranges: [{ start: 0, end: 1, pruneIndex: 7 }] });
+    expect(report.divergences.map((d) => d.kind)).toEqual(["BODY_REMOVED"]);
   });
 });
 

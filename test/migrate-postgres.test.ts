@@ -1,6 +1,8 @@
 // `trailproof migrate` on real stores: a SQLite data directory written by the
 // service copied into a real PostgreSQL database, verified there, served
 // from there, caught up after more appends, and refused once the copies diverge.
+// A pruned tenant's recorded ranges are copied with its blank bodies, and the
+// copy verifies on PostgreSQL, the pruned range reported.
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -32,6 +34,9 @@ import {
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, "../apps/cli/bin/trailproof.js");
 const TENANTS = ["acme", "globex"] as const;
+/** A tenant whose old entries `trailproof prune` pruned before the copy. */
+const PRUNED_TENANT = "initech";
+const DAY_MS = 86_400_000;
 
 async function trailproof(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -217,7 +222,31 @@ describe("trailproof migrate (SQLite data directory into PostgreSQL)", () => {
       });
       await data.settled();
     });
-  });
+    // Received 100 days ago under a 30-day default: `trailproof prune` removes their bodies.
+    const then = Date.now() - 100 * DAY_MS;
+    const old = await openDataDir({ dataDir, checkpointIntervalMs: 0, sealingWorkers: 0, now: () => then });
+    try {
+      const t = await old.ledger.createTenant(PRUNED_TENANT);
+      const results = await old.ledger.append(
+        PRUNED_TENANT,
+        sampleEvents(30, { seed: 5, idPrefix: "old_", startMs: then - 60_000 }),
+      );
+      expect(results.every((r) => r.status === "created")).toBe(true);
+      await old.ledger.publishCheckpoints();
+      await old.retention.setRetentionPolicy(
+        t.tenantId,
+        { defaultKeepDays: 30, rules: [] },
+        "test",
+        new Date().toISOString(),
+      );
+      await old.settled();
+    } finally {
+      await old.ledger.close();
+    }
+    const pruned = await trailproof("prune", "--data", dataDir, "--tenant", PRUNED_TENANT);
+    expect(pruned.stdout).toContain(`${PRUNED_TENANT}: pruned 30 entries`);
+    await withSqlite(dataDir, (data) => data.ledger.publishCheckpoints());
+  }, 60_000);
 
   afterAll(async () => {
     await db?.drop();
@@ -332,6 +361,39 @@ describe("trailproof migrate (SQLite data directory into PostgreSQL)", () => {
     expect(acmeAgain?.rootHash).toBe(
       (after.acme as { checkpoints: { rootHash: string }[] }).checkpoints.at(-1)?.rootHash,
     );
+  });
+
+  it("copied the pruned tenant's recorded ranges with its blank bodies, and the copy verifies on PostgreSQL", async () => {
+    // Runs after the copy and its catch-up above (which found nothing more to prune).
+    const sqlite = openSqliteStores(dataDir);
+    const pg = openPostgresStores(openPostgres(db.appUrl, { max: 1 }), readMasterKey(masterKeyFile));
+    try {
+      const ours = (await sqlite.log.getTenant(PRUNED_TENANT))?.tenantId as number;
+      const theirs = (await pg.log.getTenant(PRUNED_TENANT))?.tenantId as number;
+      const ranges = await sqlite.log.readPrunedRanges(ours);
+      expect(ranges).toEqual([{ start: 0, end: 30, pruneIndex: 30 }]);
+      expect(await pg.log.readPrunedRanges(theirs)).toEqual(ranges);
+      const leaves = await pg.log.readLeaves(theirs, 0, 31);
+      expect(leaves.map((l) => l.leafData.length === 0)).toEqual([...Array(30).fill(true), false]);
+      // The search projection the copy built skipped the pruned entries, as pruning deletes their rows.
+      const page = await pg.query.search(theirs, {}, { limit: 500, order: "asc" });
+      expect(page.entries.map((e) => e.index)).toEqual([30]);
+    } finally {
+      await sqlite.log.close();
+      await pg.log.close();
+    }
+    const verified = await trailproof(
+      "verify",
+      "--database",
+      db.appUrl,
+      "--master-key-file",
+      masterKeyFile,
+      "--tenant",
+      PRUNED_TENANT,
+    );
+    expect(verified.stdout).toMatch(new RegExp(`^OK ${PRUNED_TENANT}`, "m"));
+    expect(verified.stdout).toContain("pruned: 30 entries in 1 range(s): [0, 30) by entry 30");
+    expect(verified.code).toBe(0);
   });
 
   it("refuses to catch up a PostgreSQL copy that was appended to, writing nothing", async () => {

@@ -23,6 +23,7 @@ export {
 } from "./backup/restore-data-dir.js";
 export { type BundleFileReportOptions, bundleFileReport } from "./bundle/bundle-file-report.js";
 export { bundleLines } from "./bundle/bundle-lines.js";
+export { EntryLines } from "./bundle/entry-lines.js";
 export { PublishedCheckpointRecord, type RollbackNotice } from "./checkpoint/published-record.js";
 export { type FollowerSink, type FollowerStatus, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
 export { DATA_DIR_MASTER_KEY, dataDirMasterKey, generatedMasterKeyWarning } from "./keys/data-dir-master-key.js";

@@ -1,9 +1,10 @@
 // The log's contract with external verifiers (auditor and up): the latest
 // signed checkpoint, the verifier keys, raw entries whose lines are
-// byte-for-byte the leaf data, and RFC 6962 proofs. Sizes and indexes are
+// byte-for-byte the leaf data (a pruned entry's line is its stand-in), and RFC 6962 proofs. Sizes and indexes are
 // JSON numbers below 2^53. These routes read checkpoints; they never sign one.
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { InvalidInputError, toBase64 } from "@trailproof/core";
+import { EntryLines } from "@trailproof/ledger";
 import {
   CheckpointListSchema,
   CheckpointsQuerySchema,
@@ -105,8 +106,9 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
       config: { permission: "prove" },
       schema: {
         ...common,
-        summary: "Entries start <= index < end as NDJSON; each line is exactly the entry's leaf data",
-        description: `SHA-256(0x00 || line) is the leaf hash. At most ${MAX_ENTRIES_PER_PAGE} per page; a page may be shorter than asked.`,
+        summary:
+          "Entries start <= index < end as NDJSON; each line is exactly the entry's leaf data, or a pruned entry's stand-in",
+        description: `SHA-256(0x00 || line) is the leaf hash, except for a pruned entry's line, {"pruned":{"index","leaf_hash","prune_index"}}, which carries its leaf hash (no leaf data starts with {"pruned":). At most ${MAX_ENTRIES_PER_PAGE} per page; a page may be shorter than asked.`,
         querystring: EntriesQuerySchema,
         produces: ["application/x-ndjson"],
         response: { 200: EntriesSchema, ...ProblemResponses },
@@ -128,7 +130,8 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
         metadata: { query: { start, end } },
         dedupeKey: `entries:${start}:${end}`,
       });
-      const body = Buffer.concat(entries.flatMap((e) => [e.leafData, Buffer.from("\n")]));
+      const record = await ledger.tenantRecord(tenant);
+      const body = await new EntryLines(ledger.store, record.tenantId).encode(entries);
       return reply.type("application/x-ndjson").send(body);
     },
   );

@@ -3,15 +3,21 @@
 // recomputed, every signature checked, and what diverges is reported (named
 // for the report they return: they throw only for a bundle they cannot read). Keys come from the caller when pinned;
 // keys read from the bundle itself only prove the bundle is self-consistent.
+// A pruned entry's stand-in (format v2) enters the tree by its leaf hash and
+// is reported apart from divergences (bundle-pruned-entries.ts).
 import { concatBytes, fromUtf8, utf8 } from "../bytes.js";
 import { InvalidInputError } from "../errors.js";
 import type { Hasher } from "../hasher.js";
 import { type NoteVerifier, parseVerifierKey } from "../note/verifier-key.js";
-import { BUNDLE_FORMAT, type BundleHeader } from "./bundle-format.js";
+import { BUNDLE_FORMAT, BUNDLE_FORMAT_V1, type BundleHeader } from "./bundle-format.js";
+import { BundlePrunedCheck, type BundlePrunedEntries } from "./bundle-pruned-entries.js";
 import { HashingQueue } from "./hashing-queue.js";
 import { type Divergence, LogVerifier } from "./log-verifier.js";
 import { LeafPacker } from "./packed-leaves.js";
-import { inlineSubtreeHasher, type SubtreeHasher } from "./subtree-hasher.js";
+import { hasPrunedEntryPrefix, parsePrunedEntryLine } from "./pruned-entry-line.js";
+import { hashSubtreesOfLeafHashes, inlineSubtreeHasher, type SubtreeHasher } from "./subtree-hasher.js";
+
+export type { BundlePrunedEntries } from "./bundle-pruned-entries.js";
 
 export interface BundleReport {
   tenant: string;
@@ -22,6 +28,8 @@ export interface BundleReport {
   keysPinned: boolean;
   ok: boolean;
   divergences: Divergence[];
+  /** Entries whose bodies retention pruned, served as stand-ins (format v2): not divergences. */
+  pruned: BundlePrunedEntries;
 }
 
 export interface BundleReportOptions {
@@ -115,7 +123,11 @@ function lineEnd(bytes: Uint8Array, start: number, newline: number): number {
   return newline > start && bytes[newline - 1] === CR ? newline - 1 : newline;
 }
 
-/** One bundle being read: header, checkpoint lines, then entries in batches. */
+/**
+ * One bundle being read: header, checkpoint lines, then entries in batches.
+ * Leaf data goes to the packer, stand-ins' leaf hashes to #prunedHashes; at
+ * most one of the two holds anything, so batches reach the queue in order.
+ */
 class BundleVerification {
   readonly #hasher: Hasher;
   readonly #options: BundleReportOptions;
@@ -125,6 +137,11 @@ class BundleVerification {
   #keysPinned = false;
   #queue: HashingQueue<undefined> | undefined;
   readonly #packer = new LeafPacker(BATCH_LEAVES, BATCH_BYTES);
+  /** Leaf hashes of the stand-ins after the last dispatched entry. */
+  #prunedHashes: Uint8Array[] = [];
+  readonly #pruned = new BundlePrunedCheck();
+  /** Whether entry lines may be stand-ins (format v2). */
+  #standIns = false;
   /** Entry lines read so far. */
   #entries = 0;
   /** Entries already handed to the queue. */
@@ -143,6 +160,7 @@ class BundleVerification {
   headerLine(line: string): void {
     if (!this.#header) {
       this.#header = parseHeader(line);
+      this.#standIns = this.#header.format === BUNDLE_FORMAT;
       if (this.#header.checkpoints <= 0) this.#start(this.#header);
       return;
     }
@@ -160,13 +178,13 @@ class BundleVerification {
 
   /**
    * The next entry line, bytes[start, end). Requires wantsEntries. Returns a
-   * promise, to await before reading on, only when a full batch went to the
+   * promise, to await before reading on, only when a batch went to the
    * hasher first: most lines cost no promise at all.
    */
   entry(bytes: Uint8Array, start = 0, end = bytes.length): Promise<void> | undefined {
-    (this.#verifier as LogVerifier).checkLeafData(this.#entries, bytes, start, end);
-    this.#entries++;
-    if (this.#packer.fits(end - start) || this.#packer.count === 0) {
+    if (this.#isStandIn(bytes, start, end)) return this.#standIn(bytes, start, end);
+    this.#checkLeaf(bytes, start, end);
+    if (this.#prunedHashes.length === 0 && (this.#packer.fits(end - start) || this.#packer.count === 0)) {
       this.#packer.add(bytes, start, end);
       return undefined;
     }
@@ -179,14 +197,23 @@ class BundleVerification {
     for (; k < starts.length && !this.wantsEntries; k++) {
       this.headerLine(decodeLine(bytes.subarray(starts[k] as number, ends[k] as number)));
     }
-    const verifier = this.#verifier;
-    if (!verifier) return;
-    for (let j = k; j < starts.length; j++)
-      verifier.checkLeafData(this.#entries + j - k, bytes, starts[j] as number, ends[j] as number);
-    this.#entries += starts.length - k;
+    if (!this.wantsEntries) return;
     while (k < starts.length) {
-      k += this.#packer.addRun(bytes, starts, ends, k, starts.length);
-      if (k < starts.length) await this.#flush();
+      // The run of leaf data up to the next stand-in, packed as whole runs.
+      let s = k;
+      for (; s < starts.length; s++) {
+        if (this.#isStandIn(bytes, starts[s] as number, ends[s] as number)) break;
+        this.#checkLeaf(bytes, starts[s] as number, ends[s] as number);
+      }
+      if (s > k && this.#prunedHashes.length > 0) await this.#flush();
+      while (k < s) {
+        k += this.#packer.addRun(bytes, starts, ends, k, s);
+        if (k < s) await this.#flush();
+      }
+      if (s < starts.length) {
+        await this.#standIn(bytes, starts[s] as number, ends[s] as number);
+        k = s + 1;
+      }
     }
   }
 
@@ -206,6 +233,7 @@ class BundleVerification {
         `the header announces ${header.tree_size} entries, the bundle has ${index}`,
       );
     }
+    const pruned = this.#pruned.finish(index, verifier);
     const divergences = verifier.finish();
     return {
       tenant: header.tenant,
@@ -215,7 +243,37 @@ class BundleVerification {
       keysPinned: this.#keysPinned,
       ok: divergences.length === 0 && verifier.checkpoints.length > 0,
       divergences,
+      pruned,
     };
+  }
+
+  #isStandIn(bytes: Uint8Array, start: number, end: number): boolean {
+    return this.#standIns && hasPrunedEntryPrefix(bytes, start, end);
+  }
+
+  /** Checks leaf data at the next position (its hash is computed in batches). */
+  #checkLeaf(bytes: Uint8Array, start: number, end: number): void {
+    const position = this.#entries++;
+    (this.#verifier as LogVerifier).checkLeafData(position, bytes, start, end);
+    if (this.#pruned.wants(position)) this.#pruned.listing(position, bytes, start, end);
+  }
+
+  /** A line with a stand-in's prefix at the next position. */
+  async #standIn(bytes: Uint8Array, start: number, end: number): Promise<void> {
+    const verifier = this.#verifier as LogVerifier;
+    const entry = parsePrunedEntryLine(bytes, start, end);
+    if (!entry) {
+      // Hashed as it is, so no root covers it either.
+      verifier.report("ENTRY_MALFORMED", this.#entries, `entry ${this.#entries} is not a valid pruned entry`);
+      this.#checkLeaf(bytes, start, end);
+      if (this.#prunedHashes.length > 0 || !this.#packer.fits(end - start)) await this.#flush();
+      this.#packer.add(bytes, start, end);
+      return;
+    }
+    this.#pruned.standIn(this.#entries++, entry, verifier);
+    if (this.#packer.count > 0) await this.#flush();
+    this.#prunedHashes.push(entry.leafHash);
+    if (this.#prunedHashes.length >= BATCH_LEAVES) await this.#flush();
   }
 
   #start(header: BundleHeader): void {
@@ -244,12 +302,22 @@ class BundleVerification {
     );
   }
 
+  /** Hands what is waiting, leaf data or stand-ins' leaf hashes, to the queue. */
   async #flush(): Promise<void> {
+    const queue = this.#queue as HashingQueue<undefined>;
     const count = this.#packer.count;
-    if (count === 0) return;
-    const first = this.#dispatched;
-    this.#dispatched += count;
-    await (this.#queue as HashingQueue<undefined>).push(first, this.#packer.take(), undefined);
+    if (count > 0) {
+      const first = this.#dispatched;
+      this.#dispatched += count;
+      await queue.push(first, this.#packer.take(), undefined);
+    }
+    const hashes = this.#prunedHashes;
+    if (hashes.length > 0) {
+      this.#prunedHashes = [];
+      const first = this.#dispatched;
+      this.#dispatched += hashes.length;
+      await queue.pushHashed(first, hashes.length, hashSubtreesOfLeafHashes(this.#hasher, first, hashes), undefined);
+    }
   }
 }
 
@@ -260,7 +328,8 @@ function parseHeader(line: string): BundleHeader {
   } catch {
     throw malformed("the header is not JSON");
   }
-  if (h?.format !== BUNDLE_FORMAT) throw malformed(`not a ${BUNDLE_FORMAT} bundle`);
+  if (h?.format !== BUNDLE_FORMAT && h?.format !== BUNDLE_FORMAT_V1)
+    throw malformed(`not a ${BUNDLE_FORMAT} (or ${BUNDLE_FORMAT_V1}) bundle`);
   if (typeof h.origin !== "string" || typeof h.tenant !== "string")
     throw malformed("the header lacks origin or tenant");
   if (!isCount(h.tree_size) || !isCount(h.checkpoints)) throw malformed("bad counts in header");

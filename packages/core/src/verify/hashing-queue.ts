@@ -46,6 +46,16 @@ export class HashingQueue<T> {
     while (this.#inFlight.length > this.#depth) await this.#takeOldest();
   }
 
+  /**
+   * Queues leaves [first, first + count) already hashed (nodes as
+   * hashSubtrees lays them out), in order with the batches pushed around it.
+   */
+  async pushHashed(first: number, count: number, nodes: Uint8Array, context: T): Promise<void> {
+    if (count === 0) return;
+    this.#inFlight.push({ first, count, hashed: Promise.resolve({ nodes, bytes: new Uint8Array(0) }), context });
+    while (this.#inFlight.length > this.#depth) await this.#takeOldest();
+  }
+
   /** Waits for every batch still in flight. */
   async drain(): Promise<void> {
     while (this.#inFlight.length > 0) await this.#takeOldest();

@@ -148,19 +148,40 @@ export function inlineSubtreeHasher(hasher: Hasher): SubtreeHasher {
 
 /** hashSubtrees, synchronously. */
 export function hashSubtreesNow(hasher: Hasher, first: number, leaves: PackedLeaves): Uint8Array {
-  const count = leafCount(leaves);
+  const { bytes, offsets } = leaves;
+  return buildSubtreeNodes(hasher, first, leafCount(leaves), (leaf) =>
+    hasher.sha256(bytes.subarray(offsets[leaf] as number, offsets[leaf + 1] as number)),
+  );
+}
+
+/**
+ * The same layout as hashSubtreesNow for leaves whose hashes are given, not
+ * computed: pruned entries, whose leaf data is gone (docs/retention.md). Only
+ * the interior nodes are computed here; each leaf hash is checked by every
+ * signed root above it. Requires every hash to be 32 bytes.
+ */
+export function hashSubtreesOfLeafHashes(hasher: Hasher, first: number, leafHashes: readonly Uint8Array[]): Uint8Array {
+  return buildSubtreeNodes(hasher, first, leafHashes.length, (leaf) => leafHashes[leaf] as Uint8Array);
+}
+
+/** The nodes of the tiles of [first, first + count), leaf hash `leafHash(k)` for the k-th leaf. */
+function buildSubtreeNodes(
+  hasher: Hasher,
+  first: number,
+  count: number,
+  leafHash: (k: number) => Uint8Array,
+): Uint8Array {
   const tiles = tileLeafRange(first, count);
   let total = 0;
   for (const t of tiles) total += nodesInTile(t.level);
   const out = new Uint8Array(total * HASH_SIZE);
-  const { bytes, offsets } = leaves;
   let leaf = 0;
   let at = 0;
   for (const t of tiles) {
     let width = 2 ** t.level;
     let level = at;
     for (let k = 0; k < width; k++, leaf++) {
-      out.set(hasher.sha256(bytes.subarray(offsets[leaf] as number, offsets[leaf + 1] as number)), at);
+      out.set(leafHash(leaf), at);
       at += HASH_SIZE;
     }
     while (width > 1) {

@@ -1,11 +1,11 @@
 // Streams a tenant's export bundle (core's bundle-format.ts) as lines, in
 // constant memory: entries are read in chunks (one buffer each) up to the
-// latest checkpoint.
+// latest checkpoint, pruned entries as their stand-ins (entry-lines.ts).
 import { BUNDLE_FORMAT, type BundleHeader, TrailproofError } from "@trailproof/core";
 import type { VerifierKeyRecord } from "../keys/signing-keys.js";
 import type { LogStore } from "../store/log-store.js";
+import { EntryLines } from "./entry-lines.js";
 
-const NEWLINE = new Uint8Array([0x0a]);
 const encoder = new TextEncoder();
 
 export async function* bundleLines(
@@ -31,10 +31,8 @@ export async function* bundleLines(
   yield encoder.encode(`${JSON.stringify(header)}\n`);
   for (const cp of checkpoints) yield encoder.encode(`${JSON.stringify({ checkpoint: cp.note })}\n`);
   const chunk = options.chunkSize ?? 5_000;
+  const lines = new EntryLines(store, record.tenantId);
   for (let start = 0; start < treeSize; start += chunk) {
-    const entries = await store.readEntries(record.tenantId, start, Math.min(start + chunk, treeSize));
-    const parts: Uint8Array[] = [];
-    for (const e of entries) parts.push(e.leafData, NEWLINE);
-    yield Buffer.concat(parts);
+    yield await lines.encode(await store.readEntries(record.tenantId, start, Math.min(start + chunk, treeSize)));
   }
 }

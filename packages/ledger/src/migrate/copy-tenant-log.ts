@@ -1,6 +1,7 @@
 // Copies one tenant's sealed log between stores (SQLite to PostgreSQL): the
 // entries with their personal values and the tree nodes as stored, the
-// signed checkpoints and the action schemas. Runs again to catch up: only
+// signed checkpoints, the action schemas and the recorded pruned ranges
+// (a pruned entry's blank leaf data is copied blank). Runs again to catch up: only
 // what lies beyond the target's common prefix is copied.
 import {
   CompactRange,
@@ -11,7 +12,14 @@ import {
   TrailproofError,
   toHex,
 } from "@trailproof/core";
-import type { ActionSchemaRow, AppendBatch, CheckpointRow, EntryRow, LogStore } from "../store/log-store.js";
+import type {
+  ActionSchemaRow,
+  AppendBatch,
+  CheckpointRow,
+  EntryRow,
+  LogStore,
+  PrunedRange,
+} from "../store/log-store.js";
 
 export interface CopyLogOptions {
   /** Entries per appendBatch (one transaction on the target); default 1,000. */
@@ -34,6 +42,8 @@ export interface CopiedLog {
   /** Checkpoints the target holds that the source does not (a PostgreSQL node signed them): kept. */
   checkpointsOnlyInTarget: number;
   actionSchemasCopied: number;
+  /** Recorded pruned ranges copied (their bodies were already blank in the source). */
+  prunedRangesCopied: number;
   /** MTH of the first toSize entries, the same on both sides (checked). */
   rootHash: Uint8Array;
 }
@@ -93,12 +103,18 @@ export async function copyTenantLog(
   // Checkpoints after the entries they sign, so a reader never sees one beyond the log.
   for (const cp of checkpoints.missing) await target.putCheckpoint(targetId, cp);
   for (const row of schemas) await target.putActionSchema(targetId, row);
+  const pruned = await missingPrunedRanges(source, sourceId, target, targetId, toSize);
+  // One call per retention.prune entry, as the prune run recorded them: on
+  // the target too the ranges are recorded and what is left of their bodies
+  // (copied before the source pruned them) goes in one transaction.
+  for (const group of pruned.values()) await target.pruneBodies(targetId, group);
   return {
     fromSize,
     toSize,
     checkpointsCopied: checkpoints.missing.length,
     checkpointsOnlyInTarget: checkpoints.onlyInTarget,
     actionSchemasCopied: schemas.length,
+    prunedRangesCopied: [...pruned.values()].reduce((n, g) => n + g.length, 0),
     rootHash,
   };
 }
@@ -229,6 +245,36 @@ async function missingSchemas(
     else if (definition !== row.definition) {
       throw diverged(`PostgreSQL holds another definition of action schema ${key(row)}`);
     }
+  }
+  return missing;
+}
+
+/**
+ * The source's pruned ranges the target lacks, by retention.prune entry,
+ * among those whose entry is below `size` (a later one waits for the next
+ * run). A target range the source does not hold exactly means the two
+ * logs were pruned apart: MIGRATE_DIVERGED.
+ */
+async function missingPrunedRanges(
+  source: LogStore,
+  sourceId: number,
+  target: LogStore,
+  targetId: number,
+  size: number,
+): Promise<Map<number, PrunedRange[]>> {
+  const key = (r: PrunedRange) => `${r.start}:${r.end}:${r.pruneIndex}`;
+  const recorded = await source.readPrunedRanges(sourceId);
+  const ours = new Set(recorded.map(key));
+  const have = new Set<string>();
+  for (const r of await target.readPrunedRanges(targetId)) {
+    if (!ours.has(key(r)))
+      throw diverged(`PostgreSQL records pruned range [${r.start}, ${r.end}) that SQLite does not`);
+    have.add(key(r));
+  }
+  const missing = new Map<number, PrunedRange[]>();
+  for (const r of recorded) {
+    if (r.pruneIndex >= size || have.has(key(r))) continue;
+    missing.set(r.pruneIndex, [...(missing.get(r.pruneIndex) ?? []), r]);
   }
   return missing;
 }

@@ -46,6 +46,8 @@ export interface MigratedTenant {
   checkpointsCopied: number;
   checkpointsOnlyInTarget: number;
   actionSchemasCopied: number;
+  /** Recorded pruned ranges copied; their entries' leaf data is copied blank. */
+  prunedRangesCopied: number;
   /** Hex MTH of the first toSize entries: equal in SQLite and PostgreSQL (checked). */
   rootHash: string;
   keyItems: CopiedKeyItems;
@@ -117,6 +119,7 @@ async function copyAndVerify(
       checkpointsCopied: log.checkpointsCopied,
       checkpointsOnlyInTarget: log.checkpointsOnlyInTarget,
       actionSchemasCopied: log.actionSchemasCopied,
+      prunedRangesCopied: log.prunedRangesCopied,
       rootHash: toHex(log.rootHash),
       keyItems: await copyKeyItems(tenant.name, keyFiles, pg.vault, log.toSize),
       erasuresCopied: await copyErasures(source.log, tenant.tenantId, pg.log, target.tenantId),

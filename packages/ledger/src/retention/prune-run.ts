@@ -5,12 +5,11 @@
 // before any body goes, so a crash between the two leaves an event whose
 // ranges are not recorded: completePendingPrunes finishes it on the next run.
 import type { AppendedBy } from "@trailproof/core";
-import { TrailproofError } from "@trailproof/core";
+import { rangesOfPruneEvent, TrailproofError } from "@trailproof/core";
 import type { Ledger } from "../ledger.js";
 import type { PrunedRange } from "../store/log-store.js";
 import type { RetentionStore } from "../store/retention-store.js";
 import { parseLeaf } from "../verify/derived-rows.js";
-import { rangesOfPruneEvent } from "../verify/prune-records.js";
 import { keepDaysOf, shortestKeepDays } from "./keep-days.js";
 import { holdCovers, isHoldActive } from "./legal-hold-covers.js";
 

@@ -2,7 +2,7 @@
 // recorded pruned range must be listed, exactly, by the retention.prune
 // entry it names, so a range recorded by hand to hide a removed body is a
 // "prune record forged" divergence; tenant-log-report.ts checks the bodies.
-import { type LogVerifier, TrailproofError } from "@trailproof/core";
+import { type LogVerifier, rangesOfPruneEvent, TrailproofError } from "@trailproof/core";
 import type { LogStore, PrunedRange } from "../store/log-store.js";
 import { parseLeaf } from "./derived-rows.js";
 
@@ -21,20 +21,6 @@ export class PrunedRangeWalk {
     const r = this.ranges[this.#at];
     return r !== undefined && r.start <= index;
   }
-}
-
-/** The ranges a retention.prune event lists ([start, end) pairs), or undefined if it lists none validly. */
-export function rangesOfPruneEvent(event: Record<string, unknown> | null): [number, number][] | undefined {
-  if (event?.action !== "retention.prune") return undefined;
-  const metadata = event.metadata as Record<string, unknown> | undefined;
-  const ranges = metadata?.ranges;
-  if (!Array.isArray(ranges)) return undefined;
-  const out: [number, number][] = [];
-  for (const r of ranges) {
-    if (!Array.isArray(r) || r.length !== 2 || !r.every((n) => Number.isSafeInteger(n))) return undefined;
-    out.push([r[0] as number, r[1] as number]);
-  }
-  return out.sort((a, b) => a[0] - b[0]);
 }
 
 /**

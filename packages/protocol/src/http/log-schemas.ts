@@ -22,11 +22,15 @@ export const CheckpointListSchema = Type.Object({ checkpoints: Type.Array(Checkp
 export const EntriesQuerySchema = Type.Object({ start: Count("first index"), end: Count("index after the last") });
 
 /**
- * The entries as NDJSON, each line byte for byte an entry's leaf data: a
- * string on the wire, bytes to the server, which sends them unparsed.
+ * The entries as NDJSON, each line byte for byte an entry's leaf data, or a
+ * pruned entry's stand-in: a string on the wire, bytes to the server, which
+ * sends them unparsed.
  */
 export const EntriesSchema = Type.Unsafe<Uint8Array>(
-  Type.String({ description: "NDJSON; each line is exactly one entry's leaf data" }),
+  Type.String({
+    description:
+      'NDJSON; each line is exactly one entry\'s leaf data, or for an entry whose body retention pruned {"pruned":{"index","leaf_hash","prune_index"}} (never leaf data: take leaf_hash as its leaf hash)',
+  }),
 );
 
 export const InclusionQuerySchema = Type.Object({

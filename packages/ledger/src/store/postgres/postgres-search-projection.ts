@@ -92,8 +92,11 @@ export class PostgresSearchProjection implements FollowerSink {
   async apply(tenantId: number, entries: readonly StoredEntry[]): Promise<void> {
     const first = entries[0];
     if (first === undefined) return;
+    // A pruned entry (blank leaf data: a log migrated after pruning) has no
+    // search row, as pruning deletes it; the cursor still moves past it.
+    const bodies = entries.filter((e) => e.leafData.length > 0);
     // Parse before the transaction: a malformed leaf fails the batch before any write.
-    const fields = entries.map((e) => searchFieldsOfLeaf(e.leafData));
+    const fields = bodies.map((e) => searchFieldsOfLeaf(e.leafData));
     await inTenant(this.#sql, tenantId, async (tx) => {
       const at = await this.#lockCursor(tx, tenantId);
       if (at !== first.index) {
@@ -102,7 +105,7 @@ export class PostgresSearchProjection implements FollowerSink {
           `${this.name} of tenant ${tenantId} is at ${at}, not at ${first.index} where this batch starts: another node applied it`,
         );
       }
-      await this.#writeRows(tx, tenantId, entries, fields);
+      if (bodies.length > 0) await this.#writeRows(tx, tenantId, bodies, fields);
       await tx`UPDATE follower_cursors SET covered = ${first.index + entries.length}
         WHERE tenant_id = ${tenantId} AND follower = ${this.name}`;
     });
