@@ -24,7 +24,7 @@ export const SEARCH_PROJECTION = "search";
 interface ProjectionFile {
   db: SqliteDatabase;
   covered: SqliteStatement;
-  apply: (rows: { entries: readonly StoredEntry[]; fields: SearchFields[] }) => void;
+  apply: (rows: { entries: readonly StoredEntry[]; fields: (SearchFields | null)[] }) => void;
 }
 
 export class SqliteSearchProjection implements FollowerSink {
@@ -50,7 +50,9 @@ export class SqliteSearchProjection implements FollowerSink {
   async apply(tenantId: number, entries: readonly StoredEntry[]): Promise<void> {
     if (entries.length === 0) return;
     // Parse outside the transaction: a malformed leaf fails the batch before any write.
-    const fields = entries.map((e) => searchFieldsOfLeaf(e.leafData));
+    // A pruned entry (blank leaf data: a projection rebuilt over a pruned log)
+    // has no search row, as pruning deleted it; the cursor still moves past it.
+    const fields = entries.map((e) => (e.leafData.length === 0 ? null : searchFieldsOfLeaf(e.leafData)));
     const file = this.#file(tenantId);
     // The projection is rebuilt from the log, so its commits need not be
     // fsynced: a commit lost to a crash loses its cursor with it, and the
@@ -103,7 +105,7 @@ export class SqliteSearchProjection implements FollowerSink {
       );
       const current = p("SELECT covered FROM projection_state WHERE name = ?");
       const write = db.transaction(
-        ({ entries, fields }: { entries: readonly StoredEntry[]; fields: SearchFields[] }) => {
+        ({ entries, fields }: { entries: readonly StoredEntry[]; fields: (SearchFields | null)[] }) => {
           const first = entries[0] as StoredEntry;
           const at = (current.get(SEARCH_PROJECTION) as { covered: number } | undefined)?.covered ?? 0;
           // The follower's contract, checked where the cursor lives: a batch
@@ -112,7 +114,8 @@ export class SqliteSearchProjection implements FollowerSink {
           const hours = new Map<number, number>();
           const blocks = new Map<number, [number, number]>();
           entries.forEach((e, k) => {
-            const f = fields[k] as SearchFields;
+            const f = fields[k];
+            if (f === null || f === undefined) return;
             insertRow.run(
               e.index,
               f.eventId,
