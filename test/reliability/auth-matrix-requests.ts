@@ -72,6 +72,16 @@ async function matrixHold(ctx: MatrixContext, tenant: "acme" | "globex", n: numb
   return holdId;
 }
 
+/** A fresh erasure of `tenant` (of a subject nobody else erases), carried out by nobody the matrix stands for. */
+async function matrixErasure(ctx: MatrixContext, tenant: "acme" | "globex", n: number): Promise<string> {
+  const { record } = await ctx.data.ledger.eraseSubject(tenant, `usr_erased_${tenant}_${n}`, {
+    erasureId: `ers_matrix_${tenant}_${n}`,
+    requestedBy: "key_elsewhere",
+    approvedBy: "key_other",
+  });
+  return record.erasureId;
+}
+
 /** Keyed by the route's name ("METHOD /url"); HEAD routes use their GET route's requests. */
 export const REQUESTS: Record<string, RouteRequests> = {
   "GET /healthz": same("/healthz"),
@@ -244,6 +254,26 @@ export const REQUESTS: Record<string, RouteRequests> = {
       path: `/v1/tenants/globex/legal-holds/${await matrixHold(ctx, "globex", n)}/lift`,
       body: { reason: "matrix" },
     }),
+  },
+  "POST /v1/pseudonyms/resolve": {
+    // The pseudonym of an actor only that tenant's entries name: acme's resolves, globex's is nobody in acme.
+    own: async (ctx) => ({
+      path: "/v1/pseudonyms/resolve",
+      body: { pseudonym: await ctx.data.ledger.pseudonyms.pseudonym("acme", ctx.world.acme.actorId), reason: "matrix" },
+    }),
+    foreign: async (ctx) => ({
+      path: "/v1/pseudonyms/resolve",
+      body: {
+        pseudonym: await ctx.data.ledger.pseudonyms.pseudonym("globex", ctx.world.globex.actorId),
+        reason: "matrix",
+      },
+    }),
+  },
+  "POST /v1/erasures": { own: (_ctx, n) => ({ path: "/v1/erasures", body: { subject: { id: `usr_matrix_${n}` } } }) },
+  "GET /v1/erasures": same("/v1/erasures"),
+  "GET /v1/erasures/:id": {
+    own: async (ctx, n) => ({ path: `/v1/erasures/${await matrixErasure(ctx, "acme", n)}` }),
+    foreign: async (ctx, n) => ({ path: `/v1/erasures/${await matrixErasure(ctx, "globex", n)}` }),
   },
   "PUT /v1/tenants/:tenant/dual-control": same("/v1/tenants/acme/dual-control", {
     single_admin: false,
