@@ -72,19 +72,20 @@ const SINGLE_CLIENTS = 3;
 
 interface Keys {
   ingest: Record<string, string>;
-  viewer: Record<string, string>;
+  /** Reads back with ids as sent: a viewer would see people's ids as pseudonyms. */
+  auditor: Record<string, string>;
 }
 
 async function provision(service: ServiceProcess): Promise<Keys> {
   const send = fetchSend(service.url);
-  const keys: Keys = { ingest: {}, viewer: {} };
+  const keys: Keys = { ingest: {}, auditor: {} };
   for (const tenant of TENANTS) {
     const made = await expectJson<{ admin_key: string }>(
       send,
       { method: "POST", path: "/v1/tenants", key: service.operatorKey as string, body: { name: tenant } },
       201,
     );
-    for (const role of ["ingest", "viewer"] as const) {
+    for (const role of ["ingest", "auditor"] as const) {
       const created = await expectJson<{ key: string }>(
         send,
         { method: "POST", path: "/v1/keys", key: made.admin_key, body: { role, name: `kill loop ${role}` } },
@@ -175,7 +176,7 @@ async function readBack(service: ServiceProcess, keys: Keys, events: readonly Ac
       const e = events[next++] as Acked;
       const res = await httpCall(agent, `${service.url}/v1/events/${encodeURIComponent(e.id)}`, {
         method: "GET",
-        key: keys.viewer[e.tenant] as string,
+        key: keys.auditor[e.tenant] as string,
       });
       if (res.status === 404) {
         lost.push(`${e.tenant}/${e.id}`);
