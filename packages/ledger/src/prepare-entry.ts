@@ -3,7 +3,6 @@
 // group commit so the writer only writes, on the main thread or in a seal
 // worker (seal/seal-worker.ts). Searchable fields are not copied here: the
 // search follower derives them from the leaf (query/search-fields.ts).
-import { randomFillSync } from "node:crypto";
 import {
   type ActionRegistry,
   type AppendedBy,
@@ -18,6 +17,7 @@ import {
   uuidv7,
 } from "@trailproof/core";
 import type { PlainDisclosure } from "./privacy/sealed-disclosure.js";
+import { pooledRandomBytes } from "./random-pool.js";
 import type { EntryRow, UnknownActionPolicy } from "./store/log-store.js";
 import type { TenantLog } from "./tenant-log.js";
 
@@ -62,27 +62,6 @@ export interface SealContext {
    * Defaults to node:crypto in blocks (pooledRandomBytes). Tests inject a fixed one.
    */
   randomBytes?: (n: number) => Uint8Array;
-}
-
-/**
- * node:crypto's randomness costs microseconds per call whatever the size, and
- * an event takes one 32-byte salt per personal value, so bytes are drawn a
- * block at a time and handed out once each, in order. Per thread (module state).
- */
-const RANDOM_BLOCK_BYTES = 4096;
-let randomBlock = new Uint8Array(0);
-let randomOffset = 0;
-
-export function pooledRandomBytes(n: number): Uint8Array {
-  if (n > RANDOM_BLOCK_BYTES) return randomFillSync(new Uint8Array(n));
-  if (randomOffset + n > randomBlock.length) {
-    randomBlock = randomFillSync(new Uint8Array(RANDOM_BLOCK_BYTES));
-    randomOffset = 0;
-  }
-  // A copy: what is handed out never aliases the block, which is refilled later.
-  const out = randomBlock.slice(randomOffset, randomOffset + n);
-  randomOffset += n;
-  return out;
 }
 
 /**

@@ -4,8 +4,9 @@
 // sealed value moved to another entry, pointer or tenant fails to open. The
 // salt is sealed too: in clear it would let anyone test guesses of a
 // low-entropy value (an IP) against the leaf's commitment.
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
 import { encodeCanonicalJson, fromBase64, type JsonValue, toBase64, utf8 } from "@trailproof/core";
+import { pooledRandomBytes } from "../random-pool.js";
 
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
@@ -24,7 +25,7 @@ function aadOf(tenant: string, index: number, pointer: string): Buffer {
 
 /** nonce || ciphertext || tag of {"salt","value"} under `dataKey`. */
 export function sealDisclosure(dataKey: Uint8Array, tenant: string, index: number, d: PlainDisclosure): Uint8Array {
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = pooledRandomBytes(NONCE_BYTES);
   const cipher = createCipheriv("aes-256-gcm", dataKey, nonce);
   cipher.setAAD(aadOf(tenant, index, d.pointer));
   const plain = Buffer.from(utf8(encodeCanonicalJson({ salt: toBase64(d.salt), value: d.value })));
