@@ -3,6 +3,7 @@
 // clear-text rows of before migration 7. Every statement runs scoped to the
 // tenant (row-level security), erasure in one transaction.
 import { TrailproofError } from "@trailproof/core";
+import { type ErasureSqlRow, type SubjectKeySqlRow, toErasure, toSubjectKey } from "../erasure-rows.js";
 import type {
   ErasureRecord,
   ErasureRequest,
@@ -17,42 +18,6 @@ import { inTenant } from "./tenant-scope.js";
 const INT8 = 20;
 const TEXT = 25;
 const BYTEA = 17;
-
-interface SubjectKeySqlRow {
-  subject: string;
-  wrapped_key: Uint8Array | null;
-  created_ms: number;
-  erased_ms: number | null;
-  erasure_id: string | null;
-}
-
-interface ErasureSqlRow {
-  erasure_id: string;
-  subject: string;
-  requested_by: string;
-  approved_by: string;
-  erased_ms: number;
-  values_erased: number;
-  entries_touched: number;
-}
-
-const toSubjectKey = (r: SubjectKeySqlRow): SubjectKeyRow => ({
-  subject: r.subject,
-  wrappedKey: r.wrapped_key,
-  createdMs: r.created_ms,
-  erasedMs: r.erased_ms,
-  erasureId: r.erasure_id,
-});
-
-const toErasure = (r: ErasureSqlRow): ErasureRecord => ({
-  erasureId: r.erasure_id,
-  subject: r.subject,
-  requestedBy: r.requested_by,
-  approvedBy: r.approved_by,
-  erasedMs: r.erased_ms,
-  valuesErased: r.values_erased,
-  entriesTouched: r.entries_touched,
-});
 
 /** Inserts new keys and checks every sealed value names a live key (LogStore.appendBatch's contract), in `tx`. */
 export async function writeSubjectKeys(

@@ -4,6 +4,7 @@
 // transaction per tenant per group commit, so throughput does not hang on
 // one fsync per event.
 import { type NodeId, TrailproofError } from "@trailproof/core";
+import { type ErasureSqlRow, type SubjectKeySqlRow, toErasure, toSubjectKey } from "../erasure-rows.js";
 import type {
   ActionSchemaRow,
   AppendBatch,
@@ -86,42 +87,6 @@ interface TenantLogFile {
   rewrap: (rows: readonly { subject: string; wrappedKey: Uint8Array }[]) => void;
   replacePlain: (rows: readonly StoredDisclosure[], keys: readonly NewSubjectKey[]) => void;
 }
-
-interface SubjectKeySqlRow {
-  subject: string;
-  wrapped_key: Uint8Array | null;
-  created_ms: number;
-  erased_ms: number | null;
-  erasure_id: string | null;
-}
-
-interface ErasureSqlRow {
-  erasure_id: string;
-  subject: string;
-  requested_by: string;
-  approved_by: string;
-  erased_ms: number;
-  values_erased: number;
-  entries_touched: number;
-}
-
-const toSubjectKey = (r: SubjectKeySqlRow): SubjectKeyRow => ({
-  subject: r.subject,
-  wrappedKey: r.wrapped_key,
-  createdMs: r.created_ms,
-  erasedMs: r.erased_ms,
-  erasureId: r.erasure_id,
-});
-
-const toErasure = (r: ErasureSqlRow): ErasureRecord => ({
-  erasureId: r.erasure_id,
-  subject: r.subject,
-  requestedBy: r.requested_by,
-  approvedBy: r.approved_by,
-  erasedMs: r.erased_ms,
-  valuesErased: r.values_erased,
-  entriesTouched: r.entries_touched,
-});
 
 interface DisclosureSqlRow {
   idx: number;
