@@ -13,7 +13,6 @@ import {
   InvalidInputError,
   type JsonObject,
   TrailproofError,
-  toBase64,
 } from "@trailproof/core";
 import type { ErasureRecord, Ledger } from "@trailproof/ledger";
 import {
@@ -30,7 +29,7 @@ import type { DualControl } from "../approvals/dual-control.js";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
-import { checkpointCovering } from "./signed-checkpoint.js";
+import { checkpointCovering, proofIn } from "./signed-checkpoint.js";
 
 const common = { tags: ["admin"], security: [{ bearer: [] }] };
 
@@ -52,19 +51,12 @@ async function receiptOf(ledger: Ledger, tenant: string, id: string, waitMs: num
   if (!entry) return null;
   const checkpoint = await checkpointCovering(ledger, tenant, entry.index, waitMs);
   if (!checkpoint || checkpoint.treeSize <= entry.index) return null;
-  const proof = await ledger.inclusionProof(tenant, entry.index, checkpoint.treeSize);
   return {
     format: ERASURE_RECEIPT_FORMAT,
     erasure_id: id,
     event: JSON.parse(fromUtf8(entry.leafData)) as JsonObject,
     index: entry.index,
-    checkpoint: checkpoint.note,
-    inclusion: {
-      index: entry.index,
-      size: checkpoint.treeSize,
-      leaf_hash: toBase64(entry.leafHash),
-      proof: proof.map(toBase64),
-    },
+    ...(await proofIn(ledger, tenant, entry, checkpoint)),
   };
 }
 

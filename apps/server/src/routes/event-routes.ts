@@ -1,7 +1,7 @@
 // Reading events (viewer and up): search with filters or the search syntax,
 // one event with its inclusion proof, and its causation trace.
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { fromUtf8, TrailproofError, toBase64 } from "@trailproof/core";
+import { fromUtf8, TrailproofError } from "@trailproof/core";
 import {
   EventDetailSchema,
   EventIdParamsSchema,
@@ -22,7 +22,7 @@ import type { AppDeps } from "../deps.js";
 import { toEventItem, toEventItems } from "./event-view.js";
 import { prunedProblem } from "./pruned-event.js";
 import { pageParams, stableQuery } from "./search-params.js";
-import { checkpointCovering } from "./signed-checkpoint.js";
+import { checkpointCovering, proofIn } from "./signed-checkpoint.js";
 
 const common = { tags: ["events"], security: [{ bearer: [] }] };
 
@@ -132,19 +132,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: AppDeps, audit: 
       // the publisher's next round, and is served without a proof if none comes.
       const checkpoint = await checkpointCovering(ledger, tenant, entry.index, deps.config.checkpointIntervalMs);
       if (!checkpoint || checkpoint.treeSize <= entry.index) return item;
-      const proof = await ledger.inclusionProof(tenant, entry.index, checkpoint.treeSize);
-      return {
-        ...item,
-        proof: {
-          checkpoint: checkpoint.note,
-          inclusion: {
-            index: entry.index,
-            size: checkpoint.treeSize,
-            leaf_hash: toBase64(entry.leafHash),
-            proof: proof.map(toBase64),
-          },
-        },
-      };
+      return { ...item, proof: await proofIn(ledger, tenant, entry, checkpoint) };
     },
   );
 

@@ -7,6 +7,7 @@ import type { StoredEntry } from "@trailproof/ledger";
 import type { FastifyRequest } from "fastify";
 import type { AppDeps } from "../deps.js";
 import { buildProblem } from "../http/problem.js";
+import { proofIn } from "./signed-checkpoint.js";
 
 export async function prunedProblem(deps: AppDeps, request: FastifyRequest, tenant: string, entry: StoredEntry) {
   const { ledger } = deps;
@@ -17,17 +18,7 @@ export async function prunedProblem(deps: AppDeps, request: FastifyRequest, tena
   const checkpoint = await ledger.store.latestCheckpoint(record.tenantId);
   const leafHash = toBase64(entry.leafHash);
   const proof =
-    checkpoint && checkpoint.treeSize > entry.index
-      ? {
-          checkpoint: checkpoint.note,
-          inclusion: {
-            index: entry.index,
-            size: checkpoint.treeSize,
-            leaf_hash: leafHash,
-            proof: (await ledger.inclusionProof(tenant, entry.index, checkpoint.treeSize)).map(toBase64),
-          },
-        }
-      : undefined;
+    checkpoint && checkpoint.treeSize > entry.index ? await proofIn(ledger, tenant, entry, checkpoint) : undefined;
   return {
     ...buildProblem(
       "EVENT_PRUNED",

@@ -3,6 +3,7 @@
 // the publisher's), so a read that needs newer entries covered waits, bounded,
 // for the publisher's next round instead.
 import { setTimeout as sleep } from "node:timers/promises";
+import { toBase64 } from "@trailproof/core";
 import type { CheckpointRow, Ledger } from "@trailproof/ledger";
 
 const POLL_MS = 50;
@@ -32,4 +33,27 @@ export async function checkpointCovering(
     if ((checkpoint && checkpoint.treeSize > index) || Date.now() >= deadline) return checkpoint;
     await sleep(POLL_MS);
   }
+}
+
+/**
+ * Entry `entry`'s inclusion proof in `checkpoint`, which MUST cover it
+ * (treeSize > entry.index), as every route serves one: the signed note and
+ * the RFC 6962 proof from the entry's leaf hash to its root.
+ */
+export async function proofIn(
+  ledger: Ledger,
+  tenant: string,
+  entry: { index: number; leafHash: Uint8Array },
+  checkpoint: CheckpointRow,
+): Promise<{ checkpoint: string; inclusion: { index: number; size: number; leaf_hash: string; proof: string[] } }> {
+  const proof = await ledger.inclusionProof(tenant, entry.index, checkpoint.treeSize);
+  return {
+    checkpoint: checkpoint.note,
+    inclusion: {
+      index: entry.index,
+      size: checkpoint.treeSize,
+      leaf_hash: toBase64(entry.leafHash),
+      proof: proof.map(toBase64),
+    },
+  };
 }
