@@ -30,6 +30,7 @@ import {
   createTestDatabase,
   type TestDatabase,
 } from "../packages/ledger/src/store/postgres/postgres-test-database.fixture.js";
+import { eraseAsTheService } from "./erase-subject.js";
 
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, "../apps/cli/bin/trailproof.js");
@@ -147,34 +148,7 @@ describe("trailproof migrate (SQLite data directory into PostgreSQL)", () => {
         await appendSteps(data, tenant, k + 1, 150 + 50 * k, 40);
       }
       // An erasure, as the service carries it out: its tombstones, record and event must all travel.
-      const erased = await data.ledger.eraseSubject("acme", "usr_grace", {
-        erasureId: "ers_migrate",
-        requestedBy: "key_a",
-        approvedBy: "key_b",
-      });
-      expect(erased.record.valuesErased).toBeGreaterThan(0);
-      const [logged] = await data.ledger.append(
-        "acme",
-        [
-          {
-            id: "ers_migrate",
-            action: "erasure.complete",
-            occurred_at: new Date().toISOString(),
-            actor: { type: "service_account", id: "key_b" },
-            target: { type: "erasure", id: "ers_migrate" },
-            metadata: {
-              erasure_id: "ers_migrate",
-              requested_by: "key_a",
-              approved_by: "key_b",
-              subject: erased.record.subject,
-              values_erased: erased.record.valuesErased,
-              entries_touched: erased.record.entriesTouched,
-            },
-          },
-        ],
-        { appendedBy: { type: "service", id: "erasure" }, serviceRecord: true },
-      );
-      expect(logged?.status).toBe("created");
+      await eraseAsTheService(data.ledger, "acme", "usr_grace", "ers_migrate", new Date());
       await data.ledger.publishCheckpoints();
       await data.ledger.registerActionSchema("acme", {
         action: "shop.order.create",

@@ -14,6 +14,7 @@ import { nodeHasher, openDataDir, Pruner, tenantLogReport } from "@trailproof/le
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { sampleEvents } from "../apps/server/src/demo/sample-events.js";
+import { eraseAsTheService } from "./erase-subject.js";
 
 const DAY_MS = 86_400_000;
 const EVENTS = 10_000;
@@ -62,37 +63,8 @@ describe("retention at 10,000 events", () => {
       // Erasure as the service carries it out: shred, then record erasure.complete (by pseudonym).
       const erasedValues: Record<string, number> = {};
       for (const person of ["usr_grace", "usr_linus"]) {
-        const erasureId = `ers_scale_${person}`;
-        const { record, created } = await data.ledger.eraseSubject("acme", person, {
-          erasureId,
-          requestedBy: "key_a",
-          approvedBy: "key_b",
-        });
-        expect(created).toBe(true);
-        expect(record.valuesErased).toBeGreaterThan(0);
+        const record = await eraseAsTheService(data.ledger, "acme", person, `ers_scale_${person}`, new Date(then));
         erasedValues[person] = record.valuesErased;
-        const [logged] = await data.ledger.append(
-          "acme",
-          [
-            {
-              id: erasureId,
-              action: "erasure.complete",
-              occurred_at: new Date(then).toISOString(),
-              actor: { type: "service_account", id: "key_b" },
-              target: { type: "erasure", id: erasureId },
-              metadata: {
-                erasure_id: erasureId,
-                requested_by: "key_a",
-                approved_by: "key_b",
-                subject: record.subject,
-                values_erased: record.valuesErased,
-                entries_touched: record.entriesTouched,
-              },
-            },
-          ],
-          { appendedBy: { type: "service", id: "erasure" }, serviceRecord: true },
-        );
-        expect(logged?.status).toBe("created");
       }
       await data.settled();
 
