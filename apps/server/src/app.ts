@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { DualControl } from "./approvals/dual-control.js";
 import { MetaAudit } from "./audit/meta-audit.js";
 import { registerAuthentication } from "./auth/authenticate.js";
+import { registerCompatRoutes } from "./compat/register-compat-routes.js";
 import type { AppDeps } from "./deps.js";
 import { AccessLog } from "./http/access-log.js";
 import { buildClientErrorHandler } from "./http/client-error.js";
@@ -153,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerTenantRoutes(app, deps);
   registerAuthRoutes(app, deps);
   registerIngestRoutes(app, deps);
+  await registerCompatRoutes(app, deps);
   registerEventRoutes(app, deps, audit);
   registerTargetRoutes(app, deps, audit);
   registerStatsRoutes(app, deps, audit);

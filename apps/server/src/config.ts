@@ -35,6 +35,11 @@ export interface ServerConfig extends StoreConfig {
   corsOrigins: string[];
   /** TRAILPROOF_MAX_BODY_BYTES: largest request body. */
   maxBodyBytes: number;
+  /**
+   * TRAILPROOF_COMPAT_MAX_BODY_BYTES: largest body of a compat endpoint (Retraced, WorkOS, OTLP,
+   * CloudEvents, OPA, Kubernetes), compressed and again after inflating gzip.
+   */
+  compatMaxBodyBytes: number;
   /** TRAILPROOF_MAX_BATCH_EVENTS: most events in one POST /v1/events. */
   maxBatchEvents: number;
   /** TRAILPROOF_RATE_LIMIT_PER_MINUTE: requests per key per minute. */
@@ -97,6 +102,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   pruneIntervalMs: 3_600_000,
   corsOrigins: [],
   maxBodyBytes: 5 * 1024 * 1024,
+  compatMaxBodyBytes: 16 * 1024 * 1024,
   maxBatchEvents: 1000,
   rateLimitPerMinute: 6000,
   ingestMaxQueuedEvents: DEFAULT_ADMISSION.maxQueuedEvents,
@@ -184,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     pruneIntervalMs: num("TRAILPROOF_PRUNE_INTERVAL_MS", d.pruneIntervalMs),
     corsOrigins: list(env.TRAILPROOF_CORS_ORIGINS),
     maxBodyBytes: num("TRAILPROOF_MAX_BODY_BYTES", d.maxBodyBytes),
+    compatMaxBodyBytes: num("TRAILPROOF_COMPAT_MAX_BODY_BYTES", d.compatMaxBodyBytes),
     maxBatchEvents: num("TRAILPROOF_MAX_BATCH_EVENTS", d.maxBatchEvents),
     rateLimitPerMinute: num("TRAILPROOF_RATE_LIMIT_PER_MINUTE", d.rateLimitPerMinute),
     ingestMaxQueuedEvents: num("TRAILPROOF_INGEST_MAX_QUEUED_EVENTS", d.ingestMaxQueuedEvents),

@@ -144,6 +144,14 @@ export interface AppendOptions {
    * send; refusing these would fail an admin's action because a tenant floods.
    */
   serviceRecord?: boolean;
+  /**
+   * Write every input or none: when one is refused, the others are not
+   * written either and answer `withheld`. For wire formats whose clients
+   * treat a request as one unit (the compat endpoints). An id already taken
+   * by different content is only found while writing, so it is still
+   * refused on its own.
+   */
+  allOrNothing?: boolean;
 }
 
 /** One tenant log's size and signing state (Ledger.logStatus). */
@@ -464,7 +472,10 @@ export class Ledger {
   async append(tenant: string, inputs: readonly unknown[], options: AppendOptions = {}): Promise<AppendResult[]> {
     if (this.#closed) throw new TrailproofError("LEDGER_CLOSED", "the ledger is shutting down");
     const log = await this.#tenant(tenant);
-    return this.#pipeline.append(log, inputs, options.appendedBy ?? LIBRARY_APPENDER, options.serviceRecord === true);
+    return this.#pipeline.append(log, inputs, options.appendedBy ?? LIBRARY_APPENDER, {
+      alwaysAdmit: options.serviceRecord === true,
+      allOrNothing: options.allOrNothing === true,
+    });
   }
 
   /**

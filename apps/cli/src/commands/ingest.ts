@@ -31,7 +31,7 @@ export function registerIngestCommand(program: Command): void {
           const results = await ledger.append(opts.tenant, batch, { appendedBy: cliAppender("ingest") });
           for (const [i, r] of results.entries()) {
             if (r.status === "rejected") reject(lines[i] as number, r);
-            else counts[r.status]++;
+            else if (r.status !== "withheld") counts[r.status]++;
           }
           batch = [];
           lines = [];

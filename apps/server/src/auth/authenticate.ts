@@ -28,10 +28,8 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
   const resolve = async (request: FastifyRequest): Promise<Principal | "invalid" | undefined> => {
     const header = request.headers.authorization;
     if (header !== undefined) {
-      // The scheme is case-insensitive (RFC 9110 section 11.1).
-      const match = /^Bearer ([\x21-\x7e]{1,200})$/i.exec(header);
-      if (!match) return "invalid";
-      const presented = match[1] as string;
+      const presented = credentialIn(header, request.routeOptions.config.credentialFrom);
+      if (presented === undefined) return "invalid";
       if (isViewerToken(presented)) {
         const token = await authenticateViewerToken(deps.people, presented);
         if (!token) return "invalid";
@@ -115,6 +113,16 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
       return sendProblem(request, reply, "AUTH_FORBIDDEN", `the ${principal.role} role may not do this`);
     }
   });
+}
+
+/**
+ * The credential an Authorization header (untrusted) carries: `Bearer <key>`
+ * (the scheme is case-insensitive, RFC 9110 section 11.1), or what the
+ * route's own `credentialFrom` finds; undefined when it holds none.
+ */
+function credentialIn(header: string, credentialFrom?: (authorization: string) => string | undefined) {
+  const presented = credentialFrom ? credentialFrom(header) : /^Bearer ([\x21-\x7e]{1,200})$/i.exec(header)?.[1];
+  return presented !== undefined && /^[\x21-\x7e]{1,200}$/.test(presented) ? presented : undefined;
 }
 
 /** The caller's tenant; routes that require a tenant permission always have one. */

@@ -20,6 +20,17 @@ export interface Principal {
   csrfToken?: string;
   /** Viewer tokens: search parameters always applied to reads. */
   pinnedFilter?: Record<string, string>;
+  /**
+   * Platform keys (role ingest, no tenant of their own): the tenants the key
+   * may append to, chosen per request (compat/choose-tenant.ts), and whether
+   * a tenant it names that does not exist yet is created on first use.
+   */
+  platform?: PlatformScope;
+}
+
+export interface PlatformScope {
+  tenants: "all" | readonly string[];
+  createTenants: boolean;
 }
 
 /**
@@ -57,5 +68,11 @@ declare module "fastify" {
     readsSearch?: boolean;
     /** The route appends events: admission control may refuse it before its body is read (http/ingest-admission.ts). */
     ingest?: boolean;
+    /**
+     * The credential in this route's Authorization header (untrusted), for
+     * compat endpoints whose clients do not send `Bearer <key>` (Retraced's
+     * `token=<key>`); undefined when the header holds none.
+     */
+    credentialFrom?: (authorization: string) => string | undefined;
   }
 }

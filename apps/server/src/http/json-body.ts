@@ -36,6 +36,23 @@ function parseWithoutPrototypeKeys(text: string): unknown {
   }
 }
 
+/**
+ * Strict JSON from bytes, as the JSON parser reads it: what compat endpoints
+ * use on the bodies they read as bytes. Throws HttpProblem
+ * REQUEST_MALFORMED_JSON.
+ */
+export function parseJsonBytes(bytes: Buffer): unknown {
+  if (bytes.length === 0) throw new HttpProblem("REQUEST_MALFORMED_JSON", "the body is empty; send JSON");
+  try {
+    return parseStrictJson(bytes, parseWithoutPrototypeKeys);
+  } catch (err) {
+    if (!hasErrorCode(err, "JSON_MALFORMED")) throw err;
+    const [first, ...more] = err.problems;
+    const detail = `the body is not strict JSON (I-JSON, RFC 7493): ${first?.pointer || "the body"} ${first?.message ?? ""}${more.length > 0 ? ` (and ${more.length} more)` : ""}`;
+    throw new HttpProblem("REQUEST_MALFORMED_JSON", detail, { problems: err.problems });
+  }
+}
+
 export function registerJsonBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (request, body, done) => {
@@ -54,15 +71,9 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
       return;
     }
     try {
-      done(null, parseStrictJson(bytes, parseWithoutPrototypeKeys));
+      done(null, parseJsonBytes(bytes));
     } catch (err) {
-      if (!hasErrorCode(err, "JSON_MALFORMED")) {
-        done(err as Error, undefined);
-        return;
-      }
-      const [first, ...more] = err.problems;
-      const detail = `the body is not strict JSON (I-JSON, RFC 7493): ${first?.pointer || "the body"} ${first?.message ?? ""}${more.length > 0 ? ` (and ${more.length} more)` : ""}`;
-      done(new HttpProblem("REQUEST_MALFORMED_JSON", detail, { problems: err.problems }), undefined);
+      done(err as Error, undefined);
     }
   });
 }

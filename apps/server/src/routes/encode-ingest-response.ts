@@ -21,6 +21,8 @@ function encodeResult(r: AppendResult): string {
     const errors = r.problems.map((p) => ({ pointer: p.pointer, message: p.message }));
     return `{"id":${id},"status":"rejected","errors":${JSON.stringify(errors)}}`;
   }
+  // POST /v1/events never appends all-or-nothing, so never sees `withheld`.
+  if (r.status === "withheld") throw new Error("a withheld result reached POST /v1/events");
   return `{"id":${id},"status":"${r.status}","index":${r.index},"leaf_hash":${quote(r.leafHash)},"received_at":${quote(r.receivedAt)}}`;
 }
 

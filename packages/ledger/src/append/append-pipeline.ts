@@ -65,24 +65,30 @@ export class AppendPipeline {
    * Validates, seals and durably appends `inputs` to `log`, in order, each
    * naming `appendedBy` as its appender. Resolves once every accepted event
    * is fsynced, with one result per input; one bad event does not block the
-   * others. Throws IngestOverloadedError when admission control refuses it
-   * (nothing is stamped then), unless `alwaysAdmit` (the service's own records).
+   * others, unless `allOrNothing`: then one refused input withholds them all.
+   * Throws IngestOverloadedError when admission control refuses it (nothing
+   * is stamped then), unless `alwaysAdmit` (the service's own records).
    */
   async append(
     log: TenantLog,
     inputs: readonly unknown[],
     appendedBy: AppendedBy,
-    alwaysAdmit = false,
+    options: { alwaysAdmit?: boolean; allOrNothing?: boolean } = {},
   ): Promise<AppendResult[]> {
-    const release = this.#options.admission.admit(log.record.name, inputs.length, alwaysAdmit);
+    const release = this.#options.admission.admit(log.record.name, inputs.length, options.alwaysAdmit === true);
     try {
-      return await this.#append(log, inputs, appendedBy);
+      return await this.#append(log, inputs, appendedBy, options.allOrNothing === true);
     } finally {
       release();
     }
   }
 
-  async #append(log: TenantLog, inputs: readonly unknown[], appendedBy: AppendedBy): Promise<AppendResult[]> {
+  async #append(
+    log: TenantLog,
+    inputs: readonly unknown[],
+    appendedBy: AppendedBy,
+    allOrNothing: boolean,
+  ): Promise<AppendResult[]> {
     // Stamp and take a turn synchronously, in call order: the turn order is
     // the stamp order, whichever worker finishes first.
     const receivedMs = inputs.map(() => {
@@ -124,7 +130,15 @@ export class AppendPipeline {
           slots.push(slot);
         }
       });
-      written = this.#committer.submit(lane, pending);
+      if (allOrNothing && pending.length < inputs.length) {
+        slots.forEach((slot, k) => {
+          results[slot] = { status: "withheld", id: (pending[k] as PendingEntry).row.eventId };
+        });
+        slots.length = 0;
+        written = Promise.resolve([]);
+      } else {
+        written = this.#committer.submit(lane, pending);
+      }
     } finally {
       release();
       if (this.#turns.get(lane) === turn) this.#turns.delete(lane);
