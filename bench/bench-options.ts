@@ -12,6 +12,7 @@ export const PHASES = [
   "proofs",
   "verify",
   "http",
+  "compat",
   "export",
   "large",
   "pgstore",

@@ -1,6 +1,8 @@
 // Everything one run measures, as written to bench/out/<timestamp>.json.
+
 import type { InsertResult } from "./baseline-sqlite.js";
 import type { LargeLog } from "./build-large-log.js";
+import type { HttpCompatRun } from "./http-compat.js";
 import type { HttpIngestRun } from "./http-ingest.js";
 import type { HttpReadRun } from "./http-read.js";
 import type { AppendRun } from "./in-process-append.js";
@@ -28,6 +30,8 @@ export interface BenchResults {
   proofs: (ProofLatency & { note: string })[];
   verify: (VerifyRun & { note: string })[];
   httpIngest?: HttpIngestRun;
+  /** Each drop-in ingest endpoint against native POST /v1/events, one service, one run. */
+  httpCompat?: HttpCompatRun;
   /** Reads through the service: on the in-process log, and on the large log in full mode. */
   httpRead: (HttpReadRun & { note: string })[];
   largeLog?: Omit<LargeLog, "adminKey" | "dataDir">;

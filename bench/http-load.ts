@@ -23,7 +23,14 @@ export interface HttpResponse {
 export function httpCall(
   agent: Agent,
   url: string,
-  options: { method: string; key: string; body?: string; timeoutMs?: number },
+  options: {
+    method: string;
+    key: string;
+    body?: string | Buffer;
+    timeoutMs?: number;
+    /** Headers sent instead of the defaults of the same name (authorization, content-type). */
+    headers?: Record<string, string>;
+  },
 ): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -37,6 +44,7 @@ export function httpCall(
           ...(options.body === undefined
             ? {}
             : { "content-type": "application/json", "content-length": Buffer.byteLength(options.body) }),
+          ...options.headers,
         },
       },
       (res) => {
@@ -63,7 +71,11 @@ export interface LoadOptions {
   maxRequests: number;
   eventsPerRequest: number;
   /** Body of the n-th request (each must carry new event ids). */
-  body: (n: number) => string;
+  body: (n: number) => string | Buffer;
+  /** Headers of the n-th request, over the defaults (a compat endpoint's own auth and media type). */
+  headers?: (n: number) => Record<string, string>;
+  /** Whether an answer acknowledged every event; default: 200 with none rejected (POST /v1/events). */
+  accepted?: (res: HttpResponse) => boolean;
 }
 
 export interface LoadResult {
@@ -79,6 +91,11 @@ export interface LoadResult {
   latency: LatencySummary;
 }
 
+/** POST /v1/events acknowledged every event: 200 and no result rejected. */
+function acceptedByIngest(res: HttpResponse): boolean {
+  return res.status === 200 && !res.body.includes('"status":"rejected"');
+}
+
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: o.clients });
   const samples: number[] = [];
@@ -88,12 +105,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const t0 = performance.now();
   const client = async () => {
     while (issued < o.maxRequests && performance.now() - t0 < o.durationMs) {
-      const body = o.body(issued++);
+      const n = issued++;
+      const body = o.body(n);
+      const headers = o.headers?.(n);
       const start = performance.now();
       try {
-        const res = await httpCall(agent, o.url, { method: "POST", key: o.key, body });
+        const res = await httpCall(agent, o.url, { method: "POST", key: o.key, body, ...(headers ? { headers } : {}) });
         samples.push(performance.now() - start);
-        if (res.status !== 200 || res.body.includes('"status":"rejected"')) {
+        if (!(o.accepted ?? acceptedByIngest)(res)) {
           errors++;
           firstError ??= `${res.status} ${res.body.slice(0, 300)}`;
         }

@@ -124,6 +124,33 @@ function http(r: BenchResults): string {
   ].join("\n");
 }
 
+function compat(r: BenchResults): string {
+  const c = r.httpCompat;
+  if (!c) return "";
+  const versus: Record<string, number> = {
+    [`native, batches of ${c.native.batch.eventsPerRequest}`]: c.native.batch.eventsPerSecond,
+    "native, single events": c.native.single.eventsPerSecond,
+  };
+  const row = (name: string, l: (typeof c.native)["batch"], vs: string) => [
+    name,
+    l.eventsPerRequest,
+    n(l.eventsPerSecond),
+    ratio(l.eventsPerSecond, versus[vs]),
+    ms(l.latency.p99Ms),
+    l.errors,
+  ];
+  const rows = [
+    row(`native POST /v1/events, batches of ${c.native.batch.eventsPerRequest}`, c.native.batch, "-"),
+    row("native POST /v1/events, single events", c.native.single, "-"),
+    ...c.loads.map((x) => row(x.endpoint, x.load, x.versus)),
+  ];
+  return [
+    table(["endpoint", "events/request", "events/s", "vs native (same shape)", "p99 ms", "errors"], rows),
+    "",
+    `${c.native.batch.clients} closed-loop clients per load, ${c.native.batch.seconds} s each, on one service; each compat load is compared with the native load of the same events per request.`,
+  ].join("\n");
+}
+
 function search(r: BenchResults): string {
   if (!r.search) return "";
   const rows = r.search.cases.map((c) => [
@@ -275,6 +302,7 @@ export function renderReport(r: BenchResults): string {
   const sections: [string, string][] = [
     ["Ingest", ingest(r)],
     ["HTTP acknowledgement latency", http(r)],
+    ["Drop-in ingest endpoints", compat(r)],
     [`Search latency at ${n(r.search?.events ?? r.events)} events`, search(r)],
     ["Proofs", proofs(r)],
     ["Verification and export", verify(r)],

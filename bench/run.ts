@@ -22,6 +22,7 @@ import { parseBenchOptions } from "./bench-options.js";
 import type { BenchResults } from "./bench-results.js";
 import { buildLargeLog, LARGE_LOG_NOTE } from "./build-large-log.js";
 import { averageEventBytes } from "./event-generator.js";
+import { runHttpCompat } from "./http-compat.js";
 import { runHttpIngest } from "./http-ingest.js";
 import { runHttpRead } from "./http-read.js";
 import { appendAll, BENCH_TENANT, runInProcessAppend, SMALL_TENANT, SMALL_TENANT_EVENTS } from "./in-process-append.js";
@@ -162,6 +163,17 @@ try {
   if (has("http")) {
     progress("HTTP ingest (service in a child process) ...");
     r.httpIngest = await runHttpIngest(dir, httpOptions);
+    await settle();
+  }
+  if (has("compat")) {
+    progress("HTTP drop-in ingest endpoints against native POST /v1/events ...");
+    r.httpCompat = await runHttpCompat(dir, {
+      logLevel: o.serverLogLevel,
+      seconds: Math.max(2, Math.round(o.httpSeconds[0] / 2)),
+      clients: o.httpClients[0],
+      batch: 100,
+      maxEvents: o.httpMaxEvents,
+    });
     await settle();
   }
   if (has("export")) {
