@@ -331,6 +331,21 @@ describe("WorkOS SDK, unchanged, against Trailproof", () => {
       expect(await thrown(sdk(f.globex.auditor).auditLogs.getExport(created.id))).toBeInstanceOf(NotFoundException);
     });
 
+    it("stops serving an export's URL once the key that made it is revoked", async () => {
+      const made = await f.request("POST", "/v1/keys", f.acme.admin, { role: "auditor", name: "export-revoked" });
+      expect(made.statusCode).toBe(201);
+      const { key, key_id: keyId } = made.json() as { key: string; key_id: string };
+      const created = await sdk(key).auditLogs.createExport({
+        organizationId: "acme",
+        rangeStart: new Date("2026-11-03T00:00:00Z"),
+        rangeEnd: new Date("2026-11-04T00:00:00Z"),
+      });
+      expect((await fetch(created.url as string)).status).toBe(200);
+      const fresh = await sdk(key).auditLogs.getExport(created.id);
+      expect((await f.request("DELETE", `/v1/keys/${keyId}`, f.acme.admin)).statusCode).toBe(200);
+      expect((await fetch(fresh.url as string)).status).toBe(404);
+    });
+
     it("refuses exports to an ingest key", async () => {
       const err = await thrown(
         sdk(f.acme.ingest).auditLogs.createExport({

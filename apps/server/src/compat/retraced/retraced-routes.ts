@@ -23,6 +23,7 @@ import { registerCompatScope } from "../compat-scope.js";
 import { retracedEventProblems, toEnvelope } from "./retraced-event.js";
 import { retracedHash } from "./retraced-hash.js";
 import { issueRetracedViewerToken, ViewerTokenQuerySchema } from "./retraced-viewer-token.js";
+import { toActionName } from "./source-names.js";
 
 /** The prefixes the client's endpoint may end in: the root, and Retraced's self-hosted default `/auditlog`. */
 const PREFIXES = ["", "/auditlog"] as const;
@@ -148,13 +149,8 @@ async function appendRetraced(
   const mapped = events.map((e) => {
     const event = e as Record<string, unknown>;
     const id = randomBytes(16).toString("hex");
-    const envelope = toEnvelope(event, { id, projectId, registered: false, receivedAt });
-    const known = registered.has(envelope.action as string);
-    return {
-      id,
-      event,
-      envelope: known ? toEnvelope(event, { id, projectId, registered: true, receivedAt }) : envelope,
-    };
+    const known = registered.has(toActionName(event.action as string, "retraced"));
+    return { id, event, envelope: toEnvelope(event, { id, projectId, registered: known, receivedAt }) };
   });
   const results = await appendRefusingServiceActions(
     deps,

@@ -16,6 +16,7 @@ import { HttpProblem } from "../../http/problem.js";
 import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
 import { chooseTenant } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
+import { toActionName } from "../retraced/source-names.js";
 import { workosError } from "./workos-errors.js";
 import { toEnvelope, workosEventId, workosEventProblems } from "./workos-event.js";
 import { exportCsv } from "./workos-export-csv.js";
@@ -203,9 +204,9 @@ async function createEvent(deps: AppDeps, request: FastifyRequest): Promise<void
   const idempotencyKey = typeof header === "string" && header !== "" ? header : undefined;
   const id = workosEventId(tenant, principal.id, idempotencyKey);
   const event = objectOf(b.event);
-  const unregistered = toEnvelope(event, id, false);
-  const known = (await deps.ledger.actionSchemas(tenant)).some((d) => d.action === unregistered.action);
-  const envelope = known ? toEnvelope(event, id, true) : unregistered;
+  const action = toActionName(event.action as string, "workos");
+  const registered = (await deps.ledger.actionSchemas(tenant)).some((d) => d.action === action);
+  const envelope = toEnvelope(event, id, registered);
   const [result] = await appendRefusingServiceActions(deps, tenant, [envelope], appenderOf(principal), {
     allOrNothing: true,
   });
@@ -233,7 +234,9 @@ async function downloadCsv(deps: AppDeps, audit: MetaAudit, request: FastifyRequ
   const { id } = request.params as { id: string };
   const { token } = request.query as { token: string };
   const record = await exportForToken(deps.shared, id, token);
-  if (!record) throw new TrailproofError("NOT_FOUND", "no such export, or its URL has expired: GET the export again");
+  if (!record || !(await creatorStillAllowed(deps, record))) {
+    throw new TrailproofError("NOT_FOUND", "no such export, or its URL has expired: GET the export again");
+  }
   // The token stands for the key that made the export: the read is recorded as that key's.
   request.principal = { ...record.creator, tenant: record.tenant, tenantId: record.tenantId };
   await audit.record(request, {
@@ -245,4 +248,18 @@ async function downloadCsv(deps: AppDeps, audit: MetaAudit, request: FastifyRequ
     .type("text/csv; charset=utf-8")
     .header("content-disposition", `attachment; filename="${record.id}.csv"`)
     .send(exportCsv(deps, record));
+}
+
+/** True while the key that made the export is not revoked (or the person not disabled): a URL outlives no credential. */
+async function creatorStillAllowed(deps: AppDeps, record: ExportRecord): Promise<boolean> {
+  const { creator } = record;
+  if (creator.via === "api_key") {
+    const key = await deps.access.findApiKey(creator.id);
+    return key !== undefined && key.revokedAt === null && key.tenantId === record.tenantId;
+  }
+  if (creator.via === "session") {
+    const person = await deps.people.findPerson(record.tenantId, creator.actor.id);
+    return person !== undefined && person.disabledAt === null;
+  }
+  return false;
 }
