@@ -9,8 +9,14 @@ import { defineConfig } from "vitest/config";
 // build setup below refreshes before every run.
 const SOURCE_CONDITION = "@trailproof/source";
 
+// Not "module": test processes get these as --conditions, which Node's own
+// require() honours too, and a CommonJS package requiring one that exports a
+// bundler-only "module" build (prom-client requiring @opentelemetry/api, an
+// optional peer the compat tests install) would load that build and fail.
+const SERVER_CONDITIONS = defaultServerConditions.filter((c) => c !== "module");
+
 export default defineConfig({
-  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...SERVER_CONDITIONS] } },
   test: {
     include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,

@@ -20,6 +20,8 @@ export interface RouteRequests {
   foreign?(ctx: MatrixContext, n: number, column: Column): MatrixRequest | Promise<MatrixRequest>;
   /** Checks a successful foreign answer says nothing about globex (and changed nothing of it). */
   checkForeign?(res: Reply, ctx: MatrixContext): void | Promise<void>;
+  /** The media type of the route's 4xx answers where not problem+json: a compat endpoint answering in its client's convention. */
+  errorMediaType?: string;
 }
 
 const event = (id: string) => ({
@@ -82,6 +84,54 @@ async function matrixErasure(ctx: MatrixContext, tenant: "acme" | "globex", n: n
   return record.erasureId;
 }
 
+/** A Retraced event (a built-in action, so every tenant accepts it). */
+const retracedEvent = (n: number) => ({
+  action: "app.update",
+  crud: "u",
+  actor: { id: "usr_matrix" },
+  target: { id: `app_matrix_${n}`, type: "app" },
+});
+
+/** Retraced's publisher routes, at the root or under /auditlog, for acme's project or globex's. */
+const retraced = (prefix: string, tail: string, body?: (n: number) => unknown): RouteRequests => ({
+  own: (_, n) => ({ path: `${prefix}/publisher/v1/project/acme${tail}`, ...(body ? { body: body(n) } : {}) }),
+  foreign: (_, n) => ({ path: `${prefix}/publisher/v1/project/globex${tail}`, ...(body ? { body: body(n) } : {}) }),
+});
+const retracedBulk = (n: number) => ({ events: [retracedEvent(n)] });
+const viewerTokenQuery = "/viewertoken?group_id=g_matrix&actor_id=v_matrix";
+
+const workosEvent = (organization: string, n: number): MatrixRequest => ({
+  path: "/audit_logs/events",
+  headers: { "idempotency-key": `matrix-${n}` },
+  body: {
+    organization_id: organization,
+    event: {
+      action: "app.update",
+      occurred_at: "2026-11-05T12:00:00Z",
+      actor: { id: "usr_matrix", type: "user" },
+      targets: [{ id: `app_matrix_${n}`, type: "app" }],
+      context: { location: "192.0.2.1" },
+    },
+  },
+});
+const exportBody = (organization: string) => ({
+  organization_id: organization,
+  range_start: "2026-11-01T00:00:00Z",
+  range_end: "2026-11-30T00:00:00Z",
+});
+
+/** A WorkOS export of `tenant`'s, made by its auditor key in the app `column` calls (exports live in its shared state). */
+async function workosExport(ctx: MatrixContext, column: Column, tenant: "acme" | "globex") {
+  const created = await ctx.sendAs(column)({
+    method: "POST",
+    path: "/audit_logs/exports",
+    key: ctx.world[tenant].keys.auditor,
+    body: exportBody(tenant),
+  });
+  if (created.status !== 201) throw new Error(`POST /audit_logs/exports: ${created.status} ${created.text}`);
+  return JSON.parse(created.text) as { id: string; url: string };
+}
+
 /** Keyed by the route's name ("METHOD /url"); HEAD routes use their GET route's requests. */
 export const REQUESTS: Record<string, RouteRequests> = {
   "GET /healthz": same("/healthz"),
@@ -118,6 +168,42 @@ export const REQUESTS: Record<string, RouteRequests> = {
   "POST /v1/auth/recover": same("/v1/auth/recover", { login_token: "not-a-login", recovery_code: "abcd-efgh-ijkl" }),
   "GET /v1/auth/session": same("/v1/auth/session"),
   "POST /v1/auth/logout": same("/v1/auth/logout"),
+
+  "POST /publisher/v1/project/:projectId/event": retraced("", "/event", retracedEvent),
+  "POST /publisher/v1/project/:projectId/event/bulk": retraced("", "/event/bulk", retracedBulk),
+  "GET /publisher/v1/project/:projectId/viewertoken": retraced("", viewerTokenQuery),
+  "POST /auditlog/publisher/v1/project/:projectId/event": retraced("/auditlog", "/event", retracedEvent),
+  "POST /auditlog/publisher/v1/project/:projectId/event/bulk": retraced("/auditlog", "/event/bulk", retracedBulk),
+  "GET /auditlog/publisher/v1/project/:projectId/viewertoken": retraced("/auditlog", viewerTokenQuery),
+  "POST /audit_logs/events": {
+    own: (_, n) => workosEvent("acme", n),
+    foreign: (_, n) => workosEvent("globex", n),
+    errorMediaType: "application/json",
+  },
+  "POST /audit_logs/actions/:action/schemas": {
+    own: (_, n) => ({ path: `/audit_logs/actions/matrix.thing_${n}/schemas`, body: { targets: [{ type: "app" }] } }),
+    errorMediaType: "application/json",
+  },
+  "POST /audit_logs/exports": {
+    own: () => ({ path: "/audit_logs/exports", body: exportBody("acme") }),
+    foreign: () => ({ path: "/audit_logs/exports", body: exportBody("globex") }),
+    errorMediaType: "application/json",
+  },
+  "GET /audit_logs/exports/:id": {
+    own: async (ctx, _, column) => ({ path: `/audit_logs/exports/${(await workosExport(ctx, column, "acme")).id}` }),
+    foreign: async (ctx, _, column) => ({
+      path: `/audit_logs/exports/${(await workosExport(ctx, column, "globex")).id}`,
+    }),
+    errorMediaType: "application/json",
+  },
+  "GET /audit_logs/exports/:id/csv": {
+    // The URL is the credential: whoever holds it reads acme's CSV, whatever else they send.
+    own: async (ctx, _, column) => {
+      const url = new URL((await workosExport(ctx, column, "acme")).url);
+      return { path: `${url.pathname}${url.search}` };
+    },
+    errorMediaType: "application/json",
+  },
 
   "POST /v1/events": {
     own: (_, n) => ({ path: "/v1/events", body: event(`matrix_${n}`) }),

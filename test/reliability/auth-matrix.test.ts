@@ -5,7 +5,8 @@
 // can name any, globex's. The expected statuses are the table below; a route
 // the app has and the table lacks fails, and so does a row for a route the
 // app no longer has, so no route ships without an expected status. Each
-// answer is also checked: every 4xx is problem+json, a refused call writes
+// answer is also checked: every 4xx is problem+json (or the compat
+// convention its requests name), a refused call writes
 // nothing, and nothing of globex's reaches acme's credentials.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildMatrixContext, COLUMNS, type Column, type MatrixContext } from "./auth-matrix-context.js";
@@ -83,6 +84,17 @@ POST /v1/pseudonyms/resolve            401/401 403/403 403/403 200/404 200/404 4
 POST /v1/erasures                      401     403     403     403     202     403      403     403      403       403      202
 GET /v1/erasures                       401     403     403     403     200     403      403     403      403       200      200
 GET /v1/erasures/:id                   401/401 403/403 403/403 403/403 200/404 403/403  403/403 403/403  403/403   200/404  200/404
+POST /publisher/v1/project/:projectId/event 401/401 201/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403
+POST /publisher/v1/project/:projectId/event/bulk 401/401 201/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403
+GET /publisher/v1/project/:projectId/viewertoken 401/401 403/403 403/403 403/403 201/403 403/403 403/403 403/403 403/403 201/403 201/403
+POST /auditlog/publisher/v1/project/:projectId/event 401/401 201/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403
+POST /auditlog/publisher/v1/project/:projectId/event/bulk 401/401 201/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403 403/403
+GET /auditlog/publisher/v1/project/:projectId/viewertoken 401/401 403/403 403/403 403/403 201/403 403/403 403/403 403/403 403/403 201/403 201/403
+POST /audit_logs/events                401/401 201/403 403/403 403/403 403/403 403/403  403/403 403/403  403/403   403/403  403/403
+POST /audit_logs/actions/:action/schemas 401   403     403     403     201     403      403     403      403       403      201
+POST /audit_logs/exports               401/401 403/403 403/403 201/403 201/403 403/403  403/403 403/403  201/403   403/403  201/403
+GET /audit_logs/exports/:id            401/401 403/403 403/403 200/404 200/404 403/403  403/403 403/403  200/404   200/404  200/404
+GET /audit_logs/exports/:id/csv        200     200     200     200     200     200      200     200      200       200      200
 POST /v1/auth/logout                   401     403     204     204     204     403      403     204      204       403      204
 `;
 
@@ -187,8 +199,8 @@ async function call(routeName: string, method: string, column: Column, foreign: 
   const label = `${method} ${request.path} as ${column}`;
   if (res.status >= 400) {
     const type = res.headers["content-type"] ?? "";
-    if (!type.startsWith("application/problem+json"))
-      wrong.push(`${label}: ${res.status} is ${type}, not problem+json`);
+    const expected = requests?.errorMediaType ?? "application/problem+json";
+    if (!type.startsWith(expected)) wrong.push(`${label}: ${res.status} is ${type}, not ${expected}`);
   }
   if ((res.status === 401 || res.status === 403) && route?.permission !== undefined) {
     const after = await sizes();

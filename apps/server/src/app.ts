@@ -78,7 +78,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === "string" && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     // Event ids reach 128 characters and target ids 256, percent-encoded in paths.
-    routerOptions: { maxParamLength: 4096 },
+    // Duplicate slashes are one: Retraced's client joins an endpoint ending in
+    // `/` to `/publisher/...` as `//publisher/...` (docs/compat.md).
+    routerOptions: { maxParamLength: 4096, ignoreDuplicateSlashes: true },
     // While closing, requests get our own problem+json 503 (below), not Fastify's.
     return503OnClosing: false,
     frameworkErrors: (err, request, reply) => {

@@ -58,6 +58,8 @@ export type ServiceErrorCode =
   /** The entry's body was removed by retention pruning: its leaf hash and proof remain. */
   | "EVENT_PRUNED"
   | "BATCH_TOO_LARGE"
+  /** A compat client's idempotency key (WorkOS Idempotency-Key) sent again with other content. */
+  | "IDEMPOTENCY_KEY_REUSED"
   | "SCHEMA_INVALID"
   | "SCHEMA_NOT_FOUND"
   | "SCHEMA_INCOMPATIBLE"

@@ -53,6 +53,7 @@ const STATUS = {
   EVENT_PRUNED: 410,
   PERSON_EXISTS: 409,
   SCHEMA_INCOMPATIBLE: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
   LAST_ADMIN: 409,
   // 408, 413, 415, 431: the request as it arrives (timing, sizes, media types).
   REQUEST_TIMEOUT: 408,
