@@ -12,6 +12,7 @@ import { capMetadata } from "./cap-metadata.js";
 import { eventIdFrom, hashedEventId } from "./derived-id.js";
 import { categoryOfKind, inferKind } from "./infer-kind.js";
 import type { OtlpLogRecord } from "./otlp-request.js";
+import { outcomeStatusOf } from "./outcome-status.js";
 
 /** The attribute naming a record's tenant, on the record or its resource. */
 export const TENANT_ATTRIBUTE = "tenant.id";
@@ -74,17 +75,6 @@ class Attributes {
   }
 }
 
-const OUTCOMES: Record<string, "success" | "failure" | "denied"> = {
-  success: "success",
-  succeeded: "success",
-  ok: "success",
-  failure: "failure",
-  failed: "failure",
-  error: "failure",
-  denied: "denied",
-  forbidden: "denied",
-};
-
 /**
  * The event for `record`, or why it cannot be one. `registered` says whether
  * the tenant has a schema for an action: only unregistered actions get a
@@ -144,7 +134,7 @@ export function mapLogRecord(record: OtlpLogRecord, registered: (action: string)
 
   const said = attrs.take("audit.outcome");
   const reason = attrs.take("audit.outcome.reason");
-  const status = said === undefined ? undefined : (OUTCOMES[said.toLowerCase()] ?? said);
+  const status = said === undefined ? undefined : outcomeStatusOf(said);
   const failed = (record.severityNumber ?? 0) >= SEVERITY_ERROR;
   event.outcome = {
     status: status ?? (failed ? "failure" : "success"),
