@@ -83,10 +83,18 @@ POST /v1/pseudonyms/resolve            401/401 403/403 403/403 200/404 200/404 4
 POST /v1/erasures                      401     403     403     403     202     403      403     403      403       403      202
 GET /v1/erasures                       401     403     403     403     200     403      403     403      403       200      200
 GET /v1/erasures/:id                   401/401 403/403 403/403 403/403 200/404 403/403  403/403 403/403  403/403   200/404  200/404
+POST /v1/logs                          401/401 200/403 403/403 403/403 403/403 403/403  403/403 403/403  403/403   403/403  403/403
+POST /v1/cloudevents                   401/401 202/403 403/403 403/403 403/403 403/403  403/403 403/403  403/403   403/403  403/403
 POST /v1/auth/logout                   401     403     204     204     204     403      403     204      204       403      204
 `;
 
 const CONSOLE_FILES = "GET <console-files>";
+
+/** Compat routes whose clients expect errors in their own convention, not problem+json (docs/compat.md). */
+const OWN_ERROR_TYPES: Record<string, string> = {
+  // OTLP/HTTP answers errors with a google.rpc.Status in the request's encoding (JSON here).
+  "POST /v1/logs": "application/json",
+};
 
 interface Row {
   name: string;
@@ -187,8 +195,9 @@ async function call(routeName: string, method: string, column: Column, foreign: 
   const label = `${method} ${request.path} as ${column}`;
   if (res.status >= 400) {
     const type = res.headers["content-type"] ?? "";
-    if (!type.startsWith("application/problem+json"))
-      wrong.push(`${label}: ${res.status} is ${type}, not problem+json`);
+    const own = OWN_ERROR_TYPES[routeName];
+    if (!type.startsWith(own ?? "application/problem+json"))
+      wrong.push(`${label}: ${res.status} is ${type}, not ${own ?? "problem+json"}`);
   }
   if ((res.status === 401 || res.status === 403) && route?.permission !== undefined) {
     const after = await sizes();
