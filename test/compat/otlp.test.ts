@@ -377,6 +377,20 @@ describe("raw OTLP/JSON", () => {
     expect(await eventsOf("invoice.partial_bad")).toHaveLength(0);
   });
 
+  it("keeps a record with oversized attributes, leaving the largest out of metadata and naming them", async () => {
+    const attribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
+    const record = {
+      timeUnixNano: "1795000000000000000",
+      eventName: "invoice.oversized",
+      attributes: [attribute("user.id", "u1"), attribute("small", "kept"), attribute("huge", "x".repeat(20_000))],
+    };
+    const res = await post(JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] }));
+    expect(await res.json()).toEqual({});
+    const [event] = await eventsOf("invoice.oversized");
+    expect(event?.metadata).toMatchObject({ small: "kept", otlp: { trimmed: ["huge"] } });
+    expect(event?.metadata).not.toHaveProperty("huge");
+  });
+
   it.each([
     ["not JSON", "{", 400, 3],
     ["resourceLogs not an array", '{"resourceLogs":{}}', 400, 3],

@@ -65,6 +65,10 @@ async function tenantOfRequest(
 
 async function receiveCloudEvents(deps: AppDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { events } = parseCloudEvents(request.headers, request.body as Buffer | undefined);
+  // All or nothing is one append, which holds at most a batch.
+  if (events.length > deps.config.maxBatchEvents) {
+    throw new HttpProblem("BATCH_TOO_LARGE", `a batch holds at most ${deps.config.maxBatchEvents} events`);
+  }
   const tenant = await tenantOfRequest(deps, request, events);
   const actions = new Set((await deps.ledger.actionSchemas(tenant)).map((d) => d.action));
   const receivedAt = new Date().toISOString();
