@@ -5,7 +5,14 @@
 // is derived from (source, id), the pair the spec makes unique, so a
 // redelivery maps to the same event.
 import { isIP } from "node:net";
-import { ACTOR_TYPES, type JsonObject, type JsonValue, MAX_MESSAGE_LENGTH, MAX_STRING_LENGTH } from "@trailproof/core";
+import {
+  ACTOR_TYPES,
+  type JsonObject,
+  type JsonValue,
+  MAX_MESSAGE_LENGTH,
+  MAX_PRINCIPAL_ID_LENGTH,
+  MAX_STRING_LENGTH,
+} from "@trailproof/core";
 import { normaliseAction, normaliseTypeName } from "../otlp/action-name.js";
 import { capMetadata } from "../otlp/cap-metadata.js";
 import { hashedEventId } from "../otlp/derived-id.js";
@@ -73,6 +80,8 @@ export function mapCloudEvent(
   if (datacontenttype !== undefined) ceMeta.datacontenttype = datacontenttype;
   if (dataschema !== undefined) ceMeta.dataschema = dataschema;
 
+  // The source stands in for a missing actor or target; the whole of it is in metadata.cloudevents.
+  const fromSource = cut(source, MAX_PRINCIPAL_ID_LENGTH);
   const named = str(data?.action) ?? type;
   const action = normaliseAction(named, "cloudevents");
   if (action === undefined) {
@@ -106,7 +115,7 @@ export function mapCloudEvent(
   if (actorType !== undefined && !knownType) ceMeta.actor_type = actorType;
   event.actor =
     actorId === undefined
-      ? { type: "system", id: source }
+      ? { type: "system", id: fromSource }
       : { type: knownType ? (actorType as string) : "user", id: actorId, ...(actorName ? { name: actorName } : {}) };
 
   const target = principalIn(data?.target);
@@ -125,7 +134,7 @@ export function mapCloudEvent(
         ? { type: subjectType, id: subject.slice(slash + 1) }
         : { type: "subject", id: subject };
   } else {
-    event.target = { type: "source", id: source };
+    event.target = { type: "source", id: fromSource };
   }
 
   const outcome = data?.outcome;

@@ -6,7 +6,14 @@
 // alone (never on when it arrived), so a retried export maps to the same
 // bytes and the same id.
 import { isIP } from "node:net";
-import { ACTOR_TYPES, type JsonObject, type JsonValue, MAX_MESSAGE_LENGTH, MAX_STRING_LENGTH } from "@trailproof/core";
+import {
+  ACTOR_TYPES,
+  type JsonObject,
+  type JsonValue,
+  MAX_MESSAGE_LENGTH,
+  MAX_PRINCIPAL_ID_LENGTH,
+  MAX_STRING_LENGTH,
+} from "@trailproof/core";
 import { normaliseAction, normaliseTypeName } from "./action-name.js";
 import { capMetadata } from "./cap-metadata.js";
 import { eventIdFrom, hashedEventId } from "./derived-id.js";
@@ -111,7 +118,10 @@ export function mapLogRecord(record: OtlpLogRecord, registered: (action: string)
     event.category ??= categoryOfKind(guessed);
   }
 
-  const service = typeof record.resource["service.name"] === "string" ? record.resource["service.name"] : "otlp";
+  // The service stands in for a missing actor or target; the whole name is in metadata.otlp.resource.
+  const serviceName = record.resource["service.name"];
+  const service =
+    typeof serviceName === "string" && serviceName !== "" ? cut(serviceName, MAX_PRINCIPAL_ID_LENGTH) : "otlp";
   const actorId = attrs.take("audit.actor.id", "user.id", "enduser.id");
   const actorType = attrs.takeIf((t) => (ACTOR_TYPES as readonly string[]).includes(t), "audit.actor.type");
   const actorName = attrs.take("audit.actor.name", "user.name", "user.full_name");
