@@ -32,6 +32,39 @@ const event = (id: string) => ({
   target: { type: "app", id: "app_matrix" },
 });
 
+/** An OTLP/JSON export of one log record of app.update naming `tenant` in its tenant.id attribute. */
+const otlpExport = (id: string, tenant: string) => {
+  const attribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
+  const record = {
+    timeUnixNano: "1793880000000000000",
+    eventName: "app.update",
+    attributes: [
+      attribute("event.id", id),
+      attribute("tenant.id", tenant),
+      attribute("user.id", "usr_matrix"),
+      attribute("audit.target.type", "app"),
+      attribute("audit.target.id", "app_matrix"),
+    ],
+  };
+  return { resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] };
+};
+
+/** A structured-mode CloudEvent of app.update naming `tenant` in its tenant extension. */
+const cloudEvent = (id: string, tenant: string): MatrixRequest => ({
+  path: "/v1/cloudevents",
+  headers: { "content-type": "application/cloudevents+json" },
+  body: {
+    specversion: "1.0",
+    id,
+    source: "urn:matrix",
+    type: "app.update",
+    time: "2026-11-05T12:00:00Z",
+    subject: "app/app_matrix",
+    tenant,
+    data: { actor: { type: "user", id: "usr_matrix" } },
+  },
+});
+
 /** A throwaway acme person, made by acme's admin key through the API. */
 async function throwawayPerson(ctx: MatrixContext, n: number): Promise<string> {
   const username = `throwaway-${n}`;
@@ -213,6 +246,17 @@ export const REQUESTS: Record<string, RouteRequests> = {
       const status = (JSON.parse(res.text) as { results: { status: string }[] }).results[0]?.status;
       if (status !== "created") throw new Error(`an id globex uses was ${status} in acme, not created`);
     },
+  },
+  // Compat endpoints name the tenant in the request: acme's own, or globex's (refused for acme's keys).
+  "POST /v1/logs": {
+    // OTLP/HTTP answers errors with a google.rpc.Status in the request's encoding (JSON here).
+    errorMediaType: "application/json",
+    own: (_, n) => ({ path: "/v1/logs", body: otlpExport(`matrix_otlp_${n}`, "acme") }),
+    foreign: (_, n) => ({ path: "/v1/logs", body: otlpExport(`matrix_otlp_${n}`, "globex") }),
+  },
+  "POST /v1/cloudevents": {
+    own: (_, n) => cloudEvent(`matrix_ce_${n}`, "acme"),
+    foreign: (_, n) => cloudEvent(`matrix_ce_${n}`, "globex"),
   },
   "GET /v1/events": {
     own: (ctx) => ({ path: `/v1/events?actor_id=${ctx.world.acme.actorId}` }),
