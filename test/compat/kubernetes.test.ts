@@ -343,6 +343,16 @@ describe("Kubernetes audit webhook, a replayed golden EventList", () => {
     expect(await acmeSize()).toBe(before);
   });
 
+  it("is in the OpenAPI document, tagged compat, behind the bearer scheme", async () => {
+    const doc = (await f.request("GET", "/openapi.json")).json() as {
+      paths: Record<string, { post?: { tags?: string[]; summary?: string; security?: unknown } }>;
+    };
+    for (const path of ["/k8s/audit", "/k8s/audit/{tenant}"]) {
+      expect(doc.paths[path]?.post, path).toMatchObject({ tags: ["compat"], security: [{ bearer: [] }] });
+      expect(doc.paths[path]?.post?.summary, path).toEqual(expect.any(String));
+    }
+  });
+
   it("refuses a wrong key with 401 and writes nothing", async () => {
     const before = await sizes();
     const res = await replay(base, "tpk_not_a_real_key");

@@ -271,6 +271,16 @@ describe("OPA decision logs, replayed golden uploads", () => {
     expect(await acmeSize()).toBe(before);
   });
 
+  it("is in the OpenAPI document, tagged compat, behind the bearer scheme", async () => {
+    const doc = (await f.request("GET", "/openapi.json")).json() as {
+      paths: Record<string, { post?: { tags?: string[]; summary?: string; security?: unknown } }>;
+    };
+    for (const path of ["/opa/logs", "/opa/logs/{partition}"]) {
+      expect(doc.paths[path]?.post, path).toMatchObject({ tags: ["compat"], security: [{ bearer: [] }] });
+      expect(doc.paths[path]?.post?.summary, path).toEqual(expect.any(String));
+    }
+  });
+
   it("refuses a wrong key with 401 and writes nothing", async () => {
     const before = await sizes();
     const res = await replay(base, "upload-default", "tpk_not_a_real_key");
