@@ -4,6 +4,7 @@
 // body framing a JSON array with "\n" after each element, nanosecond
 // timestamps, masked and erased inputs. What was stored is read back through
 // GET /v1/events/:id with an auditor key, and from the data directory's files.
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
@@ -215,6 +216,19 @@ describe("OPA decision logs, replayed golden uploads", () => {
       },
     });
     expect(event.context).toBeUndefined();
+  });
+
+  it("names an ad-hoc query's decision by the query's hash, keeping its text", async () => {
+    const [decision] = goldenDecisions("upload-default");
+    const { path: _path, ...rest } = decision as Record<string, unknown>;
+    const query = "x := data.http.example.authz.allow\ny := input.user";
+    const asked = { ...rest, decision_id: "44444444-5555-4666-8777-888888888888", query, result: [{ x: true }] };
+    const res = await replay(base, "upload-default", f.acme.ingest, { body: upload([asked]) });
+    expect(res).toMatchObject({ status: 200, body: { created: 1 } });
+    const event = await readBack("opa-44444444-5555-4666-8777-888888888888");
+    const hash = createHash("sha256").update(query).digest("hex").slice(0, 32);
+    expect(event).toMatchObject({ target: { type: "policy", id: `query:${hash}` }, outcome: { status: "success" } });
+    expect(event.metadata).toMatchObject({ policy_id: `query:${hash}`, decision: "result", opa: { query } });
   });
 
   it("refuses a tenant the key may not append to, by label or header, and writes nothing", async () => {

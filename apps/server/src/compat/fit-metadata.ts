@@ -18,7 +18,7 @@ export interface OptionalPart {
 
 export interface FittedMetadata {
   metadata: Record<string, unknown>;
-  /** One sentence per part left out, e.g. `request_object: 20480 bytes, over the 16 KiB metadata limit`. */
+  /** One sentence per part left out, e.g. `kubernetes.request_object: 20480 bytes, more than fits in the 16 KiB of metadata`. */
   dropped: string[];
 }
 
@@ -78,7 +78,7 @@ export function fitMetadata(base: Record<string, unknown>, parts: readonly Optio
     if (bytes > MAX_METADATA_BYTES - NOTE_BYTES) {
       deleteAt(metadata, part.at);
       const own = encodeCanonicalJsonBytes(part.value).length;
-      dropped.push(`${name}: ${own} bytes, over the ${MAX_METADATA_BYTES / 1024} KiB metadata limit`);
+      dropped.push(`${name}: ${own} bytes, more than fits in the ${MAX_METADATA_BYTES / 1024} KiB of metadata`);
     }
   }
   return { metadata, dropped };

@@ -85,8 +85,11 @@ export function mapOpaDecision(d: OpaDecision, options: OpaMapOptions = {}): Rec
     mapped_result: d.mapped_result,
   });
   removeMasked(parts, d.masked ?? []);
-  const policy = d.path ?? d.query ?? "";
-  const policyId = policy.length <= MAX_PRINCIPAL_ID_LENGTH ? policy : `sha256:${sha256Hex(policy)}`;
+  // An ad-hoc query may span lines, which no identifier may hold: it is named by its hash (the text is in metadata.opa.query).
+  const policyId =
+    d.path !== undefined && d.path.length <= MAX_PRINCIPAL_ID_LENGTH
+      ? d.path
+      : `${d.path === undefined ? "query" : "path"}:${sha256Hex(d.path ?? d.query ?? "").slice(0, 32)}`;
   const decision = decisionOf(d);
   const ip = ipOfRequestedBy(d.requested_by);
   const headers = keptHeaders(d.request_context?.http?.headers);
