@@ -81,6 +81,38 @@ async function throwawayPerson(ctx: MatrixContext, n: number): Promise<string> {
   return username;
 }
 
+/** One OPA decision (a policy.evaluate event, registered in every tenant) with a fresh decision_id. */
+const opaUpload = (n: number) => [
+  {
+    labels: { id: "matrix-opa", version: "1.22.3" },
+    decision_id: `matrix-opa-${n}`,
+    path: "matrix/allow",
+    input: { user: "usr_matrix" },
+    result: true,
+    timestamp: "2026-11-05T12:00:00.123456789Z",
+  },
+];
+
+/** One RequestReceived audit event: acknowledged and skipped under the default stages, so no action schema is needed. */
+const k8sBatch = (n: number) => ({
+  kind: "EventList",
+  apiVersion: "audit.k8s.io/v1",
+  metadata: {},
+  items: [
+    {
+      level: "Metadata",
+      auditID: `matrix-k8s-${n}`,
+      stage: "RequestReceived",
+      requestURI: "/api/v1/namespaces/default/pods",
+      verb: "list",
+      user: { username: "usr_matrix" },
+      objectRef: { resource: "pods", namespace: "default", apiVersion: "v1" },
+      requestReceivedTimestamp: "2026-11-05T12:00:00.123456Z",
+      stageTimestamp: "2026-11-05T12:00:00.123456Z",
+    },
+  ],
+});
+
 const same = (path: string, body?: unknown): RouteRequests => ({ own: () => ({ path, ...(body ? { body } : {}) }) });
 
 /** A route naming a tenant in its path: acme's own, globex's foreign. */
@@ -258,6 +290,11 @@ export const REQUESTS: Record<string, RouteRequests> = {
     own: (_, n) => cloudEvent(`matrix_ce_${n}`, "acme"),
     foreign: (_, n) => cloudEvent(`matrix_ce_${n}`, "globex"),
   },
+  "POST /opa/logs": { own: (_, n) => ({ path: "/opa/logs", body: opaUpload(n) }) },
+  "POST /opa/logs/:partition": { own: (_, n) => ({ path: "/opa/logs/matrix", body: opaUpload(n) }) },
+  "POST /k8s/audit": { own: (_, n) => ({ path: "/k8s/audit", body: k8sBatch(n) }) },
+  // The URL names the tenant: acme's own key may name acme, never globex.
+  "POST /k8s/audit/:tenant": both((tenant) => ({ path: `/k8s/audit/${tenant}`, body: k8sBatch(0) })),
   "GET /v1/events": {
     own: (ctx) => ({ path: `/v1/events?actor_id=${ctx.world.acme.actorId}` }),
     foreign: (ctx) => ({ path: `/v1/events?actor_id=${ctx.world.globex.actorId}` }),

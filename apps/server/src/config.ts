@@ -11,6 +11,10 @@ import {
   type StoreConfig,
 } from "./store-config.js";
 
+/** The stages of a Kubernetes audit event (audit.k8s.io/v1 Stage). */
+export const K8S_AUDIT_STAGES = ["RequestReceived", "ResponseStarted", "ResponseComplete", "Panic"] as const;
+export type K8sAuditStage = (typeof K8S_AUDIT_STAGES)[number];
+
 /** Where the stores are (store-config.ts: TRAILPROOF_DATA or TRAILPROOF_DATABASE_URL and its settings), and: */
 export interface ServerConfig extends StoreConfig {
   /** TRAILPROOF_HOST: interface to listen on. */
@@ -42,6 +46,11 @@ export interface ServerConfig extends StoreConfig {
   compatMaxBodyBytes: number;
   /** TRAILPROOF_MAX_BATCH_EVENTS: most events in one POST /v1/events. */
   maxBatchEvents: number;
+  /**
+   * TRAILPROOF_K8S_AUDIT_STAGES: the Kubernetes audit stages POST /k8s/audit records (comma list);
+   * events of other stages are acknowledged and skipped.
+   */
+  k8sAuditStages: readonly K8sAuditStage[];
   /** TRAILPROOF_RATE_LIMIT_PER_MINUTE: requests per key per minute. */
   rateLimitPerMinute: number;
   /**
@@ -104,6 +113,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxBodyBytes: 5 * 1024 * 1024,
   compatMaxBodyBytes: 16 * 1024 * 1024,
   maxBatchEvents: 1000,
+  k8sAuditStages: ["ResponseComplete"],
   rateLimitPerMinute: 6000,
   ingestMaxQueuedEvents: DEFAULT_ADMISSION.maxQueuedEvents,
   ingestMaxQueueDelayMs: DEFAULT_ADMISSION.maxQueueDelayMs,
@@ -144,6 +154,23 @@ export function occurredAtBoundsFromEnv(env: NodeJS.ProcessEnv): OccurredAtBound
     );
   }
   return { minMs, maxAheadMs };
+}
+
+/** TRAILPROOF_K8S_AUDIT_STAGES as a list of stages (the default when unset or empty); throws naming a stage that is none. */
+function k8sAuditStagesFromEnv(
+  value: string | undefined,
+  fallback: readonly K8sAuditStage[],
+): readonly K8sAuditStage[] {
+  const stages = list(value);
+  if (stages.length === 0) return fallback;
+  const unknown = stages.filter((s) => !(K8S_AUDIT_STAGES as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new TrailproofError(
+      "CONFIG_INVALID",
+      `TRAILPROOF_K8S_AUDIT_STAGES names ${unknown.map((s) => JSON.stringify(s)).join(", ")}; the stages are ${K8S_AUDIT_STAGES.join(", ")}`,
+    );
+  }
+  return [...new Set(stages)] as K8sAuditStage[];
 }
 
 function list(value: string | undefined): string[] {
@@ -192,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     maxBodyBytes: num("TRAILPROOF_MAX_BODY_BYTES", d.maxBodyBytes),
     compatMaxBodyBytes: num("TRAILPROOF_COMPAT_MAX_BODY_BYTES", d.compatMaxBodyBytes),
     maxBatchEvents: num("TRAILPROOF_MAX_BATCH_EVENTS", d.maxBatchEvents),
+    k8sAuditStages: k8sAuditStagesFromEnv(env.TRAILPROOF_K8S_AUDIT_STAGES, d.k8sAuditStages),
     rateLimitPerMinute: num("TRAILPROOF_RATE_LIMIT_PER_MINUTE", d.rateLimitPerMinute),
     ingestMaxQueuedEvents: num("TRAILPROOF_INGEST_MAX_QUEUED_EVENTS", d.ingestMaxQueuedEvents),
     ingestMaxQueueDelayMs: num("TRAILPROOF_INGEST_MAX_QUEUE_DELAY_MS", d.ingestMaxQueueDelayMs),

@@ -1,5 +1,114 @@
-// OPA decision logs: not built yet.
-import type { FastifyInstance } from "fastify";
+// OPA decision logs (docs/compat.md "OPA decision logs"): the decision log
+// plugin uploads gzip JSON arrays of decisions to services.<svc>.url + "/" +
+// resource, so with `url: http://<trailproof>/opa` and the default resource
+// (`/logs`, or `/logs/<partition_name>`) it posts here. Any 2xx is success to
+// OPA; anything else makes it re-queue the chunk and send it again, so each
+// decision gets an id from its decision_id and a redelivery is a duplicate.
+import { ProblemResponses } from "@trailproof/protocol";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { Type } from "typebox";
 import type { AppDeps } from "../../deps.js";
+import { parseJsonBytes } from "../../http/json-body.js";
+import { HttpProblem } from "../../http/problem.js";
+import { appendAllOrRefuse } from "../append-all-or-refuse.js";
+import { chooseTenant } from "../choose-tenant.js";
+import { registerCompatScope } from "../compat-scope.js";
+import { mapOpaDecision } from "./map-opa-decision.js";
+import { type OpaDecision, parseOpaDecisions } from "./opa-decision.js";
 
-export async function registerOpaRoutes(_app: FastifyInstance, _deps: AppDeps): Promise<void> {}
+/** The header naming the tenant when the decisions' labels do not (services.<svc>.headers in OPA's configuration). */
+export const TENANT_HEADER = "x-trailproof-tenant";
+
+const OpaLogsResponse = Type.Object(
+  {
+    created: Type.Integer({ description: "decisions recorded by this request" }),
+    duplicate: Type.Integer({ description: "decisions recorded before (a redelivered chunk)" }),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * The tenant the decisions name (labels.tenant, one for the whole upload:
+ * labels are per OPA instance), else the request's header; undefined when
+ * neither names one (a tenant key's own tenant).
+ */
+function requestedTenant(decisions: readonly OpaDecision[], request: FastifyRequest): string | undefined {
+  const named = new Set(decisions.map((d) => d.labels.tenant));
+  if (named.size > 1) {
+    throw new HttpProblem("REQUEST_INVALID", "the decisions of one upload name different labels.tenant values", {
+      problems: decisions.map((d, i) => ({
+        pointer: `/${i}/labels/tenant`,
+        message: `names ${JSON.stringify(d.labels.tenant ?? null)}`,
+      })),
+    });
+  }
+  const label = [...named][0];
+  if (label !== undefined) return label;
+  const header = request.headers[TENANT_HEADER];
+  return typeof header === "string" && header !== "" ? header : undefined;
+}
+
+async function receiveDecisions(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, partition?: string) {
+  const body = request.body;
+  if (!Buffer.isBuffer(body))
+    throw new HttpProblem("REQUEST_MALFORMED_JSON", "the body is empty; send the gzip JSON array OPA uploads");
+  const decisions = parseOpaDecisions(parseJsonBytes(body));
+  if (decisions.length > deps.config.maxBatchEvents) {
+    throw new HttpProblem("BATCH_TOO_LARGE", `at most ${deps.config.maxBatchEvents} decisions per upload`, {
+      problems: [
+        { pointer: "", message: `has ${decisions.length} decisions; keep upload_size_limit_bytes at its default` },
+      ],
+    });
+  }
+  const principal = request.principal;
+  if (!principal) throw new Error("an append reached without a principal");
+  const tenant = await chooseTenant(deps, principal, requestedTenant(decisions, request));
+  const events = decisions.map((d) => mapOpaDecision(d, partition === undefined ? {} : { partition }));
+  const counts = await appendAllOrRefuse(
+    deps,
+    request,
+    tenant,
+    events,
+    events.map((_, i) => `/${i}`),
+    "decision",
+  );
+  return reply.code(200).send(counts);
+}
+
+const description = (where: string) =>
+  `The upload of OPA's decision log plugin${where}: a JSON array of decisions (EventV1), gzip compressed as OPA sends it (identity also accepted). Each decision becomes one \`policy.evaluate\` event with id \`opa-<decision_id>\`, so a re-sent chunk is answered 200 as duplicates. The tenant is \`labels.tenant\`, else the \`X-Trailproof-Tenant\` header, else the key's own. All or nothing: when any decision maps to an event the tenant refuses, 400 problem+json lists each problem and nothing is written (OPA logs it and retries). docs/compat.md has the mapping.`;
+
+export async function registerOpaRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  await registerCompatScope(app, deps, {}, (scope) => {
+    const common = {
+      tags: ["compat"],
+      security: [{ bearer: [] }],
+      response: { 200: OpaLogsResponse, ...ProblemResponses },
+    };
+    scope.post(
+      "/opa/logs",
+      {
+        config: { permission: "append", ingest: true },
+        schema: {
+          summary: "OPA decision logs: record an upload of decisions",
+          description: description(""),
+          ...common,
+        },
+      },
+      (request, reply) => receiveDecisions(deps, request, reply),
+    );
+    scope.post(
+      "/opa/logs/:partition",
+      {
+        config: { permission: "append", ingest: true },
+        schema: {
+          summary: "OPA decision logs: record an upload of decisions made under a partition_name",
+          description: description(" configured with `partition_name` (kept in `metadata.opa.partition`)"),
+          params: Type.Object({ partition: Type.String({ minLength: 1, maxLength: 128 }) }),
+          ...common,
+        },
+      },
+      (request, reply) => receiveDecisions(deps, request, reply, (request.params as { partition: string }).partition),
+    );
+  });
+}

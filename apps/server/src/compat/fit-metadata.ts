@@ -1,0 +1,85 @@
+// Fits a compat source's payloads into an event's metadata: at most 16 KiB in
+// RFC 8785 form (docs/event-schema.md, Bounds), nesting within the event's 32
+// levels and no reserved keys. Source payloads (an OPA input, a Kubernetes
+// requestObject) are kept whole or left out with the reason named, never cut
+// into something the source did not send.
+import { encodeCanonicalJsonBytes, MAX_EVENT_DEPTH, MAX_METADATA_BYTES } from "@trailproof/core";
+
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** Room left for the short notes a mapping adds after fitting (the list of what was dropped). */
+const NOTE_BYTES = 1024;
+
+/** An optional payload: where it goes in the metadata (`[...path, key]`) and its value (untrusted). */
+export interface OptionalPart {
+  /** Keys from the metadata root to the object the part is set in, then the part's own key. */
+  at: readonly string[];
+  value: unknown;
+}
+
+export interface FittedMetadata {
+  metadata: Record<string, unknown>;
+  /** One sentence per part left out, e.g. `kubernetes.request_object: 20480 bytes, more than fits in the 16 KiB of metadata`. */
+  dropped: string[];
+}
+
+/** Why `value` cannot sit `depth` levels into an event, or undefined when it can. */
+function unfitReason(value: unknown, depth: number): string | undefined {
+  const stack: { v: unknown; d: number }[] = [{ v: value, d: depth }];
+  while (stack.length > 0) {
+    const { v, d } = stack.pop() as { v: unknown; d: number };
+    if (v === null || typeof v !== "object") continue;
+    if (d >= MAX_EVENT_DEPTH) return `nests deeper than the event's ${MAX_EVENT_DEPTH} levels`;
+    if (Array.isArray(v)) {
+      for (const child of v) stack.push({ v: child, d: d + 1 });
+      continue;
+    }
+    for (const [key, child] of Object.entries(v)) {
+      if (RESERVED_KEYS.has(key)) return `holds the reserved key "${key}"`;
+      stack.push({ v: child, d: d + 1 });
+    }
+  }
+  return undefined;
+}
+
+function setAt(root: Record<string, unknown>, at: readonly string[], value: unknown): void {
+  let node = root;
+  for (const key of at.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  node[at[at.length - 1] as string] = value;
+}
+
+function deleteAt(root: Record<string, unknown>, at: readonly string[]): void {
+  let node = root;
+  for (const key of at.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  delete node[at[at.length - 1] as string];
+}
+
+/**
+ * `base` (MUST itself fit: built by the caller from bounded fields) with each
+ * of `parts` added in order while the whole stays within the metadata limit;
+ * the objects on each part's path MUST exist in `base`. 1 KiB is left free
+ * for the caller's note of what was dropped. A part that does not
+ * fit, nests too deep or holds a reserved key is left out and named in
+ * `dropped`; later, smaller parts may still fit.
+ */
+export function fitMetadata(base: Record<string, unknown>, parts: readonly OptionalPart[]): FittedMetadata {
+  const metadata = base;
+  const dropped: string[] = [];
+  for (const part of parts) {
+    if (part.value === undefined) continue;
+    const name = part.at.join(".");
+    // The metadata object is one level into the event, the part `at.length` more.
+    const reason = unfitReason(part.value, 1 + part.at.length);
+    if (reason !== undefined) {
+      dropped.push(`${name}: ${reason}`);
+      continue;
+    }
+    setAt(metadata, part.at, part.value);
+    const bytes = encodeCanonicalJsonBytes(metadata).length;
+    if (bytes > MAX_METADATA_BYTES - NOTE_BYTES) {
+      deleteAt(metadata, part.at);
+      const own = encodeCanonicalJsonBytes(part.value).length;
+      dropped.push(`${name}: ${own} bytes, more than fits in the ${MAX_METADATA_BYTES / 1024} KiB of metadata`);
+    }
+  }
+  return { metadata, dropped };
+}
