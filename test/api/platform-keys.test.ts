@@ -147,6 +147,26 @@ describe("platform keys", () => {
     });
   });
 
+  it("is rate-limited per tenant it names: one tenant's traffic does not use up another's", async () => {
+    const made = await createKey({ name: "limited", tenants: "all" });
+    const app = await f.appWith({ rateLimitPerMinute: 2 });
+    try {
+      const send = (tenant: string, id: string) =>
+        app.inject({
+          method: "POST",
+          url: "/v1/events",
+          headers: { authorization: `Bearer ${made.key}`, "x-trailproof-tenant": tenant },
+          payload: validEvent(id),
+        });
+      expect((await send("acme", "rl_1")).statusCode).toBe(200);
+      expect((await send("acme", "rl_2")).statusCode).toBe(200);
+      expect((await send("acme", "rl_3")).statusCode).toBe(429);
+      expect((await send("globex", "rl_4")).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
   it("is refused once revoked (401), and is revoked only once", async () => {
     const made = await createKey({ name: "short-lived", tenants: "all" });
     await appended(made.key, "acme", validEvent("pk_before_revoke"));
