@@ -3,7 +3,7 @@
 // resources), and where the route can name a tenant's resources (an id in the
 // path, a filter), the same request naming globex's instead. Throwaway keys
 // and people are made fresh for every request that deletes one.
-import { issueApiKey } from "@trailproof/ledger";
+import { issueApiKey, issuePlatformKey } from "@trailproof/ledger";
 import type { Column, MatrixContext } from "./auth-matrix-context.js";
 import { expectJson, PASSWORD, type Reply } from "./world.js";
 
@@ -215,6 +215,16 @@ export const REQUESTS: Record<string, RouteRequests> = {
   "GET /v1/tenants": same("/v1/tenants"),
   "POST /v1/tenants/:tenant/keys": {
     own: (_, n) => ({ path: "/v1/tenants/acme/keys", body: { name: `recovery ${n}` } }),
+  },
+
+  "POST /v1/platform-keys": same("/v1/platform-keys", { name: "matrix", tenants: ["acme"] }),
+  "GET /v1/platform-keys": same("/v1/platform-keys"),
+  // A fresh key for every call: a revoked one would answer 404 to the next caller.
+  "DELETE /v1/platform-keys/:keyId": {
+    own: async (ctx, n) => {
+      const doomed = await issuePlatformKey(ctx.data.access, { name: `doomed ${n}`, tenants: "all", createdBy: null });
+      return { path: `/v1/platform-keys/${doomed.record.keyId}` };
+    },
   },
 
   "POST /v1/auth/login": {

@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { DualControl } from "./approvals/dual-control.js";
 import { MetaAudit } from "./audit/meta-audit.js";
 import { registerAuthentication } from "./auth/authenticate.js";
+import { platformTenantHint } from "./compat/choose-tenant.js";
 import { registerCompatRoutes } from "./compat/register-compat-routes.js";
 import type { AppDeps } from "./deps.js";
 import { AccessLog } from "./http/access-log.js";
@@ -38,6 +39,7 @@ import { registerHealthRoutes } from "./routes/health-routes.js";
 import { registerIngestRoutes } from "./routes/ingest-routes.js";
 import { registerLogRoutes } from "./routes/log-routes.js";
 import { registerPeopleRoutes } from "./routes/people-routes.js";
+import { registerPlatformKeyRoutes } from "./routes/platform-key-routes.js";
 import { registerPseudonymRoutes } from "./routes/pseudonym-routes.js";
 import { registerReadYourWrites } from "./routes/read-your-writes.js";
 import { registerRetentionRoutes } from "./routes/retention-routes.js";
@@ -145,7 +147,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     timeWindow: 60_000,
     // Counted across every node: a client spreading requests over nodes gets the same limit.
     store: sharedRateLimitStore(deps.shared),
-    keyGenerator: (request) => request.principal?.id ?? request.ip,
+    // A platform key stands for many tenants' ingest keys: counted per tenant it names in X-Trailproof-Tenant.
+    keyGenerator: (request) => {
+      const hint = platformTenantHint(request.principal, request.headers);
+      return hint === undefined ? (request.principal?.id ?? request.ip) : `${request.principal?.id}/${hint}`;
+    },
     allowList: (request) => request.routeOptions.config.permission === undefined,
   });
 
@@ -154,6 +160,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const audit = new MetaAudit(deps.ledger, deps.shared);
   registerHealthRoutes(app, deps);
   registerTenantRoutes(app, deps);
+  registerPlatformKeyRoutes(app, deps);
   registerAuthRoutes(app, deps);
   registerIngestRoutes(app, deps);
   await registerCompatRoutes(app, deps);

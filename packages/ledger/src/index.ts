@@ -1,5 +1,12 @@
 // @trailproof/ledger: the engine as a library.
 export { authenticateApiKey, type IssuedKey, issueApiKey } from "./access/api-keys.js";
+export {
+  authenticatePlatformKey,
+  type IssuedPlatformKey,
+  isPlatformKey,
+  issuePlatformKey,
+  type PlatformKeyOptions,
+} from "./access/platform-keys.js";
 export { type ProvisionedTenant, provisionTenant } from "./access/provision-tenant.js";
 export { issueRecoveryAdminKey, type RecoveryKeyOptions } from "./access/recover-admin.js";
 export type { AppendResult } from "./append/append-result.js";

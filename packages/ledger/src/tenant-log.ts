@@ -8,6 +8,7 @@ import {
   builtinCatalogue,
   CompactRange,
   type Hasher,
+  hasErrorCode,
   isKeyedContentDigest,
   TrailproofError,
 } from "@trailproof/core";
@@ -118,7 +119,9 @@ async function storedDefinitions(store: LogStore, tenantId: number): Promise<Act
  * The tenant's digest key. One is generated for a new tenant, and for a log
  * written before log format v2 (its newest digest is unkeyed); a log whose
  * newest entry has a keyed digest MUST find its key: a new one would make
- * every retry of its events a conflict, so its absence is an error.
+ * every retry of its events a conflict, so its absence is an error. Two
+ * nodes loading a new tenant at once race to generate it: the one that finds
+ * the other's key already stored (DIGEST_KEY_EXISTS) uses that one.
  */
 async function digestKeyOf(
   keys: DigestKeyStore,
@@ -133,5 +136,11 @@ async function digestKeyOf(
       `tenant ${tenant} has entries with keyed digests but no keys/${tenant}/digest-key: restore keys/ from the backup`,
     );
   }
-  return keys.create(tenant);
+  try {
+    return await keys.create(tenant);
+  } catch (err) {
+    const theirs = hasErrorCode(err, "DIGEST_KEY_EXISTS") ? await keys.find(tenant) : undefined;
+    if (theirs) return theirs;
+    throw err;
+  }
 }

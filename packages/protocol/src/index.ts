@@ -7,6 +7,7 @@ export * from "./http/auth-schemas.js";
 export * from "./http/erasure-schemas.js";
 export * from "./http/log-schemas.js";
 export * from "./http/people-schemas.js";
+export * from "./http/platform-key-schemas.js";
 export * from "./http/problem-details.js";
 export * from "./http/pseudonym-schemas.js";
 export * from "./http/read-schemas.js";

@@ -1,9 +1,11 @@
 // Authentication and permission checks for every /v1 route: a bearer API key
-// (`tpk_`), a bearer viewer token (`tpv_`, embeddable read routes only), or
+// (`tpk_`), a bearer platform key (`tpp_`: role ingest, no tenant of its own,
+// the tenant chosen per request), a bearer viewer token (`tpv_`, embeddable
+// read routes only), or
 // the console's session cookie (state-changing requests must echo the CSRF
 // token). Unknown, malformed, expired and revoked credentials all get the
 // same 401, each failure is counted, and no credential is ever logged.
-import { authenticateApiKey } from "@trailproof/ledger";
+import { authenticateApiKey, authenticatePlatformKey, isPlatformKey } from "@trailproof/ledger";
 import { roleAllows } from "@trailproof/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppDeps } from "../deps.js";
@@ -41,6 +43,20 @@ export function registerAuthentication(app: FastifyInstance, deps: AppDeps): voi
           tenant: await tenantName(token.tenantId),
           tenantId: token.tenantId,
           pinnedFilter: token.filter,
+        };
+      }
+      if (isPlatformKey(presented)) {
+        const key = await authenticatePlatformKey(deps.access, presented);
+        if (!key) return "invalid";
+        // Appends only, to the tenant each request names (compat/choose-tenant.ts); reads nothing.
+        return {
+          id: key.keyId,
+          actor: { type: "service_account", id: `platformkey:${key.keyId}`, name: key.name },
+          role: "ingest",
+          via: "api_key",
+          tenant: null,
+          tenantId: null,
+          platform: { tenants: key.tenants, createTenants: key.createTenants },
         };
       }
       const key = await authenticateApiKey(deps.access, presented);
@@ -125,7 +141,11 @@ function credentialIn(header: string, credentialFrom?: (authorization: string) =
   return presented !== undefined && /^[\x21-\x7e]{1,200}$/.test(presented) ? presented : undefined;
 }
 
-/** The caller's tenant; routes that require a tenant permission always have one. */
+/**
+ * The caller's tenant; routes that require a tenant permission always have
+ * one, but for `append`: a platform key has none of its own, so append routes
+ * take theirs from compat/choose-tenant.ts chooseTenant instead.
+ */
 export function tenantOf(request: { principal?: { tenant: string | null } }): string {
   const tenant = request.principal?.tenant;
   if (!tenant) throw new Error("tenant route reached without a tenant principal");

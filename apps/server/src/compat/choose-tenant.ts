@@ -4,10 +4,13 @@
 // and may create it on first use with its own log and signing key. Compat
 // sources name tenants in their own words (a WorkOS organization_id such as
 // `org_01HX...`, a Retraced project id): tenantNameFor maps those onto
-// tenant names.
-import { TrailproofError } from "@trailproof/core";
-import type { Principal } from "../auth/principal.js";
+// tenant names; POST /v1/events takes the name in X-Trailproof-Tenant.
+import { hasErrorCode, TrailproofError } from "@trailproof/core";
+import { appenderOf, type Principal } from "../auth/principal.js";
 import type { AppDeps } from "../deps.js";
+
+/** The header that names the tenant of a request (POST /v1/events). */
+export const TENANT_HEADER = "x-trailproof-tenant";
 
 const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -62,7 +65,79 @@ export async function chooseTenant(
   return name;
 }
 
-/** Filled in by the platform-key work: creates `name` for `principal`, racing requests included. */
-async function createOnFirstUse(_deps: AppDeps, _principal: Principal, name: string): Promise<void> {
-  throw new TrailproofError("TENANT_NOT_FOUND", `there is no tenant ${name}`);
+/**
+ * The tenant a platform key's request names in X-Trailproof-Tenant
+ * (untrusted) when it is within the key's scope; undefined for any other
+ * caller or header. Read before the body, by admission control and rate
+ * limiting; what the request appends to is still decided by chooseTenant.
+ */
+export function platformTenantHint(
+  principal: Principal | undefined,
+  headers: Record<string, string | string[] | undefined>,
+): string | undefined {
+  const platform = principal?.platform;
+  const header = headers[TENANT_HEADER];
+  if (platform === undefined || typeof header !== "string") return undefined;
+  const name = tenantNameFor(header);
+  if (name === undefined || (platform.tenants !== "all" && !platform.tenants.includes(name))) return undefined;
+  return name;
+}
+
+/** Creations under way on this node, by tenant name: racing requests wait for the one that creates. */
+const creating = new WeakMap<AppDeps, Map<string, Promise<void>>>();
+
+/**
+ * Creates `name` for the platform key `principal` (on this node once, however
+ * many requests race for it) and records in the new tenant's log that the key
+ * created it. Another node creating it first (TENANT_EXISTS) is success: the
+ * tenant exists, and that node's record says which key created it.
+ */
+async function createOnFirstUse(deps: AppDeps, principal: Principal, name: string): Promise<void> {
+  let pending = creating.get(deps);
+  if (pending === undefined) {
+    pending = new Map();
+    creating.set(deps, pending);
+  }
+  const under = pending;
+  let run = under.get(name);
+  if (run === undefined) {
+    run = createTenantFor(deps, principal, name).finally(() => under.delete(name));
+    under.set(name, run);
+  }
+  await run;
+}
+
+/**
+ * A tenant made this way has its own log, origin and signing key, the key's
+ * unknown-actions policy, and no admin key: the operator issues a recovery
+ * admin key (POST /v1/tenants/{tenant}/keys) when someone is to read it.
+ */
+async function createTenantFor(deps: AppDeps, principal: Principal, name: string): Promise<void> {
+  // Read again, not taken from the request: the key may have been revoked since it authenticated.
+  const key = await deps.access.findPlatformKey(principal.id);
+  if (key === undefined || key.revokedAt !== null || !key.createTenants) {
+    throw new TrailproofError("TENANT_NOT_FOUND", `there is no tenant ${name}`);
+  }
+  try {
+    await deps.ledger.createTenant(name, { unknownActions: key.unknownActions });
+  } catch (err) {
+    if (hasErrorCode(err, "TENANT_EXISTS")) return;
+    throw err;
+  }
+  const [recorded] = await deps.ledger.append(
+    name,
+    [
+      {
+        action: "tenant.create",
+        occurred_at: new Date().toISOString(),
+        actor: principal.actor,
+        target: { type: "tenant", id: name },
+        metadata: { platform_key: key.keyId, platform_key_name: key.name, unknown_actions: key.unknownActions },
+      },
+    ],
+    { appendedBy: appenderOf(principal), serviceRecord: true },
+  );
+  if (recorded?.status !== "created") {
+    throw new TrailproofError("META_AUDIT_FAILED", `could not record the creation of tenant ${name}`);
+  }
 }

@@ -6,9 +6,13 @@
 // received or appended would pass the byte budget. Refusing here costs a
 // header parse; refusing after the body would cost reading, parsing and
 // validating it. The ledger decides again, with the real event count, when
-// the body is in (that refusal is answered by problem.ts).
+// the body is in (that refusal is answered by problem.ts). A platform key has
+// no tenant of its own: its tenant is the one X-Trailproof-Tenant names, when
+// that is within its scope; without one (a compat body names it) only the
+// byte budget applies here, and the ledger decides once the body is in.
 import { type AdmissionReason, IngestOverloadedError } from "@trailproof/ledger";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { platformTenantHint } from "../compat/choose-tenant.js";
 import type { AppDeps } from "../deps.js";
 import { sendProblem } from "./problem.js";
 
@@ -37,9 +41,11 @@ export function registerIngestAdmission(app: FastifyInstance, deps: AppDeps): vo
 
   // Registered after authentication, so request.principal is set when this runs.
   app.addHook("onRequest", async (request, reply) => {
-    const tenant = request.principal?.tenant;
-    if (request.routeOptions.config.ingest !== true || !tenant) return;
-    const refusal = deps.ledger.admissionCheck(tenant, 1);
+    const principal = request.principal;
+    if (request.routeOptions.config.ingest !== true || principal === undefined) return;
+    const tenant = principal.tenant ?? platformTenantHint(principal, request.headers);
+    if (!tenant && principal.platform === undefined) return;
+    const refusal = tenant ? deps.ledger.admissionCheck(tenant, 1) : undefined;
     if (refusal) return refuse(request, reply, refusal.reason, refusal.retryAfterMs);
     // A body without a length (chunked) is counted at the most it may be.
     const declared = Number(request.headers["content-length"]);

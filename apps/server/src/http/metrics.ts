@@ -1,9 +1,10 @@
 // Prometheus metrics of the service (prom-client): requests by route, append
 // rate and latency, queue depth, how far the search projection lags the log,
 // rejected events by reason, checkpoint age and tree size per tenant, auth
-// failures. Every label takes values from a fixed set (or from
-// operator-created tenant names): nothing a request sends, such as a rejected
-// event's field names or an unmatched path, becomes a label.
+// failures. Every label takes values from a fixed set (or from tenant names,
+// created by the operator or by a platform key the operator allowed to create
+// them): nothing else a request sends, such as a rejected event's field names
+// or an unmatched path, becomes a label.
 import { EventInputSchema } from "@trailproof/core";
 import type { Ledger } from "@trailproof/ledger";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";

@@ -312,6 +312,9 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
         id,
         ...(p.actor.name === undefined ? {} : { name: p.actor.name }),
         ...(p.via === "session" && p.csrfToken ? { csrf_token: p.csrfToken } : {}),
+        ...(p.platform
+          ? { platform: { tenants: p.platform.tenants as "all" | string[], create_tenants: p.platform.createTenants } }
+          : {}),
       };
     },
   );

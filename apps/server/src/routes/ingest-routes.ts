@@ -2,18 +2,18 @@
 // accepted event is durable, with one result per event in order. One bad
 // event does not block the others; nothing is written for a rejected one.
 // The hot path: the body is parsed once (json-body.ts), nothing is logged per
-// request (counted in /metrics), and the reply is encoded by hand.
+// request (counted in /metrics), and the reply is encoded by hand. The tenant
+// is the key's own, or for a platform key the one X-Trailproof-Tenant names
+// (compat/choose-tenant.ts).
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { type AppendedBy, isServiceAction } from "@trailproof/core";
-import type { AppendResult } from "@trailproof/ledger";
 import { IngestBodySchema, IngestResponseSchema, ProblemResponses } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
 import { Type } from "typebox";
-import { tenantOf } from "../auth/authenticate.js";
-import { appenderOf } from "../auth/principal.js";
+import { appenderOf, type Principal } from "../auth/principal.js";
+import { chooseTenant, TENANT_HEADER } from "../compat/choose-tenant.js";
 import type { AppDeps } from "../deps.js";
-import { rejectionReason } from "../http/metrics.js";
 import { sendProblem } from "../http/problem.js";
+import { appendRefusingServiceActions, countResults } from "../ingest/append-events.js";
 import { encodeIngestResponse } from "./encode-ingest-response.js";
 
 /**
@@ -31,9 +31,14 @@ export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps): void 
       schema: {
         summary: "Append one event, or a batch of up to 1,000",
         description:
-          'Body: one event (docs/event-schema.md) or `{"events": [...]}`. Answers after the accepted events are fsynced. Each event is recorded with `appended_by` naming the key that sent it (an `appended_by` in the event is refused). Each result is `created` (with its log index and leaf hash), `duplicate` (same id and content, personal values included, sent before with the same key: its original receipt) or `rejected` (every problem listed; a taken id gets the same refusal whatever the recorded event holds). HTTP 200 whenever the request itself was well-formed. When the service cannot make more events durable soon it refuses the request at once, before reading the body where it can, and writes nothing of it: 503 `INGEST_OVERLOADED` (the service is at capacity) or 429 `INGEST_TENANT_OVERLOADED` (this tenant holds more than its share of the work in flight), with `Retry-After` in seconds; send the same events again after it.',
+          "Body: one event (docs/event-schema.md) or `{\"events\": [...]}`. Answers after the accepted events are fsynced. Each event is recorded with `appended_by` naming the key that sent it (an `appended_by` in the event is refused). Each result is `created` (with its log index and leaf hash), `duplicate` (same id and content, personal values included, sent before with the same key: its original receipt) or `rejected` (every problem listed; a taken id gets the same refusal whatever the recorded event holds). HTTP 200 whenever the request itself was well-formed. When the service cannot make more events durable soon it refuses the request at once, before reading the body where it can, and writes nothing of it: 503 `INGEST_OVERLOADED` (the service is at capacity) or 429 `INGEST_TENANT_OVERLOADED` (this tenant holds more than its share of the work in flight), with `Retry-After` in seconds; send the same events again after it. The tenant is the key's own; a platform key (POST /v1/platform-keys) names it in `X-Trailproof-Tenant: <tenant name>` (400 `TENANT_REQUIRED` without it, 403 `TENANT_NOT_ALLOWED` outside the key's tenants, 404 `TENANT_NOT_FOUND` for a tenant that does not exist and the key may not create). A tenant key may send the header naming its own tenant; naming another is refused with 403 `TENANT_NOT_ALLOWED`.",
         tags: ["ingest"],
         security: [{ bearer: [] }],
+        headers: Type.Object({
+          [TENANT_HEADER]: Type.Optional(
+            Type.String({ maxLength: 200, description: "the tenant to append to; required with a platform key" }),
+          ),
+        }),
         body: IngestBodySchema,
         response: { 200: EncodedIngestResponse, ...ProblemResponses },
       },
@@ -56,61 +61,16 @@ export function registerIngestRoutes(app: FastifyInstance, deps: AppDeps): void 
           [{ pointer: "/events", message: `has ${events.length} events; send at most ${deps.config.maxBatchEvents}` }],
         );
       }
+      const tenant = await chooseTenant(deps, request.principal as Principal, request.headers[TENANT_HEADER]);
       const started = process.hrtime.bigint();
-      const results = await appendRefusingServiceActions(
-        deps,
-        tenantOf(request),
-        events,
-        appenderOf(request.principal),
-      );
+      const results = await appendRefusingServiceActions(deps, tenant, events, appenderOf(request.principal));
       deps.metrics.appendSeconds.observe(
         { batch: events.length === 1 ? "1" : events.length <= 100 ? "2-100" : "101+" },
         Number(process.hrtime.bigint() - started) / 1e9,
       );
-      let created = 0;
-      let duplicate = 0;
-      for (const r of results) {
-        if (r.status === "created") created++;
-        else if (r.status === "duplicate") duplicate++;
-        else if (r.status === "rejected") {
-          deps.metrics.appendedEvents.inc({ status: "rejected" });
-          deps.metrics.rejectedEvents.inc({ reason: rejectionReason(r.problems[0]?.pointer) });
-        }
-      }
-      if (created > 0) deps.metrics.appendedEvents.inc({ status: "created" }, created);
-      if (duplicate > 0) deps.metrics.appendedEvents.inc({ status: "duplicate" }, duplicate);
+      countResults(deps, results);
       // A string with a JSON media type skips Fastify's schema-driven serializer.
       return reply.type("application/json; charset=utf-8").send(encodeIngestResponse(results));
     },
   );
-}
-
-/**
- * Appends `events` for `appendedBy`, except those naming an action only the
- * service records (audit.*, apikey.*, ...): those are rejected at /action, in
- * place, so the results keep the order of the request.
- */
-async function appendRefusingServiceActions(
-  deps: AppDeps,
-  tenant: string,
-  events: unknown[],
-  appendedBy: AppendedBy,
-): Promise<AppendResult[]> {
-  const reserved = events.map((e) => isServiceAction((e as { action?: unknown } | null)?.action));
-  if (!reserved.includes(true)) return deps.ledger.append(tenant, events, { appendedBy });
-  const appended = await deps.ledger.append(
-    tenant,
-    events.filter((_, i) => !reserved[i]),
-    { appendedBy },
-  );
-  let next = 0;
-  return events.map((e, i): AppendResult => {
-    if (!reserved[i]) return appended[next++] as AppendResult;
-    const id = (e as { id?: unknown }).id;
-    return {
-      status: "rejected",
-      id: typeof id === "string" ? id : null,
-      problems: [{ pointer: "/action", message: "is recorded by the service itself and cannot be sent" }],
-    };
-  });
 }

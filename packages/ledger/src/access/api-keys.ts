@@ -16,21 +16,38 @@ export interface IssuedKey {
   record: ApiKeyRecord;
 }
 
-function hashSecret(secret: string): string {
+/** Hex SHA-256 of a key's secret part: what the stores keep. Shared by every key kind (platform-keys.ts). */
+export function hashSecret(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
+}
+
+/** A fresh key id (16 hex digits) and secret (32 random bytes, base64url). */
+export function newKeyParts(): { keyId: string; secret: string } {
+  return { keyId: randomBytes(8).toString("hex"), secret: randomBytes(32).toString("base64url") };
+}
+
+/** True when `secret` (untrusted) hashes to `secretHash`, compared in constant time. */
+export function secretMatches(secretHash: string, secret: string): boolean {
+  const expected = Buffer.from(secretHash, "hex");
+  const actual = Buffer.from(hashSecret(secret), "hex");
+  return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+/** Key names are labels: 1-128 characters. */
+export function checkKeyName(name: string): void {
+  if (name.length === 0 || name.length > 128) {
+    throw new InvalidInputError("KEY_NAME_INVALID", "key names are 1-128 characters", {
+      problems: [{ pointer: "/name", message: "must be 1-128 characters" }],
+    });
+  }
 }
 
 export async function issueApiKey(
   access: AccessStore,
   options: { tenantId: number | null; role: Role; name: string; createdBy: string | null; now?: Date },
 ): Promise<IssuedKey> {
-  if (options.name.length === 0 || options.name.length > 128) {
-    throw new InvalidInputError("KEY_NAME_INVALID", "key names are 1-128 characters", {
-      problems: [{ pointer: "/name", message: "must be 1-128 characters" }],
-    });
-  }
-  const keyId = randomBytes(8).toString("hex");
-  const secret = randomBytes(32).toString("base64url");
+  checkKeyName(options.name);
+  const { keyId, secret } = newKeyParts();
   const record: ApiKeyRecord = {
     keyId,
     tenantId: options.tenantId,
@@ -54,7 +71,5 @@ export async function authenticateApiKey(access: AccessStore, presented: string)
   if (!m) return undefined;
   const record = await access.findApiKey(m[1] as string);
   if (!record || record.revokedAt !== null) return undefined;
-  const expected = Buffer.from(record.secretHash, "hex");
-  const actual = Buffer.from(hashSecret(m[2] as string), "hex");
-  return expected.length === actual.length && timingSafeEqual(expected, actual) ? record : undefined;
+  return secretMatches(record.secretHash, m[2] as string) ? record : undefined;
 }

@@ -3,7 +3,7 @@
 // rule, rather than on one implementation's habits.
 import type { Role } from "@trailproof/protocol";
 import { afterEach, describe, expect, it } from "vitest";
-import type { AccessStore, ApiKeyRecord } from "./access-store.js";
+import type { AccessStore, ApiKeyRecord, PlatformKeyRecord } from "./access-store.js";
 import type { PeopleStore, PersonRecord } from "./people-store.js";
 
 /** One backend's catalogue over a fresh, empty database. */
@@ -34,6 +34,21 @@ export function apiKey(
     secretHash: keyId.padEnd(64, "0"),
     createdAt: AT,
     createdBy: tenantId === null ? null : "person:ada",
+    revokedAt: null,
+    ...extra,
+  };
+}
+
+export function platformKey(keyId: string, extra: Partial<PlatformKeyRecord> = {}): PlatformKeyRecord {
+  return {
+    keyId,
+    name: `platform key ${keyId}`,
+    secretHash: keyId.padEnd(64, "0"),
+    tenants: "all",
+    createTenants: false,
+    unknownActions: "reject",
+    createdAt: AT,
+    createdBy: "operator:op",
     revokedAt: null,
     ...extra,
   };
@@ -215,6 +230,55 @@ export function runAccessStoreConformance(name: string, open: OpenCatalogueStore
         expect([keyGone, personGone]).toEqual([outcomes[0] === "revoked", outcomes[1] === "disabled"]);
         expect(keyGone !== personGone).toBe(true);
       }
+    });
+
+    it("inserts, finds and lists platform keys, every field as written; none of them is an API key", async () => {
+      const { access, createTenant } = await fresh();
+      const acme = await createTenant("acme");
+      const keys = [
+        platformKey("p1"),
+        platformKey("p2", {
+          tenants: ["acme", "not-yet"],
+          createTenants: true,
+          unknownActions: "accept",
+          createdBy: null,
+          createdAt: LATER,
+        }),
+        platformKey("p3", { tenants: [], revokedAt: LATER }),
+      ];
+      for (const k of keys) await access.insertPlatformKey(k);
+      for (const k of keys) expect(await access.findPlatformKey(k.keyId)).toEqual(k);
+      expect(await access.findPlatformKey("missing")).toBeUndefined();
+      expect(await access.listPlatformKeys()).toEqual([keys[0], keys[2], keys[1]]);
+      // Apart from API keys both ways: neither lookup finds the other kind.
+      await access.insertApiKey(apiKey(acme, "a1", "ingest"));
+      expect(await access.findPlatformKey("a1")).toBeUndefined();
+      expect(await access.findApiKey("p1")).toBeUndefined();
+      expect(await access.listApiKeys(null)).toEqual([]);
+    });
+
+    it("refuses a repeated platform key id, changing nothing", async () => {
+      const { access } = await fresh();
+      const original = platformKey("p1", { tenants: ["acme"] });
+      await access.insertPlatformKey(original);
+      await expect(
+        access.insertPlatformKey(platformKey("p1", { secretHash: "f".repeat(64), createTenants: true })),
+      ).rejects.toBeInstanceOf(Error);
+      expect(await access.listPlatformKeys()).toEqual([original]);
+    });
+
+    it("revokes an active platform key once; a missing or revoked one is not_found and keeps its time", async () => {
+      const { access } = await fresh();
+      await access.insertPlatformKey(platformKey("p1"));
+      await access.insertPlatformKey(platformKey("p2"));
+      expect(await access.revokePlatformKey("missing", AT)).toBe("not_found");
+      expect(await access.revokePlatformKey("p1", AT)).toBe("revoked");
+      expect(await access.findPlatformKey("p1")).toEqual(platformKey("p1", { revokedAt: AT }));
+      expect(await access.revokePlatformKey("p1", LATER)).toBe("not_found");
+      expect((await access.findPlatformKey("p1"))?.revokedAt).toBe(AT);
+      expect((await access.findPlatformKey("p2"))?.revokedAt).toBeNull();
+      const settled = await Promise.all([access.revokePlatformKey("p2", AT), access.revokePlatformKey("p2", LATER)]);
+      expect([...settled].sort()).toEqual(["not_found", "revoked"]);
     });
   });
 }

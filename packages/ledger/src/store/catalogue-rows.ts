@@ -3,7 +3,7 @@
 // The two list-valued columns arrive as JSON text from SQLite and already
 // decoded from PostgreSQL (text[] and jsonb); the mappers take either.
 import type { JsonObject } from "@trailproof/core";
-import type { ApiKeyRecord } from "./access-store.js";
+import type { ApiKeyRecord, PlatformKeyRecord } from "./access-store.js";
 import type { ApprovalRecord } from "./approval-store.js";
 import type { PersonRecord, SessionRecord, ViewerTokenRecord } from "./people-store.js";
 
@@ -13,6 +13,20 @@ export interface ApiKeyRow {
   role: ApiKeyRecord["role"];
   name: string;
   secret_hash: string;
+  created_at: string;
+  created_by: string | null;
+  revoked_at: string | null;
+}
+
+export interface PlatformKeyRow {
+  key_id: string;
+  name: string;
+  secret_hash: string;
+  /** JSON text (SQLite) or an array (PostgreSQL jsonb); NULL: every tenant. */
+  tenants: string | string[] | null;
+  /** 0/1 (SQLite) or a boolean (PostgreSQL). */
+  create_tenants: number | boolean;
+  unknown_actions: PlatformKeyRecord["unknownActions"];
   created_at: string;
   created_by: string | null;
   revoked_at: string | null;
@@ -64,6 +78,18 @@ export const toApiKey = (r: ApiKeyRow): ApiKeyRecord => ({
   role: r.role,
   name: r.name,
   secretHash: r.secret_hash,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  revokedAt: r.revoked_at,
+});
+
+export const toPlatformKey = (r: PlatformKeyRow): PlatformKeyRecord => ({
+  keyId: r.key_id,
+  name: r.name,
+  secretHash: r.secret_hash,
+  tenants: r.tenants === null ? "all" : decoded<string[]>(r.tenants),
+  createTenants: r.create_tenants === true || r.create_tenants === 1,
+  unknownActions: r.unknown_actions,
   createdAt: r.created_at,
   createdBy: r.created_by,
   revokedAt: r.revoked_at,

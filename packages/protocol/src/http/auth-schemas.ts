@@ -71,5 +71,12 @@ export const WhoAmISchema = Type.Object({
   name: Type.Optional(Type.String()),
   /** Sessions only: the token every state-changing request must echo in x-csrf-token. */
   csrf_token: Type.Optional(Type.String()),
+  /** Platform keys only (role ingest, tenant null): the tenants it may append to, and whether it creates missing ones. */
+  platform: Type.Optional(
+    Type.Object({
+      tenants: Type.Union([Type.Literal("all"), Type.Array(Type.String())]),
+      create_tenants: Type.Boolean(),
+    }),
+  ),
 });
 export type WhoAmI = Static<typeof WhoAmISchema>;

@@ -3,7 +3,14 @@
 // for a statement that forgot its tenant, the column grants, and the
 // last-admin rule across two nodes' pools.
 import { afterEach, describe, expect, it } from "vitest";
-import { AT, apiKey, type CatalogueStores, person, runAccessStoreConformance } from "../access-store.conformance.js";
+import {
+  AT,
+  apiKey,
+  type CatalogueStores,
+  person,
+  platformKey,
+  runAccessStoreConformance,
+} from "../access-store.conformance.js";
 import { runApprovalStoreConformance } from "../approval-store.conformance.js";
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { runRetentionStoreConformance } from "../retention-store.conformance.js";
@@ -162,6 +169,31 @@ describe("PostgreSQL catalogue", () => {
       FROM pg_proc p WHERE p.proname IN ('find_api_key', 'find_session', 'find_viewer_token')
         AND p.pronamespace = 'trailproof'::regnamespace AND p.prosecdef`;
     expect(acl).toEqual({ public_execute: false, app_execute: true });
+  });
+
+  it("shows platform keys to operator scope only, finds one by id without scope, and keeps them append-only", async () => {
+    const { app, access, acme } = await twoTenants();
+    await access.insertPlatformKey(platformKey("p1", { tenants: ["acme"] }));
+    const count = (tenantId: number | null) =>
+      inTenant(app, tenantId, async (tx) => (await tx.unsafe("SELECT count(*)::int AS n FROM platform_keys"))[0]);
+    expect(await count(null)).toEqual({ n: 1 });
+    expect(await count(acme)).toEqual({ n: 0 });
+    expect(await access.findPlatformKey("p1")).toEqual(platformKey("p1", { tenants: ["acme"] }));
+    const asOperator = (statement: string) => inTenant(app, null, (tx) => tx.unsafe(statement));
+    expect(await sqlState(asOperator("DELETE FROM platform_keys"))).toMatch(/^42501: permission denied/);
+    expect(await sqlState(asOperator("UPDATE platform_keys SET tenants = NULL"))).toMatch(/^42501: permission denied/);
+    expect(
+      await sqlState(
+        inTenant(app, acme, (tx) =>
+          tx.unsafe(`INSERT INTO platform_keys
+      (key_id, name, secret_hash, create_tenants, unknown_actions, created_at) VALUES ('p2', 'n', 'h', false, 'reject', 'x')`),
+        ),
+      ),
+    ).toMatch(/^42501: new row violates row-level security/);
+    await asOperator("UPDATE platform_keys SET revoked_at = 'then'");
+    expect(await sqlState(asOperator("UPDATE platform_keys SET revoked_at = NULL"))).toMatch(
+      /^23001: STORE_APPEND_ONLY/,
+    );
   });
 
   it("lets one of two nodes' concurrent revocations of the last two admin keys through", async () => {

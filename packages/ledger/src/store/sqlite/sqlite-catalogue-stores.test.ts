@@ -1,9 +1,11 @@
 // The access and people conformance suites on real SQLite data directories
-// (the catalogue file, trailproof.db, beside the tenants' log files).
+// (the catalogue file, trailproof.db, beside the tenants' log files), and the
+// triggers that keep platform keys append-only but for revocation.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CatalogueStores, runAccessStoreConformance } from "../access-store.conformance.js";
+import { describe, expect, it } from "vitest";
+import { AT, type CatalogueStores, platformKey, runAccessStoreConformance } from "../access-store.conformance.js";
 import { type ApprovalStores, runApprovalStoreConformance } from "../approval-store.conformance.js";
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { type RetentionStores, runRetentionStoreConformance } from "../retention-store.conformance.js";
@@ -28,3 +30,23 @@ runAccessStoreConformance("SQLite files", open);
 runPeopleStoreConformance("SQLite files", open);
 runApprovalStoreConformance("SQLite files", open);
 runRetentionStoreConformance("SQLite files", open);
+
+describe("SQLite platform_keys", () => {
+  it("refuses a DELETE, a change to any column but revoked_at, and an undone revocation", async () => {
+    const { access, catalogue, log } = openSqliteStores(mkdtempSync(join(tmpdir(), "trailproof-catalogue-")));
+    try {
+      await access.insertPlatformKey(platformKey("p1", { tenants: ["acme"] }));
+      const refused = (statement: string) => expect(() => catalogue.exec(statement)).toThrow(/STORE_APPEND_ONLY/);
+      refused("DELETE FROM platform_keys");
+      refused("UPDATE platform_keys SET tenants = NULL");
+      refused("UPDATE platform_keys SET create_tenants = 1");
+      refused("UPDATE platform_keys SET secret_hash = 'x'");
+      refused(`UPDATE platform_keys SET revoked_at = '${AT}', name = 'other'`);
+      catalogue.exec(`UPDATE platform_keys SET revoked_at = '${AT}'`);
+      refused("UPDATE platform_keys SET revoked_at = NULL");
+      expect(await access.findPlatformKey("p1")).toEqual(platformKey("p1", { tenants: ["acme"], revokedAt: AT }));
+    } finally {
+      await log.close();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { migration5 } from "./005-shared-state.js";
 import { migration6 } from "./006-approvals.js";
 import { migration7 } from "./007-erasure.js";
 import { migration8 } from "./008-retention.js";
+import { migration9 } from "./009-platform-keys.js";
 
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration1,
@@ -19,4 +20,5 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration6,
   migration7,
   migration8,
+  migration9,
 ];
