@@ -13,11 +13,12 @@ import {
   MAX_PRINCIPAL_ID_LENGTH,
   MAX_STRING_LENGTH,
 } from "@trailproof/core";
-import { normaliseAction, normaliseTypeName } from "../otlp/action-name.js";
-import { capMetadata } from "../otlp/cap-metadata.js";
-import { hashedEventId } from "../otlp/derived-id.js";
-import { categoryOfKind, inferKind } from "../otlp/infer-kind.js";
-import { outcomeStatusOf } from "../otlp/outcome-status.js";
+import { hashedEventId } from "../mapping/event-id.js";
+import { capMetadata } from "../mapping/fit-metadata.js";
+import { EVENT_NAME_VERBS, inferKind } from "../mapping/infer-kind.js";
+import { isObject } from "../mapping/json-guards.js";
+import { outcomeStatusOf } from "../mapping/outcome-status.js";
+import { normaliseAction, normaliseTypeName } from "../mapping/source-names.js";
 import type { ReceivedCloudEvent } from "./cloudevents-request.js";
 
 export type MappedCloudEvent = { event: JsonObject } | { refusal: { pointer: string; message: string } };
@@ -33,10 +34,6 @@ export function requestedTenantOf(ce: ReceivedCloudEvent): string | undefined {
 /** The event id of (source, id): a redelivery has the same one. */
 export function eventIdOf(ce: ReceivedCloudEvent): string {
   return hashedEventId("ce", [ce.attributes.source, ce.attributes.id]);
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 const str = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
@@ -101,9 +98,9 @@ export function mapCloudEvent(
   if (kind !== undefined) event.kind = kind;
   if (category !== undefined) event.category = category;
   if (!registered(action)) {
-    const guessed = inferKind(action);
-    event.kind ??= guessed;
-    event.category ??= categoryOfKind(guessed);
+    const guessed = inferKind(action, EVENT_NAME_VERBS);
+    event.kind ??= guessed.kind;
+    event.category ??= guessed.category;
   }
 
   const actor = principalIn(data?.actor);

@@ -14,12 +14,12 @@ import {
   MAX_PRINCIPAL_ID_LENGTH,
   MAX_STRING_LENGTH,
 } from "@trailproof/core";
-import { normaliseAction, normaliseTypeName } from "./action-name.js";
-import { capMetadata } from "./cap-metadata.js";
-import { eventIdFrom, hashedEventId } from "./derived-id.js";
-import { categoryOfKind, inferKind } from "./infer-kind.js";
+import { eventIdFrom, hashedEventId } from "../mapping/event-id.js";
+import { capMetadata } from "../mapping/fit-metadata.js";
+import { EVENT_NAME_VERBS, inferKind } from "../mapping/infer-kind.js";
+import { outcomeStatusOf } from "../mapping/outcome-status.js";
+import { normaliseAction, normaliseTypeName } from "../mapping/source-names.js";
 import type { OtlpLogRecord } from "./otlp-request.js";
-import { outcomeStatusOf } from "./outcome-status.js";
 
 /** The attribute naming a record's tenant, on the record or its resource. */
 export const TENANT_ATTRIBUTE = "tenant.id";
@@ -113,9 +113,9 @@ export function mapLogRecord(record: OtlpLogRecord, registered: (action: string)
   if (kind !== undefined) event.kind = kind;
   if (category !== undefined) event.category = category;
   if (!registered(action)) {
-    const guessed = inferKind(action);
-    event.kind ??= guessed;
-    event.category ??= categoryOfKind(guessed);
+    const guessed = inferKind(action, EVENT_NAME_VERBS);
+    event.kind ??= guessed.kind;
+    event.category ??= guessed.category;
   }
 
   // The service stands in for a missing actor or target; the whole name is in metadata.otlp.resource.

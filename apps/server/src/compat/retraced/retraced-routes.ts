@@ -20,10 +20,11 @@ import { HttpProblem } from "../../http/problem.js";
 import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
 import { chooseTenant } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
+import { isObject } from "../mapping/json-guards.js";
+import { toActionName } from "../mapping/source-names.js";
 import { retracedEventProblems, toEnvelope } from "./retraced-event.js";
 import { retracedHash } from "./retraced-hash.js";
 import { issueRetracedViewerToken, ViewerTokenQuerySchema } from "./retraced-viewer-token.js";
-import { toActionName } from "./source-names.js";
 
 /** The prefixes the client's endpoint may end in: the root, and Retraced's self-hosted default `/auditlog`. */
 const PREFIXES = ["", "/auditlog"] as const;
@@ -41,8 +42,6 @@ export function retracedCredential(authorization: string): string | undefined {
 const ProjectParams = Type.Object({ projectId: Type.String({ minLength: 1, maxLength: 256 }) });
 const Receipt = Type.Object({ id: Type.String(), hash: Type.String() });
 const common = { tags: ["compat"], security: [{ bearer: [] }], params: ProjectParams };
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
 export async function registerRetracedRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const audit = new MetaAudit(deps.ledger, deps.shared);

@@ -16,7 +16,8 @@ import { HttpProblem } from "../../http/problem.js";
 import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
 import { chooseTenant } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
-import { toActionName } from "../retraced/source-names.js";
+import { isObject } from "../mapping/json-guards.js";
+import { toActionName } from "../mapping/source-names.js";
 import { workosError } from "./workos-errors.js";
 import { toEnvelope, workosEventId, workosEventProblems } from "./workos-event.js";
 import { exportCsv } from "./workos-export-csv.js";
@@ -54,8 +55,7 @@ function principalOf(request: FastifyRequest): Principal {
 
 const bodyOf = (request: FastifyRequest) =>
   parseJsonBytes(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
-const objectOf = (v: unknown) =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const objectOf = (v: unknown) => (isObject(v) ? v : {});
 
 export async function registerWorkOSRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const audit = new MetaAudit(deps.ledger, deps.shared);
