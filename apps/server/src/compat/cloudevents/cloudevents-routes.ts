@@ -10,9 +10,8 @@ import { appenderOf } from "../../auth/principal.js";
 import type { AppDeps } from "../../deps.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
-import { chooseTenant } from "../choose-tenant.js";
+import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
-import { tenantFromHeaders } from "../otlp/tenant-header.js";
 import { mapCloudEvent, requestedTenantOf } from "./cloudevents-mapping.js";
 import { parseCloudEvents, type ReceivedCloudEvent } from "./cloudevents-request.js";
 

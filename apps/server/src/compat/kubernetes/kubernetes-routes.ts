@@ -12,15 +12,13 @@ import type { AppDeps } from "../../deps.js";
 import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendAllOrRefuse } from "../append-all-or-refuse.js";
-import { chooseTenant } from "../choose-tenant.js";
+import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { parseAuditEvents } from "./audit-event.js";
 import { mapAuditEvent } from "./map-audit-event.js";
 
 /** kube-apiserver's default --audit-webhook-batch-max-size: the most events one request may carry. */
 export const MAX_AUDIT_BATCH_EVENTS = 400;
-/** The header naming the tenant when the URL does not. */
-const TENANT_HEADER = "x-trailproof-tenant";
 
 const AuditResponse = Type.Object(
   {
@@ -48,8 +46,7 @@ async function receiveAuditEvents(deps: AppDeps, request: FastifyRequest, reply:
   }
   const principal = request.principal;
   if (!principal) throw new Error("an append reached without a principal");
-  const header = request.headers[TENANT_HEADER];
-  const requested = named ?? (typeof header === "string" && header !== "" ? header : undefined);
+  const requested = named ?? tenantFromHeaders(request.headers);
   const tenant = await chooseTenant(deps, principal, requested);
   const stages: readonly string[] = deps.config.k8sAuditStages;
   const kept = events.map((e, i) => ({ e, at: `${itemsPointer}/${i}` })).filter(({ e }) => stages.includes(e.stage));
@@ -80,7 +77,9 @@ export async function registerKubernetesRoutes(app: FastifyInstance, deps: AppDe
         config: { permission: "append", ingest: true },
         schema: {
           summary: "Kubernetes audit webhook: record a batch of audit events",
-          description: description(" (the tenant is the X-Trailproof-Tenant header's, else the key's own)"),
+          description: description(
+            " (the tenant is the X-Trailproof-Tenant (or X-Tenant) header's, else the key's own)",
+          ),
           ...common,
         },
       },

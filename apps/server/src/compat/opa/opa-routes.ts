@@ -11,13 +11,10 @@ import type { AppDeps } from "../../deps.js";
 import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendAllOrRefuse } from "../append-all-or-refuse.js";
-import { chooseTenant } from "../choose-tenant.js";
+import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { mapOpaDecision } from "./map-opa-decision.js";
 import { type OpaDecision, parseOpaDecisions } from "./opa-decision.js";
-
-/** The header naming the tenant when the decisions' labels do not (services.<svc>.headers in OPA's configuration). */
-export const TENANT_HEADER = "x-trailproof-tenant";
 
 const OpaLogsResponse = Type.Object(
   {
@@ -29,7 +26,8 @@ const OpaLogsResponse = Type.Object(
 
 /**
  * The tenant the decisions name (labels.tenant, one for the whole upload:
- * labels are per OPA instance), else the request's header; undefined when
+ * labels are per OPA instance), else the request's header (set in
+ * services.<svc>.headers of OPA's configuration); undefined when
  * neither names one (a tenant key's own tenant).
  */
 function requestedTenant(decisions: readonly OpaDecision[], request: FastifyRequest): string | undefined {
@@ -44,8 +42,7 @@ function requestedTenant(decisions: readonly OpaDecision[], request: FastifyRequ
   }
   const label = [...named][0];
   if (label !== undefined) return label;
-  const header = request.headers[TENANT_HEADER];
-  return typeof header === "string" && header !== "" ? header : undefined;
+  return tenantFromHeaders(request.headers);
 }
 
 async function receiveDecisions(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, partition?: string) {
@@ -76,7 +73,7 @@ async function receiveDecisions(deps: AppDeps, request: FastifyRequest, reply: F
 }
 
 const description = (where: string) =>
-  `The upload of OPA's decision log plugin${where}: a JSON array of decisions (EventV1), gzip compressed as OPA sends it (identity also accepted). Each decision becomes one \`policy.evaluate\` event with id \`opa-<decision_id>\`, so a re-sent chunk is answered 200 as duplicates. The tenant is \`labels.tenant\`, else the \`X-Trailproof-Tenant\` header, else the key's own. All or nothing: when any decision maps to an event the tenant refuses, 400 problem+json lists each problem and nothing is written (OPA logs it and retries). docs/compat.md has the mapping.`;
+  `The upload of OPA's decision log plugin${where}: a JSON array of decisions (EventV1), gzip compressed as OPA sends it (identity also accepted). Each decision becomes one \`policy.evaluate\` event with id \`opa-<decision_id>\`, so a re-sent chunk is answered 200 as duplicates. The tenant is \`labels.tenant\`, else the \`X-Trailproof-Tenant\` (or \`X-Tenant\`) header, else the key's own. All or nothing: when any decision maps to an event the tenant refuses, 400 problem+json lists each problem and nothing is written (OPA logs it and retries). docs/compat.md has the mapping.`;
 
 export async function registerOpaRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await registerCompatScope(app, deps, {}, (scope) => {

@@ -13,13 +13,12 @@ import type { AppDeps } from "../../deps.js";
 import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
-import { chooseTenant } from "../choose-tenant.js";
+import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { mapLogRecord, requestedTenantOf } from "./otlp-mapping.js";
 import { decodeExportRequest, encodeExportResponse } from "./otlp-proto.js";
 import { type OtlpLogRecord, parseExportRequest } from "./otlp-request.js";
 import { answerErrorsAsStatus, mediaTypeOf, PROTOBUF_TYPE } from "./otlp-status.js";
-import { tenantFromHeaders } from "./tenant-header.js";
 
 /** How many refusals partialSuccess.errorMessage spells out. */
 const MAX_REASONS = 5;
