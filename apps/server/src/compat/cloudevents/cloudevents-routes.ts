@@ -6,10 +6,9 @@
 // SDK's emitter ignore the answer's status and body anyway.
 import type { JsonObject } from "@trailproof/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { appenderOf } from "../../auth/principal.js";
 import type { AppDeps } from "../../deps.js";
 import { HttpProblem } from "../../http/problem.js";
-import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
+import { appendAllOrRefuse, type RefusalError } from "../append-all-or-refuse.js";
 import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { mapCloudEvent, requestedTenantOf } from "./cloudevents-mapping.js";
@@ -39,6 +38,10 @@ export async function registerCloudEventsRoutes(app: FastifyInstance, deps: AppD
     );
   });
 }
+
+/** A request with an event that cannot be recorded: nothing of it is. */
+const refused: RefusalError = (problems) =>
+  new HttpProblem("EVENT_INVALID", "an event cannot be recorded; nothing of the request was", { problems });
 
 /** The one tenant every event of the request appends to; throws when they name several. */
 async function tenantOfRequest(
@@ -79,11 +82,7 @@ async function receiveCloudEvents(deps: AppDeps, request: FastifyRequest, reply:
     if ("refusal" in result) refusals.push(result.refusal);
     else mapped.push(result.event);
   }
-  if (refusals.length > 0) {
-    throw new HttpProblem("EVENT_INVALID", "an event cannot be recorded; nothing of the request was", {
-      problems: refusals,
-    });
-  }
+  if (refusals.length > 0) throw refused(refusals, refusals.length, events.length);
 
   // The spec makes (source, id) unique: one stored already is a redelivery, whatever else changed
   // (an event sent without time maps to a new occurred_at each time).
@@ -94,19 +93,6 @@ async function receiveCloudEvents(deps: AppDeps, request: FastifyRequest, reply:
     fresh.push(event);
     pointers.push((events[i] as ReceivedCloudEvent).pointer);
   }
-  if (fresh.length > 0) {
-    const results = await appendRefusingServiceActions(deps, tenant, fresh, appenderOf(request.principal), {
-      allOrNothing: true,
-    });
-    countResults(deps, results);
-    const problems = results.flatMap((r, i) =>
-      r.status === "rejected"
-        ? r.problems.map((p) => ({ pointer: `${pointers[i]}${p.pointer}`, message: p.message }))
-        : [],
-    );
-    if (problems.length > 0) {
-      throw new HttpProblem("EVENT_INVALID", "an event cannot be recorded; nothing of the request was", { problems });
-    }
-  }
+  await appendAllOrRefuse(deps, request, tenant, fresh, pointers, refused);
   return reply.code(202).send();
 }

@@ -11,7 +11,7 @@ import { Type } from "typebox";
 import type { AppDeps } from "../../deps.js";
 import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
-import { appendAllOrRefuse } from "../append-all-or-refuse.js";
+import { appendAllOrRefuse, refusedItems } from "../append-all-or-refuse.js";
 import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { parseAuditEvents } from "./audit-event.js";
@@ -56,7 +56,7 @@ async function receiveAuditEvents(deps: AppDeps, request: FastifyRequest, reply:
     tenant,
     kept.map(({ e }) => mapAuditEvent(e)),
     kept.map(({ at }) => (itemsPointer === "" ? "" : at)),
-    "audit event",
+    refusedItems("audit event"),
   );
   return reply.code(200).send({ ...counts, skipped: events.length - kept.length });
 }

@@ -10,7 +10,7 @@ import { Type } from "typebox";
 import type { AppDeps } from "../../deps.js";
 import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
-import { appendAllOrRefuse } from "../append-all-or-refuse.js";
+import { appendAllOrRefuse, refusedItems } from "../append-all-or-refuse.js";
 import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { mapOpaDecision } from "./map-opa-decision.js";
@@ -67,7 +67,7 @@ async function receiveDecisions(deps: AppDeps, request: FastifyRequest, reply: F
     tenant,
     events,
     events.map((_, i) => `/${i}`),
-    "decision",
+    refusedItems("decision"),
   );
   return reply.code(200).send(counts);
 }

@@ -7,17 +7,15 @@
 // the status. Retraced has no retries and no idempotency key, so every
 // request appends new events (docs/compat.md).
 import { randomBytes } from "node:crypto";
-import { type Problem, TrailproofError } from "@trailproof/core";
-import type { AppendResult } from "@trailproof/ledger";
+import { TrailproofError } from "@trailproof/core";
 import { ProblemResponses } from "@trailproof/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { MetaAudit } from "../../audit/meta-audit.js";
-import { appenderOf } from "../../auth/principal.js";
 import type { AppDeps } from "../../deps.js";
 import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
-import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
+import { appendAllOrRefuse } from "../append-all-or-refuse.js";
 import { chooseTenant } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { isObject } from "../mapping/json-guards.js";
@@ -151,26 +149,13 @@ async function appendRetraced(
     const known = registered.has(toActionName(event.action as string, "retraced"));
     return { id, event, envelope: toEnvelope(event, { id, projectId, registered: known, receivedAt }) };
   });
-  const results = await appendRefusingServiceActions(
+  await appendAllOrRefuse(
     deps,
+    request,
     tenant,
     mapped.map((m) => m.envelope),
-    appenderOf(principal),
-    { allOrNothing: true },
+    mapped.map((_, i) => pointer(i)),
+    (problems) => new TrailproofError("EVENT_INVALID", "the event was refused; nothing was written", { problems }),
   );
-  countResults(deps, results);
-  const problems = refusals(results, pointer);
-  if (problems.length > 0) {
-    throw new TrailproofError("EVENT_INVALID", "the event was refused; nothing was written", { problems });
-  }
   return mapped.map((m) => ({ id: m.id, hash: retracedHash(m.event, m.id) }));
-}
-
-/** Every problem of the refused results, each under its event's pointer. */
-function refusals(results: readonly AppendResult[], pointer: (i: number) => string): Problem[] {
-  return results.flatMap((r, i) =>
-    r.status === "rejected"
-      ? r.problems.map((p) => ({ pointer: `${pointer(i)}${p.pointer}`, message: p.message }))
-      : [],
-  );
 }

@@ -9,11 +9,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { MetaAudit } from "../../audit/meta-audit.js";
 import { tenantOf } from "../../auth/authenticate.js";
-import { appenderOf, type Principal } from "../../auth/principal.js";
+import type { Principal } from "../../auth/principal.js";
 import type { AppDeps } from "../../deps.js";
 import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
-import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
+import { appendAllOrRefuse } from "../append-all-or-refuse.js";
 import { chooseTenant } from "../choose-tenant.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { isObject } from "../mapping/json-guards.js";
@@ -207,21 +207,14 @@ async function createEvent(deps: AppDeps, request: FastifyRequest): Promise<void
   const action = toActionName(event.action as string, "workos");
   const registered = (await deps.ledger.actionSchemas(tenant)).some((d) => d.action === action);
   const envelope = toEnvelope(event, id, registered);
-  const [result] = await appendRefusingServiceActions(deps, tenant, [envelope], appenderOf(principal), {
-    allOrNothing: true,
-  });
-  if (!result) throw new Error("the ledger answered no result");
-  countResults(deps, [result]);
-  if (result.status !== "rejected") return;
-  if (idempotencyKey !== undefined && result.problems.some((p) => p.pointer === "/id")) {
-    throw new TrailproofError(
-      "IDEMPOTENCY_KEY_REUSED",
-      "this Idempotency-Key was used before with other content; send a new key for a new event",
-    );
-  }
-  throw new TrailproofError("EVENT_INVALID", "the audit log event was refused; nothing was written", {
-    problems: result.problems,
-  });
+  await appendAllOrRefuse(deps, request, tenant, [envelope], [""], (problems) =>
+    idempotencyKey !== undefined && problems.some((p) => p.pointer === "/id")
+      ? new TrailproofError(
+          "IDEMPOTENCY_KEY_REUSED",
+          "this Idempotency-Key was used before with other content; send a new key for a new event",
+        )
+      : new TrailproofError("EVENT_INVALID", "the audit log event was refused; nothing was written", { problems }),
+  );
 }
 
 /** An absolute URL to export `id`'s CSV with a fresh token, on the host the request came to. */
