@@ -10,6 +10,7 @@ import type { AppDeps } from "../../deps.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendAllOrRefuse, type RefusalError } from "../append-all-or-refuse.js";
 import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
+import { APPEND_ROUTE, COMPAT_SCHEMA, principalOf, registeredActions } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { mapCloudEvent, requestedTenantOf } from "./cloudevents-mapping.js";
 import { parseCloudEvents, type ReceivedCloudEvent } from "./cloudevents-request.js";
@@ -26,12 +27,11 @@ export async function registerCloudEventsRoutes(app: FastifyInstance, deps: AppD
     scope.post(
       "/v1/cloudevents",
       {
-        config: { permission: "append", ingest: true },
+        config: APPEND_ROUTE,
         schema: {
           summary: "CloudEvents 1.0: binary, structured and batch mode",
           description: DESCRIPTION,
-          tags: ["compat"],
-          security: [{ bearer: [] }],
+          ...COMPAT_SCHEMA,
         },
       },
       (request, reply) => receiveCloudEvents(deps, request, reply),
@@ -49,8 +49,7 @@ async function tenantOfRequest(
   request: FastifyRequest,
   events: readonly ReceivedCloudEvent[],
 ): Promise<string> {
-  const principal = request.principal;
-  if (!principal) throw new Error("an append reached without a principal");
+  const principal = principalOf(request);
   const fromHeader = tenantFromHeaders(request.headers);
   const named = new Set<string | undefined>(events.map((e) => requestedTenantOf(e) ?? fromHeader));
   if (named.size === 0) named.add(fromHeader);
@@ -72,7 +71,7 @@ async function receiveCloudEvents(deps: AppDeps, request: FastifyRequest, reply:
     throw new HttpProblem("BATCH_TOO_LARGE", `a batch holds at most ${deps.config.maxBatchEvents} events`);
   }
   const tenant = await tenantOfRequest(deps, request, events);
-  const actions = new Set((await deps.ledger.actionSchemas(tenant)).map((d) => d.action));
+  const actions = await registeredActions(deps, tenant);
   const receivedAt = new Date().toISOString();
 
   const mapped: JsonObject[] = [];

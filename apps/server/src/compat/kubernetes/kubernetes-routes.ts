@@ -9,10 +9,10 @@ import { ProblemResponses } from "@trailproof/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { AppDeps } from "../../deps.js";
-import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendAllOrRefuse, refusedItems } from "../append-all-or-refuse.js";
 import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
+import { APPEND_ROUTE, COMPAT_SCHEMA, jsonBodyOf, principalOf } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { parseAuditEvents } from "./audit-event.js";
 import { mapAuditEvent } from "./map-audit-event.js";
@@ -30,10 +30,9 @@ const AuditResponse = Type.Object(
 );
 
 async function receiveAuditEvents(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, named?: string) {
-  const body = request.body;
-  if (!Buffer.isBuffer(body))
-    throw new HttpProblem("REQUEST_MALFORMED_JSON", "the body is empty; send an audit.k8s.io/v1 EventList");
-  const { events, itemsPointer } = parseAuditEvents(parseJsonBytes(body));
+  const { events, itemsPointer } = parseAuditEvents(
+    jsonBodyOf(request, "the body is empty; send an audit.k8s.io/v1 EventList"),
+  );
   if (events.length > MAX_AUDIT_BATCH_EVENTS) {
     throw new HttpProblem("BATCH_TOO_LARGE", `at most ${MAX_AUDIT_BATCH_EVENTS} audit events per request`, {
       problems: [
@@ -44,10 +43,7 @@ async function receiveAuditEvents(deps: AppDeps, request: FastifyRequest, reply:
       ],
     });
   }
-  const principal = request.principal;
-  if (!principal) throw new Error("an append reached without a principal");
-  const requested = named ?? tenantFromHeaders(request.headers);
-  const tenant = await chooseTenant(deps, principal, requested);
+  const tenant = await chooseTenant(deps, principalOf(request), named ?? tenantFromHeaders(request.headers));
   const stages: readonly string[] = deps.config.k8sAuditStages;
   const kept = events.map((e, i) => ({ e, at: `${itemsPointer}/${i}` })).filter(({ e }) => stages.includes(e.stage));
   const counts = await appendAllOrRefuse(
@@ -66,15 +62,11 @@ const description = (where: string) =>
 
 export async function registerKubernetesRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await registerCompatScope(app, deps, {}, (scope) => {
-    const common = {
-      tags: ["compat"],
-      security: [{ bearer: [] }],
-      response: { 200: AuditResponse, ...ProblemResponses },
-    };
+    const common = { ...COMPAT_SCHEMA, response: { 200: AuditResponse, ...ProblemResponses } };
     scope.post(
       "/k8s/audit",
       {
-        config: { permission: "append", ingest: true },
+        config: APPEND_ROUTE,
         schema: {
           summary: "Kubernetes audit webhook: record a batch of audit events",
           description: description(
@@ -88,7 +80,7 @@ export async function registerKubernetesRoutes(app: FastifyInstance, deps: AppDe
     scope.post(
       "/k8s/audit/:tenant",
       {
-        config: { permission: "append", ingest: true },
+        config: APPEND_ROUTE,
         schema: {
           summary: "Kubernetes audit webhook: record a batch of audit events for the tenant the URL names",
           description: description(

@@ -8,10 +8,10 @@ import { ProblemResponses } from "@trailproof/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { AppDeps } from "../../deps.js";
-import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendAllOrRefuse, refusedItems } from "../append-all-or-refuse.js";
 import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
+import { APPEND_ROUTE, COMPAT_SCHEMA, jsonBodyOf, principalOf } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { mapOpaDecision } from "./map-opa-decision.js";
 import { type OpaDecision, parseOpaDecisions } from "./opa-decision.js";
@@ -46,10 +46,7 @@ function requestedTenant(decisions: readonly OpaDecision[], request: FastifyRequ
 }
 
 async function receiveDecisions(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, partition?: string) {
-  const body = request.body;
-  if (!Buffer.isBuffer(body))
-    throw new HttpProblem("REQUEST_MALFORMED_JSON", "the body is empty; send the gzip JSON array OPA uploads");
-  const decisions = parseOpaDecisions(parseJsonBytes(body));
+  const decisions = parseOpaDecisions(jsonBodyOf(request, "the body is empty; send the gzip JSON array OPA uploads"));
   if (decisions.length > deps.config.maxBatchEvents) {
     throw new HttpProblem("BATCH_TOO_LARGE", `at most ${deps.config.maxBatchEvents} decisions per upload`, {
       problems: [
@@ -57,9 +54,7 @@ async function receiveDecisions(deps: AppDeps, request: FastifyRequest, reply: F
       ],
     });
   }
-  const principal = request.principal;
-  if (!principal) throw new Error("an append reached without a principal");
-  const tenant = await chooseTenant(deps, principal, requestedTenant(decisions, request));
+  const tenant = await chooseTenant(deps, principalOf(request), requestedTenant(decisions, request));
   const events = decisions.map((d) => mapOpaDecision(d, partition === undefined ? {} : { partition }));
   const counts = await appendAllOrRefuse(
     deps,
@@ -77,15 +72,11 @@ const description = (where: string) =>
 
 export async function registerOpaRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await registerCompatScope(app, deps, {}, (scope) => {
-    const common = {
-      tags: ["compat"],
-      security: [{ bearer: [] }],
-      response: { 200: OpaLogsResponse, ...ProblemResponses },
-    };
+    const common = { ...COMPAT_SCHEMA, response: { 200: OpaLogsResponse, ...ProblemResponses } };
     scope.post(
       "/opa/logs",
       {
-        config: { permission: "append", ingest: true },
+        config: APPEND_ROUTE,
         schema: {
           summary: "OPA decision logs: record an upload of decisions",
           description: description(""),
@@ -97,7 +88,7 @@ export async function registerOpaRoutes(app: FastifyInstance, deps: AppDeps): Pr
     scope.post(
       "/opa/logs/:partition",
       {
-        config: { permission: "append", ingest: true },
+        config: APPEND_ROUTE,
         schema: {
           summary: "OPA decision logs: record an upload of decisions made under a partition_name",
           description: description(" configured with `partition_name` (kept in `metadata.opa.partition`)"),

@@ -13,10 +13,10 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { MetaAudit } from "../../audit/meta-audit.js";
 import type { AppDeps } from "../../deps.js";
-import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendAllOrRefuse } from "../append-all-or-refuse.js";
 import { chooseTenant } from "../choose-tenant.js";
+import { APPEND_ROUTE, COMPAT_SCHEMA, jsonBodyOf, principalOf, registeredActions } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { isObject } from "../mapping/json-guards.js";
 import { toActionName } from "../mapping/source-names.js";
@@ -39,12 +39,12 @@ export function retracedCredential(authorization: string): string | undefined {
 
 const ProjectParams = Type.Object({ projectId: Type.String({ minLength: 1, maxLength: 256 }) });
 const Receipt = Type.Object({ id: Type.String(), hash: Type.String() });
-const common = { tags: ["compat"], security: [{ bearer: [] }], params: ProjectParams };
+const common = { ...COMPAT_SCHEMA, params: ProjectParams };
 
 export async function registerRetracedRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const audit = new MetaAudit(deps.ledger, deps.shared);
   await registerCompatScope(app, deps, {}, (scope) => {
-    const append = { permission: "append", ingest: true, credentialFrom: retracedCredential } as const;
+    const append = { ...APPEND_ROUTE, credentialFrom: retracedCredential } as const;
     for (const prefix of PREFIXES) {
       const base = `${prefix}/publisher/v1/project/:projectId`;
       scope.post(
@@ -60,7 +60,7 @@ export async function registerRetracedRoutes(app: FastifyInstance, deps: AppDeps
           },
         },
         async (request, reply) => {
-          const event = parseJsonBytes(bodyOf(request));
+          const event = jsonBodyOf(request);
           const [receipt] = await appendRetraced(deps, request, [event], "");
           return reply.code(201).send(receipt);
         },
@@ -77,7 +77,7 @@ export async function registerRetracedRoutes(app: FastifyInstance, deps: AppDeps
           },
         },
         async (request, reply) => {
-          const body = parseJsonBytes(bodyOf(request));
+          const body = jsonBodyOf(request);
           if (!isObject(body) || !Array.isArray(body.events)) {
             throw new HttpProblem("REQUEST_INVALID", 'send {"events": [...]}', {
               problems: [{ pointer: "/events", message: "must be an array of Retraced events" }],
@@ -105,21 +105,14 @@ export async function registerRetracedRoutes(app: FastifyInstance, deps: AppDeps
           },
         },
         async (request, reply) => {
-          const principal = request.principal;
-          if (!principal) throw new Error("viewertoken reached without a principal");
           const { projectId } = request.params as { projectId: string };
-          const tenant = await chooseTenant(deps, principal, projectId);
+          const tenant = await chooseTenant(deps, principalOf(request), projectId);
           const token = await issueRetracedViewerToken(deps, audit, request, tenant);
           return reply.code(201).send({ token });
         },
       );
     }
   });
-}
-
-function bodyOf(request: FastifyRequest): Buffer {
-  const body = request.body;
-  return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
 }
 
 /**
@@ -133,15 +126,14 @@ async function appendRetraced(
   events: readonly unknown[],
   at: string,
 ): Promise<{ id: string; hash: string }[]> {
-  const principal = request.principal;
-  if (!principal) throw new Error("an append reached without a principal");
+  const principal = principalOf(request);
   const pointer = (i: number) => (at === "" ? "" : `${at}/${i}`);
   const shape = events.flatMap((e, i) => retracedEventProblems(e, pointer(i)));
   if (shape.length > 0)
     throw new HttpProblem("REQUEST_INVALID", "the Retraced event is incomplete", { problems: shape });
   const { projectId } = request.params as { projectId: string };
   const tenant = await chooseTenant(deps, principal, projectId);
-  const registered = new Set((await deps.ledger.actionSchemas(tenant)).map((d) => d.action));
+  const registered = await registeredActions(deps, tenant);
   const receivedAt = new Date().toISOString();
   const mapped = events.map((e) => {
     const event = e as Record<string, unknown>;

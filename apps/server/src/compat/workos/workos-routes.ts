@@ -9,12 +9,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { MetaAudit } from "../../audit/meta-audit.js";
 import { tenantOf } from "../../auth/authenticate.js";
-import type { Principal } from "../../auth/principal.js";
 import type { AppDeps } from "../../deps.js";
-import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendAllOrRefuse } from "../append-all-or-refuse.js";
 import { chooseTenant } from "../choose-tenant.js";
+import { APPEND_ROUTE, COMPAT_SCHEMA, jsonBodyOf, principalOf, registeredActions } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { isObject } from "../mapping/json-guards.js";
 import { toActionName } from "../mapping/source-names.js";
@@ -34,7 +33,7 @@ import {
 import { toActionDefinition, workosSchemaProblems } from "./workos-schema.js";
 
 const JSON_TYPE = "application/json; charset=utf-8";
-const common = { tags: ["compat"], security: [{ bearer: [] }] };
+const common = COMPAT_SCHEMA;
 // Errors carry no response schema: the handler's problem document is
 // serialized first, then rewritten into WorkOS's `{message, code, errors?}`
 // (workos-errors.ts), which a schema here would refuse to serialize.
@@ -48,13 +47,7 @@ const ExportAnswer = Type.Object({
   updated_at: Type.String(),
 });
 
-function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new Error("a WorkOS route reached without a principal");
-  return request.principal;
-}
-
-const bodyOf = (request: FastifyRequest) =>
-  parseJsonBytes(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+const bodyOf = (request: FastifyRequest) => jsonBodyOf(request);
 const objectOf = (v: unknown) => (isObject(v) ? v : {});
 
 export async function registerWorkOSRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -63,7 +56,7 @@ export async function registerWorkOSRoutes(app: FastifyInstance, deps: AppDeps):
     scope.post(
       "/audit_logs/events",
       {
-        config: { permission: "append", ingest: true },
+        config: APPEND_ROUTE,
         schema: {
           ...common,
           summary: "WorkOS: create an audit log event",
@@ -205,7 +198,7 @@ async function createEvent(deps: AppDeps, request: FastifyRequest): Promise<void
   const id = workosEventId(tenant, principal.id, idempotencyKey);
   const event = objectOf(b.event);
   const action = toActionName(event.action as string, "workos");
-  const registered = (await deps.ledger.actionSchemas(tenant)).some((d) => d.action === action);
+  const registered = (await registeredActions(deps, tenant)).has(action);
   const envelope = toEnvelope(event, id, registered);
   await appendAllOrRefuse(deps, request, tenant, [envelope], [""], (problems) =>
     idempotencyKey !== undefined && problems.some((p) => p.pointer === "/id")
