@@ -15,15 +15,14 @@ import {
 } from "@trailproof/core";
 import { hashedEventId } from "../mapping/event-id.js";
 import { capMetadata } from "../mapping/fit-metadata.js";
-import { EVENT_NAME_VERBS, inferKind } from "../mapping/infer-kind.js";
+import { EVENT_NAME_VERBS, guessKindUnlessRegistered } from "../mapping/infer-kind.js";
 import { isObject } from "../mapping/json-guards.js";
 import { outcomeStatusOf } from "../mapping/outcome-status.js";
 import { normaliseAction, normaliseTypeName } from "../mapping/source-names.js";
+import { isSpanId, isTraceId, parseTraceparent } from "../mapping/trace-context.js";
 import type { ReceivedCloudEvent } from "./cloudevents-request.js";
 
 export type MappedCloudEvent = { event: JsonObject } | { refusal: { pointer: string; message: string } };
-
-const TRACEPARENT = /^[0-9a-f]{2}-((?!0{32})[0-9a-f]{32})-((?!0{16})[0-9a-f]{16})-[0-9a-f]{2}$/;
 
 /** The tenant an event names (untrusted): its `tenant` extension, else `tenantid`. */
 export function requestedTenantOf(ce: ReceivedCloudEvent): string | undefined {
@@ -97,11 +96,7 @@ export function mapCloudEvent(
   const category = str(takeData("category")) ?? takeExt("category");
   if (kind !== undefined) event.kind = kind;
   if (category !== undefined) event.category = category;
-  if (!registered(action)) {
-    const guessed = inferKind(action, EVENT_NAME_VERBS);
-    event.kind ??= guessed.kind;
-    event.category ??= guessed.category;
-  }
+  guessKindUnlessRegistered(event, action, registered(action), EVENT_NAME_VERBS);
 
   const actor = principalIn(data?.actor);
   if (actor) takeData("actor");
@@ -171,9 +166,9 @@ export function mapCloudEvent(
     const value = fromContext(key, (v) => v.length <= 128);
     if (value !== undefined) context[key] = value;
   }
-  const trace = TRACEPARENT.exec(str(extensions.traceparent) ?? "");
-  const traceId = fromContext("trace_id", (v) => /^(?!0{32}$)[0-9a-f]{32}$/.test(v)) ?? trace?.[1];
-  const spanId = fromContext("span_id", (v) => /^(?!0{16}$)[0-9a-f]{16}$/.test(v)) ?? trace?.[2];
+  const trace = parseTraceparent(str(extensions.traceparent));
+  const traceId = fromContext("trace_id", isTraceId) ?? trace?.traceId;
+  const spanId = fromContext("span_id", isSpanId) ?? trace?.spanId;
   if (traceId !== undefined) context.trace_id = traceId;
   if (spanId !== undefined) context.span_id = spanId;
   if (Object.keys(context).length > 0) event.context = context;

@@ -80,6 +80,23 @@ export const WORKOS_VERBS: KindVocabulary = {
   categoryOf: (kind) => (kind === "login" || kind === "logout" ? "authentication" : "data"),
 };
 
+/**
+ * Fills the kind and category a sender left out of `event` with the guess
+ * for `action`, when the tenant registers no schema for it (a registered
+ * action brings its own, and a guess that differs would be refused).
+ */
+export function guessKindUnlessRegistered(
+  event: { kind?: unknown; category?: unknown },
+  action: string,
+  registered: boolean,
+  vocabulary: KindVocabulary,
+): void {
+  if (registered) return;
+  const guessed = inferKind(action, vocabulary);
+  event.kind ??= guessed.kind;
+  event.category ??= guessed.category;
+}
+
 /** The kind and category `action`'s verbs name in `vocabulary`; kind `execute` when none is known. */
 export function inferKind(action: string, vocabulary: KindVocabulary): { kind: ActionKind; category: ActionCategory } {
   const segments = vocabulary.lastSegmentOnly

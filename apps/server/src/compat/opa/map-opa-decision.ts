@@ -7,12 +7,11 @@ import { MAX_PRINCIPAL_ID_LENGTH } from "@trailproof/core";
 import { prefixedEventId } from "../mapping/event-id.js";
 import { fitMetadata } from "../mapping/fit-metadata.js";
 import { isObject as isRecord } from "../mapping/json-guards.js";
+import { isSpanId, isTraceId } from "../mapping/trace-context.js";
 import type { OpaDecision } from "./opa-decision.js";
 import { keptHeaders, removeMasked } from "./redact-masked.js";
 import { ipOfRequestedBy } from "./requested-by.js";
 
-const TRACE_ID = /^(?!0{32}$)[0-9a-f]{32}$/;
-const SPAN_ID = /^(?!0{16}$)[0-9a-f]{16}$/;
 const sha256Hex = (s: string) => createHash("sha256").update(s).digest("hex");
 
 /** The event id of a decision: `opa-<decision_id>`, or `opa-` and a hash when the id would not be one. */
@@ -150,8 +149,8 @@ export function mapOpaDecision(d: OpaDecision, options: OpaMapOptions = {}): Rec
           context: {
             ...(ip === undefined ? {} : { ip }),
             ...(userAgent === undefined ? {} : { user_agent: userAgent.slice(0, 1024) }),
-            ...(d.trace_id !== undefined && TRACE_ID.test(d.trace_id) ? { trace_id: d.trace_id } : {}),
-            ...(d.span_id !== undefined && SPAN_ID.test(d.span_id) ? { span_id: d.span_id } : {}),
+            ...(isTraceId(d.trace_id) ? { trace_id: d.trace_id } : {}),
+            ...(isSpanId(d.span_id) ? { span_id: d.span_id } : {}),
           },
         }
       : {}),

@@ -16,9 +16,10 @@ import {
 } from "@trailproof/core";
 import { eventIdFrom, hashedEventId } from "../mapping/event-id.js";
 import { capMetadata } from "../mapping/fit-metadata.js";
-import { EVENT_NAME_VERBS, inferKind } from "../mapping/infer-kind.js";
+import { EVENT_NAME_VERBS, guessKindUnlessRegistered } from "../mapping/infer-kind.js";
 import { outcomeStatusOf } from "../mapping/outcome-status.js";
 import { normaliseAction, normaliseTypeName } from "../mapping/source-names.js";
+import { isSpanId, isTraceId } from "../mapping/trace-context.js";
 import type { OtlpLogRecord } from "./otlp-request.js";
 
 /** The attribute naming a record's tenant, on the record or its resource. */
@@ -112,11 +113,7 @@ export function mapLogRecord(record: OtlpLogRecord, registered: (action: string)
   const category = attrs.take("audit.category");
   if (kind !== undefined) event.kind = kind;
   if (category !== undefined) event.category = category;
-  if (!registered(action)) {
-    const guessed = inferKind(action, EVENT_NAME_VERBS);
-    event.kind ??= guessed.kind;
-    event.category ??= guessed.category;
-  }
+  guessKindUnlessRegistered(event, action, registered(action), EVENT_NAME_VERBS);
 
   // The service stands in for a missing actor or target; the whole name is in metadata.otlp.resource.
   const serviceName = record.resource["service.name"];
@@ -169,8 +166,8 @@ export function mapLogRecord(record: OtlpLogRecord, registered: (action: string)
   if (typeof environment === "string" && environment !== "" && environment.length <= 128) {
     context.environment = environment;
   }
-  if (record.traceId && /^(?!0{32}$)[0-9a-f]{32}$/.test(record.traceId)) context.trace_id = record.traceId;
-  if (record.spanId && /^(?!0{16}$)[0-9a-f]{16}$/.test(record.spanId)) context.span_id = record.spanId;
+  if (isTraceId(record.traceId)) context.trace_id = record.traceId;
+  if (isSpanId(record.spanId)) context.span_id = record.spanId;
   if (Object.keys(context).length > 0) event.context = context;
 
   otlp.resource = record.resource;
