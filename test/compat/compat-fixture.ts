@@ -66,6 +66,17 @@ export async function startCompatServer(
   };
 }
 
+/** Expects each of `paths` (OpenAPI form, `/k8s/audit/{tenant}`) in the OpenAPI document: a POST with a summary, tagged compat, behind the bearer scheme. */
+export async function expectCompatPostsInOpenApi(f: ApiFixture, paths: readonly string[]): Promise<void> {
+  const doc = (await f.request("GET", "/openapi.json")).json() as {
+    paths: Record<string, { post?: { tags?: string[]; summary?: string; security?: unknown } }>;
+  };
+  for (const path of paths) {
+    expect(doc.paths[path]?.post, path).toMatchObject({ tags: ["compat"], security: [{ bearer: [] }] });
+    expect(doc.paths[path]?.post?.summary, path).toEqual(expect.any(String));
+  }
+}
+
 /** Every file under `dir`, concatenated: the tenants' SQLite files, their WAL and the catalogue. */
 export function filesUnder(dir: string): Buffer {
   const out: Buffer[] = [];

@@ -12,7 +12,7 @@ import type { AppDeps } from "../../deps.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendAllOrRefuse, refusedItems } from "../append-all-or-refuse.js";
 import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
-import { APPEND_ROUTE, COMPAT_SCHEMA, jsonBodyOf, principalOf } from "../compat-request.js";
+import { jsonBodyOf, postWithOptionalSegment, principalOf } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { parseAuditEvents } from "./audit-event.js";
 import { mapAuditEvent } from "./map-audit-event.js";
@@ -62,35 +62,26 @@ const description = (where: string) =>
 
 export async function registerKubernetesRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await registerCompatScope(app, deps, {}, (scope) => {
-    const common = { ...COMPAT_SCHEMA, response: { 200: AuditResponse, ...ProblemResponses } };
-    scope.post(
+    postWithOptionalSegment(
+      scope,
       "/k8s/audit",
+      "tenant",
       {
-        config: APPEND_ROUTE,
-        schema: {
+        without: {
           summary: "Kubernetes audit webhook: record a batch of audit events",
           description: description(
             " (the tenant is the X-Trailproof-Tenant (or X-Tenant) header's, else the key's own)",
           ),
-          ...common,
         },
-      },
-      (request, reply) => receiveAuditEvents(deps, request, reply),
-    );
-    scope.post(
-      "/k8s/audit/:tenant",
-      {
-        config: APPEND_ROUTE,
-        schema: {
+        with: {
           summary: "Kubernetes audit webhook: record a batch of audit events for the tenant the URL names",
           description: description(
             " to a server URL naming the tenant (for a platform key; a tenant key may name only its own)",
           ),
-          params: Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 128 }) }),
-          ...common,
         },
       },
-      (request, reply) => receiveAuditEvents(deps, request, reply, (request.params as { tenant: string }).tenant),
+      { 200: AuditResponse, ...ProblemResponses },
+      (request, reply, tenant) => receiveAuditEvents(deps, request, reply, tenant),
     );
   });
 }

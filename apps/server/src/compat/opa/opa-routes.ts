@@ -11,7 +11,7 @@ import type { AppDeps } from "../../deps.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendAllOrRefuse, refusedItems } from "../append-all-or-refuse.js";
 import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
-import { APPEND_ROUTE, COMPAT_SCHEMA, jsonBodyOf, principalOf } from "../compat-request.js";
+import { jsonBodyOf, postWithOptionalSegment, principalOf } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { mapOpaDecision } from "./map-opa-decision.js";
 import { type OpaDecision, parseOpaDecisions } from "./opa-decision.js";
@@ -72,31 +72,19 @@ const description = (where: string) =>
 
 export async function registerOpaRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await registerCompatScope(app, deps, {}, (scope) => {
-    const common = { ...COMPAT_SCHEMA, response: { 200: OpaLogsResponse, ...ProblemResponses } };
-    scope.post(
+    postWithOptionalSegment(
+      scope,
       "/opa/logs",
+      "partition",
       {
-        config: APPEND_ROUTE,
-        schema: {
-          summary: "OPA decision logs: record an upload of decisions",
-          description: description(""),
-          ...common,
-        },
-      },
-      (request, reply) => receiveDecisions(deps, request, reply),
-    );
-    scope.post(
-      "/opa/logs/:partition",
-      {
-        config: APPEND_ROUTE,
-        schema: {
+        without: { summary: "OPA decision logs: record an upload of decisions", description: description("") },
+        with: {
           summary: "OPA decision logs: record an upload of decisions made under a partition_name",
           description: description(" configured with `partition_name` (kept in `metadata.opa.partition`)"),
-          params: Type.Object({ partition: Type.String({ minLength: 1, maxLength: 128 }) }),
-          ...common,
         },
       },
-      (request, reply) => receiveDecisions(deps, request, reply, (request.params as { partition: string }).partition),
+      { 200: OpaLogsResponse, ...ProblemResponses },
+      (request, reply, partition) => receiveDecisions(deps, request, reply, partition),
     );
   });
 }
