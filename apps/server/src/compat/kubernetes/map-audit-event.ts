@@ -6,6 +6,7 @@ import { isIP } from "node:net";
 import { MAX_MESSAGE_LENGTH, MAX_PRINCIPAL_ID_LENGTH } from "@trailproof/core";
 import { prefixedEventId } from "../mapping/event-id.js";
 import { fitMetadata } from "../mapping/fit-metadata.js";
+import { toReasonCode } from "../mapping/outcome-status.js";
 import { auditActionOf } from "./audit-action.js";
 import { auditActorOf } from "./audit-actor.js";
 import type { AuditEvent } from "./audit-event.js";
@@ -34,13 +35,7 @@ function holdsCredentials(e: AuditEvent): boolean {
 
 /** A reason code from a Status reason (`Forbidden`, `NotFound`): snake case, lower case. */
 function reasonCode(reason: string | undefined): string | undefined {
-  if (reason === undefined) return undefined;
-  const code = reason
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toLowerCase()
-    .replace(/[^a-z0-9_.:-]+/g, "_")
-    .slice(0, 256);
-  return code === "" || code === "_" ? undefined : code;
+  return reason === undefined ? undefined : toReasonCode(reason, true);
 }
 
 /**

@@ -7,6 +7,7 @@ import { MAX_PRINCIPAL_ID_LENGTH } from "@trailproof/core";
 import { prefixedEventId } from "../mapping/event-id.js";
 import { fitMetadata } from "../mapping/fit-metadata.js";
 import { isObject as isRecord } from "../mapping/json-guards.js";
+import { toReasonCode } from "../mapping/outcome-status.js";
 import { isSpanId, isTraceId } from "../mapping/trace-context.js";
 import type { OpaDecision } from "./opa-decision.js";
 import { keptHeaders, removeMasked } from "./redact-masked.js";
@@ -63,11 +64,7 @@ function policyVersionOf(d: OpaDecision): string | undefined {
 /** An outcome reason code (lower-case letters, digits and _ . : -) from an OPA error's code. */
 function errorReason(error: unknown): string {
   const code = isRecord(error) && typeof error.code === "string" ? error.code : "";
-  const reason = code
-    .toLowerCase()
-    .replace(/[^a-z0-9_.:-]+/g, "_")
-    .slice(0, 256);
-  return reason === "" || reason === "_" ? "evaluation_error" : reason;
+  return toReasonCode(code, false) ?? "evaluation_error";
 }
 
 export interface OpaMapOptions {
