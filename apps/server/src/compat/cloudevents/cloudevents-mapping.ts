@@ -8,13 +8,12 @@ import { isIP } from "node:net";
 import {
   ACTOR_TYPES,
   type JsonObject,
-  type JsonValue,
   MAX_MESSAGE_LENGTH,
   MAX_PRINCIPAL_ID_LENGTH,
   MAX_STRING_LENGTH,
 } from "@trailproof/core";
 import { hashedEventId } from "../mapping/event-id.js";
-import { capMetadata } from "../mapping/fit-metadata.js";
+import { sourceMetadata } from "../mapping/fit-metadata.js";
 import { EVENT_NAME_VERBS, guessKindUnlessRegistered } from "../mapping/infer-kind.js";
 import { isObject } from "../mapping/json-guards.js";
 import { outcomeStatusOf } from "../mapping/outcome-status.js";
@@ -180,12 +179,6 @@ export function mapCloudEvent(
   if (Object.keys(extensions).length > 0) ceMeta.extensions = extensions;
   if (ce.data !== undefined && data === undefined) ceMeta.data = ce.data;
   if (ce.dataBase64 !== undefined) ceMeta.data_base64 = ce.dataBase64;
-  const rest: JsonObject = { ...(data ?? {}) };
-  const clash: JsonValue | undefined = rest.cloudevents;
-  if (clash !== undefined) {
-    delete rest.cloudevents;
-    ceMeta.data_cloudevents = clash;
-  }
-  event.metadata = capMetadata({ ...rest, cloudevents: ceMeta }, "cloudevents");
+  event.metadata = sourceMetadata({ ...(data ?? {}) }, "cloudevents", ceMeta, "data_cloudevents");
   return { event };
 }

@@ -131,3 +131,18 @@ export function capMetadata(metadata: JsonObject, source: string): JsonObject {
   if (trimmed.length > names.length) names.push(`(and ${trimmed.length - names.length} more)`);
   return { ...top, [source]: { ...inner, trimmed: names } };
 }
+
+/**
+ * The metadata of a source that keeps its own fields in `own` under the key
+ * `source` beside the sender's `rest` (both owned by the caller), capped by
+ * capMetadata. A sender's entry named `source` would hide the source's own:
+ * it moves into `own` as `clashKey`.
+ */
+export function sourceMetadata(rest: JsonObject, source: string, own: JsonObject, clashKey: string): JsonObject {
+  const clash: JsonValue | undefined = rest[source];
+  if (clash !== undefined) {
+    delete rest[source];
+    own[clashKey] = clash;
+  }
+  return capMetadata({ ...rest, [source]: own }, source);
+}

@@ -9,13 +9,12 @@ import { isIP } from "node:net";
 import {
   ACTOR_TYPES,
   type JsonObject,
-  type JsonValue,
   MAX_MESSAGE_LENGTH,
   MAX_PRINCIPAL_ID_LENGTH,
   MAX_STRING_LENGTH,
 } from "@trailproof/core";
 import { eventIdFrom, hashedEventId } from "../mapping/event-id.js";
-import { capMetadata } from "../mapping/fit-metadata.js";
+import { sourceMetadata } from "../mapping/fit-metadata.js";
 import { EVENT_NAME_VERBS, guessKindUnlessRegistered } from "../mapping/infer-kind.js";
 import { outcomeStatusOf } from "../mapping/outcome-status.js";
 import { normaliseAction, normaliseTypeName } from "../mapping/source-names.js";
@@ -175,13 +174,7 @@ export function mapLogRecord(record: OtlpLogRecord, registered: (action: string)
   if (record.severityNumber !== undefined) otlp.severity_number = record.severityNumber;
   if (record.severityText !== undefined) otlp.severity_text = record.severityText;
   if (record.flags !== undefined) otlp.flags = record.flags;
-  const rest = attrs.rest;
   // An attribute named otlp would hide the source's own entry: it moves inside it.
-  const clash: JsonValue | undefined = rest.otlp;
-  if (clash !== undefined) {
-    delete rest.otlp;
-    otlp.attribute_otlp = clash;
-  }
-  event.metadata = capMetadata({ ...rest, otlp }, "otlp");
+  event.metadata = sourceMetadata(attrs.rest, "otlp", otlp, "attribute_otlp");
   return { event };
 }
