@@ -4,36 +4,26 @@
 // The emitter drops the answer's status, so every outcome is read back
 // through GET /v1/events with an auditor key, and statuses through fetch.
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { CloudEvent, emitterFor, httpTransport, Mode } from "cloudevents";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiFixture, buildApiFixture } from "../api/api-fixture.js";
+import type { ApiFixture } from "../api/api-fixture.js";
+import { type CompatServer, startCompatServer } from "./compat-fixture.js";
 
-type Stored = { id: string; action: string; [k: string]: unknown };
-
+let s: CompatServer;
 let f: ApiFixture;
 let sink: string;
 
 beforeAll(async () => {
-  f = await buildApiFixture();
-  for (const admin of [f.acme.admin, f.globex.admin]) {
-    const res = await f.request("PATCH", "/v1/settings", admin, { unknown_actions: "accept" });
-    expect(res.statusCode).toBe(200);
-  }
-  await f.app.listen({ port: 0, host: "127.0.0.1" });
-  sink = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}/v1/cloudevents`;
+  s = await startCompatServer({ acceptUnknownActions: ["acme", "globex"] });
+  f = s.f;
+  sink = new URL("/v1/cloudevents", s.base).href;
 }, 60_000);
 afterAll(async () => {
   await f?.close();
 });
 
-async function eventsOf(action: string, key = f.acme.auditor): Promise<Stored[]> {
-  await f.settled();
-  const res = await f.request("GET", `/v1/events?action=${encodeURIComponent(action)}&limit=100`, key);
-  expect(res.statusCode).toBe(200);
-  return (res.json().events as { event: Stored }[]).map((i) => i.event);
-}
+const eventsOf = (action: string, key = f.acme.auditor) => s.events({ action }, key);
 
 const invoiceEvent = (id: string, type: string, extra: Record<string, unknown> = {}) =>
   new CloudEvent({

@@ -5,14 +5,20 @@
 // timestamps, a 403 create of a Secret, a service account creating one, an
 // impersonated request and a non-resource URL. What was stored is read back
 // through GET /v1/events/:id with an auditor key, and from the data files.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { request as httpRequest } from "node:http";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { loadConfig } from "@trailproof/server";
-import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiFixture, buildApiFixture } from "../api/api-fixture.js";
+import type { ApiFixture } from "../api/api-fixture.js";
+import {
+  type CompatServer,
+  expectCompatPostsInOpenApi,
+  filesUnder,
+  listen,
+  replayGolden,
+  startCompatServer,
+} from "./compat-fixture.js";
 
 const GOLDEN = join(import.meta.dirname, "../fixtures/compat/kubernetes");
 const A = "3f8b5c7e-1d2a-4b6c-9e0f-a1b2c3d4e5f6";
@@ -21,95 +27,31 @@ const C = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
 const D = "c0ffee00-1234-4abc-9def-0123456789ab";
 const E = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
-interface Reply {
-  status: number;
-  type: string;
-  body: Record<string, unknown>;
-}
-
 /** Sends the golden request as recorded: its method, path and headers, `{{KEY}}` and the others filled in. */
-function replay(
-  base: URL,
-  key: string,
-  change: { path?: string; body?: Buffer | string; headers?: Record<string, string> } = {},
-): Promise<Reply> {
-  const recorded = JSON.parse(readFileSync(join(GOLDEN, "eventlist.request.json"), "utf8")) as {
-    method: string;
-    path: string;
-    headers: Record<string, string>;
-    body: string;
-  };
-  const body = Buffer.from(change.body ?? readFileSync(join(GOLDEN, recorded.body)));
-  const fill: Record<string, string> = { HOST: base.host, LENGTH: String(body.length), KEY: key };
-  const headers = Object.fromEntries(
-    Object.entries({ ...recorded.headers, ...change.headers }).map(([k, v]) => [
-      k,
-      v.replace(/\{\{(\w+)\}\}/g, (_, n: string) => fill[n] ?? ""),
-    ]),
-  );
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: base.hostname, port: base.port, method: recorded.method, path: change.path ?? recorded.path, headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: String(res.headers["content-type"] ?? ""),
-            body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}"),
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const replay = (base: URL, key: string, change: Parameters<typeof replayGolden>[3] = {}) =>
+  replayGolden(base, join(GOLDEN, "eventlist.request.json"), key, change);
 
 /** The golden EventList, to build variants of. */
 function goldenList(): { items: Record<string, unknown>[] } & Record<string, unknown> {
   return JSON.parse(readFileSync(join(GOLDEN, "eventlist.body.json"), "utf8"));
 }
 
-/** Every file under `dir`, concatenated: the tenant's SQLite files, their WAL and the catalogue. */
-function filesUnder(dir: string): Buffer {
-  const out: Buffer[] = [];
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const path = join(dir, name);
-    if (statSync(path).isFile()) out.push(readFileSync(path));
-  }
-  return Buffer.concat(out);
-}
-
-async function listen(app: FastifyInstance): Promise<URL> {
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const address = app.server.address();
-  if (address === null || typeof address === "string") throw new Error("no TCP address");
-  return new URL(`http://127.0.0.1:${address.port}`);
-}
-
 interface KubeMetadata {
   kubernetes: Record<string, unknown>;
 }
 
+let s: CompatServer;
 let f: ApiFixture;
 let base: URL;
-const acmeSize = () => f.data.ledger.treeSize("acme");
-const sizes = async () => [await f.data.ledger.treeSize("acme"), await f.data.ledger.treeSize("globex")];
-
-async function readBack(id: string): Promise<Record<string, unknown> & { metadata: KubeMetadata }> {
-  const res = await f.request("GET", `/v1/events/${id}`, f.acme.auditor);
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json().event;
-}
+const acmeSize = () => s.size("acme");
+const sizes = async () => [await s.size("acme"), await s.size("globex")];
+const readBack = async (id: string) =>
+  (await s.readBack(id)) as unknown as Record<string, unknown> & { metadata: KubeMetadata };
 
 beforeAll(async () => {
-  f = await buildApiFixture();
   // The k8s.* actions are not registered: acme accepts unregistered actions (kind and category are always sent).
-  const set = await f.request("PATCH", "/v1/settings", f.acme.admin, { unknown_actions: "accept" });
-  expect(set.statusCode, set.body).toBe(200);
-  base = await listen(f.app);
+  s = await startCompatServer({ acceptUnknownActions: ["acme"] });
+  ({ f, base } = s);
 }, 60_000);
 afterAll(async () => {
   await f?.close();
@@ -288,11 +230,16 @@ describe("Kubernetes audit webhook, a replayed golden EventList", () => {
     ]);
   });
 
-  it("refuses a URL naming a tenant the key may not append to, and writes nothing", async () => {
+  it("refuses a URL or header naming a tenant the key may not append to, and writes nothing", async () => {
     const before = await sizes();
     const res = await replay(base, f.acme.ingest, { path: "/k8s/audit/globex" });
     expect(res.status).toBe(403);
     expect(res.body.code).toBe("TENANT_NOT_ALLOWED");
+    for (const header of ["X-Trailproof-Tenant", "X-Tenant"]) {
+      const named = await replay(base, f.acme.ingest, { headers: { [header]: "globex" } });
+      expect(named.status, header).toBe(403);
+      expect(named.body.code).toBe("TENANT_NOT_ALLOWED");
+    }
     expect(await sizes()).toEqual(before);
   });
 
@@ -344,13 +291,7 @@ describe("Kubernetes audit webhook, a replayed golden EventList", () => {
   });
 
   it("is in the OpenAPI document, tagged compat, behind the bearer scheme", async () => {
-    const doc = (await f.request("GET", "/openapi.json")).json() as {
-      paths: Record<string, { post?: { tags?: string[]; summary?: string; security?: unknown } }>;
-    };
-    for (const path of ["/k8s/audit", "/k8s/audit/{tenant}"]) {
-      expect(doc.paths[path]?.post, path).toMatchObject({ tags: ["compat"], security: [{ bearer: [] }] });
-      expect(doc.paths[path]?.post?.summary, path).toEqual(expect.any(String));
-    }
+    await expectCompatPostsInOpenApi(f, ["/k8s/audit", "/k8s/audit/{tenant}"]);
   });
 
   it("refuses a wrong key with 401 and writes nothing", async () => {

@@ -5,62 +5,25 @@
 // timestamps, masked and erased inputs. What was stored is read back through
 // GET /v1/events/:id with an auditor key, and from the data directory's files.
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { request as httpRequest } from "node:http";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ipOfRequestedBy } from "../../apps/server/src/compat/opa/requested-by.js";
-import { type ApiFixture, buildApiFixture } from "../api/api-fixture.js";
+import type { ApiFixture } from "../api/api-fixture.js";
+import {
+  type CompatServer,
+  expectCompatPostsInOpenApi,
+  filesUnder,
+  replayGolden,
+  startCompatServer,
+} from "./compat-fixture.js";
 
 const GOLDEN = join(import.meta.dirname, "../fixtures/compat/opa");
 
-interface Reply {
-  status: number;
-  type: string;
-  body: Record<string, unknown>;
-}
-
 /** Sends a golden request as recorded: its method, path and headers, `{{KEY}}` and the others filled in. */
-function replay(
-  base: URL,
-  name: string,
-  key: string,
-  change: { path?: string; body?: Buffer; headers?: Record<string, string> } = {},
-): Promise<Reply> {
-  const recorded = JSON.parse(readFileSync(join(GOLDEN, `${name}.request.json`), "utf8")) as {
-    method: string;
-    path: string;
-    headers: Record<string, string>;
-    body: string;
-  };
-  const body = change.body ?? readFileSync(join(GOLDEN, recorded.body));
-  const fill: Record<string, string> = { HOST: base.host, LENGTH: String(body.length), KEY: key };
-  const headers = Object.fromEntries(
-    Object.entries({ ...recorded.headers, ...change.headers }).map(([k, v]) => [
-      k,
-      v.replace(/\{\{(\w+)\}\}/g, (_, n: string) => fill[n] ?? ""),
-    ]),
-  );
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      { host: base.hostname, port: base.port, method: recorded.method, path: change.path ?? recorded.path, headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: String(res.headers["content-type"] ?? ""),
-            body: JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}"),
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+const replay = (base: URL, name: string, key: string, change: Parameters<typeof replayGolden>[3] = {}) =>
+  replayGolden(base, join(GOLDEN, `${name}.request.json`), key, change);
 
 /** The golden decisions (the uncompressed body), to build variants of. */
 function goldenDecisions(name: string): Record<string, unknown>[] {
@@ -72,20 +35,11 @@ function upload(decisions: readonly unknown[]): Buffer {
   return gzipSync(`${decisions.map((d, i) => `${i === 0 ? "[" : ","}${JSON.stringify(d)}\n`).join("")}]`);
 }
 
-/** Every file under `dir`, concatenated: the tenant's SQLite files, their WAL and the catalogue. */
-function filesUnder(dir: string): Buffer {
-  const out: Buffer[] = [];
-  for (const name of readdirSync(dir, { recursive: true }) as string[]) {
-    const path = join(dir, name);
-    if (statSync(path).isFile()) out.push(readFileSync(path));
-  }
-  return Buffer.concat(out);
-}
-
+let s: CompatServer;
 let f: ApiFixture;
 let base: URL;
-const acmeSize = () => f.data.ledger.treeSize("acme");
-const sizes = async () => [await f.data.ledger.treeSize("acme"), await f.data.ledger.treeSize("globex")];
+const acmeSize = () => s.size("acme");
+const sizes = async () => [await s.size("acme"), await s.size("globex")];
 
 /** The stored event's metadata, as the OPA mapping shapes it. */
 interface OpaMetadata {
@@ -93,18 +47,12 @@ interface OpaMetadata {
   opa: Record<string, unknown>;
 }
 
-async function readBack(id: string): Promise<Record<string, unknown> & { metadata: OpaMetadata }> {
-  const res = await f.request("GET", `/v1/events/${id}`, f.acme.auditor);
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json().event;
-}
+const readBack = async (id: string) =>
+  (await s.readBack(id)) as unknown as Record<string, unknown> & { metadata: OpaMetadata };
 
 beforeAll(async () => {
-  f = await buildApiFixture();
-  await f.app.listen({ port: 0, host: "127.0.0.1" });
-  const address = f.app.server.address();
-  if (address === null || typeof address === "string") throw new Error("no TCP address");
-  base = new URL(`http://127.0.0.1:${address.port}`);
+  s = await startCompatServer();
+  ({ f, base } = s);
 }, 60_000);
 afterAll(async () => {
   await f?.close();
@@ -245,6 +193,13 @@ describe("OPA decision logs, replayed golden uploads", () => {
       body: upload([{ ...fresh, labels: { ...(fresh.labels as object), tenant: "globex" } }]),
     });
     expect(byLabel.status).toBe(403);
+    // X-Tenant is read when X-Trailproof-Tenant is absent, as on every compat endpoint (docs/compat.md).
+    const byAlias = await replay(base, "upload-default", f.acme.ingest, {
+      body: upload([fresh]),
+      headers: { "X-Tenant": "globex" },
+    });
+    expect(byAlias.status).toBe(403);
+    expect(byAlias.body.code).toBe("TENANT_NOT_ALLOWED");
     expect(await sizes()).toEqual(before);
   });
 
@@ -286,13 +241,7 @@ describe("OPA decision logs, replayed golden uploads", () => {
   });
 
   it("is in the OpenAPI document, tagged compat, behind the bearer scheme", async () => {
-    const doc = (await f.request("GET", "/openapi.json")).json() as {
-      paths: Record<string, { post?: { tags?: string[]; summary?: string; security?: unknown } }>;
-    };
-    for (const path of ["/opa/logs", "/opa/logs/{partition}"]) {
-      expect(doc.paths[path]?.post, path).toMatchObject({ tags: ["compat"], security: [{ bearer: [] }] });
-      expect(doc.paths[path]?.post?.summary, path).toEqual(expect.any(String));
-    }
+    await expectCompatPostsInOpenApi(f, ["/opa/logs", "/opa/logs/{partition}"]);
   });
 
   it("refuses a wrong key with 401 and writes nothing", async () => {

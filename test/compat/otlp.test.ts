@@ -7,41 +7,29 @@
 // is read back through GET /v1/events with an auditor key.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import protobuf from "protobufjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeExportResponse, decodeStatus } from "../../apps/server/src/compat/otlp/otlp-proto.js";
-import { type ApiFixture, buildApiFixture } from "../api/api-fixture.js";
+import type { ApiFixture } from "../api/api-fixture.js";
+import { type CompatServer, type FaultyProxy, startCompatServer, startFaultyProxy } from "./compat-fixture.js";
 
-type Stored = { id: string; action: string; [k: string]: unknown };
-
+let s: CompatServer;
 let f: ApiFixture;
 let base: string;
 
 beforeAll(async () => {
-  f = await buildApiFixture();
-  for (const admin of [f.acme.admin, f.globex.admin]) {
-    const res = await f.request("PATCH", "/v1/settings", admin, { unknown_actions: "accept" });
-    expect(res.statusCode).toBe(200);
-  }
-  await f.app.listen({ port: 0, host: "127.0.0.1" });
-  base = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}`;
+  s = await startCompatServer({ acceptUnknownActions: ["acme", "globex"] });
+  f = s.f;
+  base = s.base.origin;
 }, 60_000);
 afterAll(async () => {
   await f?.close();
 });
 
 /** Every event of `action` in acme (or `key`'s tenant), as an auditor reads it (personal values shown). */
-async function eventsOf(action: string, key = f.acme.auditor): Promise<Stored[]> {
-  await f.settled();
-  const res = await f.request("GET", `/v1/events?action=${encodeURIComponent(action)}&limit=100`, key);
-  expect(res.statusCode).toBe(200);
-  const items = res.json().events as { event: Stored }[];
-  return items.map((i) => i.event);
-}
+const eventsOf = (action: string, key = f.acme.auditor) => s.events({ action }, key);
 
 const EMIT = join(import.meta.dirname, "../fixtures/compat/otlp/emit-logs.cjs");
 
@@ -250,35 +238,20 @@ describe("the official protobuf exporter", () => {
 });
 
 describe("retries", () => {
-  let proxy: Server;
+  let proxy: FaultyProxy;
   let requests = 0;
 
   /** Forwards every request to the server; the first one's answer is lost and replaced by a 503. */
   beforeAll(async () => {
-    const target = new URL(base);
-    proxy = createServer((req, res) => {
-      const n = ++requests;
-      const upstream = httpRequest(
-        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-        (answer) => {
-          if (n === 1) {
-            answer.resume();
-            res.writeHead(503, { "retry-after": "0" }).end();
-            return;
-          }
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      req.pipe(upstream);
+    proxy = await startFaultyProxy(s.base, (_req, n) => {
+      requests = n;
+      return n === 1 ? { forward: true, status: 503, headers: { "retry-after": "0" } } : undefined;
     });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
   });
-  afterAll(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+  afterAll(() => proxy.close());
 
   it("stores exactly one event per emitted log when the exporter resends a batch the server already stored", async () => {
-    const port = (proxy.address() as AddressInfo).port;
-    const options = { url: `http://127.0.0.1:${port}/v1/logs`, headers: { Authorization: `Bearer ${f.acme.ingest}` } };
+    const options = { url: new URL("/v1/logs", proxy.url).href, headers: { Authorization: `Bearer ${f.acme.ingest}` } };
     await emit("http", options, [
       invoiceRecord("invoice.retried", { "audit.target.id": "inv_1" }),
       invoiceRecord("invoice.retried", { "audit.target.id": "inv_2" }),

@@ -4,17 +4,17 @@
 // own API with an auditor key; refusals are checked to write nothing. The
 // client has no retries: a 503 reaches the caller, and nothing is stored.
 import { readFileSync } from "node:fs";
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { Client } from "@retracedhq/retraced";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groupTag } from "../../apps/server/src/compat/retraced/retraced-event.js";
-import { type ApiFixture, buildApiFixture } from "../api/api-fixture.js";
+import type { ApiFixture } from "../api/api-fixture.js";
+import { type CompatServer, type FaultyProxy, startCompatServer, startFaultyProxy } from "./compat-fixture.js";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures/compat/retraced");
 const invoiceEvent = () => JSON.parse(readFileSync(join(FIXTURES, "invoice-event.json"), "utf8"));
 
+let s: CompatServer;
 let f: ApiFixture;
 let base: string;
 
@@ -22,20 +22,14 @@ let base: string;
 type Doc = { [key: string]: Doc };
 type Stored = { event: Doc };
 
-async function readBack(id: string): Promise<Doc> {
-  const res = await f.request("GET", `/v1/events/${encodeURIComponent(id)}`, f.acme.auditor);
-  expect(res.statusCode, res.body).toBe(200);
-  return (res.json() as Stored).event;
-}
+const readBack = async (id: string) => (await s.readBack(id)) as unknown as Doc;
 
-const size = () => f.data.ledger.treeSize("acme");
+const size = () => s.size("acme");
 
 beforeAll(async () => {
-  f = await buildApiFixture();
-  await f.app.listen({ port: 0, host: "127.0.0.1" });
-  base = `http://127.0.0.1:${(f.app.server.address() as AddressInfo).port}`;
-  const settings = await f.request("PATCH", "/v1/settings", f.acme.admin, { unknown_actions: "accept" });
-  expect(settings.statusCode).toBe(200);
+  s = await startCompatServer({ acceptUnknownActions: ["acme"] });
+  f = s.f;
+  base = s.base.origin;
 });
 
 afterAll(async () => {
@@ -203,33 +197,22 @@ describe("Retraced client, unchanged, against Trailproof", () => {
   });
 
   describe("behind a server that answers 503 once", () => {
-    let proxy: Server;
+    let proxy: FaultyProxy;
     let proxied: string;
-    let failuresLeft = 1;
     beforeAll(async () => {
-      const target = new URL(base);
-      proxy = createServer((req, res) => {
-        if (failuresLeft > 0) {
-          failuresLeft--;
-          req.resume();
-          res.writeHead(503, { "content-type": "application/json", "retry-after": "1" }).end('{"message":"busy"}');
-          return;
-        }
-        const upstream = httpRequest(
-          { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
-          (answer) => {
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        req.pipe(upstream);
-      });
-      await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-      proxied = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      proxy = await startFaultyProxy(s.base, (_req, n) =>
+        n === 1
+          ? {
+              forward: false,
+              status: 503,
+              headers: { "content-type": "application/json", "retry-after": "1" },
+              body: '{"message":"busy"}',
+            }
+          : undefined,
+      );
+      proxied = proxy.url.origin;
     });
-    afterAll(async () => {
-      await new Promise((resolve) => proxy.close(resolve));
-    });
+    afterAll(() => proxy.close());
 
     it("has no retries: the 503 reaches the caller, nothing is stored, and the next call goes through", async () => {
       const before = await size();

@@ -4,8 +4,6 @@
 // key-less URL, and every refusal as the SDK's own exception with nothing
 // written. Events are read back through our API with an auditor key.
 import { readFileSync } from "node:fs";
-import { createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import {
   BadRequestException,
@@ -17,7 +15,8 @@ import {
 } from "@workos-inc/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { workosEventId } from "../../apps/server/src/compat/workos/workos-event.js";
-import { type ApiFixture, buildApiFixture } from "../api/api-fixture.js";
+import type { ApiFixture } from "../api/api-fixture.js";
+import { type CompatServer, type FaultyProxy, startCompatServer, startFaultyProxy } from "./compat-fixture.js";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures/compat/workos");
 
@@ -25,6 +24,7 @@ const FIXTURES = join(import.meta.dirname, "../fixtures/compat/workos");
 type Doc = { [key: string]: Doc };
 type Stored = { event: Doc };
 
+let s: CompatServer;
 let f: ApiFixture;
 let port: number;
 
@@ -38,14 +38,9 @@ function documentUpdated(targetId: string) {
 
 const sdk = (key: string, at = port) => new WorkOS(key, { apiHostname: "127.0.0.1", port: at, https: false });
 
-async function byTarget(targetId: string): Promise<Doc[]> {
-  await f.settled();
-  const res = await f.request("GET", `/v1/events?target_id=${encodeURIComponent(targetId)}&limit=50`, f.acme.auditor);
-  expect(res.statusCode, res.body).toBe(200);
-  return (res.json() as { events: Stored[] }).events.map((e) => e.event);
-}
+const byTarget = async (targetId: string) => (await s.events({ target_id: targetId })) as unknown as Doc[];
 
-const size = (tenant = "acme") => f.data.ledger.treeSize(tenant);
+const size = (tenant: "acme" | "globex" = "acme") => s.size(tenant);
 
 /** The exception a promise rejects with. */
 async function thrown(promise: Promise<unknown>): Promise<Error> {
@@ -58,11 +53,9 @@ async function thrown(promise: Promise<unknown>): Promise<Error> {
 }
 
 beforeAll(async () => {
-  f = await buildApiFixture();
-  await f.app.listen({ port: 0, host: "127.0.0.1" });
-  port = (f.app.server.address() as AddressInfo).port;
-  const settings = await f.request("PATCH", "/v1/settings", f.acme.admin, { unknown_actions: "accept" });
-  expect(settings.statusCode).toBe(200);
+  s = await startCompatServer({ acceptUnknownActions: ["acme"] });
+  f = s.f;
+  port = Number(s.base.port);
 });
 
 afterAll(async () => {
@@ -162,43 +155,25 @@ describe("WorkOS SDK, unchanged, against Trailproof", () => {
   });
 
   describe("through a proxy whose first answer fails", () => {
-    let proxy: Server;
+    let proxy: FaultyProxy;
     let proxyPort: number;
     /** The first request's fate: forwarded and its answer replaced, or answered without forwarding. */
     let first: { status: number; forward: boolean } | undefined;
     const seenKeys: string[] = [];
 
     beforeAll(async () => {
-      proxy = createServer((req, res) => {
+      proxy = await startFaultyProxy(s.base, (req) => {
         seenKeys.push(String(req.headers["idempotency-key"]));
         const fail = first;
         first = undefined;
-        if (fail && !fail.forward) {
-          req.resume();
-          res.writeHead(fail.status, { "content-type": "application/json" }).end('{"message":"try again"}');
-          return;
-        }
-        const upstream = httpRequest(
-          { host: "127.0.0.1", port, path: req.url, method: req.method, headers: req.headers },
-          (answer) => {
-            if (fail) {
-              // The server has stored the event; the client is told it failed.
-              answer.resume();
-              res.writeHead(fail.status, { "content-type": "application/json" }).end('{"message":"lost"}');
-              return;
-            }
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(res);
-          },
-        );
-        req.pipe(upstream);
+        if (!fail) return undefined;
+        // Forwarded: the server has stored the event; the client is told it failed.
+        const body = fail.forward ? '{"message":"lost"}' : '{"message":"try again"}';
+        return { forward: fail.forward, status: fail.status, headers: { "content-type": "application/json" }, body };
       });
-      await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-      proxyPort = (proxy.address() as AddressInfo).port;
+      proxyPort = Number(proxy.url.port);
     });
-    afterAll(async () => {
-      await new Promise((resolve) => proxy.close(resolve));
-    });
+    afterAll(() => proxy.close());
 
     it("retries a 502 after the server stored the event, with the same Idempotency-Key: one event", async () => {
       seenKeys.length = 0;

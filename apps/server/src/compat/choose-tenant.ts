@@ -4,13 +4,35 @@
 // and may create it on first use with its own log and signing key. Compat
 // sources name tenants in their own words (a WorkOS organization_id such as
 // `org_01HX...`, a Retraced project id): tenantNameFor maps those onto
-// tenant names; POST /v1/events takes the name in X-Trailproof-Tenant.
+// tenant names; POST /v1/events takes the name in X-Trailproof-Tenant, the
+// compat endpoints whose payloads may name none also in X-Tenant.
+import type { IncomingHttpHeaders } from "node:http";
 import { hasErrorCode, TrailproofError } from "@trailproof/core";
 import { appenderOf, type Principal } from "../auth/principal.js";
 import type { AppDeps } from "../deps.js";
 
-/** The header that names the tenant of a request (POST /v1/events). */
+/** The header that names the tenant of a request (POST /v1/events and every compat endpoint). */
 export const TENANT_HEADER = "x-trailproof-tenant";
+/**
+ * Another name compat endpoints accept for it, read after TENANT_HEADER:
+ * collectors and proxies in front of OTLP exporters, CloudEvents senders, OPA
+ * and kube-apiserver are often configured with X-Tenant (docs/compat.md).
+ */
+export const TENANT_HEADER_ALIAS = "x-tenant";
+
+/**
+ * The tenant a request names in a header (untrusted): X-Trailproof-Tenant,
+ * else X-Tenant, trimmed; undefined when neither names one. chooseTenant
+ * decides whether the credential may append there.
+ */
+export function tenantFromHeaders(headers: IncomingHttpHeaders): string | undefined {
+  for (const name of [TENANT_HEADER, TENANT_HEADER_ALIAS]) {
+    const value = headers[name];
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined && first.trim() !== "") return first.trim();
+  }
+  return undefined;
+}
 
 const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -66,18 +88,15 @@ export async function chooseTenant(
 }
 
 /**
- * The tenant a platform key's request names in X-Trailproof-Tenant
- * (untrusted) when it is within the key's scope; undefined for any other
+ * The tenant a platform key's request names in a header (tenantFromHeaders,
+ * untrusted) when it is within the key's scope; undefined for any other
  * caller or header. Read before the body, by admission control and rate
  * limiting; what the request appends to is still decided by chooseTenant.
  */
-export function platformTenantHint(
-  principal: Principal | undefined,
-  headers: Record<string, string | string[] | undefined>,
-): string | undefined {
+export function platformTenantHint(principal: Principal | undefined, headers: IncomingHttpHeaders): string | undefined {
   const platform = principal?.platform;
-  const header = headers[TENANT_HEADER];
-  if (platform === undefined || typeof header !== "string") return undefined;
+  const header = tenantFromHeaders(headers);
+  if (platform === undefined || header === undefined) return undefined;
   const name = tenantNameFor(header);
   if (name === undefined || (platform.tenants !== "all" && !platform.tenants.includes(name))) return undefined;
   return name;

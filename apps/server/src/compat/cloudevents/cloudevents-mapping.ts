@@ -8,21 +8,20 @@ import { isIP } from "node:net";
 import {
   ACTOR_TYPES,
   type JsonObject,
-  type JsonValue,
   MAX_MESSAGE_LENGTH,
   MAX_PRINCIPAL_ID_LENGTH,
   MAX_STRING_LENGTH,
 } from "@trailproof/core";
-import { normaliseAction, normaliseTypeName } from "../otlp/action-name.js";
-import { capMetadata } from "../otlp/cap-metadata.js";
-import { hashedEventId } from "../otlp/derived-id.js";
-import { categoryOfKind, inferKind } from "../otlp/infer-kind.js";
-import { outcomeStatusOf } from "../otlp/outcome-status.js";
+import { hashedEventId } from "../mapping/event-id.js";
+import { sourceMetadata } from "../mapping/fit-metadata.js";
+import { EVENT_NAME_VERBS, guessKindUnlessRegistered } from "../mapping/infer-kind.js";
+import { isObject } from "../mapping/json-guards.js";
+import { outcomeStatusOf } from "../mapping/outcome-status.js";
+import { normaliseAction, normaliseTypeName } from "../mapping/source-names.js";
+import { isSpanId, isTraceId, parseTraceparent } from "../mapping/trace-context.js";
 import type { ReceivedCloudEvent } from "./cloudevents-request.js";
 
 export type MappedCloudEvent = { event: JsonObject } | { refusal: { pointer: string; message: string } };
-
-const TRACEPARENT = /^[0-9a-f]{2}-((?!0{32})[0-9a-f]{32})-((?!0{16})[0-9a-f]{16})-[0-9a-f]{2}$/;
 
 /** The tenant an event names (untrusted): its `tenant` extension, else `tenantid`. */
 export function requestedTenantOf(ce: ReceivedCloudEvent): string | undefined {
@@ -33,10 +32,6 @@ export function requestedTenantOf(ce: ReceivedCloudEvent): string | undefined {
 /** The event id of (source, id): a redelivery has the same one. */
 export function eventIdOf(ce: ReceivedCloudEvent): string {
   return hashedEventId("ce", [ce.attributes.source, ce.attributes.id]);
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 const str = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
@@ -100,11 +95,7 @@ export function mapCloudEvent(
   const category = str(takeData("category")) ?? takeExt("category");
   if (kind !== undefined) event.kind = kind;
   if (category !== undefined) event.category = category;
-  if (!registered(action)) {
-    const guessed = inferKind(action);
-    event.kind ??= guessed;
-    event.category ??= categoryOfKind(guessed);
-  }
+  guessKindUnlessRegistered(event, action, registered(action), EVENT_NAME_VERBS);
 
   const actor = principalIn(data?.actor);
   if (actor) takeData("actor");
@@ -174,9 +165,9 @@ export function mapCloudEvent(
     const value = fromContext(key, (v) => v.length <= 128);
     if (value !== undefined) context[key] = value;
   }
-  const trace = TRACEPARENT.exec(str(extensions.traceparent) ?? "");
-  const traceId = fromContext("trace_id", (v) => /^(?!0{32}$)[0-9a-f]{32}$/.test(v)) ?? trace?.[1];
-  const spanId = fromContext("span_id", (v) => /^(?!0{16}$)[0-9a-f]{16}$/.test(v)) ?? trace?.[2];
+  const trace = parseTraceparent(str(extensions.traceparent));
+  const traceId = fromContext("trace_id", isTraceId) ?? trace?.traceId;
+  const spanId = fromContext("span_id", isSpanId) ?? trace?.spanId;
   if (traceId !== undefined) context.trace_id = traceId;
   if (spanId !== undefined) context.span_id = spanId;
   if (Object.keys(context).length > 0) event.context = context;
@@ -188,12 +179,6 @@ export function mapCloudEvent(
   if (Object.keys(extensions).length > 0) ceMeta.extensions = extensions;
   if (ce.data !== undefined && data === undefined) ceMeta.data = ce.data;
   if (ce.dataBase64 !== undefined) ceMeta.data_base64 = ce.dataBase64;
-  const rest: JsonObject = { ...(data ?? {}) };
-  const clash: JsonValue | undefined = rest.cloudevents;
-  if (clash !== undefined) {
-    delete rest.cloudevents;
-    ceMeta.data_cloudevents = clash;
-  }
-  event.metadata = capMetadata({ ...rest, cloudevents: ceMeta }, "cloudevents");
+  event.metadata = sourceMetadata({ ...(data ?? {}) }, "cloudevents", ceMeta, "data_cloudevents");
   return { event };
 }

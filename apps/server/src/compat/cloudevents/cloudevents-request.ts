@@ -10,6 +10,7 @@ import type { JsonObject, JsonValue } from "@trailproof/core";
 import { CloudEvent, ValidationError } from "cloudevents";
 import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
+import { isObject } from "../mapping/json-guards.js";
 
 export type CloudEventsMode = "binary" | "structured" | "batch";
 
@@ -26,10 +27,6 @@ export interface ReceivedCloudEvent {
 
 const NOT_A_CLOUDEVENT =
   "the request is not a CloudEvent: send ce-id, ce-source, ce-type and ce-specversion headers (binary mode), application/cloudevents+json (structured mode) or application/cloudevents-batch+json (batch mode)";
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(",") : value);
 

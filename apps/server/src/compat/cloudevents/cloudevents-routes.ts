@@ -6,13 +6,12 @@
 // SDK's emitter ignore the answer's status and body anyway.
 import type { JsonObject } from "@trailproof/core";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { appenderOf } from "../../auth/principal.js";
 import type { AppDeps } from "../../deps.js";
 import { HttpProblem } from "../../http/problem.js";
-import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
-import { chooseTenant } from "../choose-tenant.js";
+import { appendAllOrRefuse, type RefusalError } from "../append-all-or-refuse.js";
+import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
+import { APPEND_ROUTE, COMPAT_SCHEMA, principalOf, registeredActions } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
-import { tenantFromHeaders } from "../otlp/tenant-header.js";
 import { mapCloudEvent, requestedTenantOf } from "./cloudevents-mapping.js";
 import { parseCloudEvents, type ReceivedCloudEvent } from "./cloudevents-request.js";
 
@@ -28,12 +27,11 @@ export async function registerCloudEventsRoutes(app: FastifyInstance, deps: AppD
     scope.post(
       "/v1/cloudevents",
       {
-        config: { permission: "append", ingest: true },
+        config: APPEND_ROUTE,
         schema: {
           summary: "CloudEvents 1.0: binary, structured and batch mode",
           description: DESCRIPTION,
-          tags: ["compat"],
-          security: [{ bearer: [] }],
+          ...COMPAT_SCHEMA,
         },
       },
       (request, reply) => receiveCloudEvents(deps, request, reply),
@@ -41,14 +39,17 @@ export async function registerCloudEventsRoutes(app: FastifyInstance, deps: AppD
   });
 }
 
+/** A request with an event that cannot be recorded: nothing of it is. */
+const refused: RefusalError = (problems) =>
+  new HttpProblem("EVENT_INVALID", "an event cannot be recorded; nothing of the request was", { problems });
+
 /** The one tenant every event of the request appends to; throws when they name several. */
 async function tenantOfRequest(
   deps: AppDeps,
   request: FastifyRequest,
   events: readonly ReceivedCloudEvent[],
 ): Promise<string> {
-  const principal = request.principal;
-  if (!principal) throw new Error("an append reached without a principal");
+  const principal = principalOf(request);
   const fromHeader = tenantFromHeaders(request.headers);
   const named = new Set<string | undefined>(events.map((e) => requestedTenantOf(e) ?? fromHeader));
   if (named.size === 0) named.add(fromHeader);
@@ -70,7 +71,7 @@ async function receiveCloudEvents(deps: AppDeps, request: FastifyRequest, reply:
     throw new HttpProblem("BATCH_TOO_LARGE", `a batch holds at most ${deps.config.maxBatchEvents} events`);
   }
   const tenant = await tenantOfRequest(deps, request, events);
-  const actions = new Set((await deps.ledger.actionSchemas(tenant)).map((d) => d.action));
+  const actions = await registeredActions(deps, tenant);
   const receivedAt = new Date().toISOString();
 
   const mapped: JsonObject[] = [];
@@ -80,11 +81,7 @@ async function receiveCloudEvents(deps: AppDeps, request: FastifyRequest, reply:
     if ("refusal" in result) refusals.push(result.refusal);
     else mapped.push(result.event);
   }
-  if (refusals.length > 0) {
-    throw new HttpProblem("EVENT_INVALID", "an event cannot be recorded; nothing of the request was", {
-      problems: refusals,
-    });
-  }
+  if (refusals.length > 0) throw refused(refusals, refusals.length, events.length);
 
   // The spec makes (source, id) unique: one stored already is a redelivery, whatever else changed
   // (an event sent without time maps to a new occurred_at each time).
@@ -95,19 +92,6 @@ async function receiveCloudEvents(deps: AppDeps, request: FastifyRequest, reply:
     fresh.push(event);
     pointers.push((events[i] as ReceivedCloudEvent).pointer);
   }
-  if (fresh.length > 0) {
-    const results = await appendRefusingServiceActions(deps, tenant, fresh, appenderOf(request.principal), {
-      allOrNothing: true,
-    });
-    countResults(deps, results);
-    const problems = results.flatMap((r, i) =>
-      r.status === "rejected"
-        ? r.problems.map((p) => ({ pointer: `${pointers[i]}${p.pointer}`, message: p.message }))
-        : [],
-    );
-    if (problems.length > 0) {
-      throw new HttpProblem("EVENT_INVALID", "an event cannot be recorded; nothing of the request was", { problems });
-    }
-  }
+  await appendAllOrRefuse(deps, request, tenant, fresh, pointers, refused);
   return reply.code(202).send();
 }

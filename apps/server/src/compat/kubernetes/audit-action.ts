@@ -4,17 +4,8 @@
 // kind and category that depend on the action name alone, so that a schema
 // registered for the action agrees with every event of it.
 import type { ActionCategory, ActionKind } from "@trailproof/core";
+import { toActionSegment as segment } from "../mapping/source-names.js";
 import type { AuditEvent } from "./audit-event.js";
-
-/** One dotted segment: lower case, runs of other characters as `_`, starting with a letter, at most `max`. */
-function segment(raw: string, max: number): string {
-  let s = raw
-    .toLowerCase()
-    .replace(/[^a-z0-9_]+/g, "_")
-    .replace(/^_+|_+$/g, "");
-  if (!/^[a-z]/.test(s)) s = `x${s}`;
-  return s.slice(0, max).replace(/_+$/, "");
-}
 
 const READ_VERBS = new Set(["get", "list", "watch"]);
 const UPDATE_VERBS = new Set(["update", "patch"]);

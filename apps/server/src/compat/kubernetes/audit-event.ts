@@ -5,6 +5,7 @@
 // each is checked for its type here, so the mapping can trust them.
 import type { Problem } from "@trailproof/core";
 import { HttpProblem } from "../../http/problem.js";
+import { isObject as isRecord, isStrings } from "../mapping/json-guards.js";
 
 export const AUDIT_API_VERSIONS = ["audit.k8s.io/v1", "audit.k8s.io/v1beta1"] as const;
 
@@ -50,8 +51,6 @@ export interface AuditEvent {
   annotations?: Record<string, string>;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === "string");
 const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || v === null || check(v);
 const isString = (v: unknown) => typeof v === "string";
 

@@ -9,18 +9,16 @@ import { ProblemResponses } from "@trailproof/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { AppDeps } from "../../deps.js";
-import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
-import { appendAllOrRefuse } from "../append-all-or-refuse.js";
-import { chooseTenant } from "../choose-tenant.js";
+import { appendAllOrRefuse, refusedItems } from "../append-all-or-refuse.js";
+import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
+import { jsonBodyOf, postWithOptionalSegment, principalOf } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { parseAuditEvents } from "./audit-event.js";
 import { mapAuditEvent } from "./map-audit-event.js";
 
 /** kube-apiserver's default --audit-webhook-batch-max-size: the most events one request may carry. */
 export const MAX_AUDIT_BATCH_EVENTS = 400;
-/** The header naming the tenant when the URL does not. */
-const TENANT_HEADER = "x-trailproof-tenant";
 
 const AuditResponse = Type.Object(
   {
@@ -32,10 +30,9 @@ const AuditResponse = Type.Object(
 );
 
 async function receiveAuditEvents(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, named?: string) {
-  const body = request.body;
-  if (!Buffer.isBuffer(body))
-    throw new HttpProblem("REQUEST_MALFORMED_JSON", "the body is empty; send an audit.k8s.io/v1 EventList");
-  const { events, itemsPointer } = parseAuditEvents(parseJsonBytes(body));
+  const { events, itemsPointer } = parseAuditEvents(
+    jsonBodyOf(request, "the body is empty; send an audit.k8s.io/v1 EventList"),
+  );
   if (events.length > MAX_AUDIT_BATCH_EVENTS) {
     throw new HttpProblem("BATCH_TOO_LARGE", `at most ${MAX_AUDIT_BATCH_EVENTS} audit events per request`, {
       problems: [
@@ -46,11 +43,7 @@ async function receiveAuditEvents(deps: AppDeps, request: FastifyRequest, reply:
       ],
     });
   }
-  const principal = request.principal;
-  if (!principal) throw new Error("an append reached without a principal");
-  const header = request.headers[TENANT_HEADER];
-  const requested = named ?? (typeof header === "string" && header !== "" ? header : undefined);
-  const tenant = await chooseTenant(deps, principal, requested);
+  const tenant = await chooseTenant(deps, principalOf(request), named ?? tenantFromHeaders(request.headers));
   const stages: readonly string[] = deps.config.k8sAuditStages;
   const kept = events.map((e, i) => ({ e, at: `${itemsPointer}/${i}` })).filter(({ e }) => stages.includes(e.stage));
   const counts = await appendAllOrRefuse(
@@ -59,7 +52,7 @@ async function receiveAuditEvents(deps: AppDeps, request: FastifyRequest, reply:
     tenant,
     kept.map(({ e }) => mapAuditEvent(e)),
     kept.map(({ at }) => (itemsPointer === "" ? "" : at)),
-    "audit event",
+    refusedItems("audit event"),
   );
   return reply.code(200).send({ ...counts, skipped: events.length - kept.length });
 }
@@ -69,37 +62,26 @@ const description = (where: string) =>
 
 export async function registerKubernetesRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await registerCompatScope(app, deps, {}, (scope) => {
-    const common = {
-      tags: ["compat"],
-      security: [{ bearer: [] }],
-      response: { 200: AuditResponse, ...ProblemResponses },
-    };
-    scope.post(
+    postWithOptionalSegment(
+      scope,
       "/k8s/audit",
+      "tenant",
       {
-        config: { permission: "append", ingest: true },
-        schema: {
+        without: {
           summary: "Kubernetes audit webhook: record a batch of audit events",
-          description: description(" (the tenant is the X-Trailproof-Tenant header's, else the key's own)"),
-          ...common,
+          description: description(
+            " (the tenant is the X-Trailproof-Tenant (or X-Tenant) header's, else the key's own)",
+          ),
         },
-      },
-      (request, reply) => receiveAuditEvents(deps, request, reply),
-    );
-    scope.post(
-      "/k8s/audit/:tenant",
-      {
-        config: { permission: "append", ingest: true },
-        schema: {
+        with: {
           summary: "Kubernetes audit webhook: record a batch of audit events for the tenant the URL names",
           description: description(
             " to a server URL naming the tenant (for a platform key; a tenant key may name only its own)",
           ),
-          params: Type.Object({ tenant: Type.String({ minLength: 1, maxLength: 128 }) }),
-          ...common,
         },
       },
-      (request, reply) => receiveAuditEvents(deps, request, reply, (request.params as { tenant: string }).tenant),
+      { 200: AuditResponse, ...ProblemResponses },
+      (request, reply, tenant) => receiveAuditEvents(deps, request, reply, tenant),
     );
   });
 }

@@ -2,23 +2,21 @@
 // "Kubernetes audit webhook". The mapping depends only on what
 // kube-apiserver sent, so a redelivered batch maps to byte-identical events
 // with the same ids (one per auditID and stage) and is answered as duplicates.
-import { createHash } from "node:crypto";
 import { isIP } from "node:net";
-import { MAX_EVENT_ID_LENGTH, MAX_MESSAGE_LENGTH, MAX_PRINCIPAL_ID_LENGTH } from "@trailproof/core";
-import { fitMetadata } from "../fit-metadata.js";
+import { MAX_MESSAGE_LENGTH, MAX_PRINCIPAL_ID_LENGTH } from "@trailproof/core";
+import { prefixedEventId } from "../mapping/event-id.js";
+import { fitMetadata } from "../mapping/fit-metadata.js";
+import { toReasonCode } from "../mapping/outcome-status.js";
 import { auditActionOf } from "./audit-action.js";
 import { auditActorOf } from "./audit-actor.js";
 import type { AuditEvent } from "./audit-event.js";
 
-const ID_SAFE = /^[A-Za-z0-9._:-]+$/;
 const DECISION = "authorization.k8s.io/decision";
 const AUTHORIZATION_REASON = "authorization.k8s.io/reason";
 
 /** The event id of (auditID, stage): `k8s-<auditID>.<stage>`, or `k8s-` and a hash when that would not be one. */
 export function auditEventId(auditId: string, stage: string): string {
-  const id = `k8s-${auditId}.${stage}`;
-  if (ID_SAFE.test(id) && id.length <= MAX_EVENT_ID_LENGTH) return id;
-  return `k8s-${createHash("sha256").update(`${auditId}\n${stage}`).digest("hex").slice(0, 32)}`;
+  return prefixedEventId("k8s", `${auditId}.${stage}`, `${auditId}\n${stage}`);
 }
 
 /**
@@ -37,13 +35,7 @@ function holdsCredentials(e: AuditEvent): boolean {
 
 /** A reason code from a Status reason (`Forbidden`, `NotFound`): snake case, lower case. */
 function reasonCode(reason: string | undefined): string | undefined {
-  if (reason === undefined) return undefined;
-  const code = reason
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .toLowerCase()
-    .replace(/[^a-z0-9_.:-]+/g, "_")
-    .slice(0, 256);
-  return code === "" || code === "_" ? undefined : code;
+  return reason === undefined ? undefined : toReasonCode(reason, true);
 }
 
 /**

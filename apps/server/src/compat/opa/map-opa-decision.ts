@@ -3,22 +3,21 @@
 // The mapping depends only on what OPA sent, so a redelivered chunk maps to
 // byte-identical events with the same ids and is answered as duplicates.
 import { createHash } from "node:crypto";
-import { MAX_EVENT_ID_LENGTH, MAX_PRINCIPAL_ID_LENGTH } from "@trailproof/core";
-import { fitMetadata } from "../fit-metadata.js";
+import { MAX_PRINCIPAL_ID_LENGTH } from "@trailproof/core";
+import { prefixedEventId } from "../mapping/event-id.js";
+import { fitMetadata } from "../mapping/fit-metadata.js";
+import { isObject as isRecord } from "../mapping/json-guards.js";
+import { toReasonCode } from "../mapping/outcome-status.js";
+import { isSpanId, isTraceId } from "../mapping/trace-context.js";
 import type { OpaDecision } from "./opa-decision.js";
 import { keptHeaders, removeMasked } from "./redact-masked.js";
 import { ipOfRequestedBy } from "./requested-by.js";
 
-const ID_SAFE = /^[A-Za-z0-9._:-]+$/;
-const TRACE_ID = /^(?!0{32}$)[0-9a-f]{32}$/;
-const SPAN_ID = /^(?!0{16}$)[0-9a-f]{16}$/;
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const sha256Hex = (s: string) => createHash("sha256").update(s).digest("hex");
 
 /** The event id of a decision: `opa-<decision_id>`, or `opa-` and a hash when the id would not be one. */
 export function opaEventId(decisionId: string): string {
-  const id = `opa-${decisionId}`;
-  return ID_SAFE.test(id) && id.length <= MAX_EVENT_ID_LENGTH ? id : `opa-${sha256Hex(decisionId).slice(0, 32)}`;
+  return prefixedEventId("opa", decisionId, decisionId);
 }
 
 /**
@@ -65,11 +64,7 @@ function policyVersionOf(d: OpaDecision): string | undefined {
 /** An outcome reason code (lower-case letters, digits and _ . : -) from an OPA error's code. */
 function errorReason(error: unknown): string {
   const code = isRecord(error) && typeof error.code === "string" ? error.code : "";
-  const reason = code
-    .toLowerCase()
-    .replace(/[^a-z0-9_.:-]+/g, "_")
-    .slice(0, 256);
-  return reason === "" || reason === "_" ? "evaluation_error" : reason;
+  return toReasonCode(code, false) ?? "evaluation_error";
 }
 
 export interface OpaMapOptions {
@@ -151,8 +146,8 @@ export function mapOpaDecision(d: OpaDecision, options: OpaMapOptions = {}): Rec
           context: {
             ...(ip === undefined ? {} : { ip }),
             ...(userAgent === undefined ? {} : { user_agent: userAgent.slice(0, 1024) }),
-            ...(d.trace_id !== undefined && TRACE_ID.test(d.trace_id) ? { trace_id: d.trace_id } : {}),
-            ...(d.span_id !== undefined && SPAN_ID.test(d.span_id) ? { span_id: d.span_id } : {}),
+            ...(isTraceId(d.trace_id) ? { trace_id: d.trace_id } : {}),
+            ...(isSpanId(d.span_id) ? { span_id: d.span_id } : {}),
           },
         }
       : {}),

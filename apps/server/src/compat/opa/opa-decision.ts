@@ -4,6 +4,7 @@
 // typed; each is checked for its type here, so the mapping can trust them.
 import type { Problem } from "@trailproof/core";
 import { HttpProblem } from "../../http/problem.js";
+import { isObject as isRecord, isStrings } from "../mapping/json-guards.js";
 
 /** One decision as OPA sends it (untrusted; shapes checked by parseOpaDecisions). */
 export interface OpaDecision {
@@ -35,9 +36,6 @@ export interface OpaDecision {
   req_id?: number;
   request_context?: { http?: { headers?: Record<string, string[]> } };
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === "string");
 
 /** The problems of one element, pointers from the body's root. */
 function decisionProblems(d: unknown, at: string): Problem[] {

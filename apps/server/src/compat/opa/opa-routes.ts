@@ -8,16 +8,13 @@ import { ProblemResponses } from "@trailproof/protocol";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import type { AppDeps } from "../../deps.js";
-import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
-import { appendAllOrRefuse } from "../append-all-or-refuse.js";
-import { chooseTenant } from "../choose-tenant.js";
+import { appendAllOrRefuse, refusedItems } from "../append-all-or-refuse.js";
+import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
+import { jsonBodyOf, postWithOptionalSegment, principalOf } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { mapOpaDecision } from "./map-opa-decision.js";
 import { type OpaDecision, parseOpaDecisions } from "./opa-decision.js";
-
-/** The header naming the tenant when the decisions' labels do not (services.<svc>.headers in OPA's configuration). */
-export const TENANT_HEADER = "x-trailproof-tenant";
 
 const OpaLogsResponse = Type.Object(
   {
@@ -29,7 +26,8 @@ const OpaLogsResponse = Type.Object(
 
 /**
  * The tenant the decisions name (labels.tenant, one for the whole upload:
- * labels are per OPA instance), else the request's header; undefined when
+ * labels are per OPA instance), else the request's header (set in
+ * services.<svc>.headers of OPA's configuration); undefined when
  * neither names one (a tenant key's own tenant).
  */
 function requestedTenant(decisions: readonly OpaDecision[], request: FastifyRequest): string | undefined {
@@ -44,15 +42,11 @@ function requestedTenant(decisions: readonly OpaDecision[], request: FastifyRequ
   }
   const label = [...named][0];
   if (label !== undefined) return label;
-  const header = request.headers[TENANT_HEADER];
-  return typeof header === "string" && header !== "" ? header : undefined;
+  return tenantFromHeaders(request.headers);
 }
 
 async function receiveDecisions(deps: AppDeps, request: FastifyRequest, reply: FastifyReply, partition?: string) {
-  const body = request.body;
-  if (!Buffer.isBuffer(body))
-    throw new HttpProblem("REQUEST_MALFORMED_JSON", "the body is empty; send the gzip JSON array OPA uploads");
-  const decisions = parseOpaDecisions(parseJsonBytes(body));
+  const decisions = parseOpaDecisions(jsonBodyOf(request, "the body is empty; send the gzip JSON array OPA uploads"));
   if (decisions.length > deps.config.maxBatchEvents) {
     throw new HttpProblem("BATCH_TOO_LARGE", `at most ${deps.config.maxBatchEvents} decisions per upload`, {
       problems: [
@@ -60,9 +54,7 @@ async function receiveDecisions(deps: AppDeps, request: FastifyRequest, reply: F
       ],
     });
   }
-  const principal = request.principal;
-  if (!principal) throw new Error("an append reached without a principal");
-  const tenant = await chooseTenant(deps, principal, requestedTenant(decisions, request));
+  const tenant = await chooseTenant(deps, principalOf(request), requestedTenant(decisions, request));
   const events = decisions.map((d) => mapOpaDecision(d, partition === undefined ? {} : { partition }));
   const counts = await appendAllOrRefuse(
     deps,
@@ -70,45 +62,29 @@ async function receiveDecisions(deps: AppDeps, request: FastifyRequest, reply: F
     tenant,
     events,
     events.map((_, i) => `/${i}`),
-    "decision",
+    refusedItems("decision"),
   );
   return reply.code(200).send(counts);
 }
 
 const description = (where: string) =>
-  `The upload of OPA's decision log plugin${where}: a JSON array of decisions (EventV1), gzip compressed as OPA sends it (identity also accepted). Each decision becomes one \`policy.evaluate\` event with id \`opa-<decision_id>\`, so a re-sent chunk is answered 200 as duplicates. The tenant is \`labels.tenant\`, else the \`X-Trailproof-Tenant\` header, else the key's own. All or nothing: when any decision maps to an event the tenant refuses, 400 problem+json lists each problem and nothing is written (OPA logs it and retries). docs/compat.md has the mapping.`;
+  `The upload of OPA's decision log plugin${where}: a JSON array of decisions (EventV1), gzip compressed as OPA sends it (identity also accepted). Each decision becomes one \`policy.evaluate\` event with id \`opa-<decision_id>\`, so a re-sent chunk is answered 200 as duplicates. The tenant is \`labels.tenant\`, else the \`X-Trailproof-Tenant\` (or \`X-Tenant\`) header, else the key's own. All or nothing: when any decision maps to an event the tenant refuses, 400 problem+json lists each problem and nothing is written (OPA logs it and retries). docs/compat.md has the mapping.`;
 
 export async function registerOpaRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   await registerCompatScope(app, deps, {}, (scope) => {
-    const common = {
-      tags: ["compat"],
-      security: [{ bearer: [] }],
-      response: { 200: OpaLogsResponse, ...ProblemResponses },
-    };
-    scope.post(
+    postWithOptionalSegment(
+      scope,
       "/opa/logs",
+      "partition",
       {
-        config: { permission: "append", ingest: true },
-        schema: {
-          summary: "OPA decision logs: record an upload of decisions",
-          description: description(""),
-          ...common,
-        },
-      },
-      (request, reply) => receiveDecisions(deps, request, reply),
-    );
-    scope.post(
-      "/opa/logs/:partition",
-      {
-        config: { permission: "append", ingest: true },
-        schema: {
+        without: { summary: "OPA decision logs: record an upload of decisions", description: description("") },
+        with: {
           summary: "OPA decision logs: record an upload of decisions made under a partition_name",
           description: description(" configured with `partition_name` (kept in `metadata.opa.partition`)"),
-          params: Type.Object({ partition: Type.String({ minLength: 1, maxLength: 128 }) }),
-          ...common,
         },
       },
-      (request, reply) => receiveDecisions(deps, request, reply, (request.params as { partition: string }).partition),
+      { 200: OpaLogsResponse, ...ProblemResponses },
+      (request, reply, partition) => receiveDecisions(deps, request, reply, partition),
     );
   });
 }

@@ -9,17 +9,17 @@ import { isIP } from "node:net";
 import {
   ACTOR_TYPES,
   type JsonObject,
-  type JsonValue,
   MAX_MESSAGE_LENGTH,
   MAX_PRINCIPAL_ID_LENGTH,
   MAX_STRING_LENGTH,
 } from "@trailproof/core";
-import { normaliseAction, normaliseTypeName } from "./action-name.js";
-import { capMetadata } from "./cap-metadata.js";
-import { eventIdFrom, hashedEventId } from "./derived-id.js";
-import { categoryOfKind, inferKind } from "./infer-kind.js";
+import { eventIdFrom, hashedEventId } from "../mapping/event-id.js";
+import { sourceMetadata } from "../mapping/fit-metadata.js";
+import { EVENT_NAME_VERBS, guessKindUnlessRegistered } from "../mapping/infer-kind.js";
+import { outcomeStatusOf } from "../mapping/outcome-status.js";
+import { normaliseAction, normaliseTypeName } from "../mapping/source-names.js";
+import { isSpanId, isTraceId } from "../mapping/trace-context.js";
 import type { OtlpLogRecord } from "./otlp-request.js";
-import { outcomeStatusOf } from "./outcome-status.js";
 
 /** The attribute naming a record's tenant, on the record or its resource. */
 export const TENANT_ATTRIBUTE = "tenant.id";
@@ -112,11 +112,7 @@ export function mapLogRecord(record: OtlpLogRecord, registered: (action: string)
   const category = attrs.take("audit.category");
   if (kind !== undefined) event.kind = kind;
   if (category !== undefined) event.category = category;
-  if (!registered(action)) {
-    const guessed = inferKind(action);
-    event.kind ??= guessed;
-    event.category ??= categoryOfKind(guessed);
-  }
+  guessKindUnlessRegistered(event, action, registered(action), EVENT_NAME_VERBS);
 
   // The service stands in for a missing actor or target; the whole name is in metadata.otlp.resource.
   const serviceName = record.resource["service.name"];
@@ -169,8 +165,8 @@ export function mapLogRecord(record: OtlpLogRecord, registered: (action: string)
   if (typeof environment === "string" && environment !== "" && environment.length <= 128) {
     context.environment = environment;
   }
-  if (record.traceId && /^(?!0{32}$)[0-9a-f]{32}$/.test(record.traceId)) context.trace_id = record.traceId;
-  if (record.spanId && /^(?!0{16}$)[0-9a-f]{16}$/.test(record.spanId)) context.span_id = record.spanId;
+  if (isTraceId(record.traceId)) context.trace_id = record.traceId;
+  if (isSpanId(record.spanId)) context.span_id = record.spanId;
   if (Object.keys(context).length > 0) event.context = context;
 
   otlp.resource = record.resource;
@@ -178,13 +174,7 @@ export function mapLogRecord(record: OtlpLogRecord, registered: (action: string)
   if (record.severityNumber !== undefined) otlp.severity_number = record.severityNumber;
   if (record.severityText !== undefined) otlp.severity_text = record.severityText;
   if (record.flags !== undefined) otlp.flags = record.flags;
-  const rest = attrs.rest;
   // An attribute named otlp would hide the source's own entry: it moves inside it.
-  const clash: JsonValue | undefined = rest.otlp;
-  if (clash !== undefined) {
-    delete rest.otlp;
-    otlp.attribute_otlp = clash;
-  }
-  event.metadata = capMetadata({ ...rest, otlp }, "otlp");
+  event.metadata = sourceMetadata(attrs.rest, "otlp", otlp, "attribute_otlp");
   return { event };
 }

@@ -5,7 +5,7 @@
 // defines: the valid ones are kept and the answer counts the others in
 // partialSuccess.rejectedLogRecords. A request that is no ExportLogsServiceRequest,
 // or names a tenant its key may not append to, writes nothing.
-import { type JsonObject, TrailproofError } from "@trailproof/core";
+import type { JsonObject } from "@trailproof/core";
 import type { AppendResult } from "@trailproof/ledger";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { appenderOf } from "../../auth/principal.js";
@@ -13,13 +13,13 @@ import type { AppDeps } from "../../deps.js";
 import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
 import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
-import { chooseTenant } from "../choose-tenant.js";
+import { chooseTenant, tenantFromHeaders } from "../choose-tenant.js";
+import { APPEND_ROUTE, COMPAT_SCHEMA, principalOf, registeredActions } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
 import { mapLogRecord, requestedTenantOf } from "./otlp-mapping.js";
 import { decodeExportRequest, encodeExportResponse } from "./otlp-proto.js";
 import { type OtlpLogRecord, parseExportRequest } from "./otlp-request.js";
 import { answerErrorsAsStatus, mediaTypeOf, PROTOBUF_TYPE } from "./otlp-status.js";
-import { tenantFromHeaders } from "./tenant-header.js";
 
 /** How many refusals partialSuccess.errorMessage spells out. */
 const MAX_REASONS = 5;
@@ -43,12 +43,11 @@ export async function registerOtlpRoutes(app: FastifyInstance, deps: AppDeps): P
     scope.post(
       "/v1/logs",
       {
-        config: { permission: "append", ingest: true },
+        config: APPEND_ROUTE,
         schema: {
           summary: "OpenTelemetry logs over OTLP/HTTP (JSON or protobuf)",
           description: DESCRIPTION,
-          tags: ["compat"],
-          security: [{ bearer: [] }],
+          ...COMPAT_SCHEMA,
         },
       },
       (request, reply) => exportLogs(deps, request, reply),
@@ -70,8 +69,7 @@ function recordsOf(request: FastifyRequest): OtlpLogRecord[] {
 
 async function exportLogs(deps: AppDeps, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const records = recordsOf(request);
-  const principal = request.principal;
-  if (!principal) throw new TrailproofError("AUTH_MISSING", "an append reached without a principal");
+  const principal = principalOf(request);
   const fromHeader = tenantFromHeaders(request.headers);
 
   // Every tenant is settled before anything is written: a refused one refuses the request.
@@ -85,7 +83,7 @@ async function exportLogs(deps: AppDeps, request: FastifyRequest, reply: Fastify
     const tenant = await chooseTenant(deps, principal, requested);
     tenants.set(requested, tenant);
     if (!registered.has(tenant)) {
-      registered.set(tenant, new Set((await deps.ledger.actionSchemas(tenant)).map((d) => d.action)));
+      registered.set(tenant, await registeredActions(deps, tenant));
     }
   }
 

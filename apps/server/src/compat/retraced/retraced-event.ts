@@ -5,13 +5,13 @@
 // (missing group/actor/target ids, crud), then validated like any event.
 import { createHash } from "node:crypto";
 import type { Problem } from "@trailproof/core";
-import { toActionName, toTypeName } from "./source-names.js";
+import { compact, isObject } from "../mapping/json-guards.js";
+import { toActionName, toTypeName } from "../mapping/source-names.js";
 
 const CRUD_KINDS: Readonly<Record<string, string>> = { c: "create", r: "read", u: "update", d: "delete" };
 const MAX_MESSAGE = 512;
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** The tag a Retraced group's events carry: its id hashed, since tags are lower-case and ids are anything. */
 export function groupTag(groupId: string): string {
@@ -72,9 +72,6 @@ function firstChars(s: string, n: number): string {
   const cut = s.slice(0, n);
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
-
-/** Drops undefined members, so absent source fields leave no key. */
-const compact = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 /** The envelope for a Retraced event that passed retracedEventProblems. */
 export function toEnvelope(event: Json, m: RetracedMapping): Json {

@@ -7,23 +7,22 @@
 // the status. Retraced has no retries and no idempotency key, so every
 // request appends new events (docs/compat.md).
 import { randomBytes } from "node:crypto";
-import { type Problem, TrailproofError } from "@trailproof/core";
-import type { AppendResult } from "@trailproof/ledger";
+import { TrailproofError } from "@trailproof/core";
 import { ProblemResponses } from "@trailproof/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { MetaAudit } from "../../audit/meta-audit.js";
-import { appenderOf } from "../../auth/principal.js";
 import type { AppDeps } from "../../deps.js";
-import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
-import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
+import { appendAllOrRefuse } from "../append-all-or-refuse.js";
 import { chooseTenant } from "../choose-tenant.js";
+import { APPEND_ROUTE, COMPAT_SCHEMA, jsonBodyOf, principalOf, registeredActions } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
+import { isObject } from "../mapping/json-guards.js";
+import { toActionName } from "../mapping/source-names.js";
 import { retracedEventProblems, toEnvelope } from "./retraced-event.js";
 import { retracedHash } from "./retraced-hash.js";
 import { issueRetracedViewerToken, ViewerTokenQuerySchema } from "./retraced-viewer-token.js";
-import { toActionName } from "./source-names.js";
 
 /** The prefixes the client's endpoint may end in: the root, and Retraced's self-hosted default `/auditlog`. */
 const PREFIXES = ["", "/auditlog"] as const;
@@ -40,14 +39,12 @@ export function retracedCredential(authorization: string): string | undefined {
 
 const ProjectParams = Type.Object({ projectId: Type.String({ minLength: 1, maxLength: 256 }) });
 const Receipt = Type.Object({ id: Type.String(), hash: Type.String() });
-const common = { tags: ["compat"], security: [{ bearer: [] }], params: ProjectParams };
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const common = { ...COMPAT_SCHEMA, params: ProjectParams };
 
 export async function registerRetracedRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const audit = new MetaAudit(deps.ledger, deps.shared);
   await registerCompatScope(app, deps, {}, (scope) => {
-    const append = { permission: "append", ingest: true, credentialFrom: retracedCredential } as const;
+    const append = { ...APPEND_ROUTE, credentialFrom: retracedCredential } as const;
     for (const prefix of PREFIXES) {
       const base = `${prefix}/publisher/v1/project/:projectId`;
       scope.post(
@@ -63,7 +60,7 @@ export async function registerRetracedRoutes(app: FastifyInstance, deps: AppDeps
           },
         },
         async (request, reply) => {
-          const event = parseJsonBytes(bodyOf(request));
+          const event = jsonBodyOf(request);
           const [receipt] = await appendRetraced(deps, request, [event], "");
           return reply.code(201).send(receipt);
         },
@@ -80,7 +77,7 @@ export async function registerRetracedRoutes(app: FastifyInstance, deps: AppDeps
           },
         },
         async (request, reply) => {
-          const body = parseJsonBytes(bodyOf(request));
+          const body = jsonBodyOf(request);
           if (!isObject(body) || !Array.isArray(body.events)) {
             throw new HttpProblem("REQUEST_INVALID", 'send {"events": [...]}', {
               problems: [{ pointer: "/events", message: "must be an array of Retraced events" }],
@@ -108,21 +105,14 @@ export async function registerRetracedRoutes(app: FastifyInstance, deps: AppDeps
           },
         },
         async (request, reply) => {
-          const principal = request.principal;
-          if (!principal) throw new Error("viewertoken reached without a principal");
           const { projectId } = request.params as { projectId: string };
-          const tenant = await chooseTenant(deps, principal, projectId);
+          const tenant = await chooseTenant(deps, principalOf(request), projectId);
           const token = await issueRetracedViewerToken(deps, audit, request, tenant);
           return reply.code(201).send({ token });
         },
       );
     }
   });
-}
-
-function bodyOf(request: FastifyRequest): Buffer {
-  const body = request.body;
-  return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
 }
 
 /**
@@ -136,15 +126,14 @@ async function appendRetraced(
   events: readonly unknown[],
   at: string,
 ): Promise<{ id: string; hash: string }[]> {
-  const principal = request.principal;
-  if (!principal) throw new Error("an append reached without a principal");
+  const principal = principalOf(request);
   const pointer = (i: number) => (at === "" ? "" : `${at}/${i}`);
   const shape = events.flatMap((e, i) => retracedEventProblems(e, pointer(i)));
   if (shape.length > 0)
     throw new HttpProblem("REQUEST_INVALID", "the Retraced event is incomplete", { problems: shape });
   const { projectId } = request.params as { projectId: string };
   const tenant = await chooseTenant(deps, principal, projectId);
-  const registered = new Set((await deps.ledger.actionSchemas(tenant)).map((d) => d.action));
+  const registered = await registeredActions(deps, tenant);
   const receivedAt = new Date().toISOString();
   const mapped = events.map((e) => {
     const event = e as Record<string, unknown>;
@@ -152,26 +141,13 @@ async function appendRetraced(
     const known = registered.has(toActionName(event.action as string, "retraced"));
     return { id, event, envelope: toEnvelope(event, { id, projectId, registered: known, receivedAt }) };
   });
-  const results = await appendRefusingServiceActions(
+  await appendAllOrRefuse(
     deps,
+    request,
     tenant,
     mapped.map((m) => m.envelope),
-    appenderOf(principal),
-    { allOrNothing: true },
+    mapped.map((_, i) => pointer(i)),
+    (problems) => new TrailproofError("EVENT_INVALID", "the event was refused; nothing was written", { problems }),
   );
-  countResults(deps, results);
-  const problems = refusals(results, pointer);
-  if (problems.length > 0) {
-    throw new TrailproofError("EVENT_INVALID", "the event was refused; nothing was written", { problems });
-  }
   return mapped.map((m) => ({ id: m.id, hash: retracedHash(m.event, m.id) }));
-}
-
-/** Every problem of the refused results, each under its event's pointer. */
-function refusals(results: readonly AppendResult[], pointer: (i: number) => string): Problem[] {
-  return results.flatMap((r, i) =>
-    r.status === "rejected"
-      ? r.problems.map((p) => ({ pointer: `${pointer(i)}${p.pointer}`, message: p.message }))
-      : [],
-  );
 }

@@ -4,15 +4,14 @@
 // key and the Idempotency-Key, and nothing in the mapping depends on when the
 // request arrived, so a retried request is the same event again and the
 // ledger answers it as a duplicate.
-import { createHash, randomBytes } from "node:crypto";
 import { isIP } from "node:net";
 import type { Problem } from "@trailproof/core";
-import { toActionName, toTypeName } from "../retraced/source-names.js";
+import { digestEventId, randomEventId } from "../mapping/event-id.js";
+import { inferKind, WORKOS_VERBS } from "../mapping/infer-kind.js";
+import { compact, isObject, isText } from "../mapping/json-guards.js";
+import { toActionName, toTypeName } from "../mapping/source-names.js";
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
-const isText = (v: unknown): v is string => typeof v === "string" && v !== "";
-const compact = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 /** The metadata member the mapping keeps WorkOS's own fields under; an event may not use it itself. */
 export const WORKOS_METADATA_KEY = "workos";
@@ -60,43 +59,6 @@ export function workosEventProblems(body: unknown): Problem[] {
   return problems;
 }
 
-/** Verb (the action's last segment) -> kind, for an action the tenant does not register. */
-const VERB_KINDS: Readonly<Record<string, string>> = {
-  created: "create",
-  create: "create",
-  added: "create",
-  invited: "create",
-  updated: "update",
-  update: "update",
-  changed: "update",
-  edited: "update",
-  renamed: "update",
-  enabled: "update",
-  disabled: "update",
-  deleted: "delete",
-  delete: "delete",
-  removed: "delete",
-  revoked: "delete",
-  viewed: "read",
-  read: "read",
-  accessed: "read",
-  downloaded: "read",
-  exported: "export",
-  signed_in: "login",
-  logged_in: "login",
-  login: "login",
-  signed_out: "logout",
-  logged_out: "logout",
-  logout: "logout",
-};
-
-/** kind and category of an unregistered action: from its verb, else execute / data (docs/compat.md). */
-export function inferKind(action: string): { kind: string; category: string } {
-  const verb = action.slice(action.lastIndexOf(".") + 1);
-  const kind = VERB_KINDS[verb] ?? "execute";
-  return { kind, category: kind === "login" || kind === "logout" ? "authentication" : "data" };
-}
-
 /** WorkOS actor types are free text: ours where they match, service_account for services and keys, else user. */
 function actorType(raw: string): string {
   const t = raw.toLowerCase();
@@ -110,11 +72,8 @@ function actorType(raw: string): string {
  * credential for the same organization is the same event; random without one.
  */
 export function workosEventId(tenant: string, keyId: string, idempotencyKey: string | undefined): string {
-  if (idempotencyKey === undefined) return `workos-${randomBytes(16).toString("hex")}`;
-  const digest = createHash("sha256")
-    .update(JSON.stringify([tenant, keyId, idempotencyKey]))
-    .digest("hex");
-  return `workos-${digest.slice(0, 32)}`;
+  if (idempotencyKey === undefined) return randomEventId("workos");
+  return digestEventId("workos", JSON.stringify([tenant, keyId, idempotencyKey]));
 }
 
 /** The envelope of a request that passed workosEventProblems; `registered`: the tenant's schema decides kind and category. */
@@ -126,7 +85,7 @@ export function toEnvelope(event: Json, id: string, registered: boolean): Json {
   const context = isObject(event.context) ? event.context : {};
   const location = typeof context.location === "string" ? context.location : undefined;
   const ip = location !== undefined && isIP(location) !== 0 ? location : undefined;
-  const inferred = inferKind(action);
+  const inferred = inferKind(action, WORKOS_VERBS);
   const verb = action.slice(action.lastIndexOf(".") + 1);
   const status = /fail/.test(verb) ? "failure" : /denied|forbidden|blocked/.test(verb) ? "denied" : undefined;
   return compact({

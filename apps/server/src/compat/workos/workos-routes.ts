@@ -9,14 +9,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { Type } from "typebox";
 import { MetaAudit } from "../../audit/meta-audit.js";
 import { tenantOf } from "../../auth/authenticate.js";
-import { appenderOf, type Principal } from "../../auth/principal.js";
 import type { AppDeps } from "../../deps.js";
-import { parseJsonBytes } from "../../http/json-body.js";
 import { HttpProblem } from "../../http/problem.js";
-import { appendRefusingServiceActions, countResults } from "../../ingest/append-events.js";
+import { appendAllOrRefuse } from "../append-all-or-refuse.js";
 import { chooseTenant } from "../choose-tenant.js";
+import { APPEND_ROUTE, COMPAT_SCHEMA, jsonBodyOf, principalOf, registeredActions } from "../compat-request.js";
 import { registerCompatScope } from "../compat-scope.js";
-import { toActionName } from "../retraced/source-names.js";
+import { isObject } from "../mapping/json-guards.js";
+import { toActionName } from "../mapping/source-names.js";
 import { workosError } from "./workos-errors.js";
 import { toEnvelope, workosEventId, workosEventProblems } from "./workos-event.js";
 import { exportCsv } from "./workos-export-csv.js";
@@ -33,7 +33,7 @@ import {
 import { toActionDefinition, workosSchemaProblems } from "./workos-schema.js";
 
 const JSON_TYPE = "application/json; charset=utf-8";
-const common = { tags: ["compat"], security: [{ bearer: [] }] };
+const common = COMPAT_SCHEMA;
 // Errors carry no response schema: the handler's problem document is
 // serialized first, then rewritten into WorkOS's `{message, code, errors?}`
 // (workos-errors.ts), which a schema here would refuse to serialize.
@@ -47,15 +47,8 @@ const ExportAnswer = Type.Object({
   updated_at: Type.String(),
 });
 
-function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new Error("a WorkOS route reached without a principal");
-  return request.principal;
-}
-
-const bodyOf = (request: FastifyRequest) =>
-  parseJsonBytes(Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
-const objectOf = (v: unknown) =>
-  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const bodyOf = (request: FastifyRequest) => jsonBodyOf(request);
+const objectOf = (v: unknown) => (isObject(v) ? v : {});
 
 export async function registerWorkOSRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const audit = new MetaAudit(deps.ledger, deps.shared);
@@ -63,7 +56,7 @@ export async function registerWorkOSRoutes(app: FastifyInstance, deps: AppDeps):
     scope.post(
       "/audit_logs/events",
       {
-        config: { permission: "append", ingest: true },
+        config: APPEND_ROUTE,
         schema: {
           ...common,
           summary: "WorkOS: create an audit log event",
@@ -205,23 +198,16 @@ async function createEvent(deps: AppDeps, request: FastifyRequest): Promise<void
   const id = workosEventId(tenant, principal.id, idempotencyKey);
   const event = objectOf(b.event);
   const action = toActionName(event.action as string, "workos");
-  const registered = (await deps.ledger.actionSchemas(tenant)).some((d) => d.action === action);
+  const registered = (await registeredActions(deps, tenant)).has(action);
   const envelope = toEnvelope(event, id, registered);
-  const [result] = await appendRefusingServiceActions(deps, tenant, [envelope], appenderOf(principal), {
-    allOrNothing: true,
-  });
-  if (!result) throw new Error("the ledger answered no result");
-  countResults(deps, [result]);
-  if (result.status !== "rejected") return;
-  if (idempotencyKey !== undefined && result.problems.some((p) => p.pointer === "/id")) {
-    throw new TrailproofError(
-      "IDEMPOTENCY_KEY_REUSED",
-      "this Idempotency-Key was used before with other content; send a new key for a new event",
-    );
-  }
-  throw new TrailproofError("EVENT_INVALID", "the audit log event was refused; nothing was written", {
-    problems: result.problems,
-  });
+  await appendAllOrRefuse(deps, request, tenant, [envelope], [""], (problems) =>
+    idempotencyKey !== undefined && problems.some((p) => p.pointer === "/id")
+      ? new TrailproofError(
+          "IDEMPOTENCY_KEY_REUSED",
+          "this Idempotency-Key was used before with other content; send a new key for a new event",
+        )
+      : new TrailproofError("EVENT_INVALID", "the audit log event was refused; nothing was written", { problems }),
+  );
 }
 
 /** An absolute URL to export `id`'s CSV with a fresh token, on the host the request came to. */

@@ -5,11 +5,12 @@
 // constrain what toEnvelope (workos-event.ts) puts in `metadata`, so events
 // are checked against it like any registered action.
 import type { ActionDefinition, JsonSchema, Problem } from "@trailproof/core";
-import { toActionName } from "../retraced/source-names.js";
-import { inferKind, WORKOS_METADATA_KEY } from "./workos-event.js";
+import { inferKind, WORKOS_VERBS } from "../mapping/infer-kind.js";
+import { isObject } from "../mapping/json-guards.js";
+import { toActionName } from "../mapping/source-names.js";
+import { WORKOS_METADATA_KEY } from "./workos-event.js";
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /** Problems with the request's shape: targets a non-empty array of {type}, the metadata objects. */
 export function workosSchemaProblems(body: unknown): Problem[] {
@@ -45,7 +46,7 @@ function objectSchema(metadata: unknown): JsonSchema | undefined {
 /** The definition registering `body` (checked by workosSchemaProblems) as `version` of the WorkOS action `rawAction`. */
 export function toActionDefinition(rawAction: string, body: Json, version: number): ActionDefinition {
   const action = toActionName(rawAction, "workos");
-  const { kind, category } = inferKind(action);
+  const { kind, category } = inferKind(action, WORKOS_VERBS);
   const targetTypes = [...new Set((body.targets as Json[]).map((t) => t.type as string))];
   const actorMetadata = objectSchema(isObject(body.actor) ? body.actor.metadata : undefined);
   const workos: JsonSchema = {
@@ -59,8 +60,8 @@ export function toActionDefinition(rawAction: string, body: Json, version: numbe
   return {
     action,
     version,
-    kind: kind as ActionDefinition["kind"],
-    category: category as ActionDefinition["category"],
+    kind,
+    category,
     defaultRisk: "low",
     metadataSchema: {
       type: "object",

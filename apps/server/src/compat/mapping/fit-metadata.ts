@@ -1,9 +1,18 @@
 // Fits a compat source's payloads into an event's metadata: at most 16 KiB in
-// RFC 8785 form (docs/event-schema.md, Bounds), nesting within the event's 32
-// levels and no reserved keys. Source payloads (an OPA input, a Kubernetes
-// requestObject) are kept whole or left out with the reason named, never cut
-// into something the source did not send.
-import { encodeCanonicalJsonBytes, MAX_EVENT_DEPTH, MAX_METADATA_BYTES } from "@trailproof/core";
+// RFC 8785 form (docs/event-schema.md, Bounds). Two strategies, since events
+// already stored depend on each: fitMetadata adds optional parts in order,
+// each kept whole or left out with the reason named, nesting within the
+// event's 32 levels and no reserved keys (OPA, Kubernetes); capMetadata drops
+// the largest entries of a whole mapped metadata object and names them (OTLP,
+// CloudEvents). Neither cuts a value into something the source did not send.
+import {
+  encodeCanonicalJson,
+  encodeCanonicalJsonBytes,
+  type JsonObject,
+  type JsonValue,
+  MAX_EVENT_DEPTH,
+  MAX_METADATA_BYTES,
+} from "@trailproof/core";
 
 const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /** Room left for the short notes a mapping adds after fitting (the list of what was dropped). */
@@ -82,4 +91,58 @@ export function fitMetadata(base: Record<string, unknown>, parts: readonly Optio
     }
   }
   return { metadata, dropped };
+}
+
+/** Room left for the `trimmed` list itself. */
+const TRIMMED_ROOM = 2048;
+const MAX_TRIMMED_NAMES = 32;
+
+const sizeOf = (value: JsonValue) => Buffer.byteLength(encodeCanonicalJson(value), "utf8");
+
+/**
+ * `metadata` with its largest entries (top-level ones, and those of the
+ * `source` object within it) removed until it fits, and
+ * `metadata[source].trimmed` naming them (`attributes.x` style, at most 32).
+ * Unchanged when it fits already.
+ */
+export function capMetadata(metadata: JsonObject, source: string): JsonObject {
+  const limit = MAX_METADATA_BYTES - TRIMMED_ROOM;
+  if (sizeOf(metadata) <= MAX_METADATA_BYTES) return metadata;
+  const top: JsonObject = { ...metadata };
+  const inner: JsonObject = { ...((metadata[source] as JsonObject | undefined) ?? {}) };
+  const candidates: { name: string; bytes: number; drop: () => void }[] = [];
+  for (const [key, value] of Object.entries(top)) {
+    if (key === source) continue;
+    candidates.push({ name: key, bytes: sizeOf(value), drop: () => delete top[key] });
+  }
+  for (const [key, value] of Object.entries(inner)) {
+    candidates.push({ name: `${source}.${key}`, bytes: sizeOf(value), drop: () => delete inner[key] });
+  }
+  candidates.sort((a, b) => b.bytes - a.bytes);
+  const trimmed: string[] = [];
+  let total = sizeOf(metadata);
+  for (const c of candidates) {
+    if (total <= limit) break;
+    c.drop();
+    total -= c.bytes;
+    trimmed.push(c.name.slice(0, 64));
+  }
+  const names = trimmed.slice(0, MAX_TRIMMED_NAMES);
+  if (trimmed.length > names.length) names.push(`(and ${trimmed.length - names.length} more)`);
+  return { ...top, [source]: { ...inner, trimmed: names } };
+}
+
+/**
+ * The metadata of a source that keeps its own fields in `own` under the key
+ * `source` beside the sender's `rest` (both owned by the caller), capped by
+ * capMetadata. A sender's entry named `source` would hide the source's own:
+ * it moves into `own` as `clashKey`.
+ */
+export function sourceMetadata(rest: JsonObject, source: string, own: JsonObject, clashKey: string): JsonObject {
+  const clash: JsonValue | undefined = rest[source];
+  if (clash !== undefined) {
+    delete rest[source];
+    own[clashKey] = clash;
+  }
+  return capMetadata({ ...rest, [source]: own }, source);
 }
