@@ -20,8 +20,6 @@ export interface RouteRequests {
   foreign?(ctx: MatrixContext, n: number, column: Column): MatrixRequest | Promise<MatrixRequest>;
   /** Checks a successful foreign answer says nothing about globex (and changed nothing of it). */
   checkForeign?(res: Reply, ctx: MatrixContext): void | Promise<void>;
-  /** The media type of the route's 4xx answers where not problem+json: a compat endpoint answering in its client's convention. */
-  errorMediaType?: string;
 }
 
 const event = (id: string) => ({
@@ -253,23 +251,19 @@ export const REQUESTS: Record<string, RouteRequests> = {
   "POST /audit_logs/events": {
     own: (_, n) => workosEvent("acme", n),
     foreign: (_, n) => workosEvent("globex", n),
-    errorMediaType: "application/json",
   },
   "POST /audit_logs/actions/:action/schemas": {
     own: (_, n) => ({ path: `/audit_logs/actions/matrix.thing_${n}/schemas`, body: { targets: [{ type: "app" }] } }),
-    errorMediaType: "application/json",
   },
   "POST /audit_logs/exports": {
     own: () => ({ path: "/audit_logs/exports", body: exportBody("acme") }),
     foreign: () => ({ path: "/audit_logs/exports", body: exportBody("globex") }),
-    errorMediaType: "application/json",
   },
   "GET /audit_logs/exports/:id": {
     own: async (ctx, _, column) => ({ path: `/audit_logs/exports/${(await workosExport(ctx, column, "acme")).id}` }),
     foreign: async (ctx, _, column) => ({
       path: `/audit_logs/exports/${(await workosExport(ctx, column, "globex")).id}`,
     }),
-    errorMediaType: "application/json",
   },
   "GET /audit_logs/exports/:id/csv": {
     // The URL is the credential: whoever holds it reads acme's CSV, whatever else they send.
@@ -277,7 +271,6 @@ export const REQUESTS: Record<string, RouteRequests> = {
       const url = new URL((await workosExport(ctx, column, "acme")).url);
       return { path: `${url.pathname}${url.search}` };
     },
-    errorMediaType: "application/json",
   },
 
   "POST /v1/events": {
@@ -291,8 +284,6 @@ export const REQUESTS: Record<string, RouteRequests> = {
   },
   // Compat endpoints name the tenant in the request: acme's own, or globex's (refused for acme's keys).
   "POST /v1/logs": {
-    // OTLP/HTTP answers errors with a google.rpc.Status in the request's encoding (JSON here).
-    errorMediaType: "application/json",
     own: (_, n) => ({ path: "/v1/logs", body: otlpExport(`matrix_otlp_${n}`, "acme") }),
     foreign: (_, n) => ({ path: "/v1/logs", body: otlpExport(`matrix_otlp_${n}`, "globex") }),
   },

@@ -208,8 +208,10 @@ async function call(routeName: string, method: string, column: Column, foreign: 
   const label = `${method} ${request.path} as ${column}`;
   if (res.status >= 400) {
     const type = res.headers["content-type"] ?? "";
-    const expected = requests?.errorMediaType ?? "application/problem+json";
-    if (!type.startsWith(expected)) wrong.push(`${label}: ${res.status} is ${type}, not ${expected}`);
+    const expected = route?.errorMediaTypes ?? ["application/problem+json"];
+    if (!expected.some((t) => type.startsWith(t))) {
+      wrong.push(`${label}: ${res.status} is ${type}, not ${expected.join(" or ")}`);
+    }
   }
   if ((res.status === 401 || res.status === 403) && route?.permission !== undefined) {
     const after = await sizes();

@@ -74,5 +74,12 @@ declare module "fastify" {
      * `token=<key>`); undefined when the header holds none.
      */
     credentialFrom?: (authorization: string) => string | undefined;
+    /**
+     * Compat routes whose clients expect errors in their own convention: the
+     * media types this route's error answers carry instead of problem+json
+     * (WorkOS's JSON, OTLP's Status). The reliability suites read it from the
+     * route table.
+     */
+    errorMediaTypes?: readonly string[];
   }
 }

@@ -2,7 +2,7 @@
 // permission the route requires), recorded by an onRoute hook so that the
 // reliability suite's fuzzer and authorisation matrix cover every route,
 // including routes added after they were written.
-import type { Permission } from "@trailproof/protocol";
+import { type Permission, PROBLEM_CONTENT_TYPE } from "@trailproof/protocol";
 import type { FastifyInstance } from "fastify";
 
 export interface RouteEntry {
@@ -13,6 +13,8 @@ export interface RouteEntry {
   permission: Permission | undefined;
   /** Viewer tokens may call this route. */
   embeddable: boolean;
+  /** The media types of its error answers: problem+json, or a compat client's own. */
+  errorMediaTypes: readonly string[];
 }
 
 const tables = new WeakMap<FastifyInstance, RouteEntry[]>();
@@ -22,9 +24,19 @@ export function recordRouteTable(app: FastifyInstance): void {
   const table: RouteEntry[] = [];
   tables.set(app, table);
   app.addHook("onRoute", (route) => {
-    const config = (route.config ?? {}) as { permission?: Permission; embeddable?: boolean };
+    const config = (route.config ?? {}) as {
+      permission?: Permission;
+      embeddable?: boolean;
+      errorMediaTypes?: readonly string[];
+    };
     for (const method of [route.method].flat()) {
-      table.push({ method, url: route.url, permission: config.permission, embeddable: config.embeddable === true });
+      table.push({
+        method,
+        url: route.url,
+        permission: config.permission,
+        embeddable: config.embeddable === true,
+        errorMediaTypes: config.errorMediaTypes ?? [PROBLEM_CONTENT_TYPE],
+      });
     }
   });
 }

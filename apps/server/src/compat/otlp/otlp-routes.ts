@@ -19,7 +19,7 @@ import { registerCompatScope } from "../compat-scope.js";
 import { mapLogRecord, requestedTenantOf } from "./otlp-mapping.js";
 import { decodeExportRequest, encodeExportResponse } from "./otlp-proto.js";
 import { type OtlpLogRecord, parseExportRequest } from "./otlp-request.js";
-import { answerErrorsAsStatus, mediaTypeOf, PROTOBUF_TYPE } from "./otlp-status.js";
+import { answerErrorsAsStatus, mediaTypeOf, OTLP_ERRORS, PROTOBUF_TYPE } from "./otlp-status.js";
 
 /** How many refusals partialSuccess.errorMessage spells out. */
 const MAX_REASONS = 5;
@@ -43,7 +43,7 @@ export async function registerOtlpRoutes(app: FastifyInstance, deps: AppDeps): P
     scope.post(
       "/v1/logs",
       {
-        config: APPEND_ROUTE,
+        config: { ...APPEND_ROUTE, ...OTLP_ERRORS },
         schema: {
           summary: "OpenTelemetry logs over OTLP/HTTP (JSON or protobuf)",
           description: DESCRIPTION,

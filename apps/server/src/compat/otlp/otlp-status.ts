@@ -10,6 +10,9 @@ import { encodeStatus } from "./otlp-proto.js";
 
 export const PROTOBUF_TYPE = "application/x-protobuf";
 
+/** The route config of the OTLP route: its errors are Status messages, never problem+json. */
+export const OTLP_ERRORS = { errorMediaTypes: ["application/json", PROTOBUF_TYPE] } as const;
+
 /** gRPC status codes for the HTTP statuses the endpoint answers (OTLP clients MAY record them). */
 const GRPC_CODES: Record<number, number> = {
   400: 3, // INVALID_ARGUMENT

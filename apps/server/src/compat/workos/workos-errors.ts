@@ -9,6 +9,9 @@
 import type { ProblemDetails } from "@trailproof/protocol";
 import type { CompatError } from "../compat-scope.js";
 
+/** The route config every WorkOS route carries: its errors are WorkOS's JSON, never problem+json. */
+export const WORKOS_ERRORS = { errorMediaTypes: ["application/json"] } as const;
+
 /** Codes of an event the tenant refused (validation, registry): WorkOS answers those 422. */
 const UNPROCESSABLE = new Set(["EVENT_INVALID", "EVENT_TIMESTAMP_INVALID", "EVENT_CONTEXT_INVALID", "SCHEMA_INVALID"]);
 

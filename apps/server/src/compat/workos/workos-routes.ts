@@ -17,7 +17,7 @@ import { APPEND_ROUTE, COMPAT_SCHEMA, jsonBodyOf, principalOf, registeredActions
 import { registerCompatScope } from "../compat-scope.js";
 import { isObject } from "../mapping/json-guards.js";
 import { toActionName } from "../mapping/source-names.js";
-import { workosError } from "./workos-errors.js";
+import { WORKOS_ERRORS, workosError } from "./workos-errors.js";
 import { toEnvelope, workosEventId, workosEventProblems } from "./workos-event.js";
 import { exportCsv } from "./workos-export-csv.js";
 import {
@@ -56,7 +56,7 @@ export async function registerWorkOSRoutes(app: FastifyInstance, deps: AppDeps):
     scope.post(
       "/audit_logs/events",
       {
-        config: APPEND_ROUTE,
+        config: { ...APPEND_ROUTE, ...WORKOS_ERRORS },
         schema: {
           ...common,
           summary: "WorkOS: create an audit log event",
@@ -74,7 +74,7 @@ export async function registerWorkOSRoutes(app: FastifyInstance, deps: AppDeps):
     scope.post(
       "/audit_logs/actions/:action/schemas",
       {
-        config: { permission: "administer" },
+        config: { permission: "administer", ...WORKOS_ERRORS },
         schema: {
           ...common,
           summary: "WorkOS: register an audit log schema (the action's next version in the schema registry)",
@@ -115,7 +115,7 @@ export async function registerWorkOSRoutes(app: FastifyInstance, deps: AppDeps):
     scope.post(
       "/audit_logs/exports",
       {
-        config: { permission: "export" },
+        config: { permission: "export", ...WORKOS_ERRORS },
         schema: {
           ...common,
           summary: "WorkOS: create an audit log export (a CSV behind a URL)",
@@ -150,7 +150,7 @@ export async function registerWorkOSRoutes(app: FastifyInstance, deps: AppDeps):
     scope.get(
       "/audit_logs/exports/:id",
       {
-        config: { permission: "export" },
+        config: { permission: "export", ...WORKOS_ERRORS },
         schema: {
           ...common,
           summary: "WorkOS: an audit log export, with a fresh URL to its CSV",
@@ -169,6 +169,7 @@ export async function registerWorkOSRoutes(app: FastifyInstance, deps: AppDeps):
     scope.get(
       "/audit_logs/exports/:id/csv",
       {
+        config: WORKOS_ERRORS,
         schema: {
           tags: ["compat"],
           summary: "WorkOS: an export's CSV, by the one-off token in its URL (no key)",
