@@ -4,7 +4,8 @@
 // operator key it belongs to no tenant, so no tenant's log records it: its
 // row keeps who made it and when.
 import { TrailproofError } from "@trailproof/core";
-import { issuePlatformKey, type PlatformKeyRecord } from "@trailproof/ledger";
+import { issuePlatformKey } from "@trailproof/ledger";
+import { toWirePlatformKey } from "@trailproof/server";
 import type { Command } from "commander";
 import { withDataDir } from "../data-dir.js";
 import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
@@ -19,20 +20,8 @@ interface CreateOptions extends DatabaseFlags {
   json?: boolean;
 }
 
-/** The wire shape of GET /v1/platform-keys, so scripts read the CLI and the API alike. */
-function toWire(r: PlatformKeyRecord) {
-  return {
-    key_id: r.keyId,
-    name: r.name,
-    tenants: r.tenants,
-    create_tenants: r.createTenants,
-    unknown_actions: r.unknownActions,
-    created_at: r.createdAt,
-    created_by: r.createdBy,
-    revoked_at: r.revokedAt,
-  };
-}
-
+/** The wire shape of GET /v1/platform-keys (the server's own), so scripts read the CLI and the API alike. */
+const toWire = toWirePlatformKey;
 type WireKey = ReturnType<typeof toWire>;
 
 const COLUMNS: TableColumn<WireKey>[] = [
