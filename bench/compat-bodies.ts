@@ -10,7 +10,12 @@ export interface CompatBody {
   headers: Record<string, string>;
 }
 
-const at = (n: number, k: number) => new Date(Date.UTC(2026, 10, 2, 8) + n * 1000 + k).toISOString();
+/** The first day of the bench's compat events; load `day` of them occurs on day `day` after it. */
+export const COMPAT_START_MS = Date.UTC(2026, 10, 2);
+const DAY_MS = 86_400_000;
+/** occurred_at of event k of request n on `day`: one second per request, so a day holds 86,400 requests. */
+const atOn = (day: number) => (n: number, k: number) =>
+  new Date(COMPAT_START_MS + day * DAY_MS + (n % 86_400) * 1000 + k).toISOString();
 const ip = (n: number, k: number) => `10.${(n >> 8) & 255}.${n & 255}.${(k % 250) + 1}`;
 const hex32 = (n: number, k: number) => `${n.toString(16).padStart(24, "0")}${k.toString(16).padStart(8, "0")}`;
 const uuid = (n: number, k: number) => {
@@ -19,7 +24,8 @@ const uuid = (n: number, k: number) => {
 };
 const range = (batch: number) => Array.from({ length: batch }, (_, k) => k);
 
-export function retracedBulk(key: string, batch: number): (n: number) => CompatBody {
+export function retracedBulk(key: string, batch: number, day: number): (n: number) => CompatBody {
+  const at = atOn(day);
   return (n) => ({
     headers: { authorization: `token=${key}` },
     body: JSON.stringify({
@@ -42,7 +48,8 @@ export function retracedBulk(key: string, batch: number): (n: number) => CompatB
 }
 
 /** WorkOS sends one event per request, each with its own Idempotency-Key. */
-export function workosEvent(tenant: string): (n: number) => CompatBody {
+export function workosEvent(tenant: string, day: number): (n: number) => CompatBody {
+  const at = atOn(day);
   return (n) => ({
     headers: { "idempotency-key": `bench-${n}` },
     body: JSON.stringify({
@@ -62,7 +69,8 @@ export function workosEvent(tenant: string): (n: number) => CompatBody {
 
 const str = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
-export function otlpLogs(batch: number): (n: number) => CompatBody {
+export function otlpLogs(batch: number, day: number): (n: number) => CompatBody {
+  const at = atOn(day);
   return (n) => ({
     headers: {},
     body: JSON.stringify({
@@ -96,7 +104,8 @@ export function otlpLogs(batch: number): (n: number) => CompatBody {
   });
 }
 
-export function cloudEventsBatch(batch: number): (n: number) => CompatBody {
+export function cloudEventsBatch(batch: number, day: number): (n: number) => CompatBody {
+  const at = atOn(day);
   return (n) => ({
     headers: { "content-type": "application/cloudevents-batch+json" },
     body: JSON.stringify(
@@ -115,7 +124,8 @@ export function cloudEventsBatch(batch: number): (n: number) => CompatBody {
 }
 
 /** OPA's plugin gzips a JSON array whose every element ends with a newline. */
-export function opaDecisions(batch: number): (n: number) => CompatBody {
+export function opaDecisions(batch: number, day: number): (n: number) => CompatBody {
+  const at = atOn(day);
   return (n) => {
     const items = range(batch).map((k) =>
       JSON.stringify({
@@ -138,7 +148,8 @@ export function opaDecisions(batch: number): (n: number) => CompatBody {
   };
 }
 
-export function kubernetesEventList(batch: number): (n: number) => CompatBody {
+export function kubernetesEventList(batch: number, day: number): (n: number) => CompatBody {
+  const at = atOn(day);
   return (n) => ({
     headers: { "user-agent": "kube-apiserver/v1.34.0 (linux/amd64) kubernetes/abcdef0" },
     body: JSON.stringify({
