@@ -4,6 +4,8 @@
 // Kubernetes EventList. Every request carries new ids, decision ids, audit
 // ids or timestamps, so none is deduplicated as a redelivery.
 import { gzipSync } from "node:zlib";
+import { ProtobufLogsSerializer } from "@opentelemetry/otlp-transformer";
+import { resourceFromAttributes } from "@opentelemetry/resources";
 
 export interface CompatBody {
   body: string | Buffer;
@@ -102,6 +104,45 @@ export function otlpLogs(batch: number, day: number): (n: number) => CompatBody 
       ],
     }),
   });
+}
+
+/**
+ * The same records as otlpLogs, as the official protobuf exporter encodes
+ * them (@opentelemetry/otlp-transformer's serializer, which
+ * @opentelemetry/exporter-logs-otlp-proto sends).
+ */
+export function otlpProtobufLogs(batch: number, day: number): (n: number) => CompatBody {
+  const at = atOn(day);
+  const resource = resourceFromAttributes({ "service.name": "billing-api", "service.version": "1.2.3" });
+  const scope = { name: "audit", version: "1.0.0" };
+  return (n) => {
+    const records = range(batch).map((k) => {
+      const ms = Date.parse(at(n, k));
+      return {
+        hrTime: [Math.floor(ms / 1000), (ms % 1000) * 1_000_000] as [number, number],
+        hrTimeObserved: [Math.floor(ms / 1000), (ms % 1000) * 1_000_000 + 5] as [number, number],
+        severityNumber: 9,
+        severityText: "INFO",
+        body: "Alice created an invoice",
+        eventName: "invoice.create",
+        attributes: {
+          "event.id": `otlp-${day}-${n}-${k}`,
+          "user.id": `u${k % 50}`,
+          "client.address": ip(n, k),
+          "audit.target.type": "invoice",
+          "audit.target.id": `inv-${n}-${k}`,
+          amount: k,
+        },
+        resource,
+        instrumentationScope: scope,
+        droppedAttributesCount: 0,
+      };
+    });
+    // The serializer reads only the fields above of each ReadableLogRecord.
+    const body = ProtobufLogsSerializer.serializeRequest(records as never);
+    if (!body) throw new Error("the OTLP protobuf serializer returned nothing");
+    return { headers: { "content-type": "application/x-protobuf" }, body: Buffer.from(body) };
+  };
 }
 
 export function cloudEventsBatch(batch: number, day: number): (n: number) => CompatBody {

@@ -16,6 +16,7 @@ import {
   kubernetesEventList,
   opaDecisions,
   otlpLogs,
+  otlpProtobufLogs,
   retracedBulk,
   workosEvent,
 } from "./compat-bodies.js";
@@ -213,6 +214,16 @@ export async function runHttpCompat(dir: string, o: HttpCompatOptions): Promise<
       ),
     );
     loads.push(await compat("OTLP/HTTP JSON logs", "/v1/logs", b, (day) => otlpLogs(b, day), otlpAccepted));
+    loads.push(
+      await compat(
+        "OTLP/HTTP protobuf logs",
+        "/v1/logs",
+        b,
+        (day) => otlpProtobufLogs(b, day),
+        // A protobuf ExportLogsServiceResponse without partial_success encodes to no bytes.
+        (r) => r.status === 200 && r.body.length === 0,
+      ),
+    );
     loads.push(await compat("CloudEvents batch", "/v1/cloudevents", b, (day) => cloudEventsBatch(b, day), ok2xx));
     loads.push(await compat("OPA decision logs, gzip", "/opa/logs", b, (day) => opaDecisions(b, day), ok2xx));
     loads.push(
