@@ -5,6 +5,7 @@
 // hashes (prove.ts); followers (follow/) learn of each commit through
 // onCommit. The store is given to it: the engine never opens a driver
 // (open-data-dir.ts picks the backend).
+
 import { mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -25,6 +26,7 @@ import {
   subjectIdOf,
   TrailproofError,
 } from "@trailproof/core";
+import { isTenantName, TENANT_NAME_PATTERN } from "@trailproof/protocol";
 import { AppendPipeline } from "./append/append-pipeline.js";
 import type { AppendResult } from "./append/append-result.js";
 import type { WriteTiming } from "./append/group-commit.js";
@@ -176,8 +178,6 @@ export interface CommitNotice {
   tenant: TenantRecord;
   treeSize: number;
 }
-
-const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export class Ledger {
   readonly store: LogStore;
@@ -361,9 +361,9 @@ export class Ledger {
   }
 
   async createTenant(name: string, options: { unknownActions?: UnknownActionPolicy } = {}): Promise<TenantRecord> {
-    if (!TENANT_NAME.test(name)) {
+    if (!isTenantName(name)) {
       throw new InvalidInputError("TENANT_NAME_INVALID", "tenant names are 1-63 characters of a-z, 0-9 and -", {
-        problems: [{ pointer: "/name", message: "must match ^[a-z0-9][a-z0-9-]{0,62}$" }],
+        problems: [{ pointer: "/name", message: `must match ${TENANT_NAME_PATTERN}` }],
       });
     }
     const record = await this.store.createTenant({

@@ -6,8 +6,10 @@
 // `org_01HX...`, a Retraced project id): tenantNameFor maps those onto
 // tenant names; POST /v1/events takes the name in X-Trailproof-Tenant, the
 // compat endpoints whose payloads may name none also in X-Tenant.
+
 import type { IncomingHttpHeaders } from "node:http";
 import { hasErrorCode, TrailproofError } from "@trailproof/core";
+import { isTenantName } from "@trailproof/protocol";
 import { appenderOf, type Principal } from "../auth/principal.js";
 import type { AppDeps } from "../deps.js";
 
@@ -34,8 +36,6 @@ export function tenantFromHeaders(headers: IncomingHttpHeaders): string | undefi
   return undefined;
 }
 
-const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
 /**
  * The tenant name an external tenant id (untrusted) stands for: lower case,
  * with `_` and `.` as `-`, so `org_01HXYZ` is `org-01hxyz`; undefined when
@@ -44,7 +44,7 @@ const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
  */
 export function tenantNameFor(external: string): string | undefined {
   const name = external.toLowerCase().replace(/[_.]/g, "-");
-  return TENANT_NAME.test(name) ? name : undefined;
+  return isTenantName(name) ? name : undefined;
 }
 
 /**

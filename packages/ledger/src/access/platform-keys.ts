@@ -2,13 +2,14 @@
 // (api-keys.ts): one ingest credential of the platform operator that appends
 // to many tenants (every one, or a named set), naming the tenant per request,
 // and optionally creating a tenant it names on first use.
+
 import { InvalidInputError } from "@trailproof/core";
+import { isTenantName, TENANT_NAME_PATTERN } from "@trailproof/protocol";
 import type { AccessStore, PlatformKeyRecord } from "../store/access-store.js";
 import type { UnknownActionPolicy } from "../store/log-store.js";
 import { checkKeyName, hashSecret, newKeyParts, secretMatches } from "./api-keys.js";
 
 const PLATFORM_KEY_PATTERN = /^tpp_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
-const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export interface IssuedPlatformKey {
   /** The key itself: shown once, never stored. */
@@ -37,7 +38,7 @@ export async function issuePlatformKey(access: AccessStore, options: PlatformKey
   const tenants = options.tenants === "all" ? "all" : [...new Set(options.tenants)].sort();
   if (tenants !== "all") {
     const problems = tenants.flatMap((t, i) =>
-      TENANT_NAME.test(t) ? [] : [{ pointer: `/tenants/${i}`, message: "must match ^[a-z0-9][a-z0-9-]{0,62}$" }],
+      isTenantName(t) ? [] : [{ pointer: `/tenants/${i}`, message: `must match ${TENANT_NAME_PATTERN}` }],
     );
     if (tenants.length === 0 || tenants.length > 1000) {
       problems.push({ pointer: "/tenants", message: 'must name 1-1000 tenants, or be "all"' });

@@ -3,6 +3,7 @@
 // PostgreSQL nodes, which keep no local state (store/postgres/
 // postgres-key-vault.ts). The signing, digest and published-checkpoint
 // stores read and write only through this.
+import { isTenantName } from "@trailproof/protocol";
 
 /** "secret": readable only by the service (a private or digest key); "public": a record anyone may read. */
 export type KeyItemMode = "secret" | "public";
@@ -25,11 +26,10 @@ export interface KeyVault {
 }
 
 const ITEM_NAME = /^[a-z0-9][a-z0-9.-]{0,99}$/;
-const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Throws unless tenant and item names are plain (they become paths and keys). */
 export function checkKeyItem(tenant: string, name: string): void {
-  if (!TENANT_NAME.test(tenant) || !ITEM_NAME.test(name)) {
+  if (!isTenantName(tenant) || !ITEM_NAME.test(name)) {
     throw new Error(`bad key item ${JSON.stringify(`${tenant}/${name}`)}`);
   }
 }

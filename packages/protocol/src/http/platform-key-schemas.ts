@@ -3,8 +3,7 @@
 // request; optionally creating a tenant it names on first use.
 import { type Static, Type } from "typebox";
 import { UnknownActionsSchema } from "./admin-schemas.js";
-
-const TENANT_NAME = { pattern: "^[a-z0-9][a-z0-9-]{0,62}$", description: "1-63 of a-z, 0-9 and -" };
+import { TENANT_NAME } from "./tenant-schemas.js";
 
 const PlatformTenantsSchema = Type.Union(
   [Type.Literal("all"), Type.Array(Type.String(TENANT_NAME), { minItems: 1, maxItems: 1000 })],

@@ -2,7 +2,9 @@
 // docs/retention.md): rules by category, action prefix or tag with a tenant
 // default, changed under dual control; holds that stop pruning of what they
 // cover; and the 410 answer of an event whose body was pruned.
+
 import { type Static, Type } from "typebox";
+import { TENANT_NAME_PATTERN } from "./tenant-schemas.js";
 
 const KEEP_DAYS = Type.Integer({
   minimum: 1,
@@ -95,7 +97,7 @@ export const LegalHoldResponseSchema = Type.Object({ legal_hold: LegalHoldSchema
 export const LegalHoldListSchema = Type.Object({ legal_holds: Type.Array(LegalHoldSchema) });
 
 export const LegalHoldParamsSchema = Type.Object({
-  tenant: Type.String({ pattern: "^[a-z0-9][a-z0-9-]{0,62}$" }),
+  tenant: Type.String({ pattern: TENANT_NAME_PATTERN }),
   id: Type.String({ pattern: "^hold_[A-Za-z0-9_-]{1,64}$" }),
 });
 

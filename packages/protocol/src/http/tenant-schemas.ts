@@ -3,7 +3,17 @@
 import { type Static, Type } from "typebox";
 import { UnknownActionsSchema } from "./admin-schemas.js";
 
-const TENANT_NAME = { pattern: "^[a-z0-9][a-z0-9-]{0,62}$", description: "1-63 of a-z, 0-9 and -" };
+/** What a tenant name is: it becomes a log origin, a file name and a key path. */
+export const TENANT_NAME_PATTERN = "^[a-z0-9][a-z0-9-]{0,62}$";
+const TENANT_NAME_REGEX = new RegExp(TENANT_NAME_PATTERN);
+
+/** True when `value` is a tenant name (1-63 of a-z, 0-9 and -, starting with a letter or digit). */
+export function isTenantName(value: string): boolean {
+  return TENANT_NAME_REGEX.test(value);
+}
+
+/** A tenant name in a wire schema. */
+export const TENANT_NAME = { pattern: TENANT_NAME_PATTERN, description: "1-63 of a-z, 0-9 and -" };
 
 export const NewTenantSchema = Type.Object(
   {
