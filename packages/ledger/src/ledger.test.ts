@@ -162,6 +162,18 @@ describe("Ledger", () => {
     verifyConsistency(nodeHasher, 11, 12, proof, root11, checkpoints[2]?.rootHash as Uint8Array);
   });
 
+  it("knows which tenants exist, from the store before a tenant is loaded and after a restart", async () => {
+    const { ledger, dataDir } = await newLedger();
+    expect(await ledger.hasTenant("acme")).toBe(false);
+    await ledger.createTenant("acme");
+    expect(await ledger.hasTenant("acme")).toBe(true);
+    await ledger.close();
+    open.splice(0);
+    const reopened = (await newLedger(dataDir)).ledger;
+    expect(await reopened.hasTenant("acme")).toBe(true);
+    expect(await reopened.hasTenant("globex")).toBe(false);
+  });
+
   it("keeps old checkpoints verifiable after a key rotation", async () => {
     const { ledger } = await newLedger();
     const tenant = await ledger.createTenant("acme");

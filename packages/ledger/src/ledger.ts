@@ -379,6 +379,15 @@ export class Ledger {
     return record;
   }
 
+  /**
+   * Whether tenant `name` exists: answered from the tenants this ledger has
+   * loaded (tenants are never deleted) without a store read, else by the
+   * store. For checks on every request (a platform key's tenant choice).
+   */
+  async hasTenant(name: string): Promise<boolean> {
+    return this.#tenantIds.has(name) || (await this.store.getTenant(name)) !== undefined;
+  }
+
   async getTenant(name: string): Promise<TenantRecord | undefined> {
     return this.store.getTenant(name);
   }

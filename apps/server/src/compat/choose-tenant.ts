@@ -81,7 +81,7 @@ export async function chooseTenant(
   if (platform.tenants !== "all" && !platform.tenants.includes(name)) {
     throw new TrailproofError("TENANT_NOT_ALLOWED", `this platform key may not append to tenant ${name}`);
   }
-  if (await deps.ledger.getTenant(name)) return name;
+  if (await deps.ledger.hasTenant(name)) return name;
   if (!platform.createTenants) throw new TrailproofError("TENANT_NOT_FOUND", `there is no tenant ${name}`);
   await createOnFirstUse(deps, principal, name);
   return name;
