@@ -13,6 +13,7 @@ export * from "./http/pseudonym-schemas.js";
 export * from "./http/read-schemas.js";
 export * from "./http/read-your-writes.js";
 export * from "./http/retention-schemas.js";
+export * from "./http/rule-schemas.js";
 export * from "./http/search-schemas.js";
 export * from "./http/target-schemas.js";
 export * from "./http/tenant-schemas.js";

@@ -5,6 +5,7 @@ import type { ActionDefinition } from "./action-definition.js";
 import { accessActions } from "./catalogue-access.js";
 import { builderActions } from "./catalogue-builder.js";
 import { dataActions } from "./catalogue-data.js";
+import { detectActions } from "./catalogue-detect.js";
 import { metaAuditActions } from "./catalogue-meta-audit.js";
 
 export const builtinCatalogue: readonly ActionDefinition[] = [
@@ -12,4 +13,16 @@ export const builtinCatalogue: readonly ActionDefinition[] = [
   ...accessActions,
   ...dataActions,
   ...metaAuditActions,
+  ...detectActions,
 ];
+
+/**
+ * The actions only the service itself records (meta-audit, keys, people,
+ * schema and tenant changes, rules and alerts). Ingest refuses them, so a
+ * platform's key cannot forge what looks like the service's own record.
+ */
+const SERVICE_ACTIONS = new Set([...metaAuditActions, ...detectActions].map((d) => d.action));
+
+export function isServiceAction(action: unknown): boolean {
+  return typeof action === "string" && SERVICE_ACTIONS.has(action);
+}

@@ -237,14 +237,3 @@ export const metaAuditActions: ActionDefinition[] = [
     metadataSchema: openObject({ approval_id: STRING, reason: STRING }),
   },
 ];
-
-const SERVICE_ACTIONS = new Set(metaAuditActions.map((d) => d.action));
-
-/**
- * True for the actions only the service itself records (meta-audit, keys,
- * people, schema and tenant changes). Ingest refuses them, so a platform's
- * key cannot forge what looks like the service's own record.
- */
-export function isServiceAction(action: unknown): boolean {
-  return typeof action === "string" && SERVICE_ACTIONS.has(action);
-}

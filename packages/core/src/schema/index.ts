@@ -4,8 +4,7 @@ export type { ActionDefinition, ActionPrivacy, JsonSchema } from "./action-defin
 export { ActionRegistry } from "./action-registry.js";
 export * from "./action-taxonomy.js";
 export { problemsFromAjv } from "./ajv-problems.js";
-export { builtinCatalogue } from "./builtin-catalogue.js";
-export { isServiceAction } from "./catalogue-meta-audit.js";
+export { builtinCatalogue, isServiceAction } from "./builtin-catalogue.js";
 export { checkActionDefinition, MAX_MESSAGE_TEMPLATE_LENGTH } from "./check-action-definition.js";
 export { checkBackwardCompatible, compatibilityProblems } from "./check-backward-compatible.js";
 export { createAjv } from "./create-ajv.js";
