@@ -94,7 +94,7 @@ export class RuleEngine {
       case "spike":
         return new SpikeRule(rule, state, lateness);
       case "sequence":
-        return new SequenceRule(rule, state);
+        return new SequenceRule(rule, state, lateness);
       case "absence":
         return new AbsenceRule(rule, state);
     }
