@@ -14,6 +14,7 @@ import { MetaAudit } from "./audit/meta-audit.js";
 import { registerAuthentication } from "./auth/authenticate.js";
 import { platformTenantHint } from "./compat/choose-tenant.js";
 import { registerCompatRoutes } from "./compat/register-compat-routes.js";
+import { registerReportRoutes } from "./reports/report-routes.js";
 import type { AppDeps } from "./deps.js";
 import { AccessLog } from "./http/access-log.js";
 import { buildClientErrorHandler } from "./http/client-error.js";
@@ -194,6 +195,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onReady", async () => prune.start());
   app.addHook("onClose", async () => prune.stop());
   registerErasureRoutes(app, deps, audit, dualControl);
+  registerReportRoutes(app, deps, audit);
   const selfCheck = new SelfCheckSchedule({ ...deps, log: app.log }, deps.config.selfCheckIntervalMs);
   app.addHook("onReady", async () => selfCheck.start());
   app.addHook("onClose", async () => selfCheck.stop());

@@ -41,6 +41,7 @@ export { createMasterKey, readMasterKey } from "./keys/master-key.js";
 export { PseudonymKeyStore } from "./keys/pseudonym-keys.js";
 export { SigningKeyStore, type TenantSigner, type VerifierKeyRecord } from "./keys/signing-keys.js";
 export { type AppendOptions, type CommitNotice, Ledger, type LedgerOptions } from "./ledger.js";
+export { hashRangesFromStore } from "./prove.js";
 export {
   type MigrateDataDirOptions,
   type MigrateDataDirReport,

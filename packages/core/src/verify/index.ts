@@ -35,3 +35,27 @@ export {
   type Tile,
   tileLeafRange,
 } from "./subtree-hasher.js";
+export { actorName, evaluateReport, listedIndexes, type ReportEntry, tagMatches } from "./report-evaluate.js";
+export {
+  DEFAULT_SECTION_QUERIES,
+  MAX_APPROVAL_WINDOW_SECONDS,
+  MAX_REPORT_ENTRIES,
+  REPORT_EMBED_ID,
+  REPORT_FORMAT,
+  REPORT_SECTION_TYPES,
+  type ReportApproval,
+  type ReportArtifact,
+  type ReportCheck,
+  type ReportCheckResult,
+  type ReportDefinition,
+  type ReportListedEvent,
+  type ReportQueryMatcher,
+  type ReportRange,
+  type ReportResults,
+  type ReportSection,
+  type ReportSectionResult,
+  type ReportSectionType,
+  type ReportViolation,
+  reportLookbackSeconds,
+} from "./report-format.js";
+export { parseReportFile, type VerifiedReport, verifyReport } from "./report-verifier.js";
