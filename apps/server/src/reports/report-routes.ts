@@ -14,7 +14,7 @@ import {
   ReportFormatQuerySchema,
   ReportParamsSchema,
 } from "@trailproof/protocol";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
@@ -28,9 +28,9 @@ const common = { tags: ["reports"], security: [{ bearer: [] }] };
 export type ReportFormat = "json" | "csv" | "html";
 
 /** ?format= first, then the Accept header; JSON (the verifiable artifact) by default. */
-export function reportFormatOf(request: FastifyRequest<{ Querystring: { format?: ReportFormat } }>): ReportFormat {
-  if (request.query.format) return request.query.format;
-  const accept = String(request.headers.accept ?? "");
+export function reportFormatOf(format: ReportFormat | undefined, acceptHeader: string | undefined): ReportFormat {
+  if (format) return format;
+  const accept = acceptHeader ?? "";
   if (/\btext\/csv\b/.test(accept)) return "csv";
   if (/\btext\/html\b/.test(accept)) return "html";
   return "json";
@@ -107,7 +107,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: AppDeps, audit:
         target: { type: "report", id: report.report_id, name: def.name },
         metadata: reportGenerateMetadata(report, checkpoint.treeSize, []),
       });
-      return sendReport(reply, report, reportFormatOf(request));
+      return sendReport(reply, report, reportFormatOf(request.query.format, request.headers.accept));
     },
   );
 
@@ -135,7 +135,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: AppDeps, audit:
         target: { type: "report", id },
         dedupeKey: id,
       });
-      return sendReport(reply, report, reportFormatOf(request));
+      return sendReport(reply, report, reportFormatOf(request.query.format, request.headers.accept));
     },
   );
 }
