@@ -128,6 +128,11 @@ function verifyReportFile(file: string, keys: readonly string[]): void {
     process.stdout.write(
       `OK report ${file}: ${r.entries} entries in the period, ${r.listed} events listed, ${r.violations} violations, complete and included in ${r.origin}'s signed checkpoint of size ${r.treeSize}\n`,
     );
+    if (!r.periodClosed) {
+      process.stdout.write(
+        "  note: the period runs past the checkpoint's newest entry: the report is complete up to that checkpoint only\n",
+      );
+    }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stdout.write(`FAILED report ${file}: ${message}\n`);

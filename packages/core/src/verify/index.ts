@@ -24,17 +24,6 @@ export {
   type PrunedEntry,
   parsePrunedEntryLine,
 } from "./pruned-entry-line.js";
-export { LEAF_NOT_JSON, type ScannedReceivedAt, scanReceivedAt } from "./scan-leaf.js";
-export {
-  HashedLeaves,
-  type HashedSubtrees,
-  hashSubtreesNow,
-  hashSubtreesOfLeafHashes,
-  inlineSubtreeHasher,
-  type SubtreeHasher,
-  type Tile,
-  tileLeafRange,
-} from "./subtree-hasher.js";
 export { actorName, evaluateReport, listedIndexes, type ReportEntry, tagMatches } from "./report-evaluate.js";
 export {
   DEFAULT_SECTION_QUERIES,
@@ -59,3 +48,14 @@ export {
   reportLookbackSeconds,
 } from "./report-format.js";
 export { parseReportFile, type VerifiedReport, verifyReport } from "./report-verifier.js";
+export { LEAF_NOT_JSON, type ScannedReceivedAt, scanReceivedAt } from "./scan-leaf.js";
+export {
+  HashedLeaves,
+  type HashedSubtrees,
+  hashSubtreesNow,
+  hashSubtreesOfLeafHashes,
+  inlineSubtreeHasher,
+  type SubtreeHasher,
+  type Tile,
+  tileLeafRange,
+} from "./subtree-hasher.js";

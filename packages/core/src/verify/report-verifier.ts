@@ -31,6 +31,12 @@ export interface VerifiedReport {
   entries: number;
   listed: number;
   violations: number;
+  /**
+   * True when the checkpoint holds an entry received at or after the
+   * period's end: the period is complete in the log. False when the period
+   * runs past the checkpoint's newest entry: complete up to the checkpoint only.
+   */
+  periodClosed: boolean;
 }
 
 function fail(message: string): VerificationError {
@@ -148,7 +154,7 @@ export function verifyReport(
   const summary = { entries: end - start, listed: indexes.length, violations };
   if (encodeCanonicalJson(summary) !== encodeCanonicalJson(report.summary ?? null))
     throw fail("the report's summary does not match its contents");
-  return { origin: cp.origin, treeSize: cp.treeSize, ...summary };
+  return { origin: cp.origin, treeSize: cp.treeSize, ...summary, periodClosed: end < size };
 }
 
 function parseLeaf(text: string, index: number): JsonObject {
