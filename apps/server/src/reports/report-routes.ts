@@ -25,6 +25,23 @@ import { reportHtml } from "./report-html.js";
 
 const common = { tags: ["reports"], security: [{ bearer: [] }] };
 
+/**
+ * The printable page's own policy, replacing the console's (which the
+ * service's onSend hook puts on every answer): its inline styles apply, no
+ * script runs, nothing loads, and the console (same origin) may frame it.
+ * A route-level onSend runs after the instance's, so this one wins.
+ */
+const REPORT_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
+async function reportPagePolicy(_request: unknown, reply: FastifyReply, payload: unknown): Promise<unknown> {
+  if (String(reply.getHeader("content-type") ?? "").startsWith("text/html")) {
+    reply.header("content-security-policy", REPORT_PAGE_CSP);
+    reply.header("x-frame-options", "SAMEORIGIN");
+  }
+  return payload;
+}
+
 export type ReportFormat = "json" | "csv" | "html";
 
 /** ?format= first, then the Accept header; JSON (the verifiable artifact) by default. */
@@ -115,6 +132,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: AppDeps, audit:
     "/v1/reports/:id",
     {
       config: { permission: "export" },
+      onSend: reportPagePolicy,
       schema: {
         ...common,
         summary: "A generated report, regenerated at its recorded checkpoint size (the same bytes)",
