@@ -80,6 +80,8 @@ export async function buildReport(
   reportId: string,
   def: ReportDefinition,
   checkpoint: CheckpointRow,
+  /** The bound on the range; MAX_REPORT_ENTRIES, which verifiers also hold a report to (tests lower it). */
+  maxEntries = MAX_REPORT_ENTRIES,
 ): Promise<ReportArtifact> {
   const size = checkpoint.treeSize;
   const fromMs = Date.parse(def.period.from);
@@ -88,10 +90,10 @@ export async function buildReport(
   const contextStart = await firstReceivedAtOrAfter(ledger, tenant, size, fromMs - lookbackMs);
   const start = await firstReceivedAtOrAfter(ledger, tenant, size, fromMs);
   const end = await firstReceivedAtOrAfter(ledger, tenant, size, toMs);
-  if (end - contextStart > MAX_REPORT_ENTRIES) {
+  if (end - contextStart > Math.min(maxEntries, MAX_REPORT_ENTRIES)) {
     throw new TrailproofError(
       "REPORT_RANGE_TOO_LARGE",
-      `the period (with its approval look-back) holds ${end - contextStart} entries; a report holds at most ${MAX_REPORT_ENTRIES}: split the period`,
+      `the period (with its approval look-back) holds ${end - contextStart} entries; a report holds at most ${Math.min(maxEntries, MAX_REPORT_ENTRIES)}: split the period`,
     );
   }
   const range: ReportRange = {
