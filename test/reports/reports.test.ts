@@ -67,7 +67,12 @@ async function call(method: string, path: string, key: string, body?: unknown, h
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, type: res.headers.get("content-type") ?? "", text: await res.text() };
+  return {
+    status: res.status,
+    type: res.headers.get("content-type") ?? "",
+    csp: res.headers.get("content-security-policy") ?? "",
+    text: await res.text(),
+  };
 }
 
 beforeAll(async () => {
@@ -231,6 +236,10 @@ describe("POST /v1/reports", () => {
     expect(selfDeploy?.[8]).toBe("production deploys approved by another person");
     const html = await call("GET", `/v1/reports/${report.report_id}`, keys.auditor, undefined, { accept: "text/html" });
     expect(html.type).toMatch(/^text\/html/);
+    // Its own policy: nothing loads, no script runs, its inline styles apply, only the console may frame it.
+    expect(html.csp).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+    );
     expect(html.text).toContain(`<pre>${report.checkpoint}</pre>`);
     const embedded = html.text.match(/<script type="application\/json" id="trailproof-report">([^<]*)<\/script>/)?.[1];
     expect(JSON.parse(embedded as string)).toEqual(report);

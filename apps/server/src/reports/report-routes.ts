@@ -102,6 +102,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: AppDeps, audit:
     "/v1/reports",
     {
       config: { permission: "export" },
+      onSend: reportPagePolicy,
       schema: {
         ...common,
         summary: "Generate a compliance / internal-audit report against the newest signed checkpoint",
