@@ -201,6 +201,20 @@ describe("verifyReport", () => {
     expect(codeOf(() => verifyReport(changed, signer.verifierKey, matcher))).not.toBe("NO_ERROR");
   });
 
+  it("fails closed with a typed code on a report of the wrong shape", () => {
+    const broken = structuredClone(report) as unknown as Record<string, unknown>;
+    broken.events = [{ index: 0 }];
+    // A typed code (codeOf rethrows anything else), here the canonical encoder's.
+    expect(codeOf(() => verifyReport(broken as unknown as ReportArtifact, signer.verifierKey, matcher))).toBe(
+      "CANONICAL_UNSUPPORTED_VALUE",
+    );
+    const noSections = structuredClone(report) as unknown as { definition: Record<string, unknown> };
+    delete noSections.definition.sections;
+    expect(codeOf(() => verifyReport(noSections as unknown as ReportArtifact, signer.verifierKey, matcher))).toBe(
+      "REPORT_MISMATCH",
+    );
+  });
+
   it("fails under another key", () => {
     expect(codeOf(() => verifyReport(report, other.verifierKey, matcher))).toMatch(/^NOTE_/);
   });

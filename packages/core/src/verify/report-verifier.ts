@@ -6,7 +6,7 @@
 // queries and checks over it gives exactly the listed rows and violations.
 import { fromBase64, toBase64, utf8 } from "../bytes.js";
 import { encodeCanonicalJson, type JsonObject } from "../canonical-json.js";
-import { VerificationError } from "../errors.js";
+import { TrailproofError, VerificationError } from "../errors.js";
 import { type Hasher, portableHasher } from "../hasher.js";
 import { CompactRange } from "../merkle/compact-range.js";
 import { verifyInclusion } from "../merkle/inclusion-proof.js";
@@ -58,7 +58,25 @@ export function verifyReport(
   matcher: ReportQueryMatcher,
   hasher: Hasher = portableHasher,
 ): VerifiedReport {
+  try {
+    return verifyReportUnchecked(report, verifierKey, matcher, hasher);
+  } catch (err) {
+    // A report of the wrong shape fails closed with a typed code, never a raw TypeError.
+    if (err instanceof TrailproofError) throw err;
+    throw fail(`the report is malformed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function verifyReportUnchecked(
+  report: ReportArtifact,
+  verifierKey: string,
+  matcher: ReportQueryMatcher,
+  hasher: Hasher,
+): VerifiedReport {
   if (report?.format !== REPORT_FORMAT) throw fail(`not a ${REPORT_FORMAT} report`);
+  const def = report.definition;
+  if (!Array.isArray(def?.sections) || !Array.isArray(def?.checks) || typeof def?.period !== "object")
+    throw fail("the report's definition is not {name, period, sections, checks}");
   const verifier = parseVerifierKey(hasher, verifierKey);
   const cp = verifyCheckpoint(report.checkpoint, verifier, verifier.name);
   const size = Number(cp.treeSize);
