@@ -46,8 +46,8 @@ const KEPT_KEY = `window.sessionStorage.getItem("trailproof.apiKey")`;
 /** The navigation each role is offered. */
 const NAV = {
   viewer: ["Events", "Automations", "Dashboards"],
-  auditor: ["Events", "Automations", "Dashboards", "Integrity"],
-  admin: ["Events", "Automations", "Dashboards", "Integrity", "Admin"],
+  auditor: ["Events", "Automations", "Dashboards", "Integrity", "Reports"],
+  admin: ["Events", "Automations", "Dashboards", "Integrity", "Reports", "Admin"],
 } as const;
 
 describeBrowser("console admin and API-key sessions", () => {

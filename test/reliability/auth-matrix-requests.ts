@@ -30,6 +30,21 @@ const event = (id: string) => ({
   target: { type: "app", id: "app_matrix" },
 });
 
+const MATRIX_REPORT = {
+  name: "matrix",
+  period: { from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z" },
+  sections: [{ type: "access_changes" }],
+  checks: [],
+};
+
+const MATRIX_SCHEDULE = {
+  name: "matrix",
+  cron: "0 6 1 * *",
+  period: "previous_month",
+  definition: { name: "matrix", sections: [{ type: "access_changes" }], checks: [] },
+  channel_ids: [],
+};
+
 /** An OTLP/JSON export of one log record of app.update naming `tenant` in its tenant.id attribute. */
 const otlpExport = (id: string, tenant: string) => {
   const attribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
@@ -240,6 +255,31 @@ export const REQUESTS: Record<string, RouteRequests> = {
   "POST /v1/auth/totp": same("/v1/auth/totp", { login_token: "not-a-login", code: "000000" }),
   "POST /v1/auth/recover": same("/v1/auth/recover", { login_token: "not-a-login", recovery_code: "abcd-efgh-ijkl" }),
   "GET /v1/auth/session": same("/v1/auth/session"),
+  "POST /v1/reports": same("/v1/reports", MATRIX_REPORT),
+  "GET /v1/reports/:id": {
+    own: async (ctx) => ({ path: `/v1/reports/${await matrixReport(ctx, "acme")}` }),
+    foreign: async (ctx) => ({ path: `/v1/reports/${await matrixReport(ctx, "globex")}` }),
+  },
+  "POST /v1/report-schedules": same("/v1/report-schedules", MATRIX_SCHEDULE),
+  "GET /v1/report-schedules": same("/v1/report-schedules"),
+  "GET /v1/report-schedules/:id": {
+    own: async (ctx, n) => ({ path: `/v1/report-schedules/${await matrixSchedule(ctx, "acme", n)}` }),
+    foreign: async (ctx, n) => ({ path: `/v1/report-schedules/${await matrixSchedule(ctx, "globex", n)}` }),
+  },
+  "PUT /v1/report-schedules/:id": {
+    own: async (ctx, n) => ({
+      path: `/v1/report-schedules/${await matrixSchedule(ctx, "acme", n)}`,
+      body: MATRIX_SCHEDULE,
+    }),
+    foreign: async (ctx, n) => ({
+      path: `/v1/report-schedules/${await matrixSchedule(ctx, "globex", n)}`,
+      body: MATRIX_SCHEDULE,
+    }),
+  },
+  "DELETE /v1/report-schedules/:id": {
+    own: async (ctx, n) => ({ path: `/v1/report-schedules/${await matrixSchedule(ctx, "acme", n)}` }),
+    foreign: async (ctx, n) => ({ path: `/v1/report-schedules/${await matrixSchedule(ctx, "globex", n)}` }),
+  },
   "POST /v1/auth/logout": same("/v1/auth/logout"),
 
   "POST /publisher/v1/project/:projectId/event": retraced("", "/event", retracedEvent),
@@ -448,6 +488,44 @@ export const REQUESTS: Record<string, RouteRequests> = {
     reason: "matrix",
   }),
 };
+
+/** A report generated in `tenant` by its own admin (one per tenant: GET regenerates it). */
+const matrixReports = new Map<string, Promise<string>>();
+function matrixReport(ctx: MatrixContext, tenant: "acme" | "globex"): Promise<string> {
+  let id = matrixReports.get(tenant);
+  if (!id) {
+    id = expectJson<{ report_id: string }>(
+      ctx.send,
+      { method: "POST", path: "/v1/reports", key: ctx.world[tenant].keys.admin, body: MATRIX_REPORT },
+      200,
+    ).then((r) => r.report_id);
+    matrixReports.set(tenant, id);
+  }
+  return id;
+}
+
+/** A fresh report schedule of `tenant`, straight in the store. */
+async function matrixSchedule(ctx: MatrixContext, tenant: "acme" | "globex", n: number): Promise<string> {
+  const tenantId = (await ctx.data.ledger.tenantRecord(tenant)).tenantId;
+  const scheduleId = `rsc_matrix_${tenant}_${n}`;
+  const now = new Date().toISOString();
+  await ctx.data.reports.insertSchedule({
+    scheduleId,
+    tenantId,
+    name: "matrix",
+    cron: MATRIX_SCHEDULE.cron,
+    period: MATRIX_SCHEDULE.period,
+    definition: MATRIX_SCHEDULE.definition,
+    channelIds: [],
+    enabled: true,
+    createdBy: "test",
+    createdAt: now,
+    updatedAt: now,
+    lastFiredAt: null,
+    lastReportId: null,
+  });
+  return scheduleId;
+}
 
 /**
  * A fresh pending rotation of `tenant`'s signing key, asked by someone no

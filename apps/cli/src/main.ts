@@ -44,11 +44,16 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, " ")}\n`) })
   .hook("preAction", (_program, action) => {
     const name = commandPath(action);
-    const opts = action.opts<DatabaseFlags & { bundle?: string; erasureReceipt?: string; port?: string }>();
+    const opts = action.opts<
+      DatabaseFlags & { bundle?: string; erasureReceipt?: string; report?: string; port?: string }
+    >();
     if (opts.port !== undefined) requirePort(opts.port);
-    // A bundle or an erasure receipt is verified from its file alone.
+    // A bundle, an erasure receipt or a report is verified from its file alone.
     const opensStore =
-      action.options.some((o) => o.long === "--data") && opts.bundle === undefined && opts.erasureReceipt === undefined;
+      action.options.some((o) => o.long === "--data") &&
+      opts.bundle === undefined &&
+      opts.erasureReceipt === undefined &&
+      opts.report === undefined;
     if (opensStore && !CREATES_STORE.has(name)) requireExistingDataDir(opts);
   });
 

@@ -7,6 +7,7 @@ import type {
   DerivedRowsAudit,
   Ledger,
   PeopleStore,
+  ReportScheduleStore,
   RetentionStore,
   SharedState,
 } from "@trailproof/ledger";
@@ -18,6 +19,8 @@ export interface AppDeps {
   access: AccessStore;
   /** Dual control's requests and each tenant's setting (approvals/dual-control.ts). */
   approvals: ApprovalStore;
+  /** Report schedules (reports/report-schedule.ts). */
+  reports: ReportScheduleStore;
   /** Retention policies and legal holds (docs/retention.md). */
   retention: RetentionStore;
   /** The clock retention is measured against (tests move it); default Date.now. */

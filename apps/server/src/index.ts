@@ -5,6 +5,7 @@ export { seedDemoData } from "./demo/seed-demo-data.js";
 export type { AppDeps } from "./deps.js";
 export { createMetrics, type ServiceMetrics } from "./http/metrics.js";
 export { type RouteEntry, routeTableOf } from "./http/route-table.js";
+export { type FiredReport, ReportScheduler } from "./reports/report-schedule.js";
 export { toWirePlatformKey } from "./routes/platform-key-routes.js";
 export { type RunningServer, startServer } from "./start-server.js";
 export {

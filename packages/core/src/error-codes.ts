@@ -99,6 +99,13 @@ export type ServiceErrorCode =
   | "APPROVAL_NOT_PENDING"
   | "APPROVAL_EXPIRED"
   | "APPROVAL_OWN_REQUEST"
+  // Compliance and internal-audit reports (docs/reports.md).
+  | "REPORT_INVALID"
+  | "REPORT_RANGE_TOO_LARGE"
+  | "REPORT_RANGE_PRUNED"
+  | "REPORT_NOT_FOUND"
+  | "REPORT_SCHEDULE_NOT_FOUND"
+  | "REPORT_MISMATCH"
   // Retention and legal holds.
   | "RETENTION_INVALID"
   | "LEGAL_HOLD_NOT_FOUND"

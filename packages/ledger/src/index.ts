@@ -52,6 +52,7 @@ export { type DataDir, openDataDir } from "./open-data-dir.js";
 export { type DatabaseOptions, describeDatabase, type OpenDatabaseOptions, openDatabase } from "./open-database.js";
 export { type MasterKeyRotation, rotateMasterKey } from "./privacy/rotate-master-key.js";
 export { type OpenedDisclosure, SubjectVault } from "./privacy/subject-vault.js";
+export { hashRangesFromStore } from "./prove.js";
 export type * from "./query/audit-query.js";
 export { CheckedAuditQuery } from "./query/checked-audit-query.js";
 export { type CursorPosition, encodeCursor, parseCursor } from "./query/cursor.js";
@@ -85,6 +86,7 @@ export {
   POSTGRES_SCHEMA_VERSION,
 } from "./store/postgres/postgres-migrations.js";
 export { PostgresSharedState } from "./store/postgres/postgres-shared-state.js";
+export type * from "./store/report-store.js";
 export * from "./store/retention-store.js";
 export { MAX_SHARED_KEY_LENGTH, type RecentHits, type SharedState, type WindowCount } from "./store/shared-state.js";
 export { openSqliteStores, type SqliteStores } from "./store/sqlite/open-sqlite-store.js";

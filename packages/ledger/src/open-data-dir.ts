@@ -12,6 +12,7 @@ import type { AccessStore } from "./store/access-store.js";
 import type { ApprovalStore } from "./store/approval-store.js";
 import { MemorySharedState } from "./store/memory-shared-state.js";
 import type { PeopleStore } from "./store/people-store.js";
+import type { ReportScheduleStore } from "./store/report-store.js";
 import type { RetentionStore } from "./store/retention-store.js";
 import type { SharedState } from "./store/shared-state.js";
 import { openSqliteStores } from "./store/sqlite/open-sqlite-store.js";
@@ -22,6 +23,8 @@ export interface DataDir {
   access: AccessStore;
   /** Dual control: requests that take effect once a different person approves them. */
   approvals: ApprovalStore;
+  /** Report schedules (docs/reports.md). */
+  reports: ReportScheduleStore;
   /** Retention policies and legal holds (docs/retention.md). */
   retention: RetentionStore;
   query: AuditQuery;
@@ -76,6 +79,7 @@ export function followingDataDir(
   stores: {
     access: AccessStore;
     approvals: ApprovalStore;
+    reports: ReportScheduleStore;
     retention: RetentionStore;
     people: PeopleStore;
     query: AuditQuery;
@@ -89,6 +93,7 @@ export function followingDataDir(
     ledger,
     access: stores.access,
     approvals: stores.approvals,
+    reports: stores.reports,
     retention: stores.retention,
     query: new CheckedAuditQuery(stores.query, ledger.readDivergences),
     people: stores.people,

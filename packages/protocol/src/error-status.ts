@@ -14,6 +14,9 @@ const STATUS = {
   EVENT_INVALID: 400,
   EVENT_TIMESTAMP_INVALID: 400,
   RETENTION_INVALID: 400,
+  REPORT_INVALID: 400,
+  // Too many entries in the period for one report: split the period.
+  REPORT_RANGE_TOO_LARGE: 400,
   CANONICAL_UNSUPPORTED_VALUE: 400,
   SEARCH_QUERY_INVALID: 400,
   SEARCH_CURSOR_INVALID: 400,
@@ -44,11 +47,15 @@ const STATUS = {
   APPROVAL_NOT_FOUND: 404,
   ERASURE_NOT_FOUND: 404,
   LEGAL_HOLD_NOT_FOUND: 404,
+  REPORT_NOT_FOUND: 404,
+  REPORT_SCHEDULE_NOT_FOUND: 404,
   // 409: conflicts with what is recorded.
   TENANT_EXISTS: 409,
   APPROVAL_NOT_PENDING: 409,
   APPROVAL_EXPIRED: 409,
   LEGAL_HOLD_NOT_ACTIVE: 409,
+  // An entry of the report's range has had its body pruned: its leaf cannot be shown.
+  REPORT_RANGE_PRUNED: 409,
   // 410: the body is gone by retention; its leaf hash and proof are answered.
   EVENT_PRUNED: 410,
   PERSON_EXISTS: 409,
@@ -84,6 +91,7 @@ const STATUS = {
   PROOF_INVALID: 500,
   MERKLE_RANGE_INVALID: 500,
   PROOF_ROOT_MISMATCH: 500,
+  REPORT_MISMATCH: 500,
   NOTE_MALFORMED: 500,
   NOTE_KEY_INVALID: 500,
   NOTE_SIGNATURE_INVALID: 500,

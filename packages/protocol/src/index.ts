@@ -12,6 +12,7 @@ export * from "./http/problem-details.js";
 export * from "./http/pseudonym-schemas.js";
 export * from "./http/read-schemas.js";
 export * from "./http/read-your-writes.js";
+export * from "./http/report-schemas.js";
 export * from "./http/retention-schemas.js";
 export * from "./http/rule-schemas.js";
 export * from "./http/search-schemas.js";

@@ -1,5 +1,12 @@
 import { readFileSync } from "node:fs";
-import { type Divergence, type ErasureReceipt, TrailproofError, verifyErasureReceipt } from "@trailproof/core";
+import {
+  type Divergence,
+  type ErasureReceipt,
+  parseReportFile,
+  TrailproofError,
+  verifyErasureReceipt,
+  verifyReport,
+} from "@trailproof/core";
 import {
   bundleFileReport,
   DigestKeyStore,
@@ -10,6 +17,7 @@ import {
   tenantLogReport,
   type VerifyReport,
 } from "@trailproof/ledger";
+import { reportQueryMatcher } from "@trailproof/protocol";
 import type { Command } from "commander";
 import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
 import { printJson, progressReporter } from "../output.js";
@@ -19,6 +27,7 @@ interface VerifyCliOptions extends DatabaseFlags {
   tenant?: string;
   bundle?: string;
   erasureReceipt?: string;
+  report?: string;
   key?: string[];
   checkpoint?: string[];
   json?: boolean;
@@ -36,6 +45,10 @@ export function registerVerifyCommand(program: Command): void {
       "verify an erasure receipt (POST /v1/erasures) offline instead, against the one --key given",
     )
     .option(
+      "--report <file>",
+      "verify a report (POST /v1/reports: its JSON, or its HTML page) offline instead, against the one --key given",
+    )
+    .option(
       "--key <verifierKey...>",
       "pin these verifier keys instead of the ones in the key directory, database or bundle",
     )
@@ -47,6 +60,10 @@ export function registerVerifyCommand(program: Command): void {
     .action(async (opts: VerifyCliOptions) => {
       if (opts.erasureReceipt !== undefined) {
         verifyReceiptFile(opts.erasureReceipt, opts.key ?? []);
+        return;
+      }
+      if (opts.report !== undefined) {
+        verifyReportFile(opts.report, opts.key ?? []);
         return;
       }
       if (opts.bundle && (opts.data !== undefined || opts.database !== undefined)) {
@@ -84,6 +101,41 @@ function verifyReceiptFile(file: string, keys: readonly string[]): void {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.stdout.write(`FAILED erasure receipt ${file}: ${message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * `--report FILE --key KEY`: the report's checkpoint is signed by the pinned
+ * key, its listed events are included, its range's leaves rebuild the root,
+ * and re-running its queries and checks gives exactly what it lists.
+ */
+function verifyReportFile(file: string, keys: readonly string[]): void {
+  if (keys.length !== 1) {
+    throw new TrailproofError(
+      "VERIFY_OPTIONS_INVALID",
+      "--report needs the log's verifier key, pinned: one --key (GET /v1/log/key)",
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (cause) {
+    throw new TrailproofError("VERIFY_OPTIONS_INVALID", `cannot read ${file}`, { cause });
+  }
+  try {
+    const r = verifyReport(parseReportFile(text), keys[0] as string, reportQueryMatcher);
+    process.stdout.write(
+      `OK report ${file}: ${r.entries} entries in the period, ${r.listed} events listed, ${r.violations} violations, complete and included in ${r.origin}'s signed checkpoint of size ${r.treeSize}\n`,
+    );
+    if (!r.periodClosed) {
+      process.stdout.write(
+        "  note: the period runs past the checkpoint's newest entry: the report is complete up to that checkpoint only\n",
+      );
+    }
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    process.stdout.write(`FAILED report ${file}: ${message}\n`);
     process.exitCode = 1;
   }
 }

@@ -15,6 +15,7 @@ import { EntityPage } from "../pages/EntityPage.js";
 import { EventDetailPage } from "../pages/EventDetailPage.js";
 import { EventsPage } from "../pages/EventsPage.js";
 import { NotFound, NotPermitted } from "../pages/NotPermitted.js";
+import { ReportsPage } from "../pages/ReportsPage.js";
 import { RunPage } from "../pages/RunPage.js";
 import { SignInPage } from "../pages/SignInPage.js";
 import { TracePage } from "../pages/TracePage.js";
@@ -49,6 +50,7 @@ const ROUTES: Route[] = [
   },
   { path: "/dashboards", minimum: "viewer", what: "dashboards", render: () => <DashboardsPage /> },
   { path: "/integrity", minimum: "auditor", what: "the integrity page", render: () => <IntegrityPage /> },
+  { path: "/reports", minimum: "auditor", what: "reports", render: () => <ReportsPage /> },
   { path: "/admin", minimum: "admin", what: "administration", render: () => <AdminPage /> },
 ];
 
@@ -58,6 +60,7 @@ const TITLES: Record<string, string> = {
   "/automations": "Automations",
   "/dashboards": "Dashboards",
   "/integrity": "Integrity",
+  "/reports": "Reports",
   "/admin": "Admin",
   "/sign-in": "Sign in",
   "/embed": "Audit log",

@@ -16,8 +16,8 @@ export interface AccessRecord {
   id?: string;
   target: { type: string; id: string; name?: string };
   metadata?: Record<string, unknown>;
-  /** For setting changes: the state before and after. */
-  change?: { before: unknown; after: unknown };
+  /** For setting changes: the state before and after (one of them absent for a creation or a deletion). */
+  change?: { before?: unknown; after?: unknown };
   /** Reads with the same key, action, target and dedupeKey within the window are recorded once. */
   dedupeKey?: string;
   /** The tenant whose log records it; the caller's own tenant when absent (the operator names one). */

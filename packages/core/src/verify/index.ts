@@ -24,6 +24,30 @@ export {
   type PrunedEntry,
   parsePrunedEntryLine,
 } from "./pruned-entry-line.js";
+export { actorName, evaluateReport, listedIndexes, type ReportEntry, tagMatches } from "./report-evaluate.js";
+export {
+  DEFAULT_SECTION_QUERIES,
+  MAX_APPROVAL_WINDOW_SECONDS,
+  MAX_REPORT_ENTRIES,
+  REPORT_EMBED_ID,
+  REPORT_FORMAT,
+  REPORT_SECTION_TYPES,
+  type ReportApproval,
+  type ReportArtifact,
+  type ReportCheck,
+  type ReportCheckResult,
+  type ReportDefinition,
+  type ReportListedEvent,
+  type ReportQueryMatcher,
+  type ReportRange,
+  type ReportResults,
+  type ReportSection,
+  type ReportSectionResult,
+  type ReportSectionType,
+  type ReportViolation,
+  reportLookbackSeconds,
+} from "./report-format.js";
+export { parseReportFile, type VerifiedReport, verifyReport } from "./report-verifier.js";
 export { LEAF_NOT_JSON, type ScannedReceivedAt, scanReceivedAt } from "./scan-leaf.js";
 export {
   HashedLeaves,

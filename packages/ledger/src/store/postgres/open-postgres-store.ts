@@ -13,6 +13,7 @@ import { PostgresLeaseStore } from "./postgres-lease.js";
 import { PostgresLogStore } from "./postgres-log-store.js";
 import { checkPostgresSchema, checkServiceRole } from "./postgres-migrations.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
+import { PostgresReportStore } from "./postgres-report-store.js";
 import { PostgresRetentionStore } from "./postgres-retention-store.js";
 import { PostgresSearchAudit } from "./postgres-search-audit.js";
 import { PostgresSearchProjection } from "./postgres-search-projection.js";
@@ -24,6 +25,7 @@ export interface PostgresStores {
   log: PostgresLogStore;
   access: PostgresAccessStore;
   approvals: PostgresApprovalStore;
+  reports: PostgresReportStore;
   retention: PostgresRetentionStore;
   people: PostgresPeopleStore;
   query: PostgresAuditQuery;
@@ -63,6 +65,7 @@ export function openPostgresStores(sql: PgSql, masterKey: Uint8Array): PostgresS
     log: new PostgresLogStore(sql, { ownsPool: true }),
     access: new PostgresAccessStore(sql),
     approvals: new PostgresApprovalStore(sql),
+    reports: new PostgresReportStore(sql),
     retention: new PostgresRetentionStore(sql),
     people: new PostgresPeopleStore(sql),
     query: new PostgresAuditQuery(sql),

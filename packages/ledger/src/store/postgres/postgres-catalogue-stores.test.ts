@@ -13,12 +13,14 @@ import {
 } from "../access-store.conformance.js";
 import { runApprovalStoreConformance } from "../approval-store.conformance.js";
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
+import { runReportStoreConformance } from "../report-store.conformance.js";
 import { runRetentionStoreConformance } from "../retention-store.conformance.js";
 import { PostgresAccessStore } from "./postgres-access-store.js";
 import { PostgresApprovalStore } from "./postgres-approval-store.js";
 import { openPostgres, type PgSql } from "./postgres-client.js";
 import { PostgresLogStore } from "./postgres-log-store.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
+import { PostgresReportStore } from "./postgres-report-store.js";
 import { PostgresRetentionStore } from "./postgres-retention-store.js";
 import { createTestDatabase } from "./postgres-test-database.fixture.js";
 import { inTenant } from "./tenant-scope.js";
@@ -31,6 +33,7 @@ afterEach(async () => {
 interface Opened extends CatalogueStores {
   approvals: PostgresApprovalStore;
   retention: PostgresRetentionStore;
+  reports: PostgresReportStore;
   app: PgSql;
   /** A second pool on the same database: another service node. */
   otherNode(): PgSql;
@@ -54,6 +57,7 @@ async function open(): Promise<Opened> {
     access: new PostgresAccessStore(app),
     approvals: new PostgresApprovalStore(app),
     retention: new PostgresRetentionStore(app),
+    reports: new PostgresReportStore(app),
     people: new PostgresPeopleStore(app),
     createTenant: async (name) =>
       (await log.createTenant({ name, origin: `test/${name}`, unknownActions: "reject", createdAt: AT })).tenantId,
@@ -70,6 +74,7 @@ runAccessStoreConformance("PostgreSQL", open);
 runPeopleStoreConformance("PostgreSQL", open);
 runApprovalStoreConformance("PostgreSQL", open);
 runRetentionStoreConformance("PostgreSQL", open);
+runReportStoreConformance("PostgreSQL", open);
 
 describe("PostgreSQL catalogue", () => {
   async function twoTenants() {

@@ -12,6 +12,7 @@ import { SqliteCheckpointer } from "./sqlite-checkpointer.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 import { SqlitePeopleStore } from "./sqlite-people-store.js";
 import { SqliteAuditQuery } from "./sqlite-query-store.js";
+import { SqliteReportStore } from "./sqlite-report-store.js";
 import { SqliteRetentionStore } from "./sqlite-retention-store.js";
 import { SqliteSearchAudit } from "./sqlite-search-audit.js";
 import { SqliteSearchProjection } from "./sqlite-search-projection.js";
@@ -23,6 +24,7 @@ export interface SqliteStores {
   log: SqliteStore;
   access: SqliteAccessStore;
   approvals: SqliteApprovalStore;
+  reports: SqliteReportStore;
   retention: SqliteRetentionStore;
   query: SqliteAuditQuery;
   people: SqlitePeopleStore;
@@ -67,6 +69,7 @@ export function openSqliteStores(
     log,
     access: new SqliteAccessStore(catalogue),
     approvals: new SqliteApprovalStore(catalogue),
+    reports: new SqliteReportStore(catalogue),
     retention: new SqliteRetentionStore(catalogue),
     query: new SqliteAuditQuery(database),
     people: new SqlitePeopleStore(catalogue),
