@@ -99,6 +99,12 @@ export type ServiceErrorCode =
   | "APPROVAL_NOT_PENDING"
   | "APPROVAL_EXPIRED"
   | "APPROVAL_OWN_REQUEST"
+  // Notifications: channels and their deliveries.
+  | "CHANNEL_INVALID"
+  | "CHANNEL_NOT_FOUND"
+  | "NOTIFICATION_DELIVERY_NOT_FOUND"
+  | "NOTIFICATION_DELIVERY_NOT_DEAD"
+  | "NOTIFICATION_CHANNEL_GONE"
   // Retention and legal holds.
   | "RETENTION_INVALID"
   | "LEGAL_HOLD_NOT_FOUND"

@@ -7,6 +7,7 @@ import { builderActions } from "./catalogue-builder.js";
 import { dataActions } from "./catalogue-data.js";
 import { detectActions } from "./catalogue-detect.js";
 import { metaAuditActions } from "./catalogue-meta-audit.js";
+import { notifyActions } from "./catalogue-notify.js";
 
 export const builtinCatalogue: readonly ActionDefinition[] = [
   ...builderActions,
@@ -14,14 +15,15 @@ export const builtinCatalogue: readonly ActionDefinition[] = [
   ...dataActions,
   ...metaAuditActions,
   ...detectActions,
+  ...notifyActions,
 ];
 
 /**
  * The actions only the service itself records (meta-audit, keys, people,
- * schema and tenant changes, rules and alerts). Ingest refuses them, so a
+ * schema and tenant changes, rules and alerts, notification channels). Ingest refuses them, so a
  * platform's key cannot forge what looks like the service's own record.
  */
-const SERVICE_ACTIONS = new Set([...metaAuditActions, ...detectActions].map((d) => d.action));
+const SERVICE_ACTIONS = new Set([...metaAuditActions, ...detectActions, ...notifyActions].map((d) => d.action));
 
 export function isServiceAction(action: unknown): boolean {
   return typeof action === "string" && SERVICE_ACTIONS.has(action);
