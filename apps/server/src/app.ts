@@ -27,6 +27,7 @@ import { registerProblemHandlers, sendProblem } from "./http/problem.js";
 import { recordRouteTable } from "./http/route-table.js";
 import { sharedRateLimitStore } from "./http/shared-rate-limit-store.js";
 import { registerStrictQueryIntegers } from "./http/strict-query-integers.js";
+import { registerNotifications } from "./notify/register-notify.js";
 import { PruneSchedule } from "./retention/prune-schedule.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
@@ -194,7 +195,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onReady", async () => prune.start());
   app.addHook("onClose", async () => prune.stop());
   registerErasureRoutes(app, deps, audit, dualControl);
-  const selfCheck = new SelfCheckSchedule({ ...deps, log: app.log }, deps.config.selfCheckIntervalMs);
+  const operatorAlerts = registerNotifications(app, deps, audit);
+  const selfCheck = new SelfCheckSchedule(
+    { ...deps, log: app.log, onFailure: (result, slot) => operatorAlerts.selfCheckFailed(result, slot) },
+    deps.config.selfCheckIntervalMs,
+  );
   app.addHook("onReady", async () => selfCheck.start());
   app.addHook("onClose", async () => selfCheck.stop());
   return app;

@@ -6,6 +6,7 @@ import type {
   AuditQuery,
   DerivedRowsAudit,
   Ledger,
+  NotificationStore,
   PeopleStore,
   RetentionStore,
   SharedState,
@@ -24,6 +25,8 @@ export interface AppDeps {
   retentionNow?: () => number;
   query: AuditQuery;
   people: PeopleStore;
+  /** Webhook channels, the outbox and its attempts (docs/notifications.md). */
+  notifications: NotificationStore;
   /**
    * State every node must see alike: sign-in throttles, pending sign-ins,
    * read deduplication, rate-limit counters and verification jobs. In
