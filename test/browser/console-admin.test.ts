@@ -46,8 +46,8 @@ const KEPT_KEY = `window.sessionStorage.getItem("trailproof.apiKey")`;
 /** The navigation each role is offered. */
 const NAV = {
   viewer: ["Events", "Automations", "Dashboards"],
-  auditor: ["Events", "Automations", "Dashboards", "Integrity"],
-  admin: ["Events", "Automations", "Dashboards", "Integrity", "Admin"],
+  auditor: ["Events", "Automations", "Dashboards", "Integrity", "Channels", "Deliveries"],
+  admin: ["Events", "Automations", "Dashboards", "Integrity", "Channels", "Deliveries", "Admin"],
 } as const;
 
 describeBrowser("console admin and API-key sessions", () => {

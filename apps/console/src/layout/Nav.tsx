@@ -10,6 +10,8 @@ export const NAV_ITEMS: { to: string; label: string; icon: string; minimum: Role
   { to: "/automations", label: "Automations", icon: "automations", minimum: "viewer" },
   { to: "/dashboards", label: "Dashboards", icon: "dashboards", minimum: "viewer" },
   { to: "/integrity", label: "Integrity", icon: "integrity", minimum: "auditor" },
+  { to: "/channels", label: "Channels", icon: "channels", minimum: "auditor" },
+  { to: "/deliveries", label: "Deliveries", icon: "deliveries", minimum: "auditor" },
   { to: "/admin", label: "Admin", icon: "admin", minimum: "admin" },
 ];
 
