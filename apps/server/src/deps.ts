@@ -27,6 +27,8 @@ export interface AppDeps {
   people: PeopleStore;
   /** Webhook channels, the outbox and its attempts (docs/notifications.md). */
   notifications: NotificationStore;
+  /** Tells of deliveries the notification follower enqueued (the worker sends them at once); absent: it polls. */
+  onNotificationsEnqueued?: (listener: () => void) => void;
   /**
    * State every node must see alike: sign-in throttles, pending sign-ins,
    * read deduplication, rate-limit counters and verification jobs. In

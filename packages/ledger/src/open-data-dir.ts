@@ -36,6 +36,8 @@ export interface DataDir {
   notifications: NotificationStore;
   /** Turns alert.raise and report.generate entries into deliveries in the outbox. */
   notifier: LogFollower;
+  /** Calls `listener` each time the notifier enqueued deliveries; it MUST NOT throw. */
+  onNotificationsEnqueued(listener: () => void): void;
   /** Resolves once the search projection covers every entry committed so far. */
   settled(): Promise<void>;
   /**
@@ -106,7 +108,8 @@ export function followingDataDir(
     }
     return tenantNames.get(tenantId) ?? String(tenantId);
   };
-  const notifier = ledger.follow(new NotificationSink(stores.notifications, tenantName));
+  const sink = new NotificationSink(stores.notifications, tenantName);
+  const notifier = ledger.follow(sink);
   return {
     ledger,
     access: stores.access,
@@ -117,6 +120,7 @@ export function followingDataDir(
     search,
     notifications: stores.notifications,
     notifier,
+    onNotificationsEnqueued: (listener) => sink.onEnqueued(listener),
     settled: () => search.idle(),
     waitForSearch: (tenantId, size, timeoutMs) => search.waitFor(tenantId, size, timeoutMs),
     audits: stores.audits,

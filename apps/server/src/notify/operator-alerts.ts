@@ -27,6 +27,8 @@ export class OperatorAlerts {
   readonly #checkpointIntervalMs: number;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  /** Keys this node raised (bounded): a condition that persists is logged and counted once, not each check. */
+  readonly #seen = new Set<string>();
 
   constructor(deps: OperatorAlertDeps, checkpointIntervalMs: number) {
     this.#deps = deps;
@@ -42,6 +44,8 @@ export class OperatorAlerts {
     details: Record<string, string | number | string[]>,
   ): Promise<boolean> {
     const { notifications, metrics, log } = this.#deps;
+    const seenKey = `${kind}:${key}`;
+    if (this.#seen.has(seenKey)) return false;
     const now = new Date((this.#deps.now ?? Date.now)()).toISOString();
     const channels = (await notifications.listChannels(null)).filter((c) => c.enabled).map((c) => c.channelId);
     const added = await notifications.enqueue(
@@ -58,6 +62,8 @@ export class OperatorAlerts {
       ],
       now,
     );
+    if (this.#seen.size >= 10_000) this.#seen.clear();
+    this.#seen.add(seenKey);
     // Counted and logged on the node that saw it first; a repeat of the same key is neither.
     if (added > 0 || channels.length === 0) {
       metrics.operatorAlerts.inc({ kind });

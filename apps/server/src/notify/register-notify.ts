@@ -29,9 +29,8 @@ export function registerNotifications(app: FastifyInstance, deps: AppDeps, audit
   );
   registerChannelRoutes(app, deps, audit, worker);
   registerDeliveryRoutes(app, deps, audit, worker);
-  // A new alert.raise or report.generate entry is enqueued by the follower
-  // shortly after its commit: look for due deliveries then, not only each poll.
-  deps.ledger.onCommit(() => setImmediate(() => worker.kick()));
+  // Deliveries the follower just enqueued go out at once, not at the next poll.
+  deps.onNotificationsEnqueued?.(() => worker.kick());
   app.addHook("onReady", async () => {
     worker.start();
     alerts.start();

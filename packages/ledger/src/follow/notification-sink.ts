@@ -19,6 +19,7 @@ export class NotificationSink implements FollowerSink {
   readonly #store: NotificationStore;
   readonly #tenantName: (tenantId: number) => Promise<string>;
   readonly #now: () => number;
+  readonly #listeners: (() => void)[] = [];
 
   constructor(
     store: NotificationStore,
@@ -28,6 +29,11 @@ export class NotificationSink implements FollowerSink {
     this.#store = store;
     this.#tenantName = tenantName;
     this.#now = now;
+  }
+
+  /** Calls `listener` after a batch that enqueued deliveries committed (the worker sends them then, not at its next poll). */
+  onEnqueued(listener: () => void): void {
+    this.#listeners.push(listener);
   }
 
   covered(tenantId: number): Promise<number> {
@@ -56,6 +62,7 @@ export class NotificationSink implements FollowerSink {
       sources,
       new Date(this.#now()).toISOString(),
     );
+    if (sources.length > 0) for (const listener of this.#listeners) listener();
   }
 }
 
