@@ -50,6 +50,7 @@ async function serve(dataDir: string, overrides: Partial<ServerConfig> = {}) {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+    // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely here; their shapes are asserted
     return { status: res.status, json: (await res.json()) as Record<string, any> };
   };
   return { data, app, call, close };

@@ -1,16 +1,11 @@
 // Notifications end to end on a real data directory, over real HTTP, with a
 // real webhook receiver on 127.0.0.1: channels with secrets shown once and
-// problems listed, alert.raise entries delivered signed (checked with the
-// documented receiver logic), retries while the receiver is down or
-// answering 503, dead letters and redrive, Slack payloads, a restart
-// mid-outbox losing nothing, and a tampered log's failed self-check reaching
-// an operator channel. Secrets appear in no GET answer, no log entry and no
-// service log line.
-import { join } from "node:path";
-import { type DataDir, openDataDir } from "@trailproof/ledger";
-import { buildApp, createMetrics, DEFAULT_CONFIG, type ServerConfig } from "@trailproof/server";
-import Database from "better-sqlite3";
-import type { FastifyInstance } from "fastify";
+// problems listed, alert.raise and report.generate entries delivered signed
+// (checked with the documented receiver logic), retries while the receiver
+// is down or answering 503, dead letters and redrive, Slack payloads. Secrets
+// appear in no GET answer, no log entry and no service log line.
+import type { DataDir } from "@trailproof/ledger";
+import { buildApp, createMetrics, type ServerConfig } from "@trailproof/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ApiFixture, buildApiFixture } from "../api/api-fixture.js";
 import { alertEvent, until, verifySignature, WebhookReceiver } from "./webhook-receiver.js";
@@ -18,8 +13,9 @@ import { alertEvent, until, verifySignature, WebhookReceiver } from "./webhook-r
 const FAST: Partial<ServerConfig> = {
   notifyPollMs: 50,
   notifyBackoffBaseMs: 40,
-  notifyBackoffCapMs: 200,
-  notifyMaxAttempts: 4,
+  notifyBackoffCapMs: 400,
+  // Enough that a delivery outlives the receiver's short outage in the retry test (about 1.3 s on average).
+  notifyMaxAttempts: 10,
   notifyTimeoutMs: 2000,
   selfCheckIntervalMs: 0,
 };
@@ -72,6 +68,7 @@ async function call(method: string, path: string, key: string, body?: unknown) {
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely here; their shapes are asserted
   return { status: res.status, body: text, json: () => JSON.parse(text) as Record<string, any> };
 }
 
@@ -191,9 +188,10 @@ describe("notification channels", () => {
     const r = await receiver(500);
     const { id } = await createChannel(r.url, { format: "slack" });
     await raise([id]);
-    await until("the dead letter", async () => (await deliveries("?status=dead")).some((d) => d.attempts === 4));
-    expect(r.received).toHaveLength(4);
-    const [dead] = (await deliveries("?status=dead")).filter((d) => d.attempts === 4);
+    await until("the dead letter", async () => (await deliveries(`?status=dead&channel=${id}`)).length === 1);
+    expect(r.received).toHaveLength(10);
+    const [dead] = await deliveries(`?status=dead&channel=${id}`);
+    expect(dead?.attempts).toBe(10);
     expect((await call("POST", `/v1/deliveries/${dead?.id}/redrive`, f.acme.auditor)).status).toBe(403);
     r.status = 200;
     const redriven = await call("POST", `/v1/deliveries/${dead?.id}/redrive`, f.acme.admin);
@@ -261,6 +259,53 @@ describe("notification channels", () => {
     const text = leaves.map((e) => Buffer.from(e.leafData).toString("utf8")).join("\n");
     expect(text).toContain("channel.rotate_secret");
     expect(text).not.toContain("whsec_");
+  });
+
+  it("delivers a report.generate entry with the report's summary and the path to fetch it", async () => {
+    const r = await receiver();
+    const { id, secret } = await createChannel(r.url, { name: "auditors" });
+    // report.generate joins the catalogue with the reports; until then the tenant accepts unknown actions.
+    expect((await call("PATCH", "/v1/settings", f.acme.admin, { unknown_actions: "accept" })).status).toBe(200);
+    const [appended] = await f.data.ledger.append(
+      "acme",
+      [
+        {
+          action: "report.generate",
+          kind: "create",
+          category: "governance",
+          occurred_at: new Date().toISOString(),
+          actor: { type: "system", id: "reports" },
+          target: { type: "report", id: "rpt_q3" },
+          metadata: {
+            report_id: "rpt_q3",
+            name: "Access changes Q3",
+            period_from: "2026-07-01T00:00:00Z",
+            period_to: "2026-10-01T00:00:00Z",
+            checkpoint_size: 120,
+            violations: 2,
+            channel_ids: [id],
+          },
+        },
+      ],
+      { appendedBy: { type: "service", id: "reports" }, serviceRecord: true },
+    );
+    expect(appended, JSON.stringify(appended)).toMatchObject({ status: "created" });
+    await until("the report's delivery", () => r.received.length >= 1);
+    const got = r.received[0];
+    expect(verifySignature(secret, got?.headers["trailproof-signature"] as string, got?.body ?? "")).toBe(true);
+    expect(got?.headers["trailproof-event"]).toBe("report.generate");
+    expect(JSON.parse(got?.body ?? "{}")).toMatchObject({
+      type: "report.generate",
+      tenant: "acme",
+      report: {
+        report_id: "rpt_q3",
+        name: "Access changes Q3",
+        violations: 2,
+        checkpoint_size: 120,
+        path: "/v1/reports/rpt_q3",
+      },
+    });
+    expect((await call("PATCH", "/v1/settings", f.acme.admin, { unknown_actions: "reject" })).status).toBe(200);
   });
 
   it("shows outbox depth, the oldest pending age and deliveries by result in /metrics", async () => {
