@@ -103,7 +103,7 @@ describe("notification channels", () => {
     });
     expect(res.status).toBe(400);
     const pointers = new Set((res.json().problems as { pointer: string }[]).map((p) => p.pointer));
-    expect([...pointers].sort()).toEqual(["/body/format", "/body/name"]);
+    expect([...pointers].sort()).toEqual(["/body/format", "/body/name", "/body/url"]);
     const insecure = await call("POST", "/v1/channels", f.acme.admin, {
       name: "x",
       url: "http://user:pw@example.com/x#f",

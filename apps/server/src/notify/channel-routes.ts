@@ -18,9 +18,10 @@ import {
   type Permission,
   ProblemResponses,
 } from "@trailproof/protocol";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import type { AppDeps } from "../deps.js";
+import { fromFastify } from "../http/problem.js";
 import { channelUrlProblems, urlOrigin } from "./channel-url.js";
 import { channelState, newChannelId, newChannelSecret, toWireChannel } from "./channel-wire.js";
 import type { DeliveryWorker } from "./delivery-worker.js";
@@ -86,15 +87,27 @@ function registerScope(app: FastifyInstance, deps: AppDeps, worker: DeliveryWork
     if (!channel) throw new TrailproofError("CHANNEL_NOT_FOUND", "no channel with this id");
     return channel;
   };
-  const checkUrl = (url: string | undefined) => {
-    const problems = url === undefined ? [] : channelUrlProblems(url, httpHosts);
-    if (problems.length > 0) throw new TrailproofError("CHANNEL_INVALID", "the channel cannot be used", { problems });
+  /**
+   * Every problem of a channel's body at once: the schema's (the route
+   * attaches them rather than answering them alone) and the URL's.
+   */
+  const checkBody = (request: FastifyRequest, url: unknown) => {
+    const invalid = request.validationError ? fromFastify(request.validationError as FastifyError) : undefined;
+    const problems = [
+      ...(invalid?.problems ?? []),
+      ...(typeof url === "string" ? channelUrlProblems(url, httpHosts) : []),
+    ];
+    if (problems.length === 0) return;
+    throw invalid
+      ? new TrailproofError("REQUEST_INVALID", invalid.detail, { problems })
+      : new TrailproofError("CHANNEL_INVALID", "the channel cannot be used", { problems });
   };
 
   api.post(
     scope.prefix,
     {
       config: { permission: scope.change },
+      attachValidation: true,
       schema: {
         ...common,
         summary: "Create a webhook channel; its signing secret is answered this once",
@@ -105,8 +118,8 @@ function registerScope(app: FastifyInstance, deps: AppDeps, worker: DeliveryWork
       },
     },
     async (request, reply) => {
+      checkBody(request, (request.body as { url?: unknown } | undefined)?.url);
       const { name, url, format, enabled } = request.body;
-      checkUrl(url);
       const at = new Date().toISOString();
       const by = request.principal?.id as string;
       const channel: ChannelRecord = {
@@ -183,6 +196,7 @@ function registerScope(app: FastifyInstance, deps: AppDeps, worker: DeliveryWork
     `${scope.prefix}/:id`,
     {
       config: { permission: scope.change },
+      attachValidation: true,
       schema: {
         ...common,
         summary: "Change a channel's name, URL, format, or enable/disable it",
@@ -193,8 +207,8 @@ function registerScope(app: FastifyInstance, deps: AppDeps, worker: DeliveryWork
       },
     },
     async (request) => {
+      checkBody(request, (request.body as { url?: unknown } | undefined)?.url);
       const before = await found(request, request.params.id);
-      checkUrl(request.body.url);
       const after = await store.updateChannel(scope.tenantId(request), before.channelId, {
         ...request.body,
         updatedAt: new Date().toISOString(),
