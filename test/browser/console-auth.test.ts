@@ -133,6 +133,8 @@ describeBrowser("console sign-in and roles", () => {
       "Dashboards",
       "Integrity",
       "Reports",
+      "Channels",
+      "Deliveries",
       "Admin",
     ]);
     // Signed out, the sign-in page loads again with no cookie and still meets no refusal.

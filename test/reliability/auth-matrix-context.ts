@@ -44,7 +44,8 @@ export interface MatrixContext {
 export async function buildMatrixContext(): Promise<MatrixContext> {
   const dataDir = mkdtempSync(join(tmpdir(), "trailproof-matrix-"));
   const data = await openDataDir({ dataDir, checkpointIntervalMs: 0 });
-  const config = { ...DEFAULT_CONFIG, dataDir, checkpointIntervalMs: 0 };
+  // notifyPollMs 0: the apps send no webhook, so dead letters made for the matrix stay dead.
+  const config = { ...DEFAULT_CONFIG, dataDir, checkpointIntervalMs: 0, notifyPollMs: 0 };
   // Each column's app counts its own failed sign-ins (a fresh shared state), as
   // separate clients would: one column's foreign sign-ins must not throttle the next.
   const newApp = () =>

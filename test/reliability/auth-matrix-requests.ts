@@ -487,6 +487,28 @@ export const REQUESTS: Record<string, RouteRequests> = {
     single_admin: false,
     reason: "matrix",
   }),
+
+  "POST /v1/channels": same("/v1/channels", { name: "matrix", url: "http://127.0.0.1:9/hook" }),
+  "GET /v1/channels": same("/v1/channels"),
+  "GET /v1/channels/:id": onChannel(""),
+  "PATCH /v1/channels/:id": onChannel("", { enabled: false }),
+  "DELETE /v1/channels/:id": onChannel(""),
+  "POST /v1/channels/:id/rotate-secret": onChannel("/rotate-secret"),
+  "POST /v1/channels/:id/test": onChannel("/test"),
+  "GET /v1/deliveries": same("/v1/deliveries?status=dead"),
+  "GET /v1/deliveries/:id": {
+    own: async (ctx, n) => ({ path: `/v1/deliveries/${await deadDelivery(ctx, "acme", n)}` }),
+    foreign: async (ctx, n) => ({ path: `/v1/deliveries/${await deadDelivery(ctx, "globex", n)}` }),
+  },
+  "POST /v1/deliveries/:id/redrive": {
+    own: async (ctx, n) => ({ path: `/v1/deliveries/${await deadDelivery(ctx, "acme", n)}/redrive` }),
+    foreign: async (ctx, n) => ({ path: `/v1/deliveries/${await deadDelivery(ctx, "globex", n)}/redrive` }),
+  },
+  "POST /v1/operator/channels": same("/v1/operator/channels", { name: "on-call", url: "http://127.0.0.1:9/hook" }),
+  "GET /v1/operator/channels": same("/v1/operator/channels"),
+  "DELETE /v1/operator/channels/:id": {
+    own: async (ctx, n) => ({ path: `/v1/operator/channels/${await matrixChannel(ctx, null, n)}` }),
+  },
 };
 
 /** A report generated in `tenant` by its own admin (one per tenant: GET regenerates it). */
@@ -525,6 +547,72 @@ async function matrixSchedule(ctx: MatrixContext, tenant: "acme" | "globex", n: 
     lastReportId: null,
   });
   return scheduleId;
+}
+
+/** A fresh channel of `tenant` (null: the operator's), made in the store; its URL refuses connections. */
+async function matrixChannel(ctx: MatrixContext, tenant: "acme" | "globex" | null, n: number): Promise<string> {
+  const tenantId = tenant === null ? null : (await ctx.data.ledger.tenantRecord(tenant)).tenantId;
+  const channelId = `chn_matrix_${tenant ?? "operator"}_${n}`;
+  const at = new Date().toISOString();
+  await ctx.data.notifications.insertChannel(
+    {
+      channelId,
+      tenantId,
+      name: "matrix",
+      kind: "webhook",
+      format: "native",
+      url: "http://127.0.0.1:9/hook",
+      enabled: true,
+      createdAt: at,
+      createdBy: "test",
+      updatedAt: at,
+      updatedBy: "test",
+    },
+    "whsec_matrix",
+  );
+  return channelId;
+}
+
+function onChannel(tail: string, body?: unknown): RouteRequests {
+  return {
+    own: async (ctx, n) => ({
+      path: `/v1/channels/${await matrixChannel(ctx, "acme", n)}${tail}`,
+      ...(body ? { body } : {}),
+    }),
+    foreign: async (ctx, n) => ({
+      path: `/v1/channels/${await matrixChannel(ctx, "globex", n)}${tail}`,
+      ...(body ? { body } : {}),
+    }),
+  };
+}
+
+/** A fresh dead letter of `tenant` (the matrix's apps send nothing: notifyPollMs 0). */
+async function deadDelivery(ctx: MatrixContext, tenant: "acme" | "globex", n: number): Promise<string> {
+  const channelId = await matrixChannel(ctx, tenant, n);
+  const store = ctx.data.notifications;
+  const at = new Date().toISOString();
+  await store.enqueue(
+    (await ctx.data.ledger.tenantRecord(tenant)).tenantId,
+    [
+      {
+        key: `matrix:${n}`,
+        kind: "alert.raise",
+        sourceEventId: null,
+        sourceIndex: null,
+        payload: {},
+        channelIds: [channelId],
+      },
+    ],
+    at,
+  );
+  // Claimed until `at`: whatever else is due stays claimable at once.
+  const claimed = (await store.claimDue(new Date().toISOString(), at, "matrix", 1000)).find(
+    (d) => d.channelId === channelId,
+  );
+  if (!claimed) throw new Error("the matrix's delivery was not claimed");
+  const attempt = { deliveryId: claimed.deliveryId, attempt: 1, at, httpStatus: null, error: "refused", durationMs: 1 };
+  await store.recordAttempt(claimed, attempt, { status: "dead", nextAttemptAt: at, lastError: "refused" });
+  return claimed.deliveryId;
 }
 
 /**

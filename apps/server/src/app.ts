@@ -27,6 +27,7 @@ import { registerProblemHandlers, sendProblem } from "./http/problem.js";
 import { recordRouteTable } from "./http/route-table.js";
 import { sharedRateLimitStore } from "./http/shared-rate-limit-store.js";
 import { registerStrictQueryIntegers } from "./http/strict-query-integers.js";
+import { registerNotifications } from "./notify/register-notify.js";
 import { registerReportRoutes } from "./reports/report-routes.js";
 import { ReportScheduler } from "./reports/report-schedule.js";
 import { registerReportScheduleRoutes } from "./reports/report-schedule-routes.js";
@@ -202,7 +203,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const reportScheduler = new ReportScheduler({ ...deps, log: app.log });
   app.addHook("onReady", async () => reportScheduler.start());
   app.addHook("onClose", async () => reportScheduler.stop());
-  const selfCheck = new SelfCheckSchedule({ ...deps, log: app.log }, deps.config.selfCheckIntervalMs);
+  const operatorAlerts = registerNotifications(app, deps, audit);
+  const selfCheck = new SelfCheckSchedule(
+    { ...deps, log: app.log, onFailure: (result, slot) => operatorAlerts.selfCheckFailed(result, slot) },
+    deps.config.selfCheckIntervalMs,
+  );
   app.addHook("onReady", async () => selfCheck.start());
   app.addHook("onClose", async () => selfCheck.stop());
   return app;

@@ -35,6 +35,19 @@ export interface ServerConfig extends StoreConfig {
    * retention are pruned, one bounded batch per tenant (retention/prune-schedule.ts); 0 turns it off.
    */
   pruneIntervalMs: number;
+  /** TRAILPROOF_NOTIFY_POLL_MS: how often the outbox is looked at for due deliveries; 0 turns sending off. */
+  notifyPollMs: number;
+  /** TRAILPROOF_NOTIFY_TIMEOUT_MS: longest wait for a webhook's answer. */
+  notifyTimeoutMs: number;
+  /** TRAILPROOF_NOTIFY_MAX_ATTEMPTS: attempts before a delivery is a dead letter. */
+  notifyMaxAttempts: number;
+  /** TRAILPROOF_NOTIFY_MAX_AGE_MS: a delivery still failing this long after it was enqueued is a dead letter. */
+  notifyMaxAgeMs: number;
+  /** TRAILPROOF_NOTIFY_BACKOFF_BASE_MS and _CAP_MS: retry n waits uniformly up to min(cap, base * 2^n). */
+  notifyBackoffBaseMs: number;
+  notifyBackoffCapMs: number;
+  /** TRAILPROOF_NOTIFY_HTTP_HOSTS: hosts a channel may reach over plain http besides 127.0.0.1 and localhost. */
+  notifyHttpHosts: string[];
   /** TRAILPROOF_CORS_ORIGINS: comma-separated allow-list; empty = no CORS. */
   corsOrigins: string[];
   /** TRAILPROOF_MAX_BODY_BYTES: largest request body. */
@@ -109,6 +122,13 @@ export const DEFAULT_CONFIG: ServerConfig = {
   checkpointIntervalMs: 1000,
   selfCheckIntervalMs: 600_000,
   pruneIntervalMs: 3_600_000,
+  notifyPollMs: 1000,
+  notifyTimeoutMs: 10_000,
+  notifyMaxAttempts: 12,
+  notifyMaxAgeMs: 86_400_000,
+  notifyBackoffBaseMs: 2000,
+  notifyBackoffCapMs: 3_600_000,
+  notifyHttpHosts: [],
   corsOrigins: [],
   maxBodyBytes: 5 * 1024 * 1024,
   compatMaxBodyBytes: 16 * 1024 * 1024,
@@ -215,6 +235,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     checkpointIntervalMs: num("TRAILPROOF_CHECKPOINT_INTERVAL_MS", d.checkpointIntervalMs),
     selfCheckIntervalMs: num("TRAILPROOF_SELF_CHECK_INTERVAL_MS", d.selfCheckIntervalMs),
     pruneIntervalMs: num("TRAILPROOF_PRUNE_INTERVAL_MS", d.pruneIntervalMs),
+    notifyPollMs: num("TRAILPROOF_NOTIFY_POLL_MS", d.notifyPollMs),
+    notifyTimeoutMs: num("TRAILPROOF_NOTIFY_TIMEOUT_MS", d.notifyTimeoutMs),
+    notifyMaxAttempts: num("TRAILPROOF_NOTIFY_MAX_ATTEMPTS", d.notifyMaxAttempts),
+    notifyMaxAgeMs: num("TRAILPROOF_NOTIFY_MAX_AGE_MS", d.notifyMaxAgeMs),
+    notifyBackoffBaseMs: num("TRAILPROOF_NOTIFY_BACKOFF_BASE_MS", d.notifyBackoffBaseMs),
+    notifyBackoffCapMs: num("TRAILPROOF_NOTIFY_BACKOFF_CAP_MS", d.notifyBackoffCapMs),
+    notifyHttpHosts: list(env.TRAILPROOF_NOTIFY_HTTP_HOSTS).map((h) => h.toLowerCase()),
     corsOrigins: list(env.TRAILPROOF_CORS_ORIGINS),
     maxBodyBytes: num("TRAILPROOF_MAX_BODY_BYTES", d.maxBodyBytes),
     compatMaxBodyBytes: num("TRAILPROOF_COMPAT_MAX_BODY_BYTES", d.compatMaxBodyBytes),

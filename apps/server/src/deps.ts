@@ -6,6 +6,7 @@ import type {
   AuditQuery,
   DerivedRowsAudit,
   Ledger,
+  NotificationStore,
   PeopleStore,
   ReportScheduleStore,
   RetentionStore,
@@ -27,6 +28,10 @@ export interface AppDeps {
   retentionNow?: () => number;
   query: AuditQuery;
   people: PeopleStore;
+  /** Webhook channels, the outbox and its attempts (docs/notifications.md). */
+  notifications: NotificationStore;
+  /** Tells of deliveries the notification follower enqueued (the worker sends them at once); absent: it polls. */
+  onNotificationsEnqueued?: (listener: () => void) => void;
   /**
    * State every node must see alike: sign-in throttles, pending sign-ins,
    * read deduplication, rate-limit counters and verification jobs. In

@@ -5,6 +5,7 @@
 import { TrailproofError } from "@trailproof/core";
 import {
   type DatabaseOptions,
+  type DataDir,
   describeDatabase,
   generatedMasterKeyWarning,
   openDatabase,
@@ -23,6 +24,8 @@ export interface RunningServer {
   url: string;
   /** Keys created by this start (first start only, and only the node that created them); shown once. */
   created: { operatorKey?: string; demoAdminKey?: string };
+  /** The opened stores (tests append what a service component would, e.g. an alert.raise). */
+  data: DataDir;
   close(): Promise<void>;
 }
 
@@ -116,7 +119,7 @@ export async function startServer(
     })();
     return closing;
   };
-  return { app, url, created, close };
+  return { app, url, created, data, close };
 }
 
 /** The flags that name `store` on the command line, as `trailproof key create` takes them (no password). */

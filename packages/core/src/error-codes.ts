@@ -106,6 +106,12 @@ export type ServiceErrorCode =
   | "REPORT_NOT_FOUND"
   | "REPORT_SCHEDULE_NOT_FOUND"
   | "REPORT_MISMATCH"
+  // Notifications: channels and their deliveries.
+  | "CHANNEL_INVALID"
+  | "CHANNEL_NOT_FOUND"
+  | "NOTIFICATION_DELIVERY_NOT_FOUND"
+  | "NOTIFICATION_DELIVERY_NOT_DEAD"
+  | "NOTIFICATION_CHANNEL_GONE"
   // Retention and legal holds.
   | "RETENTION_INVALID"
   | "LEGAL_HOLD_NOT_FOUND"

@@ -4,6 +4,8 @@
 // where the backend is picked; the engine itself never opens a driver.
 import { mkdirSync } from "node:fs";
 import type { FollowerSink, LogFollower } from "./follow/log-follower.js";
+import { NotificationSink } from "./follow/notification-sink.js";
+import { channelSecretSealer } from "./keys/channel-secrets.js";
 import { dataDirMasterKey } from "./keys/data-dir-master-key.js";
 import { Ledger, type LedgerOptions } from "./ledger.js";
 import type { AuditQuery } from "./query/audit-query.js";
@@ -11,11 +13,13 @@ import { CheckedAuditQuery } from "./query/checked-audit-query.js";
 import type { AccessStore } from "./store/access-store.js";
 import type { ApprovalStore } from "./store/approval-store.js";
 import { MemorySharedState } from "./store/memory-shared-state.js";
+import type { NotificationStore } from "./store/notification-store.js";
 import type { PeopleStore } from "./store/people-store.js";
 import type { ReportScheduleStore } from "./store/report-store.js";
 import type { RetentionStore } from "./store/retention-store.js";
 import type { SharedState } from "./store/shared-state.js";
 import { openSqliteStores } from "./store/sqlite/open-sqlite-store.js";
+import { SqliteNotificationStore } from "./store/sqlite/sqlite-notification-store.js";
 import type { DerivedRowsAudit } from "./verify/derived-rows.js";
 
 export interface DataDir {
@@ -31,6 +35,12 @@ export interface DataDir {
   people: PeopleStore;
   /** Keeps the search projection behind the log; `query` reads what it covers. */
   search: LogFollower;
+  /** Webhook channels, the outbox and its history (docs/notifications.md). */
+  notifications: NotificationStore;
+  /** Turns alert.raise and report.generate entries into deliveries in the outbox. */
+  notifier: LogFollower;
+  /** Calls `listener` each time the notifier enqueued deliveries; it MUST NOT throw. */
+  onNotificationsEnqueued(listener: () => void): void;
   /** Resolves once the search projection covers every entry committed so far. */
   settled(): Promise<void>;
   /**
@@ -67,7 +77,12 @@ export async function openDataDir(
   });
   const ledger = await Ledger.open({ ...ledgerOptions, masterKey, store: stores.log });
   // One process is the whole service on the embedded store.
-  return followingDataDir(ledger, stores, { migrated: stores.migrated, shared: new MemorySharedState() });
+  const notifications = new SqliteNotificationStore(stores.catalogue, channelSecretSealer(masterKey));
+  return followingDataDir(
+    ledger,
+    { ...stores, notifications },
+    { migrated: stores.migrated, shared: new MemorySharedState() },
+  );
 }
 
 /**
@@ -85,10 +100,20 @@ export function followingDataDir(
     query: AuditQuery;
     search: FollowerSink;
     audits: DerivedRowsAudit[];
+    notifications: NotificationStore;
   },
   rest: Pick<DataDir, "migrated" | "shared">,
 ): DataDir {
   const search = ledger.follow(stores.search);
+  const tenantNames = new Map<number, string>();
+  const tenantName = async (tenantId: number): Promise<string> => {
+    if (!tenantNames.has(tenantId)) {
+      for (const t of await ledger.listTenants()) tenantNames.set(t.tenantId, t.name);
+    }
+    return tenantNames.get(tenantId) ?? String(tenantId);
+  };
+  const sink = new NotificationSink(stores.notifications, tenantName);
+  const notifier = ledger.follow(sink);
   return {
     ledger,
     access: stores.access,
@@ -98,6 +123,9 @@ export function followingDataDir(
     query: new CheckedAuditQuery(stores.query, ledger.readDivergences),
     people: stores.people,
     search,
+    notifications: stores.notifications,
+    notifier,
+    onNotificationsEnqueued: (listener) => sink.onEnqueued(listener),
     settled: () => search.idle(),
     waitForSearch: (tenantId, size, timeoutMs) => search.waitFor(tenantId, size, timeoutMs),
     audits: stores.audits,

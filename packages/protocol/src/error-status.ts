@@ -17,6 +17,7 @@ const STATUS = {
   REPORT_INVALID: 400,
   // Too many entries in the period for one report: split the period.
   REPORT_RANGE_TOO_LARGE: 400,
+  CHANNEL_INVALID: 400,
   CANONICAL_UNSUPPORTED_VALUE: 400,
   SEARCH_QUERY_INVALID: 400,
   SEARCH_CURSOR_INVALID: 400,
@@ -49,6 +50,8 @@ const STATUS = {
   LEGAL_HOLD_NOT_FOUND: 404,
   REPORT_NOT_FOUND: 404,
   REPORT_SCHEDULE_NOT_FOUND: 404,
+  CHANNEL_NOT_FOUND: 404,
+  NOTIFICATION_DELIVERY_NOT_FOUND: 404,
   // 409: conflicts with what is recorded.
   TENANT_EXISTS: 409,
   APPROVAL_NOT_PENDING: 409,
@@ -56,6 +59,8 @@ const STATUS = {
   LEGAL_HOLD_NOT_ACTIVE: 409,
   // An entry of the report's range has had its body pruned: its leaf cannot be shown.
   REPORT_RANGE_PRUNED: 409,
+  NOTIFICATION_DELIVERY_NOT_DEAD: 409,
+  NOTIFICATION_CHANNEL_GONE: 409,
   // 410: the body is gone by retention; its leaf hash and proof are answered.
   EVENT_PRUNED: 410,
   PERSON_EXISTS: 409,

@@ -6,6 +6,7 @@ export * from "./http/approval-schemas.js";
 export * from "./http/auth-schemas.js";
 export * from "./http/erasure-schemas.js";
 export * from "./http/log-schemas.js";
+export * from "./http/notification-schemas.js";
 export * from "./http/people-schemas.js";
 export * from "./http/platform-key-schemas.js";
 export * from "./http/problem-details.js";

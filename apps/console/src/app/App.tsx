@@ -6,6 +6,8 @@ import { ApiProvider } from "../api/api-context.js";
 import type { Role } from "../api/types.js";
 import { roleAtLeast } from "../auth/roles.js";
 import { useSession } from "../auth/session.js";
+import { ChannelsPage } from "../channels/ChannelsPage.js";
+import { DeliveriesPage } from "../channels/DeliveriesPage.js";
 import { Loading } from "../components/Loading.js";
 import { Shell } from "../layout/Shell.js";
 import { AdminPage } from "../pages/AdminPage.js";
@@ -51,6 +53,8 @@ const ROUTES: Route[] = [
   { path: "/dashboards", minimum: "viewer", what: "dashboards", render: () => <DashboardsPage /> },
   { path: "/integrity", minimum: "auditor", what: "the integrity page", render: () => <IntegrityPage /> },
   { path: "/reports", minimum: "auditor", what: "reports", render: () => <ReportsPage /> },
+  { path: "/channels", minimum: "auditor", what: "notification channels", render: () => <ChannelsPage /> },
+  { path: "/deliveries", minimum: "auditor", what: "notification deliveries", render: () => <DeliveriesPage /> },
   { path: "/admin", minimum: "admin", what: "administration", render: () => <AdminPage /> },
 ];
 
@@ -61,6 +65,8 @@ const TITLES: Record<string, string> = {
   "/dashboards": "Dashboards",
   "/integrity": "Integrity",
   "/reports": "Reports",
+  "/channels": "Channels",
+  "/deliveries": "Deliveries",
   "/admin": "Admin",
   "/sign-in": "Sign in",
   "/embed": "Audit log",

@@ -17,6 +17,8 @@ const PATHS: Record<string, string> = {
   search: "M11 4a7 7 0 1 0 0 14 7 7 0 0 0 0-14zm9 16-4-4",
   check: "M5 12.5 10 17l9-10",
   cross: "M6 6l12 12M18 6 6 18",
+  channels: "M4 12a8 8 0 0 1 16 0M7.5 12a4.5 4.5 0 0 1 9 0M12 12v8",
+  deliveries: "M3 7l9 6 9-6M3 7v10h18V7",
 };
 
 export function Icon({ name, size = 18 }: { name: keyof typeof PATHS | string; size?: number }) {

@@ -11,6 +11,8 @@ export const NAV_ITEMS: { to: string; label: string; icon: string; minimum: Role
   { to: "/dashboards", label: "Dashboards", icon: "dashboards", minimum: "viewer" },
   { to: "/integrity", label: "Integrity", icon: "integrity", minimum: "auditor" },
   { to: "/reports", label: "Reports", icon: "reports", minimum: "auditor" },
+  { to: "/channels", label: "Channels", icon: "channels", minimum: "auditor" },
+  { to: "/deliveries", label: "Deliveries", icon: "deliveries", minimum: "auditor" },
   { to: "/admin", label: "Admin", icon: "admin", minimum: "admin" },
 ];
 

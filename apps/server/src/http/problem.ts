@@ -62,8 +62,8 @@ export function sendProblem(
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
-/** Fastify's own error codes, mapped onto ours. */
-function fromFastify(
+/** Fastify's own error codes, mapped onto ours (routes with attachValidation merge their own problems in). */
+export function fromFastify(
   err: FastifyError,
 ): { code: ErrorCode; detail: string; problems?: { pointer: string; message: string }[] } | undefined {
   if (err.validation) {

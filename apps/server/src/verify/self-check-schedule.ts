@@ -1,7 +1,8 @@
 // Runs the self-check (self-check.ts) for every tenant each interval, on one
 // node at a time (a shared claim per tenant and interval), starting where
 // the tenant's last `integrity.check` event ended. A failure is an error in
-// the service's log and in /metrics, besides the critical event itself.
+// the service's log and in /metrics, besides the critical event itself, and
+// an operator alert (notify/operator-alerts.ts) through onFailure.
 import type { AuditQuery, Ledger, SharedState } from "@trailproof/ledger";
 import type { FastifyBaseLogger } from "fastify";
 import type { ServiceMetrics } from "../http/metrics.js";
@@ -13,6 +14,8 @@ export interface SelfCheckDeps {
   shared: SharedState;
   metrics: ServiceMetrics;
   log: FastifyBaseLogger;
+  /** Told of each failed check, with the interval's slot (the alert's key); its own failure is logged. */
+  onFailure?: (result: SelfCheckResult, slot: number) => Promise<unknown>;
 }
 
 export class SelfCheckSchedule {
@@ -48,7 +51,7 @@ export class SelfCheckSchedule {
   }
 
   async #runAll(): Promise<SelfCheckResult[]> {
-    const { ledger, query, shared, metrics, log } = this.#deps;
+    const { ledger, query, shared, metrics, log, onFailure } = this.#deps;
     const results: SelfCheckResult[] = [];
     for (const tenant of await ledger.listTenants()) {
       // One node per tenant and interval: the claim names the interval's slot of the clock.
@@ -69,6 +72,9 @@ export class SelfCheckSchedule {
           log.error(
             { tenant: tenant.name, failures: result.failures },
             "self-check failed: the log does not match its signed checkpoint; run trailproof verify (docs/runbooks/operations.md)",
+          );
+          await onFailure?.(result, slot).catch((err: unknown) =>
+            log.error({ tenant: tenant.name, err }, "could not raise the operator alert of a failed self-check"),
           );
         }
         results.push(result);

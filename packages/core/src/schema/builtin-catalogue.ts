@@ -7,6 +7,7 @@ import { builderActions } from "./catalogue-builder.js";
 import { dataActions } from "./catalogue-data.js";
 import { detectActions } from "./catalogue-detect.js";
 import { metaAuditActions } from "./catalogue-meta-audit.js";
+import { notifyActions } from "./catalogue-notify.js";
 import { reportActions } from "./catalogue-reports.js";
 
 export const builtinCatalogue: readonly ActionDefinition[] = [
@@ -16,14 +17,18 @@ export const builtinCatalogue: readonly ActionDefinition[] = [
   ...metaAuditActions,
   ...detectActions,
   ...reportActions,
+  ...notifyActions,
 ];
 
 /**
  * The actions only the service itself records (meta-audit, keys, people,
- * schema and tenant changes, rules and alerts, reports). Ingest refuses them, so a
- * platform's key cannot forge what looks like the service's own record.
+ * schema and tenant changes, rules and alerts, reports, notification
+ * channels). Ingest refuses them, so a platform's key cannot forge what looks
+ * like the service's own record.
  */
-const SERVICE_ACTIONS = new Set([...metaAuditActions, ...detectActions, ...reportActions].map((d) => d.action));
+const SERVICE_ACTIONS = new Set(
+  [...metaAuditActions, ...detectActions, ...reportActions, ...notifyActions].map((d) => d.action),
+);
 
 export function isServiceAction(action: unknown): boolean {
   return typeof action === "string" && SERVICE_ACTIONS.has(action);

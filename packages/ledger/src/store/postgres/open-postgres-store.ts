@@ -3,6 +3,7 @@
 // key vault (sealed by the operator's master key), the signing lease and the
 // short-lived state nodes share.
 // Nothing of a node's state lives outside the database and its master key.
+import { channelSecretSealer } from "../../keys/channel-secrets.js";
 import type { DerivedRowsAudit } from "../../verify/derived-rows.js";
 import { PostgresAccessStore } from "./postgres-access-store.js";
 import { PostgresApprovalStore } from "./postgres-approval-store.js";
@@ -12,6 +13,7 @@ import { PostgresKeyVault } from "./postgres-key-vault.js";
 import { PostgresLeaseStore } from "./postgres-lease.js";
 import { PostgresLogStore } from "./postgres-log-store.js";
 import { checkPostgresSchema, checkServiceRole } from "./postgres-migrations.js";
+import { PostgresNotificationStore } from "./postgres-notification-store.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
 import { PostgresReportStore } from "./postgres-report-store.js";
 import { PostgresRetentionStore } from "./postgres-retention-store.js";
@@ -34,6 +36,7 @@ export interface PostgresStores {
   vault: PostgresKeyVault;
   leases: PostgresLeaseStore;
   shared: PostgresSharedState;
+  notifications: PostgresNotificationStore;
 }
 
 /**
@@ -74,5 +77,6 @@ export function openPostgresStores(sql: PgSql, masterKey: Uint8Array): PostgresS
     vault: new PostgresKeyVault(sql, masterKey),
     leases: new PostgresLeaseStore(sql),
     shared: new PostgresSharedState(sql),
+    notifications: new PostgresNotificationStore(sql, channelSecretSealer(masterKey)),
   };
 }

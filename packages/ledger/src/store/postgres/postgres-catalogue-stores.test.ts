@@ -2,7 +2,9 @@
 // the app role, and what only PostgreSQL enforces here: row-level security
 // for a statement that forgot its tenant, the column grants, and the
 // last-admin rule across two nodes' pools.
+import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { channelSecretSealer } from "../../keys/channel-secrets.js";
 import {
   AT,
   apiKey,
@@ -12,6 +14,7 @@ import {
   runAccessStoreConformance,
 } from "../access-store.conformance.js";
 import { runApprovalStoreConformance } from "../approval-store.conformance.js";
+import { runNotificationStoreConformance } from "../notification-store.conformance.js";
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { runReportStoreConformance } from "../report-store.conformance.js";
 import { runRetentionStoreConformance } from "../retention-store.conformance.js";
@@ -19,6 +22,7 @@ import { PostgresAccessStore } from "./postgres-access-store.js";
 import { PostgresApprovalStore } from "./postgres-approval-store.js";
 import { openPostgres, type PgSql } from "./postgres-client.js";
 import { PostgresLogStore } from "./postgres-log-store.js";
+import { PostgresNotificationStore } from "./postgres-notification-store.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
 import { PostgresReportStore } from "./postgres-report-store.js";
 import { PostgresRetentionStore } from "./postgres-retention-store.js";
@@ -75,6 +79,16 @@ runPeopleStoreConformance("PostgreSQL", open);
 runApprovalStoreConformance("PostgreSQL", open);
 runRetentionStoreConformance("PostgreSQL", open);
 runReportStoreConformance("PostgreSQL", open);
+runNotificationStoreConformance("PostgreSQL", async () => {
+  const s = await open();
+  const sealer = channelSecretSealer(randomBytes(32));
+  return {
+    notifications: new PostgresNotificationStore(s.app, sealer),
+    otherNode: () => new PostgresNotificationStore(s.otherNode(), sealer),
+    createTenant: s.createTenant,
+    close: s.close,
+  };
+});
 
 describe("PostgreSQL catalogue", () => {
   async function twoTenants() {

@@ -1,16 +1,20 @@
 // The access and people conformance suites on real SQLite data directories
 // (the catalogue file, trailproof.db, beside the tenants' log files), and the
 // triggers that keep platform keys append-only but for revocation.
+import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { channelSecretSealer } from "../../keys/channel-secrets.js";
 import { AT, type CatalogueStores, platformKey, runAccessStoreConformance } from "../access-store.conformance.js";
 import { type ApprovalStores, runApprovalStoreConformance } from "../approval-store.conformance.js";
+import { runNotificationStoreConformance } from "../notification-store.conformance.js";
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { type ReportStores, runReportStoreConformance } from "../report-store.conformance.js";
 import { type RetentionStores, runRetentionStoreConformance } from "../retention-store.conformance.js";
 import { openSqliteStores } from "./open-sqlite-store.js";
+import { SqliteNotificationStore } from "./sqlite-notification-store.js";
 
 async function open(): Promise<CatalogueStores & ApprovalStores & RetentionStores & ReportStores> {
   const { log, access, people, approvals, retention, reports } = openSqliteStores(
@@ -52,4 +56,16 @@ describe("SQLite platform_keys", () => {
       await log.close();
     }
   });
+});
+
+runNotificationStoreConformance("SQLite files", async () => {
+  const { log, catalogue } = openSqliteStores(mkdtempSync(join(tmpdir(), "trailproof-catalogue-")));
+  const notifications = new SqliteNotificationStore(catalogue, channelSecretSealer(randomBytes(32)));
+  return {
+    notifications,
+    otherNode: () => notifications,
+    createTenant: async (name) =>
+      (await log.createTenant({ name, origin: `test/${name}`, unknownActions: "reject", createdAt: "x" })).tenantId,
+    close: () => log.close(),
+  };
 });
