@@ -240,6 +240,7 @@ export const REQUESTS: Record<string, RouteRequests> = {
   "POST /v1/auth/totp": same("/v1/auth/totp", { login_token: "not-a-login", code: "000000" }),
   "POST /v1/auth/recover": same("/v1/auth/recover", { login_token: "not-a-login", recovery_code: "abcd-efgh-ijkl" }),
   "GET /v1/auth/session": same("/v1/auth/session"),
+  "GET /v1/governance": same("/v1/governance?phase=deploy"),
   "POST /v1/auth/logout": same("/v1/auth/logout"),
 
   "POST /publisher/v1/project/:projectId/event": retraced("", "/event", retracedEvent),

@@ -14,6 +14,7 @@ import { MetaAudit } from "./audit/meta-audit.js";
 import { registerAuthentication } from "./auth/authenticate.js";
 import { platformTenantHint } from "./compat/choose-tenant.js";
 import { registerCompatRoutes } from "./compat/register-compat-routes.js";
+import { registerGovernanceRoutes } from "./governance/governance-routes.js";
 import type { AppDeps } from "./deps.js";
 import { AccessLog } from "./http/access-log.js";
 import { buildClientErrorHandler } from "./http/client-error.js";
@@ -167,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerEventRoutes(app, deps, audit);
   registerTargetRoutes(app, deps, audit);
   registerStatsRoutes(app, deps, audit);
+  registerGovernanceRoutes(app, deps, audit);
   registerLogRoutes(app, deps, audit);
   registerVerifyRoutes(app, deps, audit);
   registerExportRoutes(app, deps, audit);

@@ -1,12 +1,14 @@
 // The built-in action catalogue: the no-code taxonomy every Trailproof log
-// starts with, version 1 of each action. Platforms register their own actions
-// (or later versions of these) through the registry.
+// starts with, version 1 of each action and version 2 of the policy actions.
+// Platforms register their own actions (or later versions of these) through
+// the registry.
 import type { ActionDefinition } from "./action-definition.js";
 import { accessActions } from "./catalogue-access.js";
 import { builderActions } from "./catalogue-builder.js";
 import { dataActions } from "./catalogue-data.js";
 import { detectActions } from "./catalogue-detect.js";
 import { metaAuditActions } from "./catalogue-meta-audit.js";
+import { policyActions } from "./catalogue-policy.js";
 
 export const builtinCatalogue: readonly ActionDefinition[] = [
   ...builderActions,
@@ -14,6 +16,7 @@ export const builtinCatalogue: readonly ActionDefinition[] = [
   ...dataActions,
   ...metaAuditActions,
   ...detectActions,
+  ...policyActions,
 ];
 
 /**
