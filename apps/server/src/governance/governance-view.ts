@@ -106,8 +106,7 @@ export async function buildGovernance(ledger: Ledger, query: AuditQuery, req: Go
     return changed.length < req.limit ? "more" : "enough";
   });
   // Listed events are shown as the caller may see them: people as pseudonyms for viewers.
-  const view = async (entry: Scanned) =>
-    (await toEventItem(ledger, req.tenant, req.role, entry)).event as Json;
+  const view = async (entry: Scanned) => (await toEventItem(ledger, req.tenant, req.role, entry)).event as Json;
   return {
     from: req.from ?? null,
     to: req.to ?? null,

@@ -45,7 +45,9 @@ export function policyIdOf(event: Json): string {
 export function changePhaseOf(event: Json): PolicyPhase | null {
   const change = asObject(event.change);
   return (
-    phaseOf(metadataOf(event).phase) ?? phaseOf(asObject(change?.after)?.phase) ?? phaseOf(asObject(change?.before)?.phase)
+    phaseOf(metadataOf(event).phase) ??
+    phaseOf(asObject(change?.after)?.phase) ??
+    phaseOf(asObject(change?.before)?.phase)
   );
 }
 

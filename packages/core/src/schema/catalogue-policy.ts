@@ -26,9 +26,14 @@ function versionOne(action: string): ActionDefinition {
   return found;
 }
 
+/** `schema` with `fields` described; a field version 1 already typed keeps its type (narrowing nothing, widening nothing). */
 function withFields(schema: JsonSchema | undefined, fields: Record<string, JsonSchema>): JsonSchema {
   const base = schema ?? { type: "object" };
-  return { ...base, properties: { ...((base.properties as JsonObject | undefined) ?? {}), ...fields } };
+  const properties = { ...((base.properties as JsonObject | undefined) ?? {}) };
+  for (const [name, field] of Object.entries(fields)) {
+    properties[name] = { ...((properties[name] as JsonObject | undefined) ?? {}), ...field };
+  }
+  return { ...base, properties };
 }
 
 /** The phases a policy decision is made in, in pipeline order. */

@@ -91,7 +91,9 @@ export const GovernanceSchema = Type.Object({
     deny: Type.Integer(),
     warn: Type.Integer(),
     other: Type.Integer(),
-    rows: Type.Array(GovernanceDecisionRowSchema, { description: "by phase (build, deploy, runtime, unspecified) then policy id" }),
+    rows: Type.Array(GovernanceDecisionRowSchema, {
+      description: "by phase (build, deploy, runtime, unspecified) then policy id",
+    }),
   }),
   denials: Type.Array(GovernanceDenialSchema, { description: "the newest denials first, at most limit" }),
   changes: Type.Array(GovernancePolicyChangeSchema, { description: "the newest policy changes first, at most limit" }),
