@@ -14,6 +14,7 @@ import { EmbedPage } from "../pages/EmbedPage.js";
 import { EntityPage } from "../pages/EntityPage.js";
 import { EventDetailPage } from "../pages/EventDetailPage.js";
 import { EventsPage } from "../pages/EventsPage.js";
+import { GovernancePage } from "../pages/GovernancePage.js";
 import { NotFound, NotPermitted } from "../pages/NotPermitted.js";
 import { RunPage } from "../pages/RunPage.js";
 import { SignInPage } from "../pages/SignInPage.js";
@@ -48,6 +49,7 @@ const ROUTES: Route[] = [
     render: (p) => <RunPage runId={p.runId ?? ""} />,
   },
   { path: "/dashboards", minimum: "viewer", what: "dashboards", render: () => <DashboardsPage /> },
+  { path: "/governance", minimum: "viewer", what: "governance", render: () => <GovernancePage /> },
   { path: "/integrity", minimum: "auditor", what: "the integrity page", render: () => <IntegrityPage /> },
   { path: "/admin", minimum: "admin", what: "administration", render: () => <AdminPage /> },
 ];
@@ -57,6 +59,7 @@ const TITLES: Record<string, string> = {
   "/entities": "Entity history",
   "/automations": "Automations",
   "/dashboards": "Dashboards",
+  "/governance": "Governance",
   "/integrity": "Integrity",
   "/admin": "Admin",
   "/sign-in": "Sign in",

@@ -9,6 +9,9 @@ export const NAV_ITEMS: { to: string; label: string; icon: string; minimum: Role
   { to: "/events", label: "Events", icon: "events", minimum: "viewer" },
   { to: "/automations", label: "Automations", icon: "automations", minimum: "viewer" },
   { to: "/dashboards", label: "Dashboards", icon: "dashboards", minimum: "viewer" },
+  { to: "/governance", label: "Governance", icon: "governance", minimum: "viewer" },
+  { to: "/alerts", label: "Alerts", icon: "alerts", minimum: "viewer" },
+  { to: "/rules", label: "Rules", icon: "rules", minimum: "viewer" },
   { to: "/integrity", label: "Integrity", icon: "integrity", minimum: "auditor" },
   { to: "/admin", label: "Admin", icon: "admin", minimum: "admin" },
 ];
