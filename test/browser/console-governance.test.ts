@@ -166,7 +166,7 @@ describeBrowser("console governance", () => {
     const page = admin.page;
     await page.goto(`${server.url}/governance`);
     await page.locator('tr[data-event-id="br_runtime_deny_old"]').waitFor();
-    await page.getByLabel("Phase").selectOption("build");
+    await page.getByLabel("Phase", { exact: true }).selectOption("build");
     await expect.poll(() => page.locator('tr[data-event-id="br_deploy_deny"]').count()).toBe(0);
     expect(await decisionRow(page, "pol_browser_licences")).toEqual([
       "build",
@@ -181,11 +181,11 @@ describeBrowser("console governance", () => {
       await page.getByRole("table", { name: "Decisions by phase and policy" }).getByText("pol_browser_review").count(),
     ).toBe(0);
     expect(await page.getByText("No policy changes in this period").count()).toBe(1);
-    await page.getByLabel("Phase").selectOption("");
-    await page.getByLabel("Period").selectOption("1");
+    await page.getByLabel("Phase", { exact: true }).selectOption("");
+    await page.getByLabel("Period", { exact: true }).selectOption("1");
     await page.locator('tr[data-event-id="br_deploy_deny"]').waitFor();
     await expect.poll(() => page.locator('tr[data-event-id="br_runtime_deny_old"]').count()).toBe(0);
-    await page.getByLabel("Period").selectOption("7");
+    await page.getByLabel("Period", { exact: true }).selectOption("7");
     await page.locator('tr[data-event-id="br_runtime_deny_old"]').waitFor();
   });
 
