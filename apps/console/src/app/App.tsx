@@ -9,6 +9,7 @@ import { useSession } from "../auth/session.js";
 import { Loading } from "../components/Loading.js";
 import { Shell } from "../layout/Shell.js";
 import { AdminPage } from "../pages/AdminPage.js";
+import { AlertsPage } from "../pages/AlertsPage.js";
 import { AutomationsPage } from "../pages/AutomationsPage.js";
 import { EmbedPage } from "../pages/EmbedPage.js";
 import { EntityPage } from "../pages/EntityPage.js";
@@ -16,6 +17,7 @@ import { EventDetailPage } from "../pages/EventDetailPage.js";
 import { EventsPage } from "../pages/EventsPage.js";
 import { GovernancePage } from "../pages/GovernancePage.js";
 import { NotFound, NotPermitted } from "../pages/NotPermitted.js";
+import { NewRulePage, RulePage, RulesPage } from "../pages/RulesPage.js";
 import { RunPage } from "../pages/RunPage.js";
 import { SignInPage } from "../pages/SignInPage.js";
 import { TracePage } from "../pages/TracePage.js";
@@ -50,6 +52,10 @@ const ROUTES: Route[] = [
   },
   { path: "/dashboards", minimum: "viewer", what: "dashboards", render: () => <DashboardsPage /> },
   { path: "/governance", minimum: "viewer", what: "governance", render: () => <GovernancePage /> },
+  { path: "/alerts", minimum: "viewer", what: "alerts", render: () => <AlertsPage /> },
+  { path: "/rules", minimum: "viewer", what: "alert rules", render: () => <RulesPage /> },
+  { path: "/rules/new", minimum: "admin", what: "new alert rules", render: () => <NewRulePage /> },
+  { path: "/rules/:id", minimum: "viewer", what: "alert rules", render: (p) => <RulePage id={p.id ?? ""} /> },
   { path: "/integrity", minimum: "auditor", what: "the integrity page", render: () => <IntegrityPage /> },
   { path: "/admin", minimum: "admin", what: "administration", render: () => <AdminPage /> },
 ];
@@ -60,6 +66,8 @@ const TITLES: Record<string, string> = {
   "/automations": "Automations",
   "/dashboards": "Dashboards",
   "/governance": "Governance",
+  "/alerts": "Alerts",
+  "/rules": "Rules",
   "/integrity": "Integrity",
   "/admin": "Admin",
   "/sign-in": "Sign in",
