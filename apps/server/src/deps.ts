@@ -8,6 +8,7 @@ import type {
   Ledger,
   PeopleStore,
   RetentionStore,
+  RuleStore,
   SharedState,
 } from "@trailproof/ledger";
 import type { ServerConfig } from "./config.js";
@@ -20,6 +21,8 @@ export interface AppDeps {
   approvals: ApprovalStore;
   /** Retention policies and legal holds (docs/retention.md). */
   retention: RetentionStore;
+  /** Alert rules, the alerts they raised and the alert follower's state (docs/alerts.md). */
+  rules: RuleStore;
   /** The clock retention is measured against (tests move it); default Date.now. */
   retentionNow?: () => number;
   query: AuditQuery;
