@@ -42,6 +42,8 @@ export interface AppDeps {
   waitForSearch?: (tenantId: number, size: number, timeoutMs: number) => Promise<boolean>;
   /** Rows the store keeps beside the leaves, which log verification checks against them. */
   audits?: readonly DerivedRowsAudit[];
+  /** Test seam of the alert follower (alerts/alert-follower.ts AlertFollowerOptions.beforeSave): a crash between its steps. */
+  alertFollower?: { beforeSave?: (tenantId: number) => void | Promise<void> };
   /** Logger options for fastify; false in tests that want quiet. */
   logger?: boolean | { level: string };
 }

@@ -107,8 +107,8 @@ export class SqliteRuleStore implements RuleStore {
         acknowledged_at, resolved_by, resolved_at, resolution_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT DO NOTHING`,
     );
-    this.#db.transaction(() => {
-      for (const a of records) {
+    this.#db.transaction((all: readonly AlertRecord[]) => {
+      for (const a of all) {
         insert.run(
           a.tenantId,
           a.alertId,
@@ -124,7 +124,7 @@ export class SqliteRuleStore implements RuleStore {
           a.resolutionNote,
         );
       }
-    })();
+    })(records);
   }
 
   async findAlert(tenantId: number, alertId: string): Promise<AlertRecord | undefined> {
@@ -187,14 +187,13 @@ export class SqliteRuleStore implements RuleStore {
 
   async saveAlertFollowerState(tenantId: number, fromCovered: number, state: AlertFollowerState): Promise<void> {
     const snapshot = state.snapshot === null ? null : JSON.stringify(state.snapshot);
-    const saved = this.#db.transaction(() => {
-      this.#db
-        .prepare("INSERT INTO alert_follower (tenant_id, covered, snapshot) VALUES (?, 0, NULL) ON CONFLICT DO NOTHING")
-        .run(tenantId);
-      return this.#db
-        .prepare("UPDATE alert_follower SET covered = ?, snapshot = ? WHERE tenant_id = ? AND covered = ?")
-        .run(state.covered, snapshot, tenantId, fromCovered).changes;
-    })();
+    // One writer per file: the row is created and compared in one synchronous step.
+    this.#db
+      .prepare("INSERT INTO alert_follower (tenant_id, covered, snapshot) VALUES (?, 0, NULL) ON CONFLICT DO NOTHING")
+      .run(tenantId);
+    const saved = this.#db
+      .prepare("UPDATE alert_follower SET covered = ?, snapshot = ? WHERE tenant_id = ? AND covered = ?")
+      .run(state.covered, snapshot, tenantId, fromCovered).changes;
     if (saved !== 1) throw cursorMoved(tenantId, fromCovered);
   }
 }
