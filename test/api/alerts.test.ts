@@ -17,7 +17,10 @@ async function server(options: Parameters<typeof startAlertServer>[0] = {}) {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 let seq = 0;
-const uid = (p: string) => `${p}_${(seq += 1)}`;
+function uid(p: string): string {
+  seq += 1;
+  return `${p}_${seq}`;
+}
 
 function denied(actor: string, atMs: number) {
   return {
