@@ -35,6 +35,8 @@ export interface ServerConfig extends StoreConfig {
    * retention are pruned, one bounded batch per tenant (retention/prune-schedule.ts); 0 turns it off.
    */
   pruneIntervalMs: number;
+  /** How often alert rules' clock moves on while a tenant's log is quiet (absences, time limits; docs/alerts.md); 0: never. */
+  alertTickMs: number;
   /** TRAILPROOF_CORS_ORIGINS: comma-separated allow-list; empty = no CORS. */
   corsOrigins: string[];
   /** TRAILPROOF_MAX_BODY_BYTES: largest request body. */
@@ -109,6 +111,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   checkpointIntervalMs: 1000,
   selfCheckIntervalMs: 600_000,
   pruneIntervalMs: 3_600_000,
+  alertTickMs: 30_000,
   corsOrigins: [],
   maxBodyBytes: 5 * 1024 * 1024,
   compatMaxBodyBytes: 16 * 1024 * 1024,
@@ -215,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     checkpointIntervalMs: num("TRAILPROOF_CHECKPOINT_INTERVAL_MS", d.checkpointIntervalMs),
     selfCheckIntervalMs: num("TRAILPROOF_SELF_CHECK_INTERVAL_MS", d.selfCheckIntervalMs),
     pruneIntervalMs: num("TRAILPROOF_PRUNE_INTERVAL_MS", d.pruneIntervalMs),
+    alertTickMs: num("TRAILPROOF_ALERT_TICK_MS", d.alertTickMs),
     corsOrigins: list(env.TRAILPROOF_CORS_ORIGINS),
     maxBodyBytes: num("TRAILPROOF_MAX_BODY_BYTES", d.maxBodyBytes),
     compatMaxBodyBytes: num("TRAILPROOF_COMPAT_MAX_BODY_BYTES", d.compatMaxBodyBytes),

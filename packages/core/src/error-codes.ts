@@ -99,6 +99,13 @@ export type ServiceErrorCode =
   | "APPROVAL_NOT_PENDING"
   | "APPROVAL_EXPIRED"
   | "APPROVAL_OWN_REQUEST"
+  // Alert rules and alerts (docs/alerts.md).
+  | "RULE_INVALID"
+  | "RULE_NOT_FOUND"
+  | "RULE_DELETED"
+  | "RULE_VERSION_CONFLICT"
+  | "ALERT_NOT_FOUND"
+  | "ALERT_TRANSITION_INVALID"
   // Retention and legal holds.
   | "RETENTION_INVALID"
   | "LEGAL_HOLD_NOT_FOUND"

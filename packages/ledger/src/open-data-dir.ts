@@ -13,6 +13,7 @@ import type { ApprovalStore } from "./store/approval-store.js";
 import { MemorySharedState } from "./store/memory-shared-state.js";
 import type { PeopleStore } from "./store/people-store.js";
 import type { RetentionStore } from "./store/retention-store.js";
+import type { RuleStore } from "./store/rule-store.js";
 import type { SharedState } from "./store/shared-state.js";
 import { openSqliteStores } from "./store/sqlite/open-sqlite-store.js";
 import type { DerivedRowsAudit } from "./verify/derived-rows.js";
@@ -24,6 +25,8 @@ export interface DataDir {
   approvals: ApprovalStore;
   /** Retention policies and legal holds (docs/retention.md). */
   retention: RetentionStore;
+  /** Alert rules, the alerts they raised and the alert follower's state (docs/alerts.md). */
+  rules: RuleStore;
   query: AuditQuery;
   people: PeopleStore;
   /** Keeps the search projection behind the log; `query` reads what it covers. */
@@ -77,6 +80,7 @@ export function followingDataDir(
     access: AccessStore;
     approvals: ApprovalStore;
     retention: RetentionStore;
+    rules: RuleStore;
     people: PeopleStore;
     query: AuditQuery;
     search: FollowerSink;
@@ -90,6 +94,7 @@ export function followingDataDir(
     access: stores.access,
     approvals: stores.approvals,
     retention: stores.retention,
+    rules: stores.rules,
     query: new CheckedAuditQuery(stores.query, ledger.readDivergences),
     people: stores.people,
     search,

@@ -14,6 +14,7 @@ import { PostgresLogStore } from "./postgres-log-store.js";
 import { checkPostgresSchema, checkServiceRole } from "./postgres-migrations.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
 import { PostgresRetentionStore } from "./postgres-retention-store.js";
+import { PostgresRuleStore } from "./postgres-rule-store.js";
 import { PostgresSearchAudit } from "./postgres-search-audit.js";
 import { PostgresSearchProjection } from "./postgres-search-projection.js";
 import { PostgresSharedState } from "./postgres-shared-state.js";
@@ -25,6 +26,7 @@ export interface PostgresStores {
   access: PostgresAccessStore;
   approvals: PostgresApprovalStore;
   retention: PostgresRetentionStore;
+  rules: PostgresRuleStore;
   people: PostgresPeopleStore;
   query: PostgresAuditQuery;
   search: PostgresSearchProjection;
@@ -64,6 +66,7 @@ export function openPostgresStores(sql: PgSql, masterKey: Uint8Array): PostgresS
     access: new PostgresAccessStore(sql),
     approvals: new PostgresApprovalStore(sql),
     retention: new PostgresRetentionStore(sql),
+    rules: new PostgresRuleStore(sql),
     people: new PostgresPeopleStore(sql),
     query: new PostgresAuditQuery(sql),
     search: new PostgresSearchProjection(sql),

@@ -14,12 +14,14 @@ import {
 import { runApprovalStoreConformance } from "../approval-store.conformance.js";
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { runRetentionStoreConformance } from "../retention-store.conformance.js";
+import { runRuleStoreConformance } from "../rule-store.conformance.js";
 import { PostgresAccessStore } from "./postgres-access-store.js";
 import { PostgresApprovalStore } from "./postgres-approval-store.js";
 import { openPostgres, type PgSql } from "./postgres-client.js";
 import { PostgresLogStore } from "./postgres-log-store.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
 import { PostgresRetentionStore } from "./postgres-retention-store.js";
+import { PostgresRuleStore } from "./postgres-rule-store.js";
 import { createTestDatabase } from "./postgres-test-database.fixture.js";
 import { inTenant } from "./tenant-scope.js";
 
@@ -31,6 +33,7 @@ afterEach(async () => {
 interface Opened extends CatalogueStores {
   approvals: PostgresApprovalStore;
   retention: PostgresRetentionStore;
+  rules: PostgresRuleStore;
   app: PgSql;
   /** A second pool on the same database: another service node. */
   otherNode(): PgSql;
@@ -54,6 +57,7 @@ async function open(): Promise<Opened> {
     access: new PostgresAccessStore(app),
     approvals: new PostgresApprovalStore(app),
     retention: new PostgresRetentionStore(app),
+    rules: new PostgresRuleStore(app),
     people: new PostgresPeopleStore(app),
     createTenant: async (name) =>
       (await log.createTenant({ name, origin: `test/${name}`, unknownActions: "reject", createdAt: AT })).tenantId,
@@ -70,6 +74,7 @@ runAccessStoreConformance("PostgreSQL", open);
 runPeopleStoreConformance("PostgreSQL", open);
 runApprovalStoreConformance("PostgreSQL", open);
 runRetentionStoreConformance("PostgreSQL", open);
+runRuleStoreConformance("PostgreSQL", open);
 
 describe("PostgreSQL catalogue", () => {
   async function twoTenants() {

@@ -13,6 +13,7 @@ import type { SqliteDatabase } from "./sqlite-database.js";
 import { SqlitePeopleStore } from "./sqlite-people-store.js";
 import { SqliteAuditQuery } from "./sqlite-query-store.js";
 import { SqliteRetentionStore } from "./sqlite-retention-store.js";
+import { SqliteRuleStore } from "./sqlite-rule-store.js";
 import { SqliteSearchAudit } from "./sqlite-search-audit.js";
 import { SqliteSearchProjection } from "./sqlite-search-projection.js";
 import { SqliteStore } from "./sqlite-store.js";
@@ -24,6 +25,8 @@ export interface SqliteStores {
   access: SqliteAccessStore;
   approvals: SqliteApprovalStore;
   retention: SqliteRetentionStore;
+  /** Alert rules, alerts and the alert follower's state (docs/alerts.md). */
+  rules: SqliteRuleStore;
   query: SqliteAuditQuery;
   people: SqlitePeopleStore;
   /** The search follower's sink: derives the projection the query store reads. */
@@ -68,6 +71,7 @@ export function openSqliteStores(
     access: new SqliteAccessStore(catalogue),
     approvals: new SqliteApprovalStore(catalogue),
     retention: new SqliteRetentionStore(catalogue),
+    rules: new SqliteRuleStore(catalogue),
     query: new SqliteAuditQuery(database),
     people: new SqlitePeopleStore(catalogue),
     search: new SqliteSearchProjection(database, options.textPartEntries),

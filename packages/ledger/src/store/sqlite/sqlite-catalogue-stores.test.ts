@@ -9,10 +9,11 @@ import { AT, type CatalogueStores, platformKey, runAccessStoreConformance } from
 import { type ApprovalStores, runApprovalStoreConformance } from "../approval-store.conformance.js";
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { type RetentionStores, runRetentionStoreConformance } from "../retention-store.conformance.js";
+import { type RuleStores, runRuleStoreConformance } from "../rule-store.conformance.js";
 import { openSqliteStores } from "./open-sqlite-store.js";
 
-async function open(): Promise<CatalogueStores & ApprovalStores & RetentionStores> {
-  const { log, access, people, approvals, retention } = openSqliteStores(
+async function open(): Promise<CatalogueStores & ApprovalStores & RetentionStores & RuleStores> {
+  const { log, access, people, approvals, retention, rules } = openSqliteStores(
     mkdtempSync(join(tmpdir(), "trailproof-catalogue-")),
   );
   return {
@@ -20,6 +21,7 @@ async function open(): Promise<CatalogueStores & ApprovalStores & RetentionStore
     people,
     approvals,
     retention,
+    rules,
     createTenant: async (name) =>
       (await log.createTenant({ name, origin: `test/${name}`, unknownActions: "reject", createdAt: "x" })).tenantId,
     close: () => log.close(),
@@ -30,6 +32,7 @@ runAccessStoreConformance("SQLite files", open);
 runPeopleStoreConformance("SQLite files", open);
 runApprovalStoreConformance("SQLite files", open);
 runRetentionStoreConformance("SQLite files", open);
+runRuleStoreConformance("SQLite files", open);
 
 describe("SQLite platform_keys", () => {
   it("refuses a DELETE, a change to any column but revoked_at, and an undone revocation", async () => {

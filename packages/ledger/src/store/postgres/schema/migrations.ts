@@ -10,6 +10,7 @@ import { migration6 } from "./006-approvals.js";
 import { migration7 } from "./007-erasure.js";
 import { migration8 } from "./008-retention.js";
 import { migration9 } from "./009-platform-keys.js";
+import { migration10 } from "./010-detection.js";
 
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration1,
@@ -21,4 +22,5 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration7,
   migration8,
   migration9,
+  migration10,
 ];
