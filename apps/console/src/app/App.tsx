@@ -52,10 +52,10 @@ const ROUTES: Route[] = [
   },
   { path: "/dashboards", minimum: "viewer", what: "dashboards", render: () => <DashboardsPage /> },
   { path: "/governance", minimum: "viewer", what: "governance", render: () => <GovernancePage /> },
-  { path: "/alerts", minimum: "viewer", what: "alerts", render: () => <AlertsPage /> },
-  { path: "/rules", minimum: "viewer", what: "alert rules", render: () => <RulesPage /> },
+  { path: "/alerts", minimum: "auditor", what: "alerts", render: () => <AlertsPage /> },
+  { path: "/rules", minimum: "auditor", what: "alert rules", render: () => <RulesPage /> },
   { path: "/rules/new", minimum: "admin", what: "new alert rules", render: () => <NewRulePage /> },
-  { path: "/rules/:id", minimum: "viewer", what: "alert rules", render: (p) => <RulePage id={p.id ?? ""} /> },
+  { path: "/rules/:id", minimum: "auditor", what: "alert rules", render: (p) => <RulePage id={p.id ?? ""} /> },
   { path: "/integrity", minimum: "auditor", what: "the integrity page", render: () => <IntegrityPage /> },
   { path: "/admin", minimum: "admin", what: "administration", render: () => <AdminPage /> },
 ];

@@ -10,8 +10,8 @@ export const NAV_ITEMS: { to: string; label: string; icon: string; minimum: Role
   { to: "/automations", label: "Automations", icon: "automations", minimum: "viewer" },
   { to: "/dashboards", label: "Dashboards", icon: "dashboards", minimum: "viewer" },
   { to: "/governance", label: "Governance", icon: "governance", minimum: "viewer" },
-  { to: "/alerts", label: "Alerts", icon: "alerts", minimum: "viewer" },
-  { to: "/rules", label: "Rules", icon: "rules", minimum: "viewer" },
+  { to: "/alerts", label: "Alerts", icon: "alerts", minimum: "auditor" },
+  { to: "/rules", label: "Rules", icon: "rules", minimum: "auditor" },
   { to: "/integrity", label: "Integrity", icon: "integrity", minimum: "auditor" },
   { to: "/admin", label: "Admin", icon: "admin", minimum: "admin" },
 ];

@@ -1,5 +1,6 @@
 // /alerts — alerts by status (open, acknowledged, resolved), optionally of
-// one rule (?rule=); acknowledge, resolve with a note, each step logged.
+// one rule (?rule=); auditors read them, admins acknowledge and resolve
+// with a note, each step logged.
 import { useState } from "react";
 import { AlertTable } from "../alerts/AlertTable.js";
 import { type AlertStatus, acknowledgeAlert, listAlerts, resolveAlert } from "../api/alerts-api.js";
@@ -76,7 +77,7 @@ export function AlertsPage() {
         ) : (
           <AlertTable
             alerts={alerts.data}
-            canAct={roleAtLeast(role, "auditor")}
+            canAct={roleAtLeast(role, "admin")}
             onAcknowledge={(id) => act(() => acknowledgeAlert(api, id))}
             onResolve={(id, note) => act(() => resolveAlert(api, id, note))}
           />
