@@ -55,6 +55,8 @@ describeBrowser("console alerts", () => {
     browser = await launchBrowser();
     tp = await openPage(browser);
     page = tp.page;
+    // A step that waits longer fails with the locator it waited for, inside the test's own time.
+    page.setDefaultTimeout(15_000);
     refused = recordRefusals(page);
     await signIn(page, server, await createPerson(server, "alert-admin", "admin"));
   }, 120_000);
@@ -101,7 +103,7 @@ describeBrowser("console alerts", () => {
     const { rules } = await api<RuleList>(server, "GET", "/v1/rules");
     expect(rules.map((r) => [r.definition.name, r.version])).toEqual([["Repeated denied grants", 1]]);
     await page.getByRole("list", { name: "Versions" }).getByText("Version 1").waitFor();
-  });
+  }, 60_000);
 
   it("shows the alert matching events raise, acknowledges it and resolves it with a note", async () => {
     const { rules } = await api<RuleList>(server, "GET", "/v1/rules");
@@ -157,5 +159,5 @@ describeBrowser("console alerts", () => {
     ]);
     expect(refused).toEqual([]);
     expect(tp.problems).toEqual([]);
-  });
+  }, 90_000);
 });

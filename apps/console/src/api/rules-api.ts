@@ -30,8 +30,9 @@ export async function fetchRule(api: ApiClient, id: string): Promise<WireRule> {
   return (await api.get<{ rule: WireRule }>(rulePath(id))).rule;
 }
 
+/** Every version of the rule, oldest first (a deletion is the last). */
 export async function fetchRuleVersions(api: ApiClient, id: string): Promise<WireRule[]> {
-  return (await api.get<{ rules: WireRule[] }>(`${rulePath(id)}/versions`)).rules;
+  return (await api.get<{ versions: WireRule[] }>(`${rulePath(id)}/versions`)).versions;
 }
 
 export async function createRule(api: ApiClient, definition: RuleDefinition): Promise<WireRule> {
