@@ -45,9 +45,9 @@ const KEPT_KEY = `window.sessionStorage.getItem("trailproof.apiKey")`;
 
 /** The navigation each role is offered. */
 const NAV = {
-  viewer: ["Events", "Automations", "Dashboards"],
-  auditor: ["Events", "Automations", "Dashboards", "Integrity"],
-  admin: ["Events", "Automations", "Dashboards", "Integrity", "Admin"],
+  viewer: ["Events", "Automations", "Dashboards", "Governance"],
+  auditor: ["Events", "Automations", "Dashboards", "Governance", "Alerts", "Rules", "Integrity"],
+  admin: ["Events", "Automations", "Dashboards", "Governance", "Alerts", "Rules", "Integrity", "Admin"],
 } as const;
 
 describeBrowser("console admin and API-key sessions", () => {

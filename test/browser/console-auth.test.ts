@@ -127,7 +127,16 @@ describeBrowser("console sign-in and roles", () => {
     const { page, context, problems } = await openPage(browser);
     const refused = recordRefusals(page);
     await signIn(page, server, admin);
-    expect(await visitEveryPage(page, server)).toEqual(["Events", "Automations", "Dashboards", "Integrity", "Admin"]);
+    expect(await visitEveryPage(page, server)).toEqual([
+      "Events",
+      "Automations",
+      "Dashboards",
+      "Governance",
+      "Alerts",
+      "Rules",
+      "Integrity",
+      "Admin",
+    ]);
     // Signed out, the sign-in page loads again with no cookie and still meets no refusal.
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.waitForURL(/\/sign-in$/);
