@@ -8,7 +8,6 @@ import {
   type JsonValue,
   POLICY_DECISIONS,
   POLICY_PHASES,
-  type PolicyDecision,
   type PolicyPhase,
   type Problem,
 } from "@trailproof/core";
