@@ -131,9 +131,9 @@ describe("threshold rules", () => {
       ["rule.update", 2],
       ["rule.delete", 3],
     ]);
-    expect(changes[1].change.before.condition.count).toBe(10);
-    expect(changes[1].change.after.condition.count).toBe(3);
-    expect(changes[2].change.before.condition.count).toBe(3);
+    expect(changes[1]?.change.before.condition.count).toBe(10);
+    expect(changes[1]?.change.after.condition.count).toBe(3);
+    expect(changes[2]?.change.before.condition.count).toBe(3);
   });
 });
 
