@@ -13,6 +13,7 @@ export const PHASES = [
   "verify",
   "http",
   "compat",
+  "alerts",
   "export",
   "large",
   "pgstore",

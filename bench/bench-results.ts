@@ -2,6 +2,7 @@
 
 import type { InsertResult } from "./baseline-sqlite.js";
 import type { LargeLog } from "./build-large-log.js";
+import type { HttpAlertsRun } from "./http-alerts.js";
 import type { HttpCompatRun } from "./http-compat.js";
 import type { HttpIngestRun } from "./http-ingest.js";
 import type { HttpReadRun } from "./http-read.js";
@@ -32,6 +33,8 @@ export interface BenchResults {
   httpIngest?: HttpIngestRun;
   /** Each drop-in ingest endpoint against native POST /v1/events, one service, one run. */
   httpCompat?: HttpCompatRun;
+  /** Alert rules following the log under HTTP ingest: with none, then 20 (issue 15). */
+  httpAlerts?: HttpAlertsRun;
   /** Reads through the service: on the in-process log, and on the large log in full mode. */
   httpRead: (HttpReadRun & { note: string })[];
   largeLog?: Omit<LargeLog, "adminKey" | "dataDir">;

@@ -22,6 +22,7 @@ import { parseBenchOptions } from "./bench-options.js";
 import type { BenchResults } from "./bench-results.js";
 import { buildLargeLog, LARGE_LOG_NOTE } from "./build-large-log.js";
 import { averageEventBytes } from "./event-generator.js";
+import { runHttpAlerts } from "./http-alerts.js";
 import { runHttpCompat } from "./http-compat.js";
 import { runHttpIngest } from "./http-ingest.js";
 import { runHttpRead } from "./http-read.js";
@@ -172,6 +173,16 @@ try {
       seconds: Math.max(2, Math.round(o.httpSeconds[0] / 2)),
       clients: o.httpClients[0],
       batch: 100,
+      maxEvents: o.httpMaxEvents,
+    });
+    await settle();
+  }
+  if (has("alerts")) {
+    progress("HTTP ingest with alert rules following the log ...");
+    r.httpAlerts = await runHttpAlerts(dir, {
+      logLevel: o.serverLogLevel,
+      seconds: o.httpSeconds[0],
+      clients: o.httpClients[0],
       maxEvents: o.httpMaxEvents,
     });
     await settle();

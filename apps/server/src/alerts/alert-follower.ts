@@ -134,12 +134,14 @@ export class AlertFollower implements FollowerSink {
       );
     }
     let versions = await rules.allRuleVersions(tenantId);
-    const engine = this.#engine(activeRulesAt(versions, first.index - 1), state.snapshot);
+    const engine = this.#engine(evaluable(activeRulesAt(versions, first.index - 1)), state.snapshot);
     const pseudonym = await pseudonymizer(ledger, tenant);
     const raised: Raised[] = [];
     for (const entry of entries) {
       // A pruned entry has no event left to match.
       if (entry.leafData.length === 0) continue;
+      // No rule in force: only a rule.* entry matters, and most entries cannot be one.
+      if (engine.rules.length === 0 && !mayBeRuleEvent(entry.leafData)) continue;
       const ip = engine.rules.some(groupsByIp) ? await this.#ipOf(tenant, entry.index) : null;
       const e = engineEventOf(entry, pseudonym, ip);
       raised.push(...withRules(engine.observe(e), engine.rules));
@@ -148,7 +150,7 @@ export class AlertFollower implements FollowerSink {
       if (made !== undefined) {
         await rules.insertRuleVersion(made);
         versions = [...versions.filter((v) => v.ruleId !== made.ruleId || v.version !== made.version), made];
-        engine.setRules(activeRulesAt(versions, entry.index));
+        engine.setRules(evaluable(activeRulesAt(versions, entry.index)));
         const rule = engine.rules.find((r) => r.id === made.ruleId && r.version === made.version);
         if (rule?.definition.condition.type === "spike") await this.#seedSpike(engine, tenantId, rule);
       }
@@ -165,7 +167,7 @@ export class AlertFollower implements FollowerSink {
     const { ledger, rules } = this.#deps;
     const state = await rules.alertFollowerState(tenantId);
     if (state.snapshot === null || state.covered < (await ledger.treeSize(tenant))) return;
-    const active = activeRulesAt(await rules.allRuleVersions(tenantId), state.covered - 1);
+    const active = evaluable(activeRulesAt(await rules.allRuleVersions(tenantId), state.covered - 1));
     if (!active.some((r) => r.definition.condition.type === "absence" || r.definition.condition.type === "sequence")) {
       return;
     }
@@ -287,6 +289,30 @@ export function baselineSpanMs(c: SpikeCondition): number {
   return c.baseline === "same_hour_of_week"
     ? c.baseline_periods * 7 * DAY_MS + bucketMs
     : (c.baseline_periods + 1) * bucketMs;
+}
+
+/**
+ * The rules the engine can evaluate. A stored definition that no longer
+ * compiles (written by another version of the service) is left out rather
+ * than stopping evaluation, and with it admission, for the whole tenant; the
+ * same definition is left out wherever the log is evaluated.
+ */
+function evaluable(rules: ActiveRule[]): ActiveRule[] {
+  return rules.filter((rule) => {
+    try {
+      new RuleEngine([rule]);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The leaf is canonical JSON (RFC 8785: no spaces), so a rule.* event's leaf holds this text. */
+const RULE_ACTION_BYTES = Buffer.from('"action":"rule.');
+
+function mayBeRuleEvent(leafData: Uint8Array): boolean {
+  return Buffer.from(leafData.buffer, leafData.byteOffset, leafData.byteLength).includes(RULE_ACTION_BYTES);
 }
 
 function groupsByIp(rule: ActiveRule): boolean {

@@ -50,9 +50,10 @@ export interface RuleEvaluator {
 /**
  * How late an event may arrive (received_at minus occurred_at beyond its
  * window) and still count; later ones are left out and counted in the
- * snapshot's `late` figure (docs/alerts.md, "Late events").
+ * snapshot's `late` figure (docs/alerts.md, "Late events"). It also bounds
+ * the state: what only a later event could complete is kept this long.
  */
-export const DEFAULT_LATENESS_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_LATENESS_MS = 60 * 60 * 1000;
 
 /** The most matched event ids an alert names (the catalogue's bound). */
 export const MAX_MATCHED_IDS = 100;

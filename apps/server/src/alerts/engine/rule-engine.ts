@@ -21,6 +21,9 @@ export interface RuleEngineOptions {
   latenessMs?: number;
 }
 
+/** Entries between two prunings of what the clock has passed. */
+const PRUNE_EVERY = 256;
+
 interface Loaded {
   rule: ActiveRule;
   evaluator: RuleEvaluator;
@@ -60,6 +63,8 @@ export class RuleEngine {
     for (const { rule, evaluator } of this.#loaded) {
       if (e.index > rule.fromIndex) raised.push(...evaluator.observe(e));
     }
+    // Now and then, let state the clock has passed go (by index, so every run prunes alike).
+    if (e.index % PRUNE_EVERY === 0) raised.push(...this.advance(e.receivedMs));
     return raised;
   }
 
@@ -89,7 +94,7 @@ export class RuleEngine {
       case "spike":
         return new SpikeRule(rule, state, lateness);
       case "sequence":
-        return new SequenceRule(rule, state);
+        return new SequenceRule(rule, state, lateness);
       case "absence":
         return new AbsenceRule(rule, state);
     }

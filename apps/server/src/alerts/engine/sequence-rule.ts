@@ -9,7 +9,13 @@ import type { JsonObject } from "@trailproof/core";
 import type { SequenceCondition } from "@trailproof/protocol";
 import { alertIdOf } from "./alert-id.js";
 import { compileQuery, type EventMatcher } from "./compiled-query.js";
-import type { ActiveRule, EngineEvent, RaisedAlert, RuleEvaluator } from "./engine-types.js";
+import {
+  type ActiveRule,
+  DEFAULT_LATENESS_MS,
+  type EngineEvent,
+  type RaisedAlert,
+  type RuleEvaluator,
+} from "./engine-types.js";
 
 interface Partial {
   /** Steps taken so far, with their event ids and occurred times. */
@@ -24,6 +30,8 @@ interface SequenceState {
   /** Per key: complete sequences waiting out not_followed_by. */
   waiting: Record<string, Partial[]>;
   now: number;
+  /** Events left out for arriving later than the lateness bound. */
+  late: number;
 }
 
 /** Per key, at most this many sequences in progress (the oldest go first). */
@@ -40,9 +48,10 @@ export class SequenceRule implements RuleEvaluator {
   readonly #steps: Step[];
   readonly #unless: Step[];
   readonly #withinMs: number;
+  readonly #lateness: number;
   readonly #state: SequenceState;
 
-  constructor(rule: ActiveRule, state: JsonObject | undefined) {
+  constructor(rule: ActiveRule, state: JsonObject | undefined, lateness = DEFAULT_LATENESS_MS) {
     this.#rule = rule;
     this.#c = rule.definition.condition as SequenceCondition;
     const step = (s: { query: string; self?: boolean }): Step => ({
@@ -52,13 +61,19 @@ export class SequenceRule implements RuleEvaluator {
     this.#steps = this.#c.steps.map(step);
     this.#unless = (this.#c.not_followed_by ?? []).map(step);
     this.#withinMs = this.#c.within_seconds * 1000;
-    this.#state = (state as unknown as SequenceState | undefined) ?? { open: {}, waiting: {}, now: 0 };
+    this.#lateness = lateness;
+    this.#state = (state as unknown as SequenceState | undefined) ?? { open: {}, waiting: {}, now: 0, late: 0 };
   }
 
   observe(e: EngineEvent): RaisedAlert[] {
-    const raised = this.advance(e.receivedMs);
+    const raised = this.#due(e.receivedMs);
     const key = e.keys[this.#c.by];
     if (key === null) return raised;
+    // Older than the lateness bound: it can neither start nor continue a sequence.
+    if (e.occurredMs < this.#state.now - this.#lateness) {
+      if (this.#steps.some((s) => stepMatches(s, e))) this.#state.late += 1;
+      return raised;
+    }
     // A step that cancels a waiting sequence of this key.
     const waiting = this.#state.waiting[key];
     if (waiting !== undefined && this.#unless.some((s) => stepMatches(s, e))) {
@@ -87,6 +102,19 @@ export class SequenceRule implements RuleEvaluator {
   }
 
   advance(nowMs: number): RaisedAlert[] {
+    const raised = this.#due(nowMs);
+    // A sequence whose time limit ended before the lateness bound can only be continued by a late event.
+    const stale = this.#state.now - this.#lateness - this.#withinMs;
+    for (const [key, open] of Object.entries(this.#state.open)) {
+      const kept = open.filter((p) => p.first >= stale);
+      if (kept.length === 0) delete this.#state.open[key];
+      else if (kept.length !== open.length) this.#state.open[key] = kept;
+    }
+    return raised;
+  }
+
+  /** Moves the clock and raises the waiting sequences whose time limit passed. */
+  #due(nowMs: number): RaisedAlert[] {
     this.#state.now = Math.max(this.#state.now, nowMs);
     const raised: RaisedAlert[] = [];
     for (const [key, waiting] of Object.entries(this.#state.waiting)) {

@@ -77,7 +77,8 @@ export class ThresholdRule implements RuleEvaluator {
 
   advance(nowMs: number): RaisedAlert[] {
     this.#state.now = Math.max(this.#state.now, nowMs);
-    const horizon = this.#horizon();
+    // A mark can still share a window with an event at the horizon: keep one window more.
+    const horizon = this.#horizon() - this.#windowMs;
     for (const [key, marks] of Object.entries(this.#state.groups)) {
       const keep = marks.filter((m) => m[0] >= horizon);
       if (keep.length === 0) delete this.#state.groups[key];
