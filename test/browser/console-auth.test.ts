@@ -121,7 +121,7 @@ describeBrowser("console sign-in and roles", () => {
       await page.getByRole("heading", { name: "Not permitted" }).waitFor();
     }
     await screenshots(page, "not-permitted");
-    expect(await visitEveryPage(page, server)).toEqual(["Events", "Automations", "Dashboards"]);
+    expect(await visitEveryPage(page, server)).toEqual(["Events", "Automations", "Dashboards", "Governance"]);
     expect(refused).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
