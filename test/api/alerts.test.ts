@@ -406,6 +406,11 @@ describe("the rule and alert API", () => {
     );
     const resolved = await s.call("POST", `/v1/alerts/${alert.id}/resolve`, s.keys.admin, { note: "drill" });
     expect(resolved.body.alert).toMatchObject({ status: "resolved", resolution_note: "drill" });
+    // The note is a personal value: sealed beside the leaf (erasable), not in it, and not copied into the alert's row.
+    const resolveEvent = (await s.log()).find((e) => e.action === "alert.resolve");
+    expect(JSON.stringify(resolveEvent)).not.toContain("drill");
+    const tenantId = (await s.data.ledger.tenantRecord("acme")).tenantId;
+    expect(JSON.stringify(await s.data.rules.findAlert(tenantId, alert.id))).not.toContain("drill");
     expect((await s.call("POST", `/v1/alerts/${alert.id}/resolve`, s.keys.admin, {})).status).toBe(409);
     expect((await s.call("GET", "/v1/alerts?status=open", s.keys.admin)).body.alerts).toEqual([]);
     const steps = (await s.log()).filter((e) => e.action === "alert.acknowledge" || e.action === "alert.resolve");

@@ -232,7 +232,7 @@ export class AlertFollower implements FollowerSink {
         acknowledgedAt: null,
         resolvedBy: null,
         resolvedAt: null,
-        resolutionNote: null,
+        resolutionIndex: null,
       };
     });
     await this.#deps.rules.insertAlerts(rows);
