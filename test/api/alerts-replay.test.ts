@@ -217,6 +217,13 @@ describe("back-testing", () => {
     expect(preview.body.alerts.map((a: { matched_event_ids: string[] }) => a.matched_event_ids).sort()).toEqual(
       live.map((a: { matched_event_ids: string[] }) => a.matched_event_ids).sort(),
     );
+    // A back-test reads events: the meta-audit records it as a search (its query kept as a personal value).
+    const searches = (await s.log()).filter((e) => e.action === "audit.search");
+    expect(searches.map((e) => e.metadata.route)).toEqual([
+      "/v1/rules/:id/backtest",
+      "/v1/rules/:id/backtest",
+      "/v1/rules/backtest",
+    ]);
     const bad = await s.call("POST", `/v1/rules/${threshold.id}/backtest?from=yesterday&to=${to}`, s.keys.admin);
     expect(bad.status).toBe(400);
     expect(bad.body.problems.map((p: { pointer: string }) => p.pointer)).toEqual(["/from"]);

@@ -142,6 +142,28 @@ describe("threshold rules", () => {
   });
 });
 
+describe("rules grouped by IP", () => {
+  it("count per address, opened from the entry's sealed context, and name only its pseudonym", async () => {
+    const s = await server();
+    await s.call("POST", "/v1/rules", s.keys.admin, {
+      name: "Denials from one address",
+      severity: "medium",
+      condition: { type: "threshold", query: "outcome:denied", count: 3, window_seconds: 300, group_by: ["ip"] },
+    });
+    const t0 = s.clock.ms + 1000;
+    const from = (ip: string, i: number) => ({ ...denied(`usr_${i}`, t0 + i * 1000), context: { ip } });
+    // Three different actors from one address; two from another.
+    await s.ingest([from("198.51.100.7", 0), from("203.0.113.9", 1), from("198.51.100.7", 2), from("198.51.100.7", 3)]);
+    await s.ingest([from("203.0.113.9", 4)]);
+    await s.settled();
+    const alerts = (await s.call("GET", "/v1/alerts", s.keys.admin)).body.alerts;
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0].group).toMatch(/^ip=/);
+    expect(JSON.stringify(alerts[0])).not.toContain("198.51.100.7");
+    expect(JSON.stringify((await s.log()).filter((e) => e.action === "alert.raise"))).not.toContain("198.51.100.7");
+  });
+});
+
 describe("spike rules", () => {
   it("learn their baseline from the history before them and raise once the bucket passes it", async () => {
     const s = await server();
@@ -384,6 +406,11 @@ describe("the rule and alert API", () => {
     );
     const resolved = await s.call("POST", `/v1/alerts/${alert.id}/resolve`, s.keys.admin, { note: "drill" });
     expect(resolved.body.alert).toMatchObject({ status: "resolved", resolution_note: "drill" });
+    // The note is a personal value: sealed beside the leaf (erasable), not in it, and not copied into the alert's row.
+    const resolveEvent = (await s.log()).find((e) => e.action === "alert.resolve");
+    expect(JSON.stringify(resolveEvent)).not.toContain("drill");
+    const tenantId = (await s.data.ledger.tenantRecord("acme")).tenantId;
+    expect(JSON.stringify(await s.data.rules.findAlert(tenantId, alert.id))).not.toContain("drill");
     expect((await s.call("POST", `/v1/alerts/${alert.id}/resolve`, s.keys.admin, {})).status).toBe(409);
     expect((await s.call("GET", "/v1/alerts?status=open", s.keys.admin)).body.alerts).toEqual([]);
     const steps = (await s.log()).filter((e) => e.action === "alert.acknowledge" || e.action === "alert.resolve");

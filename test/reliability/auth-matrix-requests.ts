@@ -574,7 +574,7 @@ async function matrixAlert(ctx: MatrixContext, tenant: "acme" | "globex", n: num
       acknowledgedAt: null,
       resolvedBy: null,
       resolvedAt: null,
-      resolutionNote: null,
+      resolutionIndex: null,
     },
   ]);
   return alertId;

@@ -5,7 +5,7 @@
 // one compare-and-set. Alert ids are digests of what raised them, so after a
 // crash between any two steps the same entries raise the same ids again: the
 // log's idempotent append keeps each once and the alert rows are kept once.
-import { type JsonObject, TrailproofError } from "@trailproof/core";
+import { hasErrorCode, type JsonObject, TrailproofError } from "@trailproof/core";
 import type { AuditQuery, FollowerSink, Ledger, LogFollower, RuleStore, StoredEntry } from "@trailproof/ledger";
 import { parseSearchQuery, type SpikeCondition } from "@trailproof/protocol";
 import { pseudonymizer } from "../privacy/pseudonyms.js";
@@ -76,8 +76,27 @@ export class AlertFollower implements FollowerSink {
     return this.#follower;
   }
 
+  /**
+   * The stored cursor. A tenant never evaluated that has no rule starts at
+   * its log's end instead of 0: a rule counts only the entries after its own
+   * event, so nothing before can raise an alert, and the first start after
+   * an upgrade does not read every tenant's history while admission counts
+   * that as lag. (A rule made in the instant between is loaded from its row
+   * at the next batch, which starts after its event: nothing is missed.)
+   */
   async covered(tenantId: number): Promise<number> {
-    return (await this.#deps.rules.alertFollowerState(tenantId)).covered;
+    const { rules, ledger } = this.#deps;
+    const state = await rules.alertFollowerState(tenantId);
+    if (state.snapshot !== null || state.covered > 0) return state.covered;
+    const size = await ledger.treeSize(await this.#tenantName(tenantId));
+    if (size === 0 || (await rules.allRuleVersions(tenantId)).length > 0) return state.covered;
+    try {
+      await rules.saveAlertFollowerState(tenantId, 0, { covered: size, snapshot: { rules: {} } });
+      return size;
+    } catch (err) {
+      if (!hasErrorCode(err, "FOLLOWER_CURSOR_MOVED")) throw err;
+      return (await rules.alertFollowerState(tenantId)).covered;
+    }
   }
 
   apply(tenantId: number, entries: readonly StoredEntry[]): Promise<void> {
@@ -213,7 +232,7 @@ export class AlertFollower implements FollowerSink {
         acknowledgedAt: null,
         resolvedBy: null,
         resolvedAt: null,
-        resolutionNote: null,
+        resolutionIndex: null,
       };
     });
     await this.#deps.rules.insertAlerts(rows);

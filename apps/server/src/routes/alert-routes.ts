@@ -4,7 +4,7 @@
 // alert.acknowledge / alert.resolve event in the tenant's log.
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { TrailproofError } from "@trailproof/core";
-import type { AlertRecord } from "@trailproof/ledger";
+import type { AlertRecord, Ledger } from "@trailproof/ledger";
 import {
   AlertListQuerySchema,
   AlertListSchema,
@@ -17,11 +17,22 @@ import {
 } from "@trailproof/protocol";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { MetaAudit } from "../audit/meta-audit.js";
+import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
 
 const common = { tags: ["alerts"], security: [{ bearer: [] }] };
 
-export function toWireAlert(a: AlertRecord): WireAlert {
+/**
+ * `a` on the wire. Its resolution note is read from its alert.resolve entry,
+ * where it is a sealed personal value: erased with its subject, it reads as null.
+ */
+export async function toWireAlert(ledger: Ledger, tenant: string, a: AlertRecord): Promise<WireAlert> {
+  let note: string | null = null;
+  if (a.resolutionIndex !== null) {
+    const opened = await ledger.openDisclosures(tenant, a.resolutionIndex);
+    const value = opened.find((d) => d.pointer === "/metadata/note");
+    if (value?.state === "value" && typeof value.value === "string") note = value.value;
+  }
   return {
     ...(a.raised as unknown as WireRaisedAlert),
     status: a.status,
@@ -31,13 +42,13 @@ export function toWireAlert(a: AlertRecord): WireAlert {
     acknowledged_at: a.acknowledgedAt,
     resolved_by: a.resolvedBy,
     resolved_at: a.resolvedAt,
-    resolution_note: a.resolutionNote,
+    resolution_note: note,
   };
 }
 
 export function registerAlertRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
-  const { rules } = deps;
+  const { rules, ledger } = deps;
 
   const find = async (tenantId: number, alertId: string) => {
     const alert = await rules.findAlert(tenantId, alertId);
@@ -64,7 +75,8 @@ export function registerAlertRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         ...(rule ? { ruleId: rule } : {}),
         limit,
       });
-      return { alerts: list.map(toWireAlert) };
+      const tenant = tenantOf(request);
+      return { alerts: await Promise.all(list.map((a) => toWireAlert(ledger, tenant, a))) };
     },
   );
 
@@ -79,7 +91,13 @@ export function registerAlertRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         response: { 200: AlertResponseSchema, ...ProblemResponses },
       },
     },
-    async (request) => ({ alert: toWireAlert(await find(request.principal?.tenantId as number, request.params.id)) }),
+    async (request) => ({
+      alert: await toWireAlert(
+        ledger,
+        tenantOf(request),
+        await find(request.principal?.tenantId as number, request.params.id),
+      ),
+    }),
   );
 
   /** One lifecycle step: the compare-and-set, then its event (the step is taken once, so recorded once). */
@@ -88,12 +106,7 @@ export function registerAlertRoutes(app: FastifyInstance, deps: AppDeps, audit: 
     const tenantId = principal?.tenantId as number;
     const alert = await find(tenantId, alertId);
     const by = `${principal?.actor.type}:${principal?.actor.id}`;
-    const outcome = await rules.transitionAlert(tenantId, alertId, {
-      to,
-      by,
-      at: new Date().toISOString(),
-      ...(note === undefined ? {} : { note }),
-    });
+    const outcome = await rules.transitionAlert(tenantId, alertId, { to, by, at: new Date().toISOString() });
     if (outcome === "not_found") throw new TrailproofError("ALERT_NOT_FOUND", `no alert ${JSON.stringify(alertId)}`);
     if (outcome === "not_allowed") {
       const now = await find(tenantId, alertId);
@@ -102,12 +115,21 @@ export function registerAlertRoutes(app: FastifyInstance, deps: AppDeps, audit: 
         `alert ${alertId} is ${now.status}; it cannot become ${to}`,
       );
     }
-    await audit.record(request, {
+    const recorded = await audit.record(request, {
       action: to === "acknowledged" ? "alert.acknowledge" : "alert.resolve",
       target: { type: "alert", id: alertId },
       metadata: { rule_id: alert.ruleId, ...(note === undefined ? {} : { note }) },
     });
-    return { alert: toWireAlert(await find(tenantId, alertId)) };
+    // The note stays in the log only (a sealed personal value); the alert keeps where to read it.
+    if (
+      to === "resolved" &&
+      recorded !== undefined &&
+      recorded.status !== "rejected" &&
+      recorded.status !== "withheld"
+    ) {
+      await rules.recordResolution(tenantId, alertId, recorded.index);
+    }
+    return { alert: await toWireAlert(ledger, tenantOf(request), await find(tenantId, alertId)) };
   };
 
   api.post(

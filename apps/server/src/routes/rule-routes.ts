@@ -212,6 +212,15 @@ export function registerRuleRoutes(app: FastifyInstance, deps: AppDeps, audit: M
     },
   );
 
+  /** A back-test reads the tenant's events: recorded as a search, as any read of events is (meta-audit). */
+  const recordBacktest = (request: FastifyRequest, query: Record<string, unknown>, result: BacktestResponse) =>
+    audit.record(request, {
+      action: "audit.search",
+      target: { type: "log", id: tenantOf(request) },
+      metadata: { query: { backtest: query }, result_count: result.alerts.length },
+      dedupeKey: JSON.stringify(query),
+    });
+
   const periodOf = (query: { from: string; to: string }) => {
     const from = parseFilterDate(query.from);
     const to = parseFilterDate(query.to);
@@ -244,7 +253,7 @@ export function registerRuleRoutes(app: FastifyInstance, deps: AppDeps, audit: M
       const period = periodOf(request.query);
       const versions = await versionsOf(tenantId, request.params.id);
       const current = versions[versions.length - 1] as RuleVersionRecord;
-      return runBacktest(
+      const result = await runBacktest(
         deps,
         tenantOf(request),
         tenantId,
@@ -255,6 +264,8 @@ export function registerRuleRoutes(app: FastifyInstance, deps: AppDeps, audit: M
         },
         period,
       );
+      await recordBacktest(request, { rule: current.ruleId, version: current.version, ...request.query }, result);
+      return result;
     },
   );
 
@@ -273,7 +284,7 @@ export function registerRuleRoutes(app: FastifyInstance, deps: AppDeps, audit: M
     async (request): Promise<BacktestResponse> => {
       verifyRuleDefinition(request.body);
       const period = periodOf(request.query);
-      return runBacktest(
+      const result = await runBacktest(
         deps,
         tenantOf(request),
         request.principal?.tenantId as number,
@@ -284,6 +295,8 @@ export function registerRuleRoutes(app: FastifyInstance, deps: AppDeps, audit: M
         },
         period,
       );
+      await recordBacktest(request, { rule: "preview", condition: request.body.condition, ...request.query }, result);
+      return result;
     },
   );
 }

@@ -26,7 +26,7 @@ export interface AlertRow {
   acknowledged_at: string | null;
   resolved_by: string | null;
   resolved_at: string | null;
-  resolution_note: string | null;
+  resolution_index: number | string | null;
 }
 
 const json = (v: string | JsonObject): JsonObject => (typeof v === "string" ? (JSON.parse(v) as JsonObject) : v);
@@ -57,6 +57,6 @@ export function toAlert(row: AlertRow): AlertRecord {
     acknowledgedAt: row.acknowledged_at,
     resolvedBy: row.resolved_by,
     resolvedAt: row.resolved_at,
-    resolutionNote: row.resolution_note,
+    resolutionIndex: row.resolution_index === null ? null : Number(row.resolution_index),
   };
 }

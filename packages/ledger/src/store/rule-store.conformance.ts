@@ -42,7 +42,7 @@ function alert(tenantId: number, alertId: string, logIndex: number, ruleId = "ru
     acknowledgedAt: null,
     resolvedBy: null,
     resolvedAt: null,
-    resolutionNote: null,
+    resolutionIndex: null,
   };
 }
 
@@ -114,10 +114,13 @@ export function runRuleStoreConformance(name: string, open: () => Promise<RuleSt
         s.rules.transitionAlert(acme, "alr_1", ack),
       ]);
       expect(both.sort()).toEqual(["changed", "not_allowed"]);
-      const resolve = { to: "resolved" as const, by: "apikey:bob", at: LATER, note: "false positive" };
+      const resolve = { to: "resolved" as const, by: "apikey:bob", at: LATER };
       expect(await s.rules.transitionAlert(acme, "alr_1", resolve)).toBe("changed");
       expect(await s.rules.transitionAlert(acme, "alr_1", resolve)).toBe("not_allowed");
       expect(await s.rules.transitionAlert(acme, "alr_1", ack)).toBe("not_allowed");
+      // The alert.resolve entry's index, once: a second call changes nothing.
+      await s.rules.recordResolution(acme, "alr_1", 42);
+      await s.rules.recordResolution(acme, "alr_1", 43);
       expect(await s.rules.findAlert(acme, "alr_1")).toEqual({
         ...alert(acme, "alr_1", 1),
         status: "resolved",
@@ -125,16 +128,18 @@ export function runRuleStoreConformance(name: string, open: () => Promise<RuleSt
         acknowledgedAt: LATER,
         resolvedBy: "apikey:bob",
         resolvedAt: LATER,
-        resolutionNote: "false positive",
+        resolutionIndex: 42,
       });
-      // Straight from open to resolved, without a note.
+      // Straight from open to resolved; an open alert takes no resolution index.
+      await s.rules.recordResolution(acme, "alr_2", 7);
+      expect((await s.rules.findAlert(acme, "alr_2"))?.resolutionIndex).toBeNull();
       expect(await s.rules.transitionAlert(acme, "alr_2", { to: "resolved", by: "apikey:bob", at: LATER })).toBe(
         "changed",
       );
       expect(await s.rules.findAlert(acme, "alr_2")).toMatchObject({
         status: "resolved",
         acknowledgedBy: null,
-        resolutionNote: null,
+        resolutionIndex: null,
       });
     });
 

@@ -37,7 +37,11 @@ export interface AlertRecord {
   acknowledgedAt: string | null;
   resolvedBy: string | null;
   resolvedAt: string | null;
-  resolutionNote: string | null;
+  /**
+   * The index of the alert.resolve entry, whose note is a personal value:
+   * kept only there, sealed, so erasing its subject erases it (no copy here).
+   */
+  resolutionIndex: number | null;
 }
 
 /** What a lifecycle step did. Only `changed` changed anything. */
@@ -78,8 +82,10 @@ export interface RuleStore {
   transitionAlert(
     tenantId: number,
     alertId: string,
-    step: { to: "acknowledged" | "resolved"; by: string; at: string; note?: string },
+    step: { to: "acknowledged" | "resolved"; by: string; at: string },
   ): Promise<AlertTransitionOutcome>;
+  /** Records the index of a resolved alert's alert.resolve entry; once (later calls change nothing). */
+  recordResolution(tenantId: number, alertId: string, logIndex: number): Promise<void>;
 
   /** The alert follower's cursor and snapshot ({covered: 0, snapshot: null} before the first save). */
   alertFollowerState(tenantId: number): Promise<AlertFollowerState>;

@@ -60,10 +60,10 @@ export class PostgresRuleStore implements RuleStore {
       await inTenant(this.#sql, tenantId, async (tx) => {
         for (const a of alerts) {
           await tx`INSERT INTO alerts (tenant_id, alert_id, rule_id, raised, log_index, raised_at, status,
-              acknowledged_by, acknowledged_at, resolved_by, resolved_at, resolution_note)
+              acknowledged_by, acknowledged_at, resolved_by, resolved_at, resolution_index)
             VALUES (${a.tenantId}, ${a.alertId}, ${a.ruleId}, ${tx.json(a.raised)}, ${a.logIndex}, ${a.raisedAt},
               ${a.status}, ${a.acknowledgedBy}, ${a.acknowledgedAt}, ${a.resolvedBy}, ${a.resolvedAt},
-              ${a.resolutionNote})
+              ${a.resolutionIndex})
             ON CONFLICT DO NOTHING`;
         }
       });
@@ -99,19 +99,25 @@ export class PostgresRuleStore implements RuleStore {
   async transitionAlert(
     tenantId: number,
     alertId: string,
-    step: { to: "acknowledged" | "resolved"; by: string; at: string; note?: string },
+    step: { to: "acknowledged" | "resolved"; by: string; at: string },
   ): Promise<AlertTransitionOutcome> {
     return inTenant(this.#sql, tenantId, async (tx) => {
       const done =
         step.to === "acknowledged"
           ? await tx`UPDATE alerts SET status = 'acknowledged', acknowledged_by = ${step.by}, acknowledged_at = ${step.at}
               WHERE tenant_id = ${tenantId} AND alert_id = ${alertId} AND status = 'open'`
-          : await tx`UPDATE alerts SET status = 'resolved', resolved_by = ${step.by}, resolved_at = ${step.at},
-                resolution_note = ${step.note ?? null}
+          : await tx`UPDATE alerts SET status = 'resolved', resolved_by = ${step.by}, resolved_at = ${step.at}
               WHERE tenant_id = ${tenantId} AND alert_id = ${alertId} AND status IN ('open', 'acknowledged')`;
       if (done.count === 1) return "changed";
       const [row] = await tx`SELECT 1 FROM alerts WHERE tenant_id = ${tenantId} AND alert_id = ${alertId}`;
       return row === undefined ? "not_found" : "not_allowed";
+    });
+  }
+
+  async recordResolution(tenantId: number, alertId: string, logIndex: number): Promise<void> {
+    await inTenant(this.#sql, tenantId, async (tx) => {
+      await tx`UPDATE alerts SET resolution_index = ${logIndex}
+        WHERE tenant_id = ${tenantId} AND alert_id = ${alertId} AND status = 'resolved' AND resolution_index IS NULL`;
     });
   }
 

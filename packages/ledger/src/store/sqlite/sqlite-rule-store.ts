@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS alerts (
   acknowledged_at TEXT,
   resolved_by TEXT,
   resolved_at TEXT,
-  resolution_note TEXT,
+  resolution_index INTEGER CHECK (resolution_index IS NULL OR resolution_index >= 0),
   PRIMARY KEY (tenant_id, alert_id)
 );
 CREATE INDEX IF NOT EXISTS alerts_tenant ON alerts (tenant_id, log_index);
@@ -49,9 +49,12 @@ CREATE INDEX IF NOT EXISTS alerts_tenant ON alerts (tenant_id, log_index);
 CREATE TRIGGER IF NOT EXISTS alerts_update BEFORE UPDATE ON alerts
 WHEN NEW.alert_id IS NOT OLD.alert_id OR NEW.tenant_id IS NOT OLD.tenant_id OR NEW.rule_id IS NOT OLD.rule_id
   OR NEW.raised IS NOT OLD.raised OR NEW.log_index IS NOT OLD.log_index OR NEW.raised_at IS NOT OLD.raised_at
-  OR OLD.status = 'resolved' OR (OLD.status = 'acknowledged' AND NEW.status <> 'resolved')
+  OR (OLD.status = 'resolved' AND (NEW.status IS NOT OLD.status OR NEW.resolved_by IS NOT OLD.resolved_by
+    OR NEW.resolved_at IS NOT OLD.resolved_at))
+  OR (OLD.status = 'acknowledged' AND NEW.status <> 'resolved')
   OR (OLD.acknowledged_at IS NOT NULL AND (NEW.acknowledged_by IS NOT OLD.acknowledged_by
     OR NEW.acknowledged_at IS NOT OLD.acknowledged_at))
+  OR (OLD.resolution_index IS NOT NULL AND NEW.resolution_index IS NOT OLD.resolution_index)
 BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: an alert only moves forward'); END;
 CREATE TRIGGER IF NOT EXISTS alerts_delete BEFORE DELETE ON alerts
 BEGIN SELECT RAISE(ABORT, 'STORE_APPEND_ONLY: alerts are never deleted'); END;
@@ -104,7 +107,7 @@ export class SqliteRuleStore implements RuleStore {
   async insertAlerts(records: readonly AlertRecord[]): Promise<void> {
     const insert = this.#db.prepare(
       `INSERT INTO alerts (tenant_id, alert_id, rule_id, raised, log_index, raised_at, status, acknowledged_by,
-        acknowledged_at, resolved_by, resolved_at, resolution_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        acknowledged_at, resolved_by, resolved_at, resolution_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT DO NOTHING`,
     );
     this.#db.transaction((all: readonly AlertRecord[]) => {
@@ -121,7 +124,7 @@ export class SqliteRuleStore implements RuleStore {
           a.acknowledgedAt,
           a.resolvedBy,
           a.resolvedAt,
-          a.resolutionNote,
+          a.resolutionIndex,
         );
       }
     })(records);
@@ -154,7 +157,7 @@ export class SqliteRuleStore implements RuleStore {
   async transitionAlert(
     tenantId: number,
     alertId: string,
-    step: { to: "acknowledged" | "resolved"; by: string; at: string; note?: string },
+    step: { to: "acknowledged" | "resolved"; by: string; at: string },
   ): Promise<AlertTransitionOutcome> {
     const done =
       step.to === "acknowledged"
@@ -166,12 +169,21 @@ export class SqliteRuleStore implements RuleStore {
             .run(step.by, step.at, tenantId, alertId)
         : this.#db
             .prepare(
-              `UPDATE alerts SET status = 'resolved', resolved_by = ?, resolved_at = ?, resolution_note = ?
+              `UPDATE alerts SET status = 'resolved', resolved_by = ?, resolved_at = ?
                 WHERE tenant_id = ? AND alert_id = ? AND status IN ('open', 'acknowledged')`,
             )
-            .run(step.by, step.at, step.note ?? null, tenantId, alertId);
+            .run(step.by, step.at, tenantId, alertId);
     if (done.changes === 1) return "changed";
     return (await this.findAlert(tenantId, alertId)) === undefined ? "not_found" : "not_allowed";
+  }
+
+  async recordResolution(tenantId: number, alertId: string, logIndex: number): Promise<void> {
+    this.#db
+      .prepare(
+        `UPDATE alerts SET resolution_index = ?
+          WHERE tenant_id = ? AND alert_id = ? AND status = 'resolved' AND resolution_index IS NULL`,
+      )
+      .run(logIndex, tenantId, alertId);
   }
 
   async alertFollowerState(tenantId: number): Promise<AlertFollowerState> {

@@ -35,7 +35,7 @@ CREATE TABLE alerts (
   acknowledged_at text COLLATE "C",
   resolved_by text COLLATE "C",
   resolved_at text COLLATE "C",
-  resolution_note text,
+  resolution_index bigint CHECK (resolution_index IS NULL OR resolution_index >= 0),
   PRIMARY KEY (tenant_id, alert_id)
 );
 CREATE INDEX alerts_tenant ON alerts (tenant_id, log_index);
@@ -44,9 +44,12 @@ CREATE INDEX alerts_tenant ON alerts (tenant_id, log_index);
 -- columns, and nothing is deleted).
 CREATE FUNCTION alerts_forward_only() RETURNS trigger LANGUAGE plpgsql SET search_path = trailproof, pg_temp AS $$
 BEGIN
-  IF OLD.status = 'resolved' OR (OLD.status = 'acknowledged' AND NEW.status <> 'resolved')
+  IF (OLD.status = 'resolved' AND (NEW.status IS DISTINCT FROM OLD.status OR NEW.resolved_by IS DISTINCT FROM OLD.resolved_by
+        OR NEW.resolved_at IS DISTINCT FROM OLD.resolved_at))
+      OR (OLD.status = 'acknowledged' AND NEW.status <> 'resolved')
       OR (OLD.acknowledged_at IS NOT NULL AND (NEW.acknowledged_by IS DISTINCT FROM OLD.acknowledged_by
-        OR NEW.acknowledged_at IS DISTINCT FROM OLD.acknowledged_at)) THEN
+        OR NEW.acknowledged_at IS DISTINCT FROM OLD.acknowledged_at))
+      OR (OLD.resolution_index IS NOT NULL AND NEW.resolution_index IS DISTINCT FROM OLD.resolution_index) THEN
     RAISE EXCEPTION 'STORE_APPEND_ONLY: an alert only moves forward' USING ERRCODE = 'restrict_violation';
   END IF;
   RETURN NEW;
@@ -68,7 +71,7 @@ CREATE POLICY alerts_tenant ON alerts TO ${appRole} USING (${TENANT_POLICY}) WIT
 ALTER TABLE alert_follower ENABLE ROW LEVEL SECURITY;
 CREATE POLICY alert_follower_tenant ON alert_follower TO ${appRole} USING (${TENANT_POLICY}) WITH CHECK (${TENANT_POLICY});
 GRANT SELECT, INSERT ON rule_versions, alerts, alert_follower TO ${appRole};
-GRANT UPDATE (status, acknowledged_by, acknowledged_at, resolved_by, resolved_at, resolution_note) ON alerts TO ${appRole};
+GRANT UPDATE (status, acknowledged_by, acknowledged_at, resolved_by, resolved_at, resolution_index) ON alerts TO ${appRole};
 GRANT UPDATE (covered, snapshot) ON alert_follower TO ${appRole};
 `,
 };
