@@ -45,9 +45,32 @@ const KEPT_KEY = `window.sessionStorage.getItem("trailproof.apiKey")`;
 
 /** The navigation each role is offered. */
 const NAV = {
-  viewer: ["Events", "Automations", "Dashboards"],
-  auditor: ["Events", "Automations", "Dashboards", "Integrity", "Reports", "Channels", "Deliveries"],
-  admin: ["Events", "Automations", "Dashboards", "Integrity", "Reports", "Channels", "Deliveries", "Admin"],
+  viewer: ["Events", "Automations", "Dashboards", "Governance"],
+  auditor: [
+    "Events",
+    "Automations",
+    "Dashboards",
+    "Governance",
+    "Alerts",
+    "Rules",
+    "Integrity",
+    "Reports",
+    "Channels",
+    "Deliveries",
+  ],
+  admin: [
+    "Events",
+    "Automations",
+    "Dashboards",
+    "Governance",
+    "Alerts",
+    "Rules",
+    "Integrity",
+    "Reports",
+    "Channels",
+    "Deliveries",
+    "Admin",
+  ],
 } as const;
 
 describeBrowser("console admin and API-key sessions", () => {

@@ -97,7 +97,12 @@ describeBrowser("console sign-in and roles", () => {
     await signIn(page, server, viewer);
 
     const nav = page.getByRole("navigation", { name: "Main" });
-    expect(await nav.getByRole("link").allTextContents()).toEqual(["Events", "Automations", "Dashboards"]);
+    expect(await nav.getByRole("link").allTextContents()).toEqual([
+      "Events",
+      "Automations",
+      "Dashboards",
+      "Governance",
+    ]);
     await page.locator("table.events-table tbody tr").first().waitFor();
     expect(await page.locator("table.events-table").getByText("withheld (personal)").count()).toBeGreaterThan(0);
     expect(await page.getByText("Grace Hopper").count()).toBe(0);
@@ -116,7 +121,7 @@ describeBrowser("console sign-in and roles", () => {
       await page.getByRole("heading", { name: "Not permitted" }).waitFor();
     }
     await screenshots(page, "not-permitted");
-    expect(await visitEveryPage(page, server)).toEqual(["Events", "Automations", "Dashboards"]);
+    expect(await visitEveryPage(page, server)).toEqual(["Events", "Automations", "Dashboards", "Governance"]);
     expect(refused).toEqual([]);
     expect(problems).toEqual([]);
     await context.close();
@@ -131,6 +136,9 @@ describeBrowser("console sign-in and roles", () => {
       "Events",
       "Automations",
       "Dashboards",
+      "Governance",
+      "Alerts",
+      "Rules",
       "Integrity",
       "Reports",
       "Channels",

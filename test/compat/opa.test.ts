@@ -80,6 +80,7 @@ describe("OPA decision logs, replayed golden uploads", () => {
     const event = await readBack("opa-4ca636c1-55e4-417a-b1d8-4aceb67960d1");
     expect(event).toMatchObject({
       action: "policy.evaluate",
+      action_version: 2,
       kind: "policy_evaluation",
       category: "governance",
       occurred_at: "2026-11-05T10:00:00.123Z",
@@ -89,6 +90,7 @@ describe("OPA decision logs, replayed golden uploads", () => {
       context: { ip: "::1", user_agent: "curl/8.5.0" },
     });
     expect(event.metadata).toMatchObject({
+      phase: "runtime",
       policy_id: "http/example/authz/allow",
       policy_version: "W3sibCI6InN5cy9jYXRhbG9nIiwicyI6NDAzfV0=",
       decision: "allow",

@@ -126,6 +126,12 @@ const k8sBatch = (n: number) => ({
   ],
 });
 
+const MATRIX_RULE = {
+  name: "matrix rule",
+  severity: "low",
+  condition: { type: "threshold", query: "action:app.update", count: 1000, window_seconds: 60 },
+};
+
 const same = (path: string, body?: unknown): RouteRequests => ({ own: () => ({ path, ...(body ? { body } : {}) }) });
 
 /** A route naming a tenant in its path: acme's own, globex's foreign. */
@@ -279,6 +285,53 @@ export const REQUESTS: Record<string, RouteRequests> = {
   "DELETE /v1/report-schedules/:id": {
     own: async (ctx, n) => ({ path: `/v1/report-schedules/${await matrixSchedule(ctx, "acme", n)}` }),
     foreign: async (ctx, n) => ({ path: `/v1/report-schedules/${await matrixSchedule(ctx, "globex", n)}` }),
+  },
+  "GET /v1/governance": same("/v1/governance?phase=deploy"),
+  "GET /v1/rules": same("/v1/rules"),
+  "POST /v1/rules": same("/v1/rules", MATRIX_RULE),
+  "POST /v1/rules/backtest": same("/v1/rules/backtest?from=2026-11-01&to=2026-11-02", MATRIX_RULE),
+  "GET /v1/rules/:id": {
+    own: async (ctx, n) => ({ path: `/v1/rules/${await matrixRule(ctx, "acme", n)}` }),
+    foreign: async (ctx, n) => ({ path: `/v1/rules/${await matrixRule(ctx, "globex", n)}` }),
+  },
+  "PUT /v1/rules/:id": {
+    own: async (ctx, n) => ({ path: `/v1/rules/${await matrixRule(ctx, "acme", n)}`, body: MATRIX_RULE }),
+    foreign: async (ctx, n) => ({ path: `/v1/rules/${await matrixRule(ctx, "globex", n)}`, body: MATRIX_RULE }),
+  },
+  "DELETE /v1/rules/:id": {
+    own: async (ctx, n) => ({ path: `/v1/rules/${await matrixRule(ctx, "acme", n)}` }),
+    foreign: async (ctx, n) => ({ path: `/v1/rules/${await matrixRule(ctx, "globex", n)}` }),
+  },
+  "GET /v1/rules/:id/versions": {
+    own: async (ctx, n) => ({ path: `/v1/rules/${await matrixRule(ctx, "acme", n)}/versions` }),
+    foreign: async (ctx, n) => ({ path: `/v1/rules/${await matrixRule(ctx, "globex", n)}/versions` }),
+  },
+  "POST /v1/rules/:id/backtest": {
+    own: async (ctx, n) => ({
+      path: `/v1/rules/${await matrixRule(ctx, "acme", n)}/backtest?from=2026-11-01&to=2026-11-02`,
+    }),
+    foreign: async (ctx, n) => ({
+      path: `/v1/rules/${await matrixRule(ctx, "globex", n)}/backtest?from=2026-11-01&to=2026-11-02`,
+    }),
+  },
+  "GET /v1/alerts": same("/v1/alerts"),
+  "GET /v1/alerts/:id": {
+    own: async (ctx, n) => ({ path: `/v1/alerts/${await matrixAlert(ctx, "acme", n)}` }),
+    foreign: async (ctx, n) => ({ path: `/v1/alerts/${await matrixAlert(ctx, "globex", n)}` }),
+  },
+  "POST /v1/alerts/:id/acknowledge": {
+    own: async (ctx, n) => ({ path: `/v1/alerts/${await matrixAlert(ctx, "acme", n)}/acknowledge` }),
+    foreign: async (ctx, n) => ({ path: `/v1/alerts/${await matrixAlert(ctx, "globex", n)}/acknowledge` }),
+  },
+  "POST /v1/alerts/:id/resolve": {
+    own: async (ctx, n) => ({
+      path: `/v1/alerts/${await matrixAlert(ctx, "acme", n)}/resolve`,
+      body: { note: "matrix" },
+    }),
+    foreign: async (ctx, n) => ({
+      path: `/v1/alerts/${await matrixAlert(ctx, "globex", n)}/resolve`,
+      body: { note: "matrix" },
+    }),
   },
   "POST /v1/auth/logout": same("/v1/auth/logout"),
 
@@ -638,6 +691,59 @@ async function pendingApproval(ctx: MatrixContext, tenant: "acme" | "globex", n:
     outcome: null,
   });
   return approvalId;
+}
+
+/** A fresh rule of `tenant` (version 1), made by nobody the matrix stands for. */
+async function matrixRule(ctx: MatrixContext, tenant: "acme" | "globex", n: number): Promise<string> {
+  const tenantId = (await ctx.data.ledger.tenantRecord(tenant)).tenantId;
+  const ruleId = `rul_matrix_${tenant}_${n}`;
+  await ctx.data.rules.insertRuleVersion({
+    ruleId,
+    tenantId,
+    version: 1,
+    definition: MATRIX_RULE,
+    deleted: false,
+    by: "service_account:key_elsewhere",
+    at: new Date().toISOString(),
+    logIndex: 0,
+  });
+  return ruleId;
+}
+
+/** A fresh open alert of `tenant`. */
+async function matrixAlert(ctx: MatrixContext, tenant: "acme" | "globex", n: number): Promise<string> {
+  const tenantId = (await ctx.data.ledger.tenantRecord(tenant)).tenantId;
+  const alertId = `alr_matrix_${tenant}_${n}`;
+  const at = new Date().toISOString();
+  await ctx.data.rules.insertAlerts([
+    {
+      alertId,
+      tenantId,
+      ruleId: "rul_matrix",
+      raised: {
+        id: alertId,
+        rule_id: "rul_matrix",
+        rule_version: 1,
+        type: "threshold",
+        severity: "low",
+        message: "matrix",
+        matched_event_ids: [],
+        group: null,
+        occurred_at: at,
+        window_start: null,
+        window_end: null,
+      },
+      logIndex: 0,
+      raisedAt: at,
+      status: "open",
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+      resolvedBy: null,
+      resolvedAt: null,
+      resolutionIndex: null,
+    },
+  ]);
+  return alertId;
 }
 
 async function verifyJob(ctx: MatrixContext, column: Column, tenant: "acme" | "globex"): Promise<string> {

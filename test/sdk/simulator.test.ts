@@ -47,6 +47,18 @@ describe("simulateWorkspace", () => {
     }
     expect(await countEvents(s, `from=2026-06-01T00:00:00Z&to=2026-06-02T00:00:00Z`)).toBe(summary.events);
 
+    // Policy checks are decisions of version 2 with their phase, and every denial says how to pass.
+    const governance = await s.get("/v1/governance?from=2026-06-01T00:00:00Z&to=2026-06-02T00:00:00Z&limit=200");
+    expect(governance.status).toBe(200);
+    const rows = governance.body.decisions.rows as { phase: string | null; policy_id: string; total: number }[];
+    expect(rows.reduce((n, r) => n + r.total, 0)).toBe(summary.actions["policy.evaluate"]);
+    expect(rows.filter((r) => !["build", "deploy", "runtime"].includes(r.phase ?? ""))).toEqual([]);
+    expect(governance.body.denials.length).toBeGreaterThan(0);
+    for (const denial of governance.body.denials as { remediation: string | null; rationale: string | null }[]) {
+      expect(denial.remediation).toMatch(/\w/);
+      expect(denial.rationale).toMatch(/^rule /);
+    }
+
     // The override names the person's decision, with rationale and path.
     const override = await s.get(`/v1/events/${summary.marks.override}`);
     expect(override.body.event.automation).toMatchObject({

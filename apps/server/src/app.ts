@@ -9,12 +9,14 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { Pruner } from "@trailproof/ledger";
 import Fastify, { type FastifyInstance } from "fastify";
+import { alertFollowerOf } from "./alerts/register-alert-follower.js";
 import { DualControl } from "./approvals/dual-control.js";
 import { MetaAudit } from "./audit/meta-audit.js";
 import { registerAuthentication } from "./auth/authenticate.js";
 import { platformTenantHint } from "./compat/choose-tenant.js";
 import { registerCompatRoutes } from "./compat/register-compat-routes.js";
 import type { AppDeps } from "./deps.js";
+import { registerGovernanceRoutes } from "./governance/governance-routes.js";
 import { AccessLog } from "./http/access-log.js";
 import { buildClientErrorHandler } from "./http/client-error.js";
 import { connectionLimits, MAX_HEADER_BYTES } from "./http/connection-limits.js";
@@ -33,6 +35,7 @@ import { ReportScheduler } from "./reports/report-schedule.js";
 import { registerReportScheduleRoutes } from "./reports/report-schedule-routes.js";
 import { PruneSchedule } from "./retention/prune-schedule.js";
 import { registerAdminRoutes } from "./routes/admin-routes.js";
+import { registerAlertRoutes } from "./routes/alert-routes.js";
 import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerAutomationRoutes } from "./routes/automation-routes.js";
@@ -47,6 +50,7 @@ import { registerPlatformKeyRoutes } from "./routes/platform-key-routes.js";
 import { registerPseudonymRoutes } from "./routes/pseudonym-routes.js";
 import { registerReadYourWrites } from "./routes/read-your-writes.js";
 import { registerRetentionRoutes } from "./routes/retention-routes.js";
+import { registerRuleRoutes } from "./routes/rule-routes.js";
 import { registerStatsRoutes } from "./routes/stats-routes.js";
 import { registerTargetRoutes } from "./routes/target-routes.js";
 import { registerTenantRoutes } from "./routes/tenant-routes.js";
@@ -171,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerEventRoutes(app, deps, audit);
   registerTargetRoutes(app, deps, audit);
   registerStatsRoutes(app, deps, audit);
+  registerGovernanceRoutes(app, deps, audit);
   registerLogRoutes(app, deps, audit);
   registerVerifyRoutes(app, deps, audit);
   registerExportRoutes(app, deps, audit);
@@ -203,6 +208,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const reportScheduler = new ReportScheduler({ ...deps, log: app.log });
   app.addHook("onReady", async () => reportScheduler.start());
   app.addHook("onClose", async () => reportScheduler.stop());
+  registerRuleRoutes(app, deps, audit);
+  registerAlertRoutes(app, deps, audit);
+  // Alert rules follow the log (never the ingest path); one follower per ledger, however many apps share it.
+  const alerts = alertFollowerOf(deps, (err) => app.log.error(err, "alert rules' tick failed"));
+  app.addHook("onReady", async () => alerts.start());
+  app.addHook("onClose", async () => alerts.stop());
   const operatorAlerts = registerNotifications(app, deps, audit);
   const selfCheck = new SelfCheckSchedule(
     { ...deps, log: app.log, onFailure: (result, slot) => operatorAlerts.selfCheckFailed(result, slot) },

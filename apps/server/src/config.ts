@@ -48,6 +48,8 @@ export interface ServerConfig extends StoreConfig {
   notifyBackoffCapMs: number;
   /** TRAILPROOF_NOTIFY_HTTP_HOSTS: hosts a channel may reach over plain http besides 127.0.0.1 and localhost. */
   notifyHttpHosts: string[];
+  /** How often alert rules' clock moves on while a tenant's log is quiet (absences, time limits; docs/alerts.md); 0: never. */
+  alertTickMs: number;
   /** TRAILPROOF_CORS_ORIGINS: comma-separated allow-list; empty = no CORS. */
   corsOrigins: string[];
   /** TRAILPROOF_MAX_BODY_BYTES: largest request body. */
@@ -129,6 +131,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   notifyBackoffBaseMs: 2000,
   notifyBackoffCapMs: 3_600_000,
   notifyHttpHosts: [],
+  alertTickMs: 30_000,
   corsOrigins: [],
   maxBodyBytes: 5 * 1024 * 1024,
   compatMaxBodyBytes: 16 * 1024 * 1024,
@@ -242,6 +245,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     notifyBackoffBaseMs: num("TRAILPROOF_NOTIFY_BACKOFF_BASE_MS", d.notifyBackoffBaseMs),
     notifyBackoffCapMs: num("TRAILPROOF_NOTIFY_BACKOFF_CAP_MS", d.notifyBackoffCapMs),
     notifyHttpHosts: list(env.TRAILPROOF_NOTIFY_HTTP_HOSTS).map((h) => h.toLowerCase()),
+    alertTickMs: num("TRAILPROOF_ALERT_TICK_MS", d.alertTickMs),
     corsOrigins: list(env.TRAILPROOF_CORS_ORIGINS),
     maxBodyBytes: num("TRAILPROOF_MAX_BODY_BYTES", d.maxBodyBytes),
     compatMaxBodyBytes: num("TRAILPROOF_COMPAT_MAX_BODY_BYTES", d.compatMaxBodyBytes),

@@ -10,6 +10,7 @@ import type {
   PeopleStore,
   ReportScheduleStore,
   RetentionStore,
+  RuleStore,
   SharedState,
 } from "@trailproof/ledger";
 import type { ServerConfig } from "./config.js";
@@ -24,6 +25,8 @@ export interface AppDeps {
   reports: ReportScheduleStore;
   /** Retention policies and legal holds (docs/retention.md). */
   retention: RetentionStore;
+  /** Alert rules, the alerts they raised and the alert follower's state (docs/alerts.md). */
+  rules: RuleStore;
   /** The clock retention is measured against (tests move it); default Date.now. */
   retentionNow?: () => number;
   query: AuditQuery;
@@ -47,6 +50,8 @@ export interface AppDeps {
   waitForSearch?: (tenantId: number, size: number, timeoutMs: number) => Promise<boolean>;
   /** Rows the store keeps beside the leaves, which log verification checks against them. */
   audits?: readonly DerivedRowsAudit[];
+  /** Test seam of the alert follower (alerts/alert-follower.ts AlertFollowerOptions.beforeSave): a crash between its steps. */
+  alertFollower?: { beforeSave?: (tenantId: number) => void | Promise<void> };
   /** Logger options for fastify; false in tests that want quiet. */
   logger?: boolean | { level: string };
 }

@@ -20,6 +20,13 @@ export type {
   Target,
 } from "./event-draft.js";
 export { MemorySpool, type MemorySpoolOptions } from "./memory-spool.js";
+export {
+  type PolicyEvaluatedFields,
+  type PolicyRef,
+  type PolicyUpdatedFields,
+  policyEvaluated,
+  policyUpdated,
+} from "./policy-events.js";
 export type { Spool, SpooledEvent, WhenFull } from "./spool.js";
 export { parseTraceparent, type TraceIds } from "./traceparent.js";
 export {

@@ -112,6 +112,13 @@ export type ServiceErrorCode =
   | "NOTIFICATION_DELIVERY_NOT_FOUND"
   | "NOTIFICATION_DELIVERY_NOT_DEAD"
   | "NOTIFICATION_CHANNEL_GONE"
+  // Alert rules and alerts (docs/alerts.md).
+  | "RULE_INVALID"
+  | "RULE_NOT_FOUND"
+  | "RULE_DELETED"
+  | "RULE_VERSION_CONFLICT"
+  | "ALERT_NOT_FOUND"
+  | "ALERT_TRANSITION_INVALID"
   // Retention and legal holds.
   | "RETENTION_INVALID"
   | "LEGAL_HOLD_NOT_FOUND"

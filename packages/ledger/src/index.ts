@@ -90,6 +90,7 @@ export {
 export { PostgresSharedState } from "./store/postgres/postgres-shared-state.js";
 export type * from "./store/report-store.js";
 export * from "./store/retention-store.js";
+export * from "./store/rule-store.js";
 export { MAX_SHARED_KEY_LENGTH, type RecentHits, type SharedState, type WindowCount } from "./store/shared-state.js";
 export { openSqliteStores, type SqliteStores } from "./store/sqlite/open-sqlite-store.js";
 export type { SqliteDatabase } from "./store/sqlite/sqlite-database.js";

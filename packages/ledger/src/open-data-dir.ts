@@ -17,6 +17,7 @@ import type { NotificationStore } from "./store/notification-store.js";
 import type { PeopleStore } from "./store/people-store.js";
 import type { ReportScheduleStore } from "./store/report-store.js";
 import type { RetentionStore } from "./store/retention-store.js";
+import type { RuleStore } from "./store/rule-store.js";
 import type { SharedState } from "./store/shared-state.js";
 import { openSqliteStores } from "./store/sqlite/open-sqlite-store.js";
 import { SqliteNotificationStore } from "./store/sqlite/sqlite-notification-store.js";
@@ -31,6 +32,8 @@ export interface DataDir {
   reports: ReportScheduleStore;
   /** Retention policies and legal holds (docs/retention.md). */
   retention: RetentionStore;
+  /** Alert rules, the alerts they raised and the alert follower's state (docs/alerts.md). */
+  rules: RuleStore;
   query: AuditQuery;
   people: PeopleStore;
   /** Keeps the search projection behind the log; `query` reads what it covers. */
@@ -96,6 +99,7 @@ export function followingDataDir(
     approvals: ApprovalStore;
     reports: ReportScheduleStore;
     retention: RetentionStore;
+    rules: RuleStore;
     people: PeopleStore;
     query: AuditQuery;
     search: FollowerSink;
@@ -120,6 +124,7 @@ export function followingDataDir(
     approvals: stores.approvals,
     reports: stores.reports,
     retention: stores.retention,
+    rules: stores.rules,
     query: new CheckedAuditQuery(stores.query, ledger.readDivergences),
     people: stores.people,
     search,

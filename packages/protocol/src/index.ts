@@ -5,6 +5,7 @@ export * from "./http/admin-schemas.js";
 export * from "./http/approval-schemas.js";
 export * from "./http/auth-schemas.js";
 export * from "./http/erasure-schemas.js";
+export * from "./http/governance-schemas.js";
 export * from "./http/log-schemas.js";
 export * from "./http/notification-schemas.js";
 export * from "./http/people-schemas.js";

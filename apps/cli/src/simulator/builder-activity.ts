@@ -1,7 +1,7 @@
 // A builder's working session in the simulated workspace: sign in, edit
 // pages, wire components, create apps, install packages and deploy templates
 // behind build- and deploy-time policy checks, share access, edit records.
-import { type Actor, events, type Target } from "@trailproof/client";
+import { type Actor, events, policyEvaluated, type Target } from "@trailproof/client";
 import { withRequestContext } from "@trailproof/client/node";
 import type { JsonValue } from "@trailproof/core";
 import type { SimContext } from "./sim-context.js";
@@ -15,10 +15,20 @@ function pageTarget(app: App, page: string): Target {
   return { type: "page", id: `${app.id}_${page}`, name: page, path: [`workspace:${WORKSPACE}`, `app:${app.id}`] };
 }
 
-/** A policy check at `stage`: mostly allow, sometimes warn, rarely deny. Returns the decision. */
+/** What a denied request does to pass, per the rule that denied it. */
+const REMEDIATION: Record<string, string> = {
+  requires_review: "ask another builder to review the release, then deploy again",
+  allowlisted_publisher: "install the package from an allowlisted publisher, or ask an admin to allowlist it",
+  max_rows_10000: "export at most 10,000 rows at a time, or ask an admin for a bulk export",
+};
+
+/**
+ * A policy check at `stage` (a policy.evaluate of version 2, its phase the
+ * stage): mostly allow, sometimes warn, rarely deny. Returns the decision.
+ */
 export async function policyCheck(
   ctx: SimContext,
-  policy: { id: string; stage: string; rules: readonly string[] },
+  policy: { id: string; stage: "build" | "deploy" | "runtime"; rules: readonly string[] },
   target: Target,
   atMs: number,
   denyChance = 0.08,
@@ -31,19 +41,29 @@ export async function policyCheck(
       : decision === "warn"
         ? { status: "success" as const, reason: `policy.warn.${policy.rules[1] ?? policy.rules[0]}` }
         : { status: "success" as const };
+  const rule = policy.rules[0] ?? "default";
+  const common = {
+    actor: { type: "system" as const, id: "policy-engine" },
+    target,
+    outcome,
+    tags: [`stage:${policy.stage}`],
+    phase: policy.stage,
+    policy: { id: policy.id, version: "4" },
+    matchedRules: decision === "allow" ? [] : [...policy.rules],
+  };
   await ctx.emit(
-    events.policyEvaluated({
-      actor: { type: "system", id: "policy-engine" },
-      target,
-      outcome,
-      tags: [`stage:${policy.stage}`],
-      metadata: {
-        policy_id: policy.id,
-        policy_version: "4",
-        decision,
-        matched_rules: decision === "allow" ? [] : [...policy.rules],
-      },
-    }),
+    decision === "deny"
+      ? policyEvaluated({
+          ...common,
+          decision,
+          rationale: `rule ${rule} matched`,
+          remediation: REMEDIATION[rule] ?? `change the request so that rule ${rule} no longer matches`,
+        })
+      : policyEvaluated({
+          ...common,
+          decision,
+          rationale: decision === "warn" ? `rule ${policy.rules[1] ?? rule} warns` : "no rule matched",
+        }),
     atMs,
   );
   return decision;

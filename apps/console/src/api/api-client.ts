@@ -9,7 +9,7 @@ export type Query = Record<string, string | number | boolean | undefined | null>
 export interface ApiAuth {
   /** An API key or a viewer token; when set, no cookie is relied on. */
   bearer?: string;
-  /** Sent as x-csrf-token on POST, PATCH and DELETE made with the session cookie. */
+  /** Sent as x-csrf-token on POST, PUT, PATCH and DELETE made with the session cookie. */
   csrfToken?: string;
 }
 
@@ -80,7 +80,7 @@ export class ApiClient {
     return new Uint8Array(await (await this.request("GET", path, query ? { query } : {})).arrayBuffer());
   }
 
-  async send<T>(method: "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
+  async send<T>(method: "POST" | "PUT" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T> {
     const response = await this.request(method, path, body === undefined ? {} : { body });
     if (response.status === 204) return undefined as T;
     const type = response.headers.get("content-type") ?? "";

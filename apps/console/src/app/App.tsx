@@ -11,13 +11,16 @@ import { DeliveriesPage } from "../channels/DeliveriesPage.js";
 import { Loading } from "../components/Loading.js";
 import { Shell } from "../layout/Shell.js";
 import { AdminPage } from "../pages/AdminPage.js";
+import { AlertsPage } from "../pages/AlertsPage.js";
 import { AutomationsPage } from "../pages/AutomationsPage.js";
 import { EmbedPage } from "../pages/EmbedPage.js";
 import { EntityPage } from "../pages/EntityPage.js";
 import { EventDetailPage } from "../pages/EventDetailPage.js";
 import { EventsPage } from "../pages/EventsPage.js";
+import { GovernancePage } from "../pages/GovernancePage.js";
 import { NotFound, NotPermitted } from "../pages/NotPermitted.js";
 import { ReportsPage } from "../pages/ReportsPage.js";
+import { NewRulePage, RulePage, RulesPage } from "../pages/RulesPage.js";
 import { RunPage } from "../pages/RunPage.js";
 import { SignInPage } from "../pages/SignInPage.js";
 import { TracePage } from "../pages/TracePage.js";
@@ -51,6 +54,11 @@ const ROUTES: Route[] = [
     render: (p) => <RunPage runId={p.runId ?? ""} />,
   },
   { path: "/dashboards", minimum: "viewer", what: "dashboards", render: () => <DashboardsPage /> },
+  { path: "/governance", minimum: "viewer", what: "governance", render: () => <GovernancePage /> },
+  { path: "/alerts", minimum: "auditor", what: "alerts", render: () => <AlertsPage /> },
+  { path: "/rules", minimum: "auditor", what: "alert rules", render: () => <RulesPage /> },
+  { path: "/rules/new", minimum: "admin", what: "new alert rules", render: () => <NewRulePage /> },
+  { path: "/rules/:id", minimum: "auditor", what: "alert rules", render: (p) => <RulePage id={p.id ?? ""} /> },
   { path: "/integrity", minimum: "auditor", what: "the integrity page", render: () => <IntegrityPage /> },
   { path: "/reports", minimum: "auditor", what: "reports", render: () => <ReportsPage /> },
   { path: "/channels", minimum: "auditor", what: "notification channels", render: () => <ChannelsPage /> },
@@ -63,6 +71,9 @@ const TITLES: Record<string, string> = {
   "/entities": "Entity history",
   "/automations": "Automations",
   "/dashboards": "Dashboards",
+  "/governance": "Governance",
+  "/alerts": "Alerts",
+  "/rules": "Rules",
   "/integrity": "Integrity",
   "/reports": "Reports",
   "/channels": "Channels",

@@ -6,7 +6,7 @@
 // recorded once a minute, counted across every node.
 import { createHash } from "node:crypto";
 import { type AppendedBy, TrailproofError } from "@trailproof/core";
-import type { Ledger, SharedState } from "@trailproof/ledger";
+import type { AppendResult, Ledger, SharedState } from "@trailproof/ledger";
 import type { FastifyRequest } from "fastify";
 import { tenantOf } from "../auth/authenticate.js";
 
@@ -16,7 +16,7 @@ export interface AccessRecord {
   id?: string;
   target: { type: string; id: string; name?: string };
   metadata?: Record<string, unknown>;
-  /** For setting changes: the state before and after (one of them absent for a creation or a deletion). */
+  /** For setting changes: the state before and after (a creation has no before, a deletion no after). */
   change?: { before?: unknown; after?: unknown };
   /** Reads with the same key, action, target and dedupeKey within the window are recorded once. */
   dedupeKey?: string;
@@ -45,7 +45,8 @@ export class MetaAudit {
     this.#shared = shared;
   }
 
-  async record(request: FastifyRequest, access: AccessRecord): Promise<void> {
+  /** The record's append result; undefined when an identical read was recorded within the window. */
+  async record(request: FastifyRequest, access: AccessRecord): Promise<AppendResult | undefined> {
     const principal = request.principal;
     if (!principal) throw new Error("meta-audit without a principal");
     const tenant = access.tenant ?? tenantOf(request);
@@ -54,7 +55,7 @@ export class MetaAudit {
       access.dedupeKey === undefined
         ? undefined
         : dedupeKeyOf([tenant, principal.id, access.action, access.target.type, access.target.id, access.dedupeKey]);
-    if (dedupeKey !== undefined && (await this.#shared.get(dedupeKey)) !== undefined) return;
+    if (dedupeKey !== undefined && (await this.#shared.get(dedupeKey)) !== undefined) return undefined;
     const userAgent = request.headers["user-agent"];
     const [result] = await this.#ledger.append(
       tenant,
@@ -86,5 +87,6 @@ export class MetaAudit {
     // exists, so a failed record fails closed again next time. Identical reads racing on
     // several nodes may each be recorded; more records, never fewer.
     if (dedupeKey !== undefined) await this.#shared.claim(dedupeKey, "recorded", DEDUPE_WINDOW_MS);
+    return result;
   }
 }

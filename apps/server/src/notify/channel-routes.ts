@@ -51,13 +51,14 @@ export function registerChannelRoutes(app: FastifyInstance, deps: AppDeps, audit
     read: "verify",
     tenantId: (request) => request.principal?.tenantId as number,
     tenantName: (request) => request.principal?.tenant as string,
-    record: (request, action, c, change) =>
-      audit.record(request, {
+    record: async (request, action, c, change) => {
+      await audit.record(request, {
         action,
         target: { type: "notification_channel", id: c.channelId, name: c.name },
         metadata: { format: c.format, url_origin: urlOrigin(c.url) },
         change,
-      }),
+      });
+    },
   };
   const operatorScope: Scope = {
     prefix: "/v1/operator/channels",

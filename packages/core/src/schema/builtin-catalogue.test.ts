@@ -33,16 +33,31 @@ const required = [
 ];
 
 describe("builtinCatalogue", () => {
-  it("registers every definition into a fresh registry", () => {
+  it("registers every definition into a fresh registry, each later version as compatible", () => {
     const registry = new ActionRegistry();
-    for (const definition of builtinCatalogue) expect(registry.register(definition).version).toBe(1);
+    // register() refuses a version that rejects what the previous accepted (SCHEMA_INCOMPATIBLE).
+    for (const definition of builtinCatalogue) expect(registry.register(definition)).toEqual(definition);
     expect(registry.list()).toHaveLength(builtinCatalogue.length);
+    expect(registry.versions("policy.evaluate")).toEqual([1, 2]);
+    expect(registry.versions("policy.update")).toEqual([1, 2]);
   });
 
-  it("covers the taxonomy, each action once", () => {
-    const actions = builtinCatalogue.map((d) => d.action);
-    expect(new Set(actions).size).toBe(actions.length);
-    expect(actions).toEqual(expect.arrayContaining(required));
+  it("covers the taxonomy, each action version once", () => {
+    const versions = builtinCatalogue.map((d) => `${d.action}@${d.version}`);
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(builtinCatalogue.map((d) => d.action)).toEqual(expect.arrayContaining(required));
+  });
+
+  it("validates a version 1 policy denial without remediation under version 2, the latest", () => {
+    const registry = new ActionRegistry(builtinCatalogue);
+    const latest = registry.resolve("policy.evaluate");
+    expect(latest?.version).toBe(2);
+    const old = { policy_id: "pol_1", decision: "deny", phase: 7, matched_rules: ["r1"] };
+    expect(registry.validateMetadata(latest as NonNullable<typeof latest>, old)).toEqual([]);
+    const bad = { policy_id: 42 };
+    expect(registry.validateMetadata(latest as NonNullable<typeof latest>, bad)).toEqual([
+      expect.objectContaining({ pointer: "/metadata/policy_id" }),
+    ]);
   });
 
   it("classifies credentials secret and identities personal", () => {

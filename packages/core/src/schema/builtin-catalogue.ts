@@ -1,6 +1,7 @@
 // The built-in action catalogue: the no-code taxonomy every Trailproof log
-// starts with, version 1 of each action. Platforms register their own actions
-// (or later versions of these) through the registry.
+// starts with, version 1 of each action and version 2 of the policy actions.
+// Platforms register their own actions (or later versions of these) through
+// the registry.
 import type { ActionDefinition } from "./action-definition.js";
 import { accessActions } from "./catalogue-access.js";
 import { builderActions } from "./catalogue-builder.js";
@@ -8,6 +9,7 @@ import { dataActions } from "./catalogue-data.js";
 import { detectActions } from "./catalogue-detect.js";
 import { metaAuditActions } from "./catalogue-meta-audit.js";
 import { notifyActions } from "./catalogue-notify.js";
+import { policyActions } from "./catalogue-policy.js";
 import { reportActions } from "./catalogue-reports.js";
 
 export const builtinCatalogue: readonly ActionDefinition[] = [
@@ -18,6 +20,7 @@ export const builtinCatalogue: readonly ActionDefinition[] = [
   ...detectActions,
   ...reportActions,
   ...notifyActions,
+  ...policyActions,
 ];
 
 /**

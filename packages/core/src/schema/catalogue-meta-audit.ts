@@ -26,6 +26,7 @@ export const metaAuditActions: ActionDefinition[] = [
   auditRead("audit.trace.read", "read the trace of audit event {target.id}"),
   auditRead("audit.history.read", "read the history of {target.type} {target.id}"),
   auditRead("audit.stats.read", "read audit statistics"),
+  auditRead("audit.governance.read", "read the governance view"),
   auditRead("audit.log.read", "read the log's checkpoint, keys or entries"),
   auditRead("audit.proof.read", "fetched a proof"),
   auditRead("audit.verify", "verified the log"),

@@ -236,3 +236,26 @@ export const BacktestResponseSchema = Type.Object({
   truncated: Type.Boolean(),
 });
 export type BacktestResponse = Static<typeof BacktestResponseSchema>;
+
+export const RuleResponseSchema = Type.Object({ rule: RuleSchema });
+export const RuleListSchema = Type.Object({ rules: Type.Array(RuleSchema) });
+/** Every version of one rule, oldest first (a deletion is the last version). */
+export const RuleVersionListSchema = Type.Object({ versions: Type.Array(RuleSchema) });
+
+export const AlertParamsSchema = Type.Object({ id: Type.String({ pattern: "^alr_[A-Za-z0-9_-]{1,64}$" }) });
+
+export const AlertListQuerySchema = Type.Object(
+  {
+    status: Type.Optional(AlertStatusSchema),
+    rule: Type.Optional(Type.String({ pattern: "^rul_[A-Za-z0-9_-]{1,64}$", description: "only this rule's alerts" })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  },
+  { additionalProperties: false },
+);
+export const AlertListSchema = Type.Object({ alerts: Type.Array(AlertSchema) });
+export const AlertResponseSchema = Type.Object({ alert: AlertSchema });
+
+export const AlertResolveBodySchema = Type.Object(
+  { note: Type.Optional(Type.String({ maxLength: 2000, description: "why it is resolved; free text, erasable" })) },
+  { additionalProperties: false },
+);

@@ -1,5 +1,6 @@
-// One OPA decision as a `policy.evaluate` event (the built-in action:
-// policy_evaluation, governance), per docs/compat.md "OPA decision logs".
+// One OPA decision as a `policy.evaluate` event (the built-in action, version
+// 2: policy_evaluation, governance, phase "runtime": OPA answers requests as
+// they are served), per docs/compat.md "OPA decision logs".
 // The mapping depends only on what OPA sent, so a redelivered chunk maps to
 // byte-identical events with the same ids and is answered as duplicates.
 import { createHash } from "node:crypto";
@@ -112,6 +113,7 @@ export function mapOpaDecision(d: OpaDecision, options: OpaMapOptions = {}): Rec
     ...(d.nd_builtin_cache === undefined ? {} : { nd_builtin_cache_dropped: true }),
   };
   const base: Record<string, unknown> = {
+    phase: "runtime",
     policy_id: policyId,
     ...(version === undefined ? {} : { policy_version: version }),
     decision,
@@ -132,6 +134,7 @@ export function mapOpaDecision(d: OpaDecision, options: OpaMapOptions = {}): Rec
   return {
     id: opaEventId(d.decision_id),
     action: "policy.evaluate",
+    action_version: 2,
     occurred_at: d.timestamp,
     actor,
     target: { type: "policy", id: policyId },

@@ -17,6 +17,7 @@ import { PostgresNotificationStore } from "./postgres-notification-store.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
 import { PostgresReportStore } from "./postgres-report-store.js";
 import { PostgresRetentionStore } from "./postgres-retention-store.js";
+import { PostgresRuleStore } from "./postgres-rule-store.js";
 import { PostgresSearchAudit } from "./postgres-search-audit.js";
 import { PostgresSearchProjection } from "./postgres-search-projection.js";
 import { PostgresSharedState } from "./postgres-shared-state.js";
@@ -29,6 +30,7 @@ export interface PostgresStores {
   approvals: PostgresApprovalStore;
   reports: PostgresReportStore;
   retention: PostgresRetentionStore;
+  rules: PostgresRuleStore;
   people: PostgresPeopleStore;
   query: PostgresAuditQuery;
   search: PostgresSearchProjection;
@@ -70,6 +72,7 @@ export function openPostgresStores(sql: PgSql, masterKey: Uint8Array): PostgresS
     approvals: new PostgresApprovalStore(sql),
     reports: new PostgresReportStore(sql),
     retention: new PostgresRetentionStore(sql),
+    rules: new PostgresRuleStore(sql),
     people: new PostgresPeopleStore(sql),
     query: new PostgresAuditQuery(sql),
     search: new PostgresSearchProjection(sql),

@@ -18,6 +18,7 @@ import { runNotificationStoreConformance } from "../notification-store.conforman
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { runReportStoreConformance } from "../report-store.conformance.js";
 import { runRetentionStoreConformance } from "../retention-store.conformance.js";
+import { runRuleStoreConformance } from "../rule-store.conformance.js";
 import { PostgresAccessStore } from "./postgres-access-store.js";
 import { PostgresApprovalStore } from "./postgres-approval-store.js";
 import { openPostgres, type PgSql } from "./postgres-client.js";
@@ -26,6 +27,7 @@ import { PostgresNotificationStore } from "./postgres-notification-store.js";
 import { PostgresPeopleStore } from "./postgres-people-store.js";
 import { PostgresReportStore } from "./postgres-report-store.js";
 import { PostgresRetentionStore } from "./postgres-retention-store.js";
+import { PostgresRuleStore } from "./postgres-rule-store.js";
 import { createTestDatabase } from "./postgres-test-database.fixture.js";
 import { inTenant } from "./tenant-scope.js";
 
@@ -38,6 +40,7 @@ interface Opened extends CatalogueStores {
   approvals: PostgresApprovalStore;
   retention: PostgresRetentionStore;
   reports: PostgresReportStore;
+  rules: PostgresRuleStore;
   app: PgSql;
   /** A second pool on the same database: another service node. */
   otherNode(): PgSql;
@@ -62,6 +65,7 @@ async function open(): Promise<Opened> {
     approvals: new PostgresApprovalStore(app),
     retention: new PostgresRetentionStore(app),
     reports: new PostgresReportStore(app),
+    rules: new PostgresRuleStore(app),
     people: new PostgresPeopleStore(app),
     createTenant: async (name) =>
       (await log.createTenant({ name, origin: `test/${name}`, unknownActions: "reject", createdAt: AT })).tenantId,
@@ -89,6 +93,7 @@ runNotificationStoreConformance("PostgreSQL", async () => {
     close: s.close,
   };
 });
+runRuleStoreConformance("PostgreSQL", open);
 
 describe("PostgreSQL catalogue", () => {
   async function twoTenants() {

@@ -14,6 +14,7 @@ import { SqlitePeopleStore } from "./sqlite-people-store.js";
 import { SqliteAuditQuery } from "./sqlite-query-store.js";
 import { SqliteReportStore } from "./sqlite-report-store.js";
 import { SqliteRetentionStore } from "./sqlite-retention-store.js";
+import { SqliteRuleStore } from "./sqlite-rule-store.js";
 import { SqliteSearchAudit } from "./sqlite-search-audit.js";
 import { SqliteSearchProjection } from "./sqlite-search-projection.js";
 import { SqliteStore } from "./sqlite-store.js";
@@ -26,6 +27,8 @@ export interface SqliteStores {
   approvals: SqliteApprovalStore;
   reports: SqliteReportStore;
   retention: SqliteRetentionStore;
+  /** Alert rules, alerts and the alert follower's state (docs/alerts.md). */
+  rules: SqliteRuleStore;
   query: SqliteAuditQuery;
   people: SqlitePeopleStore;
   /** The search follower's sink: derives the projection the query store reads. */
@@ -71,6 +74,7 @@ export function openSqliteStores(
     approvals: new SqliteApprovalStore(catalogue),
     reports: new SqliteReportStore(catalogue),
     retention: new SqliteRetentionStore(catalogue),
+    rules: new SqliteRuleStore(catalogue),
     query: new SqliteAuditQuery(database),
     people: new SqlitePeopleStore(catalogue),
     search: new SqliteSearchProjection(database, options.textPartEntries),

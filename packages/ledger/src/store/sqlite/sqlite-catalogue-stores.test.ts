@@ -13,11 +13,12 @@ import { runNotificationStoreConformance } from "../notification-store.conforman
 import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { type ReportStores, runReportStoreConformance } from "../report-store.conformance.js";
 import { type RetentionStores, runRetentionStoreConformance } from "../retention-store.conformance.js";
+import { type RuleStores, runRuleStoreConformance } from "../rule-store.conformance.js";
 import { openSqliteStores } from "./open-sqlite-store.js";
 import { SqliteNotificationStore } from "./sqlite-notification-store.js";
 
-async function open(): Promise<CatalogueStores & ApprovalStores & RetentionStores & ReportStores> {
-  const { log, access, people, approvals, retention, reports } = openSqliteStores(
+async function open(): Promise<CatalogueStores & ApprovalStores & RetentionStores & ReportStores & RuleStores> {
+  const { log, access, people, approvals, retention, reports, rules } = openSqliteStores(
     mkdtempSync(join(tmpdir(), "trailproof-catalogue-")),
   );
   return {
@@ -26,6 +27,7 @@ async function open(): Promise<CatalogueStores & ApprovalStores & RetentionStore
     approvals,
     retention,
     reports,
+    rules,
     createTenant: async (name) =>
       (await log.createTenant({ name, origin: `test/${name}`, unknownActions: "reject", createdAt: "x" })).tenantId,
     close: () => log.close(),
@@ -37,6 +39,7 @@ runPeopleStoreConformance("SQLite files", open);
 runApprovalStoreConformance("SQLite files", open);
 runRetentionStoreConformance("SQLite files", open);
 runReportStoreConformance("SQLite files", open);
+runRuleStoreConformance("SQLite files", open);
 
 describe("SQLite platform_keys", () => {
   it("refuses a DELETE, a change to any column but revoked_at, and an undone revocation", async () => {

@@ -10,6 +10,7 @@ import { migration6 } from "./006-approvals.js";
 import { migration7 } from "./007-erasure.js";
 import { migration8 } from "./008-retention.js";
 import { migration9 } from "./009-platform-keys.js";
+import { migration10 } from "./010-detection.js";
 import { migration11 } from "./011-notifications.js";
 import { migration12 } from "./012-report-schedules.js";
 
@@ -23,6 +24,7 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration7,
   migration8,
   migration9,
+  migration10,
   migration11,
   migration12,
 ];
