@@ -114,11 +114,21 @@ describe("threshold rules", () => {
     await s.settled();
     const alerts = (await s.call("GET", `/v1/alerts?rule=${rule.id}`, s.keys.admin)).body.alerts;
     expect(alerts.map((a: { rule_version: number }) => a.rule_version)).toEqual([2]);
-    // Deleted: nothing more.
+    // Disabled (version 3): nothing counted; deleted (version 4): nothing more, and no change after.
+    await s.call("PUT", `/v1/rules/${rule.id}`, s.keys.admin, {
+      ...THRESHOLD,
+      enabled: false,
+      condition: { ...THRESHOLD.condition, count: 3 },
+    });
+    await s.ingest(Array.from({ length: 4 }, (_, i) => denied("usr_eve", t0 + 90_000 + i * 1000)));
+    await s.settled();
+    expect((await s.call("GET", "/v1/alerts", s.keys.admin)).body.alerts).toHaveLength(1);
     expect((await s.call("DELETE", `/v1/rules/${rule.id}`, s.keys.admin)).body.rule).toMatchObject({
-      version: 3,
+      version: 4,
       deleted: true,
     });
+    const late = await s.call("PUT", `/v1/rules/${rule.id}`, s.keys.admin, THRESHOLD);
+    expect([late.status, late.body.code]).toEqual([409, "RULE_DELETED"]);
     await s.ingest(Array.from({ length: 6 }, (_, i) => denied("usr_eve", t0 + 120_000 + i * 1000)));
     await s.settled();
     expect((await s.call("GET", "/v1/alerts", s.keys.admin)).body.alerts).toHaveLength(1);
@@ -126,7 +136,8 @@ describe("threshold rules", () => {
     expect(versions.map((v: { version: number; deleted: boolean }) => [v.version, v.deleted])).toEqual([
       [1, false],
       [2, false],
-      [3, true],
+      [3, false],
+      [4, true],
     ]);
     expect((await s.call("GET", "/v1/rules", s.keys.admin)).body.rules).toEqual([]);
     // Each change is in the log with the whole definition.
@@ -134,11 +145,13 @@ describe("threshold rules", () => {
     expect(changes.map((e) => [e.action, e.metadata.rule_version])).toEqual([
       ["rule.create", 1],
       ["rule.update", 2],
-      ["rule.delete", 3],
+      ["rule.update", 3],
+      ["rule.delete", 4],
     ]);
     expect(changes[1]?.change.before.condition.count).toBe(10);
     expect(changes[1]?.change.after.condition.count).toBe(3);
-    expect(changes[2]?.change.before.condition.count).toBe(3);
+    expect(changes[3]?.change.before.enabled).toBe(false);
+    expect(changes[3]?.change.after).toBeUndefined();
   });
 });
 

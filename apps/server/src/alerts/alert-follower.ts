@@ -185,7 +185,9 @@ export class AlertFollower implements FollowerSink {
   async #tick(tenantId: number, tenant: string, nowMs: number): Promise<void> {
     const { ledger, rules } = this.#deps;
     const state = await rules.alertFollowerState(tenantId);
-    if (state.snapshot === null || state.covered < (await ledger.treeSize(tenant))) return;
+    // No rule was in force at the last save: nothing has a clock to move.
+    const loaded = (state.snapshot as { rules?: Record<string, unknown> } | null)?.rules ?? {};
+    if (Object.keys(loaded).length === 0 || state.covered < (await ledger.treeSize(tenant))) return;
     const active = evaluable(activeRulesAt(await rules.allRuleVersions(tenantId), state.covered - 1));
     if (!active.some((r) => r.definition.condition.type === "absence" || r.definition.condition.type === "sequence")) {
       return;

@@ -58,7 +58,11 @@ export class AbsenceRule implements RuleEvaluator {
     const group = groupOf(e, this.#c.group_by);
     if (group === undefined) return raised;
     const key = group ?? "";
-    const g = (this.#state.groups[key] ??= { since: e.occurredMs, seen: [], last: 0, lastId: "", silenced: false });
+    let g = this.#state.groups[key];
+    if (g === undefined) {
+      g = { since: e.occurredMs, seen: [], last: 0, lastId: "", silenced: false };
+      this.#state.groups[key] = g;
+    }
     if (e.occurredMs >= g.last) {
       g.last = e.occurredMs;
       g.lastId = e.eventId;

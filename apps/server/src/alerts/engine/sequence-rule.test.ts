@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eventsOf, MIN, pseudonym, ruleOf } from "./engine-test-events.fixture.js";
+import type { EngineEvent } from "./engine-types.js";
 import { RuleEngine } from "./rule-engine.js";
 
 const steps = [
@@ -66,15 +67,15 @@ describe("sequence rule", () => {
     expect(closedRaised).toEqual([]);
 
     const open = new RuleEngine([unless]);
-    const events = eventsOf([
+    const [grant, exported] = eventsOf([
       { action: "permission.grant", actor: "usr_eve", target: "user:usr_eve", at: 0 },
       { action: "record.export", actor: "usr_eve", at: MIN },
-    ]);
-    expect(events.flatMap((e) => open.observe(e))).toEqual([]);
-    expect(open.advance(events[1]!.receivedMs + 5 * MIN)).toEqual([]);
-    const due = open.advance(events[0]!.receivedMs + 11 * MIN);
+    ]) as [EngineEvent, EngineEvent];
+    expect([grant, exported].flatMap((e) => open.observe(e))).toEqual([]);
+    expect(open.advance(exported.receivedMs + 5 * MIN)).toEqual([]);
+    const due = open.advance(grant.receivedMs + 11 * MIN);
     expect(due).toHaveLength(1);
-    expect(due[0]?.occurred_at).toBe(new Date(events[0]!.occurredMs + 10 * MIN).toISOString());
-    expect(open.advance(events[0]!.receivedMs + 20 * MIN)).toEqual([]);
+    expect(due[0]?.occurred_at).toBe(new Date(grant.occurredMs + 10 * MIN).toISOString());
+    expect(open.advance(grant.receivedMs + 20 * MIN)).toEqual([]);
   });
 });

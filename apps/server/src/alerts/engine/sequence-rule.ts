@@ -143,7 +143,7 @@ export class SequenceRule implements RuleEvaluator {
 
   #complete(key: string, p: Partial): RaisedAlert[] {
     if (this.#unless.length === 0) return [this.#alert(key, p)];
-    (this.#state.waiting[key] ??= []).push(p);
+    this.#state.waiting[key] = [...(this.#state.waiting[key] ?? []), p];
     return [];
   }
 

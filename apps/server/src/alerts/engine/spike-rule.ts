@@ -117,10 +117,14 @@ export class SpikeRule implements RuleEvaluator {
   }
 
   #count(group: string, bucket: number, eventId: string): number {
-    const buckets = (this.#state.counts[group] ??= {});
+    const buckets = this.#state.counts[group] ?? {};
+    this.#state.counts[group] = buckets;
     const count = (buckets[bucket] ?? 0) + 1;
     buckets[bucket] = count;
-    const ids = ((this.#state.recent[group] ??= {})[bucket] ??= []);
+    const recent = this.#state.recent[group] ?? {};
+    this.#state.recent[group] = recent;
+    const ids = recent[bucket] ?? [];
+    recent[bucket] = ids;
     if (ids.length < MAX_MATCHED_IDS) ids.push(eventId);
     return count;
   }

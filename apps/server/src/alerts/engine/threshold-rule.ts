@@ -57,7 +57,8 @@ export class ThresholdRule implements RuleEvaluator {
       return [];
     }
     const key = group ?? "";
-    const marks = (this.#state.groups[key] ??= []);
+    const marks = this.#state.groups[key] ?? [];
+    this.#state.groups[key] = marks;
     const at = insertionPoint(marks, e.occurredMs);
     marks.splice(at, 0, [e.occurredMs, e.eventId]);
     if (marks.length > MAX_MARKS) marks.splice(0, marks.length - MAX_MARKS);
