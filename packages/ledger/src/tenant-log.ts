@@ -5,12 +5,12 @@
 import {
   type ActionDefinition,
   ActionRegistry,
-  builtinCatalogue,
   CompactRange,
   type Hasher,
   hasErrorCode,
   isKeyedContentDigest,
   TrailproofError,
+  tenantCatalogue,
 } from "@trailproof/core";
 import type { DigestKeyStore } from "./keys/digest-keys.js";
 import type { LogStore, TenantRecord } from "./store/log-store.js";
@@ -45,7 +45,7 @@ export async function loadTenantLog(
   const size = BigInt(await store.treeSize(record.tenantId));
   const range = await rangeAt(store, hasher, record, size);
   const stored = await storedDefinitions(store, record.tenantId);
-  const registry = new ActionRegistry([...builtinCatalogue, ...stored]);
+  const registry = new ActionRegistry(tenantCatalogue(stored));
   const latest = await store.latestCheckpoint(record.tenantId);
   const [last] = size > 0n ? await store.readEntries(record.tenantId, Number(size) - 1, Number(size)) : [];
   return {
@@ -79,7 +79,7 @@ export async function resyncTenantLog(store: LogStore, hasher: Hasher, log: Tena
   }
   const stored = await storedDefinitions(store, tenantId);
   if (stored.length !== log.storedSchemas) {
-    log.registry = new ActionRegistry([...builtinCatalogue, ...stored]);
+    log.registry = new ActionRegistry(tenantCatalogue(stored));
     log.storedSchemas = stored.length;
     log.registryVersion++;
   }

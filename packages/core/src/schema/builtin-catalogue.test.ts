@@ -1,7 +1,7 @@
 // The built-in catalogue registers cleanly and covers the no-code taxonomy.
 import { describe, expect, it } from "vitest";
 import { ActionRegistry } from "./action-registry.js";
-import { builtinCatalogue } from "./builtin-catalogue.js";
+import { builtinCatalogue, tenantCatalogue } from "./builtin-catalogue.js";
 import { checkBackwardCompatible } from "./check-backward-compatible.js";
 
 const required = [
@@ -76,5 +76,22 @@ describe("builtinCatalogue", () => {
         expect(checkBackwardCompatible(schema, next)).toEqual([]);
       }
     }
+  });
+
+  it("keeps a tenant's own version where the built-in catalogue later gained the same number", () => {
+    const own = {
+      action: "policy.evaluate",
+      version: 2,
+      kind: "policy_evaluation" as const,
+      category: "governance" as const,
+      defaultRisk: "medium" as const,
+      metadataSchema: { type: "object", properties: { ruleset: { type: "string" } } },
+    };
+    // Both in one registry would be two different version 2s.
+    expect(() => new ActionRegistry([...builtinCatalogue, own])).toThrow();
+    const registry = new ActionRegistry(tenantCatalogue([own]));
+    expect(registry.resolve("policy.evaluate", 2)?.defaultRisk).toBe("medium");
+    expect(registry.resolve("policy.evaluate", 1)?.defaultRisk).toBe("low");
+    expect(registry.resolve("policy.update", 2)?.version).toBe(2);
   });
 });

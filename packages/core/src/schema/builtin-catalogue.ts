@@ -36,3 +36,15 @@ const SERVICE_ACTIONS = new Set(
 export function isServiceAction(action: unknown): boolean {
   return typeof action === "string" && SERVICE_ACTIONS.has(action);
 }
+
+/**
+ * The catalogue a tenant's log validates against: the built-in actions and
+ * the tenant's own registered versions. Where a tenant registered a version
+ * number the built-in catalogue only gained later (say its own version 2 of
+ * policy.evaluate), the tenant's stays: it was in force for that log first,
+ * and its events were sealed against it.
+ */
+export function tenantCatalogue(stored: readonly ActionDefinition[]): ActionDefinition[] {
+  const own = new Set(stored.map((d) => `${d.action}@${d.version}`));
+  return [...builtinCatalogue.filter((d) => !own.has(`${d.action}@${d.version}`)), ...stored];
+}

@@ -4,7 +4,7 @@ export type { ActionDefinition, ActionPrivacy, JsonSchema } from "./action-defin
 export { ActionRegistry } from "./action-registry.js";
 export * from "./action-taxonomy.js";
 export { problemsFromAjv } from "./ajv-problems.js";
-export { builtinCatalogue, isServiceAction } from "./builtin-catalogue.js";
+export { builtinCatalogue, isServiceAction, tenantCatalogue } from "./builtin-catalogue.js";
 export { POLICY_DECISIONS, POLICY_PHASES, type PolicyDecision, type PolicyPhase } from "./catalogue-policy.js";
 export { checkActionDefinition, MAX_MESSAGE_TEMPLATE_LENGTH } from "./check-action-definition.js";
 export { checkBackwardCompatible, compatibilityProblems } from "./check-backward-compatible.js";
