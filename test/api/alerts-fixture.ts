@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromUtf8 } from "@trailproof/core";
 import { type DataDir, issueApiKey, openDataDir, provisionTenant } from "@trailproof/ledger";
-import { buildApp, createMetrics, DEFAULT_CONFIG } from "@trailproof/server";
+import { buildApp, createMetrics, DEFAULT_CONFIG, type ServerConfig } from "@trailproof/server";
 import type { FastifyInstance } from "fastify";
 
 export interface Clock {
@@ -46,13 +46,21 @@ export async function startAlertServer(
     clock?: Clock;
     beforeSave?: (tenantId: number) => void | Promise<void>;
     alertTickMs?: number;
+    /** Settings over the test defaults (the notification worker's pace, say). */
+    config?: Partial<ServerConfig>;
   } = {},
 ): Promise<AlertServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "trailproof-alerts-"));
   // The meta-audit stamps occurred_at with the wall clock: the test clock starts at it and only moves on.
   const clock = options.clock ?? { ms: Math.ceil(Date.now() / 3_600_000) * 3_600_000 };
   const data = await openDataDir({ dataDir, checkpointIntervalMs: 0, now: () => clock.ms });
-  const config = { ...DEFAULT_CONFIG, dataDir, checkpointIntervalMs: 0, alertTickMs: options.alertTickMs ?? 50 };
+  const config = {
+    ...DEFAULT_CONFIG,
+    dataDir,
+    checkpointIntervalMs: 0,
+    alertTickMs: options.alertTickMs ?? 50,
+    ...options.config,
+  };
   const app = await buildApp({
     ...data,
     config,
