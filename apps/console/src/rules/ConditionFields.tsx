@@ -50,6 +50,7 @@ export function ConditionFields({ draft, set }: { draft: RuleDraft; set: (patch:
           value={draft.baseline}
           onChange={(v) => set({ baseline: v as RuleDraft["baseline"] })}
         >
+          <option value="same_hour_of_day">the same hour of the day, previous days</option>
           <option value="same_hour_of_week">the same hour of the week, previous weeks</option>
           <option value="previous_buckets">the buckets just before</option>
         </SelectField>

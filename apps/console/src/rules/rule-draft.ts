@@ -22,7 +22,7 @@ export interface RuleDraft {
   count: string;
   windowMinutes: string;
   bucketSeconds: string;
-  baseline: "same_hour_of_week" | "previous_buckets";
+  baseline: "same_hour_of_day" | "same_hour_of_week" | "previous_buckets";
   baselinePeriods: string;
   factor: string;
   minCount: string;

@@ -13,6 +13,7 @@ import { ALERTS_APPENDER, alertRaiseEvent } from "./alert-events.js";
 import { engineEventOf } from "./engine/engine-event.js";
 import type { ActiveRule, RaisedAlert } from "./engine/engine-types.js";
 import { type EngineSnapshot, RuleEngine } from "./engine/rule-engine.js";
+import { baselineStepMs } from "./engine/spike-rule.js";
 import { readHistory } from "./history.js";
 import { activeRulesAt, ruleVersionOfEvent } from "./rule-versions.js";
 
@@ -306,10 +307,7 @@ export class AlertFollower implements FollowerSink {
 
 /** The span of history a spike rule's baseline covers, plus the bucket it is in. */
 export function baselineSpanMs(c: SpikeCondition): number {
-  const bucketMs = c.bucket_seconds * 1000;
-  return c.baseline === "same_hour_of_week"
-    ? c.baseline_periods * 7 * DAY_MS + bucketMs
-    : (c.baseline_periods + 1) * bucketMs;
+  return baselineStepMs(c) * c.baseline_periods + c.bucket_seconds * 1000;
 }
 
 /**

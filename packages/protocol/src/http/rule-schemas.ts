@@ -49,10 +49,13 @@ export const SpikeConditionSchema = Type.Object(
     bucket_seconds: Type.Union([Type.Literal(300), Type.Literal(900), Type.Literal(3600), Type.Literal(DAY)], {
       description: "the bucket counted, aligned to UTC",
     }),
-    baseline: Type.Union([Type.Literal("same_hour_of_week"), Type.Literal("previous_buckets")], {
-      description:
-        "same_hour_of_week: the same bucket of the week over the previous `baseline_periods` weeks; previous_buckets: the `baseline_periods` buckets before",
-    }),
+    baseline: Type.Union(
+      [Type.Literal("same_hour_of_day"), Type.Literal("same_hour_of_week"), Type.Literal("previous_buckets")],
+      {
+        description:
+          "same_hour_of_day: the same bucket of the day over the previous `baseline_periods` days; same_hour_of_week: the same bucket of the week over the previous `baseline_periods` weeks; previous_buckets: the `baseline_periods` buckets before",
+      },
+    ),
     baseline_periods: Type.Integer({
       minimum: 1,
       maximum: 52,

@@ -45,4 +45,33 @@ describe("spike rule", () => {
     const raised = eventsOf(exports(6, 10 * HOUR)).flatMap((e) => fresh.observe(e));
     expect(raised.map((a) => a.matched_event_ids.length)).toEqual([5]);
   });
+
+  it("with same_hour_of_day, compares with the same hour of the previous days", () => {
+    const daily = ruleOf({
+      type: "spike",
+      query: "action:record.export",
+      bucket_seconds: 3600,
+      baseline: "same_hour_of_day",
+      baseline_periods: 3,
+      factor: 2,
+      min_count: 5,
+    });
+    const DAY = 24 * HOUR;
+    const engine = new RuleEngine([daily]);
+    // 4, 4 and 4 at 10:00 on the three days before; 10 at 09:00 the day before does not count.
+    for (const e of eventsOf([
+      ...exports(4, -3 * DAY + 10 * HOUR),
+      ...exports(4, -2 * DAY + 10 * HOUR),
+      ...exports(4, -DAY + 10 * HOUR),
+      ...exports(10, -DAY + 9 * HOUR),
+    ])) {
+      engine.seed("rul_test", e);
+    }
+    const raised = eventsOf(exports(10, 10 * HOUR))
+      .map((e) => ({ ...e, index: e.index + 100 }))
+      .flatMap((e) => engine.observe(e));
+    // Baseline 4, factor 2: the 9th export passes 8.
+    expect(raised.map((a) => a.matched_event_ids.length)).toEqual([9]);
+    expect(raised[0]?.message).toContain("baseline 4.0");
+  });
 });

@@ -1,8 +1,8 @@
 // spike: the count of matching events in one bucket (UTC-aligned, by
 // occurred_at) is more than `factor` times its baseline and at least
-// `min_count`. The baseline is the mean count of the same bucket of the week
-// over the previous weeks (same_hour_of_week) or of the buckets just before
-// (previous_buckets). A new rule learns its baseline from the history before
+// `min_count`. The baseline is the mean count of the same bucket of the day
+// over the previous days (same_hour_of_day), of the week over the previous
+// weeks (same_hour_of_week), or of the buckets just before (previous_buckets). A new rule learns its baseline from the history before
 // it (seed); a bucket raises once, at the event that crosses the line.
 import type { JsonObject } from "@trailproof/core";
 import type { SpikeCondition } from "@trailproof/protocol";
@@ -17,7 +17,14 @@ import {
   type RuleEvaluator,
 } from "./engine-types.js";
 
-const WEEK_MS = 7 * 86_400_000;
+const DAY_MS = 86_400_000;
+
+/** How far back each bucket of a spike rule's baseline lies from the one before it. */
+export function baselineStepMs(c: SpikeCondition): number {
+  if (c.baseline === "same_hour_of_day") return DAY_MS;
+  if (c.baseline === "same_hour_of_week") return 7 * DAY_MS;
+  return c.bucket_seconds * 1000;
+}
 
 interface SpikeState {
   /** Per group, per bucket start (ms, as a string key): the count. */
@@ -108,8 +115,7 @@ export class SpikeRule implements RuleEvaluator {
   }
 
   #historyMs(): number {
-    const step = this.#c.baseline === "same_hour_of_week" ? WEEK_MS : this.#bucketMs;
-    return step * this.#c.baseline_periods;
+    return baselineStepMs(this.#c) * this.#c.baseline_periods;
   }
 
   #bucketOf(ms: number): number {
@@ -131,7 +137,7 @@ export class SpikeRule implements RuleEvaluator {
 
   /** The mean count of the baseline's buckets (a bucket with no events counts 0). */
   #baseline(group: string, bucket: number): number {
-    const step = this.#c.baseline === "same_hour_of_week" ? WEEK_MS : this.#bucketMs;
+    const step = baselineStepMs(this.#c);
     const buckets = this.#state.counts[group] ?? {};
     let sum = 0;
     for (let k = 1; k <= this.#c.baseline_periods; k += 1) sum += buckets[bucket - k * step] ?? 0;
