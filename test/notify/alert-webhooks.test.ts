@@ -106,4 +106,81 @@ describe("alerts delivered to a webhook", () => {
       expect(JSON.stringify(payload)).not.toMatch(/usr_eve|usr_bob/);
     }
   });
+
+  it("delivers an alert of each rule type, signed, to the rule's channel", async () => {
+    const receiver = new WebhookReceiver();
+    await receiver.start();
+    cleanup.push(() => receiver.stop());
+    const s = await serve();
+    const { keys, clock } = s;
+    const channel = await s.call("POST", "/v1/channels", keys.admin, { name: "security", url: receiver.url });
+    const { secret } = channel.body as { secret: string };
+    const channels = [channel.body.channel.id as string];
+    const rules = [
+      {
+        type: "threshold",
+        query: "outcome:denied action:permission.*",
+        count: 2,
+        window_seconds: 300,
+        group_by: ["actor"],
+      },
+      {
+        type: "spike",
+        query: "action:record.export",
+        bucket_seconds: 300,
+        baseline: "previous_buckets",
+        baseline_periods: 3,
+        factor: 2,
+        min_count: 3,
+      },
+      {
+        type: "sequence",
+        by: "actor",
+        within_seconds: 600,
+        steps: [{ query: "action:permission.grant", self: true }, { query: "action:record.export" }],
+      },
+      { type: "absence", query: "action:workflow.run.finish", silence_seconds: 600 },
+    ];
+    for (const condition of rules) {
+      const made = await s.call("POST", "/v1/rules", keys.admin, {
+        name: `${condition.type} rule`,
+        severity: "high",
+        condition,
+        channels,
+      });
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+    }
+    const t = clock.ms;
+    const event = (action: string, at: number, extra: Record<string, unknown> = {}) => ({
+      action,
+      occurred_at: new Date(at).toISOString(),
+      actor: { type: "user", id: "usr_eve" },
+      target: { type: "table", id: "customers" },
+      ...extra,
+    });
+    await s.ingest([
+      event("workflow.run.finish", t, { target: { type: "workflow", id: "wf_nightly" } }),
+      denied("usr_mal", t + 1000),
+      denied("usr_mal", t + 2000),
+      event("permission.grant", t + 3000, { target: { type: "user", id: "usr_eve" } }),
+      event("record.export", t + 4000),
+      event("record.export", t + 5000),
+      event("record.export", t + 6000),
+    ]);
+    // Eleven quiet minutes later, by the ledger's clock: the tick finds the workflow silent.
+    clock.ms = t + 11 * 60_000;
+    await until("an alert of every type at the receiver", () => {
+      const types = new Set(receiver.received.map((r) => JSON.parse(r.body).alert?.rule_type));
+      return ["threshold", "spike", "sequence", "absence"].every((type) => types.has(type));
+    });
+    for (const r of receiver.received) {
+      expect(verifySignature(secret, r.headers["trailproof-signature"] as string, r.body)).toBe(true);
+      expect(r.headers["trailproof-event"]).toBe("alert.raise");
+    }
+    await s.settled();
+    const raised = raisedIds(await s.log());
+    expect(raised).toHaveLength(4);
+    expect(new Set(raised).size).toBe(4);
+    await until("one delivery per alert", () => receiver.deliveryIds().size === 4);
+  });
 });
