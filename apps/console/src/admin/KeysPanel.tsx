@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import type { ApiKey } from "../api/types.js";
 import { Badge, RoleBadge } from "../components/Badge.js";
 import { ConfirmButton } from "../components/ConfirmButton.js";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import { SelectField } from "../components/SelectField.js";
@@ -48,55 +49,41 @@ export function KeysPanel() {
             list.length === 0 ? (
               <EmptyState title="No API keys yet">Create one for each system that sends events.</EmptyState>
             ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <caption className="sr-only">API keys</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Key id</th>
-                      <th scope="col">Role</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((k) => (
-                      <tr key={k.key_id}>
-                        <td>{k.name}</td>
-                        <td className="mono small">{k.key_id}</td>
-                        <td>
-                          <RoleBadge role={k.role} />
-                        </td>
-                        <td title={formatTime(k.created_at)}>{formatTableTime(k.created_at)}</td>
-                        <td>
-                          {k.revoked_at ? (
-                            <Badge tone="neutral" title={formatTime(k.revoked_at)}>
-                              revoked
-                            </Badge>
-                          ) : (
-                            <Badge tone="ok">active</Badge>
-                          )}
-                        </td>
-                        <td className="nowrap">
-                          {!k.revoked_at && (
-                            <ConfirmButton
-                              label="Revoke"
-                              confirmLabel="Confirm revoke"
-                              subject={`key ${k.name}`}
-                              disabled={keys.busy}
-                              onConfirm={() => revoke(k)}
-                            />
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption="API keys"
+                columns={["Name", "Key id", "Role", "Created", "Status", { title: "Actions", hidden: true }]}
+              >
+                {list.map((k) => (
+                  <tr key={k.key_id}>
+                    <td>{k.name}</td>
+                    <td className="mono small">{k.key_id}</td>
+                    <td>
+                      <RoleBadge role={k.role} />
+                    </td>
+                    <td title={formatTime(k.created_at)}>{formatTableTime(k.created_at)}</td>
+                    <td>
+                      {k.revoked_at ? (
+                        <Badge tone="neutral" title={formatTime(k.revoked_at)}>
+                          revoked
+                        </Badge>
+                      ) : (
+                        <Badge tone="ok">active</Badge>
+                      )}
+                    </td>
+                    <td className="nowrap">
+                      {!k.revoked_at && (
+                        <ConfirmButton
+                          label="Revoke"
+                          confirmLabel="Confirm revoke"
+                          subject={`key ${k.name}`}
+                          disabled={keys.busy}
+                          onConfirm={() => revoke(k)}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
             )
           }
         </Loaded>

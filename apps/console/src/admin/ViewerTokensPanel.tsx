@@ -8,6 +8,7 @@ import { type FormEvent, useState } from "react";
 import type { IssuedViewerToken, ViewerToken } from "../api/types.js";
 import { Badge } from "../components/Badge.js";
 import { CopyButton } from "../components/CopyButton.js";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import { formatTableTime, formatTime } from "../lib/format.js";
@@ -80,50 +81,39 @@ export function ViewerTokensPanel() {
             if (tokens.length === 0) return <EmptyState title="No live viewer tokens" />;
             const now = Date.now();
             return (
-              <div className="table-wrap">
-                <table className="table">
-                  <caption className="sr-only">Viewer tokens issued and not expired, newest first</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Viewer</th>
-                      <th scope="col">Token id</th>
-                      <th scope="col">Pinned filter</th>
-                      <th scope="col">Issued</th>
-                      <th scope="col">Expires</th>
+              <DataTable
+                caption="Viewer tokens issued and not expired, newest first"
+                columns={["Viewer", "Token id", "Pinned filter", "Issued", "Expires"]}
+              >
+                {tokens.map((t) => {
+                  // The server lists only live tokens; one may lapse while the page is open.
+                  const expired = Date.parse(t.expires_at) <= now;
+                  const rules = Object.entries(t.filter);
+                  return (
+                    <tr key={t.token_id}>
+                      <td>
+                        <span className="mono">{t.viewer.id}</span>
+                        {t.viewer.name && <div className="small muted">{t.viewer.name}</div>}
+                      </td>
+                      <td className="mono small">{t.token_id}</td>
+                      <td className="small">
+                        {rules.length === 0
+                          ? "none"
+                          : rules.map(([k, v]) => (
+                              <div key={k}>
+                                {k}: <code>{v}</code>
+                              </div>
+                            ))}
+                      </td>
+                      <td title={`by ${t.created_by}`}>{formatTableTime(t.created_at)}</td>
+                      <td>
+                        {formatTableTime(t.expires_at)}{" "}
+                        {expired ? <Badge tone="neutral">expired</Badge> : <Badge tone="ok">valid</Badge>}
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {tokens.map((t) => {
-                      // The server lists only live tokens; one may lapse while the page is open.
-                      const expired = Date.parse(t.expires_at) <= now;
-                      const rules = Object.entries(t.filter);
-                      return (
-                        <tr key={t.token_id}>
-                          <td>
-                            <span className="mono">{t.viewer.id}</span>
-                            {t.viewer.name && <div className="small muted">{t.viewer.name}</div>}
-                          </td>
-                          <td className="mono small">{t.token_id}</td>
-                          <td className="small">
-                            {rules.length === 0
-                              ? "none"
-                              : rules.map(([k, v]) => (
-                                  <div key={k}>
-                                    {k}: <code>{v}</code>
-                                  </div>
-                                ))}
-                          </td>
-                          <td title={`by ${t.created_by}`}>{formatTableTime(t.created_at)}</td>
-                          <td>
-                            {formatTableTime(t.expires_at)}{" "}
-                            {expired ? <Badge tone="neutral">expired</Badge> : <Badge tone="ok">valid</Badge>}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+                  );
+                })}
+              </DataTable>
             );
           }}
         </Loaded>

@@ -7,6 +7,7 @@ import type { WireReportSchedule } from "@trailproof/protocol";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { useApi } from "../api/api-context.js";
 import { roleAtLeast } from "../auth/roles.js";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
 import { Loading } from "../components/Loading.js";
@@ -260,35 +261,23 @@ function SchedulesCard() {
             deliver it to.
           </EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="sr-only">Scheduled reports</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Cron (UTC)</th>
-                  <th scope="col">Period</th>
-                  <th scope="col">Channels</th>
-                  <th scope="col">Enabled</th>
-                  <th scope="col">Last report</th>
-                </tr>
-              </thead>
-              <tbody>
-                {schedules.data.schedules.map((s) => (
-                  <tr key={s.id} data-schedule={s.id}>
-                    <td>{s.name}</td>
-                    <td className="mono small">{s.cron}</td>
-                    <td className="small">{s.period.replaceAll("_", " ")}</td>
-                    <td className="mono small">{s.channel_ids.join(", ") || "—"}</td>
-                    <td>{s.enabled ? "yes" : "no"}</td>
-                    <td className="small" title={s.last_report_id ?? undefined}>
-                      {s.last_fired_at ? formatTableTime(s.last_fired_at) : "never"}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Scheduled reports"
+            columns={["Name", "Cron (UTC)", "Period", "Channels", "Enabled", "Last report"]}
+          >
+            {schedules.data.schedules.map((s) => (
+              <tr key={s.id} data-schedule={s.id}>
+                <td>{s.name}</td>
+                <td className="mono small">{s.cron}</td>
+                <td className="small">{s.period.replaceAll("_", " ")}</td>
+                <td className="mono small">{s.channel_ids.join(", ") || "—"}</td>
+                <td>{s.enabled ? "yes" : "no"}</td>
+                <td className="small" title={s.last_report_id ?? undefined}>
+                  {s.last_fired_at ? formatTableTime(s.last_fired_at) : "never"}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         ))}
     </section>
   );
