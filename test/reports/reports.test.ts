@@ -315,27 +315,27 @@ describe("trailproof verify --report", () => {
     expect(r.stdout).toContain("do not rebuild the checkpoint's root hash");
   });
 
-  it("fails when one matching event is left out of the rows", async () => {
+  /** The report with the config_changes row of `eventId` and its listed event taken out. */
+  function withoutConfigRow(eventId: string) {
     const omitted = structuredClone(report);
     const config = omitted.sections.find((s) => s.type === "config_changes");
-    const dropped = config?.rows.find((r) => eventIdsOf(report, [r.index])[0] === "deploy_staging");
-    if (!config || !dropped) throw new Error("deploy_staging not listed");
+    const dropped = config?.rows.find((r) => eventIdsOf(report, [r.index])[0] === eventId);
+    if (!config || !dropped) throw new Error(`${eventId} not listed`);
     config.rows = config.rows.filter((r) => r !== dropped);
     omitted.events = omitted.events.filter((e) => e.index !== dropped.index);
     omitted.summary.listed -= 1;
+    return { omitted, dropped };
+  }
+
+  it("fails when one matching event is left out of the rows", async () => {
+    const { omitted } = withoutConfigRow("deploy_staging");
     const r = await trailproof(["verify", "--report", write("o.json", JSON.stringify(omitted)), "--key", verifierKey]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("gives other rows or violations");
   });
 
   it("fails when a matching event is left out of the range's leaves too", async () => {
-    const omitted = structuredClone(report);
-    const config = omitted.sections.find((s) => s.type === "config_changes");
-    const dropped = config?.rows.find((r) => eventIdsOf(report, [r.index])[0] === "deploy_staging");
-    if (!config || !dropped) throw new Error("deploy_staging not listed");
-    config.rows = config.rows.filter((r) => r !== dropped);
-    omitted.events = omitted.events.filter((e) => e.index !== dropped.index);
-    omitted.summary.listed -= 1;
+    const { omitted, dropped } = withoutConfigRow("deploy_staging");
     // The forger drops the leaf and pretends the range is one shorter: the root no longer matches.
     omitted.completeness.leaves.splice(dropped.index - omitted.range.span_start, 1);
     omitted.range.end -= 1;
