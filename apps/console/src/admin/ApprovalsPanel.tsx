@@ -8,6 +8,7 @@ import { Badge } from "../components/Badge.js";
 import { ConfirmButton } from "../components/ConfirmButton.js";
 import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
+import { Section } from "../components/Section.js";
 import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
 import { useAdminResource } from "./use-admin-resource.js";
@@ -53,10 +54,7 @@ export function ApprovalsPanel() {
     );
 
   return (
-    <section aria-labelledby="approvals-title">
-      <h2 id="approvals-title" className="section-title">
-        Approvals
-      </h2>
+    <Section id="approvals-title" title="Approvals">
       <p className="muted">
         Changes one admin must not make alone (erasure, retention rules, lifting a legal hold, signing-key rotation)
         wait here until a different admin approves them; they expire after 72 hours. Nobody approves their own request.
@@ -134,6 +132,6 @@ export function ApprovalsPanel() {
           )
         }
       </Loaded>
-    </section>
+    </Section>
   );
 }

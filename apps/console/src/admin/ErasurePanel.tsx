@@ -6,6 +6,7 @@ import type { WireApproval, WireErasure } from "@trailproof/protocol";
 import { type FormEvent, useState } from "react";
 import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
+import { Section } from "../components/Section.js";
 import { downloadBlob } from "../lib/download.js";
 import { formatNumber, formatTableTime, formatTime } from "../lib/format.js";
 import { Link } from "../router/router.js";
@@ -64,10 +65,7 @@ export function ErasurePanel() {
 
   return (
     <div className="panel-stack">
-      <section aria-labelledby="erasures-title">
-        <h2 id="erasures-title" className="section-title">
-          Erasures
-        </h2>
+      <Section id="erasures-title" title="Erasures">
         <p className="muted">
           An erasure destroys a subject's data key, so their personal values can no longer be read; every leaf and proof
           stays valid. Keep each receipt and check it offline with{" "}
@@ -121,7 +119,7 @@ export function ErasurePanel() {
             )
           }
         </Loaded>
-      </section>
+      </Section>
       <section className="card erasure-request" aria-labelledby="erasure-new">
         <h2 id="erasure-new" className="card-title">
           Request an erasure

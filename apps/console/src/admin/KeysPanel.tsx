@@ -6,6 +6,7 @@ import { ConfirmButton } from "../components/ConfirmButton.js";
 import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { SecretOnce } from "../components/SecretOnce.js";
+import { Section } from "../components/Section.js";
 import { SelectField } from "../components/SelectField.js";
 import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
@@ -33,10 +34,7 @@ export function KeysPanel() {
 
   return (
     <div className="panel-grid">
-      <section aria-labelledby="keys-title">
-        <h2 id="keys-title" className="section-title">
-          API keys
-        </h2>
+      <Section id="keys-title" title="API keys">
         {created && (
           <SecretOnce
             title={`New ${created.role} key "${created.name}".`}
@@ -87,7 +85,7 @@ export function KeysPanel() {
             )
           }
         </Loaded>
-      </section>
+      </Section>
       <section className="card" aria-labelledby="key-new">
         <h2 id="key-new" className="card-title">
           Create a key

@@ -7,6 +7,7 @@ import { Badge, RoleBadge } from "../components/Badge.js";
 import { ConfirmButton } from "../components/ConfirmButton.js";
 import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
+import { Section } from "../components/Section.js";
 import { SelectField } from "../components/SelectField.js";
 import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
@@ -34,10 +35,7 @@ export function PeoplePanel() {
 
   return (
     <div className="panel-grid">
-      <section aria-labelledby="people-title">
-        <h2 id="people-title" className="section-title">
-          People
-        </h2>
+      <Section id="people-title" title="People">
         <Loaded state={people.resource} what="people">
           {({ people: list }) =>
             list.length === 0 ? (
@@ -83,7 +81,7 @@ export function PeoplePanel() {
             )
           }
         </Loaded>
-      </section>
+      </Section>
       <section className="card" aria-labelledby="person-new">
         <h2 id="person-new" className="card-title">
           Add a person

@@ -7,6 +7,7 @@ import { RiskBadge } from "../components/Badge.js";
 import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
+import { Section } from "../components/Section.js";
 import { JsonBlock } from "../events/JsonBlock.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
 import { useAdminResource } from "./use-admin-resource.js";
@@ -73,10 +74,7 @@ export function SchemasPanel() {
   return (
     // One column: the privacy rules need the table's whole width (they were cut off beside the form at 1280 px).
     <div className="panel-stack">
-      <section aria-labelledby="schemas-title">
-        <h2 id="schemas-title" className="section-title">
-          Action schemas
-        </h2>
+      <Section id="schemas-title" title="Action schemas">
         <Loaded state={schemas.resource} what="schemas">
           {({ schemas: list }) => {
             const byAction = new Map<string, ActionSchema[]>();
@@ -144,7 +142,7 @@ export function SchemasPanel() {
             );
           }}
         </Loaded>
-      </section>
+      </Section>
       <section className="card schema-register" aria-labelledby="schema-new">
         <h2 id="schema-new" className="card-title">
           Register a version

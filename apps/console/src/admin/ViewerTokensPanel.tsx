@@ -11,6 +11,7 @@ import { CopyButton } from "../components/CopyButton.js";
 import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { SecretOnce } from "../components/SecretOnce.js";
+import { Section } from "../components/Section.js";
 import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
 import { useAdminResource } from "./use-admin-resource.js";
@@ -52,10 +53,7 @@ export function ViewerTokensPanel() {
 
   return (
     <div className="panel-grid">
-      <section aria-labelledby="vt-title">
-        <h2 id="vt-title" className="section-title">
-          Embedded viewer
-        </h2>
+      <Section id="vt-title" title="Embedded viewer">
         <p className="muted">
           Show your customers their own audit trail inside your product. A viewer token can only search and read events,
           always with personal fields withheld and the filter below applied.
@@ -117,7 +115,7 @@ export function ViewerTokensPanel() {
             );
           }}
         </Loaded>
-      </section>
+      </Section>
       <section className="card" aria-labelledby="vt-new">
         <h2 id="vt-new" className="card-title">
           Create a viewer token

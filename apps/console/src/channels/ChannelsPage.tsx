@@ -12,6 +12,7 @@ import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { PageHeader } from "../components/PageHeader.js";
 import { SecretOnce } from "../components/SecretOnce.js";
+import { Section } from "../components/Section.js";
 import { SelectField } from "../components/SelectField.js";
 import { formatTableTime } from "../lib/format.js";
 
@@ -68,10 +69,7 @@ export function ChannelsPage() {
       {secret && <SecretOnce title={secret.title} value={secret.value} onDismiss={() => setSecret(null)} />}
       <OutcomeNotice outcome={channels.outcome} failureTitle="Not changed" />
       <div className="panel-grid">
-        <section aria-labelledby="channels-title">
-          <h2 id="channels-title" className="section-title">
-            Webhook channels
-          </h2>
+        <Section id="channels-title" title="Webhook channels">
           <Loaded state={channels.resource} what="the channels">
             {({ channels: list }) =>
               list.length === 0 ? (
@@ -133,7 +131,7 @@ export function ChannelsPage() {
               )
             }
           </Loaded>
-        </section>
+        </Section>
         {admin && (
           <section className="card" aria-labelledby="channel-new">
             <h2 id="channel-new" className="card-title">

@@ -7,6 +7,7 @@ import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
 import { Loading } from "../components/Loading.js";
 import { PageHeader } from "../components/PageHeader.js";
+import { Section } from "../components/Section.js";
 import { SelectField } from "../components/SelectField.js";
 import { DecisionTable } from "../governance/DecisionTable.js";
 import { DenialList } from "../governance/DenialList.js";
@@ -86,10 +87,7 @@ export function GovernancePage() {
               <span className="kpi-value">{formatNumber(view.changes.length)}</span>
             </div>
           </div>
-          <section aria-labelledby="decisions-title">
-            <h2 id="decisions-title" className="section-title">
-              Decisions by phase and policy
-            </h2>
+          <Section id="decisions-title" title="Decisions by phase and policy">
             {view.decisions.rows.length === 0 ? (
               <EmptyState title="No policy decisions in this period">
                 Record them as policy.evaluate events (the SDK's policyEvaluated helper).
@@ -97,27 +95,21 @@ export function GovernancePage() {
             ) : (
               <DecisionTable rows={view.decisions.rows} />
             )}
-          </section>
-          <section aria-labelledby="denials-title">
-            <h2 id="denials-title" className="section-title">
-              Recent denials
-            </h2>
+          </Section>
+          <Section id="denials-title" title="Recent denials">
             {view.denials.length === 0 ? (
               <EmptyState title="No denials in this period" />
             ) : (
               <DenialList denials={view.denials} />
             )}
-          </section>
-          <section aria-labelledby="changes-title">
-            <h2 id="changes-title" className="section-title">
-              Policy changes
-            </h2>
+          </Section>
+          <Section id="changes-title" title="Policy changes">
             {view.changes.length === 0 ? (
               <EmptyState title="No policy changes in this period" />
             ) : (
               <PolicyChangeList changes={view.changes} />
             )}
-          </section>
+          </Section>
         </>
       )}
     </>
