@@ -11,6 +11,7 @@ import { type DataDir, issueApiKey, openDataDir, provisionTenant } from "@trailp
 import { buildApp, createMetrics, DEFAULT_CONFIG, type ServerConfig } from "@trailproof/server";
 import type { FastifyInstance } from "fastify";
 import { afterEach } from "vitest";
+import { sendJson } from "../send-json.js";
 
 export interface Clock {
   ms: number;
@@ -85,14 +86,7 @@ export async function startAlertServer(
     };
   }
   const call: AlertServer["call"] = async (method, path, key, body) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const res = await sendJson(method, `${url}${path}`, key, body);
     const text = await res.text();
     return { status: res.status, body: text === "" ? undefined : JSON.parse(text) };
   };

@@ -13,6 +13,7 @@ import { buildApp, createMetrics, DEFAULT_CONFIG } from "@trailproof/server";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trailproof } from "../run-cli.js";
+import { sendJson } from "../send-json.js";
 import { parseCsv } from "./parse-csv.js";
 import { Q3_FROM, Q3_TO, quarterEvents } from "./quarter-events.js";
 
@@ -58,15 +59,7 @@ const DEFINITION = {
 };
 
 async function call(method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  const res = await sendJson(method, `${base}${path}`, key, body, headers);
   return {
     status: res.status,
     type: res.headers.get("content-type") ?? "",
