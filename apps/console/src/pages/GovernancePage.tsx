@@ -5,6 +5,7 @@ import { useApi } from "../api/api-context.js";
 import { fetchGovernance, type GovernanceParams } from "../api/governance-api.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
+import { Kpi } from "../components/Kpi.js";
 import { Loading } from "../components/Loading.js";
 import { PageHeader } from "../components/PageHeader.js";
 import { Section } from "../components/Section.js";
@@ -66,26 +67,11 @@ export function GovernancePage() {
             <p className="muted">People are shown as pseudonyms: your role does not read personal values.</p>
           )}
           <div className="kpis">
-            <div className="kpi">
-              <span className="kpi-label">Decisions</span>
-              <span className="kpi-value">{formatNumber(view.decisions.total)}</span>
-            </div>
-            <div className="kpi">
-              <span className="kpi-label">Allowed</span>
-              <span className="kpi-value">{formatNumber(view.decisions.allow)}</span>
-            </div>
-            <div className={view.decisions.deny > 0 ? "kpi kpi-bad" : "kpi"}>
-              <span className="kpi-label">Denied</span>
-              <span className="kpi-value">{formatNumber(view.decisions.deny)}</span>
-            </div>
-            <div className="kpi">
-              <span className="kpi-label">Warnings</span>
-              <span className="kpi-value">{formatNumber(view.decisions.warn)}</span>
-            </div>
-            <div className="kpi">
-              <span className="kpi-label">Policy changes</span>
-              <span className="kpi-value">{formatNumber(view.changes.length)}</span>
-            </div>
+            <Kpi label="Decisions" value={formatNumber(view.decisions.total)} />
+            <Kpi label="Allowed" value={formatNumber(view.decisions.allow)} />
+            <Kpi label="Denied" value={formatNumber(view.decisions.deny)} tone={view.decisions.deny > 0 && "bad"} />
+            <Kpi label="Warnings" value={formatNumber(view.decisions.warn)} />
+            <Kpi label="Policy changes" value={formatNumber(view.changes.length)} />
           </div>
           <Section id="decisions-title" title="Decisions by phase and policy">
             {view.decisions.rows.length === 0 ? (
