@@ -91,38 +91,24 @@ export function ChannelsPage() {
                       <td title={`by ${c.updated_by}`}>{formatTableTime(c.updated_at)}</td>
                       {admin && (
                         <td className="row-actions">
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            disabled={channels.busy}
-                            onClick={() => void test(c)}
-                          >
-                            Send test to {c.name}
-                          </button>
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            disabled={channels.busy}
-                            onClick={() => void toggle(c)}
-                          >
-                            {c.enabled ? "Disable" : "Enable"} {c.name}
-                          </button>
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            disabled={channels.busy}
-                            onClick={() => void rotate(c)}
-                          >
-                            Rotate secret of {c.name}
-                          </button>
-                          <button
-                            type="button"
-                            className="btn btn-small btn-danger"
-                            disabled={channels.busy}
-                            onClick={() => void remove(c)}
-                          >
-                            Delete {c.name}
-                          </button>
+                          {(
+                            [
+                              [`Send test to ${c.name}`, test],
+                              [`${c.enabled ? "Disable" : "Enable"} ${c.name}`, toggle],
+                              [`Rotate secret of ${c.name}`, rotate],
+                              [`Delete ${c.name}`, remove, "btn-danger"],
+                            ] as const
+                          ).map(([label, act, extra]) => (
+                            <button
+                              key={label}
+                              type="button"
+                              className={extra ? `btn btn-small ${extra}` : "btn btn-small"}
+                              disabled={channels.busy}
+                              onClick={() => void act(c)}
+                            >
+                              {label}
+                            </button>
+                          ))}
                         </td>
                       )}
                     </tr>
