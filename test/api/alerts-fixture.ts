@@ -10,6 +10,8 @@ import { fromUtf8 } from "@trailproof/core";
 import { type DataDir, issueApiKey, openDataDir, provisionTenant } from "@trailproof/ledger";
 import { buildApp, createMetrics, DEFAULT_CONFIG, type ServerConfig } from "@trailproof/server";
 import type { FastifyInstance } from "fastify";
+import { afterEach } from "vitest";
+import { sendJson } from "../send-json.js";
 
 export interface Clock {
   ms: number;
@@ -84,14 +86,7 @@ export async function startAlertServer(
     };
   }
   const call: AlertServer["call"] = async (method, path, key, body) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const res = await sendJson(method, `${url}${path}`, key, body);
     const text = await res.text();
     return { status: res.status, body: text === "" ? undefined : JSON.parse(text) };
   };
@@ -148,3 +143,51 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * A file's alert servers: `server(options)` starts one that is closed after
+ * the test; `forget(s)` drops one the test closed itself.
+ */
+export function alertServers() {
+  const servers: AlertServer[] = [];
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await s.close();
+  });
+  return {
+    async server(options: Parameters<typeof startAlertServer>[0] = {}): Promise<AlertServer> {
+      const s = await startAlertServer(options);
+      servers.push(s);
+      return s;
+    },
+    forget(s: AlertServer): void {
+      servers.splice(servers.indexOf(s), 1);
+    },
+  };
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+let seq = 0;
+/** An event id unique in the test file: `prefix_n`. */
+export function uid(prefix: string): string {
+  seq += 1;
+  return `${prefix}_${seq}`;
+}
+
+/** `actor` granting itself admin. */
+export const grantSelf = (actor: string, atMs: number) => ({
+  id: uid("grant"),
+  action: "permission.grant",
+  occurred_at: iso(atMs),
+  actor: { type: "user", id: actor },
+  target: { type: "user", id: actor },
+  metadata: { permission: "admin" },
+});
+
+/** `actor` exporting the salaries table. */
+export const exportBy = (actor: string, atMs: number) => ({
+  id: uid("export"),
+  action: "record.export",
+  occurred_at: iso(atMs),
+  actor: { type: "user", id: actor },
+  target: { type: "table", id: "tbl_salaries" },
+});

@@ -7,25 +7,10 @@ import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { type AlertServer, eventually, raisedIds, startAlertServer } from "./alerts-fixture.js";
+import { describe, expect, it } from "vitest";
+import { alertServers, eventually, exportBy, grantSelf, iso, raisedIds, uid } from "./alerts-fixture.js";
 
-const servers: AlertServer[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close().catch(() => undefined);
-});
-async function server(options: Parameters<typeof startAlertServer>[0] = {}) {
-  const s = await startAlertServer(options);
-  servers.push(s);
-  return s;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-let seq = 0;
-function uid(p: string): string {
-  seq += 1;
-  return `${p}_${seq}`;
-}
+const { server, forget } = alertServers();
 
 const denied = (actor: string, atMs: number) => ({
   id: uid("deny"),
@@ -35,21 +20,6 @@ const denied = (actor: string, atMs: number) => ({
   target: { type: "app", id: "app_payroll" },
   outcome: { status: "denied" },
   metadata: { permission: "admin" },
-});
-const grantSelf = (actor: string, atMs: number) => ({
-  id: uid("grant"),
-  action: "permission.grant",
-  occurred_at: iso(atMs),
-  actor: { type: "user", id: actor },
-  target: { type: "user", id: actor },
-  metadata: { permission: "admin" },
-});
-const exportBy = (actor: string, atMs: number) => ({
-  id: uid("export"),
-  action: "record.export",
-  occurred_at: iso(atMs),
-  actor: { type: "user", id: actor },
-  target: { type: "table", id: "tbl_salaries" },
 });
 
 const THRESHOLD = {
@@ -107,7 +77,7 @@ describe("alert evaluation across a crash", () => {
     expect(state.covered).toBeLessThan(await first.data.ledger.treeSize("acme"));
     crashing = false;
     await first.close();
-    servers.splice(servers.indexOf(first), 1);
+    forget(first);
 
     // Restarted on the same directory: evaluation resumes from the old cursor and raises the same id again.
     const again = await server({ dataDir: first.dataDir, keys: first.keys, clock: first.clock });
@@ -155,7 +125,7 @@ describe("the same log", () => {
     expect(live.length).toBeGreaterThanOrEqual(9);
     const size = await s.data.ledger.treeSize("acme");
     await s.close();
-    servers.splice(servers.indexOf(s), 1);
+    forget(s);
 
     // A copy of the directory with the follower's state and the alerts it stored forgotten.
     const copy = join(mkdtempSync(join(tmpdir(), "trailproof-alerts-replay-")), "data");

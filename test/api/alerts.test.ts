@@ -3,25 +3,10 @@
 // alert API (validation, versions, lifecycle, roles), and alerts that name
 // pseudonyms, never the person.
 import { issueApiKey } from "@trailproof/ledger";
-import { afterEach, describe, expect, it } from "vitest";
-import { type AlertServer, raisedIds, startAlertServer } from "./alerts-fixture.js";
+import { describe, expect, it } from "vitest";
+import { type AlertServer, alertServers, exportBy, grantSelf, iso, raisedIds, uid } from "./alerts-fixture.js";
 
-const servers: AlertServer[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.close();
-});
-async function server(options: Parameters<typeof startAlertServer>[0] = {}) {
-  const s = await startAlertServer(options);
-  servers.push(s);
-  return s;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-let seq = 0;
-function uid(p: string): string {
-  seq += 1;
-  return `${p}_${seq}`;
-}
+const { server } = alertServers();
 
 function denied(actor: string, atMs: number) {
   return {
@@ -223,21 +208,6 @@ describe("spike rules", () => {
 });
 
 describe("sequence rules", () => {
-  const grantSelf = (actor: string, atMs: number) => ({
-    id: uid("grant"),
-    action: "permission.grant",
-    occurred_at: iso(atMs),
-    actor: { type: "user", id: actor },
-    target: { type: "user", id: actor },
-    metadata: { permission: "admin" },
-  });
-  const exportBy = (actor: string, atMs: number) => ({
-    id: uid("export"),
-    action: "record.export",
-    occurred_at: iso(atMs),
-    actor: { type: "user", id: actor },
-    target: { type: "table", id: "tbl_salaries" },
-  });
   const revoke = (actor: string, atMs: number) => ({
     id: uid("revoke"),
     action: "permission.revoke",

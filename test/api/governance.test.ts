@@ -7,6 +7,7 @@
 import { policyEvaluated, policyUpdated } from "@trailproof/client";
 import type { Governance } from "@trailproof/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sendJson } from "../send-json.js";
 import { type ApiFixture, buildApiFixture } from "./api-fixture.js";
 
 let f: ApiFixture;
@@ -39,11 +40,7 @@ type Answer = Governance & {
 };
 
 async function call(method: string, path: string, key: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  const res = await sendJson(method, `${base}${path}`, key, body);
   return { status: res.status, type: res.headers.get("content-type") ?? "", body: (await res.json()) as Answer };
 }
 

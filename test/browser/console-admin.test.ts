@@ -11,6 +11,7 @@ import {
   api,
   describeBrowser,
   launchBrowser,
+  NAV,
   openPage,
   recordRefusals,
   screenshots,
@@ -42,36 +43,6 @@ function tableOverflow(page: Page): Promise<number> {
 }
 
 const KEPT_KEY = `window.sessionStorage.getItem("trailproof.apiKey")`;
-
-/** The navigation each role is offered. */
-const NAV = {
-  viewer: ["Events", "Automations", "Dashboards", "Governance"],
-  auditor: [
-    "Events",
-    "Automations",
-    "Dashboards",
-    "Governance",
-    "Alerts",
-    "Rules",
-    "Integrity",
-    "Reports",
-    "Channels",
-    "Deliveries",
-  ],
-  admin: [
-    "Events",
-    "Automations",
-    "Dashboards",
-    "Governance",
-    "Alerts",
-    "Rules",
-    "Integrity",
-    "Reports",
-    "Channels",
-    "Deliveries",
-    "Admin",
-  ],
-} as const;
 
 describeBrowser("console admin and API-key sessions", () => {
   let server: TestServer;

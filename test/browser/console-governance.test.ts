@@ -81,6 +81,9 @@ function policyEvents() {
   ];
 }
 
+/** pol_browser_review's row, the same for an admin and a viewer: phase, policy, allow, deny, warn, other, total. */
+const REVIEW_DECISIONS = ["deploy", "pol_browser_review", "1", "1", "0", "0", "2"];
+
 /** The decision row of `policy`, its cells' text. */
 async function decisionRow(page: Page, policy: string): Promise<string[]> {
   const row = page
@@ -125,15 +128,7 @@ describeBrowser("console governance", () => {
     await page.goto(`${server.url}/governance`);
     await page.getByRole("heading", { name: "Governance", level: 1 }).waitFor();
     // Phase, policy, allow, deny, warn, other, total.
-    expect(await decisionRow(page, "pol_browser_review")).toEqual([
-      "deploy",
-      "pol_browser_review",
-      "1",
-      "1",
-      "0",
-      "0",
-      "2",
-    ]);
+    expect(await decisionRow(page, "pol_browser_review")).toEqual(REVIEW_DECISIONS);
     expect(await decisionRow(page, "pol_browser_licences")).toEqual([
       "build",
       "pol_browser_licences",
@@ -193,15 +188,7 @@ describeBrowser("console governance", () => {
     const page = viewer.page;
     await page.goto(`${server.url}/governance`);
     await page.getByText("People are shown as pseudonyms").waitFor();
-    expect(await decisionRow(page, "pol_browser_review")).toEqual([
-      "deploy",
-      "pol_browser_review",
-      "1",
-      "1",
-      "0",
-      "0",
-      "2",
-    ]);
+    expect(await decisionRow(page, "pol_browser_review")).toEqual(REVIEW_DECISIONS);
     const change = page.locator('li[data-event-id="br_update_review"]');
     await change.waitFor();
     const text = (await change.textContent()) ?? "";

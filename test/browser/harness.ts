@@ -177,6 +177,15 @@ export function recordRefusals(page: Page): string[] {
   return refused;
 }
 
+/** The main navigation each role is offered, in order (what visitEveryPage returns). */
+const VIEWER_NAV = ["Events", "Automations", "Dashboards", "Governance"];
+const AUDITOR_NAV = [...VIEWER_NAV, "Alerts", "Rules", "Integrity", "Reports", "Channels", "Deliveries"];
+export const NAV: Record<"viewer" | "auditor" | "admin", readonly string[]> = {
+  viewer: VIEWER_NAV,
+  auditor: AUDITOR_NAV,
+  admin: [...AUDITOR_NAV, "Admin"],
+};
+
 /** The admin page's tabs (pages/AdminPage.tsx), each a page load of its own. */
 const ADMIN_TABS = ["people", "keys", "viewer-tokens", "schemas", "approvals", "privacy", "settings"];
 

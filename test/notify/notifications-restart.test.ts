@@ -10,6 +10,7 @@ import { issueApiKey, openDataDir, provisionTenant } from "@trailproof/ledger";
 import { buildApp, createMetrics, DEFAULT_CONFIG, type ServerConfig } from "@trailproof/server";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
+import { sendJson } from "../send-json.js";
 import { alertEvent, until, verifySignature, WebhookReceiver } from "./webhook-receiver.js";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -42,14 +43,7 @@ async function serve(dataDir: string, overrides: Partial<ServerConfig> = {}) {
   };
   cleanup.push(close);
   const call = async (method: string, path: string, key: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const res = await sendJson(method, `${base}${path}`, key, body);
     // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely here; their shapes are asserted
     return { status: res.status, json: (await res.json()) as Record<string, any> };
   };

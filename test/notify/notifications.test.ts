@@ -8,6 +8,7 @@ import type { DataDir } from "@trailproof/ledger";
 import { buildApp, createMetrics, type ServerConfig } from "@trailproof/server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type ApiFixture, buildApiFixture } from "../api/api-fixture.js";
+import { sendJson } from "../send-json.js";
 import { alertEvent, until, verifySignature, WebhookReceiver } from "./webhook-receiver.js";
 
 const FAST: Partial<ServerConfig> = {
@@ -59,14 +60,7 @@ async function receiver(status = 204): Promise<WebhookReceiver> {
 }
 
 async function call(method: string, path: string, key: string, body?: unknown) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  const res = await sendJson(method, `${base}${path}`, key, body);
   const text = await res.text();
   // biome-ignore lint/suspicious/noExplicitAny: answers are read loosely here; their shapes are asserted
   return { status: res.status, body: text, json: () => JSON.parse(text) as Record<string, any> };

@@ -13,6 +13,7 @@ import { buildApp, createMetrics, DEFAULT_CONFIG } from "@trailproof/server";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trailproof } from "../run-cli.js";
+import { sendJson } from "../send-json.js";
 import { parseCsv } from "./parse-csv.js";
 import { Q3_FROM, Q3_TO, quarterEvents } from "./quarter-events.js";
 
@@ -58,15 +59,7 @@ const DEFINITION = {
 };
 
 async function call(method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
+  const res = await sendJson(method, `${base}${path}`, key, body, headers);
   return {
     status: res.status,
     type: res.headers.get("content-type") ?? "",
@@ -315,27 +308,27 @@ describe("trailproof verify --report", () => {
     expect(r.stdout).toContain("do not rebuild the checkpoint's root hash");
   });
 
-  it("fails when one matching event is left out of the rows", async () => {
+  /** The report with the config_changes row of `eventId` and its listed event taken out. */
+  function withoutConfigRow(eventId: string) {
     const omitted = structuredClone(report);
     const config = omitted.sections.find((s) => s.type === "config_changes");
-    const dropped = config?.rows.find((r) => eventIdsOf(report, [r.index])[0] === "deploy_staging");
-    if (!config || !dropped) throw new Error("deploy_staging not listed");
+    const dropped = config?.rows.find((r) => eventIdsOf(report, [r.index])[0] === eventId);
+    if (!config || !dropped) throw new Error(`${eventId} not listed`);
     config.rows = config.rows.filter((r) => r !== dropped);
     omitted.events = omitted.events.filter((e) => e.index !== dropped.index);
     omitted.summary.listed -= 1;
+    return { omitted, dropped };
+  }
+
+  it("fails when one matching event is left out of the rows", async () => {
+    const { omitted } = withoutConfigRow("deploy_staging");
     const r = await trailproof(["verify", "--report", write("o.json", JSON.stringify(omitted)), "--key", verifierKey]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("gives other rows or violations");
   });
 
   it("fails when a matching event is left out of the range's leaves too", async () => {
-    const omitted = structuredClone(report);
-    const config = omitted.sections.find((s) => s.type === "config_changes");
-    const dropped = config?.rows.find((r) => eventIdsOf(report, [r.index])[0] === "deploy_staging");
-    if (!config || !dropped) throw new Error("deploy_staging not listed");
-    config.rows = config.rows.filter((r) => r !== dropped);
-    omitted.events = omitted.events.filter((e) => e.index !== dropped.index);
-    omitted.summary.listed -= 1;
+    const { omitted, dropped } = withoutConfigRow("deploy_staging");
     // The forger drops the leaf and pretends the range is one shorter: the root no longer matches.
     omitted.completeness.leaves.splice(dropped.index - omitted.range.span_start, 1);
     omitted.range.end -= 1;

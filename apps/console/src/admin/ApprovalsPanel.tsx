@@ -6,7 +6,9 @@ import type { WireApproval } from "@trailproof/protocol";
 import { hasCode } from "../api/api-error.js";
 import { Badge } from "../components/Badge.js";
 import { ConfirmButton } from "../components/ConfirmButton.js";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
+import { Section } from "../components/Section.js";
 import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
 import { useAdminResource } from "./use-admin-resource.js";
@@ -52,10 +54,7 @@ export function ApprovalsPanel() {
     );
 
   return (
-    <section aria-labelledby="approvals-title">
-      <h2 id="approvals-title" className="section-title">
-        Approvals
-      </h2>
+    <Section id="approvals-title" title="Approvals">
       <p className="muted">
         Changes one admin must not make alone (erasure, retention rules, lifting a legal hold, signing-key rotation)
         wait here until a different admin approves them; they expire after 72 hours. Nobody approves their own request.
@@ -79,67 +78,60 @@ export function ApprovalsPanel() {
           list.length === 0 ? (
             <EmptyState title="No approvals yet">Requests that need a second admin appear here.</EmptyState>
           ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <caption className="sr-only">Approvals</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Status</th>
-                    <th scope="col">Action</th>
-                    <th scope="col">Request</th>
-                    <th scope="col">Requested by</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">Decided by</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {sortApprovals(list).map((a) => (
-                    <tr key={a.id} data-approval={a.id}>
-                      <td>
-                        <Badge tone={STATUS_TONE[a.status]}>{a.status}</Badge>
-                      </td>
-                      <td className="mono small">{a.action}</td>
-                      <td className="mono small break">{requestText(a.request)}</td>
-                      <td className="mono small">{a.requested_by}</td>
-                      <td title={formatTime(a.created_at)}>{formatTableTime(a.created_at)}</td>
-                      <td title={formatTime(a.expires_at)}>{formatTableTime(a.expires_at)}</td>
-                      <td className="mono small" title={a.decided_at ? formatTime(a.decided_at) : undefined}>
-                        {a.decided_by ?? "—"}
-                      </td>
-                      <td className="small break">{outcomeText(a)}</td>
-                      <td className="nowrap">
-                        {a.status === "pending" && (
-                          <>
-                            <ConfirmButton
-                              label="Approve"
-                              confirmLabel="Confirm approve"
-                              subject={a.id}
-                              disabled={approvals.busy}
-                              onConfirm={() => decide(a, "approve")}
-                            />{" "}
-                            <ConfirmButton
-                              label="Reject"
-                              confirmLabel="Confirm reject"
-                              subject={a.id}
-                              disabled={approvals.busy}
-                              onConfirm={() => decide(a, "reject")}
-                            />
-                          </>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption="Approvals"
+              columns={[
+                "Status",
+                "Action",
+                "Request",
+                "Requested by",
+                "Created",
+                "Expires",
+                "Decided by",
+                "Outcome",
+                { title: "Actions", hidden: true },
+              ]}
+            >
+              {sortApprovals(list).map((a) => (
+                <tr key={a.id} data-approval={a.id}>
+                  <td>
+                    <Badge tone={STATUS_TONE[a.status]}>{a.status}</Badge>
+                  </td>
+                  <td className="mono small">{a.action}</td>
+                  <td className="mono small break">{requestText(a.request)}</td>
+                  <td className="mono small">{a.requested_by}</td>
+                  <td title={formatTime(a.created_at)}>{formatTableTime(a.created_at)}</td>
+                  <td title={formatTime(a.expires_at)}>{formatTableTime(a.expires_at)}</td>
+                  <td className="mono small" title={a.decided_at ? formatTime(a.decided_at) : undefined}>
+                    {a.decided_by ?? "—"}
+                  </td>
+                  <td className="small break">{outcomeText(a)}</td>
+                  <td className="nowrap">
+                    {a.status === "pending" && (
+                      <>
+                        <ConfirmButton
+                          label="Approve"
+                          confirmLabel="Confirm approve"
+                          subject={a.id}
+                          disabled={approvals.busy}
+                          onConfirm={() => decide(a, "approve")}
+                        />{" "}
+                        <ConfirmButton
+                          label="Reject"
+                          confirmLabel="Confirm reject"
+                          subject={a.id}
+                          disabled={approvals.busy}
+                          onConfirm={() => decide(a, "reject")}
+                        />
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Loaded>
-    </section>
+    </Section>
   );
 }

@@ -4,7 +4,9 @@
 // the requester keeps and verifies offline.
 import type { WireApproval, WireErasure } from "@trailproof/protocol";
 import { type FormEvent, useState } from "react";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
+import { Section } from "../components/Section.js";
 import { downloadBlob } from "../lib/download.js";
 import { formatNumber, formatTableTime, formatTime } from "../lib/format.js";
 import { Link } from "../router/router.js";
@@ -63,10 +65,7 @@ export function ErasurePanel() {
 
   return (
     <div className="panel-stack">
-      <section aria-labelledby="erasures-title">
-        <h2 id="erasures-title" className="section-title">
-          Erasures
-        </h2>
+      <Section id="erasures-title" title="Erasures">
         <p className="muted">
           An erasure destroys a subject's data key, so their personal values can no longer be read; every leaf and proof
           stays valid. Keep each receipt and check it offline with{" "}
@@ -78,56 +77,49 @@ export function ErasurePanel() {
             list.length === 0 ? (
               <EmptyState title="No erasures yet">Completed erasures and their receipts appear here.</EmptyState>
             ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <caption className="sr-only">Erasures</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Erasure</th>
-                      <th scope="col">Subject (pseudonym)</th>
-                      <th scope="col">Values erased</th>
-                      <th scope="col">Requested and approved by</th>
-                      <th scope="col">Erased</th>
-                      <th scope="col">
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {[...list].reverse().map((r) => (
-                      <tr key={r.id} data-erasure={r.id}>
-                        <td className="mono small break">{r.id}</td>
-                        <td className="mono small break">{r.subject}</td>
-                        <td>
-                          {formatNumber(r.values_erased)}{" "}
-                          <span className="muted small">in {formatNumber(r.entries_touched)} entries</span>
-                        </td>
-                        <td className="small">
-                          <span className="mono">{r.requested_by}</span>
-                          <br />
-                          approved by <span className="mono">{r.approved_by}</span>
-                        </td>
-                        <td title={formatTime(r.erased_at)}>{formatTableTime(r.erased_at)}</td>
-                        <td className="nowrap">
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            aria-label={`Download receipt ${r.id}`}
-                            disabled={erasures.busy}
-                            onClick={() => download(r)}
-                          >
-                            Download receipt
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption="Erasures"
+                columns={[
+                  "Erasure",
+                  "Subject (pseudonym)",
+                  "Values erased",
+                  "Requested and approved by",
+                  "Erased",
+                  { title: "Actions", hidden: true },
+                ]}
+              >
+                {[...list].reverse().map((r) => (
+                  <tr key={r.id} data-erasure={r.id}>
+                    <td className="mono small break">{r.id}</td>
+                    <td className="mono small break">{r.subject}</td>
+                    <td>
+                      {formatNumber(r.values_erased)}{" "}
+                      <span className="muted small">in {formatNumber(r.entries_touched)} entries</span>
+                    </td>
+                    <td className="small">
+                      <span className="mono">{r.requested_by}</span>
+                      <br />
+                      approved by <span className="mono">{r.approved_by}</span>
+                    </td>
+                    <td title={formatTime(r.erased_at)}>{formatTableTime(r.erased_at)}</td>
+                    <td className="nowrap">
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        aria-label={`Download receipt ${r.id}`}
+                        disabled={erasures.busy}
+                        onClick={() => download(r)}
+                      >
+                        Download receipt
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
             )
           }
         </Loaded>
-      </section>
+      </Section>
       <section className="card erasure-request" aria-labelledby="erasure-new">
         <h2 id="erasure-new" className="card-title">
           Request an erasure

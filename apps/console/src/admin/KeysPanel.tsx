@@ -3,8 +3,10 @@ import { type FormEvent, useState } from "react";
 import type { ApiKey } from "../api/types.js";
 import { Badge, RoleBadge } from "../components/Badge.js";
 import { ConfirmButton } from "../components/ConfirmButton.js";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { SecretOnce } from "../components/SecretOnce.js";
+import { Section } from "../components/Section.js";
 import { SelectField } from "../components/SelectField.js";
 import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
@@ -32,10 +34,7 @@ export function KeysPanel() {
 
   return (
     <div className="panel-grid">
-      <section aria-labelledby="keys-title">
-        <h2 id="keys-title" className="section-title">
-          API keys
-        </h2>
+      <Section id="keys-title" title="API keys">
         {created && (
           <SecretOnce
             title={`New ${created.role} key "${created.name}".`}
@@ -48,59 +47,45 @@ export function KeysPanel() {
             list.length === 0 ? (
               <EmptyState title="No API keys yet">Create one for each system that sends events.</EmptyState>
             ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <caption className="sr-only">API keys</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Key id</th>
-                      <th scope="col">Role</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((k) => (
-                      <tr key={k.key_id}>
-                        <td>{k.name}</td>
-                        <td className="mono small">{k.key_id}</td>
-                        <td>
-                          <RoleBadge role={k.role} />
-                        </td>
-                        <td title={formatTime(k.created_at)}>{formatTableTime(k.created_at)}</td>
-                        <td>
-                          {k.revoked_at ? (
-                            <Badge tone="neutral" title={formatTime(k.revoked_at)}>
-                              revoked
-                            </Badge>
-                          ) : (
-                            <Badge tone="ok">active</Badge>
-                          )}
-                        </td>
-                        <td className="nowrap">
-                          {!k.revoked_at && (
-                            <ConfirmButton
-                              label="Revoke"
-                              confirmLabel="Confirm revoke"
-                              subject={`key ${k.name}`}
-                              disabled={keys.busy}
-                              onConfirm={() => revoke(k)}
-                            />
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption="API keys"
+                columns={["Name", "Key id", "Role", "Created", "Status", { title: "Actions", hidden: true }]}
+              >
+                {list.map((k) => (
+                  <tr key={k.key_id}>
+                    <td>{k.name}</td>
+                    <td className="mono small">{k.key_id}</td>
+                    <td>
+                      <RoleBadge role={k.role} />
+                    </td>
+                    <td title={formatTime(k.created_at)}>{formatTableTime(k.created_at)}</td>
+                    <td>
+                      {k.revoked_at ? (
+                        <Badge tone="neutral" title={formatTime(k.revoked_at)}>
+                          revoked
+                        </Badge>
+                      ) : (
+                        <Badge tone="ok">active</Badge>
+                      )}
+                    </td>
+                    <td className="nowrap">
+                      {!k.revoked_at && (
+                        <ConfirmButton
+                          label="Revoke"
+                          confirmLabel="Confirm revoke"
+                          subject={`key ${k.name}`}
+                          disabled={keys.busy}
+                          onConfirm={() => revoke(k)}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
             )
           }
         </Loaded>
-      </section>
+      </Section>
       <section className="card" aria-labelledby="key-new">
         <h2 id="key-new" className="card-title">
           Create a key

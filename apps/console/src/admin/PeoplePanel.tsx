@@ -5,7 +5,9 @@ import { type FormEvent, useState } from "react";
 import type { Person, Role } from "../api/types.js";
 import { Badge, RoleBadge } from "../components/Badge.js";
 import { ConfirmButton } from "../components/ConfirmButton.js";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
+import { Section } from "../components/Section.js";
 import { SelectField } from "../components/SelectField.js";
 import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
@@ -33,10 +35,7 @@ export function PeoplePanel() {
 
   return (
     <div className="panel-grid">
-      <section aria-labelledby="people-title">
-        <h2 id="people-title" className="section-title">
-          People
-        </h2>
+      <Section id="people-title" title="People">
         <Loaded state={people.resource} what="people">
           {({ people: list }) =>
             list.length === 0 ? (
@@ -44,59 +43,45 @@ export function PeoplePanel() {
                 Only API keys reach this tenant. Add a person to let them sign in to the console.
               </EmptyState>
             ) : (
-              <div className="table-wrap">
-                <table className="table">
-                  <caption className="sr-only">People and their roles</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Username</th>
-                      <th scope="col">Name</th>
-                      <th scope="col">Role</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">
-                        <span className="sr-only">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((p) => (
-                      <tr key={p.username}>
-                        <td className="mono">{p.username}</td>
-                        <td>{p.display_name}</td>
-                        <td>
-                          <RoleBadge role={p.role} />
-                        </td>
-                        <td>
-                          {p.disabled ? (
-                            <Badge tone="neutral">disabled</Badge>
-                          ) : p.enrolled ? (
-                            <Badge tone="ok">active</Badge>
-                          ) : (
-                            <Badge tone="warn">not enrolled</Badge>
-                          )}
-                        </td>
-                        <td title={formatTime(p.created_at)}>{formatTableTime(p.created_at)}</td>
-                        <td className="nowrap">
-                          {!p.disabled && (
-                            <ConfirmButton
-                              label="Disable"
-                              confirmLabel="Confirm disable"
-                              subject={p.username}
-                              disabled={people.busy}
-                              onConfirm={() => disable(p.username)}
-                            />
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption="People and their roles"
+                columns={["Username", "Name", "Role", "Status", "Created", { title: "Actions", hidden: true }]}
+              >
+                {list.map((p) => (
+                  <tr key={p.username}>
+                    <td className="mono">{p.username}</td>
+                    <td>{p.display_name}</td>
+                    <td>
+                      <RoleBadge role={p.role} />
+                    </td>
+                    <td>
+                      {p.disabled ? (
+                        <Badge tone="neutral">disabled</Badge>
+                      ) : p.enrolled ? (
+                        <Badge tone="ok">active</Badge>
+                      ) : (
+                        <Badge tone="warn">not enrolled</Badge>
+                      )}
+                    </td>
+                    <td title={formatTime(p.created_at)}>{formatTableTime(p.created_at)}</td>
+                    <td className="nowrap">
+                      {!p.disabled && (
+                        <ConfirmButton
+                          label="Disable"
+                          confirmLabel="Confirm disable"
+                          subject={p.username}
+                          disabled={people.busy}
+                          onConfirm={() => disable(p.username)}
+                        />
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
             )
           }
         </Loaded>
-      </section>
+      </Section>
       <section className="card" aria-labelledby="person-new">
         <h2 id="person-new" className="card-title">
           Add a person

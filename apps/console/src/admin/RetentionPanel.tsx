@@ -1,6 +1,7 @@
 // Retention (read-only): the tenant's rules with their precedence, and its
 // legal holds. Changes go through the API under dual control (docs/retention.md).
 import type { TenantSettings, WireLegalHold, WireRetention } from "@trailproof/protocol";
+import { DataTable } from "../components/DataTable.js";
 import { Loaded } from "./AdminViews.js";
 import { useAdminResource } from "./use-admin-resource.js";
 
@@ -56,33 +57,20 @@ export function RetentionPanel() {
                 The most specific rule applies: a tag, then the longest action prefix, then the category, then the
                 default. Days count from when the service received the event. Changes need a second admin.
               </p>
-              <div className="table-wrap">
-                <table className="table" aria-label="Retention rules">
-                  <thead>
-                    <tr>
-                      <th scope="col">Matches</th>
-                      <th scope="col">Value</th>
-                      <th scope="col">Kept for</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {rules.map((r) => (
-                      <tr key={`${r.match}:${r.value}`}>
-                        <td>{MATCH_LABEL[r.match]}</td>
-                        <td className="mono">{r.value}</td>
-                        <td>{r.keep_days} days</td>
-                      </tr>
-                    ))}
-                    <tr>
-                      <td>Default</td>
-                      <td className="muted">everything else</td>
-                      <td>
-                        {retention.default_keep_days === null ? "forever" : `${retention.default_keep_days} days`}
-                      </td>
-                    </tr>
-                  </tbody>
-                </table>
-              </div>
+              <DataTable label="Retention rules" columns={["Matches", "Value", "Kept for"]}>
+                {rules.map((r) => (
+                  <tr key={`${r.match}:${r.value}`}>
+                    <td>{MATCH_LABEL[r.match]}</td>
+                    <td className="mono">{r.value}</td>
+                    <td>{r.keep_days} days</td>
+                  </tr>
+                ))}
+                <tr>
+                  <td>Default</td>
+                  <td className="muted">everything else</td>
+                  <td>{retention.default_keep_days === null ? "forever" : `${retention.default_keep_days} days`}</td>
+                </tr>
+              </DataTable>
               {retention.updated_at && (
                 <p className="muted">
                   Last changed {retention.updated_at} by <span className="mono">{retention.updated_by}</span>.
@@ -96,28 +84,16 @@ export function RetentionPanel() {
               {holds.length === 0 ? (
                 <p className="muted">No legal holds: entries are pruned as the rules say.</p>
               ) : (
-                <div className="table-wrap">
-                  <table className="table" aria-label="Legal holds">
-                    <thead>
-                      <tr>
-                        <th scope="col">Covers</th>
-                        <th scope="col">Reason</th>
-                        <th scope="col">Status</th>
-                        <th scope="col">Expires</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {holds.map((h) => (
-                        <tr key={h.id}>
-                          <td className="mono">{scopeText(h)}</td>
-                          <td>{h.reason}</td>
-                          <td>{h.active ? "active" : h.lifted_at ? `lifted ${h.lifted_at}` : "expired"}</td>
-                          <td>{h.expires_at ?? "never"}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable label="Legal holds" columns={["Covers", "Reason", "Status", "Expires"]}>
+                  {holds.map((h) => (
+                    <tr key={h.id}>
+                      <td className="mono">{scopeText(h)}</td>
+                      <td>{h.reason}</td>
+                      <td>{h.active ? "active" : h.lifted_at ? `lifted ${h.lifted_at}` : "expired"}</td>
+                      <td>{h.expires_at ?? "never"}</td>
+                    </tr>
+                  ))}
+                </DataTable>
               )}
             </section>
           </>

@@ -4,8 +4,10 @@ import { type FormEvent, Fragment, useState } from "react";
 import { ApiError } from "../api/api-error.js";
 import type { ActionSchema } from "../api/types.js";
 import { RiskBadge } from "../components/Badge.js";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
+import { Section } from "../components/Section.js";
 import { JsonBlock } from "../events/JsonBlock.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
 import { useAdminResource } from "./use-admin-resource.js";
@@ -72,10 +74,7 @@ export function SchemasPanel() {
   return (
     // One column: the privacy rules need the table's whole width (they were cut off beside the form at 1280 px).
     <div className="panel-stack">
-      <section aria-labelledby="schemas-title">
-        <h2 id="schemas-title" className="section-title">
-          Action schemas
-        </h2>
+      <Section id="schemas-title" title="Action schemas">
         <Loaded state={schemas.resource} what="schemas">
           {({ schemas: list }) => {
             const byAction = new Map<string, ActionSchema[]>();
@@ -83,75 +82,67 @@ export function SchemasPanel() {
             const actions = [...byAction.keys()].sort();
             if (actions.length === 0) return <EmptyState title="No schemas registered yet" />;
             return (
-              <div className="table-wrap">
-                <table className="table schemas-table">
-                  <caption className="sr-only">Registered actions and their latest versions</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Action</th>
-                      <th scope="col" className="num">
-                        Versions
-                      </th>
-                      <th scope="col">Kind</th>
-                      <th scope="col">Category</th>
-                      <th scope="col">Default risk</th>
-                      <th scope="col" className="col-privacy">
-                        Privacy
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {actions.map((action) => {
-                      const versions = (byAction.get(action) ?? []).sort((a, b) => a.version - b.version);
-                      const latest = versions[versions.length - 1] as ActionSchema;
-                      return (
-                        <Fragment key={action}>
-                          <tr>
-                            <td>
-                              <button
-                                type="button"
-                                className="link-button mono"
-                                aria-expanded={open === action}
-                                onClick={() => setOpen(open === action ? null : action)}
-                              >
-                                {action}
-                              </button>
-                            </td>
-                            <td className="num">{versions.length}</td>
-                            <td>{latest.kind}</td>
-                            <td>{latest.category}</td>
-                            <td>
-                              <RiskBadge risk={latest.defaultRisk} />
-                            </td>
-                            <td className="small col-privacy">
-                              <PrivacyRules schema={latest} />
-                            </td>
-                          </tr>
-                          {open === action && (
-                            // The versions get a row of their own: their JSON inside the action cell widened the table.
-                            <tr className="schema-versions-row">
-                              <td colSpan={6}>
-                                <div className="schema-versions">
-                                  {versions.map((v) => (
-                                    <details key={v.version}>
-                                      <summary>Version {v.version}</summary>
-                                      <JsonBlock value={v} label={`${action} version ${v.version}`} />
-                                    </details>
-                                  ))}
-                                </div>
-                              </td>
-                            </tr>
-                          )}
-                        </Fragment>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                className="schemas-table"
+                caption="Registered actions and their latest versions"
+                columns={[
+                  "Action",
+                  { title: "Versions", className: "num" },
+                  "Kind",
+                  "Category",
+                  "Default risk",
+                  { title: "Privacy", className: "col-privacy" },
+                ]}
+              >
+                {actions.map((action) => {
+                  const versions = (byAction.get(action) ?? []).sort((a, b) => a.version - b.version);
+                  const latest = versions[versions.length - 1] as ActionSchema;
+                  return (
+                    <Fragment key={action}>
+                      <tr>
+                        <td>
+                          <button
+                            type="button"
+                            className="link-button mono"
+                            aria-expanded={open === action}
+                            onClick={() => setOpen(open === action ? null : action)}
+                          >
+                            {action}
+                          </button>
+                        </td>
+                        <td className="num">{versions.length}</td>
+                        <td>{latest.kind}</td>
+                        <td>{latest.category}</td>
+                        <td>
+                          <RiskBadge risk={latest.defaultRisk} />
+                        </td>
+                        <td className="small col-privacy">
+                          <PrivacyRules schema={latest} />
+                        </td>
+                      </tr>
+                      {open === action && (
+                        // The versions get a row of their own: their JSON inside the action cell widened the table.
+                        <tr className="schema-versions-row">
+                          <td colSpan={6}>
+                            <div className="schema-versions">
+                              {versions.map((v) => (
+                                <details key={v.version}>
+                                  <summary>Version {v.version}</summary>
+                                  <JsonBlock value={v} label={`${action} version ${v.version}`} />
+                                </details>
+                              ))}
+                            </div>
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  );
+                })}
+              </DataTable>
             );
           }}
         </Loaded>
-      </section>
+      </Section>
       <section className="card schema-register" aria-labelledby="schema-new">
         <h2 id="schema-new" className="card-title">
           Register a version

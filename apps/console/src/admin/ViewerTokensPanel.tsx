@@ -8,8 +8,10 @@ import { type FormEvent, useState } from "react";
 import type { IssuedViewerToken, ViewerToken } from "../api/types.js";
 import { Badge } from "../components/Badge.js";
 import { CopyButton } from "../components/CopyButton.js";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { SecretOnce } from "../components/SecretOnce.js";
+import { Section } from "../components/Section.js";
 import { formatTableTime, formatTime } from "../lib/format.js";
 import { Loaded, OutcomeNotice } from "./AdminViews.js";
 import { useAdminResource } from "./use-admin-resource.js";
@@ -51,10 +53,7 @@ export function ViewerTokensPanel() {
 
   return (
     <div className="panel-grid">
-      <section aria-labelledby="vt-title">
-        <h2 id="vt-title" className="section-title">
-          Embedded viewer
-        </h2>
+      <Section id="vt-title" title="Embedded viewer">
         <p className="muted">
           Show your customers their own audit trail inside your product. A viewer token can only search and read events,
           always with personal fields withheld and the filter below applied.
@@ -80,54 +79,43 @@ export function ViewerTokensPanel() {
             if (tokens.length === 0) return <EmptyState title="No live viewer tokens" />;
             const now = Date.now();
             return (
-              <div className="table-wrap">
-                <table className="table">
-                  <caption className="sr-only">Viewer tokens issued and not expired, newest first</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Viewer</th>
-                      <th scope="col">Token id</th>
-                      <th scope="col">Pinned filter</th>
-                      <th scope="col">Issued</th>
-                      <th scope="col">Expires</th>
+              <DataTable
+                caption="Viewer tokens issued and not expired, newest first"
+                columns={["Viewer", "Token id", "Pinned filter", "Issued", "Expires"]}
+              >
+                {tokens.map((t) => {
+                  // The server lists only live tokens; one may lapse while the page is open.
+                  const expired = Date.parse(t.expires_at) <= now;
+                  const rules = Object.entries(t.filter);
+                  return (
+                    <tr key={t.token_id}>
+                      <td>
+                        <span className="mono">{t.viewer.id}</span>
+                        {t.viewer.name && <div className="small muted">{t.viewer.name}</div>}
+                      </td>
+                      <td className="mono small">{t.token_id}</td>
+                      <td className="small">
+                        {rules.length === 0
+                          ? "none"
+                          : rules.map(([k, v]) => (
+                              <div key={k}>
+                                {k}: <code>{v}</code>
+                              </div>
+                            ))}
+                      </td>
+                      <td title={`by ${t.created_by}`}>{formatTableTime(t.created_at)}</td>
+                      <td>
+                        {formatTableTime(t.expires_at)}{" "}
+                        {expired ? <Badge tone="neutral">expired</Badge> : <Badge tone="ok">valid</Badge>}
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {tokens.map((t) => {
-                      // The server lists only live tokens; one may lapse while the page is open.
-                      const expired = Date.parse(t.expires_at) <= now;
-                      const rules = Object.entries(t.filter);
-                      return (
-                        <tr key={t.token_id}>
-                          <td>
-                            <span className="mono">{t.viewer.id}</span>
-                            {t.viewer.name && <div className="small muted">{t.viewer.name}</div>}
-                          </td>
-                          <td className="mono small">{t.token_id}</td>
-                          <td className="small">
-                            {rules.length === 0
-                              ? "none"
-                              : rules.map(([k, v]) => (
-                                  <div key={k}>
-                                    {k}: <code>{v}</code>
-                                  </div>
-                                ))}
-                          </td>
-                          <td title={`by ${t.created_by}`}>{formatTableTime(t.created_at)}</td>
-                          <td>
-                            {formatTableTime(t.expires_at)}{" "}
-                            {expired ? <Badge tone="neutral">expired</Badge> : <Badge tone="ok">valid</Badge>}
-                          </td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+                  );
+                })}
+              </DataTable>
             );
           }}
         </Loaded>
-      </section>
+      </Section>
       <section className="card" aria-labelledby="vt-new">
         <h2 id="vt-new" className="card-title">
           Create a viewer token

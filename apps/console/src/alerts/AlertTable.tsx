@@ -2,6 +2,7 @@
 // with a note; the events each matched link to their detail pages.
 import type { WireAlert } from "../api/alerts-api.js";
 import { Badge } from "../components/Badge.js";
+import { DataTable } from "../components/DataTable.js";
 import { formatTableTime } from "../lib/format.js";
 import { Link } from "../router/router.js";
 import { MatchedEvents } from "./MatchedEvents.js";
@@ -24,70 +25,55 @@ export function AlertTable({
   onResolve: (id: string, note: string) => Promise<void>;
 }) {
   return (
-    <div className="table-wrap">
-      <table className="table" aria-label="Alerts">
-        <thead>
-          <tr>
-            <th scope="col">Raised</th>
-            <th scope="col">Severity</th>
-            <th scope="col">Rule</th>
-            <th scope="col">Message</th>
-            <th scope="col">Matched events</th>
-            <th scope="col">Status</th>
-            {canAct && <th scope="col">Action</th>}
-          </tr>
-        </thead>
-        <tbody>
-          {alerts.map((a) => (
-            <tr key={a.id} data-alert-id={a.id}>
-              <td>{formatTableTime(a.occurred_at)}</td>
-              <td>
-                <SeverityBadge severity={a.severity} />
-              </td>
-              <td>
-                <Link to={`/rules/${encodeURIComponent(a.rule_id)}`} className="mono">
-                  {a.rule_id}
-                </Link>{" "}
-                <span className="muted">v{a.rule_version}</span>
-              </td>
-              <td>
-                {a.message}
-                {a.group !== null && <span className="muted mono"> · {a.group}</span>}
-              </td>
-              <td>
-                <MatchedEvents ids={a.matched_event_ids} />
-              </td>
-              <td>
-                <StatusBadge status={a.status} />
-                {a.acknowledged_by !== null && (
-                  <div className="muted">
-                    acknowledged by <span className="mono">{a.acknowledged_by}</span>{" "}
-                    {formatTableTime(a.acknowledged_at)}
-                  </div>
-                )}
-                {a.resolved_by !== null && (
-                  <div className="muted">
-                    resolved by <span className="mono">{a.resolved_by}</span> {formatTableTime(a.resolved_at)}
-                  </div>
-                )}
-                {a.resolution_note !== null && <div className="alert-note">“{a.resolution_note}”</div>}
-              </td>
-              {canAct && (
-                <td>
-                  {a.status === "open" && (
-                    <button type="button" className="btn btn-small" onClick={() => void onAcknowledge(a.id)}>
-                      Acknowledge
-                    </button>
-                  )}
-                  {a.status !== "resolved" && (
-                    <ResolveForm alertId={a.id} onResolve={(note) => onResolve(a.id, note)} />
-                  )}
-                </td>
+    <DataTable
+      label="Alerts"
+      columns={["Raised", "Severity", "Rule", "Message", "Matched events", "Status", canAct && "Action"]}
+    >
+      {alerts.map((a) => (
+        <tr key={a.id} data-alert-id={a.id}>
+          <td>{formatTableTime(a.occurred_at)}</td>
+          <td>
+            <SeverityBadge severity={a.severity} />
+          </td>
+          <td>
+            <Link to={`/rules/${encodeURIComponent(a.rule_id)}`} className="mono">
+              {a.rule_id}
+            </Link>{" "}
+            <span className="muted">v{a.rule_version}</span>
+          </td>
+          <td>
+            {a.message}
+            {a.group !== null && <span className="muted mono"> · {a.group}</span>}
+          </td>
+          <td>
+            <MatchedEvents ids={a.matched_event_ids} />
+          </td>
+          <td>
+            <StatusBadge status={a.status} />
+            {a.acknowledged_by !== null && (
+              <div className="muted">
+                acknowledged by <span className="mono">{a.acknowledged_by}</span> {formatTableTime(a.acknowledged_at)}
+              </div>
+            )}
+            {a.resolved_by !== null && (
+              <div className="muted">
+                resolved by <span className="mono">{a.resolved_by}</span> {formatTableTime(a.resolved_at)}
+              </div>
+            )}
+            {a.resolution_note !== null && <div className="alert-note">“{a.resolution_note}”</div>}
+          </td>
+          {canAct && (
+            <td>
+              {a.status === "open" && (
+                <button type="button" className="btn btn-small" onClick={() => void onAcknowledge(a.id)}>
+                  Acknowledge
+                </button>
               )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+              {a.status !== "resolved" && <ResolveForm alertId={a.id} onResolve={(note) => onResolve(a.id, note)} />}
+            </td>
+          )}
+        </tr>
+      ))}
+    </DataTable>
   );
 }

@@ -8,9 +8,11 @@ import { useAdminResource } from "../admin/use-admin-resource.js";
 import { useApi } from "../api/api-context.js";
 import { roleAtLeast } from "../auth/roles.js";
 import { Badge } from "../components/Badge.js";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { PageHeader } from "../components/PageHeader.js";
 import { SecretOnce } from "../components/SecretOnce.js";
+import { Section } from "../components/Section.js";
 import { SelectField } from "../components/SelectField.js";
 import { formatTableTime } from "../lib/format.js";
 
@@ -67,86 +69,55 @@ export function ChannelsPage() {
       {secret && <SecretOnce title={secret.title} value={secret.value} onDismiss={() => setSecret(null)} />}
       <OutcomeNotice outcome={channels.outcome} failureTitle="Not changed" />
       <div className="panel-grid">
-        <section aria-labelledby="channels-title">
-          <h2 id="channels-title" className="section-title">
-            Webhook channels
-          </h2>
+        <Section id="channels-title" title="Webhook channels">
           <Loaded state={channels.resource} what="the channels">
             {({ channels: list }) =>
               list.length === 0 ? (
                 <EmptyState title="No channels yet" />
               ) : (
-                <div className="table-wrap">
-                  <table className="table">
-                    <caption className="sr-only">Notification channels, oldest first</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Name</th>
-                        <th scope="col">URL</th>
-                        <th scope="col">Format</th>
-                        <th scope="col">State</th>
-                        <th scope="col">Changed</th>
-                        {admin && <th scope="col">Actions</th>}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {list.map((c) => (
-                        <tr key={c.id} data-channel={c.id}>
-                          <td>
-                            {c.name}
-                            <div className="small muted mono">{c.id}</div>
-                          </td>
-                          <td className="mono small">{c.url}</td>
-                          <td>{c.format}</td>
-                          <td>
-                            {c.enabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="neutral">disabled</Badge>}
-                          </td>
-                          <td title={`by ${c.updated_by}`}>{formatTableTime(c.updated_at)}</td>
-                          {admin && (
-                            <td className="row-actions">
-                              <button
-                                type="button"
-                                className="btn btn-small"
-                                disabled={channels.busy}
-                                onClick={() => void test(c)}
-                              >
-                                Send test to {c.name}
-                              </button>
-                              <button
-                                type="button"
-                                className="btn btn-small"
-                                disabled={channels.busy}
-                                onClick={() => void toggle(c)}
-                              >
-                                {c.enabled ? "Disable" : "Enable"} {c.name}
-                              </button>
-                              <button
-                                type="button"
-                                className="btn btn-small"
-                                disabled={channels.busy}
-                                onClick={() => void rotate(c)}
-                              >
-                                Rotate secret of {c.name}
-                              </button>
-                              <button
-                                type="button"
-                                className="btn btn-small btn-danger"
-                                disabled={channels.busy}
-                                onClick={() => void remove(c)}
-                              >
-                                Delete {c.name}
-                              </button>
-                            </td>
-                          )}
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  caption="Notification channels, oldest first"
+                  columns={["Name", "URL", "Format", "State", "Changed", admin && "Actions"]}
+                >
+                  {list.map((c) => (
+                    <tr key={c.id} data-channel={c.id}>
+                      <td>
+                        {c.name}
+                        <div className="small muted mono">{c.id}</div>
+                      </td>
+                      <td className="mono small">{c.url}</td>
+                      <td>{c.format}</td>
+                      <td>{c.enabled ? <Badge tone="ok">enabled</Badge> : <Badge tone="neutral">disabled</Badge>}</td>
+                      <td title={`by ${c.updated_by}`}>{formatTableTime(c.updated_at)}</td>
+                      {admin && (
+                        <td className="row-actions">
+                          {(
+                            [
+                              [`Send test to ${c.name}`, test],
+                              [`${c.enabled ? "Disable" : "Enable"} ${c.name}`, toggle],
+                              [`Rotate secret of ${c.name}`, rotate],
+                              [`Delete ${c.name}`, remove, "btn-danger"],
+                            ] as const
+                          ).map(([label, act, extra]) => (
+                            <button
+                              key={label}
+                              type="button"
+                              className={extra ? `btn btn-small ${extra}` : "btn btn-small"}
+                              disabled={channels.busy}
+                              onClick={() => void act(c)}
+                            >
+                              {label}
+                            </button>
+                          ))}
+                        </td>
+                      )}
+                    </tr>
+                  ))}
+                </DataTable>
               )
             }
           </Loaded>
-        </section>
+        </Section>
         {admin && (
           <section className="card" aria-labelledby="channel-new">
             <h2 id="channel-new" className="card-title">

@@ -7,6 +7,7 @@ import { useAdminResource } from "../admin/use-admin-resource.js";
 import { useApi } from "../api/api-context.js";
 import { roleAtLeast } from "../auth/roles.js";
 import { Badge } from "../components/Badge.js";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { PageHeader } from "../components/PageHeader.js";
 import { SelectField } from "../components/SelectField.js";
@@ -63,53 +64,39 @@ function DeliveryTable({ status, admin }: { status: string; admin: boolean }) {
           list.length === 0 ? (
             <EmptyState title={status === "dead" ? "No dead letters" : "No deliveries"} />
           ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <caption className="sr-only">Deliveries, newest first</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Delivery</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Channel</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Attempts</th>
-                    <th scope="col">Last error</th>
-                    <th scope="col">Created</th>
-                    <th scope="col">Actions</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((d) => (
-                    <tr key={d.id} data-delivery={d.id}>
-                      <td className="mono small">{d.id}</td>
-                      <td>{d.kind}</td>
-                      <td className="mono small">{d.channel_id}</td>
-                      <td>
-                        <Badge tone={TONE[d.status]}>{d.status}</Badge>
-                      </td>
-                      <td>{d.attempts}</td>
-                      <td className="small">{d.last_error ?? ""}</td>
-                      <td>{formatTableTime(d.created_at)}</td>
-                      <td className="row-actions">
-                        <button type="button" className="btn btn-small" onClick={() => void open(d)}>
-                          Attempts of {d.id}
-                        </button>
-                        {admin && d.status === "dead" && (
-                          <button
-                            type="button"
-                            className="btn btn-small"
-                            disabled={deliveries.busy}
-                            onClick={() => void redrive(d)}
-                          >
-                            Redrive {d.id}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              caption="Deliveries, newest first"
+              columns={["Delivery", "What", "Channel", "Status", "Attempts", "Last error", "Created", "Actions"]}
+            >
+              {list.map((d) => (
+                <tr key={d.id} data-delivery={d.id}>
+                  <td className="mono small">{d.id}</td>
+                  <td>{d.kind}</td>
+                  <td className="mono small">{d.channel_id}</td>
+                  <td>
+                    <Badge tone={TONE[d.status]}>{d.status}</Badge>
+                  </td>
+                  <td>{d.attempts}</td>
+                  <td className="small">{d.last_error ?? ""}</td>
+                  <td>{formatTableTime(d.created_at)}</td>
+                  <td className="row-actions">
+                    <button type="button" className="btn btn-small" onClick={() => void open(d)}>
+                      Attempts of {d.id}
+                    </button>
+                    {admin && d.status === "dead" && (
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        disabled={deliveries.busy}
+                        onClick={() => void redrive(d)}
+                      >
+                        Redrive {d.id}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )
         }
       </Loaded>

@@ -6,6 +6,7 @@ import { RunTable } from "../automations/RunTable.js";
 import { WorkflowTable } from "../automations/WorkflowTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
+import { Kpi } from "../components/Kpi.js";
 import { Loading } from "../components/Loading.js";
 import { PageHeader } from "../components/PageHeader.js";
 import { SelectField } from "../components/SelectField.js";
@@ -41,22 +42,10 @@ export function AutomationsPage() {
       {data.data && (
         <>
           <div className="kpis">
-            <div className="kpi">
-              <span className="kpi-label">Workflows</span>
-              <span className="kpi-value">{formatNumber(data.data.workflows.length)}</span>
-            </div>
-            <div className="kpi">
-              <span className="kpi-label">Runs</span>
-              <span className="kpi-value">{formatNumber(totals.runs)}</span>
-            </div>
-            <div className={totals.failed > 0 ? "kpi kpi-bad" : "kpi"}>
-              <span className="kpi-label">Failed runs</span>
-              <span className="kpi-value">{formatNumber(totals.failed)}</span>
-            </div>
-            <div className={totals.missed > 0 ? "kpi kpi-bad" : "kpi"}>
-              <span className="kpi-label">Missed runs</span>
-              <span className="kpi-value">{formatNumber(totals.missed)}</span>
-            </div>
+            <Kpi label="Workflows" value={formatNumber(data.data.workflows.length)} />
+            <Kpi label="Runs" value={formatNumber(totals.runs)} />
+            <Kpi label="Failed runs" value={formatNumber(totals.failed)} tone={totals.failed > 0 && "bad"} />
+            <Kpi label="Missed runs" value={formatNumber(totals.missed)} tone={totals.missed > 0 && "bad"} />
           </div>
           {data.data.workflows.length === 0 ? (
             <EmptyState title="No automation runs in this period" />

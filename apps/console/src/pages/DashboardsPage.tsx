@@ -9,6 +9,7 @@ import type { Stats } from "../api/types.js";
 import { roleAtLeast } from "../auth/roles.js";
 import { useSignedIn } from "../auth/session.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
+import { Kpi } from "../components/Kpi.js";
 import { Loading } from "../components/Loading.js";
 import { MetaAuditSwitch } from "../components/MetaAuditSwitch.js";
 import { PageHeader } from "../components/PageHeader.js";
@@ -108,22 +109,10 @@ function Dashboard({
   return (
     <>
       <div className="kpis">
-        <div className="kpi">
-          <span className="kpi-label">Events</span>
-          <span className="kpi-value">{formatNumber(data.all.total)}</span>
-        </div>
-        <div className={failed > 0 ? "kpi kpi-warn" : "kpi"}>
-          <span className="kpi-label">Failed or denied</span>
-          <span className="kpi-value">{formatNumber(failed)}</span>
-        </div>
-        <div className={highRisk > 0 ? "kpi kpi-warn" : "kpi"}>
-          <span className="kpi-label">High or critical risk</span>
-          <span className="kpi-value">{formatNumber(highRisk)}</span>
-        </div>
-        <div className={autoFailed > 0 ? "kpi kpi-bad" : "kpi"}>
-          <span className="kpi-label">Automation failures</span>
-          <span className="kpi-value">{formatNumber(autoFailed)}</span>
-        </div>
+        <Kpi label="Events" value={formatNumber(data.all.total)} />
+        <Kpi label="Failed or denied" value={formatNumber(failed)} tone={failed > 0 && "warn"} />
+        <Kpi label="High or critical risk" value={formatNumber(highRisk)} tone={highRisk > 0 && "warn"} />
+        <Kpi label="Automation failures" value={formatNumber(autoFailed)} tone={autoFailed > 0 && "bad"} />
       </div>
       <div className="chart-grid">
         <ChartCard

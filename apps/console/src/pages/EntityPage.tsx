@@ -8,6 +8,7 @@ import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
 import { Loading } from "../components/Loading.js";
 import { PageHeader } from "../components/PageHeader.js";
+import { Section } from "../components/Section.js";
 import { JsonBlock } from "../events/JsonBlock.js";
 import { PatchList } from "../events/StateDiff.js";
 import { asEvent, eventPath } from "../lib/event-view.js";
@@ -67,10 +68,7 @@ export function EntityPage({ type, id }: { type: string; id: string }) {
         }
       />
       <StateAt base={base} />
-      <section aria-labelledby="history-title">
-        <h2 id="history-title" className="section-title">
-          History
-        </h2>
+      <Section id="history-title" title="History">
         {events.length === 0 ? (
           <EmptyState title="No recorded changes">Nothing in the log targets this entity.</EmptyState>
         ) : (
@@ -86,7 +84,7 @@ export function EntityPage({ type, id }: { type: string; id: string }) {
             Load older changes
           </button>
         )}
-      </section>
+      </Section>
     </>
   );
 }

@@ -5,8 +5,10 @@ import { useApi } from "../api/api-context.js";
 import { fetchGovernance, type GovernanceParams } from "../api/governance-api.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
+import { Kpi } from "../components/Kpi.js";
 import { Loading } from "../components/Loading.js";
 import { PageHeader } from "../components/PageHeader.js";
+import { Section } from "../components/Section.js";
 import { SelectField } from "../components/SelectField.js";
 import { DecisionTable } from "../governance/DecisionTable.js";
 import { DenialList } from "../governance/DenialList.js";
@@ -65,31 +67,13 @@ export function GovernancePage() {
             <p className="muted">People are shown as pseudonyms: your role does not read personal values.</p>
           )}
           <div className="kpis">
-            <div className="kpi">
-              <span className="kpi-label">Decisions</span>
-              <span className="kpi-value">{formatNumber(view.decisions.total)}</span>
-            </div>
-            <div className="kpi">
-              <span className="kpi-label">Allowed</span>
-              <span className="kpi-value">{formatNumber(view.decisions.allow)}</span>
-            </div>
-            <div className={view.decisions.deny > 0 ? "kpi kpi-bad" : "kpi"}>
-              <span className="kpi-label">Denied</span>
-              <span className="kpi-value">{formatNumber(view.decisions.deny)}</span>
-            </div>
-            <div className="kpi">
-              <span className="kpi-label">Warnings</span>
-              <span className="kpi-value">{formatNumber(view.decisions.warn)}</span>
-            </div>
-            <div className="kpi">
-              <span className="kpi-label">Policy changes</span>
-              <span className="kpi-value">{formatNumber(view.changes.length)}</span>
-            </div>
+            <Kpi label="Decisions" value={formatNumber(view.decisions.total)} />
+            <Kpi label="Allowed" value={formatNumber(view.decisions.allow)} />
+            <Kpi label="Denied" value={formatNumber(view.decisions.deny)} tone={view.decisions.deny > 0 && "bad"} />
+            <Kpi label="Warnings" value={formatNumber(view.decisions.warn)} />
+            <Kpi label="Policy changes" value={formatNumber(view.changes.length)} />
           </div>
-          <section aria-labelledby="decisions-title">
-            <h2 id="decisions-title" className="section-title">
-              Decisions by phase and policy
-            </h2>
+          <Section id="decisions-title" title="Decisions by phase and policy">
             {view.decisions.rows.length === 0 ? (
               <EmptyState title="No policy decisions in this period">
                 Record them as policy.evaluate events (the SDK's policyEvaluated helper).
@@ -97,27 +81,21 @@ export function GovernancePage() {
             ) : (
               <DecisionTable rows={view.decisions.rows} />
             )}
-          </section>
-          <section aria-labelledby="denials-title">
-            <h2 id="denials-title" className="section-title">
-              Recent denials
-            </h2>
+          </Section>
+          <Section id="denials-title" title="Recent denials">
             {view.denials.length === 0 ? (
               <EmptyState title="No denials in this period" />
             ) : (
               <DenialList denials={view.denials} />
             )}
-          </section>
-          <section aria-labelledby="changes-title">
-            <h2 id="changes-title" className="section-title">
-              Policy changes
-            </h2>
+          </Section>
+          <Section id="changes-title" title="Policy changes">
             {view.changes.length === 0 ? (
               <EmptyState title="No policy changes in this period" />
             ) : (
               <PolicyChangeList changes={view.changes} />
             )}
-          </section>
+          </Section>
         </>
       )}
     </>

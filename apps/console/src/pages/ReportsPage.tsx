@@ -7,6 +7,7 @@ import type { WireReportSchedule } from "@trailproof/protocol";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { useApi } from "../api/api-context.js";
 import { roleAtLeast } from "../auth/roles.js";
+import { DataTable } from "../components/DataTable.js";
 import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
 import { Loading } from "../components/Loading.js";
@@ -86,6 +87,35 @@ function useDownloadUrl(text: string | undefined, type: string): string | undefi
   return url;
 }
 
+/** A fieldset of checkboxes choosing some of `options`, in the order they were ticked. */
+function Checkboxes({
+  legend,
+  options,
+  chosen,
+  onChange,
+}: {
+  legend: string;
+  options: readonly { id: string; label: string }[];
+  chosen: readonly string[];
+  onChange: (chosen: string[]) => void;
+}) {
+  return (
+    <fieldset>
+      <legend className="field-label">{legend}</legend>
+      {options.map((o) => (
+        <label key={o.id} className="checkbox">
+          <input
+            type="checkbox"
+            checked={chosen.includes(o.id)}
+            onChange={(e) => onChange(e.target.checked ? [...chosen, o.id] : chosen.filter((x) => x !== o.id))}
+          />
+          <span>{o.label}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 export function ReportsPage() {
   const { api, role } = useApi();
   const initial = previousMonth();
@@ -101,9 +131,6 @@ export function ReportsPage() {
   const jsonUrl = useDownloadUrl(report?.json, "application/json");
   const csvUrl = useDownloadUrl(csv, "text/csv");
   const htmlUrl = useDownloadUrl(report?.html, "text/html");
-
-  const toggle = (list: string[], set: (v: string[]) => void, id: string, on: boolean) =>
-    set(on ? [...list, id] : list.filter((x) => x !== id));
 
   const generate = async (e: FormEvent) => {
     e.preventDefault();
@@ -156,32 +183,13 @@ export function ReportsPage() {
               <input type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
             </label>
           </div>
-          <fieldset>
-            <legend className="field-label">Sections</legend>
-            {SECTIONS.map((s) => (
-              <label key={s.type} className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={sections.includes(s.type)}
-                  onChange={(e) => toggle(sections, setSections, s.type, e.target.checked)}
-                />
-                <span>{s.label}</span>
-              </label>
-            ))}
-          </fieldset>
-          <fieldset>
-            <legend className="field-label">Internal-audit checks</legend>
-            {CHECKS.map((c) => (
-              <label key={c.id} className="checkbox">
-                <input
-                  type="checkbox"
-                  checked={checks.includes(c.id)}
-                  onChange={(e) => toggle(checks, setChecks, c.id, e.target.checked)}
-                />
-                <span>{c.label}</span>
-              </label>
-            ))}
-          </fieldset>
+          <Checkboxes
+            legend="Sections"
+            options={SECTIONS.map((s) => ({ id: s.type, label: s.label }))}
+            chosen={sections}
+            onChange={setSections}
+          />
+          <Checkboxes legend="Internal-audit checks" options={CHECKS} chosen={checks} onChange={setChecks} />
           <div className="button-row">
             <button type="submit" className="btn btn-primary" disabled={busy}>
               {busy ? "Generating…" : "Generate report"}
@@ -260,35 +268,23 @@ function SchedulesCard() {
             deliver it to.
           </EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <caption className="sr-only">Scheduled reports</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Cron (UTC)</th>
-                  <th scope="col">Period</th>
-                  <th scope="col">Channels</th>
-                  <th scope="col">Enabled</th>
-                  <th scope="col">Last report</th>
-                </tr>
-              </thead>
-              <tbody>
-                {schedules.data.schedules.map((s) => (
-                  <tr key={s.id} data-schedule={s.id}>
-                    <td>{s.name}</td>
-                    <td className="mono small">{s.cron}</td>
-                    <td className="small">{s.period.replaceAll("_", " ")}</td>
-                    <td className="mono small">{s.channel_ids.join(", ") || "—"}</td>
-                    <td>{s.enabled ? "yes" : "no"}</td>
-                    <td className="small" title={s.last_report_id ?? undefined}>
-                      {s.last_fired_at ? formatTableTime(s.last_fired_at) : "never"}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Scheduled reports"
+            columns={["Name", "Cron (UTC)", "Period", "Channels", "Enabled", "Last report"]}
+          >
+            {schedules.data.schedules.map((s) => (
+              <tr key={s.id} data-schedule={s.id}>
+                <td>{s.name}</td>
+                <td className="mono small">{s.cron}</td>
+                <td className="small">{s.period.replaceAll("_", " ")}</td>
+                <td className="mono small">{s.channel_ids.join(", ") || "—"}</td>
+                <td>{s.enabled ? "yes" : "no"}</td>
+                <td className="small" title={s.last_report_id ?? undefined}>
+                  {s.last_fired_at ? formatTableTime(s.last_fired_at) : "never"}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         ))}
     </section>
   );

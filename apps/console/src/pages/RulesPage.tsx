@@ -9,6 +9,7 @@ import { EmptyState } from "../components/EmptyState.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
 import { Loading } from "../components/Loading.js";
 import { PageHeader } from "../components/PageHeader.js";
+import { Section } from "../components/Section.js";
 import { useAsync } from "../lib/use-async.js";
 import { Link, navigate } from "../router/router.js";
 import { RuleForm } from "../rules/RuleForm.js";
@@ -108,13 +109,10 @@ export function RulePage({ id }: { id: string }) {
         ) : (
           <pre className="mono card">{JSON.stringify(current.definition, null, 2)}</pre>
         ))}
-      <section aria-labelledby="versions-title">
-        <h2 id="versions-title" className="section-title">
-          Versions
-        </h2>
+      <Section id="versions-title" title="Versions">
         {versions.error !== undefined && <ErrorNotice error={versions.error} title="Could not load the versions" />}
         {versions.data && <RuleVersions versions={versions.data} />}
-      </section>
+      </Section>
     </>
   );
 }

@@ -5,33 +5,37 @@ import type { RuleDraft } from "./rule-draft.js";
 import { StepList } from "./StepList.js";
 import { TextField } from "./TextField.js";
 
+/** The draft's fields a text input edits as they are. */
+type TextKey = { [K in keyof RuleDraft]: RuleDraft[K] extends string ? K : never }[keyof RuleDraft];
+
 export function ConditionFields({ draft, set }: { draft: RuleDraft; set: (patch: Partial<RuleDraft>) => void }) {
-  const query = (
+  /** A text input bound to one field of the draft. */
+  const field = (
+    name: TextKey,
+    label: string,
+    props: Pick<Parameters<typeof TextField>[0], "hint" | "inputMode" | "placeholder" | "required"> = {},
+  ) => (
     <TextField
-      label="Events (search syntax)"
-      value={draft.query}
-      onChange={(query) => set({ query })}
-      placeholder="outcome:denied action:permission.*"
-      required
+      label={label}
+      value={draft[name]}
+      onChange={(value) => set({ [name]: value } as Partial<RuleDraft>)}
+      {...props}
     />
+  );
+  const query = field("query", "Events (search syntax)", {
+    placeholder: "outcome:denied action:permission.*",
+    required: true,
+  });
+  const groupBy = (max: number) => (
+    <GroupByField value={draft.groupBy} onChange={(groupBy) => set({ groupBy })} max={max} />
   );
   if (draft.type === "threshold") {
     return (
       <>
         {query}
-        <TextField
-          label="At least (events)"
-          inputMode="numeric"
-          value={draft.count}
-          onChange={(count) => set({ count })}
-        />
-        <TextField
-          label="Window (minutes)"
-          inputMode="decimal"
-          value={draft.windowMinutes}
-          onChange={(windowMinutes) => set({ windowMinutes })}
-        />
-        <GroupByField value={draft.groupBy} onChange={(groupBy) => set({ groupBy })} max={3} />
+        {field("count", "At least (events)", { inputMode: "numeric" })}
+        {field("windowMinutes", "Window (minutes)", { inputMode: "decimal" })}
+        {groupBy(3)}
       </>
     );
   }
@@ -54,26 +58,10 @@ export function ConditionFields({ draft, set }: { draft: RuleDraft; set: (patch:
           <option value="same_hour_of_week">the same hour of the week, previous weeks</option>
           <option value="previous_buckets">the buckets just before</option>
         </SelectField>
-        <TextField
-          label="Baseline periods"
-          inputMode="numeric"
-          value={draft.baselinePeriods}
-          onChange={(baselinePeriods) => set({ baselinePeriods })}
-        />
-        <TextField
-          label="Factor above baseline"
-          inputMode="decimal"
-          value={draft.factor}
-          onChange={(factor) => set({ factor })}
-        />
-        <TextField
-          label="Minimum count"
-          inputMode="numeric"
-          value={draft.minCount}
-          onChange={(minCount) => set({ minCount })}
-          hint="quiet tenants page no one"
-        />
-        <GroupByField value={draft.groupBy} onChange={(groupBy) => set({ groupBy })} max={3} />
+        {field("baselinePeriods", "Baseline periods", { inputMode: "numeric" })}
+        {field("factor", "Factor above baseline", { inputMode: "decimal" })}
+        {field("minCount", "Minimum count", { inputMode: "numeric", hint: "quiet tenants page no one" })}
+        {groupBy(3)}
       </>
     );
   }
@@ -86,12 +74,7 @@ export function ConditionFields({ draft, set }: { draft: RuleDraft; set: (patch:
           <option value="session">session</option>
           <option value="target">target</option>
         </SelectField>
-        <TextField
-          label="Within (minutes)"
-          inputMode="decimal"
-          value={draft.withinMinutes}
-          onChange={(withinMinutes) => set({ withinMinutes })}
-        />
+        {field("withinMinutes", "Within (minutes)", { inputMode: "decimal" })}
         <StepList title="Step" steps={draft.steps} onChange={(steps) => set({ steps })} min={2} max={10} />
         <StepList
           title="Not followed by"
@@ -106,33 +89,17 @@ export function ConditionFields({ draft, set }: { draft: RuleDraft; set: (patch:
   return (
     <>
       {query}
-      <TextField
-        label="Schedule (cron)"
-        value={draft.schedule}
-        onChange={(schedule) => set({ schedule })}
-        placeholder="0 2 * * *"
-        hint="an expected event for each time it names; leave empty to watch for silence"
-      />
-      <TextField
-        label="Time zone"
-        value={draft.timezone}
-        onChange={(timezone) => set({ timezone })}
-        placeholder="UTC"
-      />
-      <TextField
-        label="Grace (minutes)"
-        inputMode="decimal"
-        value={draft.graceMinutes}
-        onChange={(graceMinutes) => set({ graceMinutes })}
-      />
-      <TextField
-        label="Silence (minutes)"
-        inputMode="decimal"
-        value={draft.silenceMinutes}
-        onChange={(silenceMinutes) => set({ silenceMinutes })}
-        hint="without a schedule: raise once nothing matched for this long"
-      />
-      <GroupByField value={draft.groupBy} onChange={(groupBy) => set({ groupBy })} max={1} />
+      {field("schedule", "Schedule (cron)", {
+        placeholder: "0 2 * * *",
+        hint: "an expected event for each time it names; leave empty to watch for silence",
+      })}
+      {field("timezone", "Time zone", { placeholder: "UTC" })}
+      {field("graceMinutes", "Grace (minutes)", { inputMode: "decimal" })}
+      {field("silenceMinutes", "Silence (minutes)", {
+        inputMode: "decimal",
+        hint: "without a schedule: raise once nothing matched for this long",
+      })}
+      {groupBy(1)}
     </>
   );
 }

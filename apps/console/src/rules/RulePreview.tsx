@@ -5,6 +5,7 @@ import { MatchedEvents } from "../alerts/MatchedEvents.js";
 import { SeverityBadge } from "../alerts/SeverityBadge.js";
 import { useApi } from "../api/api-context.js";
 import { type BacktestResponse, previewRule, type RuleDefinition } from "../api/rules-api.js";
+import { DataTable } from "../components/DataTable.js";
 import { SelectField } from "../components/SelectField.js";
 import { formatNumber, formatTableTime } from "../lib/format.js";
 import { ProblemNotice } from "./ProblemNotice.js";
@@ -59,34 +60,24 @@ export function RulePreview({ definition }: { definition: () => RuleDefinition }
             {result.truncated && " (the period held more events than a preview reads: the first part only)"}.
           </p>
           {result.alerts.length > 0 && (
-            <div className="table-wrap">
-              <table className="table" aria-label="Alerts the rule would have raised">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Severity</th>
-                    <th scope="col">Message</th>
-                    <th scope="col">Group</th>
-                    <th scope="col">Matched events</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {result.alerts.map((a) => (
-                    <tr key={a.id}>
-                      <td>{formatTableTime(a.occurred_at)}</td>
-                      <td>
-                        <SeverityBadge severity={a.severity} />
-                      </td>
-                      <td>{a.message}</td>
-                      <td className="mono">{a.group ?? "—"}</td>
-                      <td>
-                        <MatchedEvents ids={a.matched_event_ids} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label="Alerts the rule would have raised"
+              columns={["When", "Severity", "Message", "Group", "Matched events"]}
+            >
+              {result.alerts.map((a) => (
+                <tr key={a.id}>
+                  <td>{formatTableTime(a.occurred_at)}</td>
+                  <td>
+                    <SeverityBadge severity={a.severity} />
+                  </td>
+                  <td>{a.message}</td>
+                  <td className="mono">{a.group ?? "—"}</td>
+                  <td>
+                    <MatchedEvents ids={a.matched_event_ids} />
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </div>
       )}

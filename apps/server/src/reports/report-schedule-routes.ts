@@ -70,6 +70,12 @@ const stateOf = (r: ReportScheduleRecord) => ({
   channel_ids: r.channelIds,
 });
 
+/** What a schedule's meta-audit event names: the schedule as its target and in its metadata. */
+const subjectOf = (r: ReportScheduleRecord) => ({
+  target: { type: "report_schedule", id: r.scheduleId, name: r.name },
+  metadata: { schedule_id: r.scheduleId },
+});
+
 export function registerReportScheduleRoutes(app: FastifyInstance, deps: AppDeps, audit: MetaAudit): void {
   const api = app.withTypeProvider<TypeBoxTypeProvider>();
   const { reports } = deps;
@@ -109,8 +115,7 @@ export function registerReportScheduleRoutes(app: FastifyInstance, deps: AppDeps
       await reports.insertSchedule(record);
       await audit.record(request, {
         action: "report_schedule.create",
-        target: { type: "report_schedule", id: record.scheduleId, name: record.name },
-        metadata: { schedule_id: record.scheduleId },
+        ...subjectOf(record),
         change: { after: stateOf(record) },
       });
       return reply.code(201).send({ schedule: toWireSchedule(record) });
@@ -180,8 +185,7 @@ export function registerReportScheduleRoutes(app: FastifyInstance, deps: AppDeps
       if (!after) throw notFound(request.params.id);
       await audit.record(request, {
         action: "report_schedule.update",
-        target: { type: "report_schedule", id: after.scheduleId, name: after.name },
-        metadata: { schedule_id: after.scheduleId },
+        ...subjectOf(after),
         change: { before: stateOf(before), after: stateOf(after) },
       });
       return { schedule: toWireSchedule(after) };
@@ -205,8 +209,7 @@ export function registerReportScheduleRoutes(app: FastifyInstance, deps: AppDeps
       if (!before || !(await reports.deleteSchedule(tenantId, request.params.id))) throw notFound(request.params.id);
       await audit.record(request, {
         action: "report_schedule.delete",
-        target: { type: "report_schedule", id: before.scheduleId, name: before.name },
-        metadata: { schedule_id: before.scheduleId },
+        ...subjectOf(before),
         change: { before: stateOf(before) },
       });
       return { schedule: toWireSchedule(before) };

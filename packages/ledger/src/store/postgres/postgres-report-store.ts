@@ -1,42 +1,10 @@
 // ReportScheduleStore on PostgreSQL (schema/012-report-schedules.ts): every
 // statement in its tenant's row-level security scope; a firing is claimed by
 // one conditional UPDATE, so two nodes cannot both claim it.
-import type { JsonObject } from "@trailproof/core";
+import { type ReportScheduleRow, toReportSchedule } from "../report-rows.js";
 import type { ReportScheduleChange, ReportScheduleRecord, ReportScheduleStore } from "../report-store.js";
 import type { PgSql } from "./postgres-client.js";
 import { inTenant } from "./tenant-scope.js";
-
-interface Row {
-  schedule_id: string;
-  tenant_id: number;
-  name: string;
-  cron: string;
-  period: string;
-  definition: JsonObject;
-  channel_ids: string[];
-  enabled: boolean;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-  last_fired_at: string | null;
-  last_report_id: string | null;
-}
-
-const toRecord = (r: Row): ReportScheduleRecord => ({
-  scheduleId: r.schedule_id,
-  tenantId: r.tenant_id,
-  name: r.name,
-  cron: r.cron,
-  period: r.period,
-  definition: r.definition,
-  channelIds: r.channel_ids,
-  enabled: r.enabled,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  lastFiredAt: r.last_fired_at,
-  lastReportId: r.last_report_id,
-});
 
 export class PostgresReportStore implements ReportScheduleStore {
   readonly #sql: PgSql;
@@ -60,19 +28,22 @@ export class PostgresReportStore implements ReportScheduleStore {
     const [row] = await inTenant(
       this.#sql,
       tenantId,
-      (tx) => tx<Row[]>`SELECT * FROM report_schedules WHERE tenant_id = ${tenantId} AND schedule_id = ${scheduleId}`,
+      (tx) =>
+        tx<
+          ReportScheduleRow[]
+        >`SELECT * FROM report_schedules WHERE tenant_id = ${tenantId} AND schedule_id = ${scheduleId}`,
     );
-    return row && toRecord(row);
+    return row && toReportSchedule(row);
   }
 
   async listSchedules(tenantId: number): Promise<ReportScheduleRecord[]> {
     const rows = await inTenant(
       this.#sql,
       tenantId,
-      (tx) => tx<Row[]>`SELECT * FROM report_schedules WHERE tenant_id = ${tenantId}
+      (tx) => tx<ReportScheduleRow[]>`SELECT * FROM report_schedules WHERE tenant_id = ${tenantId}
         ORDER BY created_at, schedule_id`,
     );
-    return rows.map(toRecord);
+    return rows.map(toReportSchedule);
   }
 
   async updateSchedule(
@@ -83,12 +54,14 @@ export class PostgresReportStore implements ReportScheduleStore {
     const [row] = await inTenant(
       this.#sql,
       tenantId,
-      (tx) => tx<Row[]>`UPDATE report_schedules SET name = ${c.name}, cron = ${c.cron}, period = ${c.period},
+      (tx) => tx<
+        ReportScheduleRow[]
+      >`UPDATE report_schedules SET name = ${c.name}, cron = ${c.cron}, period = ${c.period},
           definition = ${tx.json(c.definition)}, channel_ids = ${tx.json(c.channelIds)}, enabled = ${c.enabled},
           updated_at = ${c.updatedAt}
         WHERE tenant_id = ${tenantId} AND schedule_id = ${scheduleId} RETURNING *`,
     );
-    return row && toRecord(row);
+    return row && toReportSchedule(row);
   }
 
   async deleteSchedule(tenantId: number, scheduleId: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 // ReportScheduleStore on the SQLite catalogue (trailproof.db), beside approvals.
-import type { JsonObject } from "@trailproof/core";
+import { type ReportScheduleRow, toReportSchedule } from "../report-rows.js";
 import type { ReportScheduleChange, ReportScheduleRecord, ReportScheduleStore } from "../report-store.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
@@ -21,38 +21,6 @@ CREATE TABLE IF NOT EXISTS report_schedules (
   PRIMARY KEY (tenant_id, schedule_id)
 );
 `;
-
-interface Row {
-  schedule_id: string;
-  tenant_id: number;
-  name: string;
-  cron: string;
-  period: string;
-  definition: string;
-  channel_ids: string;
-  enabled: number;
-  created_by: string;
-  created_at: string;
-  updated_at: string;
-  last_fired_at: string | null;
-  last_report_id: string | null;
-}
-
-const toRecord = (r: Row): ReportScheduleRecord => ({
-  scheduleId: r.schedule_id,
-  tenantId: r.tenant_id,
-  name: r.name,
-  cron: r.cron,
-  period: r.period,
-  definition: JSON.parse(r.definition) as JsonObject,
-  channelIds: JSON.parse(r.channel_ids) as string[],
-  enabled: r.enabled === 1,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  lastFiredAt: r.last_fired_at,
-  lastReportId: r.last_report_id,
-});
 
 export class SqliteReportStore implements ReportScheduleStore {
   readonly #db: SqliteDatabase;
@@ -94,16 +62,16 @@ export class SqliteReportStore implements ReportScheduleStore {
     if (!this.#hasTable) return undefined;
     const row = this.#db
       .prepare("SELECT * FROM report_schedules WHERE tenant_id = ? AND schedule_id = ?")
-      .get(tenantId, scheduleId) as Row | undefined;
-    return row && toRecord(row);
+      .get(tenantId, scheduleId) as ReportScheduleRow | undefined;
+    return row && toReportSchedule(row);
   }
 
   async listSchedules(tenantId: number): Promise<ReportScheduleRecord[]> {
     if (!this.#hasTable) return [];
     const rows = this.#db
       .prepare("SELECT * FROM report_schedules WHERE tenant_id = ? ORDER BY created_at, schedule_id")
-      .all(tenantId) as Row[];
-    return rows.map(toRecord);
+      .all(tenantId) as ReportScheduleRow[];
+    return rows.map(toReportSchedule);
   }
 
   async updateSchedule(
