@@ -58,15 +58,17 @@ export function benchRules(): RuleDefinition[] {
     window_seconds: 60,
     ...(groupBy ? { group_by: groupBy } : {}),
   });
+  // Thresholds set to fire now and then at the bench's rate (a few people, one workflow, a few
+  // thousand events a second); sequences on the rarer combinations, as a security team writes them.
   return [
-    rule("page edits per person", threshold("action:app.page.update", 200, ["actor"])),
-    rule("page edits per page", threshold("action:app.page.update", 100, ["target"])),
-    rule("logins per IP", threshold("action:user.login", 150, ["ip"])),
-    rule("failed logins", threshold("action:user.login outcome:failure", 20, ["actor"])),
-    rule("denied policies", threshold("action:policy.evaluate outcome:denied", 50)),
-    rule("wiring per component", threshold("action:component.wire", 50, ["target"])),
-    rule("record updates per workflow", threshold("action:record.update", 300, ["workflow"])),
-    rule("production changes", threshold("env:production kind:update", 2000)),
+    rule("page edits per person", threshold("action:app.page.update", 3000, ["actor"])),
+    rule("page edits per page", threshold("action:app.page.update", 1000, ["target"])),
+    rule("logins per IP", threshold("action:user.login", 5000, ["ip"])),
+    rule("failed logins", threshold("action:user.login outcome:failure", 100, ["actor"])),
+    rule("denied policies", threshold("action:policy.evaluate outcome:denied", 1500)),
+    rule("wiring per component", threshold("action:component.wire", 200, ["target"])),
+    rule("record updates per workflow", threshold("action:record.update", 5000, ["workflow"])),
+    rule("production changes", threshold("env:production kind:update", 50_000)),
     rule("export spike", {
       type: "spike",
       query: "action:record.export",
@@ -83,7 +85,7 @@ export function benchRules(): RuleDefinition[] {
       baseline: "previous_buckets",
       baseline_periods: 3,
       factor: 3,
-      min_count: 500,
+      min_count: 5000,
     }),
     rule("denial spike per app", {
       type: "spike",
@@ -92,39 +94,43 @@ export function benchRules(): RuleDefinition[] {
       baseline: "previous_buckets",
       baseline_periods: 3,
       factor: 4,
-      min_count: 100,
+      min_count: 3000,
       group_by: ["target"],
     }),
     rule("edit spike", {
       type: "spike",
       query: "action:app.page.update",
       bucket_seconds: 900,
-      baseline: "same_hour_of_week",
-      baseline_periods: 2,
+      baseline: "same_hour_of_day",
+      baseline_periods: 7,
       factor: 5,
-      min_count: 2000,
+      min_count: 50_000,
     }),
-    rule("login, edit, wire", {
+    rule("staging: failed login, edit, wire", {
       type: "sequence",
       by: "actor",
-      within_seconds: 600,
-      steps: [{ query: "action:user.login" }, { query: "action:app.page.update" }, { query: "action:component.wire" }],
+      within_seconds: 30,
+      steps: [
+        { query: "action:user.login outcome:failure env:staging" },
+        { query: "action:app.page.update env:staging" },
+        { query: "action:component.wire env:staging" },
+      ],
     }),
-    rule("run start, update, finish", {
+    rule("staging run failed after an update", {
       type: "sequence",
       by: "run",
       within_seconds: 120,
       steps: [
-        { query: "action:workflow.run.start" },
+        { query: "action:workflow.run.start env:staging" },
         { query: "action:record.update" },
         { query: "action:workflow.run.finish outcome:failure" },
       ],
     }),
-    rule("failed login then edit", {
+    rule("failed login then export", {
       type: "sequence",
       by: "actor",
       within_seconds: 300,
-      steps: [{ query: "action:user.login outcome:failure" }, { query: "action:app.page.update" }],
+      steps: [{ query: "action:user.login outcome:failure" }, { query: "action:record.export" }],
     }),
     rule("run not finished", {
       type: "sequence",

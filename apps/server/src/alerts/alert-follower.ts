@@ -10,6 +10,7 @@ import type { AuditQuery, FollowerSink, Ledger, LogFollower, RuleStore, StoredEn
 import { parseSearchQuery, type SpikeCondition } from "@trailproof/protocol";
 import { pseudonymizer } from "../privacy/pseudonyms.js";
 import { ALERTS_APPENDER, alertRaiseEvent } from "./alert-events.js";
+import { compileQuery, type EventMatcher } from "./engine/compiled-query.js";
 import { engineEventOf } from "./engine/engine-event.js";
 import type { ActiveRule, RaisedAlert } from "./engine/engine-types.js";
 import { type EngineSnapshot, RuleEngine } from "./engine/rule-engine.js";
@@ -155,15 +156,19 @@ export class AlertFollower implements FollowerSink {
     }
     let versions = await rules.allRuleVersions(tenantId);
     const engine = this.#engine(evaluable(activeRulesAt(versions, first.index - 1)), state.snapshot);
-    const pseudonym = await pseudonymizer(ledger, tenant);
+    const pseudonym = remembered(await pseudonymizer(ledger, tenant));
+    let countsByIp = ipMatchers(engine.rules);
     const raised: Raised[] = [];
     for (const entry of entries) {
       // A pruned entry has no event left to match.
       if (entry.leafData.length === 0) continue;
       // No rule in force: only a rule.* entry matters, and most entries cannot be one.
       if (engine.rules.length === 0 && !mayBeRuleEvent(entry.leafData)) continue;
-      const ip = engine.rules.some(groupsByIp) ? await this.#ipOf(tenant, entry.index) : null;
-      const e = engineEventOf(entry, pseudonym, ip);
+      let e = engineEventOf(entry, pseudonym);
+      // The IP is sealed beside the leaf: opened only for an entry a rule grouping by IP counts.
+      if (countsByIp.some((matches) => matches(e))) {
+        e = engineEventOf(entry, pseudonym, await this.#ipOf(tenant, entry.index));
+      }
       raised.push(...withRules(engine.observe(e), engine.rules));
       // A rule change takes effect at its entry: reload before the next one.
       const made = ruleVersionOfEvent(tenantId, entry.index, entry.receivedMs, e.event);
@@ -171,6 +176,7 @@ export class AlertFollower implements FollowerSink {
         await rules.insertRuleVersion(made);
         versions = [...versions.filter((v) => v.ruleId !== made.ruleId || v.version !== made.version), made];
         engine.setRules(evaluable(activeRulesAt(versions, entry.index)));
+        countsByIp = ipMatchers(engine.rules);
         const rule = engine.rules.find((r) => r.id === made.ruleId && r.version === made.version);
         if (rule?.definition.condition.type === "spike") await this.#seedSpike(engine, tenantId, rule);
       }
@@ -332,6 +338,24 @@ const RULE_ACTION_BYTES = Buffer.from('"action":"rule.');
 
 function mayBeRuleEvent(leafData: Uint8Array): boolean {
   return Buffer.from(leafData.buffer, leafData.byteOffset, leafData.byteLength).includes(RULE_ACTION_BYTES);
+}
+
+/** The queries of the rules that group by IP: an entry one of them matches needs its IP opened. */
+function ipMatchers(rules: readonly ActiveRule[]): EventMatcher[] {
+  return rules.filter(groupsByIp).map((r) => compileQuery((r.definition.condition as { query: string }).query, r.id));
+}
+
+/** `of` with its answers kept for the batch: the same few people's ids recur on every entry. */
+function remembered(of: (id: string) => string): (id: string) => string {
+  const known = new Map<string, string>();
+  return (id) => {
+    let p = known.get(id);
+    if (p === undefined) {
+      p = of(id);
+      known.set(id, p);
+    }
+    return p;
+  };
 }
 
 function groupsByIp(rule: ActiveRule): boolean {

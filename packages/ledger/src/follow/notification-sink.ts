@@ -75,7 +75,7 @@ interface NotifiedEvent {
 
 /** The entry's event when it is to be delivered; undefined otherwise (and for a pruned, blank leaf). */
 function notifiedEvent(entry: StoredEntry): NotifiedEvent | undefined {
-  if (entry.leafData.length === 0) return undefined;
+  if (entry.leafData.length === 0 || !mayBeNotified(entry.leafData)) return undefined;
   let event: unknown;
   try {
     event = JSON.parse(decoder.decode(entry.leafData));
@@ -140,4 +140,15 @@ export function notificationPayload(tenant: string, entry: StoredEntry, e: Notif
   const report = pick(e.metadata, REPORT_FIELDS);
   const id = typeof e.metadata.report_id === "string" ? e.metadata.report_id : "";
   return { ...common, report: { ...report, path: `/v1/reports/${encodeURIComponent(id)}` } };
+}
+
+/**
+ * The leaf is canonical JSON (RFC 8785: no spaces), so an entry to deliver
+ * holds one of these texts; every other entry is passed over unparsed.
+ */
+const NOTIFIED_ACTION_BYTES = [...NOTIFIED_ACTIONS].map((action) => Buffer.from(`"action":"${action}"`));
+
+function mayBeNotified(leafData: Uint8Array): boolean {
+  const leaf = Buffer.from(leafData.buffer, leafData.byteOffset, leafData.byteLength);
+  return NOTIFIED_ACTION_BYTES.some((text) => leaf.includes(text));
 }
