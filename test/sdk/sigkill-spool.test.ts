@@ -87,6 +87,10 @@ describe("a SIGKILLed host process", () => {
     for (let i = 0; i < 200 && (await countEvents(s, "tag=test:mid")) === 0; i++)
       await new Promise((r) => setTimeout(r, 5));
     await kill(first);
+    // Counted once the appends the killed client left in flight are committed and search covers
+    // them: on a loaded machine both can trail the kill.
+    while (s.server.data.ledger.pendingEvents > 0) await new Promise((r) => setTimeout(r, 10));
+    await s.server.data.settled();
     const arrived = await countEvents(s, "tag=test:mid");
     expect(arrived).toBeGreaterThan(0);
 
