@@ -316,6 +316,9 @@ export function baselineSpanMs(c: SpikeCondition): number {
   return baselineStepMs(c) * c.baseline_periods + c.bucket_seconds * 1000;
 }
 
+/** Whether each rule version compiles, by "id@version": a version never changes, so it is tried once. */
+const compiles = new Map<string, boolean>();
+
 /**
  * The rules the engine can evaluate. A stored definition that no longer
  * compiles (written by another version of the service) is left out rather
@@ -324,12 +327,18 @@ export function baselineSpanMs(c: SpikeCondition): number {
  */
 function evaluable(rules: ActiveRule[]): ActiveRule[] {
   return rules.filter((rule) => {
-    try {
-      new RuleEngine([rule]);
-      return true;
-    } catch {
-      return false;
+    const key = `${rule.id}@${rule.version}`;
+    let ok = compiles.get(key);
+    if (ok === undefined) {
+      try {
+        new RuleEngine([rule]);
+        ok = true;
+      } catch {
+        ok = false;
+      }
+      compiles.set(key, ok);
     }
+    return ok;
   });
 }
 
