@@ -11,6 +11,7 @@ import { metaAuditActions } from "./catalogue-meta-audit.js";
 import { notifyActions } from "./catalogue-notify.js";
 import { policyActions } from "./catalogue-policy.js";
 import { reportActions } from "./catalogue-reports.js";
+import { streamActions } from "./catalogue-streams.js";
 
 export const builtinCatalogue: readonly ActionDefinition[] = [
   ...builderActions,
@@ -20,17 +21,18 @@ export const builtinCatalogue: readonly ActionDefinition[] = [
   ...detectActions,
   ...reportActions,
   ...notifyActions,
+  ...streamActions,
   ...policyActions,
 ];
 
 /**
  * The actions only the service itself records (meta-audit, keys, people,
  * schema and tenant changes, rules and alerts, reports, notification
- * channels). Ingest refuses them, so a platform's key cannot forge what looks
+ * channels, SIEM streams). Ingest refuses them, so a platform's key cannot forge what looks
  * like the service's own record.
  */
 const SERVICE_ACTIONS = new Set(
-  [...metaAuditActions, ...detectActions, ...reportActions, ...notifyActions].map((d) => d.action),
+  [...metaAuditActions, ...detectActions, ...reportActions, ...notifyActions, ...streamActions].map((d) => d.action),
 );
 
 export function isServiceAction(action: unknown): boolean {
