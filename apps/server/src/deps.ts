@@ -7,6 +7,7 @@ import type {
   DerivedRowsAudit,
   Ledger,
   NotificationStore,
+  StreamStore,
   PeopleStore,
   ReportScheduleStore,
   RetentionStore,
@@ -33,6 +34,8 @@ export interface AppDeps {
   people: PeopleStore;
   /** Webhook channels, the outbox and its attempts (docs/notifications.md). */
   notifications: NotificationStore;
+  /** SIEM streams and their cursors (docs/streams.md). */
+  streams: StreamStore;
   /** Tells of deliveries the notification follower enqueued (the worker sends them at once); absent: it polls. */
   onNotificationsEnqueued?: (listener: () => void) => void;
   /**

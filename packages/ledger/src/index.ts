@@ -76,6 +76,7 @@ export type { LeaseStore } from "./store/lease-store.js";
 export type * from "./store/log-store.js";
 export { MemorySharedState, type MemorySharedStateOptions } from "./store/memory-shared-state.js";
 export * from "./store/notification-store.js";
+export * from "./store/stream-store.js";
 export type * from "./store/people-store.js";
 export { openPostgresStores, type PostgresStores } from "./store/postgres/open-postgres-store.js";
 export { openPostgres, type PgSql, redactUrl } from "./store/postgres/postgres-client.js";

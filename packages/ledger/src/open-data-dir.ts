@@ -21,6 +21,8 @@ import type { RuleStore } from "./store/rule-store.js";
 import type { SharedState } from "./store/shared-state.js";
 import { openSqliteStores } from "./store/sqlite/open-sqlite-store.js";
 import { SqliteNotificationStore } from "./store/sqlite/sqlite-notification-store.js";
+import { SqliteStreamStore } from "./store/sqlite/sqlite-stream-store.js";
+import type { StreamStore } from "./store/stream-store.js";
 import type { DerivedRowsAudit } from "./verify/derived-rows.js";
 
 export interface DataDir {
@@ -40,6 +42,8 @@ export interface DataDir {
   search: LogFollower;
   /** Webhook channels, the outbox and its history (docs/notifications.md). */
   notifications: NotificationStore;
+  /** SIEM streams and their cursors (docs/streams.md). */
+  streams: StreamStore;
   /** Turns alert.raise and report.generate entries into deliveries in the outbox. */
   notifier: LogFollower;
   /** Calls `listener` each time the notifier enqueued deliveries; it MUST NOT throw. */
@@ -80,10 +84,12 @@ export async function openDataDir(
   });
   const ledger = await Ledger.open({ ...ledgerOptions, masterKey, store: stores.log });
   // One process is the whole service on the embedded store.
-  const notifications = new SqliteNotificationStore(stores.catalogue, channelSecretSealer(masterKey));
+  const sealer = channelSecretSealer(masterKey);
+  const notifications = new SqliteNotificationStore(stores.catalogue, sealer);
+  const streams = new SqliteStreamStore(stores.catalogue, sealer);
   return followingDataDir(
     ledger,
-    { ...stores, notifications },
+    { ...stores, notifications, streams },
     { migrated: stores.migrated, shared: new MemorySharedState() },
   );
 }
@@ -105,6 +111,7 @@ export function followingDataDir(
     search: FollowerSink;
     audits: DerivedRowsAudit[];
     notifications: NotificationStore;
+    streams: StreamStore;
   },
   rest: Pick<DataDir, "migrated" | "shared">,
 ): DataDir {
@@ -129,6 +136,7 @@ export function followingDataDir(
     people: stores.people,
     search,
     notifications: stores.notifications,
+    streams: stores.streams,
     notifier,
     onNotificationsEnqueued: (listener) => sink.onEnqueued(listener),
     settled: () => search.idle(),

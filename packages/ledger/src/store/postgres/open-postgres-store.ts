@@ -21,6 +21,7 @@ import { PostgresRuleStore } from "./postgres-rule-store.js";
 import { PostgresSearchAudit } from "./postgres-search-audit.js";
 import { PostgresSearchProjection } from "./postgres-search-projection.js";
 import { PostgresSharedState } from "./postgres-shared-state.js";
+import { PostgresStreamStore } from "./postgres-stream-store.js";
 
 export interface PostgresStores {
   sql: PgSql;
@@ -39,6 +40,7 @@ export interface PostgresStores {
   leases: PostgresLeaseStore;
   shared: PostgresSharedState;
   notifications: PostgresNotificationStore;
+  streams: PostgresStreamStore;
 }
 
 /**
@@ -81,5 +83,6 @@ export function openPostgresStores(sql: PgSql, masterKey: Uint8Array): PostgresS
     leases: new PostgresLeaseStore(sql),
     shared: new PostgresSharedState(sql),
     notifications: new PostgresNotificationStore(sql, channelSecretSealer(masterKey)),
+    streams: new PostgresStreamStore(sql, channelSecretSealer(masterKey)),
   };
 }

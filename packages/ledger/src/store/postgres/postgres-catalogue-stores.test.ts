@@ -19,6 +19,7 @@ import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { runReportStoreConformance } from "../report-store.conformance.js";
 import { runRetentionStoreConformance } from "../retention-store.conformance.js";
 import { runRuleStoreConformance } from "../rule-store.conformance.js";
+import { runStreamStoreConformance } from "../stream-store.conformance.js";
 import { PostgresAccessStore } from "./postgres-access-store.js";
 import { PostgresApprovalStore } from "./postgres-approval-store.js";
 import { openPostgres, type PgSql } from "./postgres-client.js";
@@ -28,6 +29,7 @@ import { PostgresPeopleStore } from "./postgres-people-store.js";
 import { PostgresReportStore } from "./postgres-report-store.js";
 import { PostgresRetentionStore } from "./postgres-retention-store.js";
 import { PostgresRuleStore } from "./postgres-rule-store.js";
+import { PostgresStreamStore } from "./postgres-stream-store.js";
 import { createTestDatabase } from "./postgres-test-database.fixture.js";
 import { inTenant } from "./tenant-scope.js";
 
@@ -94,6 +96,16 @@ runNotificationStoreConformance("PostgreSQL", async () => {
   };
 });
 runRuleStoreConformance("PostgreSQL", open);
+runStreamStoreConformance("PostgreSQL", async () => {
+  const s = await open();
+  const sealer = channelSecretSealer(randomBytes(32));
+  return {
+    streams: new PostgresStreamStore(s.app, sealer),
+    otherNode: () => new PostgresStreamStore(s.otherNode(), sealer),
+    createTenant: s.createTenant,
+    close: s.close,
+  };
+});
 
 describe("PostgreSQL catalogue", () => {
   async function twoTenants() {

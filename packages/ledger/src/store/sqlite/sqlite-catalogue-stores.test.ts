@@ -14,8 +14,10 @@ import { runPeopleStoreConformance } from "../people-store.conformance.js";
 import { type ReportStores, runReportStoreConformance } from "../report-store.conformance.js";
 import { type RetentionStores, runRetentionStoreConformance } from "../retention-store.conformance.js";
 import { type RuleStores, runRuleStoreConformance } from "../rule-store.conformance.js";
+import { runStreamStoreConformance } from "../stream-store.conformance.js";
 import { openSqliteStores } from "./open-sqlite-store.js";
 import { SqliteNotificationStore } from "./sqlite-notification-store.js";
+import { SqliteStreamStore } from "./sqlite-stream-store.js";
 
 async function open(): Promise<CatalogueStores & ApprovalStores & RetentionStores & ReportStores & RuleStores> {
   const { log, access, people, approvals, retention, reports, rules } = openSqliteStores(
@@ -40,6 +42,17 @@ runApprovalStoreConformance("SQLite files", open);
 runRetentionStoreConformance("SQLite files", open);
 runReportStoreConformance("SQLite files", open);
 runRuleStoreConformance("SQLite files", open);
+runStreamStoreConformance("SQLite files", async () => {
+  const { log, catalogue } = openSqliteStores(mkdtempSync(join(tmpdir(), "trailproof-streams-")));
+  const streams = new SqliteStreamStore(catalogue, channelSecretSealer(randomBytes(32)));
+  return {
+    streams,
+    otherNode: () => streams,
+    createTenant: async (name) =>
+      (await log.createTenant({ name, origin: `test/${name}`, unknownActions: "reject", createdAt: "x" })).tenantId,
+    close: () => log.close(),
+  };
+});
 
 describe("SQLite platform_keys", () => {
   it("refuses a DELETE, a change to any column but revoked_at, and an undone revocation", async () => {

@@ -13,6 +13,7 @@ import { migration9 } from "./009-platform-keys.js";
 import { migration10 } from "./010-detection.js";
 import { migration11 } from "./011-notifications.js";
 import { migration12 } from "./012-report-schedules.js";
+import { migration13 } from "./013-streams.js";
 
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration1,
@@ -27,4 +28,5 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration10,
   migration11,
   migration12,
+  migration13,
 ];
