@@ -48,6 +48,15 @@ export interface ServerConfig extends StoreConfig {
   notifyBackoffCapMs: number;
   /** TRAILPROOF_NOTIFY_HTTP_HOSTS: hosts a channel may reach over plain http besides 127.0.0.1 and localhost. */
   notifyHttpHosts: string[];
+  /** SIEM streams (docs/streams.md): a send's timeout. */
+  streamTimeoutMs: number;
+  /** Full-jitter backoff of a stream whose destination fails. */
+  streamBackoffBaseMs: number;
+  streamBackoffCapMs: number;
+  /** Entries read per stream batch. */
+  streamBatchEntries: number;
+  /** How often streams are looked over (leases, pauses from other nodes, other nodes' commits); 0: only at start and on changes. */
+  streamTickMs: number;
   /** How often alert rules' clock moves on while a tenant's log is quiet (absences, time limits; docs/alerts.md); 0: never. */
   alertTickMs: number;
   /** TRAILPROOF_CORS_ORIGINS: comma-separated allow-list; empty = no CORS. */
@@ -131,6 +140,11 @@ export const DEFAULT_CONFIG: ServerConfig = {
   notifyBackoffBaseMs: 2000,
   notifyBackoffCapMs: 3_600_000,
   notifyHttpHosts: [],
+  streamTimeoutMs: 10_000,
+  streamBackoffBaseMs: 1000,
+  streamBackoffCapMs: 300_000,
+  streamBatchEntries: 500,
+  streamTickMs: 2000,
   alertTickMs: 30_000,
   corsOrigins: [],
   maxBodyBytes: 5 * 1024 * 1024,
@@ -244,6 +258,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     notifyMaxAgeMs: num("TRAILPROOF_NOTIFY_MAX_AGE_MS", d.notifyMaxAgeMs),
     notifyBackoffBaseMs: num("TRAILPROOF_NOTIFY_BACKOFF_BASE_MS", d.notifyBackoffBaseMs),
     notifyBackoffCapMs: num("TRAILPROOF_NOTIFY_BACKOFF_CAP_MS", d.notifyBackoffCapMs),
+    streamTimeoutMs: num("TRAILPROOF_STREAM_TIMEOUT_MS", d.streamTimeoutMs),
+    streamBackoffBaseMs: num("TRAILPROOF_STREAM_BACKOFF_BASE_MS", d.streamBackoffBaseMs),
+    streamBackoffCapMs: num("TRAILPROOF_STREAM_BACKOFF_CAP_MS", d.streamBackoffCapMs),
+    streamBatchEntries: num("TRAILPROOF_STREAM_BATCH_ENTRIES", d.streamBatchEntries),
+    streamTickMs: num("TRAILPROOF_STREAM_TICK_MS", d.streamTickMs),
     notifyHttpHosts: list(env.TRAILPROOF_NOTIFY_HTTP_HOSTS).map((h) => h.toLowerCase()),
     alertTickMs: num("TRAILPROOF_ALERT_TICK_MS", d.alertTickMs),
     corsOrigins: list(env.TRAILPROOF_CORS_ORIGINS),

@@ -208,8 +208,19 @@ export class Ledger {
   readonly #publisher: CheckpointPublisher;
   readonly #commitListeners: ((notice: CommitNotice) => void)[] = [];
   readonly #followers: LogFollower[] = [];
+  /** The followers whose lag admission control counts. */
+  readonly #admitted = new Set<LogFollower>();
   /** Other processes append to the store too (LedgerOptions.shared). */
   readonly #shared: boolean;
+  /** Leases among the nodes sharing the store; this process holds every lease where it is the store's only writer. */
+  readonly leases: LeaseStore;
+  /** This node's name among them. */
+  readonly nodeId: string;
+
+  /** True where several processes append to one store (PostgreSQL nodes): other nodes' commits are not notified here. */
+  get shared(): boolean {
+    return this.#shared;
+  }
   #closed = false;
 
   private constructor(options: LedgerOptions) {
@@ -235,6 +246,8 @@ export class Ledger {
     this.sealPool = workers > 0 ? new SealPool(workers) : undefined;
     this.published = new PublishedCheckpointRecord(vault);
     this.#shared = options.shared !== undefined;
+    this.leases = options.shared?.leases ?? SOLE_PROCESS_LEASES;
+    this.nodeId = options.shared?.nodeId ?? "this-process";
     this.#publisher = new CheckpointPublisher(
       this.store,
       this.keys,
@@ -259,7 +272,7 @@ export class Ledger {
       loopDelayMs: () => this.#loopDelay.recentMaxMs(),
       followerLag: (tenant) => {
         const id = this.#tenantIds.get(tenant);
-        return id === undefined ? 0 : Math.max(0, ...this.#followers.map((f) => f.lag(id)));
+        return id === undefined ? 0 : Math.max(0, ...[...this.#admitted].map((f) => f.lag(id)));
       },
       ...options.admission,
     });
@@ -326,18 +339,31 @@ export class Ledger {
 
   /**
    * Starts a follower of every tenant's committed entries into `sink` (see
-   * follow/log-follower.ts): it catches up from the sink's durable cursor
-   * now, then follows each commit. The ledger closes it on close().
+   * follow/log-follower.ts), or of one tenant's (options.tenantId): it
+   * catches up from the sink's durable cursor now, then follows each commit.
+   * The ledger closes it on close(), or unfollow() does earlier. A follower
+   * that `countsForAdmission` (the default) slows ingest when it falls
+   * behind; one that carries entries out of the service (a stream to a SIEM
+   * that may be down for minutes) does not.
    */
-  follow(sink: FollowerSink, options?: LogFollowerOptions): LogFollower {
+  follow(sink: FollowerSink, options: LogFollowerOptions & { countsForAdmission?: boolean } = {}): LogFollower {
+    const { countsForAdmission = true, ...followerOptions } = options;
     const follower = new LogFollower(this.store, sink, {
       appendsWaiting: () => this.#admission.queuedEvents > 0,
-      ...options,
+      ...followerOptions,
     });
     this.#followers.push(follower);
-    this.onCommit((n) => follower.notify(n.tenant.tenantId, n.treeSize));
+    if (countsForAdmission) this.#admitted.add(follower);
     follower.catchUp(this.#logSizes());
     return follower;
+  }
+
+  /** Stops `follower` (started with follow()); resolves once the batch in hand is applied. */
+  async unfollow(follower: LogFollower): Promise<void> {
+    const at = this.#followers.indexOf(follower);
+    if (at >= 0) this.#followers.splice(at, 1);
+    this.#admitted.delete(follower);
+    await follower.close();
   }
 
   /** Followers started with follow(), for metrics and readiness. */
@@ -356,6 +382,7 @@ export class Ledger {
 
   #committed(log: TenantLog): void {
     const notice = { tenant: log.record, treeSize: Number(log.range.size) };
+    for (const follower of this.#followers) follower.notify(notice.tenant.tenantId, notice.treeSize);
     for (const listener of this.#commitListeners) listener(notice);
     this.#publisher.committed(log);
   }

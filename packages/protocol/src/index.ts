@@ -8,6 +8,7 @@ export * from "./http/erasure-schemas.js";
 export * from "./http/governance-schemas.js";
 export * from "./http/log-schemas.js";
 export * from "./http/notification-schemas.js";
+export * from "./http/stream-schemas.js";
 export * from "./http/people-schemas.js";
 export * from "./http/platform-key-schemas.js";
 export * from "./http/problem-details.js";

@@ -34,6 +34,14 @@ export interface LogFollowerOptions {
   /** Pause before retrying after the sink failed. */
   retryMs?: number;
   /**
+   * The pause before the next try after `failures` failures in a row, in
+   * place of retryMs (a stream backs off exponentially while its
+   * destination is down).
+   */
+  retryDelayMs?: (failures: number) => number;
+  /** Follows only this tenant's log (a stream); default every tenant's. */
+  tenantId?: number;
+  /**
    * True while appends are waiting to be made durable: the follower then
    * takes batches of at most YIELD_BATCH entries, so the acknowledging
    * thread is never held for a whole batch while clients wait. It keeps
@@ -70,7 +78,12 @@ interface Waiter {
 }
 
 interface TenantCursor {
+  /** Applied, as this process knows it; undefined: read the sink's durable cursor first. */
   covered: number | undefined;
+  /** Set by rewind(): re-read the durable cursor before the next batch. */
+  rewind: boolean;
+  /** Failures in a row. */
+  failures: number;
   size: number;
   running: Promise<void> | undefined;
   waiters: Waiter[];
@@ -83,7 +96,8 @@ export class LogFollower {
   readonly #store: LogStore;
   readonly #sink: FollowerSink;
   readonly #batch: number;
-  readonly #retryMs: number;
+  readonly #retryDelayMs: (failures: number) => number;
+  readonly #only: number | undefined;
   readonly #appendsWaiting: () => boolean;
   readonly #tenants = new Map<number, TenantCursor>();
   /** Notices still being gathered (the catch-up at start); idle() waits for them first. */
@@ -95,7 +109,9 @@ export class LogFollower {
     this.#store = store;
     this.#sink = sink;
     this.#batch = options.batchEntries ?? 1000;
-    this.#retryMs = options.retryMs ?? 1000;
+    const retryMs = options.retryMs ?? 1000;
+    this.#retryDelayMs = options.retryDelayMs ?? (() => retryMs);
+    this.#only = options.tenantId;
     this.#appendsWaiting = options.appendsWaiting ?? (() => false);
   }
 
@@ -118,6 +134,7 @@ export class LogFollower {
 
   /** The tenant's log now holds `size` entries; follow up to there. Never throws. */
   notify(tenantId: number, size: number): void {
+    if (this.#only !== undefined && tenantId !== this.#only) return;
     const t = this.#cursor(tenantId);
     if (size > t.size) t.size = size;
     this.#kick(tenantId, t);
@@ -167,6 +184,18 @@ export class LogFollower {
     }
   }
 
+  /**
+   * Forgets what this process applied past the sink's durable cursor and
+   * follows on from that cursor: a sink whose destination lost what it was
+   * handed (a syslog connection that broke) re-sends it.
+   */
+  rewind(tenantId: number): void {
+    const t = this.#tenants.get(tenantId);
+    if (t === undefined) return;
+    t.rewind = true;
+    this.#kick(tenantId, t);
+  }
+
   /** Committed entries of the tenant not applied yet (0 for a tenant not followed yet). */
   lag(tenantId: number): number {
     const t = this.#tenants.get(tenantId);
@@ -200,7 +229,16 @@ export class LogFollower {
   #cursor(tenantId: number): TenantCursor {
     let t = this.#tenants.get(tenantId);
     if (!t) {
-      t = { covered: undefined, size: 0, running: undefined, waiters: [], error: null, retry: undefined };
+      t = {
+        covered: undefined,
+        rewind: false,
+        failures: 0,
+        size: 0,
+        running: undefined,
+        waiters: [],
+        error: null,
+        retry: undefined,
+      };
       this.#tenants.set(tenantId, t);
     }
     return t;
@@ -210,7 +248,7 @@ export class LogFollower {
     if (this.#closed || t.running || t.retry) return;
     t.running = this.#run(tenantId, t).finally(() => {
       t.running = undefined;
-      if (t.error === null && t.covered !== undefined && t.covered < t.size) this.#kick(tenantId, t);
+      if (t.error === null && (t.rewind || (t.covered !== undefined && t.covered < t.size))) this.#kick(tenantId, t);
     });
   }
 
@@ -218,7 +256,12 @@ export class LogFollower {
   async #run(tenantId: number, t: TenantCursor): Promise<void> {
     try {
       t.covered ??= await this.#sink.covered(tenantId);
-      while (!this.#closed && t.covered < t.size) {
+      for (;;) {
+        if (t.rewind) {
+          t.rewind = false;
+          t.covered = await this.#sink.covered(tenantId);
+        }
+        if (this.#closed || t.covered >= t.size) break;
         // Yield first, so a burst of commits is applied as one batch and the
         // acknowledgements waiting on this thread go out before it; while
         // appends wait, take a smaller batch.
@@ -237,16 +280,21 @@ export class LogFollower {
           if (t.covered > t.size) t.size = t.covered;
         }
         t.error = null;
+        t.failures = 0;
         this.#release(t);
       }
       this.#release(t);
     } catch (err) {
       t.error = err instanceof Error ? err.message : String(err);
+      t.failures += 1;
+      // What this process applied past the durable cursor may not have
+      // reached the sink's destination: start again from the cursor.
+      t.rewind = true;
       if (!this.#closed) {
         t.retry = setTimeout(() => {
           t.retry = undefined;
           this.#kick(tenantId, t);
-        }, this.#retryMs);
+        }, this.#retryDelayMs(t.failures));
         t.retry.unref();
       }
     }

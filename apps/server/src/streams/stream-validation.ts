@@ -1,0 +1,59 @@
+// What the schema cannot say about a new stream, every problem at once: the
+// filter parses as a search query, a webhook URL may be reached, NATS server
+// URLs parse and carry no credentials (the token is the stream's secret,
+// sealed, never in its definition), a syslog CA is a PEM certificate.
+import { X509Certificate } from "node:crypto";
+import { hasErrorCode, type TrailproofError } from "@trailproof/core";
+import { parseSearchQuery } from "@trailproof/protocol";
+import { channelUrlProblems } from "../notify/channel-url.js";
+import type { DestinationConfig } from "./stream-types.js";
+
+export interface Problem {
+  pointer: string;
+  message: string;
+}
+
+export function filterProblems(filter: string, pointer = "/body/filter"): Problem[] {
+  try {
+    parseSearchQuery(filter);
+    return [];
+  } catch (err) {
+    if (!hasErrorCode(err, "SEARCH_QUERY_INVALID")) throw err;
+    const listed = (err as TrailproofError).problems;
+    return (listed.length > 0 ? listed : [{ message: (err as Error).message }]).map((p) => ({
+      pointer,
+      message: p.message,
+    }));
+  }
+}
+
+export function destinationProblems(d: DestinationConfig, httpHosts: readonly string[]): Problem[] {
+  switch (d.type) {
+    case "webhook":
+      return channelUrlProblems(d.url, httpHosts, "/body/destination/url");
+    case "nats":
+      return d.servers.flatMap((s, i) => {
+        const pointer = `/body/destination/servers/${i}`;
+        let url: URL;
+        try {
+          url = new URL(s);
+        } catch {
+          return [{ pointer, message: "is not a URL (nats://host:port)" }];
+        }
+        if (url.username !== "" || url.password !== "") {
+          return [{ pointer, message: "must carry no credentials: give the token as the stream's secret" }];
+        }
+        return [];
+      });
+    case "syslog": {
+      if (d.ca_pem === undefined) return [];
+      if (!d.tls) return [{ pointer: "/body/destination/ca_pem", message: "is for TLS: set tls to true" }];
+      try {
+        new X509Certificate(d.ca_pem);
+        return [];
+      } catch {
+        return [{ pointer: "/body/destination/ca_pem", message: "is not a PEM certificate" }];
+      }
+    }
+  }
+}
