@@ -62,7 +62,9 @@ class SyslogDestination implements StreamDestination {
   async send(batch: readonly OutgoingMessage[]): Promise<void> {
     if (this.#closed) throw new TrailproofError("STREAM_DESTINATION_FAILED", "syslog destination is closed");
     if (batch.length === 0) return;
-    const socket = this.#socket ?? (await this.#connect());
+    // A connection the receiver closed may not have reported 'close' yet; it cannot carry this batch.
+    if (this.#socket !== undefined && !this.#socket.writable) this.#socket.destroy();
+    const socket = this.#socket?.writable ? this.#socket : await this.#connect();
     try {
       await writeFrames(socket, this.#frames(batch), this.#timeoutMs);
     } catch (err) {
@@ -95,10 +97,10 @@ class SyslogDestination implements StreamDestination {
     }
     // Errors end in 'close'; this listener only keeps an error event from being unhandled.
     socket.on("error", () => {});
+    // Every connection that ends, but by close(), is a connection lost: what it carried may not have arrived.
     socket.once("close", () => {
-      if (this.#socket !== socket) return;
-      this.#socket = undefined;
-      this.#generation += 1;
+      if (this.#socket === socket) this.#socket = undefined;
+      if (!this.#closed) this.#generation += 1;
     });
     this.#socket = socket;
     return socket;
