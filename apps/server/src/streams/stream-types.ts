@@ -49,6 +49,9 @@ export interface OutgoingMessage {
   occurredAt: string;
   /** The event's action, for a transport's own message id (syslog's MSGID). */
   action: string;
+  /** The event's outcome.status and risk, for a transport's own severity (syslog's PRI); absent reads as success, low. */
+  outcome?: string;
+  risk?: string;
   /** The formatted body. */
   text: string;
 }
@@ -105,6 +108,8 @@ export interface SyslogDestinationConfig {
   app_name?: string;
   /** RFC 5424 facility number, 0-23 (default 13, log audit). */
   facility?: number;
+  /** RFC 5424 SD-ID of the stream's parameters, name@enterprise-number (default trailproof@32473, see docs/syslog.md). */
+  sd_id?: string;
 }
 
 /** NATS JetStream: one publish per message to `subject`, with Nats-Msg-Id so the server drops redeliveries. */
