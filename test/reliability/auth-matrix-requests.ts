@@ -333,6 +333,16 @@ export const REQUESTS: Record<string, RouteRequests> = {
       body: { note: "matrix" },
     }),
   },
+  "POST /v1/streams": same("/v1/streams", {
+    name: "matrix",
+    destination: { type: "webhook", url: "http://127.0.0.1:9/hook" },
+  }),
+  "GET /v1/streams": same("/v1/streams"),
+  "GET /v1/streams/:id": onStream(""),
+  "POST /v1/streams/:id/pause": onStream("/pause"),
+  "POST /v1/streams/:id/resume": onStream("/resume", "paused"),
+  "POST /v1/streams/:id/rotate-secret": onStream("/rotate-secret"),
+  "DELETE /v1/streams/:id": onStream(""),
   "POST /v1/auth/logout": same("/v1/auth/logout"),
 
   "POST /publisher/v1/project/:projectId/event": retraced("", "/event", retracedEvent),
@@ -624,6 +634,46 @@ async function matrixChannel(ctx: MatrixContext, tenant: "acme" | "globex" | nul
     "whsec_matrix",
   );
   return channelId;
+}
+
+/** A fresh webhook stream of `tenant`, made in the store; its URL refuses connections. */
+async function matrixStream(
+  ctx: MatrixContext,
+  tenant: "acme" | "globex",
+  n: number,
+  status: "active" | "paused",
+): Promise<string> {
+  const tenantId = (await ctx.data.ledger.tenantRecord(tenant)).tenantId;
+  const streamId = `str_matrix_${tenant}_${n}`;
+  const at = new Date().toISOString();
+  await ctx.data.streams.insertStream(
+    {
+      streamId,
+      tenantId,
+      name: "matrix",
+      destinationType: "webhook",
+      destination: { type: "webhook", url: "http://127.0.0.1:9/hook" },
+      format: "native",
+      filter: "",
+      personal: "drop",
+      status,
+      hasSecret: true,
+      createdAt: at,
+      createdBy: "test",
+      updatedAt: at,
+      updatedBy: "test",
+    },
+    0,
+    "whsec_matrix",
+  );
+  return streamId;
+}
+
+function onStream(tail: string, status: "active" | "paused" = "active"): RouteRequests {
+  return {
+    own: async (ctx, n) => ({ path: `/v1/streams/${await matrixStream(ctx, "acme", n, status)}${tail}` }),
+    foreign: async (ctx, n) => ({ path: `/v1/streams/${await matrixStream(ctx, "globex", n, status)}${tail}` }),
+  };
 }
 
 function onChannel(tail: string, body?: unknown): RouteRequests {

@@ -30,6 +30,7 @@ import { recordRouteTable } from "./http/route-table.js";
 import { sharedRateLimitStore } from "./http/shared-rate-limit-store.js";
 import { registerStrictQueryIntegers } from "./http/strict-query-integers.js";
 import { registerNotifications } from "./notify/register-notify.js";
+import { registerStreams } from "./streams/register-streams.js";
 import { registerReportRoutes } from "./reports/report-routes.js";
 import { ReportScheduler } from "./reports/report-schedule.js";
 import { registerReportScheduleRoutes } from "./reports/report-schedule-routes.js";
@@ -215,6 +216,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook("onReady", async () => alerts.start());
   app.addHook("onClose", async () => alerts.stop());
   const operatorAlerts = registerNotifications(app, deps, audit);
+  registerStreams(app, deps, audit);
   const selfCheck = new SelfCheckSchedule(
     { ...deps, log: app.log, onFailure: (result, slot) => operatorAlerts.selfCheckFailed(result, slot) },
     deps.config.selfCheckIntervalMs,

@@ -6,9 +6,9 @@ import type { Ledger } from "@trailproof/ledger";
 import type { FastifyInstance } from "fastify";
 import type { MetaAudit } from "../audit/meta-audit.js";
 import type { AppDeps } from "../deps.js";
-import { defaultDestinations, defaultFormatters } from "./stream-registry.js";
-import { registerStreamMetrics } from "./stream-metrics.js";
 import { StreamManager } from "./stream-manager.js";
+import { registerStreamMetrics } from "./stream-metrics.js";
+import { defaultDestinations, defaultFormatters } from "./stream-registry.js";
 import { registerStreamRoutes } from "./stream-routes.js";
 
 const managers = new WeakMap<Ledger, { manager: StreamManager; users: number }>();

@@ -34,8 +34,8 @@ export interface StreamManagerOptions {
 export interface StreamManagerDeps {
   ledger: Ledger;
   streams: StreamStore;
-  destinations: { [T in DestinationConfig["type"]]: DestinationFactory<Extract<DestinationConfig, { type: T }>> };
-  formatters: Record<StreamFormat, MessageFormatter>;
+  destinations: { [T in DestinationConfig["type"]]?: DestinationFactory<Extract<DestinationConfig, { type: T }>> };
+  formatters: Partial<Record<StreamFormat, MessageFormatter>>;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
@@ -138,7 +138,9 @@ export class StreamManager {
       await this.#deps.ledger.unfollow(r.follower);
       await r.sink.close(r.record.tenantId);
       await r.destination.close().catch(() => undefined);
-      await this.#deps.ledger.leases.release(this.#leaseName(streamId), this.#deps.ledger.nodeId).catch(() => undefined);
+      await this.#deps.ledger.leases
+        .release(this.#leaseName(streamId), this.#deps.ledger.nodeId)
+        .catch(() => undefined);
     });
   }
 

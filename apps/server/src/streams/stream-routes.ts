@@ -103,7 +103,8 @@ export function registerStreamRoutes(
         updatedAt: at,
         updatedBy: by,
       };
-      const secret = destination.type === "webhook" ? newStreamSecret() : destination.type === "nats" ? given : undefined;
+      const secret =
+        destination.type === "webhook" ? newStreamSecret() : destination.type === "nats" ? given : undefined;
       stream.hasSecret = secret !== undefined;
       // "now" starts at the stream's own stream.create entry, appended next.
       const covered = start === "beginning" ? 0 : await deps.ledger.store.treeSize(stream.tenantId);
@@ -210,7 +211,8 @@ export function registerStreamRoutes(
       config: { permission: "administer" },
       schema: {
         ...common,
-        summary: "Replace the destination's secret: a new webhook signing secret (answered this once) or a new NATS token",
+        summary:
+          "Replace the destination's secret: a new webhook signing secret (answered this once) or a new NATS token",
         description:
           "The stream reconnects with the new secret at once. A syslog stream has no secret (STREAM_NO_SECRET).",
         params: StreamParamsSchema,

@@ -17,6 +17,15 @@ import type { FollowerSink, StoredEntry, StreamAdvance, StreamStore } from "@tra
 import type { StreamProjection } from "./stream-projection.js";
 import type { MessageFormatter, OutgoingMessage, StreamDestination } from "./stream-types.js";
 
+/** The event's outcome.status and risk, for a transport's own severity (syslog's PRI). */
+function severityOf(committed: JsonObject): { outcome?: string; risk?: string } {
+  const out: { outcome?: string; risk?: string } = {};
+  const outcome = committed.outcome as JsonObject | undefined;
+  if (typeof outcome?.status === "string") out.outcome = outcome.status;
+  if (typeof committed.risk === "string") out.risk = committed.risk;
+  return out;
+}
+
 export interface StreamSinkDeps {
   store: StreamStore;
   destination: StreamDestination;
@@ -122,6 +131,7 @@ export class StreamSink implements FollowerSink {
         eventId: entry.eventId,
         occurredAt: typeof committed.occurred_at === "string" ? committed.occurred_at : "",
         action: typeof committed.action === "string" ? committed.action : "",
+        ...severityOf(committed),
         text,
       });
       lastSent = entry.index;
@@ -205,9 +215,9 @@ export class StreamSink implements FollowerSink {
     const retryAfter = (err as { retryAfterMs?: unknown }).retryAfterMs;
     if (typeof retryAfter === "number" && retryAfter > 0) this.#retryAfterMs = retryAfter;
     this.onFailed(message);
-    this.#deps.store.recordError(tenantId, this.#id.streamId, message, new Date(this.#now()).toISOString()).catch(
-      () => undefined,
-    );
+    this.#deps.store
+      .recordError(tenantId, this.#id.streamId, message, new Date(this.#now()).toISOString())
+      .catch(() => undefined);
   }
 
   /**

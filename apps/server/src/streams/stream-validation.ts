@@ -6,6 +6,7 @@ import { X509Certificate } from "node:crypto";
 import { hasErrorCode, type TrailproofError } from "@trailproof/core";
 import { parseSearchQuery } from "@trailproof/protocol";
 import { channelUrlProblems } from "../notify/channel-url.js";
+import { syslogConfigProblems } from "./destinations/syslog/index.js";
 import type { DestinationConfig } from "./stream-types.js";
 
 export interface Problem {
@@ -46,7 +47,8 @@ export function destinationProblems(d: DestinationConfig, httpHosts: readonly st
         return [];
       });
     case "syslog": {
-      if (d.ca_pem === undefined) return [];
+      const own = syslogConfigProblems(d, "/body/destination");
+      if (own.length > 0 || d.ca_pem === undefined) return own;
       if (!d.tls) return [{ pointer: "/body/destination/ca_pem", message: "is for TLS: set tls to true" }];
       try {
         new X509Certificate(d.ca_pem);

@@ -117,4 +117,67 @@ describe("LogFollower", () => {
     await follower.close();
     expect(await pending).toBe(false);
   });
+
+  it("follows one tenant only when scoped, and is left out of admission when it asks", async () => {
+    const ledger = await ledgerWith(3);
+    await ledger.createTenant("globex");
+    await ledger.append("globex", [
+      {
+        action: "app.update",
+        occurred_at: "2026-05-01T10:00:00Z",
+        actor: { type: "user", id: "u" },
+        target: { type: "app", id: "a" },
+      },
+    ]);
+    const acme = (await ledger.tenantRecord("acme")).tenantId;
+    const globex = (await ledger.tenantRecord("globex")).tenantId;
+    const sink = new RecordingSink();
+    const follower = ledger.follow(sink, { tenantId: globex, countsForAdmission: false });
+    await follower.idle();
+    await append(ledger, 3, 2);
+    await follower.idle();
+    expect(sink.applied.get(globex)).toEqual([0]);
+    expect(sink.applied.has(acme)).toBe(false);
+    expect(follower.status().map((s) => s.tenantId)).toEqual([globex]);
+    await ledger.unfollow(follower);
+    expect(ledger.followers).not.toContain(follower);
+  });
+
+  it("backs off by its failure count, re-reads the durable cursor after a failure, and rewinds on request", async () => {
+    const ledger = await ledgerWith(4);
+    const tenantId = (await ledger.tenantRecord("acme")).tenantId;
+    const delays: number[] = [];
+    // A sink whose durable cursor lags what it was given until it settles.
+    const given: number[] = [];
+    let durable = 0;
+    let failuresLeft = 2;
+    const sink: FollowerSink = {
+      name: "settling",
+      covered: async () => durable,
+      apply: async (_t, entries) => {
+        if (failuresLeft > 0) {
+          failuresLeft--;
+          throw new Error("destination down");
+        }
+        given.push(...entries.map((e) => e.index));
+      },
+    };
+    const follower = ledger.follow(sink, {
+      retryDelayMs: (failures) => {
+        delays.push(failures);
+        return 20;
+      },
+    });
+    await expect.poll(() => given.length, { timeout: 5000 }).toBe(4);
+    expect(delays).toEqual([1, 2]);
+    // Nothing was made durable: a rewind sends everything again from 0.
+    follower.rewind(tenantId);
+    await expect.poll(() => given.length, { timeout: 5000 }).toBe(8);
+    expect(given).toEqual([0, 1, 2, 3, 0, 1, 2, 3]);
+    durable = 4;
+    follower.rewind(tenantId);
+    await append(ledger, 4, 1);
+    await follower.idle();
+    expect(given.slice(8)).toEqual([4]);
+  });
 });

@@ -33,6 +33,13 @@ export const SyslogDestinationSchema = Type.Object(
     server_name: Type.Optional(Type.String({ minLength: 1, maxLength: 253 })),
     app_name: Type.Optional(Type.String({ minLength: 1, maxLength: 48, pattern: "^[!-~]+$" })),
     facility: Type.Optional(Type.Integer({ minimum: 0, maximum: 23 })),
+    sd_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 32,
+        description: "the structured-data id (default trailproof@32473; docs/syslog.md)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
