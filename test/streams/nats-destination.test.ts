@@ -79,6 +79,7 @@ async function stored(stream: string): Promise<{ text: string; headers: Record<s
       text: new TextDecoder().decode(m.data),
       headers: {
         msgId: get("Nats-Msg-Id"),
+        stream: get("Trailproof-Stream"),
         origin: get("Trailproof-Origin"),
         index: get("Trailproof-Index"),
         prevIndex: get("Trailproof-Prev-Index"),
@@ -99,10 +100,10 @@ describe("NATS JetStream destination", () => {
     const got = await stored(stream);
     expect(got.map((m) => m.text)).toEqual(batch.map((m) => m.text));
     expect(got.map((m) => m.headers)).toEqual([
-      { msgId: "str_order.3", origin: ORIGIN, index: "3", prevIndex: undefined, eventId: "evt_3" },
-      { msgId: "str_order.8", origin: ORIGIN, index: "8", prevIndex: "3", eventId: "evt_8" },
-      { msgId: "str_order.9", origin: ORIGIN, index: "9", prevIndex: "8", eventId: "evt_9" },
-      { msgId: "str_order.20", origin: ORIGIN, index: "20", prevIndex: "9", eventId: "evt_20" },
+      { msgId: "str_order.3", stream: "str_order", origin: ORIGIN, index: "3", prevIndex: undefined, eventId: "evt_3" },
+      { msgId: "str_order.8", stream: "str_order", origin: ORIGIN, index: "8", prevIndex: "3", eventId: "evt_8" },
+      { msgId: "str_order.9", stream: "str_order", origin: ORIGIN, index: "9", prevIndex: "8", eventId: "evt_9" },
+      { msgId: "str_order.20", stream: "str_order", origin: ORIGIN, index: "20", prevIndex: "9", eventId: "evt_20" },
     ]);
     expect(d.generation).toBe(0);
   });

@@ -1,5 +1,5 @@
 // Which NATS destination configurations a stream may have (docs/nats.md):
-// server URLs with the nats or tls scheme and no credentials in them (the
+// nats:// server URLs with no credentials in them (the
 // token is the stream's sealed secret, never its stored configuration), and
 // a subject a publisher may use: dot-separated tokens, no wildcards, no
 // whitespace, not one of the server's own `$` subjects.
@@ -34,9 +34,8 @@ function serverProblems(server: string): string[] {
     return ["is not a nats://host:port URL"];
   }
   const problems: string[] = [];
-  if (url.protocol !== "nats:" && url.protocol !== "tls:") {
-    problems.push(`must use the nats or tls scheme, not ${url.protocol.replace(/:$/, "")}`);
-  }
+  // The destination has no TLS settings (NatsDestinationConfig), so tls:// would promise what it does not do.
+  if (url.protocol !== "nats:") problems.push(`must use the nats scheme, not ${url.protocol.replace(/:$/, "")}`);
   if (url.hostname === "") problems.push("must name a host");
   if (url.username !== "" || url.password !== "") {
     problems.push("must not carry credentials (the token is the stream's secret)");

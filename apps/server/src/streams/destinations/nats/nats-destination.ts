@@ -61,7 +61,7 @@ class NatsDestination implements StreamDestination {
     const acks = batch.map((message) =>
       js.publish(this.#config.subject, message.text, {
         msgID: natsMsgId(streamId, message.index),
-        headers: buildNatsHeaders(origin, message),
+        headers: buildNatsHeaders(streamId, origin, message),
         timeout: timeoutMs,
       }),
     );

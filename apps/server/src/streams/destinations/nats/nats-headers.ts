@@ -5,6 +5,7 @@
 import { headers, type MsgHdrs } from "@nats-io/transport-node";
 import type { OutgoingMessage } from "../../stream-types.js";
 
+export const STREAM_HEADER = "Trailproof-Stream";
 export const ORIGIN_HEADER = "Trailproof-Origin";
 export const INDEX_HEADER = "Trailproof-Index";
 export const PREV_INDEX_HEADER = "Trailproof-Prev-Index";
@@ -21,8 +22,9 @@ export function natsMsgId(streamId: string, index: number): string {
 }
 
 /** The Trailproof-* headers of `message`; Trailproof-Prev-Index is absent on a stream's first message. */
-export function buildNatsHeaders(origin: string, message: OutgoingMessage): MsgHdrs {
+export function buildNatsHeaders(streamId: string, origin: string, message: OutgoingMessage): MsgHdrs {
   const h = headers();
+  h.set(STREAM_HEADER, streamId);
   h.set(ORIGIN_HEADER, origin);
   h.set(INDEX_HEADER, String(message.index));
   if (message.prevIndex !== null) h.set(PREV_INDEX_HEADER, String(message.prevIndex));
