@@ -4,11 +4,12 @@
 // what the server stored: the order, the Trailproof-* headers, and one copy
 // per entry however often a batch is sent (Nats-Msg-Id deduplication).
 import { randomBytes } from "node:crypto";
-import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import { AckPolicy, DiscardPolicy, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection, nanos } from "@nats-io/transport-node";
 import { hasErrorCode } from "@trailproof/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { natsDestination } from "../../apps/server/src/streams/destinations/nats/nats-destination.js";
+import { buildNatsHeaders } from "../../apps/server/src/streams/destinations/nats/nats-headers.js";
 import type {
   DestinationContext,
   OutgoingMessage,
@@ -38,10 +39,16 @@ function unique(prefix: string): string {
 }
 
 /** A JetStream stream capturing a fresh subject, deleted after the test. */
-async function boundSubject(): Promise<{ stream: string; subject: string }> {
+async function boundSubject(limits: { max_msgs?: number } = {}): Promise<{ stream: string; subject: string }> {
   const stream = unique("TP_TEST");
   const subject = `trailproof.test.${stream}`;
-  await jsm.streams.add({ name: stream, subjects: [subject], duplicate_window: nanos(120_000) });
+  await jsm.streams.add({
+    name: stream,
+    subjects: [subject],
+    duplicate_window: nanos(120_000),
+    discard: DiscardPolicy.New,
+    ...limits,
+  });
   cleanup.push(() => jsm.streams.delete(stream));
   return { stream, subject };
 }
@@ -164,5 +171,59 @@ describe("NATS JetStream destination", () => {
       (e: unknown) => e,
     );
     expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
+  });
+
+  it("throws STREAM_DESTINATION_FAILED with the server's reason when JetStream refuses a message", async () => {
+    const { stream, subject } = await boundSubject({ max_msgs: 2 });
+    const d = destination(subject);
+    const err = await d.send(messages([1, 2, 3])).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
+    expect((err as Error).message).toBe("publish refused: maximum messages exceeded");
+    expect((await jsm.streams.info(stream)).state.messages).toBe(2);
+  });
+
+  it("lets a consumer tell a duplicate and a gap apart by index and prev index, as docs/nats.md shows", async () => {
+    const { stream, subject } = await boundSubject();
+    const d = destination(subject, "str_gaps");
+    await d.send(messages([1, 2, 3]));
+    // A copy of 3 stored again (a redelivery after the duplicate window), then 7 sent after 5, which the consumer never got.
+    const again = messages([3], 2)[0] as OutgoingMessage;
+    await jetstream(nc).publish(subject, again.text, { headers: buildNatsHeaders("str_gaps", ORIGIN, again) });
+    await d.send(messages([7], 5));
+    await jsm.consumers.add(stream, { durable_name: "siem", ack_policy: AckPolicy.Explicit });
+    const consumer = await jetstream(nc).consumers.get(stream, "siem");
+
+    // The loop of docs/nats.md, collecting what it would warn about and store.
+    const held = new Map<string, number>();
+    const stored: number[] = [];
+    const warnings: string[] = [];
+    const iter = await consumer.consume();
+    for await (const m of iter) {
+      const key = `${m.headers?.get("Trailproof-Stream")} ${m.headers?.get("Trailproof-Origin")}`;
+      const index = Number(m.headers?.get("Trailproof-Index"));
+      const prev = m.headers?.has("Trailproof-Prev-Index") ? Number(m.headers.get("Trailproof-Prev-Index")) : null;
+      const last = held.get(key);
+      if (last !== undefined && index <= last) {
+        warnings.push(`duplicate ${index}`);
+        m.ack();
+      } else {
+        if (last !== undefined && prev !== last) {
+          warnings.push(`gap in ${key}: entries after ${last} up to ${prev} were sent and are missing`);
+        }
+        stored.push(index);
+        held.set(key, index);
+        m.ack();
+      }
+      if (m.info.pending === 0) break;
+    }
+    await iter.close();
+    expect(stored).toEqual([1, 2, 3, 7]);
+    expect(warnings).toEqual([
+      "duplicate 3",
+      `gap in str_gaps ${ORIGIN}: entries after 3 up to 5 were sent and are missing`,
+    ]);
   });
 });
