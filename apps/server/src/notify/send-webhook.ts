@@ -1,4 +1,5 @@
-// One signed POST of a notification to a webhook (docs/notifications.md).
+// One signed POST of a notification (docs/notifications.md) or of a stream's
+// NDJSON batch (docs/stream-webhooks.md) to a webhook.
 // Redirects are not followed (a receiver that moved is a failed attempt, not
 // a request to wherever it points), the answer's body is discarded unread
 // past a small cap, and nothing of the URL, secret or body is logged here.
@@ -13,6 +14,10 @@ export interface WebhookRequest {
   deliveryId: string;
   kind: string;
   body: string;
+  /** The body's media type; application/json when absent. */
+  contentType?: string;
+  /** More headers (a stream's index headers, its user agent); they cannot replace the signature, delivery or event headers. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface WebhookResult {
@@ -33,17 +38,19 @@ export async function sendWebhook(
   const started = performance.now();
   const unix = Math.floor(now() / 1000);
   try {
+    const headers = new Headers({
+      "content-type": request.contentType ?? "application/json",
+      "user-agent": "Trailproof-Notify/1",
+    });
+    for (const [name, value] of Object.entries(request.headers ?? {})) headers.set(name, value);
+    headers.set(SIGNATURE_HEADER, signatureHeader(hasher, request.secret, unix, request.body));
+    headers.set(DELIVERY_HEADER, request.deliveryId);
+    headers.set(EVENT_HEADER, request.kind);
     const answer = await fetch(request.url, {
       method: "POST",
       redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "Trailproof-Notify/1",
-        [SIGNATURE_HEADER]: signatureHeader(hasher, request.secret, unix, request.body),
-        [DELIVERY_HEADER]: request.deliveryId,
-        [EVENT_HEADER]: request.kind,
-      },
+      headers,
       body: request.body,
     });
     await answer.body?.cancel();
