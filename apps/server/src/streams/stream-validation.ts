@@ -1,11 +1,13 @@
 // What the schema cannot say about a new stream, every problem at once: the
 // filter parses as a search query, a webhook URL may be reached, NATS server
 // URLs parse and carry no credentials (the token is the stream's secret,
-// sealed, never in its definition), a syslog CA is a PEM certificate.
+// sealed, never in its definition), a syslog CA is a PEM certificate. The
+// destinations' own checks list the problems each knows.
 import { X509Certificate } from "node:crypto";
 import { hasErrorCode, type TrailproofError } from "@trailproof/core";
 import { parseSearchQuery } from "@trailproof/protocol";
 import { channelUrlProblems } from "../notify/channel-url.js";
+import { natsConfigProblems } from "./destinations/nats/nats-config-problems.js";
 import { syslogConfigProblems } from "./destinations/syslog/index.js";
 import type { DestinationConfig } from "./stream-types.js";
 
@@ -33,19 +35,7 @@ export function destinationProblems(d: DestinationConfig, httpHosts: readonly st
     case "webhook":
       return channelUrlProblems(d.url, httpHosts, "/body/destination/url");
     case "nats":
-      return d.servers.flatMap((s, i) => {
-        const pointer = `/body/destination/servers/${i}`;
-        let url: URL;
-        try {
-          url = new URL(s);
-        } catch {
-          return [{ pointer, message: "is not a URL (nats://host:port)" }];
-        }
-        if (url.username !== "" || url.password !== "") {
-          return [{ pointer, message: "must carry no credentials: give the token as the stream's secret" }];
-        }
-        return [];
-      });
+      return natsConfigProblems(d, "/body/destination");
     case "syslog": {
       const own = syslogConfigProblems(d, "/body/destination");
       if (own.length > 0 || d.ca_pem === undefined) return own;

@@ -47,7 +47,7 @@ export const SyslogDestinationSchema = Type.Object(
 export const NatsDestinationSchema = Type.Object(
   {
     type: Type.Literal("nats"),
-    servers: Type.Array(Type.String({ minLength: 1, maxLength: 512, pattern: "^(nats|tls)://" }), {
+    servers: Type.Array(Type.String({ minLength: 1, maxLength: 512, pattern: "^nats://" }), {
       minItems: 1,
       maxItems: 16,
     }),

@@ -1,10 +1,11 @@
 // The error a syslog send or connect fails with: STREAM_DESTINATION_FAILED
-// and a short cause the stream shows as its last error. The cause names the
-// receiver and the socket's error code, never a message body.
-import { TrailproofError } from "@trailproof/core";
+// (the streams' one StreamDestinationError) and a short cause the stream
+// shows as its last error. The cause names the receiver and the socket's
+// error code, never a message body.
+import { StreamDestinationError } from "../../destination-error.js";
 
-export function destinationFailed(what: string, err: unknown): TrailproofError {
+export function destinationFailed(what: string, err: unknown): StreamDestinationError {
   const code = (err as { code?: unknown } | null)?.code;
   const reason = typeof code === "string" ? code : err instanceof Error ? err.message : String(err);
-  return new TrailproofError("STREAM_DESTINATION_FAILED", `syslog ${what}: ${reason}`, { cause: err });
+  return new StreamDestinationError(`syslog ${what}: ${reason}`, { cause: err });
 }
