@@ -2,74 +2,16 @@
 // process on a real data directory and a real port. A start that cannot listen
 // creates nothing, so the keys are printed by the start that can; a restart
 // names the command for a new key; Ctrl-C says up to where the log is signed.
-import { type ChildProcess, spawn } from "node:child_process";
+
 import { existsSync, mkdtempSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sampleEvents } from "@trailproof/server";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
-import { ROOT, TRAILPROOF_BIN, trailproof } from "./run-cli.js";
-
-interface Serving {
-  proc: ChildProcess;
-  /** Every stdout line so far. */
-  lines: string[];
-  url: string;
-  exited: Promise<number | null>;
-}
-
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const proc of running.splice(0)) if (proc.exitCode === null) proc.kill("SIGKILL");
-});
-
-/** Starts `trailproof serve ...args` and resolves once it printed its URL and first-start lines. */
-async function serve(args: string[]): Promise<Serving> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TRAILPROOF_")));
-  const proc = spawn(process.execPath, [TRAILPROOF_BIN, "serve", "--port", "0", "--no-demo", ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.push(proc);
-  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
-  const lines: string[] = [];
-  let stderr = "";
-  proc.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = "";
-    proc.stdout?.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const parts = buffered.split("\n");
-      buffered = parts.pop() ?? "";
-      lines.push(...parts);
-      // The lines after the URL's are printed in the same turn: wait for the line that ends them.
-      const at = lines.findIndex((l) => l.startsWith("Trailproof listening on "));
-      if (at >= 0 && lines.slice(at).some((l) => /^(operator key|keys are shown once)/.test(l))) {
-        resolve(/^Trailproof listening on (\S+)/.exec(lines[at] as string)?.[1] as string);
-      }
-    });
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
-  });
-  return { proc, lines, url, exited };
-}
-
-/** Sends `signal` and resolves with the exit code once the process has printed its last line. */
-async function stop(s: Serving, signal: NodeJS.Signals = "SIGINT"): Promise<number | null> {
-  s.proc.kill(signal);
-  const code = await s.exited;
-  return code;
-}
-
-function field(lines: string[], pattern: RegExp): string {
-  const match = lines.map((l) => pattern.exec(l)).find((m) => m !== null);
-  expect(match, lines.join("\n")).toBeDefined();
-  return match?.[1] as string;
-}
+import { describe, expect, it } from "vitest";
+import { trailproof } from "./run-cli.js";
+import { field, serve, stop } from "./serve-process.js";
 
 async function get(url: string, key: string): Promise<number> {
   const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });

@@ -2,82 +2,20 @@
 // secret, and a server lost mid-stream (killed and started again). These run
 // their own nats-server (the machine's binary, on a free port, with its own
 // JetStream store) so they can kill it without disturbing other tests.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection, nanos } from "@nats-io/transport-node";
 import { hasErrorCode } from "@trailproof/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { natsDestination } from "../../apps/server/src/streams/destinations/nats/nats-destination.js";
 import type { OutgoingMessage, StreamDestination } from "../../apps/server/src/streams/stream-types.js";
+import { OwnNatsServer, TOKEN } from "./nats-harness.js";
 
-const NATS_SERVER = "/usr/sbin/nats-server";
-const TOKEN = "s3cret-token-for-the-test";
 const SUBJECT = "trailproof.conn.test";
 
 const cleanup: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** A nats-server of the test's own, with JetStream and token auth; start() again after kill() reuses its store. */
-class OwnNatsServer {
-  readonly storeDir = mkdtempSync(join(tmpdir(), "tp-nats-"));
-  port = 0;
-  #child: ChildProcess | undefined;
-
-  get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    if (this.port === 0) this.port = await freePort();
-    const child = spawn(
-      NATS_SERVER,
-      ["-a", "127.0.0.1", "-p", String(this.port), "-js", "-sd", this.storeDir, "--auth", TOKEN],
-      { stdio: "ignore" },
-    );
-    this.#child = child;
-    const end = Date.now() + 15_000;
-    for (;;) {
-      try {
-        const nc = await connect({ servers: [this.url], token: TOKEN, timeout: 1000, reconnect: false });
-        await nc.close();
-        return;
-      } catch (err) {
-        if (Date.now() > end || child.exitCode !== null) throw err;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-  }
-
-  /** Kills the server outright (SIGKILL): connections drop without a goodbye. */
-  async kill(): Promise<void> {
-    const child = this.#child;
-    this.#child = undefined;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill("SIGKILL");
-    });
-  }
-
-  async remove(): Promise<void> {
-    await this.kill();
-    rmSync(this.storeDir, { recursive: true, force: true });
-  }
-}
 
 async function ownServer(): Promise<OwnNatsServer> {
   const server = new OwnNatsServer();

@@ -34,8 +34,8 @@ export interface StreamManagerOptions {
 export interface StreamManagerDeps {
   ledger: Ledger;
   streams: StreamStore;
-  destinations: { [T in DestinationConfig["type"]]?: DestinationFactory<Extract<DestinationConfig, { type: T }>> };
-  formatters: Partial<Record<StreamFormat, MessageFormatter>>;
+  destinations: { [T in DestinationConfig["type"]]: DestinationFactory<Extract<DestinationConfig, { type: T }>> };
+  formatters: Record<StreamFormat, MessageFormatter>;
   log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
