@@ -333,6 +333,10 @@ export const REQUESTS: Record<string, RouteRequests> = {
       body: { note: "matrix" },
     }),
   },
+  "GET /v1/events/:id/proof": {
+    own: (ctx) => ({ path: `/v1/events/${ctx.world.acme.eventIds[3]}/proof` }),
+    foreign: (ctx) => ({ path: `/v1/events/${ctx.world.globex.eventIds[3]}/proof` }),
+  },
   "POST /v1/auth/logout": same("/v1/auth/logout"),
 
   "POST /publisher/v1/project/:projectId/event": retraced("", "/event", retracedEvent),
