@@ -40,8 +40,13 @@ export class MirrorSession {
     const before = { ...this.#mirror.counts };
     this.#mirror.setTarget(checkpoint);
     this.#follower.notify(this.#tenant.tenantId, checkpoint.treeSize);
-    // Rejects with FOLLOWER_FAILED (and the sink's reason) while the last attempt failed.
-    await this.#follower.idle();
+    this.#mirror.lastFailure = undefined;
+    try {
+      await this.#follower.idle();
+    } catch (err) {
+      // The follower reports FOLLOWER_FAILED with the sink's message; the sink's own error has its code.
+      throw this.#mirror.lastFailure ?? err;
+    }
     const published = await this.#mirror.publish();
     const after = this.#mirror.counts;
     return {

@@ -58,6 +58,15 @@ export class TileMirror implements FollowerSink {
 
   /** The tree size of the checkpoint in the directory (0 when there is none): entries below it are mirrored. */
   async covered(): Promise<number> {
+    try {
+      return await this.#covered();
+    } catch (err) {
+      this.lastFailure = err;
+      throw err;
+    }
+  }
+
+  async #covered(): Promise<number> {
     const note = await this.#dir.read(CHECKPOINT_PATH);
     if (note === undefined) return 0;
     const cp = parseCheckpointBody(parseNote(note).text);
@@ -70,9 +79,23 @@ export class TileMirror implements FollowerSink {
     return Number(cp.treeSize);
   }
 
+  /** The last failure of covered() or apply(), as thrown: the follower keeps only its message. */
+  lastFailure: unknown;
+
   async apply(tenantId: number, entries: readonly StoredEntry[]): Promise<void> {
+    try {
+      await this.#apply(tenantId, entries);
+      this.lastFailure = undefined;
+    } catch (err) {
+      this.lastFailure = err;
+      throw err;
+    }
+  }
+
+  async #apply(tenantId: number, entries: readonly StoredEntry[]): Promise<void> {
     const first = entries[0];
-    if (!first || !this.#target) return;
+    if (!first) return;
+    if (!this.#target) throw new TrailproofError("MIRROR_INVALID", "no checkpoint named to mirror (setTarget first)");
     const start = first.index;
     const end = start + entries.length;
     const atTarget = end === this.#target.treeSize;
