@@ -123,6 +123,21 @@ describe("verifyTiles", () => {
     expect(report).toMatchObject({ origin: ORIGIN, treeSize: 600, prunedEntries: 0, oversizeEntries: [] });
   });
 
+  it("verifies the spec's tree of 70,000: partial tiles at levels 0, 1 and 2", async () => {
+    const { files } = log(70_000);
+    expect([...files.keys()].filter((p) => p.includes(".p/")).sort()).toEqual([
+      "tile/0/273.p/112",
+      "tile/1/001.p/17",
+      "tile/2/000.p/1",
+      "tile/entries/273.p/112",
+    ]);
+    expect((await verifyTiles(reader(files), { verifierKeys: [KEY] })).treeSize).toBe(70_000);
+    const tile = (files.get("tile/2/000.p/1") as Uint8Array).slice();
+    tile[5] = (tile[5] as number) ^ 1;
+    files.set("tile/2/000.p/1", tile);
+    await expect(verifyTiles(reader(files), { verifierKeys: [KEY] })).rejects.toMatchObject({ code: "TILE_INVALID" });
+  }, 60_000);
+
   it("checks an earlier checkpoint is a prefix, and refuses a fork and a rollback", async () => {
     const { files, leafHashes } = log(300);
     const earlier = checkpointFor(leafHashes.slice(0, 100));
