@@ -94,11 +94,11 @@ export async function verifyTiles(reader: TileReader, options: TileVerifyOptions
   const pruneRanges = new Map<number, [number, number][]>();
   const oversizeEntries: number[] = [];
   let below: Uint8Array[] = [];
-  for (const tile of tilesAt(size, 0)) {
+  for await (const { tile, tileBytes, bundleBytes } of levelZeroReads(reader, size)) {
     const path = tilePath(tile);
-    const hashes = parseHashTile(await readRequired(reader, path, "MIRROR_INVALID"), tile.width, path);
+    const hashes = parseHashTile(tileBytes, tile.width, path);
     const bundlePath = entryBundlePath(tile.index, tile.width);
-    const entries = parseEntryBundle(await readRequired(reader, bundlePath, "MIRROR_INVALID"), tile.width, bundlePath);
+    const entries = parseEntryBundle(bundleBytes, tile.width, bundlePath);
     entries.forEach((bytes, i) => {
       const index = Number(tile.index) * TILE_WIDTH + i;
       const expected = hashes[i] as Uint8Array;
@@ -168,6 +168,46 @@ export async function verifyTiles(reader: TileReader, options: TileVerifyOptions
     oversizeEntries,
     consistentWith,
   };
+}
+
+/** How many level-0 tiles (with their bundles) are read ahead of the one being hashed. */
+const READ_AHEAD = 4;
+
+interface LevelZeroRead {
+  tile: TileId;
+  tileBytes: Uint8Array;
+  bundleBytes: Uint8Array;
+}
+
+/**
+ * Each level-0 tile with its entry bundle, in order, a few read ahead: over
+ * HTTP the round trips overlap the hashing. A read that fails rejects when
+ * its turn comes; the ones ahead of a failure are left to settle unobserved.
+ */
+async function* levelZeroReads(reader: TileReader, size: bigint): AsyncGenerator<LevelZeroRead> {
+  const read = (tile: TileId): Promise<LevelZeroRead> =>
+    Promise.all([
+      readRequired(reader, tilePath(tile), "MIRROR_INVALID"),
+      readRequired(reader, entryBundlePath(tile.index, tile.width), "MIRROR_INVALID"),
+    ]).then(([tileBytes, bundleBytes]) => ({ tile, tileBytes, bundleBytes }));
+  const tiles = tilesAt(size, 0);
+  const pending: Promise<LevelZeroRead>[] = [];
+  const fill = () => {
+    while (pending.length < READ_AHEAD) {
+      const next = tiles.next();
+      if (next.done) return;
+      const p = read(next.value);
+      // Observed when its turn comes; never an unhandled rejection if verification stops first.
+      p.catch(() => undefined);
+      pending.push(p);
+    }
+  };
+  fill();
+  while (pending.length > 0) {
+    const head = pending.shift() as Promise<LevelZeroRead>;
+    fill();
+    yield await head;
+  }
 }
 
 /** The tiles of `level` in a tree of `size`: its full tiles, then its partial one. */
