@@ -343,6 +343,10 @@ export const REQUESTS: Record<string, RouteRequests> = {
   "POST /v1/streams/:id/resume": onStream("/resume", "paused"),
   "POST /v1/streams/:id/rotate-secret": onStream("/rotate-secret"),
   "DELETE /v1/streams/:id": onStream(""),
+  "GET /v1/events/:id/proof": {
+    own: (ctx) => ({ path: `/v1/events/${ctx.world.acme.eventIds[3]}/proof` }),
+    foreign: (ctx) => ({ path: `/v1/events/${ctx.world.globex.eventIds[3]}/proof` }),
+  },
   "POST /v1/auth/logout": same("/v1/auth/logout"),
 
   "POST /publisher/v1/project/:projectId/event": retraced("", "/event", retracedEvent),

@@ -13,6 +13,7 @@ import { registerIngestCommand } from "./commands/ingest.js";
 import { registerInitCommand } from "./commands/init.js";
 import { registerMasterKeyCommands } from "./commands/master-key.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
+import { registerMirrorCommand } from "./commands/mirror.js";
 import { registerPlatformKeyCommands } from "./commands/platform-key.js";
 import { registerPruneCommand } from "./commands/prune.js";
 import { registerRestoreCommand } from "./commands/restore.js";
@@ -45,15 +46,24 @@ const program = new Command()
   .hook("preAction", (_program, action) => {
     const name = commandPath(action);
     const opts = action.opts<
-      DatabaseFlags & { bundle?: string; erasureReceipt?: string; report?: string; port?: string }
+      DatabaseFlags & {
+        bundle?: string;
+        erasureReceipt?: string;
+        report?: string;
+        tiles?: string;
+        proof?: string;
+        port?: string;
+      }
     >();
     if (opts.port !== undefined) requirePort(opts.port);
-    // A bundle, an erasure receipt or a report is verified from its file alone.
+    // A bundle, an erasure receipt, a report, a tile copy or a proof is verified from itself alone.
     const opensStore =
       action.options.some((o) => o.long === "--data") &&
       opts.bundle === undefined &&
       opts.erasureReceipt === undefined &&
-      opts.report === undefined;
+      opts.report === undefined &&
+      opts.tiles === undefined &&
+      opts.proof === undefined;
     if (opensStore && !CREATES_STORE.has(name)) requireExistingDataDir(opts);
   });
 
@@ -70,6 +80,7 @@ registerKeyCommands(program);
 registerVerifyCommand(program);
 registerMigrateCommand(program);
 registerExportCommand(program);
+registerMirrorCommand(program);
 registerBackupCommand(program);
 registerRestoreCommand(program);
 registerDemoCommand(program);

@@ -41,6 +41,7 @@ import { registerApprovalRoutes } from "./routes/approval-routes.js";
 import { registerAuthRoutes } from "./routes/auth-routes.js";
 import { registerAutomationRoutes } from "./routes/automation-routes.js";
 import { registerErasureRoutes } from "./routes/erasure-routes.js";
+import { registerEventProofRoutes } from "./routes/event-proof-routes.js";
 import { registerEventRoutes } from "./routes/event-routes.js";
 import { registerExportRoutes } from "./routes/export-routes.js";
 import { registerHealthRoutes } from "./routes/health-routes.js";
@@ -174,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerIngestRoutes(app, deps);
   await registerCompatRoutes(app, deps);
   registerEventRoutes(app, deps, audit);
+  registerEventProofRoutes(app, deps, audit);
   registerTargetRoutes(app, deps, audit);
   registerStatsRoutes(app, deps, audit);
   registerGovernanceRoutes(app, deps, audit);

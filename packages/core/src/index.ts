@@ -12,4 +12,5 @@ export * from "./privacy/index.js";
 export * from "./schema/index.js";
 export * from "./seeded-random.js";
 export * from "./strict-json/index.js";
+export * from "./tiles/index.js";
 export * from "./verify/index.js";

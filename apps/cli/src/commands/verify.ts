@@ -20,6 +20,8 @@ import {
 import { reportQueryMatcher } from "@trailproof/protocol";
 import type { Command } from "commander";
 import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
+import { verifyProofFile } from "../mirror/verify-proof.js";
+import { verifyTilesAt } from "../mirror/verify-tiles.js";
 import { printJson, progressReporter } from "../output.js";
 import { openReadStores } from "../read-stores.js";
 
@@ -28,6 +30,9 @@ interface VerifyCliOptions extends DatabaseFlags {
   bundle?: string;
   erasureReceipt?: string;
   report?: string;
+  tiles?: string;
+  proof?: string;
+  event?: string;
   key?: string[];
   checkpoint?: string[];
   json?: boolean;
@@ -49,6 +54,12 @@ export function registerVerifyCommand(program: Command): void {
       "verify a report (POST /v1/reports: its JSON, or its HTML page) offline instead, against the one --key given",
     )
     .option(
+      "--tiles <urlOrDir>",
+      "verify a tlog-tiles copy (trailproof mirror) instead: a directory or an http(s) URL prefix, against --key",
+    )
+    .option("--proof <file>", "verify a tlog-proof (GET /v1/events/{id}/proof) offline instead, against --key")
+    .option("--event <file>", "with --proof: the event's JSON (its leaf data) the proof must be for")
+    .option(
       "--key <verifierKey...>",
       "pin these verifier keys instead of the ones in the key directory, database or bundle",
     )
@@ -64,6 +75,15 @@ export function registerVerifyCommand(program: Command): void {
       }
       if (opts.report !== undefined) {
         verifyReportFile(opts.report, opts.key ?? []);
+        return;
+      }
+      if (opts.proof !== undefined) {
+        verifyProofFile(opts.proof, opts.key ?? [], opts.event);
+        return;
+      }
+      if (opts.tiles !== undefined) {
+        const previous = await readCheckpoints(opts.checkpoint ?? []);
+        await verifyTilesAt(opts.tiles, { keys: opts.key ?? [], previous, json: opts.json === true });
         return;
       }
       if (opts.bundle && (opts.data !== undefined || opts.database !== undefined)) {

@@ -11,6 +11,7 @@ import { formatNumber } from "../lib/format.js";
 import { trustedKeys } from "../lib/pinned-key.js";
 import { eventProofCheck } from "../lib/proof.js";
 import { useAsync } from "../lib/use-async.js";
+import { DownloadProofButton } from "./DownloadProofButton.js";
 
 const STEP_NAMES: Record<string, string> = {
   proof: "No proof",
@@ -65,6 +66,7 @@ export function ProofStatus({ detail }: { detail: EventDetail }) {
               ? "with the key pinned in this browser."
               : "with the key the server publishes (not pinned)."}
           </p>
+          {typeof detail.event.id === "string" && <DownloadProofButton eventId={detail.event.id} />}
         </>
       ) : (
         <>

@@ -49,6 +49,7 @@ export {
 } from "./report-format.js";
 export { parseReportFile, type VerifiedReport, verifyReport } from "./report-verifier.js";
 export { LEAF_NOT_JSON, type ScannedReceivedAt, scanReceivedAt } from "./scan-leaf.js";
+export { verifyCheckpointByAny } from "./signed-by-any.js";
 export {
   HashedLeaves,
   type HashedSubtrees,
@@ -59,3 +60,6 @@ export {
   type Tile,
   tileLeafRange,
 } from "./subtree-hasher.js";
+export type { TileReader } from "./tile-reader.js";
+export { type TileVerifyOptions, type TileVerifyReport, verifyTiles } from "./tile-verifier.js";
+export { type TlogProofOptions, type VerifiedTlogProof, verifyTlogProof } from "./tlog-proof-verifier.js";
