@@ -8,7 +8,6 @@ import type { StreamRecord, StreamStatus } from "@trailproof/ledger";
 import {
   NewStreamSchema,
   ProblemResponses,
-  RotateStreamSecretSchema,
   StreamListSchema,
   StreamParamsSchema,
   StreamResponseSchema,
@@ -214,15 +213,20 @@ export function registerStreamRoutes(
         summary:
           "Replace the destination's secret: a new webhook signing secret (answered this once) or a new NATS token",
         description:
-          "The stream reconnects with the new secret at once. A syslog stream has no secret (STREAM_NO_SECRET).",
+          "Body (NATS only): `{secret}`, the new token. The stream reconnects with the new secret at once. A syslog stream has no secret (STREAM_NO_SECRET).",
         params: StreamParamsSchema,
-        body: RotateStreamSecretSchema,
+        // No body schema: a webhook's rotation has no body; the NATS token is checked below.
         response: { 200: StreamWithSecretSchema, ...ProblemResponses },
       },
     },
     async (request) => {
       const before = await found(request, request.params.id);
-      const given = request.body?.secret;
+      const given = (request.body as { secret?: unknown } | null | undefined)?.secret;
+      if (given !== undefined && (typeof given !== "string" || given.length === 0 || given.length > 4096)) {
+        throw new TrailproofError("STREAM_INVALID", "the new secret cannot be used", {
+          problems: [{ pointer: "/body/secret", message: "must be a string of 1 to 4096 characters" }],
+        });
+      }
       let secret: string;
       if (before.destinationType === "webhook") secret = newStreamSecret();
       else if (before.destinationType === "nats" && given !== undefined) secret = given;

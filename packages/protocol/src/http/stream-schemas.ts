@@ -134,11 +134,3 @@ export const StreamWithSecretSchema = Type.Object({
 export const StreamResponseSchema = Type.Object({ stream: StreamSchema });
 export const StreamListSchema = Type.Object({ streams: Type.Array(StreamSchema) });
 export const StreamParamsSchema = Type.Object({ id: Type.String({ pattern: "^str_[A-Za-z0-9_-]{1,64}$" }) });
-export const RotateStreamSecretSchema = Type.Object(
-  {
-    secret: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 4096, description: "nats: the new token; webhook: ignored, one is made" }),
-    ),
-  },
-  { additionalProperties: false },
-);
