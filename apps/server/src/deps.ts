@@ -4,6 +4,7 @@ import type {
   AccessStore,
   ApprovalStore,
   AuditQuery,
+  CosignatureStore,
   DerivedRowsAudit,
   Ledger,
   NotificationStore,
@@ -36,6 +37,8 @@ export interface AppDeps {
   notifications: NotificationStore;
   /** SIEM streams and their cursors (docs/streams.md). */
   streams: StreamStore;
+  /** Witnesses' cosignatures on the checkpoints (docs/witness.md). */
+  cosignatures: CosignatureStore;
   /** Tells of deliveries the notification follower enqueued (the worker sends them at once); absent: it polls. */
   onNotificationsEnqueued?: (listener: () => void) => void;
   /**

@@ -101,7 +101,6 @@ export { SqliteAuditQuery } from "./store/sqlite/sqlite-query-store.js";
 export { SqliteSearchProjection } from "./store/sqlite/sqlite-search-projection.js";
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
 export { DEFAULT_TENANT_CACHE_MIB } from "./store/sqlite/sqlite-tenant-files.js";
-export * from "./store/stream-store.js";
 export type { CommittedEntry, DerivedRowsAudit, ReportDivergence } from "./verify/derived-rows.js";
 export { SubtreeHashPool, type SubtreeHashPoolOptions } from "./verify/subtree-hash-pool.js";
 export {
