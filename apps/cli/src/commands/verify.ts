@@ -22,6 +22,12 @@ import type { Command } from "commander";
 import { addDatabaseOptions, type DatabaseFlags } from "../database-options.js";
 import { printJson, progressReporter } from "../output.js";
 import { openReadStores } from "../read-stores.js";
+import {
+  type CosignatureCheck,
+  cosignaturePolicyOf,
+  printCosignatureChecks,
+  tenantCosignatureChecks,
+} from "../witness/cosignature-policy.js";
 
 interface VerifyCliOptions extends DatabaseFlags {
   tenant?: string;
@@ -30,6 +36,8 @@ interface VerifyCliOptions extends DatabaseFlags {
   report?: string;
   key?: string[];
   checkpoint?: string[];
+  witnessKey?: string[];
+  minCosignatures?: string;
   json?: boolean;
 }
 
@@ -56,6 +64,14 @@ export function registerVerifyCommand(program: Command): void {
       "--checkpoint <fileOrUrl...>",
       "checkpoints the log published earlier (files, or http(s) URLs of a witness or mirror): fail if the log is smaller than or forked from any",
     )
+    .option(
+      "--witness-key <vkey...>",
+      "witnesses' keys (cosignature/v1): the checkpoints relied on must carry their cosignatures",
+    )
+    .option(
+      "--min-cosignatures <n>",
+      "cosignatures by the --witness-key witnesses each checkpoint relied on needs (default 1)",
+    )
     .option("--json", "print the report as JSON")
     .action(async (opts: VerifyCliOptions) => {
       if (opts.erasureReceipt !== undefined) {
@@ -70,6 +86,12 @@ export function registerVerifyCommand(program: Command): void {
         throw new TrailproofError(
           "VERIFY_OPTIONS_INVALID",
           "--bundle verifies a file with no store: drop --data/--database",
+        );
+      }
+      if (opts.bundle && cosignaturePolicyOf(opts)) {
+        throw new TrailproofError(
+          "VERIFY_OPTIONS_INVALID",
+          "--witness-key checks a store's checkpoints, not a bundle's",
         );
       }
       const reports = opts.bundle ? [await bundleReportAt(opts)] : await storeReports(opts);
@@ -149,12 +171,15 @@ interface Report {
   keysPinned?: boolean;
   /** Store verification only: what retention pruned, apart from divergences. */
   pruned?: { entries: number; ranges: { start: number; end: number; pruneIndex: number }[] };
+  /** --witness-key/--min-cosignatures: each checkpoint relied on, and its cosignatures. */
+  cosignatures?: CosignatureCheck[];
 }
 
 async function storeReports(opts: VerifyCliOptions): Promise<Report[]> {
   // Verification only reads (verify-stores.ts): never a ledger, which would sign on close.
   const published = await readCheckpoints(opts.checkpoint ?? []);
-  const { log: store, audits, vault, where, masterKey, close } = await openReadStores(opts);
+  const policy = cosignaturePolicyOf(opts);
+  const { log: store, audits, cosignatures, vault, where, masterKey, close } = await openReadStores(opts);
   const subjects = new SubjectVault(store, masterKey, undefined);
   const keys = new SigningKeyStore(vault, nodeHasher);
   const digestKeys = new DigestKeyStore(vault);
@@ -184,6 +209,12 @@ async function storeReports(opts: VerifyCliOptions): Promise<Report[]> {
           onProgress: progressReporter(`verify ${tenant}`),
         }),
       );
+      const record = records.find((t) => t.name === tenant);
+      if (policy && record) {
+        const report = reports[reports.length - 1] as Report;
+        report.cosignatures = await tenantCosignatureChecks(policy, { log: store, cosignatures }, record, published);
+        report.ok &&= report.cosignatures.every((c) => c.ok);
+      }
     }
     return reports;
   } finally {
@@ -260,7 +291,8 @@ function printReport(r: Report): void {
   for (const d of r.divergences) {
     process.stdout.write(`  ${d.kind} at index ${d.index ?? "-"}: ${d.message}\n`);
   }
-  if (r.divergences.length === 0 && !r.ok) {
+  if (r.cosignatures) printCosignatureChecks(r.cosignatures);
+  if (r.divergences.length === 0 && !r.ok && !r.cosignatures?.some((c) => !c.ok)) {
     process.stdout.write("  no checkpoint could be verified\n");
   }
 }

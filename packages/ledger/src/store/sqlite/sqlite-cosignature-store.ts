@@ -39,10 +39,13 @@ export class SqliteCosignatureStore implements CosignatureStore {
   readonly #db: SqliteDatabase;
   readonly #hasTable: boolean;
 
-  /** Requires the log schema (tenants) to exist: construct after SqliteStore. */
-  constructor(db: SqliteDatabase) {
+  /**
+   * Requires the log schema (tenants) to exist: construct after SqliteStore.
+   * `create` false (readers such as verify) leaves a missing table missing.
+   */
+  constructor(db: SqliteDatabase, create = true) {
     this.#db = db;
-    if (db.readonly !== true) db.exec(DDL);
+    if (create && db.readonly !== true) db.exec(DDL);
     this.#hasTable =
       db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cosignatures'").get() !== undefined;
   }
