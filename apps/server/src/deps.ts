@@ -8,12 +8,12 @@ import type {
   DerivedRowsAudit,
   Ledger,
   NotificationStore,
-  StreamStore,
   PeopleStore,
   ReportScheduleStore,
   RetentionStore,
   RuleStore,
   SharedState,
+  StreamStore,
 } from "@trailproof/ledger";
 import type { ServerConfig } from "./config.js";
 import type { ServiceMetrics } from "./http/metrics.js";

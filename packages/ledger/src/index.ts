@@ -77,7 +77,6 @@ export type { LeaseStore } from "./store/lease-store.js";
 export type * from "./store/log-store.js";
 export { MemorySharedState, type MemorySharedStateOptions } from "./store/memory-shared-state.js";
 export * from "./store/notification-store.js";
-export * from "./store/stream-store.js";
 export type * from "./store/people-store.js";
 export { openPostgresStores, type PostgresStores } from "./store/postgres/open-postgres-store.js";
 export { openPostgres, type PgSql, redactUrl } from "./store/postgres/postgres-client.js";
@@ -101,6 +100,7 @@ export { SqliteAuditQuery } from "./store/sqlite/sqlite-query-store.js";
 export { SqliteSearchProjection } from "./store/sqlite/sqlite-search-projection.js";
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
 export { DEFAULT_TENANT_CACHE_MIB } from "./store/sqlite/sqlite-tenant-files.js";
+export * from "./store/stream-store.js";
 export type { CommittedEntry, DerivedRowsAudit, ReportDivergence } from "./verify/derived-rows.js";
 export { SubtreeHashPool, type SubtreeHashPoolOptions } from "./verify/subtree-hash-pool.js";
 export {

@@ -51,7 +51,9 @@ describe("cosignature/v1 against the C2SP example", () => {
     const raw = fromBase64(example.cosignature_line.split(" ")[2] as string);
     expect(raw.length).toBe(4 + 8 + 64);
     expect(new DataView(raw.buffer, raw.byteOffset + 4, 8).getBigUint64(0)).toBe(BigInt(example.cosignature_timestamp));
-    const ours = fromBase64(w1.cosign(example.checkpoint_body, BigInt(example.cosignature_timestamp)).split(" ")[2] as string);
+    const ours = fromBase64(
+      w1.cosign(example.checkpoint_body, BigInt(example.cosignature_timestamp)).split(" ")[2] as string,
+    );
     expect(ours.length).toBe(raw.length);
     expect(ours.slice(4, 12)).toEqual(raw.slice(4, 12));
   });
