@@ -121,6 +121,12 @@ describe("witness cosigning end to end", () => {
     verifyCheckpoint(first, parseVerifierKey(hasher, logKey), origin);
     expect(verifyCosignatures(first, [parseCosignerKey(hasher, w1Key)]).map((c) => c.name)).toEqual([W1]);
     expect((await api("/v1/log/checkpoint?cosigned=2")).status).toBe(404);
+    const listed = (await api("/v1/log/checkpoints")).json().checkpoints as {
+      tree_size: number;
+      cosignatures: number;
+    }[];
+    expect(listed.find((c) => c.tree_size === treeSizeOf(first))?.cosignatures).toBe(1);
+    expect(listed.find((c) => c.tree_size === 0)?.cosignatures).toBe(0);
     expect((await api("/v1/log/checkpoint?cosigned=-1")).status).toBe(400);
 
     // A grown log: the submission carries a consistency proof from the cosigned size.

@@ -77,11 +77,19 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
       const { limit = 200 } = request.query;
       const all = await ledger.checkpoints(tenant);
       await audit.record(request, { action: "audit.log.read", target: logTarget(tenant), dedupeKey: "checkpoints" });
+      const listed = all.slice(-limit).reverse();
+      const { tenantId } = await ledger.tenantRecord(tenant);
+      const counts = await deps.cosignatures.countsAt(
+        tenantId,
+        listed.map((c) => c.treeSize),
+      );
       return {
-        checkpoints: all
-          .slice(-limit)
-          .reverse()
-          .map((c) => ({ tree_size: c.treeSize, root_hash: toBase64(c.rootHash), signed_at: c.signedAt })),
+        checkpoints: listed.map((c) => ({
+          tree_size: c.treeSize,
+          root_hash: toBase64(c.rootHash),
+          signed_at: c.signedAt,
+          cosignatures: counts.get(c.treeSize) ?? 0,
+        })),
       };
     },
   );

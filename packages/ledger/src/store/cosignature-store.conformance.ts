@@ -85,6 +85,15 @@ export function runCosignatureStoreConformance(name: string, open: () => Promise
       expect(await st.newestCosigned(acme, 2, [W1])).toBeUndefined();
       expect(await st.newestCosigned(acme, 1, [])).toBeUndefined();
       expect(await st.newestCosigned(globex, 1)).toBe(40);
+      expect(await st.countsAt(acme, [2, 3, 4, 7])).toEqual(
+        new Map([
+          [2, 1],
+          [4, 2],
+          [7, 1],
+        ]),
+      );
+      expect(await st.countsAt(acme, [])).toEqual(new Map());
+      expect(await st.countsAt(globex, [4])).toEqual(new Map());
     });
   });
 }

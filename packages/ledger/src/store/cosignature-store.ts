@@ -26,6 +26,8 @@ export interface CosignatureStore {
   putCosignature(record: CosignatureRecord): Promise<boolean>;
   /** The cosignatures on the tenant's checkpoint of `treeSize`, in the order received. */
   cosignaturesAt(tenantId: number, treeSize: number): Promise<CosignatureRecord[]>;
+  /** How many cosignatures each of `treeSizes` has; sizes without any are left out. */
+  countsAt(tenantId: number, treeSizes: readonly number[]): Promise<Map<number, number>>;
   /** Per witness key, the largest tree size it cosigned for the tenant. */
   latestCosigned(tenantId: number): Promise<Map<string, number>>;
   /**

@@ -54,6 +54,18 @@ export class PostgresCosignatureStore implements CosignatureStore {
     return rows.map(toRecord);
   }
 
+  async countsAt(tenantId: number, treeSizes: readonly number[]): Promise<Map<number, number>> {
+    if (treeSizes.length === 0) return new Map();
+    const rows = await inTenant(
+      this.#sql,
+      tenantId,
+      (tx) => tx<{ tree_size: string; n: string }[]>`SELECT tree_size, COUNT(*) AS n FROM cosignatures
+        WHERE tenant_id = ${tenantId} AND tree_size = ANY(${tx.array(treeSizes.map(String))}::bigint[])
+        GROUP BY tree_size`,
+    );
+    return new Map(rows.map((r) => [Number(r.tree_size), Number(r.n)]));
+  }
+
   async latestCosigned(tenantId: number): Promise<Map<string, number>> {
     const rows = await inTenant(
       this.#sql,

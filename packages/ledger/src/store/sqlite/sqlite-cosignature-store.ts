@@ -68,6 +68,17 @@ export class SqliteCosignatureStore implements CosignatureStore {
     return rows.map(toRecord);
   }
 
+  async countsAt(tenantId: number, treeSizes: readonly number[]): Promise<Map<number, number>> {
+    if (!this.#hasTable || treeSizes.length === 0) return new Map();
+    const rows = this.#db
+      .prepare(
+        `SELECT tree_size, COUNT(*) AS n FROM cosignatures
+         WHERE tenant_id = ? AND tree_size IN (SELECT value FROM json_each(?)) GROUP BY tree_size`,
+      )
+      .all(tenantId, JSON.stringify(treeSizes)) as { tree_size: number; n: number }[];
+    return new Map(rows.map((r) => [Number(r.tree_size), Number(r.n)]));
+  }
+
   async latestCosigned(tenantId: number): Promise<Map<string, number>> {
     if (!this.#hasTable) return new Map();
     const rows = this.#db
