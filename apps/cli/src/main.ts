@@ -22,6 +22,7 @@ import { registerKeyCommands } from "./commands/signing-key.js";
 import { registerSimulateCommand } from "./commands/simulate.js";
 import { registerTenantCommands } from "./commands/tenant.js";
 import { registerVerifyCommand } from "./commands/verify.js";
+import { registerWitnessCommands, WITNESS_COMMANDS } from "./commands/witness.js";
 import { requireExistingDataDir } from "./data-dir.js";
 import type { DatabaseFlags } from "./database-options.js";
 import { reportFailure } from "./output.js";
@@ -32,7 +33,7 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 };
 
 /** Commands that may create a store where --data points; every other one MUST find an existing one. */
-const CREATES_STORE = new Set(["serve", "init", "demo", "tenant create", "restore"]);
+const CREATES_STORE = new Set(["serve", "init", "demo", "tenant create", "restore", ...WITNESS_COMMANDS]);
 
 const program = new Command()
   .name("trailproof")
@@ -85,6 +86,7 @@ registerBackupCommand(program);
 registerRestoreCommand(program);
 registerDemoCommand(program);
 registerSimulateCommand(program);
+registerWitnessCommands(program);
 
 try {
   await program.parseAsync(process.argv);

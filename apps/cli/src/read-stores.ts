@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { TrailproofError } from "@trailproof/core";
 import {
+  type CosignatureStore,
   checkPostgresSchema,
   DATA_DIR_MASTER_KEY,
   type DerivedRowsAudit,
@@ -17,6 +18,7 @@ import {
   openPostgresStores,
   openSqliteStores,
   readMasterKey,
+  SqliteCosignatureStore,
   type SqliteStores,
   type TenantRecord,
 } from "@trailproof/ledger";
@@ -27,6 +29,8 @@ import type { DatabaseFlags } from "./database-options.js";
 export interface ReadStores {
   log: LogStore;
   audits: DerivedRowsAudit[];
+  /** Witnesses' cosignatures on the checkpoints (docs/witness.md). */
+  cosignatures: CosignatureStore;
   /** Where the verifier keys and digest keys are read from (never written). */
   vault: KeyVault;
   /** The store, for messages (a database URL without its password). */
@@ -56,6 +60,7 @@ export async function openReadStores(flags: DatabaseFlags): Promise<ReadStores> 
     return {
       log,
       audits,
+      cosignatures: new SqliteCosignatureStore(stores.catalogue, false),
       vault: new FileKeyVault(join(dataDir, "keys")),
       where,
       masterKey,
@@ -79,8 +84,8 @@ export async function openReadStores(flags: DatabaseFlags): Promise<ReadStores> 
     await sql.end({ timeout: 5 });
     throw asDatabaseError(err, where);
   }
-  const { log, audits, vault } = openPostgresStores(sql, masterKey);
-  return { log, audits, vault, where, masterKey, close: () => log.close() };
+  const { log, audits, vault, cosignatures } = openPostgresStores(sql, masterKey);
+  return { log, audits, cosignatures, vault, where, masterKey, close: () => log.close() };
 }
 
 /** Runs `fn` on the read stores `flags` name, and always closes them. */

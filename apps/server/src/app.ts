@@ -59,6 +59,7 @@ import { registerTenantRoutes } from "./routes/tenant-routes.js";
 import { registerVerifyRoutes } from "./routes/verify-routes.js";
 import { registerViewerTokenRoutes } from "./routes/viewer-token-routes.js";
 import { SelfCheckSchedule } from "./verify/self-check-schedule.js";
+import { registerWitnessSubmitter } from "./witness/register-witness-submitter.js";
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
@@ -225,5 +226,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   app.addHook("onReady", async () => selfCheck.start());
   app.addHook("onClose", async () => selfCheck.stop());
+  registerWitnessSubmitter(app, deps);
   return app;
 }

@@ -10,6 +10,7 @@ import {
   loadStoreConfig,
   type StoreConfig,
 } from "./store-config.js";
+import { parseWitnessList, type WitnessConfig } from "./witness/witness-config.js";
 
 /** The stages of a Kubernetes audit event (audit.k8s.io/v1 Stage). */
 export const K8S_AUDIT_STAGES = ["RequestReceived", "ResponseStarted", "ResponseComplete", "Panic"] as const;
@@ -121,6 +122,13 @@ export interface ServerConfig extends StoreConfig {
    * received_at by more, are refused at /occurred_at.
    */
   occurredAtBounds: OccurredAtBounds;
+  /**
+   * TRAILPROOF_WITNESSES: witnesses asked to cosign every checkpoint (C2SP tlog-witness), as
+   * "<witness vkey> <URL>" entries separated by commas or newlines (docs/witness.md); empty: none.
+   */
+  witnesses: WitnessConfig[];
+  /** TRAILPROOF_WITNESS_INTERVAL_MS: how often new checkpoints are submitted to the witnesses; 0 turns it off. */
+  witnessIntervalMs: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -165,6 +173,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   consoleDir: DEFAULT_CONSOLE_DIR,
   embedOrigins: [],
   occurredAtBounds: DEFAULT_OCCURRED_AT_BOUNDS,
+  witnesses: [],
+  witnessIntervalMs: 1000,
 };
 
 /** TRAILPROOF_OCCURRED_AT_MIN and _MAX_AHEAD_MS over the defaults; throws naming the variable at fault. */
@@ -284,6 +294,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<ServerConf
     consoleDir: env.TRAILPROOF_CONSOLE_DIR || d.consoleDir,
     embedOrigins: list(env.TRAILPROOF_EMBED_ORIGINS),
     occurredAtBounds: occurredAtBoundsFromEnv(env),
+    witnesses: parseWitnessList(env.TRAILPROOF_WITNESSES),
+    witnessIntervalMs: num("TRAILPROOF_WITNESS_INTERVAL_MS", d.witnessIntervalMs),
   };
   const { dataDir: _d, database: _db, masterKeyFile: _k, migrateDatabase: _m, ...rest } = overrides;
   const config = { ...fromEnv, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) };

@@ -4,15 +4,16 @@ import type {
   AccessStore,
   ApprovalStore,
   AuditQuery,
+  CosignatureStore,
   DerivedRowsAudit,
   Ledger,
   NotificationStore,
-  StreamStore,
   PeopleStore,
   ReportScheduleStore,
   RetentionStore,
   RuleStore,
   SharedState,
+  StreamStore,
 } from "@trailproof/ledger";
 import type { ServerConfig } from "./config.js";
 import type { ServiceMetrics } from "./http/metrics.js";
@@ -36,6 +37,8 @@ export interface AppDeps {
   notifications: NotificationStore;
   /** SIEM streams and their cursors (docs/streams.md). */
   streams: StreamStore;
+  /** Witnesses' cosignatures on the checkpoints (docs/witness.md). */
+  cosignatures: CosignatureStore;
   /** Tells of deliveries the notification follower enqueued (the worker sends them at once); absent: it polls. */
   onNotificationsEnqueued?: (listener: () => void) => void;
   /**

@@ -72,11 +72,11 @@ export {
 } from "./retention/prune-run.js";
 export type * from "./store/access-store.js";
 export type * from "./store/approval-store.js";
+export type * from "./store/cosignature-store.js";
 export type { LeaseStore } from "./store/lease-store.js";
 export type * from "./store/log-store.js";
 export { MemorySharedState, type MemorySharedStateOptions } from "./store/memory-shared-state.js";
 export * from "./store/notification-store.js";
-export * from "./store/stream-store.js";
 export type * from "./store/people-store.js";
 export { openPostgresStores, type PostgresStores } from "./store/postgres/open-postgres-store.js";
 export { openPostgres, type PgSql, redactUrl } from "./store/postgres/postgres-client.js";
@@ -94,11 +94,13 @@ export * from "./store/retention-store.js";
 export * from "./store/rule-store.js";
 export { MAX_SHARED_KEY_LENGTH, type RecentHits, type SharedState, type WindowCount } from "./store/shared-state.js";
 export { openSqliteStores, type SqliteStores } from "./store/sqlite/open-sqlite-store.js";
+export { SqliteCosignatureStore } from "./store/sqlite/sqlite-cosignature-store.js";
 export type { SqliteDatabase } from "./store/sqlite/sqlite-database.js";
 export { SqliteAuditQuery } from "./store/sqlite/sqlite-query-store.js";
 export { SqliteSearchProjection } from "./store/sqlite/sqlite-search-projection.js";
 export { SqliteStore } from "./store/sqlite/sqlite-store.js";
 export { DEFAULT_TENANT_CACHE_MIB } from "./store/sqlite/sqlite-tenant-files.js";
+export * from "./store/stream-store.js";
 export type { CommittedEntry, DerivedRowsAudit, ReportDivergence } from "./verify/derived-rows.js";
 export { SubtreeHashPool, type SubtreeHashPoolOptions } from "./verify/subtree-hash-pool.js";
 export {

@@ -12,6 +12,7 @@ import type { AuditQuery } from "./query/audit-query.js";
 import { CheckedAuditQuery } from "./query/checked-audit-query.js";
 import type { AccessStore } from "./store/access-store.js";
 import type { ApprovalStore } from "./store/approval-store.js";
+import type { CosignatureStore } from "./store/cosignature-store.js";
 import { MemorySharedState } from "./store/memory-shared-state.js";
 import type { NotificationStore } from "./store/notification-store.js";
 import type { PeopleStore } from "./store/people-store.js";
@@ -20,6 +21,7 @@ import type { RetentionStore } from "./store/retention-store.js";
 import type { RuleStore } from "./store/rule-store.js";
 import type { SharedState } from "./store/shared-state.js";
 import { openSqliteStores } from "./store/sqlite/open-sqlite-store.js";
+import { SqliteCosignatureStore } from "./store/sqlite/sqlite-cosignature-store.js";
 import { SqliteNotificationStore } from "./store/sqlite/sqlite-notification-store.js";
 import { SqliteStreamStore } from "./store/sqlite/sqlite-stream-store.js";
 import type { StreamStore } from "./store/stream-store.js";
@@ -44,6 +46,8 @@ export interface DataDir {
   notifications: NotificationStore;
   /** SIEM streams and their cursors (docs/streams.md). */
   streams: StreamStore;
+  /** Witnesses' cosignatures on the checkpoints (docs/witness.md). */
+  cosignatures: CosignatureStore;
   /** Turns alert.raise and report.generate entries into deliveries in the outbox. */
   notifier: LogFollower;
   /** Calls `listener` each time the notifier enqueued deliveries; it MUST NOT throw. */
@@ -87,9 +91,10 @@ export async function openDataDir(
   const sealer = channelSecretSealer(masterKey);
   const notifications = new SqliteNotificationStore(stores.catalogue, sealer);
   const streams = new SqliteStreamStore(stores.catalogue, sealer);
+  const cosignatures = new SqliteCosignatureStore(stores.catalogue);
   return followingDataDir(
     ledger,
-    { ...stores, notifications, streams },
+    { ...stores, notifications, streams, cosignatures },
     { migrated: stores.migrated, shared: new MemorySharedState() },
   );
 }
@@ -112,6 +117,7 @@ export function followingDataDir(
     audits: DerivedRowsAudit[];
     notifications: NotificationStore;
     streams: StreamStore;
+    cosignatures: CosignatureStore;
   },
   rest: Pick<DataDir, "migrated" | "shared">,
 ): DataDir {
@@ -137,6 +143,7 @@ export function followingDataDir(
     search,
     notifications: stores.notifications,
     streams: stores.streams,
+    cosignatures: stores.cosignatures,
     notifier,
     onNotificationsEnqueued: (listener) => sink.onEnqueued(listener),
     settled: () => search.idle(),

@@ -24,6 +24,12 @@ import { verifyProofFile } from "../mirror/verify-proof.js";
 import { verifyTilesAt } from "../mirror/verify-tiles.js";
 import { printJson, progressReporter } from "../output.js";
 import { openReadStores } from "../read-stores.js";
+import {
+  type CosignatureCheck,
+  cosignaturePolicyOf,
+  printCosignatureChecks,
+  tenantCosignatureChecks,
+} from "../witness/cosignature-policy.js";
 
 interface VerifyCliOptions extends DatabaseFlags {
   tenant?: string;
@@ -35,6 +41,8 @@ interface VerifyCliOptions extends DatabaseFlags {
   event?: string;
   key?: string[];
   checkpoint?: string[];
+  witnessKey?: string[];
+  minCosignatures?: string;
   json?: boolean;
 }
 
@@ -67,6 +75,14 @@ export function registerVerifyCommand(program: Command): void {
       "--checkpoint <fileOrUrl...>",
       "checkpoints the log published earlier (files, or http(s) URLs of a witness or mirror): fail if the log is smaller than or forked from any",
     )
+    .option(
+      "--witness-key <vkey...>",
+      "witnesses' keys (cosignature/v1): the checkpoints relied on must carry their cosignatures",
+    )
+    .option(
+      "--min-cosignatures <n>",
+      "cosignatures by the --witness-key witnesses each checkpoint relied on needs (default 1)",
+    )
     .option("--json", "print the report as JSON")
     .action(async (opts: VerifyCliOptions) => {
       if (opts.erasureReceipt !== undefined) {
@@ -90,6 +106,12 @@ export function registerVerifyCommand(program: Command): void {
         throw new TrailproofError(
           "VERIFY_OPTIONS_INVALID",
           "--bundle verifies a file with no store: drop --data/--database",
+        );
+      }
+      if (opts.bundle && cosignaturePolicyOf(opts)) {
+        throw new TrailproofError(
+          "VERIFY_OPTIONS_INVALID",
+          "--witness-key checks a store's checkpoints, not a bundle's",
         );
       }
       const reports = opts.bundle ? [await bundleReportAt(opts)] : await storeReports(opts);
@@ -169,12 +191,15 @@ interface Report {
   keysPinned?: boolean;
   /** Store verification only: what retention pruned, apart from divergences. */
   pruned?: { entries: number; ranges: { start: number; end: number; pruneIndex: number }[] };
+  /** --witness-key/--min-cosignatures: each checkpoint relied on, and its cosignatures. */
+  cosignatures?: CosignatureCheck[];
 }
 
 async function storeReports(opts: VerifyCliOptions): Promise<Report[]> {
   // Verification only reads (verify-stores.ts): never a ledger, which would sign on close.
   const published = await readCheckpoints(opts.checkpoint ?? []);
-  const { log: store, audits, vault, where, masterKey, close } = await openReadStores(opts);
+  const policy = cosignaturePolicyOf(opts);
+  const { log: store, audits, cosignatures, vault, where, masterKey, close } = await openReadStores(opts);
   const subjects = new SubjectVault(store, masterKey, undefined);
   const keys = new SigningKeyStore(vault, nodeHasher);
   const digestKeys = new DigestKeyStore(vault);
@@ -204,6 +229,12 @@ async function storeReports(opts: VerifyCliOptions): Promise<Report[]> {
           onProgress: progressReporter(`verify ${tenant}`),
         }),
       );
+      const record = records.find((t) => t.name === tenant);
+      if (policy && record) {
+        const report = reports[reports.length - 1] as Report;
+        report.cosignatures = await tenantCosignatureChecks(policy, { log: store, cosignatures }, record, published);
+        report.ok &&= report.cosignatures.every((c) => c.ok);
+      }
     }
     return reports;
   } finally {
@@ -280,7 +311,8 @@ function printReport(r: Report): void {
   for (const d of r.divergences) {
     process.stdout.write(`  ${d.kind} at index ${d.index ?? "-"}: ${d.message}\n`);
   }
-  if (r.divergences.length === 0 && !r.ok) {
+  if (r.cosignatures) printCosignatureChecks(r.cosignatures);
+  if (r.divergences.length === 0 && !r.ok && !r.cosignatures?.some((c) => !c.ok)) {
     process.stdout.write("  no checkpoint could be verified\n");
   }
 }

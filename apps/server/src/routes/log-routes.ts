@@ -23,7 +23,7 @@ import type { MetaAudit } from "../audit/meta-audit.js";
 import { tenantOf } from "../auth/authenticate.js";
 import type { AppDeps } from "../deps.js";
 import { HttpProblem } from "../http/problem.js";
-import { latestSignedCheckpoint } from "./signed-checkpoint.js";
+import { CheckpointQuerySchema, cosignedCheckpoint } from "../witness/cosigned-checkpoint.js";
 
 const MAX_ENTRIES_PER_PAGE = 1000;
 const common = { tags: ["log"], security: [{ bearer: [] }] };
@@ -39,19 +39,25 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
       config: { permission: "prove" },
       schema: {
         ...common,
-        summary: "The latest signed checkpoint (C2SP tlog-checkpoint as a signed note), exactly as signed",
+        summary:
+          "The latest signed checkpoint (C2SP tlog-checkpoint as a signed note), as signed, with the witnesses' cosignature lines added",
         description:
-          "Checkpoints are signed by the service's publisher within TRAILPROOF_CHECKPOINT_INTERVAL_MS of new entries; before a log's first one this answers 404 (NOT_FOUND).",
+          "Checkpoints are signed by the service's publisher within TRAILPROOF_CHECKPOINT_INTERVAL_MS of new entries; before a log's first one this answers 404 (NOT_FOUND). Witnesses' cosignatures (C2SP tlog-cosignature, docs/witness.md) follow the log's signature. With `cosigned=N`, the newest checkpoint that carries at least N cosignatures (404 while none does).",
+        querystring: CheckpointQuerySchema,
         produces: ["text/plain"],
         response: { 200: Type.String(), ...ProblemResponses },
       },
     },
     async (request, reply) => {
       const tenant = tenantOf(request);
-      const cp = await latestSignedCheckpoint(ledger, tenant);
+      const { cosigned = 0 } = request.query;
+      const cp = await cosignedCheckpoint(deps, tenant, cosigned);
       await audit.record(request, { action: "audit.log.read", target: logTarget(tenant), dedupeKey: "checkpoint" });
+      if (!cp && cosigned > 0) {
+        throw new HttpProblem("NOT_FOUND", `no checkpoint of this log carries ${cosigned} cosignatures yet`);
+      }
       if (!cp) throw new HttpProblem("NOT_FOUND", "no checkpoint has been signed for this log yet; retry shortly");
-      return reply.type("text/plain; charset=utf-8").send(cp.note);
+      return reply.type("text/plain; charset=utf-8").send(cp);
     },
   );
 
@@ -71,11 +77,19 @@ export function registerLogRoutes(app: FastifyInstance, deps: AppDeps, audit: Me
       const { limit = 200 } = request.query;
       const all = await ledger.checkpoints(tenant);
       await audit.record(request, { action: "audit.log.read", target: logTarget(tenant), dedupeKey: "checkpoints" });
+      const listed = all.slice(-limit).reverse();
+      const { tenantId } = await ledger.tenantRecord(tenant);
+      const counts = await deps.cosignatures.countsAt(
+        tenantId,
+        listed.map((c) => c.treeSize),
+      );
       return {
-        checkpoints: all
-          .slice(-limit)
-          .reverse()
-          .map((c) => ({ tree_size: c.treeSize, root_hash: toBase64(c.rootHash), signed_at: c.signedAt })),
+        checkpoints: listed.map((c) => ({
+          tree_size: c.treeSize,
+          root_hash: toBase64(c.rootHash),
+          signed_at: c.signedAt,
+          cosignatures: counts.get(c.treeSize) ?? 0,
+        })),
       };
     },
   );

@@ -14,6 +14,9 @@ export const CheckpointSummarySchema = Type.Object({
   tree_size: Type.Integer(),
   root_hash: Type.String({ description: "standard base64 of 32 bytes" }),
   signed_at: Type.String(),
+  cosignatures: Type.Optional(
+    Type.Integer({ minimum: 0, description: "witness cosignatures the service holds for it (docs/witness.md)" }),
+  ),
 });
 export type CheckpointSummary = Static<typeof CheckpointSummarySchema>;
 

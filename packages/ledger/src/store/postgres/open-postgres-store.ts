@@ -9,6 +9,7 @@ import { PostgresAccessStore } from "./postgres-access-store.js";
 import { PostgresApprovalStore } from "./postgres-approval-store.js";
 import { PostgresAuditQuery } from "./postgres-audit-query.js";
 import { openPostgres, type PgSql, type PostgresClientOptions } from "./postgres-client.js";
+import { PostgresCosignatureStore } from "./postgres-cosignature-store.js";
 import { PostgresKeyVault } from "./postgres-key-vault.js";
 import { PostgresLeaseStore } from "./postgres-lease.js";
 import { PostgresLogStore } from "./postgres-log-store.js";
@@ -41,6 +42,7 @@ export interface PostgresStores {
   shared: PostgresSharedState;
   notifications: PostgresNotificationStore;
   streams: PostgresStreamStore;
+  cosignatures: PostgresCosignatureStore;
 }
 
 /**
@@ -84,5 +86,6 @@ export function openPostgresStores(sql: PgSql, masterKey: Uint8Array): PostgresS
     shared: new PostgresSharedState(sql),
     notifications: new PostgresNotificationStore(sql, channelSecretSealer(masterKey)),
     streams: new PostgresStreamStore(sql, channelSecretSealer(masterKey)),
+    cosignatures: new PostgresCosignatureStore(sql),
   };
 }

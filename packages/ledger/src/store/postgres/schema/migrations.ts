@@ -14,6 +14,7 @@ import { migration10 } from "./010-detection.js";
 import { migration11 } from "./011-notifications.js";
 import { migration12 } from "./012-report-schedules.js";
 import { migration13 } from "./013-streams.js";
+import { migration14 } from "./014-cosignatures.js";
 
 export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration1,
@@ -29,4 +30,5 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
   migration11,
   migration12,
   migration13,
+  migration14,
 ];
