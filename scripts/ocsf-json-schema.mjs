@@ -178,19 +178,20 @@ const lookupClass = (name) => classesByName.get(name)?.def;
 function classSchema(path) {
   const def = readJson(path);
   let categoryName = def.category;
-  for (let d = def; !categoryName && d?.extends; d = lookupClass(d.extends)) categoryName = lookupClass(d.extends)?.category;
+  for (let d = def; !categoryName && d?.extends; d = lookupClass(d.extends))
+    categoryName = lookupClass(d.extends)?.category;
   const category = categories[categoryName];
   const classUid = category.uid * 1000 + def.uid;
   const attributes = chainAttributes(def, lookupClass);
   const activities = Object.keys(attributes.activity_id?.enum ?? {}).map(Number);
   const schema = objectSchema(attributes, chainConstraints(def, lookupClass), objectsId);
-  schema.properties.class_uid = { ...schema.properties.class_uid, const: classUid };
-  schema.properties.category_uid = { ...schema.properties.category_uid, const: category.uid };
-  schema.properties.type_uid = {
-    ...schema.properties.type_uid,
+  // The dictionary's enums for these list every class and category; a class allows only its own.
+  const ids = (name, allowed) => ({ description: schema.properties[name].description, type: "integer", ...allowed });
+  schema.properties.class_uid = ids("class_uid", { const: classUid });
+  schema.properties.category_uid = ids("category_uid", { const: category.uid });
+  schema.properties.type_uid = ids("type_uid", {
     enum: activities.sort((a, b) => a - b).map((a) => classUid * 100 + a),
-  };
-  delete schema.properties.type_uid.type;
+  });
   return {
     $schema: "https://json-schema.org/draft/2020-12/schema",
     $id: `urn:trailproof:ocsf:${version}:${def.name}`,
