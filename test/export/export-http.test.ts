@@ -117,7 +117,10 @@ describe("GET /v1/export formats", () => {
     const res = await get("/v1/export?format=csv&actor_id=usr_mallory");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
-    const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
+    const text = await res.text();
+    // Every cell quoted in safe mode (OWASP), the header's included.
+    expect(text.startsWith('"index","redacted",')).toBe(true);
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(1);
     expect(Object.keys(rows[0] ?? {})).toEqual([...CSV_COLUMNS]);
     const row = rows[0] as Record<string, string>;

@@ -40,7 +40,8 @@ export function ocsfBody(items: AsyncIterable<EventItem>, origin: string): Reada
 
 /** A read failing midway ends the stream with its error: the client sees a cut response, never a short "complete" file. */
 export function csvBody(items: AsyncIterable<EventItem>, safe: boolean): Readable {
-  const csv = stringify({ header: true, columns: [...CSV_COLUMNS] });
+  // Safe mode also quotes every cell, as OWASP advises beside the prefix.
+  const csv = stringify({ header: true, columns: [...CSV_COLUMNS], quoted: safe });
   pipeline(Readable.from(csvRows(items, safe), { objectMode: true }), csv, () => {});
   return csv;
 }

@@ -4,7 +4,7 @@
 // ocsf formats. The bundle is always the whole log: it is what `trailproof
 // verify --bundle` checks, and a filtered bundle could not be verified.
 import { TrailproofError } from "@trailproof/core";
-import { EventFilterQueryProperties, MinIndexProperty } from "@trailproof/protocol";
+import { EventFilterQueryProperties } from "@trailproof/protocol";
 import type { FastifyError } from "fastify";
 import { type Static, Type } from "typebox";
 import { fromFastify } from "../http/problem.js";
@@ -35,7 +35,6 @@ export const ExportQuerySchema = Type.Object(
       }),
     ),
     ...EventFilterQueryProperties,
-    ...MinIndexProperty,
   },
   { additionalProperties: false },
 );
@@ -49,7 +48,7 @@ export interface ExportRequest {
   filter: Record<string, string>;
 }
 
-const OWN_PARAMS = new Set(["format", "safe", "order", "min_index"]);
+const OWN_PARAMS = new Set(["format", "safe", "order"]);
 
 /**
  * The export the query asks for. Throws EXPORT_INVALID listing every problem:

@@ -1,6 +1,7 @@
 // Spreadsheet-safe CSV cells (OWASP "CSV Injection"): a cell a spreadsheet
 // would read as a formula, one starting with = + - @ or a tab or carriage
-// return, is prefixed with a single quote so it shows as text and never runs.
+// return, is prefixed with a single quote so it shows as text and never runs
+// (and the CSV encoder quotes every cell: export-body.ts).
 // The values are untrusted (event messages, names and metadata come from the
 // platforms and their users), the reader of an export is an auditor.
 
