@@ -15,6 +15,7 @@ export const PHASES = [
   "compat",
   "alerts",
   "export",
+  "httpexport",
   "large",
   "pgstore",
   "pgnodes",
@@ -105,7 +106,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   if (unknown.length > 0) throw new Error(`unknown phase(s) ${unknown.join(", ")}; phases: ${PHASES.join(", ")}`);
   const phases = new Set(only as Phase[]);
   // These read the log the in-process phase writes.
-  if (["search", "proofs", "verify", "export"].some((p) => phases.has(p as Phase))) phases.add("ledger");
+  if (["search", "proofs", "verify", "export", "httpexport"].some((p) => phases.has(p as Phase))) phases.add("ledger");
   if (large === undefined) phases.delete("large");
   const profile = values.profile as BenchOptions["profile"];
   if (!["auto", "append", "http", "none"].includes(profile)) throw new Error(`--profile ${profile}?\n${USAGE}`);

@@ -24,6 +24,7 @@ import { buildLargeLog, LARGE_LOG_NOTE } from "./build-large-log.js";
 import { averageEventBytes } from "./event-generator.js";
 import { runHttpAlerts } from "./http-alerts.js";
 import { runHttpCompat } from "./http-compat.js";
+import { renderHttpExport, runHttpExport } from "./http-export.js";
 import { runHttpIngest } from "./http-ingest.js";
 import { runHttpRead } from "./http-read.js";
 import { appendAll, BENCH_TENANT, runInProcessAppend, SMALL_TENANT, SMALL_TENANT_EVENTS } from "./in-process-append.js";
@@ -194,6 +195,11 @@ try {
       searchIterations: o.searchIterations,
     });
     r.httpRead.push({ ...read, note: "in-process log" });
+  }
+  if (has("httpexport")) {
+    progress("HTTP filtered exports (ndjson, csv, ocsf) ...");
+    const runs = await runHttpExport(ledgerDir, adminKey, { logLevel: o.serverLogLevel, events: o.events });
+    r.notes.push(renderHttpExport(o.events, runs));
   }
   if (has("large") && o.largeEvents !== null) {
     progress(`large log: building ${o.largeEvents} events ...`);

@@ -46,7 +46,7 @@ export function EventsPage() {
               onChange={(shown) => go({ ...state, metaAudit: shown })}
             />
             <LiveTailToggle live={live} onChange={setLive} />
-            <ExportMenu items={search.items} />
+            <ExportMenu items={search.items} query={query} />
           </>
         }
       />
