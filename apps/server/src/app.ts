@@ -30,7 +30,6 @@ import { recordRouteTable } from "./http/route-table.js";
 import { sharedRateLimitStore } from "./http/shared-rate-limit-store.js";
 import { registerStrictQueryIntegers } from "./http/strict-query-integers.js";
 import { registerNotifications } from "./notify/register-notify.js";
-import { registerStreams } from "./streams/register-streams.js";
 import { registerReportRoutes } from "./reports/report-routes.js";
 import { ReportScheduler } from "./reports/report-schedule.js";
 import { registerReportScheduleRoutes } from "./reports/report-schedule-routes.js";
@@ -58,6 +57,7 @@ import { registerTargetRoutes } from "./routes/target-routes.js";
 import { registerTenantRoutes } from "./routes/tenant-routes.js";
 import { registerVerifyRoutes } from "./routes/verify-routes.js";
 import { registerViewerTokenRoutes } from "./routes/viewer-token-routes.js";
+import { registerStreams } from "./streams/register-streams.js";
 import { SelfCheckSchedule } from "./verify/self-check-schedule.js";
 import { registerWitnessSubmitter } from "./witness/register-witness-submitter.js";
 
