@@ -14,6 +14,7 @@ export const PHASES = [
   "http",
   "compat",
   "alerts",
+  "streams",
   "export",
   "httpexport",
   "large",

@@ -6,6 +6,7 @@ import type { HttpAlertsRun } from "./http-alerts.js";
 import type { HttpCompatRun } from "./http-compat.js";
 import type { HttpIngestRun } from "./http-ingest.js";
 import type { HttpReadRun } from "./http-read.js";
+import type { HttpStreamsRun } from "./http-streams.js";
 import type { AppendRun } from "./in-process-append.js";
 import type { Machine } from "./machine.js";
 import type { PostgresPhaseRun } from "./postgres-phase.js";
@@ -35,6 +36,7 @@ export interface BenchResults {
   httpCompat?: HttpCompatRun;
   /** Alert rules following the log under HTTP ingest: with none, then 20 (issue 15). */
   httpAlerts?: HttpAlertsRun;
+  httpStreams?: HttpStreamsRun;
   /** Reads through the service: on the in-process log, and on the large log in full mode. */
   httpRead: (HttpReadRun & { note: string })[];
   largeLog?: Omit<LargeLog, "adminKey" | "dataDir">;

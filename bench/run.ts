@@ -27,6 +27,7 @@ import { runHttpCompat } from "./http-compat.js";
 import { renderHttpExport, runHttpExport } from "./http-export.js";
 import { runHttpIngest } from "./http-ingest.js";
 import { runHttpRead } from "./http-read.js";
+import { runHttpStreams } from "./http-streams.js";
 import { appendAll, BENCH_TENANT, runInProcessAppend, SMALL_TENANT, SMALL_TENANT_EVENTS } from "./in-process-append.js";
 import { describeMachine } from "./machine.js";
 import { runPostgresPhase } from "./postgres-phase.js";
@@ -185,6 +186,17 @@ try {
       seconds: o.httpSeconds[0],
       clients: o.httpClients[0],
       maxEvents: o.httpMaxEvents,
+    });
+    await settle();
+  }
+  if (has("streams")) {
+    progress("HTTP ingest with SIEM streams following the log ...");
+    r.httpStreams = await runHttpStreams(dir, {
+      logLevel: o.serverLogLevel,
+      seconds: o.httpSeconds[0],
+      clients: o.httpClients[0],
+      maxEvents: o.httpMaxEvents,
+      natsUrl: process.env.TRAILPROOF_BENCH_NATS_URL ?? "nats://127.0.0.1:4222",
     });
     await settle();
   }
