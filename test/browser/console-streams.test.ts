@@ -15,6 +15,7 @@ import {
   launchBrowser,
   openPage,
   recordRefusals,
+  screenshots,
   signIn,
   startTestServer,
   type TestServer,
@@ -161,6 +162,7 @@ describeBrowser("console streams", () => {
     expect(rotated).not.toBe(secret);
     await ingest(1);
     await expect.poll(() => kpi(page, "Delivered").textContent(), { timeout: 20_000 }).toBe("6");
+    await screenshots(page, "stream-detail");
     lines = linesSignedBy(receiver, { first: secret, rotated });
     expect(lines.map((l) => l.signer)).toEqual(["first", "first", "first", "first", "first", "rotated"]);
 
@@ -175,6 +177,7 @@ describeBrowser("console streams", () => {
     // Deleted from the list, after a confirmation.
     await page.getByRole("link", { name: "Streams" }).first().click();
     await page.getByRole("heading", { name: "Streams", level: 1 }).waitFor();
+    await screenshots(page, "streams");
     await page.getByRole("button", { name: "Delete soc siem" }).click();
     expect(await page.getByRole("row", { name: /soc siem/ }).count()).toBe(1);
     await page.getByRole("button", { name: "Confirm delete soc siem" }).click();

@@ -11,7 +11,7 @@ import { Kpi } from "../components/Kpi.js";
 import { PageHeader } from "../components/PageHeader.js";
 import { SecretOnce } from "../components/SecretOnce.js";
 import { Section } from "../components/Section.js";
-import { formatNumber, formatTableTime, formatTime } from "../lib/format.js";
+import { formatNumber, formatShortTime, formatTime } from "../lib/format.js";
 import { Link, navigate } from "../router/router.js";
 import { describeDestination } from "./describe-destination.js";
 import { RotateSecret } from "./RotateSecret.js";
@@ -103,11 +103,11 @@ export function StreamPage({ id }: { id: string }) {
                   <Kpi label="Delivered" value={deliveredText(h)} />
                   <Kpi
                     label="Last delivered"
-                    value={h?.last_delivered_at ? formatTableTime(h.last_delivered_at) : "never"}
+                    value={h?.last_delivered_at ? formatShortTime(h.last_delivered_at) : "never"}
                   />
                   <Kpi
                     label="Last error"
-                    value={h?.last_error ? formatTableTime(h.last_error_at) : "none"}
+                    value={h?.last_error ? formatShortTime(h.last_error_at) : "none"}
                     tone={!!h?.last_error && "bad"}
                   />
                 </div>

@@ -27,12 +27,9 @@ export function StreamTable({
       columns={[
         "Name",
         "Destination",
-        "Format",
-        "Filter",
-        "Personal",
+        "Sends",
         "Status",
-        { title: "Lag (entries)", className: "num" },
-        { title: "Lag (time)", className: "num" },
+        { title: "Lag", className: "num" },
         { title: "Delivered", className: "num" },
         "Last error",
         admin && "Actions",
@@ -51,17 +48,20 @@ export function StreamTable({
               {where.type}
               <div className="small mono">{where.where}</div>
             </td>
-            <td>{s.format}</td>
-            <td className="mono small">{s.filter || <span className="muted">every entry</span>}</td>
-            <td>{s.personal}</td>
+            <td>
+              {s.format}, personal data: {s.personal}
+              <div className="mono small">{s.filter || <span className="muted">every entry</span>}</div>
+            </td>
             <td>
               <StreamStatusBadge stream={s} />
             </td>
-            <td className="num" data-health="lag-entries">
-              {lagEntriesText(h)}
-            </td>
-            <td className="num" data-health="lag-seconds">
-              {lagSecondsText(h)}
+            <td className="num">
+              <span data-health="lag-entries" title="entries not sent or passed over yet">
+                {lagEntriesText(h)}
+              </span>
+              <div className="small muted" data-health="lag-seconds" title="how long the oldest waiting entry waits">
+                {lagSecondsText(h)}
+              </div>
             </td>
             <td className="num" data-health="delivered">
               {deliveredText(h)}

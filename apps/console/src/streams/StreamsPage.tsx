@@ -58,25 +58,27 @@ export function StreamsPage() {
         </p>
       )}
       <OutcomeNotice outcome={streams.outcome} failureTitle="Not changed" />
-      <Section id="streams-title" title="Streams">
-        <Loaded state={streams.resource} what="the streams">
-          {(list) =>
-            list.length === 0 ? (
-              <EmptyState title="No streams yet">{admin ? "Add one below." : "An admin can add one."}</EmptyState>
-            ) : (
-              <StreamTable streams={list} admin={admin} busy={streams.busy} onPause={pause} onDelete={remove} />
-            )
-          }
-        </Loaded>
-      </Section>
-      {admin && (
-        <section className="card" aria-labelledby="stream-new">
-          <h2 id="stream-new" className="card-title">
-            Add a stream
-          </h2>
-          <StreamForm onCreated={onCreated} />
-        </section>
-      )}
+      <div className="panel-stack">
+        <Section id="streams-title" title="Streams">
+          <Loaded state={streams.resource} what="the streams">
+            {(list) =>
+              list.length === 0 ? (
+                <EmptyState title="No streams yet">{admin ? "Add one below." : "An admin can add one."}</EmptyState>
+              ) : (
+                <StreamTable streams={list} admin={admin} busy={streams.busy} onPause={pause} onDelete={remove} />
+              )
+            }
+          </Loaded>
+        </Section>
+        {admin && (
+          <section className="card" aria-labelledby="stream-new">
+            <h2 id="stream-new" className="card-title">
+              Add a stream
+            </h2>
+            <StreamForm onCreated={onCreated} />
+          </section>
+        )}
+      </div>
     </>
   );
 }
