@@ -5,6 +5,9 @@
 // delivered count rises; pausing holds them back, resuming sends them;
 // rotating shows a new secret that signs from then on; deleting asks first.
 // An auditor sees the list and a stream's health but no way to change them.
+// Syslog and NATS streams made through the form send what was typed; a
+// failing one shows its last error; a NATS token is rotated by typing it.
+import { createServer } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { verifySignature, WebhookReceiver } from "../notify/webhook-receiver.js";
@@ -59,6 +62,15 @@ function linesSignedBy(receiver: WebhookReceiver, secrets: Record<string, string
       .filter((l) => l !== "")
       .map((l) => ({ signer, line: l }));
   });
+}
+
+/** A port on 127.0.0.1 that nothing listens on (taken, then let go). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 const kpi = (page: Page, label: string) =>
@@ -226,6 +238,86 @@ describeBrowser("console streams", () => {
     ).toBe(0);
     expect(page.url()).toBe(`${server.url}/streams/${stream.id}`);
     expect(refused).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it("creates syslog and NATS streams through the form: a failing one's last error, a NATS token rotated, no secret to rotate for syslog", async () => {
+    const port = await closedPort();
+    const admin = await createPerson(server, "ops", "admin");
+    const { page, context, problems } = await openPage(browser);
+    page.setDefaultTimeout(15_000);
+    await signIn(page, server, admin);
+    await page.goto(`${server.url}/streams`);
+    const form = page.getByRole("form", { name: "New stream" });
+
+    await form.getByLabel("Stream name").fill("dead syslog");
+    await form.getByLabel("Destination type").selectOption("syslog");
+    await form.getByLabel("Syslog host").fill("127.0.0.1");
+    await form.getByLabel("Port").fill(String(port));
+    await form.getByLabel(/^TLS/).uncheck();
+    expect(await form.getByLabel("CA certificate (PEM)").count()).toBe(0);
+    await form.getByLabel("App name").fill("tp-test");
+    await form.getByLabel("Facility").selectOption("10");
+    await form.getByLabel("Start").selectOption("beginning");
+    await form.getByRole("button", { name: "Create stream" }).click();
+    await page.getByText("Stream dead syslog created.").waitFor();
+    expect(await page.getByTestId("secret-value").count()).toBe(0);
+
+    await form.getByLabel("Stream name").fill("nats copy");
+    await form.getByLabel("Destination type").selectOption("nats");
+    await form.getByLabel("NATS servers").fill(`nats://127.0.0.1:${port}, nats://localhost:${port}`);
+    await form.getByLabel("Subject").fill("audit.copy");
+    await form.getByLabel("Token").fill("t0ken-first");
+    await form.getByLabel("Format").selectOption("cef");
+    await form.getByLabel("Personal data").selectOption("pseudonymise");
+    await form.getByRole("button", { name: "Create stream" }).click();
+    await page.getByText("Stream nats copy created.").waitFor();
+    expect(await page.getByTestId("secret-value").count()).toBe(0);
+
+    const { streams } = await api<{
+      streams: { id: string; name: string; destination: unknown; has_secret: boolean }[];
+    }>(server, "GET", "/v1/streams");
+    const syslog = streams.find((s) => s.name === "dead syslog");
+    const nats = streams.find((s) => s.name === "nats copy");
+    expect(syslog?.destination).toEqual({
+      type: "syslog",
+      host: "127.0.0.1",
+      port,
+      tls: false,
+      app_name: "tp-test",
+      facility: 10,
+    });
+    expect(nats).toMatchObject({
+      has_secret: true,
+      destination: {
+        type: "nats",
+        servers: [`nats://127.0.0.1:${port}`, `nats://localhost:${port}`],
+        subject: "audit.copy",
+      },
+      format: "cef",
+      personal: "pseudonymise",
+    });
+
+    await page.getByRole("link", { name: "dead syslog" }).click();
+    await page.getByRole("heading", { name: "dead syslog", level: 1 }).waitFor();
+    await page.getByText("failing", { exact: true }).waitFor({ timeout: 20_000 });
+    await page.getByText(/^Last error, /).waitFor();
+    expect(await kpi(page, "Last error").textContent()).not.toBe("none");
+    expect(await kpi(page, "Delivered").textContent()).toBe("0");
+    expect(await page.getByRole("button", { name: "Pause", exact: true }).count()).toBe(1);
+    expect(await page.getByRole("button", { name: /Rotate/ }).count()).toBe(0);
+
+    await page.goto(`${server.url}/streams/${nats?.id}`);
+    await page.getByRole("heading", { name: "nats copy", level: 1 }).waitFor();
+    await page.getByLabel("New NATS token").fill("t0ken-new");
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    await page.getByText("The NATS token of nats copy was replaced").waitFor();
+    expect(await page.getByTestId("secret-value").count()).toBe(0);
+    const html = await page.content();
+    expect(html).not.toContain("t0ken-new");
+    expect(html).not.toContain("t0ken-first");
+    await page.getByText("set (never shown again)").waitFor();
     expect(problems).toEqual([]);
     await context.close();
   }, 120_000);
