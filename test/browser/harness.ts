@@ -179,7 +179,7 @@ export function recordRefusals(page: Page): string[] {
 
 /** The main navigation each role is offered, in order (what visitEveryPage returns). */
 const VIEWER_NAV = ["Events", "Automations", "Dashboards", "Governance"];
-const AUDITOR_NAV = [...VIEWER_NAV, "Alerts", "Rules", "Integrity", "Reports", "Channels", "Deliveries"];
+const AUDITOR_NAV = [...VIEWER_NAV, "Alerts", "Rules", "Integrity", "Reports", "Channels", "Deliveries", "Streams"];
 export const NAV: Record<"viewer" | "auditor" | "admin", readonly string[]> = {
   viewer: VIEWER_NAV,
   auditor: AUDITOR_NAV,

@@ -25,6 +25,8 @@ import { RunPage } from "../pages/RunPage.js";
 import { SignInPage } from "../pages/SignInPage.js";
 import { TracePage } from "../pages/TracePage.js";
 import { matchPath, navigate, useLocation } from "../router/router.js";
+import { StreamPage } from "../streams/StreamPage.js";
+import { StreamsPage } from "../streams/StreamsPage.js";
 
 const DashboardsPage = lazy(() => import("../pages/DashboardsPage.js"));
 const IntegrityPage = lazy(() => import("../pages/IntegrityPage.js"));
@@ -63,6 +65,8 @@ const ROUTES: Route[] = [
   { path: "/reports", minimum: "auditor", what: "reports", render: () => <ReportsPage /> },
   { path: "/channels", minimum: "auditor", what: "notification channels", render: () => <ChannelsPage /> },
   { path: "/deliveries", minimum: "auditor", what: "notification deliveries", render: () => <DeliveriesPage /> },
+  { path: "/streams", minimum: "auditor", what: "SIEM streams", render: () => <StreamsPage /> },
+  { path: "/streams/:id", minimum: "auditor", what: "SIEM streams", render: (p) => <StreamPage id={p.id ?? ""} /> },
   { path: "/admin", minimum: "admin", what: "administration", render: () => <AdminPage /> },
 ];
 
@@ -78,6 +82,7 @@ const TITLES: Record<string, string> = {
   "/reports": "Reports",
   "/channels": "Channels",
   "/deliveries": "Deliveries",
+  "/streams": "Streams",
   "/admin": "Admin",
   "/sign-in": "Sign in",
   "/embed": "Audit log",

@@ -22,6 +22,7 @@ const PATHS: Record<string, string> = {
   cross: "M6 6l12 12M18 6 6 18",
   channels: "M4 12a8 8 0 0 1 16 0M7.5 12a4.5 4.5 0 0 1 9 0M12 12v8",
   deliveries: "M3 7l9 6 9-6M3 7v10h18V7",
+  streams: "M3 8h13l-3-3m3 3-3 3M21 16H8l3-3m-3 3 3 3",
 };
 
 export function Icon({ name, size = 18 }: { name: keyof typeof PATHS | string; size?: number }) {

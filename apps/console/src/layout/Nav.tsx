@@ -16,6 +16,7 @@ export const NAV_ITEMS: { to: string; label: string; icon: string; minimum: Role
   { to: "/reports", label: "Reports", icon: "reports", minimum: "auditor" },
   { to: "/channels", label: "Channels", icon: "channels", minimum: "auditor" },
   { to: "/deliveries", label: "Deliveries", icon: "deliveries", minimum: "auditor" },
+  { to: "/streams", label: "Streams", icon: "streams", minimum: "auditor" },
   { to: "/admin", label: "Admin", icon: "admin", minimum: "admin" },
 ];
 
