@@ -132,7 +132,11 @@ describe("streams over HTTP", () => {
     await ingest(logins(4, 5));
     await new Promise((r) => setTimeout(r, 600));
     expect(linesOf(id, [secret])).toHaveLength(5);
-    const waiting = (await call("GET", `/v1/streams/${id}`, f.acme.auditor)).json().stream.health;
+    const seen = (await call("GET", `/v1/streams/${id}`, f.acme.auditor)).json().stream;
+    // An auditor sees where it goes, not the URL's path (which may itself be a credential).
+    expect(seen.destination).toEqual({ type: "webhook", url: new URL(receiver.url).origin });
+    expect((await call("GET", `/v1/streams/${id}`, f.acme.admin)).json().stream.destination.url).toBe(receiver.url);
+    const waiting = seen.health;
     expect(waiting).toMatchObject({ running: false, delivered: 5, last_error: null });
     expect(waiting.lag_entries).toBeGreaterThanOrEqual(4);
 

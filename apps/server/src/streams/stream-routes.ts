@@ -8,6 +8,8 @@ import type { StreamRecord, StreamStatus } from "@trailproof/ledger";
 import {
   NewStreamSchema,
   ProblemResponses,
+  type Role,
+  roleAllows,
   StreamListSchema,
   StreamParamsSchema,
   StreamResponseSchema,
@@ -54,7 +56,12 @@ export function registerStreamRoutes(
       change,
     });
   };
-  const withHealth = async (s: StreamRecord) => toWireStream(s, await manager.health(s));
+  const withHealth = async (s: StreamRecord, request?: FastifyRequest) =>
+    toWireStream(
+      s,
+      await manager.health(s),
+      request === undefined || roleAllows(request.principal?.role as Role, "administer"),
+    );
 
   api.post(
     "/v1/streams",
@@ -123,11 +130,12 @@ export function registerStreamRoutes(
       schema: {
         ...common,
         summary: "Streams, oldest first, with their health (never their secrets)",
+        description: "Readers who may not change streams see a webhook's URL origin only and no CA certificate.",
         response: { 200: StreamListSchema, ...ProblemResponses },
       },
     },
     async (request) => ({
-      streams: await Promise.all((await store.listStreams(tenantId(request))).map(withHealth)),
+      streams: await Promise.all((await store.listStreams(tenantId(request))).map((s) => withHealth(s, request))),
     }),
   );
 
@@ -142,7 +150,7 @@ export function registerStreamRoutes(
         response: { 200: StreamResponseSchema, ...ProblemResponses },
       },
     },
-    async (request) => ({ stream: await withHealth(await found(request, request.params.id)) }),
+    async (request) => ({ stream: await withHealth(await found(request, request.params.id), request) }),
   );
 
   const transition = (verb: "pause" | "resume", to: StreamStatus) =>

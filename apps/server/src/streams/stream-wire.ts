@@ -47,11 +47,26 @@ export function toWireHealth(h: StreamHealth): WireStreamHealth {
   };
 }
 
-export function toWireStream(s: StreamRecord, health?: StreamHealth): WireStream {
+/**
+ * The destination as a reader who may not change the stream sees it: a
+ * webhook URL's origin only (a path or query can itself be a credential),
+ * and no CA certificate; admins see it whole.
+ */
+export function destinationFor(d: DestinationConfig, whole: boolean): WireStream["destination"] {
+  if (whole) return d as WireStream["destination"];
+  if (d.type === "webhook") return { type: "webhook", url: urlOrigin(d.url) };
+  if (d.type === "syslog") {
+    const { ca_pem: _ca, ...rest } = d;
+    return rest;
+  }
+  return d;
+}
+
+export function toWireStream(s: StreamRecord, health?: StreamHealth, whole = true): WireStream {
   const wire: WireStream = {
     id: s.streamId,
     name: s.name,
-    destination: s.destination as unknown as WireStream["destination"],
+    destination: destinationFor(s.destination as unknown as DestinationConfig, whole),
     format: s.format as WireStream["format"],
     filter: s.filter,
     personal: s.personal as WireStream["personal"],
