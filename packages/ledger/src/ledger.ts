@@ -44,6 +44,7 @@ import {
   type RollbackNotice,
 } from "./checkpoint/published-record.js";
 import { type FollowerSink, LogFollower, type LogFollowerOptions } from "./follow/log-follower.js";
+import { RecentEntries } from "./follow/recent-entries.js";
 import { dataDirMasterKey } from "./keys/data-dir-master-key.js";
 import { DigestKeyStore } from "./keys/digest-keys.js";
 import { FileKeyVault } from "./keys/file-key-vault.js";
@@ -216,6 +217,8 @@ export class Ledger {
   readonly leases: LeaseStore;
   /** This node's name among them. */
   readonly nodeId: string;
+  /** The followers' one shared read of committed entries (follow/recent-entries.ts). */
+  readonly recentEntries: RecentEntries;
 
   /** True where several processes append to one store (PostgreSQL nodes): other nodes' commits are not notified here. */
   get shared(): boolean {
@@ -248,6 +251,7 @@ export class Ledger {
     this.#shared = options.shared !== undefined;
     this.leases = options.shared?.leases ?? SOLE_PROCESS_LEASES;
     this.nodeId = options.shared?.nodeId ?? "this-process";
+    this.recentEntries = new RecentEntries(this.store, this.#now);
     this.#publisher = new CheckpointPublisher(
       this.store,
       this.keys,
@@ -350,6 +354,7 @@ export class Ledger {
     const { countsForAdmission = true, ...followerOptions } = options;
     const follower = new LogFollower(this.store, sink, {
       appendsWaiting: () => this.#admission.queuedEvents > 0,
+      reader: this.recentEntries,
       ...followerOptions,
     });
     this.#followers.push(follower);

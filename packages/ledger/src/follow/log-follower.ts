@@ -41,6 +41,8 @@ export interface LogFollowerOptions {
   retryDelayMs?: (failures: number) => number;
   /** Follows only this tenant's log (a stream); default every tenant's. */
   tenantId?: number;
+  /** Where entries are read (the ledger's one shared read, recent-entries.ts); default the store. */
+  reader?: Pick<LogStore, "readEntries">;
   /**
    * True while appends are waiting to be made durable: the follower then
    * takes batches of at most YIELD_BATCH entries, so the acknowledging
@@ -93,7 +95,7 @@ interface TenantCursor {
 
 export class LogFollower {
   readonly name: string;
-  readonly #store: LogStore;
+  readonly #store: Pick<LogStore, "readEntries">;
   readonly #sink: FollowerSink;
   readonly #batch: number;
   readonly #retryDelayMs: (failures: number) => number;
@@ -106,7 +108,7 @@ export class LogFollower {
 
   constructor(store: LogStore, sink: FollowerSink, options: LogFollowerOptions = {}) {
     this.name = sink.name;
-    this.#store = store;
+    this.#store = options.reader ?? store;
     this.#sink = sink;
     this.#batch = options.batchEntries ?? 1000;
     const retryMs = options.retryMs ?? 1000;

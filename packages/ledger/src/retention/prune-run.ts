@@ -95,6 +95,7 @@ export class Pruner {
         if (overlaps) continue;
         const rows: PrunedRange[] = ranges.map(([a, b]) => ({ start: a, end: b, pruneIndex: leaf.index }));
         await store.pruneBodies(tenantId, rows);
+        this.#ledger.recentEntries.forget(tenantId);
         recorded.push(...rows);
         completed += 1;
       }
@@ -192,6 +193,8 @@ export class Pruner {
       tenantId,
       ranges.map(([a, b]) => ({ start: a, end: b, pruneIndex: appended.index })),
     );
+    // The followers' shared read holds no body that is gone now.
+    this.#ledger.recentEntries.forget(tenantId);
     // This process has seen the event through: no need to scan for it again.
     this.#scannedTo.set(tenantId, appended.index + 1);
     return { ...result, pruneIndex: appended.index, ranges };
