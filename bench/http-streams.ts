@@ -14,6 +14,7 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, nanos } from "@nats-io/transport-node";
 import { liveIngestBodies, tenantKeysOn, waitForFollowers } from "./http-ingest.js";
 import { httpCall, type LoadResult, runLoad } from "./http-load.js";
+import { callServer } from "./server-call.js";
 import { type ServerChild, startServerChild } from "./server-child.js";
 import { progress } from "./stats.js";
 
@@ -93,21 +94,6 @@ async function webhookReceiver(): Promise<{ port: number; count: () => number; c
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-async function call(server: ServerChild, key: string, method: string, path: string, body?: unknown) {
-  const agent = new Agent();
-  try {
-    const res = await httpCall(agent, `${server.url}${path}`, {
-      method,
-      key,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body}`);
-    return JSON.parse(res.body) as Record<string, unknown>;
-  } finally {
-    agent.destroy();
-  }
 }
 
 /** Each stream's [lag entries, lag seconds] from /metrics. */
@@ -209,7 +195,7 @@ export async function runHttpStreams(dir: string, o: HttpStreamsOptions): Promis
     }
     const ids = new Map<string, string>();
     for (const d of destinations) {
-      const created = (await call(server, adminKey, "POST", "/v1/streams", { name: d.name, ...d.body })) as {
+      const created = (await callServer(server, adminKey, "POST", "/v1/streams", { name: d.name, ...d.body })) as {
         stream: { id: string };
       };
       ids.set(created.stream.id, d.name);
