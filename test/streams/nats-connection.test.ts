@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { natsDestination } from "../../apps/server/src/streams/destinations/nats/nats-destination.js";
 import type { OutgoingMessage, StreamDestination } from "../../apps/server/src/streams/stream-types.js";
 import { OwnNatsServer, TOKEN } from "./nats-harness.js";
+import { outgoingMessages } from "./outgoing-messages.js";
 
 const SUBJECT = "trailproof.conn.test";
 
@@ -60,14 +61,7 @@ function destination(server: OwnNatsServer, secret: string | undefined): StreamD
 }
 
 function messages(indexes: number[], prevFirst: number | null = null): OutgoingMessage[] {
-  return indexes.map((index, i) => ({
-    index,
-    prevIndex: i === 0 ? prevFirst : (indexes[i - 1] as number),
-    eventId: `evt_${index}`,
-    occurredAt: "2026-12-05T04:00:00.000Z",
-    action: "user.login",
-    text: `{"index":${index}}`,
-  }));
+  return outgoingMessages(indexes, prevFirst, (index) => `{"index":${index}}`);
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {

@@ -15,6 +15,7 @@ import type {
   OutgoingMessage,
   StreamDestination,
 } from "../../apps/server/src/streams/stream-types.js";
+import { outgoingMessages } from "./outgoing-messages.js";
 
 const SERVERS = ["nats://127.0.0.1:4222"];
 const ORIGIN = "trailproof.test/acme";
@@ -65,14 +66,7 @@ function destination(subject: string, streamId = unique("str")): StreamDestinati
 
 /** Messages as the stream hands them over: consecutive matches at `indexes`, the first one the stream's first. */
 function messages(indexes: number[], prevFirst: number | null = null): OutgoingMessage[] {
-  return indexes.map((index, i) => ({
-    index,
-    prevIndex: i === 0 ? prevFirst : (indexes[i - 1] as number),
-    eventId: `evt_${index}`,
-    occurredAt: "2026-12-05T04:00:00.000Z",
-    action: "user.login",
-    text: JSON.stringify({ index, message: `entry ${index} \u00e9` }),
-  }));
+  return outgoingMessages(indexes, prevFirst, (index) => JSON.stringify({ index, message: `entry ${index} \u00e9` }));
 }
 
 async function stored(stream: string): Promise<{ text: string; headers: Record<string, string | undefined> }[]> {
