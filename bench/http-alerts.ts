@@ -11,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import { Agent } from "node:http";
 import { join } from "node:path";
 import type { RuleDefinition, RuleGroupField, WireAlert } from "@trailproof/protocol";
-import { liveIngestBodies, tenantKeysOn, waitForFollowers } from "./http-ingest.js";
+import { liveIngestBodies, liveIngestLoad, tenantKeysOn, waitForFollowers } from "./http-ingest.js";
 import { httpCall, type LoadResult, runLoad } from "./http-load.js";
 import { callServer } from "./server-call.js";
 import { type ServerChild, startServerChild } from "./server-child.js";
@@ -174,16 +174,7 @@ export async function runHttpAlerts(dir: string, o: HttpAlertsOptions): Promise<
   const server = await startServerChild({ dataDir, logLevel: o.logLevel });
   try {
     const { adminKey, ingestKey } = await tenantKeysOn(server, TENANT);
-    const load = (tag: string) =>
-      runLoad({
-        url: `${server.url}/v1/events`,
-        key: ingestKey,
-        clients: o.clients,
-        durationMs: o.seconds * 1000,
-        maxRequests: Math.ceil(o.maxEvents / 100),
-        eventsPerRequest: 100,
-        body: liveIngestBodies(100, tag),
-      });
+    const load = (tag: string) => liveIngestLoad(server, ingestKey, o, tag);
     await runLoad({
       url: `${server.url}/v1/events`,
       key: ingestKey,

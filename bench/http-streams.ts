@@ -12,8 +12,8 @@ import { createServer as createTcpServer, type Server } from "node:net";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, nanos } from "@nats-io/transport-node";
-import { liveIngestBodies, tenantKeysOn, waitForFollowers } from "./http-ingest.js";
-import { httpCall, type LoadResult, runLoad } from "./http-load.js";
+import { liveIngestLoad, tenantKeysOn, waitForFollowers } from "./http-ingest.js";
+import { httpCall, type LoadResult } from "./http-load.js";
 import { callServer } from "./server-call.js";
 import { type ServerChild, startServerChild } from "./server-child.js";
 import { progress } from "./stats.js";
@@ -159,16 +159,7 @@ export async function runHttpStreams(dir: string, o: HttpStreamsOptions): Promis
   const server = await startServerChild({ dataDir, logLevel: o.logLevel });
   try {
     const { adminKey, ingestKey } = await tenantKeysOn(server, TENANT);
-    const load = (tag: string) =>
-      runLoad({
-        url: `${server.url}/v1/events`,
-        key: ingestKey,
-        clients: o.clients,
-        durationMs: o.seconds * 1000,
-        maxRequests: Math.ceil(o.maxEvents / 100),
-        eventsPerRequest: 100,
-        body: liveIngestBodies(100, tag),
-      });
+    const load = (tag: string) => liveIngestLoad(server, ingestKey, o, tag);
     await waitForFollowers(server);
     progress("  without streams ...");
     const without = await load("n");
