@@ -4,10 +4,10 @@
 // JetStream store) so they can kill it without disturbing other tests.
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection, nanos } from "@nats-io/transport-node";
-import { hasErrorCode } from "@trailproof/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { natsDestination } from "../../apps/server/src/streams/destinations/nats/nats-destination.js";
 import type { OutgoingMessage, StreamDestination } from "../../apps/server/src/streams/stream-types.js";
+import { destinationFailure } from "./destination-failure.js";
 import { OwnNatsServer, TOKEN } from "./nats-harness.js";
 import { outgoingMessages } from "./outgoing-messages.js";
 
@@ -64,22 +64,13 @@ function messages(indexes: number[], prevFirst: number | null = null): OutgoingM
   return outgoingMessages(indexes, prevFirst, (index) => `{"index":${index}}`);
 }
 
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
-  return err as Error;
-}
-
 describe("NATS destination connection", () => {
   it("authenticates with the stream's secret as the token, and fails without it or with a wrong one", async () => {
     const server = await ownServer();
     await bindStream(server);
-    const none = await failure(destination(server, undefined).send(messages([1])));
+    const none = await destinationFailure(destination(server, undefined).send(messages([1])));
     expect(none.message).toBe("authorization failed");
-    const wrong = await failure(destination(server, "not-the-token").send(messages([1])));
+    const wrong = await destinationFailure(destination(server, "not-the-token").send(messages([1])));
     expect(wrong.message).toBe("authorization failed");
     expect(wrong.message).not.toContain("not-the-token");
     await destination(server, TOKEN).send(messages([1]));
@@ -97,7 +88,7 @@ describe("NATS destination connection", () => {
     const end = Date.now() + 10_000;
     while (d.generation === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
     expect(d.generation).toBe(1);
-    const down = await failure(d.send(messages([4, 5], 3)));
+    const down = await destinationFailure(d.send(messages([4, 5], 3)));
     expect(down.message).toBe("connection refused");
 
     await server.start();

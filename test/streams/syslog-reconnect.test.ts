@@ -11,6 +11,7 @@ import {
   toOutgoing,
 } from "../../apps/server/src/streams/destinations/syslog/syslog-messages.fixture.js";
 import type { SyslogDestinationConfig } from "../../apps/server/src/streams/stream-types.js";
+import { destinationFailure } from "./destination-failure.js";
 import { type ReceivedSyslog, RsyslogHarness, rsyslogMissing } from "./rsyslog-harness.js";
 
 const missing = rsyslogMissing();
@@ -60,14 +61,8 @@ describe.skipIf(missing !== undefined)(
         await rsyslog.kill();
         // The receiver's death closes the connection: the destination notices without sending.
         await until(() => destination.generation === 1);
-        let err: unknown;
-        try {
-          await destination.send(batch(5, 5));
-        } catch (e) {
-          err = e;
-        }
-        expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
-        expect((err as Error).message).toMatch(/ECONNREFUSED/);
+        const err = await destinationFailure(destination.send(batch(5, 5)));
+        expect(err.message).toMatch(/ECONNREFUSED/);
         expect(destination.generation).toBe(1);
 
         await rsyslog.restart();
@@ -89,13 +84,7 @@ describe.skipIf(missing !== undefined)(
         await destination.close();
         // Closing is not a lost connection.
         expect(destination.generation).toBe(1);
-        let afterClose: unknown;
-        try {
-          await destination.send(batch(10, 1));
-        } catch (e) {
-          afterClose = e;
-        }
-        expect(hasErrorCode(afterClose, "STREAM_DESTINATION_FAILED")).toBe(true);
+        await destinationFailure(destination.send(batch(10, 1)));
       },
     );
 

@@ -6,11 +6,11 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { hasErrorCode } from "@trailproof/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { StreamDestinationError } from "../../apps/server/src/streams/destination-error.js";
 import { webhookDestination } from "../../apps/server/src/streams/destinations/webhook/webhook-destination.js";
 import type { OutgoingMessage, StreamDestination } from "../../apps/server/src/streams/stream-types.js";
+import { destinationFailure } from "./destination-failure.js";
 import { outgoingMessages } from "./outgoing-messages.js";
 
 const SECRET = "whsec_stream_test_secret";
@@ -79,11 +79,7 @@ function signatureValid(header: string | string[] | undefined, body: string): bo
 }
 
 async function failure(promise: Promise<unknown>): Promise<StreamDestinationError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
+  const err = await destinationFailure(promise);
   expect(err).toBeInstanceOf(StreamDestinationError);
   return err as StreamDestinationError;
 }
