@@ -10,7 +10,6 @@ import {
   streamMessage,
   toOutgoing,
 } from "../../apps/server/src/streams/destinations/syslog/syslog-messages.fixture.js";
-import type { SyslogDestinationConfig } from "../../apps/server/src/streams/stream-types.js";
 import { destinationFailure } from "./destination-failure.js";
 import { type ReceivedSyslog, RsyslogHarness, rsyslogMissing } from "./rsyslog-harness.js";
 
@@ -39,9 +38,7 @@ describe.skipIf(missing !== undefined)(
       "tls %s: a send while rsyslog is down throws, the next one after it is back delivers",
       async (tls) => {
         const origin = `crash-${tls ? "tls" : "tcp"}`;
-        const config: SyslogDestinationConfig = tls
-          ? { type: "syslog", host: "127.0.0.1", port: rsyslog.tlsPort, tls, ca_pem: rsyslog.caPem }
-          : { type: "syslog", host: "127.0.0.1", port: rsyslog.plainPort, tls };
+        const config = tls ? rsyslog.tlsConfig() : rsyslog.plainConfig();
         const destination = buildSyslogDestination(config, {
           streamId: "s",
           origin,
@@ -90,10 +87,13 @@ describe.skipIf(missing !== undefined)(
 
     it("counts a connection lost in the middle of a batch, so the stream re-sends what was not settled", async () => {
       const origin = "crash-mid-batch";
-      const destination = buildSyslogDestination(
-        { type: "syslog", host: "127.0.0.1", port: rsyslog.plainPort, tls: false },
-        { streamId: "s", origin, tenant: "acme", secret: undefined, timeoutMs: 5000 },
-      );
+      const destination = buildSyslogDestination(rsyslog.plainConfig(), {
+        streamId: "s",
+        origin,
+        tenant: "acme",
+        secret: undefined,
+        timeoutMs: 5000,
+      });
       const big = { message: "y".repeat(8000) };
       await destination.send([toOutgoing({ ...streamMessage(0), origin }, jsonBody)]);
       const before = destination.generation;
