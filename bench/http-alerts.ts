@@ -11,8 +11,9 @@ import { mkdirSync } from "node:fs";
 import { Agent } from "node:http";
 import { join } from "node:path";
 import type { RuleDefinition, RuleGroupField, WireAlert } from "@trailproof/protocol";
-import { liveIngestBodies, tenantKeysOn, waitForFollowers } from "./http-ingest.js";
+import { liveIngestBodies, liveIngestLoad, tenantKeysOn, waitForFollowers } from "./http-ingest.js";
 import { httpCall, type LoadResult, runLoad } from "./http-load.js";
+import { callServer } from "./server-call.js";
 import { type ServerChild, startServerChild } from "./server-child.js";
 import { type LatencySummary, progress, summarise } from "./stats.js";
 
@@ -156,21 +157,6 @@ export function benchRules(): RuleDefinition[] {
   ];
 }
 
-async function call(server: ServerChild, key: string, method: string, path: string, body?: unknown) {
-  const agent = new Agent();
-  try {
-    const res = await httpCall(agent, `${server.url}${path}`, {
-      method,
-      key,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body}`);
-    return JSON.parse(res.body) as Record<string, unknown>;
-  } finally {
-    agent.destroy();
-  }
-}
-
 async function alertsLag(server: ServerChild): Promise<number> {
   const agent = new Agent();
   try {
@@ -188,16 +174,7 @@ export async function runHttpAlerts(dir: string, o: HttpAlertsOptions): Promise<
   const server = await startServerChild({ dataDir, logLevel: o.logLevel });
   try {
     const { adminKey, ingestKey } = await tenantKeysOn(server, TENANT);
-    const load = (tag: string) =>
-      runLoad({
-        url: `${server.url}/v1/events`,
-        key: ingestKey,
-        clients: o.clients,
-        durationMs: o.seconds * 1000,
-        maxRequests: Math.ceil(o.maxEvents / 100),
-        eventsPerRequest: 100,
-        body: liveIngestBodies(100, tag),
-      });
+    const load = (tag: string) => liveIngestLoad(server, ingestKey, o, tag);
     await runLoad({
       url: `${server.url}/v1/events`,
       key: ingestKey,
@@ -212,7 +189,7 @@ export async function runHttpAlerts(dir: string, o: HttpAlertsOptions): Promise<
     const without = await load("n");
     await waitForFollowers(server);
     const rules = benchRules();
-    for (const r of rules) await call(server, adminKey, "POST", "/v1/rules", r);
+    for (const r of rules) await callServer(server, adminKey, "POST", "/v1/rules", r);
     await waitForFollowers(server);
     progress(`  with ${rules.length} rules ...`);
     let maxLag = 0;
@@ -231,7 +208,7 @@ export async function runHttpAlerts(dir: string, o: HttpAlertsOptions): Promise<
     while ((await alertsLag(server)) > 0) await new Promise((r) => setTimeout(r, 50));
     const caughtUp = performance.now();
     const seconds = (caughtUp - t0) / 1000;
-    const listed = (await call(server, adminKey, "GET", "/v1/alerts?limit=500")).alerts as WireAlert[];
+    const listed = (await callServer(server, adminKey, "GET", "/v1/alerts?limit=500")).alerts as WireAlert[];
     const byType: Record<string, number> = {};
     for (const a of listed) byType[a.type] = (byType[a.type] ?? 0) + 1;
     const dated = listed.filter(

@@ -83,6 +83,28 @@ export function liveIngestBodies(batch: number, tag: string): (n: number) => str
   };
 }
 
+/**
+ * The closed-loop ingest load the streams and alerts benchmarks measure with
+ * and without their followers: live bodies of 100 events, `clients`
+ * connections, until `seconds` pass or `maxEvents` are sent.
+ */
+export function liveIngestLoad(
+  server: ServerChild,
+  ingestKey: string,
+  o: { clients: number; seconds: number; maxEvents: number },
+  tag: string,
+): Promise<LoadResult> {
+  return runLoad({
+    url: `${server.url}/v1/events`,
+    key: ingestKey,
+    clients: o.clients,
+    durationMs: o.seconds * 1000,
+    maxRequests: Math.ceil(o.maxEvents / 100),
+    eventsPerRequest: 100,
+    body: liveIngestBodies(100, tag),
+  });
+}
+
 async function api(server: ServerChild, key: string, path: string, body: unknown): Promise<Record<string, string>> {
   const agent = new Agent();
   const res = await httpCall(agent, `${server.url}${path}`, { method: "POST", key, body: JSON.stringify(body) });

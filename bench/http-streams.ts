@@ -12,8 +12,9 @@ import { createServer as createTcpServer, type Server } from "node:net";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, nanos } from "@nats-io/transport-node";
-import { liveIngestBodies, tenantKeysOn, waitForFollowers } from "./http-ingest.js";
-import { httpCall, type LoadResult, runLoad } from "./http-load.js";
+import { liveIngestLoad, tenantKeysOn, waitForFollowers } from "./http-ingest.js";
+import { httpCall, type LoadResult } from "./http-load.js";
+import { callServer } from "./server-call.js";
 import { type ServerChild, startServerChild } from "./server-child.js";
 import { progress } from "./stats.js";
 
@@ -95,21 +96,6 @@ async function webhookReceiver(): Promise<{ port: number; count: () => number; c
   };
 }
 
-async function call(server: ServerChild, key: string, method: string, path: string, body?: unknown) {
-  const agent = new Agent();
-  try {
-    const res = await httpCall(agent, `${server.url}${path}`, {
-      method,
-      key,
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body}`);
-    return JSON.parse(res.body) as Record<string, unknown>;
-  } finally {
-    agent.destroy();
-  }
-}
-
 /** Each stream's [lag entries, lag seconds] from /metrics. */
 async function streamLags(server: ServerChild): Promise<Map<string, [number, number]>> {
   const agent = new Agent();
@@ -173,16 +159,7 @@ export async function runHttpStreams(dir: string, o: HttpStreamsOptions): Promis
   const server = await startServerChild({ dataDir, logLevel: o.logLevel });
   try {
     const { adminKey, ingestKey } = await tenantKeysOn(server, TENANT);
-    const load = (tag: string) =>
-      runLoad({
-        url: `${server.url}/v1/events`,
-        key: ingestKey,
-        clients: o.clients,
-        durationMs: o.seconds * 1000,
-        maxRequests: Math.ceil(o.maxEvents / 100),
-        eventsPerRequest: 100,
-        body: liveIngestBodies(100, tag),
-      });
+    const load = (tag: string) => liveIngestLoad(server, ingestKey, o, tag);
     await waitForFollowers(server);
     progress("  without streams ...");
     const without = await load("n");
@@ -209,7 +186,7 @@ export async function runHttpStreams(dir: string, o: HttpStreamsOptions): Promis
     }
     const ids = new Map<string, string>();
     for (const d of destinations) {
-      const created = (await call(server, adminKey, "POST", "/v1/streams", { name: d.name, ...d.body })) as {
+      const created = (await callServer(server, adminKey, "POST", "/v1/streams", { name: d.name, ...d.body })) as {
         stream: { id: string };
       };
       ids.set(created.stream.id, d.name);

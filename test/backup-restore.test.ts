@@ -2,7 +2,7 @@
 // a real service ingesting during the backup, real archives damaged the way
 // disks and copies damage them (docs/runbooks/backup-restore.md); a pruned log
 // restores and verifies, and one whose prune record was deleted is refused.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,51 +12,18 @@ import { sampleEvents } from "@trailproof/server";
 import Database from "better-sqlite3";
 import { create, extract } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, TRAILPROOF_BIN, trailproof } from "./run-cli.js";
-
-interface Serving {
-  proc: ChildProcess;
-  url: string;
-  lines: string[];
-  exited: Promise<number | null>;
-}
+import { ROOT, trailproof } from "./run-cli.js";
+import { type Serving, startServe } from "./serve-process.js";
 
 const running: ChildProcess[] = [];
 afterAll(() => {
   for (const proc of running.splice(0)) if (proc.exitCode === null) proc.kill("SIGKILL");
 });
 
-/** `trailproof serve --data dir`, resolved once it printed its URL and first-start lines. */
-async function serve(dir: string): Promise<Serving> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TRAILPROOF_")));
-  const proc = spawn(process.execPath, [TRAILPROOF_BIN, "serve", "--port", "0", "--no-demo", "--data", dir], {
-    cwd: ROOT,
-    // Checkpoints often, so one covers the events soon after they land.
-    env: { ...env, TRAILPROOF_CHECKPOINT_INTERVAL_MS: "100" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.push(proc);
-  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
-  const lines: string[] = [];
-  let stderr = "";
-  proc.stderr?.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = "";
-    proc.stdout?.on("data", (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const parts = buffered.split("\n");
-      buffered = parts.pop() ?? "";
-      lines.push(...parts);
-      const at = lines.findIndex((l) => l.startsWith("Trailproof listening on "));
-      if (at >= 0 && lines.slice(at).some((l) => /^(operator key|keys are shown once)/.test(l))) {
-        resolve(/^Trailproof listening on (\S+)/.exec(lines[at] as string)?.[1] as string);
-      }
-    });
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before listening: ${stderr}`)));
-  });
-  return { proc, url, lines, exited };
+/** `trailproof serve --data dir`, kept across the describe's tests, resolved once it printed its URL and first-start lines. */
+function serve(dir: string): Promise<Serving> {
+  // Checkpoints often, so one covers the events soon after they land.
+  return startServe(["--data", dir], { TRAILPROOF_CHECKPOINT_INTERVAL_MS: "100" }, running);
 }
 
 async function call(url: string, key: string, body?: unknown): Promise<Response> {

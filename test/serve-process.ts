@@ -1,6 +1,7 @@
 // `trailproof serve` as a real child process for tests: started with
 // `--port 0 --no-demo`, its stdout lines gathered, its URL read from them, and
-// stopped with a signal (SIGKILL for a crash). afterEach kills what is left.
+// stopped with a signal (SIGKILL for a crash). afterEach kills what serve
+// left; startServe leaves that to its caller.
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, expect } from "vitest";
 import { ROOT, TRAILPROOF_BIN } from "./run-cli.js";
@@ -18,8 +19,21 @@ afterEach(() => {
   for (const proc of running.splice(0)) if (proc.exitCode === null) proc.kill("SIGKILL");
 });
 
-/** Starts `trailproof serve ...args` and resolves once it printed its URL and first-start lines. */
+/** Starts `trailproof serve ...args` and resolves once it printed its URL and first-start lines; killed after each test. */
 export async function serve(args: string[], extraEnv: Record<string, string> = {}): Promise<Serving> {
+  return startServe(args, extraEnv, running);
+}
+
+/**
+ * As serve, but the process goes into `tracked` as soon as it is spawned, for
+ * a caller that keeps it across tests (started in beforeAll) and kills what
+ * is left itself.
+ */
+export async function startServe(
+  args: string[],
+  extraEnv: Record<string, string>,
+  tracked: ChildProcess[],
+): Promise<Serving> {
   const env = {
     ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TRAILPROOF_"))),
     ...extraEnv,
@@ -29,7 +43,7 @@ export async function serve(args: string[], extraEnv: Record<string, string> = {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  running.push(proc);
+  tracked.push(proc);
   const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
   const lines: string[] = [];
   let stderr = "";

@@ -4,11 +4,12 @@
 // JetStream store) so they can kill it without disturbing other tests.
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection, nanos } from "@nats-io/transport-node";
-import { hasErrorCode } from "@trailproof/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { natsDestination } from "../../apps/server/src/streams/destinations/nats/nats-destination.js";
 import type { OutgoingMessage, StreamDestination } from "../../apps/server/src/streams/stream-types.js";
+import { destinationFailure } from "./destination-failure.js";
 import { OwnNatsServer, TOKEN } from "./nats-harness.js";
+import { outgoingMessages } from "./outgoing-messages.js";
 
 const SUBJECT = "trailproof.conn.test";
 
@@ -60,32 +61,16 @@ function destination(server: OwnNatsServer, secret: string | undefined): StreamD
 }
 
 function messages(indexes: number[], prevFirst: number | null = null): OutgoingMessage[] {
-  return indexes.map((index, i) => ({
-    index,
-    prevIndex: i === 0 ? prevFirst : (indexes[i - 1] as number),
-    eventId: `evt_${index}`,
-    occurredAt: "2026-12-05T04:00:00.000Z",
-    action: "user.login",
-    text: `{"index":${index}}`,
-  }));
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
-  return err as Error;
+  return outgoingMessages(indexes, prevFirst, (index) => `{"index":${index}}`);
 }
 
 describe("NATS destination connection", () => {
   it("authenticates with the stream's secret as the token, and fails without it or with a wrong one", async () => {
     const server = await ownServer();
     await bindStream(server);
-    const none = await failure(destination(server, undefined).send(messages([1])));
+    const none = await destinationFailure(destination(server, undefined).send(messages([1])));
     expect(none.message).toBe("authorization failed");
-    const wrong = await failure(destination(server, "not-the-token").send(messages([1])));
+    const wrong = await destinationFailure(destination(server, "not-the-token").send(messages([1])));
     expect(wrong.message).toBe("authorization failed");
     expect(wrong.message).not.toContain("not-the-token");
     await destination(server, TOKEN).send(messages([1]));
@@ -103,7 +88,7 @@ describe("NATS destination connection", () => {
     const end = Date.now() + 10_000;
     while (d.generation === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
     expect(d.generation).toBe(1);
-    const down = await failure(d.send(messages([4, 5], 3)));
+    const down = await destinationFailure(d.send(messages([4, 5], 3)));
     expect(down.message).toBe("connection refused");
 
     await server.start();

@@ -6,7 +6,6 @@
 import { randomBytes } from "node:crypto";
 import { AckPolicy, DiscardPolicy, type JetStreamManager, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection, nanos } from "@nats-io/transport-node";
-import { hasErrorCode } from "@trailproof/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { natsDestination } from "../../apps/server/src/streams/destinations/nats/nats-destination.js";
 import { buildNatsHeaders } from "../../apps/server/src/streams/destinations/nats/nats-headers.js";
@@ -15,6 +14,8 @@ import type {
   OutgoingMessage,
   StreamDestination,
 } from "../../apps/server/src/streams/stream-types.js";
+import { destinationFailure } from "./destination-failure.js";
+import { outgoingMessages } from "./outgoing-messages.js";
 
 const SERVERS = ["nats://127.0.0.1:4222"];
 const ORIGIN = "trailproof.test/acme";
@@ -65,14 +66,7 @@ function destination(subject: string, streamId = unique("str")): StreamDestinati
 
 /** Messages as the stream hands them over: consecutive matches at `indexes`, the first one the stream's first. */
 function messages(indexes: number[], prevFirst: number | null = null): OutgoingMessage[] {
-  return indexes.map((index, i) => ({
-    index,
-    prevIndex: i === 0 ? prevFirst : (indexes[i - 1] as number),
-    eventId: `evt_${index}`,
-    occurredAt: "2026-12-05T04:00:00.000Z",
-    action: "user.login",
-    text: JSON.stringify({ index, message: `entry ${index} \u00e9` }),
-  }));
+  return outgoingMessages(indexes, prevFirst, (index) => JSON.stringify({ index, message: `entry ${index} \u00e9` }));
 }
 
 async function stored(stream: string): Promise<{ text: string; headers: Record<string, string | undefined> }[]> {
@@ -132,12 +126,8 @@ describe("NATS JetStream destination", () => {
 
   it("throws STREAM_DESTINATION_FAILED when no JetStream stream is bound to the subject", async () => {
     const d = destination(`trailproof.test.${unique("unbound")}`);
-    const err = await d.send(messages([1])).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
-    expect((err as Error).message).toBe("no JetStream stream bound to the subject");
+    const err = await destinationFailure(d.send(messages([1])));
+    expect(err.message).toBe("no JetStream stream bound to the subject");
   });
 
   it("throws STREAM_DESTINATION_FAILED when the server cannot be reached", async () => {
@@ -153,12 +143,8 @@ describe("NATS JetStream destination", () => {
       context(unique("str")),
     );
     cleanup.push(() => down.close());
-    const err = await down.send(messages([1])).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
-    expect((err as Error).message).toBe("connection refused");
+    const err = await destinationFailure(down.send(messages([1])));
+    expect(err.message).toBe("connection refused");
     expect((await jsm.streams.info(stream)).state.messages).toBe(0);
   });
 
@@ -166,22 +152,14 @@ describe("NATS JetStream destination", () => {
     const d = natsDestination({ type: "nats", servers: ["nats://127.0.0.1:1"], subject: "x" }, context("str_empty"));
     await d.send([]);
     await d.close();
-    const err = await d.send(messages([1])).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
+    await destinationFailure(d.send(messages([1])));
   });
 
   it("throws STREAM_DESTINATION_FAILED with the server's reason when JetStream refuses a message", async () => {
     const { stream, subject } = await boundSubject({ max_msgs: 2 });
     const d = destination(subject);
-    const err = await d.send(messages([1, 2, 3])).then(
-      () => null,
-      (e: unknown) => e,
-    );
-    expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
-    expect((err as Error).message).toBe("publish refused: maximum messages exceeded");
+    const err = await destinationFailure(d.send(messages([1, 2, 3])));
+    expect(err.message).toBe("publish refused: maximum messages exceeded");
     expect((await jsm.streams.info(stream)).state.messages).toBe(2);
   });
 

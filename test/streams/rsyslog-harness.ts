@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { SyslogDestinationConfig } from "../../apps/server/src/streams/stream-types.js";
 
 export const RSYSLOGD = "/usr/sbin/rsyslogd";
 const GTLS_DRIVER = "/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so";
@@ -166,6 +167,16 @@ export class RsyslogHarness {
     this.plainPort = plainPort;
     this.tlsPort = tlsPort;
     this.caPem = caPem;
+  }
+
+  /** A syslog destination's configuration for the plain TCP listener. */
+  plainConfig(): SyslogDestinationConfig {
+    return { type: "syslog", host: "127.0.0.1", port: this.plainPort, tls: false };
+  }
+
+  /** A syslog destination's configuration for the TLS listener, trusting its CA; `extra` adds or overrides fields. */
+  tlsConfig(extra: Partial<SyslogDestinationConfig> = {}): SyslogDestinationConfig {
+    return { type: "syslog", host: "127.0.0.1", port: this.tlsPort, tls: true, ca_pem: this.caPem, ...extra };
   }
 
   /** Writes the configuration and certificates to a new temp directory and starts rsyslogd. */

@@ -123,12 +123,7 @@ describe.skipIf(missing !== undefined)(`streams end to end${missing ? ` (skipped
         filter: FILTER,
         ...(secret ? { secret } : {}),
       });
-    const syslogStream = await create("syslog", {
-      type: "syslog",
-      host: "127.0.0.1",
-      port: rsyslog.plainPort,
-      tls: false,
-    });
+    const syslogStream = await create("syslog", rsyslog.plainConfig());
     const natsStream = await create("nats", { type: "nats", servers: [nats.url], subject: SUBJECT }, TOKEN);
     const hookStream = await create("webhook", { type: "webhook", url: hook.url });
     const hookSecret = hookStream.secret as string;

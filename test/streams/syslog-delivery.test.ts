@@ -4,7 +4,7 @@
 // message; CEF bodies parse back; a wrong CA or name fails the handshake.
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { hasErrorCode, type JsonObject } from "@trailproof/core";
+import type { JsonObject } from "@trailproof/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cefFormatter } from "../../apps/server/src/formats/cef/cef-formatter.js";
 import { parseCef } from "../../apps/server/src/formats/cef/parse-cef.js";
@@ -15,7 +15,8 @@ import {
   streamMessage,
   toOutgoing,
 } from "../../apps/server/src/streams/destinations/syslog/syslog-messages.fixture.js";
-import type { MessageFormatter, SyslogDestinationConfig } from "../../apps/server/src/streams/stream-types.js";
+import type { MessageFormatter } from "../../apps/server/src/streams/stream-types.js";
+import { destinationFailure } from "./destination-failure.js";
 import { makeCertificates, type ReceivedSyslog, RsyslogHarness, rsyslogMissing } from "./rsyslog-harness.js";
 
 const missing = rsyslogMissing();
@@ -33,15 +34,6 @@ function batch(origin: string, from: number, count: number, formatter: MessageFo
 
 const fromOrigin = (origin: string) => (m: ReceivedSyslog) => m.structured_data.includes(`origin="${origin}"`);
 
-async function caught(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a rejection");
-}
-
 describe.skipIf(missing !== undefined)(
   `syslog destination to rsyslog${missing ? ` (skipped: ${missing})` : ""}`,
   () => {
@@ -55,13 +47,7 @@ describe.skipIf(missing !== undefined)(
 
     it("delivers a batch over TCP that rsyslog parses as RFC 5424, multibyte bodies and all", async () => {
       const origin = "tcp-batch";
-      const config: SyslogDestinationConfig = {
-        type: "syslog",
-        host: "127.0.0.1",
-        port: rsyslog.plainPort,
-        tls: false,
-      };
-      const destination = buildSyslogDestination(config, contextFor(origin));
+      const destination = buildSyslogDestination(rsyslog.plainConfig(), contextFor(origin));
       const sent = batch(origin, 1, 20, jsonBody);
       // One body of ~100 KB of multibyte text: a frame length counted in characters would cut it short.
       sent[9] = toOutgoing({ ...streamMessage(10, { message: "ü日🚀".repeat(12_000) }), origin }, jsonBody);
@@ -92,13 +78,7 @@ describe.skipIf(missing !== undefined)(
 
     it("writes a batch larger than the socket's buffer, waiting for drain", async () => {
       const origin = "tcp-large-batch";
-      const config: SyslogDestinationConfig = {
-        type: "syslog",
-        host: "127.0.0.1",
-        port: rsyslog.plainPort,
-        tls: false,
-      };
-      const destination = buildSyslogDestination(config, contextFor(origin));
+      const destination = buildSyslogDestination(rsyslog.plainConfig(), contextFor(origin));
       const big = { message: "x".repeat(4000) };
       const sent = Array.from({ length: 1500 }, (_, i) => toOutgoing({ ...streamMessage(i, big), origin }, jsonBody));
       await destination.send(sent);
@@ -111,16 +91,7 @@ describe.skipIf(missing !== undefined)(
 
     it("delivers CEF bodies over TLS, the certificate checked against ca_pem and server_name", async () => {
       const origin = "tls-cef";
-      const config: SyslogDestinationConfig = {
-        type: "syslog",
-        host: "127.0.0.1",
-        port: rsyslog.tlsPort,
-        tls: true,
-        ca_pem: rsyslog.caPem,
-        server_name: rsyslog.serverName,
-        app_name: "audit-stream",
-        facility: 10,
-      };
+      const config = rsyslog.tlsConfig({ server_name: rsyslog.serverName, app_name: "audit-stream", facility: 10 });
       const destination = buildSyslogDestination(config, contextFor(origin));
       const nasty = { message: "pipes | equals = backslash \\ line\nbreak ünïcødé", outcome: { status: "denied" } };
       const sent = batch(origin, 40, 5, cefFormatter);
@@ -150,10 +121,7 @@ describe.skipIf(missing !== undefined)(
 
     it("checks an IP host against the certificate's IP address without server_name", async () => {
       const origin = "tls-ip";
-      const destination = buildSyslogDestination(
-        { type: "syslog", host: "127.0.0.1", port: rsyslog.tlsPort, tls: true, ca_pem: rsyslog.caPem },
-        contextFor(origin),
-      );
+      const destination = buildSyslogDestination(rsyslog.tlsConfig(), contextFor(origin));
       await destination.send(batch(origin, 1, 1, jsonBody));
       expect(await rsyslog.waitForMessages(1, fromOrigin(origin))).toHaveLength(1);
       await destination.close();
@@ -163,39 +131,20 @@ describe.skipIf(missing !== undefined)(
       const otherCa = makeCertificates(join(rsyslog.dir, "other-ca"));
       const origin = "tls-wrong-ca";
       const destination = buildSyslogDestination(
-        {
-          type: "syslog",
-          host: "127.0.0.1",
-          port: rsyslog.tlsPort,
-          tls: true,
-          ca_pem: otherCa,
-          server_name: "syslog.test",
-        },
+        rsyslog.tlsConfig({ ca_pem: otherCa, server_name: "syslog.test" }),
         contextFor(origin),
       );
-      const err = await caught(destination.send(batch(origin, 1, 3, jsonBody)));
-      expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
-      expect((err as Error).message).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER/);
+      const err = await destinationFailure(destination.send(batch(origin, 1, 3, jsonBody)));
+      expect(err.message).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER/);
       expect(destination.generation).toBe(0);
       await destination.close();
     });
 
     it("fails the handshake with STREAM_DESTINATION_FAILED for a name the certificate does not carry", async () => {
       const origin = "tls-wrong-name";
-      const destination = buildSyslogDestination(
-        {
-          type: "syslog",
-          host: "127.0.0.1",
-          port: rsyslog.tlsPort,
-          tls: true,
-          ca_pem: rsyslog.caPem,
-          server_name: "other.test",
-        },
-        contextFor(origin),
-      );
-      const err = await caught(destination.send(batch(origin, 1, 1, jsonBody)));
-      expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
-      expect((err as Error).message).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID/);
+      const destination = buildSyslogDestination(rsyslog.tlsConfig({ server_name: "other.test" }), contextFor(origin));
+      const err = await destinationFailure(destination.send(batch(origin, 1, 1, jsonBody)));
+      expect(err.message).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID/);
       // Give anything that did get through time to be written, then check nothing did.
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(rsyslog.messages().filter(fromOrigin("tls-wrong-ca")).length).toBe(0);

@@ -6,11 +6,12 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { hasErrorCode } from "@trailproof/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { StreamDestinationError } from "../../apps/server/src/streams/destination-error.js";
 import { webhookDestination } from "../../apps/server/src/streams/destinations/webhook/webhook-destination.js";
 import type { OutgoingMessage, StreamDestination } from "../../apps/server/src/streams/stream-types.js";
+import { destinationFailure } from "./destination-failure.js";
+import { outgoingMessages } from "./outgoing-messages.js";
 
 const SECRET = "whsec_stream_test_secret";
 const ORIGIN = "trailproof.test/acme";
@@ -62,14 +63,9 @@ function destination(url: string, options: { secret?: string | null; timeoutMs?:
 }
 
 function messages(indexes: number[], prevFirst: number | null = null): OutgoingMessage[] {
-  return indexes.map((index, i) => ({
-    index,
-    prevIndex: i === 0 ? prevFirst : (indexes[i - 1] as number),
-    eventId: `evt_${index}`,
-    occurredAt: "2026-12-05T04:00:00.000Z",
-    action: "user.login",
-    text: JSON.stringify({ index, origin: ORIGIN, note: "caf\u00e9 \u2713" }),
-  }));
+  return outgoingMessages(indexes, prevFirst, (index) =>
+    JSON.stringify({ index, origin: ORIGIN, note: "caf\u00e9 \u2713" }),
+  );
 }
 
 /** The receiver's check of docs/notifications.md, written again here: HMAC-SHA256 over `${t}.${rawBody}`, 5-minute window. */
@@ -83,11 +79,7 @@ function signatureValid(header: string | string[] | undefined, body: string): bo
 }
 
 async function failure(promise: Promise<unknown>): Promise<StreamDestinationError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(hasErrorCode(err, "STREAM_DESTINATION_FAILED")).toBe(true);
+  const err = await destinationFailure(promise);
   expect(err).toBeInstanceOf(StreamDestinationError);
   return err as StreamDestinationError;
 }

@@ -2,6 +2,7 @@
 // a CA, app name, facility; docs/syslog.md), NATS JetStream (servers,
 // subject, token; docs/nats.md) or a webhook (its URL; docs/stream-webhooks.md).
 import { SelectField } from "../components/SelectField.js";
+import { bindDraft } from "./bind-draft.js";
 import { ProblemField } from "./ProblemField.js";
 import type { DraftField, Problem, StreamDraft } from "./stream-draft.js";
 
@@ -49,14 +50,13 @@ export function DestinationFields({
   set: (patch: Partial<StreamDraft>) => void;
   problems: Map<DraftField, Problem[]>;
 }) {
+  const bind = bindDraft(draft, set, problems);
   if (draft.type === "webhook") {
     return (
       <ProblemField
         label="Webhook URL"
         type="url"
-        value={draft.url}
-        onChange={(url) => set({ url })}
-        problems={problems.get("url")}
+        {...bind("url")}
         placeholder="https://siem.example.com/trailproof"
         hint="NDJSON batches, each signed with the stream's secret (shown once when the stream is created)."
         required
@@ -68,27 +68,16 @@ export function DestinationFields({
       <>
         <ProblemField
           label="NATS servers"
-          value={draft.servers}
-          onChange={(servers) => set({ servers })}
-          problems={problems.get("servers")}
+          {...bind("servers")}
           placeholder="nats://nats-1:4222, nats://nats-2:4222"
           hint="nats:// URLs separated by commas, without credentials"
           required
         />
-        <ProblemField
-          label="Subject"
-          value={draft.subject}
-          onChange={(subject) => set({ subject })}
-          problems={problems.get("subject")}
-          placeholder="audit.trailproof"
-          required
-        />
+        <ProblemField label="Subject" {...bind("subject")} placeholder="audit.trailproof" required />
         <ProblemField
           label="Token"
           type="password"
-          value={draft.token}
-          onChange={(token) => set({ token })}
-          problems={problems.get("token")}
+          {...bind("token")}
           hint="the server's auth token; leave empty for none. It is kept sealed and never shown again."
         />
       </>
@@ -96,22 +85,8 @@ export function DestinationFields({
   }
   return (
     <>
-      <ProblemField
-        label="Syslog host"
-        value={draft.host}
-        onChange={(host) => set({ host })}
-        problems={problems.get("host")}
-        placeholder="siem.example.com"
-        required
-      />
-      <ProblemField
-        label="Port"
-        value={draft.port}
-        onChange={(port) => set({ port })}
-        problems={problems.get("port")}
-        hint="6514 for TLS, 601 for plain TCP"
-        required
-      />
+      <ProblemField label="Syslog host" {...bind("host")} placeholder="siem.example.com" required />
+      <ProblemField label="Port" {...bind("port")} hint="6514 for TLS, 601 for plain TCP" required />
       <label className="checkbox">
         <input type="checkbox" checked={draft.tls} onChange={(e) => set({ tls: e.target.checked })} />
         <span>TLS (RFC 5425); unticked: plain TCP</span>
@@ -120,18 +95,14 @@ export function DestinationFields({
         <ProblemField
           label="CA certificate (PEM)"
           multiline
-          value={draft.caPem}
-          onChange={(caPem) => set({ caPem })}
-          problems={problems.get("caPem")}
+          {...bind("caPem")}
           placeholder="-----BEGIN CERTIFICATE-----"
           hint="the CA the server's certificate must chain to; empty: the system's roots"
         />
       )}
       <ProblemField
         label="App name"
-        value={draft.appName}
-        onChange={(appName) => set({ appName })}
-        problems={problems.get("appName")}
+        {...bind("appName")}
         placeholder="trailproof"
         hint="APP-NAME of each message; empty for the default"
       />

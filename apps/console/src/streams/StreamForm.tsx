@@ -7,6 +7,7 @@ import { useApi } from "../api/api-context.js";
 import { ApiError } from "../api/api-error.js";
 import { ErrorNotice } from "../components/ErrorNotice.js";
 import { SelectField } from "../components/SelectField.js";
+import { bindDraft } from "./bind-draft.js";
 import { DESTINATION_INPUTS, DestinationFields } from "./DestinationFields.js";
 import { ProblemField } from "./ProblemField.js";
 import {
@@ -32,6 +33,7 @@ export function StreamForm({ onCreated }: { onCreated: (answer: StreamWithSecret
 
   const listed: readonly Problem[] = error instanceof ApiError ? (error.problem?.problems ?? []) : [];
   const problems = problemsByField(listed);
+  const bind = bindDraft(draft, set, problems);
   const beside = new Set<DraftField>([...OWN_INPUTS, ...DESTINATION_INPUTS[draft.type]]);
   const elsewhere = listed.filter((p) => !beside.has(fieldOf(p.pointer)));
 
@@ -52,14 +54,7 @@ export function StreamForm({ onCreated }: { onCreated: (answer: StreamWithSecret
 
   return (
     <form className="stack-form" aria-label="New stream" onSubmit={(e) => void submit(e)}>
-      <ProblemField
-        label="Stream name"
-        value={draft.name}
-        onChange={(name) => set({ name })}
-        problems={problems.get("name")}
-        placeholder="SOC SIEM"
-        required
-      />
+      <ProblemField label="Stream name" {...bind("name")} placeholder="SOC SIEM" required />
       <SelectField
         label="Destination type"
         value={draft.type}
@@ -84,9 +79,7 @@ export function StreamForm({ onCreated }: { onCreated: (answer: StreamWithSecret
       </SelectField>
       <ProblemField
         label="Filter"
-        value={draft.filter}
-        onChange={(filter) => set({ filter })}
-        problems={problems.get("filter")}
+        {...bind("filter")}
         placeholder="action:auth.* risk:high"
         hint="search syntax, as on the Events page; empty sends every entry"
       />

@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fromBase64, fromUtf8, toBase64 } from "../bytes.js";
-import { TrailproofError } from "../errors.js";
 import { portableHasher as hasher } from "../hasher.js";
 import { encodeCheckpointBody, signCheckpoint, verifyCheckpoint } from "./checkpoint.js";
+import { codeOf } from "./code-of.fixture.js";
 import {
   addSignatureLines,
   buildCosigner,
@@ -22,16 +22,6 @@ import { parseVerifierKey } from "./verifier-key.js";
 const example = JSON.parse(
   readFileSync(join(import.meta.dirname, "../../../../testdata/cosignature/c2sp-example.json"), "utf8"),
 );
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof TrailproofError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 const origin = "trailproof.test/log/acme";
 const log = buildEd25519Signer(hasher, origin, new Uint8Array(32).fill(1));

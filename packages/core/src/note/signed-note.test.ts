@@ -4,9 +4,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fromBase64 } from "../bytes.js";
-import { TrailproofError } from "../errors.js";
 import { portableHasher as hasher } from "../hasher.js";
 import { parseCheckpointBody, signCheckpoint, verifyCheckpoint } from "./checkpoint.js";
+import { codeOf } from "./code-of.fixture.js";
 import { buildEd25519Signer } from "./ed25519-signer.js";
 import { parseNote, signNote, verifyNote } from "./signed-note.js";
 import { parseVerifierKey } from "./verifier-key.js";
@@ -16,16 +16,6 @@ const vectors = JSON.parse(
 );
 const seed = fromBase64(vectors.signer_seed).slice(1);
 const signer = buildEd25519Signer(hasher, "PeterNeumann", seed);
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof TrailproofError) return err.code;
-    throw err;
-  }
-  return undefined;
-}
 
 describe("signed notes (Go sumdb/note vectors)", () => {
   it("derives the reference verifier key from the reference seed", () => {

@@ -1,29 +1,10 @@
 // CosignatureStore on PostgreSQL (schema/014-cosignatures.ts): every
 // statement in its tenant's row-level security scope; a second node storing
 // the same witness's cosignature for the same size leaves the first (ON CONFLICT DO NOTHING).
+import { type CosignatureRow, toCosignature } from "../cosignature-rows.js";
 import type { CosignatureRecord, CosignatureStore } from "../cosignature-store.js";
 import type { PgSql } from "./postgres-client.js";
 import { inTenant } from "./tenant-scope.js";
-
-interface Row {
-  tenant_id: number;
-  tree_size: string | number;
-  witness_key: string;
-  line: string;
-  timestamp: string | number;
-  received_at: string;
-}
-
-function toRecord(r: Row): CosignatureRecord {
-  return {
-    tenantId: Number(r.tenant_id),
-    treeSize: Number(r.tree_size),
-    witnessKey: r.witness_key,
-    line: r.line,
-    timestamp: Number(r.timestamp),
-    receivedAt: r.received_at,
-  };
-}
 
 export class PostgresCosignatureStore implements CosignatureStore {
   readonly #sql: PgSql;
@@ -48,10 +29,10 @@ export class PostgresCosignatureStore implements CosignatureStore {
     const rows = await inTenant(
       this.#sql,
       tenantId,
-      (tx) => tx<Row[]>`SELECT * FROM cosignatures WHERE tenant_id = ${tenantId} AND tree_size = ${treeSize}
+      (tx) => tx<CosignatureRow[]>`SELECT * FROM cosignatures WHERE tenant_id = ${tenantId} AND tree_size = ${treeSize}
         ORDER BY received_at, witness_key`,
     );
-    return rows.map(toRecord);
+    return rows.map(toCosignature);
   }
 
   async countsAt(tenantId: number, treeSizes: readonly number[]): Promise<Map<number, number>> {

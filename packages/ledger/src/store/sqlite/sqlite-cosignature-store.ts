@@ -1,5 +1,6 @@
 // CosignatureStore on the SQLite catalogue (trailproof.db): one table, one
 // row per (tenant, tree size, witness key), inserted or left as it is.
+import { type CosignatureRow, toCosignature } from "../cosignature-rows.js";
 import type { CosignatureRecord, CosignatureStore } from "../cosignature-store.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
@@ -14,26 +15,6 @@ CREATE TABLE IF NOT EXISTS cosignatures (
   PRIMARY KEY (tenant_id, tree_size, witness_key)
 );
 `;
-
-interface Row {
-  tenant_id: number;
-  tree_size: number;
-  witness_key: string;
-  line: string;
-  timestamp: number;
-  received_at: string;
-}
-
-function toRecord(r: Row): CosignatureRecord {
-  return {
-    tenantId: Number(r.tenant_id),
-    treeSize: Number(r.tree_size),
-    witnessKey: r.witness_key,
-    line: r.line,
-    timestamp: Number(r.timestamp),
-    receivedAt: r.received_at,
-  };
-}
 
 export class SqliteCosignatureStore implements CosignatureStore {
   readonly #db: SqliteDatabase;
@@ -64,8 +45,8 @@ export class SqliteCosignatureStore implements CosignatureStore {
     if (!this.#hasTable) return [];
     const rows = this.#db
       .prepare("SELECT * FROM cosignatures WHERE tenant_id = ? AND tree_size = ? ORDER BY received_at, witness_key")
-      .all(tenantId, treeSize) as Row[];
-    return rows.map(toRecord);
+      .all(tenantId, treeSize) as CosignatureRow[];
+    return rows.map(toCosignature);
   }
 
   async countsAt(tenantId: number, treeSizes: readonly number[]): Promise<Map<number, number>> {
