@@ -14,8 +14,8 @@
 import type { LogStore, StoredEntry } from "../store/log-store.js";
 
 /** Entries kept per tenant (the newest run), and across tenants. */
-const PER_TENANT = 4096;
-const TOTAL = 16_384;
+const PER_TENANT = 2048;
+const TOTAL = 8192;
 /** An entry received longer ago than this is read from the store. */
 const MAX_AGE_MS = 3_600_000;
 
