@@ -38,8 +38,8 @@ export function destinationProblems(d: DestinationConfig, httpHosts: readonly st
       return natsConfigProblems(d, "/body/destination");
     case "syslog": {
       const own = syslogConfigProblems(d, "/body/destination");
+      // The destination's own check refuses a CA without TLS; what it cannot say is whether the PEM parses.
       if (own.length > 0 || d.ca_pem === undefined) return own;
-      if (!d.tls) return [{ pointer: "/body/destination/ca_pem", message: "is for TLS: set tls to true" }];
       try {
         new X509Certificate(d.ca_pem);
         return [];
