@@ -271,6 +271,15 @@ describe("retention", () => {
       reason: "x",
     });
     expect(problemOf(missing)).toMatchObject({ status: 404, code: "LEGAL_HOLD_NOT_FOUND" });
+
+    // A lift of the lifted hold is refused when approved, and the refusal records no lift.
+    const twice = await f.request("POST", `/v1/tenants/acme/legal-holds/${holdId}/lift`, f.acme.admin, {
+      reason: "again",
+    });
+    const sizeBefore = await f.data.ledger.treeSize("acme");
+    const refused = twice.statusCode === 202 ? await decide(twice.json().approval.id, bob) : twice;
+    expect(problemOf(refused)).toMatchObject({ status: 409, code: "LEGAL_HOLD_NOT_ACTIVE" });
+    expect(await f.data.ledger.treeSize("acme")).toBe(sizeBefore);
   });
 
   it("verifies with `trailproof verify --data`, the pruned ranges reported apart from divergences", async () => {

@@ -120,7 +120,13 @@ describe("witness cosigning end to end", () => {
     // Still the log's valid checkpoint, and cosigned by the witness's key.
     verifyCheckpoint(first, parseVerifierKey(hasher, logKey), origin);
     expect(verifyCosignatures(first, [parseCosignerKey(hasher, w1Key)]).map((c) => c.name)).toEqual([W1]);
-    expect((await api("/v1/log/checkpoint?cosigned=2")).status).toBe(404);
+    // Refused, and a refused read is not recorded: the log does not grow. A new key, whose
+    // first read of the checkpoint this is (reads are recorded once per key and window).
+    const created = await api("/v1/keys", { method: "POST", body: JSON.stringify({ role: "auditor", name: "a" }) });
+    expect(created.status, created.text).toBe(201);
+    const sizeBefore = await server?.data.ledger.treeSize("acme");
+    expect((await api("/v1/log/checkpoint?cosigned=2", { key: created.json().key })).status).toBe(404);
+    expect(await server?.data.ledger.treeSize("acme")).toBe(sizeBefore);
     const listed = (await api("/v1/log/checkpoints")).json().checkpoints as {
       tree_size: number;
       cosignatures: number;

@@ -82,6 +82,11 @@ export function registerRetentionRoutes(
       const holdId = String(request.hold_id);
       const hold = await retention.findLegalHold(record.tenantId, holdId);
       if (hold === undefined) throw new TrailproofError("LEGAL_HOLD_NOT_FOUND", `no legal hold ${holdId}`);
+      // Refuse a lift of a lifted hold before recording it; the atomic lift below still
+      // settles two lifts that race past this check.
+      if (hold.liftedAt !== null) {
+        throw new TrailproofError("LEGAL_HOLD_NOT_ACTIVE", `legal hold ${holdId} was already lifted`);
+      }
       await audit.record(req, {
         tenant,
         action: "legal_hold.lift",
