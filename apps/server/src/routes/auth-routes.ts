@@ -94,24 +94,35 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     return sendProblem(request, reply, "AUTH_INVALID", "the sign-in details are not right");
   };
 
-  const throttled = async (request: FastifyRequest, reply: FastifyReply, tenant: string, username: string) => {
+  /**
+   * Answers 429 when the person or the address is throttled, and says whether it did. A
+   * boolean, never the reply: a FastifyReply is thenable, so an async function returning it
+   * resolves to undefined, and the caller went on to check the password (and record a
+   * failure) behind the 429 it had already sent.
+   */
+  const throttled = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    tenant: string,
+    username: string,
+  ): Promise<boolean> => {
     const wait = await limiter.retryAfterMs(throttleKeys(request, tenant, username));
-    if (wait === 0) return undefined;
+    if (wait === 0) return false;
     reply.header("retry-after", String(Math.ceil(wait / 1000)));
-    return sendProblem(request, reply, "RATE_LIMITED", "too many failed sign-ins; wait before trying again");
+    sendProblem(request, reply, "RATE_LIMITED", "too many failed sign-ins; wait before trying again");
+    return true;
   };
 
   /**
    * The start of every second step (enrolment, TOTP, recovery code): the
    * pending sign-in, the throttle (a 6-digit code must not be guessable within
-   * the token's five minutes), and the person. Undefined when the reply was sent.
+   * the token's five minutes), and the person; `sent` when the reply was sent.
    */
   const secondStep = async (request: FastifyRequest, reply: FastifyReply, token: string) => {
     const stored = await deps.shared.get(pendingKey(token));
     if (stored === undefined) throw expired();
     const login = JSON.parse(stored) as PendingLogin;
-    const wait = await throttled(request, reply, login.tenant, login.username);
-    if (wait) return { sent: wait };
+    if (await throttled(request, reply, login.tenant, login.username)) return { sent: true } as const;
     return { login, person: await deps.people.findPerson(login.tenantId, login.username) };
   };
 
@@ -157,8 +168,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     },
     async (request, reply) => {
       const { tenant, username, password } = request.body;
-      const wait = await throttled(request, reply, tenant, username);
-      if (wait) return wait;
+      if (await throttled(request, reply, tenant, username)) return reply;
       const record = await deps.ledger.getTenant(tenant);
       const person = record && (await deps.people.findPerson(record.tenantId, username));
       // The password is checked even for unknown people, so timing reveals nothing.
@@ -193,7 +203,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       const { login_token: token, code } = request.body;
       const step2 = await secondStep(request, reply, token);
-      if ("sent" in step2) return step2.sent;
+      if ("sent" in step2) return reply;
       const { login, person } = step2;
       if (!person?.totpSecret || person.totpEnrolledAt !== null)
         return refuse(request, reply, login, "enrolment_state");
@@ -229,7 +239,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       const { login_token: token, code } = request.body;
       const step2 = await secondStep(request, reply, token);
-      if ("sent" in step2) return step2.sent;
+      if ("sent" in step2) return reply;
       const { login, person } = step2;
       if (!person?.totpSecret || person.totpEnrolledAt === null) return refuse(request, reply, login, "not_enrolled");
       const step = acceptTotp(person.totpSecret, code.trim(), person.totpLastStep);
@@ -254,7 +264,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AppDeps): void {
     async (request, reply) => {
       const { login_token: token, recovery_code: code } = request.body;
       const step2 = await secondStep(request, reply, token);
-      if ("sent" in step2) return step2.sent;
+      if ("sent" in step2) return reply;
       const { login, person } = step2;
       const hashed = sha256(code.trim().toLowerCase());
       if (!person?.recoveryHashes.includes(hashed)) return refuse(request, reply, login, "bad_recovery_code");
