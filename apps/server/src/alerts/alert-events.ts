@@ -3,6 +3,7 @@
 // on another node) is the log's idempotent duplicate; the message and
 // metadata hold no personal data (groups are pseudonyms).
 import type { AppendedBy } from "@trailproof/core";
+import { ruleCountsAlerts } from "./engine/compiled-query.js";
 import type { ActiveRule, RaisedAlert } from "./engine/engine-types.js";
 
 /** appended_by and actor of what the alert follower records. */
@@ -29,6 +30,7 @@ export function alertRaiseEvent(alert: RaisedAlert, rule: ActiveRule): Record<st
       window_start: alert.window_start,
       window_end: alert.window_end,
       channel_ids: rule.definition.channels ?? [],
+      ...(ruleCountsAlerts(rule.definition) ? { counts_alerts: true } : {}),
     },
   };
 }

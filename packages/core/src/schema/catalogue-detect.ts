@@ -3,7 +3,7 @@
 // A rule's event carries the whole definition, so the log alone says which
 // version of a rule raised which alert.
 import type { ActionDefinition } from "./action-definition.js";
-import { COUNT, NULLABLE_STRING, openObject, STRING, STRINGS } from "./catalogue-schemas.js";
+import { BOOLEAN, COUNT, NULLABLE_STRING, openObject, STRING, STRINGS } from "./catalogue-schemas.js";
 
 const ruleState = openObject({
   name: STRING,
@@ -51,6 +51,8 @@ export const detectActions: ActionDefinition[] = [
         window_start: NULLABLE_STRING,
         window_end: NULLABLE_STRING,
         channel_ids: STRINGS,
+        // True when the rule's query names alert.raise: no rule counts this alert (docs/alerts.md).
+        counts_alerts: BOOLEAN,
       },
     },
   },
