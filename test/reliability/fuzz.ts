@@ -147,18 +147,13 @@ async function judge(
     // A refused sign-in is recorded in the tenant's log, as user.login with outcome failure.
     const signIn = SIGN_IN.test(c.route) && status === 401;
     const dispatched = c.labels.some((l) => BROKEN_AFTER_DISPATCH.has(l));
-    readLog = signIn || dispatched;
-    const explained =
-      (signIn &&
-        (await grewByOne(
-          grown,
-          before,
-          adminKeys,
-          send,
-          (e) => e.action === "user.login" && e.outcome?.status === "failure",
-        ))) ||
-      (dispatched && (await grewByOne(grown, before, adminKeys, send, (e) => e.action?.startsWith("audit.") === true)));
-    if (!explained) {
+    const expected = signIn
+      ? (e: LoggedEntry) => e.action === "user.login" && e.outcome?.status === "failure"
+      : dispatched
+        ? (e: LoggedEntry) => e.action?.startsWith("audit.") === true
+        : undefined;
+    readLog = true;
+    if (!(await explainedGrowth(grown, before, adminKeys, send, expected))) {
       found.push({
         kind: "write-on-reject",
         detail: `${status}, yet ${grown.map(([t, s]) => `${t} ${before.get(t) ?? 0} -> ${s}`).join(", ")}`,
@@ -193,21 +188,41 @@ async function judge(
 interface LoggedEntry {
   action?: string;
   outcome?: { status?: string };
+  appended_by?: { type?: string; id?: string };
 }
 
-/** True when every tenant that grew grew by exactly one entry, and that entry satisfies `is`. */
-async function grewByOne(
+/**
+ * An alert the alert follower raised: it follows committed entries behind
+ * their acknowledgement, so an alert on an earlier case's write (a fuzzed
+ * rule matching it) may land while a later case is answered.
+ */
+const raisedAlert = (e: LoggedEntry) =>
+  e.action === "alert.raise" && e.appended_by?.type === "service" && e.appended_by.id === "alerts";
+
+/**
+ * True when, in every tenant that grew, each new entry is an alert the
+ * follower raised, or (at most one of them) what `expected` allows.
+ */
+async function explainedGrowth(
   grown: [string, number][],
   before: Map<string, number>,
   adminKeys: Map<string, string>,
   send: Send,
-  is: (entry: LoggedEntry) => boolean,
+  expected: ((entry: LoggedEntry) => boolean) | undefined,
 ): Promise<boolean> {
   for (const [tenant, size] of grown) {
     const key = adminKeys.get(tenant);
-    if (!key || size !== (before.get(tenant) ?? 0) + 1) return false;
-    const res = await send({ method: "GET", path: `/v1/log/entries?start=${size - 1}&end=${size}`, key });
-    if (res.status !== 200 || !is(JSON.parse(res.text) as LoggedEntry)) return false;
+    const start = before.get(tenant) ?? 0;
+    if (!key || size < start) return false;
+    const res = await send({ method: "GET", path: `/v1/log/entries?start=${start}&end=${size}`, key });
+    if (res.status !== 200) return false;
+    const entries = res.text
+      .split("\n")
+      .filter((line) => line !== "")
+      .map((line) => JSON.parse(line) as LoggedEntry);
+    if (entries.length !== size - start) return false;
+    const others = entries.filter((e) => !raisedAlert(e));
+    if (others.length > 1 || (others[0] !== undefined && !expected?.(others[0]))) return false;
   }
   return true;
 }

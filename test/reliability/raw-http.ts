@@ -22,10 +22,13 @@ export type RawOutcome =
   /** The connection closed before any response (or before a whole one), after the whole request was sent. */
   | { kind: "closed"; partial: string; ms: number }
   /**
-   * The connection closed while the request was still being sent: the service
-   * answered early and closed (a 413, a 401 before a large body), and the
-   * reset that closing with unread bytes causes can discard its answer before
-   * this side reads it. Not observable, so not judged.
+   * The connection was reset while the request was still being sent, or
+   * after it was written but before the service had read all of it: the
+   * service answered early and closed (a 413, a 401 before a large body, a
+   * GET that reads no body), and the reset that closing with unread bytes
+   * causes can discard its answer, whole or in part, before this side reads
+   * it. Not observable, so not judged. (A service that read everything and
+   * closed sends no reset.)
    */
   | { kind: "reset-while-sending"; ms: number }
   | { kind: "timeout"; partial: string; ms: number };
@@ -113,6 +116,7 @@ export function sendRaw(
     const chunks: Buffer[] = [];
     let settled = false;
     let sent = false;
+    let reset = false;
     const socket = connect({ host: hostname, port: Number(port) });
     const finish = (outcome: RawOutcome) => {
       if (settled) return;
@@ -127,7 +131,7 @@ export function sendRaw(
     const attempt = (closed: boolean) => {
       const parsed = parseResponse(Buffer.concat(chunks), options.head, closed);
       if (parsed) finish({ kind: "response", ...parsed, ms: ms() });
-      else if (closed && !sent) finish({ kind: "reset-while-sending", ms: ms() });
+      else if (closed && (!sent || reset)) finish({ kind: "reset-while-sending", ms: ms() });
       else if (closed) finish({ kind: "closed", partial: partial(), ms: ms() });
     };
     socket.on("data", (chunk: Buffer) => {
@@ -135,7 +139,10 @@ export function sendRaw(
       attempt(false);
     });
     // A reset after the response arrived is the server closing a bad connection: the response counts.
-    socket.on("error", () => attempt(true));
+    socket.on("error", (err: NodeJS.ErrnoException) => {
+      reset = err.code === "ECONNRESET";
+      attempt(true);
+    });
     socket.on("close", () => attempt(true));
     socket.on("connect", async () => {
       for (let at = 0; at < bytes.length && !settled && chunks.length === 0; at += WRITE_CHUNK) {
