@@ -8,10 +8,14 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildCosigner, type Cosigner, parseNote, portableHasher, toBase64 } from "@trailproof/core";
-import { type DataDir, openDataDir } from "@trailproof/ledger";
+import { type DataDir, type LeaseStore, openDataDir } from "@trailproof/ledger";
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
-import { CosignatureSubmitter } from "./cosignature-submitter.js";
+import {
+  CosignatureSubmitter,
+  type CosignatureSubmitterOptions,
+  WITNESS_SUBMITTER_LEASE,
+} from "./cosignature-submitter.js";
 import { createWitnessMetrics } from "./witness-metrics.js";
 
 const w1 = buildCosigner(portableHasher, "witness.test/w1", new Uint8Array(32).fill(1));
@@ -23,7 +27,7 @@ afterEach(async () => {
 
 type Answer = (oldLine: string, proofLines: number, checkpoint: string) => { status: number; body: string };
 
-async function setUp(answers: Answer[]) {
+async function setUp(answers: Answer[], options: Partial<CosignatureSubmitterOptions> = {}) {
   const data: DataDir = await openDataDir({
     dataDir: mkdtempSync(join(tmpdir(), "trailproof-submitter-")),
     checkpointIntervalMs: 0,
@@ -68,12 +72,26 @@ async function setUp(answers: Answer[]) {
     log: { info: push("info"), warn: push("warn"), error: push("error") },
     intervalMs: 0,
     now: () => clock,
+    ...options,
   });
   const { tenantId } = await data.ledger.tenantRecord("acme");
   const advance = (ms: number) => {
     clock += ms;
   };
-  return { data, submitter, requests, registry, logged, tenantId, advance };
+  /** Another node's submitter over the same log and witness. */
+  const node = (nodeId: string, more: Partial<CosignatureSubmitterOptions> = {}) =>
+    new CosignatureSubmitter({
+      ledger: data.ledger,
+      cosignatures: data.cosignatures,
+      witnesses: [{ verifierKey: w1.verifierKey, name: w1.name, url }],
+      metrics: createWitnessMetrics(new Registry()),
+      log: { info: push("info"), warn: push("warn"), error: push("error") },
+      intervalMs: 0,
+      now: () => clock,
+      nodeId,
+      ...more,
+    });
+  return { data, submitter, requests, registry, logged, tenantId, advance, node };
 }
 
 function cosign(signer: Cosigner): Answer {
@@ -127,5 +145,37 @@ describe("CosignatureSubmitter", () => {
     expect(await failures(s.registry, "fork")).toBe(2);
     expect(s.logged.filter((l) => l.level === "error").map((l) => l.reason)).toEqual(["fork", "fork"]);
     expect(await s.data.cosignatures.latestCosigned(s.tenantId)).toEqual(new Map());
+  });
+
+  it("submits from one node of several: the lease holder's, and the other's once the holder stops", async () => {
+    // The lease contract (its PostgreSQL implementation has its own suite), over one clock.
+    const held = new Map<string, { holder: string; until: number }>();
+    const now = 0;
+    const leases: LeaseStore = {
+      acquire: async (name, holder, ttlMs) => {
+        const lease = held.get(name);
+        if (lease && lease.holder !== holder && lease.until > now) return false;
+        held.set(name, { holder, until: now + ttlMs });
+        return true;
+      },
+      release: async (name, holder) => {
+        if (held.get(name)?.holder === holder) held.delete(name);
+      },
+    };
+    const s = await setUp([cosign(w1), cosign(w1)], { leases, nodeId: "node-a" });
+    const b = s.node("node-b", { leases });
+    await s.submitter.tick();
+    await b.tick();
+    expect(s.requests).toHaveLength(1);
+    // A newer checkpoint; node A stops and gives the lease up: node B submits it.
+    const event = { action: "app.update", actor: { type: "user", id: "u" }, target: { type: "app", id: "a" } };
+    await s.data.ledger.append("acme", [{ ...event, occurred_at: new Date().toISOString() }]);
+    await s.data.ledger.publishCheckpoints();
+    await b.tick();
+    expect(s.requests).toHaveLength(1);
+    await s.submitter.stop();
+    await b.tick();
+    expect(s.requests).toHaveLength(2);
+    expect(held.get(WITNESS_SUBMITTER_LEASE)?.holder).toBe("node-b");
   });
 });

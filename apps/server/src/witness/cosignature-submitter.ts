@@ -4,6 +4,8 @@
 // first), verifies the cosignature it returns and stores it. A background
 // loop, supervised: failures back off per (tenant, witness) with the SDK's
 // backoff, reach /metrics and the service log, and never stop the loop.
+// Of several nodes over one database only the holder of the submitter's
+// lease submits, so a witness sees each checkpoint once, not once per node.
 import { type BackoffOptions, backoffDelayMs } from "@trailproof/client";
 import {
   addSignatureLines,
@@ -12,7 +14,7 @@ import {
   portableHasher,
   verifyCosignatures,
 } from "@trailproof/core";
-import type { CheckpointRow, CosignatureStore, Ledger, TenantRecord } from "@trailproof/ledger";
+import type { CheckpointRow, CosignatureStore, LeaseStore, Ledger, TenantRecord } from "@trailproof/ledger";
 import { addCheckpoint } from "./add-checkpoint-client.js";
 import type { WitnessConfig } from "./witness-config.js";
 import type { WitnessFailureReason, WitnessMetrics } from "./witness-metrics.js";
@@ -33,7 +35,15 @@ export interface CosignatureSubmitterOptions {
   intervalMs: number;
   backoff?: BackoffOptions;
   now?: () => number;
+  /** Who submits among several nodes (default: the ledger's leases and node id). */
+  leases?: LeaseStore;
+  nodeId?: string;
+  /** How long a round's lease lasts (default: three intervals, at least 10 s): a dead holder's is taken over after it. */
+  leaseMs?: number;
 }
+
+/** The lease whose holder submits for every tenant. */
+export const WITNESS_SUBMITTER_LEASE = "witness-submitter";
 
 interface Progress {
   /** The size this witness last cosigned, as far as the service knows. */
@@ -85,10 +95,14 @@ export class CosignatureSubmitter {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running;
+    // Another node takes over at its next round, not after the lease runs out.
+    await this.#leases().release(WITNESS_SUBMITTER_LEASE, this.#nodeId());
   }
 
   /** One round: every tenant's newest checkpoint to every witness that has not cosigned it (and is not backing off). */
   async tick(): Promise<void> {
+    const leaseMs = this.#o.leaseMs ?? Math.max(10_000, this.#o.intervalMs * 3);
+    if (!(await this.#leases().acquire(WITNESS_SUBMITTER_LEASE, this.#nodeId(), leaseMs))) return;
     for (const tenant of await this.#o.ledger.store.listTenants()) {
       const checkpoint = await this.#o.ledger.store.latestCheckpoint(tenant.tenantId);
       if (!checkpoint) continue;
@@ -124,6 +138,14 @@ export class CosignatureSubmitter {
         }
       }
     }
+  }
+
+  #leases(): LeaseStore {
+    return this.#o.leases ?? this.#o.ledger.leases;
+  }
+
+  #nodeId(): string {
+    return this.#o.nodeId ?? this.#o.ledger.nodeId;
   }
 
   #now(): number {
