@@ -2,7 +2,9 @@
 // `trailproof migrate` carries to PostgreSQL, and which it deliberately does
 // not, each with the reason. test/migrate-state-tables.test.ts lists the
 // catalogue's tables and fails on one in neither list, so a new table forces
-// a decision here.
+// a decision here. The tenants' own files (tenants/*.db: entries, proofs,
+// checkpoints, erasures, the search projection) are copy-tenant-log.ts's;
+// the search projection is rebuilt on PostgreSQL from the copied logs.
 
 /** Copied, each by the copier named. */
 export const COPIED_TABLES: Readonly<Record<string, string>> = {
@@ -31,11 +33,4 @@ export const COPIED_TABLES: Readonly<Record<string, string>> = {
 export const NOT_COPIED_TABLES: Readonly<Record<string, string>> = {
   approvals:
     "requests awaiting a second admin are bound to the service that will carry them out; decide them (or let them expire) before the switch-over and ask again on PostgreSQL. Every request and decision is in the tenant's log, which is copied",
-  search_rows:
-    "the search projection: rebuilt on PostgreSQL by following the copied logs (migrate-data-dir.ts), then verified",
-  search_text_parts: "the search projection's full-text index: rebuilt on PostgreSQL from the copied logs",
-  search_tags: "the search projection: rebuilt on PostgreSQL from the copied logs",
-  search_hours: "the search projection: rebuilt on PostgreSQL from the copied logs",
-  search_blocks: "the search projection: rebuilt on PostgreSQL from the copied logs",
-  projection_state: "the SQLite search follower's cursor; PostgreSQL's follower keeps its own while rebuilding",
 };
