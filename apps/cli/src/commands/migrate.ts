@@ -159,5 +159,6 @@ function printCopy(report: MigrateDataDirReport, where: string): void {
       "; ",
     ),
   );
+  for (const note of s.notes) out(`  ${note}`);
   out("not copied: pending approvals (decide them before the switch-over; see docs/scale-out.md)");
 }

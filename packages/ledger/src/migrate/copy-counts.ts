@@ -27,3 +27,18 @@ export const orOperator =
   (mapId: TenantIdMap) =>
   (id: number | null): number | null =>
     id === null ? null : mapId(id);
+
+/**
+ * Entries of each target tenant's log this run copied (by target tenant id).
+ * A cursor beyond them (the SQLite service followed entries appended after
+ * its log was copied) is left for the next run: copied now, it would index
+ * entries the target does not hold yet.
+ */
+export type CopiedSizes = ReadonlyMap<number, number>;
+
+export function beyondCopy(sizes: CopiedSizes, tenantId: number, covered: number): boolean {
+  return covered > (sizes.get(tenantId) ?? 0);
+}
+
+export const deferredNote = (what: string, covered: number): string =>
+  `${what}: its cursor (${covered}) is beyond the copied log, left for the next run (stop the service, copy again)`;

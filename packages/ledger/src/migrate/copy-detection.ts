@@ -4,7 +4,14 @@
 // versions a PostgreSQL node loads no rule; without the cursor and snapshot
 // its follower would not resume where SQLite's stopped (alert-follower.ts).
 import type { AlertRecord, RuleStore } from "../store/rule-store.js";
-import { type CopyCounts, copyCounts, type TenantIdMap } from "./copy-counts.js";
+import {
+  beyondCopy,
+  type CopiedSizes,
+  type CopyCounts,
+  copyCounts,
+  deferredNote,
+  type TenantIdMap,
+} from "./copy-counts.js";
 import type { SqliteStateReader } from "./sqlite-source.js";
 
 export interface CopiedDetection {
@@ -19,6 +26,8 @@ export async function copyDetection(
   source: SqliteStateReader,
   target: RuleStore,
   mapId: TenantIdMap,
+  sizes: CopiedSizes,
+  notes: string[],
 ): Promise<CopiedDetection> {
   const out: CopiedDetection = { ruleVersions: copyCounts(), alerts: copyCounts(), alertFollower: copyCounts() };
   for (const v of source.ruleVersions()) {
@@ -36,6 +45,11 @@ export async function copyDetection(
   // Last: the cursor never runs ahead of the rules and alerts it has evaluated.
   for (const f of source.alertFollowers()) {
     const tenantId = mapId(f.tenantId);
+    if (beyondCopy(sizes, tenantId, f.covered)) {
+      notes.push(deferredNote(`the alert follower of tenant ${tenantId}`, f.covered));
+      out.alertFollower.unchanged++;
+      continue;
+    }
     const existing = await target.alertFollowerState(tenantId);
     // A target cursor further on (a node already following there) is kept: cursors never move back.
     if (existing.covered >= f.covered) {

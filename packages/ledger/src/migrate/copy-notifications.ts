@@ -6,7 +6,15 @@
 // with it and sealed again under the target's by the target store.
 import type { ChannelSecretSealer } from "../keys/channel-secrets.js";
 import type { NotificationStore } from "../store/notification-store.js";
-import { type CopyCounts, copyCounts, orOperator, type TenantIdMap } from "./copy-counts.js";
+import {
+  beyondCopy,
+  type CopiedSizes,
+  type CopyCounts,
+  copyCounts,
+  deferredNote,
+  orOperator,
+  type TenantIdMap,
+} from "./copy-counts.js";
 import type { SqliteStateReader } from "./sqlite-source.js";
 
 export interface CopiedNotifications {
@@ -23,6 +31,8 @@ export async function copyNotifications(
   sourceSecrets: ChannelSecretSealer,
   target: NotificationStore,
   mapId: TenantIdMap,
+  sizes: CopiedSizes,
+  notes: string[],
 ): Promise<CopiedNotifications> {
   const out: CopiedNotifications = {
     channels: copyCounts(),
@@ -51,6 +61,11 @@ export async function copyNotifications(
   // After the deliveries: a cursor copied first could pass entries whose deliveries are not in yet.
   for (const cursor of source.notificationCursors()) {
     const tenantId = mapId(cursor.tenantId);
+    if (beyondCopy(sizes, tenantId, cursor.covered)) {
+      notes.push(deferredNote(`the notification follower of tenant ${tenantId}`, cursor.covered));
+      out.notificationCursor.unchanged++;
+      continue;
+    }
     const covered = await target.followerCovered(tenantId);
     if (covered >= cursor.covered) {
       out.notificationCursor.unchanged++;

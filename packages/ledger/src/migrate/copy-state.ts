@@ -7,7 +7,7 @@
 import { channelSecretSealer } from "../keys/channel-secrets.js";
 import type { PostgresStores } from "../store/postgres/open-postgres-store.js";
 import { copyCosignatures } from "./copy-cosignatures.js";
-import { type CopyCounts, tenantIdMap } from "./copy-counts.js";
+import { type CopiedSizes, type CopyCounts, tenantIdMap } from "./copy-counts.js";
 import { type CopiedDetection, copyDetection } from "./copy-detection.js";
 import { copyDualControl } from "./copy-dual-control.js";
 import { type CopiedNotifications, copyNotifications } from "./copy-notifications.js";
@@ -23,11 +23,14 @@ export interface CopiedState extends CopiedRetention, CopiedDetection, CopiedNot
   streams: CopyCounts;
   cosignatures: CopyCounts;
   dualControl: CopyCounts;
+  /** What was left for the next run, each saying why (a cursor beyond the copied log). */
+  notes: string[];
 }
 
 /**
  * Requires every tenant copied first (`tenantIds` maps each source id to the
- * target's) and the logs copied: the cursors copied here index into them.
+ * target's) and the logs copied (`sizes`: entries copied, by target tenant
+ * id): the cursors copied here index into them, so none beyond is copied.
  * `sourceMasterKey` opens the secrets sealed in the data directory.
  */
 export async function copyState(
@@ -35,17 +38,20 @@ export async function copyState(
   sourceMasterKey: Uint8Array,
   target: PostgresStores,
   tenantIds: ReadonlyMap<number, number>,
+  sizes: CopiedSizes,
 ): Promise<CopiedState> {
   const mapId = tenantIdMap(tenantIds);
   const sourceSecrets = channelSecretSealer(sourceMasterKey);
+  const notes: string[] = [];
   return {
     ...(await copyRetention(source, target.retention, mapId)),
-    ...(await copyDetection(source, target.rules, mapId)),
-    ...(await copyNotifications(source, sourceSecrets, target.notifications, mapId)),
+    ...(await copyDetection(source, target.rules, mapId, sizes, notes)),
+    ...(await copyNotifications(source, sourceSecrets, target.notifications, mapId, sizes, notes)),
     reportSchedules: await copyReportSchedules(source, target.reports, mapId),
     platformKeys: await copyPlatformKeys(source, target.access),
-    streams: await copyStreams(source, sourceSecrets, target.streams, mapId),
+    streams: await copyStreams(source, sourceSecrets, target.streams, mapId, sizes, notes),
     cosignatures: await copyCosignatures(source, target.cosignatures, mapId),
     dualControl: await copyDualControl(source, target.approvals, mapId),
+    notes,
   };
 }

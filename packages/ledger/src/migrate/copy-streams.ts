@@ -6,7 +6,14 @@
 import type { ChannelSecretSealer } from "../keys/channel-secrets.js";
 import { streamSecretKey } from "../store/stream-rows.js";
 import type { StreamStore } from "../store/stream-store.js";
-import { type CopyCounts, copyCounts, type TenantIdMap } from "./copy-counts.js";
+import {
+  beyondCopy,
+  type CopiedSizes,
+  type CopyCounts,
+  copyCounts,
+  deferredNote,
+  type TenantIdMap,
+} from "./copy-counts.js";
 import type { SqliteStateReader } from "./sqlite-source.js";
 
 /** updated: the target's cursor moved forward to the source's, or a later change (status, secret) copied. */
@@ -15,10 +22,17 @@ export async function copyStreams(
   sourceSecrets: ChannelSecretSealer,
   target: StreamStore,
   mapId: TenantIdMap,
+  sizes: CopiedSizes,
+  notes: string[],
 ): Promise<CopyCounts> {
   const out = copyCounts();
   for (const { record, secretSealed, progress } of source.streams()) {
     const s = { ...record, tenantId: mapId(record.tenantId) };
+    if (beyondCopy(sizes, s.tenantId, progress.covered)) {
+      notes.push(deferredNote(`stream ${s.streamId}`, progress.covered));
+      out.unchanged++;
+      continue;
+    }
     const secret = secretSealed === null ? undefined : sourceSecrets.open(streamSecretKey(s.streamId), secretSealed);
     const existing = await target.findStream(s.tenantId, s.streamId);
     if (existing === undefined) {

@@ -130,7 +130,8 @@ async function copyAndVerify(
     });
   }
   const catalogue = await copyCatalogue(source, pg, tenantIds);
-  const state = await copyState(source.state, sourceKey, pg, tenantIds);
+  const sizes = new Map(copied.map((t) => [t.tenantId, t.toSize] as const));
+  const state = await copyState(source.state, sourceKey, pg, tenantIds, sizes);
 
   const follower = new LogFollower(pg.log, pg.search);
   try {
