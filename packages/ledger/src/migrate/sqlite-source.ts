@@ -93,8 +93,6 @@ export interface SqliteStateReader {
   streams(): (Sealed<StreamRecord> & { progress: StreamProgress })[];
   cosignatures(): CosignatureRecord[];
   dualControl(): { tenantId: number; singleAdmin: boolean; setBy: string; setAt: string }[];
-  /** Every table of the catalogue file (sqlite_master), for the copied-or-not-copied check. */
-  tables(): string[];
 }
 
 /**
@@ -140,11 +138,9 @@ export function openSqliteSource(dataDir: string): SqliteSource {
  * as empty.
  */
 function stateReader(db: SqliteDatabase): SqliteStateReader {
-  const tables = (): string[] =>
-    (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map(
-      (r) => r.name,
-    );
-  const present = new Set(tables());
+  const present = new Set(
+    (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name),
+  );
   const all = <T>(table: string, sql: string, ...params: unknown[]): T[] =>
     present.has(table) ? (db.prepare(sql).all(...params) as T[]) : [];
   const json = (v: string) => JSON.parse(v);
@@ -222,7 +218,6 @@ function stateReader(db: SqliteDatabase): SqliteStateReader {
         "dual_control",
         "SELECT * FROM dual_control ORDER BY tenant_id",
       ).map((r) => ({ tenantId: r.tenant_id, singleAdmin: r.single_admin === 1, setBy: r.set_by, setAt: r.set_at })),
-    tables,
   };
 }
 
