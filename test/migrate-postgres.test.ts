@@ -383,6 +383,8 @@ describe("trailproof migrate (SQLite data directory into PostgreSQL)", () => {
       try {
         await appendSteps(served, "acme", 77, 3, 3);
       } finally {
+        // Its followers' first reads finished: closing under them leaves an unhandled rejection behind.
+        await served.settled();
         await served.ledger.close();
       }
       await withSqlite(dataDir, (data) => appendSteps(data, "acme", 78, 10, 10));

@@ -48,6 +48,7 @@ export {
   type MigratedTenant,
   migrateDataDir,
 } from "./migrate/migrate-data-dir.js";
+export { COPIED_TABLES, NOT_COPIED_TABLES } from "./migrate/state-tables.js";
 export { nodeHasher } from "./node-hasher.js";
 export { type DataDir, openDataDir } from "./open-data-dir.js";
 export { type DatabaseOptions, describeDatabase, type OpenDatabaseOptions, openDatabase } from "./open-database.js";

@@ -131,4 +131,34 @@ function printCopy(report: MigrateDataDirReport, where: string): void {
     ].join("; "),
   );
   for (const note of c.notes) out(`  ${note}`);
+  const s = report.state;
+  out(
+    [
+      line("retention policies", s.retentionPolicies),
+      line("legal holds", s.legalHolds),
+      line("dual-control settings", s.dualControl),
+    ].join("; "),
+  );
+  out(
+    [
+      line("rule versions", s.ruleVersions),
+      line("alerts", s.alerts),
+      line("alert follower cursors", s.alertFollower),
+    ].join("; "),
+  );
+  out(
+    [
+      line("notification channels", s.channels),
+      line("deliveries", s.deliveries),
+      line("notification cursors", s.notificationCursor),
+      line("report schedules", s.reportSchedules),
+    ].join("; "),
+  );
+  out(
+    [line("platform keys", s.platformKeys), line("streams", s.streams), line("cosignatures", s.cosignatures)].join(
+      "; ",
+    ),
+  );
+  for (const note of s.notes) out(`  ${note}`);
+  out("not copied: pending approvals (decide them before the switch-over; see docs/scale-out.md)");
 }

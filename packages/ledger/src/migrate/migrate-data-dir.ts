@@ -1,6 +1,7 @@
 // `trailproof migrate --from DIR --to URL`: copies a SQLite data directory
-// into PostgreSQL (tenants, logs, keys, catalogue), builds the search
-// projection by following the copied logs, and verifies every copied log.
+// into PostgreSQL (tenants, logs, keys, catalogue, the service's state),
+// builds the search projection by following the copied logs, and verifies
+// every copied log.
 import { join } from "node:path";
 import { TrailproofError, toHex } from "@trailproof/core";
 import { PublishedCheckpointRecord } from "../checkpoint/published-record.js";
@@ -18,6 +19,7 @@ import { tenantLogReport, type VerifyReport } from "../verify/tenant-log-report.
 import { type CopiedCatalogue, copyCatalogue } from "./copy-catalogue.js";
 import { copyErasures } from "./copy-erasures.js";
 import { type CopiedKeyItems, copyKeyItems } from "./copy-key-items.js";
+import { type CopiedState, copyState } from "./copy-state.js";
 import { copyTenantLog } from "./copy-tenant-log.js";
 import { openSqliteSource, type SqliteSource } from "./sqlite-source.js";
 
@@ -59,6 +61,8 @@ export interface MigratedTenant {
 export interface MigrateDataDirReport {
   tenants: MigratedTenant[];
   catalogue: CopiedCatalogue;
+  /** The service's state beside logs and catalogue (state-tables.ts: what is copied and what is not). */
+  state: CopiedState;
   /** Every copied log verified, derived rows included. */
   ok: boolean;
 }
@@ -126,6 +130,8 @@ async function copyAndVerify(
     });
   }
   const catalogue = await copyCatalogue(source, pg, tenantIds);
+  const sizes = new Map(copied.map((t) => [t.tenantId, t.toSize] as const));
+  const state = await copyState(source.state, sourceKey, pg, tenantIds, sizes);
 
   const follower = new LogFollower(pg.log, pg.search);
   try {
@@ -150,7 +156,7 @@ async function copyAndVerify(
     });
     tenants.push({ ...t, verify });
   }
-  return { tenants, catalogue, ok: tenants.every((t) => t.verify.ok) };
+  return { tenants, catalogue, state, ok: tenants.every((t) => t.verify.ok) };
 }
 
 /** The tenant of the same name in PostgreSQL, created when missing; its origin MUST match. */

@@ -248,5 +248,49 @@ export function runNotificationStoreConformance(name: string, open: () => Promis
       const due = await n.claimDue(MUCH_LATER, "2026-01-03T00:00:00.000Z", "node", 10);
       expect(due.map((d) => d.channelId)).toEqual(["chn_b"]);
     });
+
+    it("stores a copied delivery as it is with its attempts, once, and never claims a delivered one", async () => {
+      const { n, acme, globex } = await fresh();
+      await n.insertChannel(channel(acme, "chn_a"), "whsec_a");
+      const delivered = {
+        deliveryId: "dlv_copied_delivered",
+        tenantId: acme,
+        channelId: "chn_a",
+        kind: "alert.raise",
+        sourceEventId: "evt_3",
+        sourceIndex: 3,
+        payload: { type: "alert.raise", index: 3 },
+        status: "delivered" as const,
+        attempts: 2,
+        nextAttemptAt: LATER,
+        lastError: null,
+        createdAt: AT,
+        deliveredAt: LATER,
+      };
+      const attempts = [
+        { deliveryId: delivered.deliveryId, attempt: 1, at: AT, httpStatus: 503, error: "HTTP 503", durationMs: 12 },
+        { deliveryId: delivered.deliveryId, attempt: 2, at: LATER, httpStatus: 200, error: null, durationMs: 9 },
+      ];
+      // First copied while pending after one failed attempt, then brought forward by a catch-up copy.
+      const pending = {
+        ...delivered,
+        status: "pending" as const,
+        attempts: 1,
+        lastError: "HTTP 503",
+        deliveredAt: null,
+      };
+      expect(await n.insertDeliveryCopy(pending, attempts.slice(0, 1))).toBe("inserted");
+      expect(await n.findDelivery(acme, delivered.deliveryId)).toEqual(pending);
+      expect(await n.insertDeliveryCopy(delivered, attempts)).toBe("updated");
+      expect(await n.findDelivery(acme, delivered.deliveryId)).toEqual(delivered);
+      expect(await n.listAttempts(acme, delivered.deliveryId)).toEqual(attempts);
+      expect(await n.findDelivery(globex, delivered.deliveryId)).toBeUndefined();
+      // Again (a catch-up run): a delivery no longer pending never changes.
+      expect(await n.insertDeliveryCopy(delivered, attempts)).toBe("unchanged");
+      expect(await n.insertDeliveryCopy({ ...delivered, status: "dead", attempts: 5 }, attempts)).toBe("unchanged");
+      expect(await n.findDelivery(acme, delivered.deliveryId)).toEqual(delivered);
+      expect(await n.listAttempts(acme, delivered.deliveryId)).toEqual(attempts);
+      expect(await n.claimDue(MUCH_LATER, MUCH_LATER, "node-a", 10)).toEqual([]);
+    });
   });
 }

@@ -100,6 +100,9 @@ export interface OutboxStats {
   oldestPendingAt: string | null;
 }
 
+/** What storing a copied row did. */
+export type CopyOutcome = "inserted" | "updated" | "unchanged";
+
 /** channel_missing: its channel was deleted, nowhere to send it. */
 export type RedriveOutcome = "redriven" | "not_found" | "not_dead" | "channel_missing";
 
@@ -135,6 +138,16 @@ export interface NotificationStore {
     sources: readonly NewDelivery[],
     at: string,
   ): Promise<void>;
+  /**
+   * Stores a delivery copied from another store as it is (status, attempt
+   * count, times; unclaimed) with its attempts, in one step: `trailproof
+   * migrate`, so nothing is sent twice or skipped. Of a delivery id already
+   * stored, only a pending one with fewer attempts than the copy is brought
+   * forward (status, attempts, times, the attempts it lacks): a catch-up run
+   * carries what the source sent since; anything else is left as it is.
+   * Requires `attempts` to be the delivery's whole history.
+   */
+  insertDeliveryCopy(record: DeliveryRecord, attempts: readonly DeliveryAttempt[]): Promise<CopyOutcome>;
   /** Enqueues deliveries with ids given by the caller (operator alerts); an existing id is left alone. */
   enqueue(tenantId: number | null, deliveries: readonly (NewDelivery & { key: string })[], at: string): Promise<number>;
 

@@ -58,3 +58,10 @@ export function toProgress(row: StreamRow): StreamProgress {
 
 /** What a stream's secret is sealed under: its id, so a sealed secret moved to another row does not open. */
 export const streamSecretKey = (streamId: string): string => `stream:${streamId}`;
+
+/** A new stream's cursor (nothing delivered yet) or a copied stream's progress as it is. */
+export function progressOf(cursor: number | StreamProgress): StreamProgress {
+  return typeof cursor === "number"
+    ? { covered: cursor, lastSent: null, delivered: 0, lastDeliveredAt: null, lastError: null, lastErrorAt: null }
+    : cursor;
+}

@@ -125,5 +125,22 @@ export function runStreamStoreConformance(name: string, open: () => Promise<Stre
       );
       expect(hasErrorCode(gone, "FOLLOWER_CURSOR_MOVED")).toBe(true);
     });
+
+    it("stores a copied stream with its whole progress, which the next advance continues from", async () => {
+      const { st, acme } = await fresh();
+      const progress = {
+        covered: 40,
+        lastSent: 37,
+        delivered: 12,
+        lastDeliveredAt: LATER,
+        lastError: "HTTP 503",
+        lastErrorAt: AT,
+      };
+      await st.insertStream(stream(acme, "str_copied"), progress, "whsec_copied");
+      expect(await st.progress(acme, "str_copied")).toEqual(progress);
+      expect(await st.streamSecret(acme, "str_copied")).toBe("whsec_copied");
+      await st.advance(acme, "str_copied", { from: 40, to: 45, lastSent: 44, delivered: 1, at: LATER });
+      expect(await st.progress(acme, "str_copied")).toMatchObject({ covered: 45, lastSent: 44, delivered: 13 });
+    });
   });
 }

@@ -54,8 +54,13 @@ export interface StreamAdvance {
 }
 
 export interface StreamStore {
-  /** Stores a stream with its cursor at `covered` and its secret (sealed) when it has one. */
-  insertStream(record: StreamRecord, covered: number, secret: string | undefined): Promise<void>;
+  /**
+   * Stores a stream and its secret (sealed) when it has one. `cursor` is a
+   * new stream's starting index, or a copied stream's whole progress
+   * (`trailproof migrate`: lastSent is the next message's prev_index, so it
+   * MUST travel with covered).
+   */
+  insertStream(record: StreamRecord, cursor: number | StreamProgress, secret: string | undefined): Promise<void>;
   findStream(tenantId: number, streamId: string): Promise<StreamRecord | undefined>;
   /** The tenant's streams, oldest first. */
   listStreams(tenantId: number): Promise<StreamRecord[]>;

@@ -19,6 +19,7 @@ import {
   type ChannelChange,
   type ChannelRecord,
   type ClaimedDelivery,
+  type CopyOutcome,
   type DeliveryAttempt,
   type DeliveryRecord,
   type DeliveryStatus,
@@ -148,6 +149,32 @@ export class PostgresNotificationStore implements NotificationStore {
         at,
       );
       await tx`UPDATE follower_cursors SET covered = ${to} WHERE tenant_id = ${tenantId} AND follower = ${NOTIFICATION_FOLLOWER}`;
+    });
+  }
+
+  async insertDeliveryCopy(d: DeliveryRecord, attempts: readonly DeliveryAttempt[]): Promise<CopyOutcome> {
+    return inTenant(this.#sql, d.tenantId, async (tx): Promise<CopyOutcome> => {
+      const done = await tx`INSERT INTO notification_deliveries (delivery_id, tenant_id, channel_id, kind,
+          source_event_id, source_index, payload, status, attempts, next_attempt_at, last_error, created_at, delivered_at)
+        VALUES (${d.deliveryId}, ${d.tenantId}, ${d.channelId}, ${d.kind}, ${d.sourceEventId}, ${d.sourceIndex},
+          ${tx.json(d.payload)}, ${d.status}, ${d.attempts}, ${d.nextAttemptAt}, ${d.lastError}, ${d.createdAt},
+          ${d.deliveredAt})
+        ON CONFLICT (delivery_id) DO NOTHING`;
+      let outcome: CopyOutcome = "inserted";
+      if (done.count !== 1) {
+        const forward = await tx`UPDATE notification_deliveries SET status = ${d.status}, attempts = ${d.attempts},
+            next_attempt_at = ${d.nextAttemptAt}, last_error = ${d.lastError}, delivered_at = ${d.deliveredAt}
+          WHERE delivery_id = ${d.deliveryId} AND tenant_id IS NOT DISTINCT FROM ${d.tenantId}::integer
+            AND status = 'pending' AND attempts < ${d.attempts}`;
+        if (forward.count !== 1) return "unchanged";
+        outcome = "updated";
+      }
+      for (const a of attempts) {
+        await tx`INSERT INTO notification_attempts (delivery_id, tenant_id, attempt, at, http_status, error, duration_ms)
+          VALUES (${d.deliveryId}, ${d.tenantId}, ${a.attempt}, ${a.at}, ${a.httpStatus}, ${a.error}, ${Math.round(a.durationMs)})
+          ON CONFLICT DO NOTHING`;
+      }
+      return outcome;
     });
   }
 

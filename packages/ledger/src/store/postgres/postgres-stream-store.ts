@@ -4,7 +4,7 @@
 // the same batch, one moves it and the other re-reads where it stands.
 import { TrailproofError } from "@trailproof/core";
 import type { ChannelSecretSealer } from "../../keys/channel-secrets.js";
-import { type StreamRow, streamSecretKey, toProgress, toStream } from "../stream-rows.js";
+import { progressOf, type StreamRow, streamSecretKey, toProgress, toStream } from "../stream-rows.js";
 import type { StreamAdvance, StreamProgress, StreamRecord, StreamStatus, StreamStore } from "../stream-store.js";
 import type { PgSql } from "./postgres-client.js";
 import { inTenant } from "./tenant-scope.js";
@@ -19,14 +19,17 @@ export class PostgresStreamStore implements StreamStore {
     this.#secrets = secrets;
   }
 
-  async insertStream(r: StreamRecord, covered: number, secret: string | undefined): Promise<void> {
+  async insertStream(r: StreamRecord, cursor: number | StreamProgress, secret: string | undefined): Promise<void> {
+    const p = progressOf(cursor);
     const sealed = secret === undefined ? null : this.#secrets.seal(streamSecretKey(r.streamId), secret);
     await inTenant(this.#sql, r.tenantId, async (tx) => {
       await tx`INSERT INTO streams (stream_id, tenant_id, name, destination_type, destination, format, filter, personal,
-          status, secret_sealed, created_at, created_by, updated_at, updated_by, covered)
+          status, secret_sealed, created_at, created_by, updated_at, updated_by, covered, last_sent, delivered,
+          last_delivered_at, last_error, last_error_at)
         VALUES (${r.streamId}, ${r.tenantId}, ${r.name}, ${r.destinationType}, ${tx.json(r.destination)}, ${r.format},
           ${r.filter}, ${r.personal}, ${r.status}, ${sealed}, ${r.createdAt}, ${r.createdBy}, ${r.updatedAt},
-          ${r.updatedBy}, ${covered})`;
+          ${r.updatedBy}, ${p.covered}, ${p.lastSent}, ${p.delivered}, ${p.lastDeliveredAt}, ${p.lastError},
+          ${p.lastErrorAt})`;
     });
   }
 

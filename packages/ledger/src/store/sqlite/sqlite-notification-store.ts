@@ -18,6 +18,7 @@ import {
   type ChannelChange,
   type ChannelRecord,
   type ClaimedDelivery,
+  type CopyOutcome,
   type DeliveryAttempt,
   type DeliveryRecord,
   type DeliveryStatus,
@@ -228,6 +229,51 @@ export class SqliteNotificationStore implements NotificationStore {
             ON CONFLICT (tenant_id) DO UPDATE SET covered = excluded.covered`,
         )
         .run(tenantId, to);
+    });
+  }
+
+  async insertDeliveryCopy(d: DeliveryRecord, attempts: readonly DeliveryAttempt[]): Promise<CopyOutcome> {
+    return this.#tx((): CopyOutcome => {
+      const done = this.#db
+        .prepare(
+          `INSERT INTO notification_deliveries (delivery_id, tenant_id, channel_id, kind, source_event_id, source_index,
+            payload, status, attempts, next_attempt_at, last_error, created_at, delivered_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delivery_id) DO NOTHING`,
+        )
+        .run(
+          d.deliveryId,
+          d.tenantId,
+          d.channelId,
+          d.kind,
+          d.sourceEventId,
+          d.sourceIndex,
+          JSON.stringify(d.payload),
+          d.status,
+          d.attempts,
+          d.nextAttemptAt,
+          d.lastError,
+          d.createdAt,
+          d.deliveredAt,
+        );
+      let outcome: CopyOutcome = "inserted";
+      if (done.changes !== 1) {
+        const forward = this.#db
+          .prepare(
+            `UPDATE notification_deliveries SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?,
+              delivered_at = ? WHERE delivery_id = ? AND tenant_id IS ? AND status = 'pending' AND attempts < ?`,
+          )
+          .run(d.status, d.attempts, d.nextAttemptAt, d.lastError, d.deliveredAt, d.deliveryId, d.tenantId, d.attempts);
+        if (forward.changes !== 1) return "unchanged";
+        outcome = "updated";
+      }
+      const insert = this.#db.prepare(
+        `INSERT INTO notification_attempts (delivery_id, attempt, at, http_status, error, duration_ms)
+          VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      );
+      for (const a of attempts) {
+        insert.run(d.deliveryId, a.attempt, a.at, a.httpStatus, a.error, Math.round(a.durationMs));
+      }
+      return outcome;
     });
   }
 

@@ -3,7 +3,7 @@
 // names the expected cursor.
 import { TrailproofError } from "@trailproof/core";
 import type { ChannelSecretSealer } from "../../keys/channel-secrets.js";
-import { type StreamRow, streamSecretKey, toProgress, toStream } from "../stream-rows.js";
+import { progressOf, type StreamRow, streamSecretKey, toProgress, toStream } from "../stream-rows.js";
 import type { StreamAdvance, StreamProgress, StreamRecord, StreamStatus, StreamStore } from "../stream-store.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
@@ -47,12 +47,14 @@ export class SqliteStreamStore implements StreamStore {
       db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'streams'").get() !== undefined;
   }
 
-  async insertStream(r: StreamRecord, covered: number, secret: string | undefined): Promise<void> {
+  async insertStream(r: StreamRecord, cursor: number | StreamProgress, secret: string | undefined): Promise<void> {
+    const p = progressOf(cursor);
     this.#db
       .prepare(
         `INSERT INTO streams (stream_id, tenant_id, name, destination_type, destination, format, filter, personal, status,
-          secret_sealed, created_at, created_by, updated_at, updated_by, covered)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          secret_sealed, created_at, created_by, updated_at, updated_by, covered, last_sent, delivered, last_delivered_at,
+          last_error, last_error_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         r.streamId,
@@ -69,7 +71,12 @@ export class SqliteStreamStore implements StreamStore {
         r.createdBy,
         r.updatedAt,
         r.updatedBy,
-        covered,
+        p.covered,
+        p.lastSent,
+        p.delivered,
+        p.lastDeliveredAt,
+        p.lastError,
+        p.lastErrorAt,
       );
   }
 
