@@ -104,6 +104,9 @@ async function copyDataDir(opts: MigrateCliOptions): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
+/** A row kind and what the copy did with its rows. */
+type Counted = [string, { inserted: number; updated: number; unchanged: number }];
+
 function printCopy(report: MigrateDataDirReport, where: string): void {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`copied into ${where}:`);
@@ -120,45 +123,37 @@ function printCopy(report: MigrateDataDirReport, where: string): void {
     for (const d of t.verify.divergences) out(`  ${d.kind} at index ${d.index ?? "-"}: ${d.message}`);
   }
   const c = report.catalogue;
-  const line = (name: string, n: { inserted: number; updated: number; unchanged: number }) =>
-    `${name} ${n.inserted} new, ${n.updated} updated, ${n.unchanged} unchanged`;
-  out(
-    [
-      line("API keys", c.apiKeys),
-      line("people", c.people),
-      line("sessions", c.sessions),
-      line("viewer tokens", c.viewerTokens),
-    ].join("; "),
-  );
-  for (const note of c.notes) out(`  ${note}`);
   const s = report.state;
-  out(
-    [
-      line("retention policies", s.retentionPolicies),
-      line("legal holds", s.legalHolds),
-      line("dual-control settings", s.dualControl),
-    ].join("; "),
-  );
-  out(
-    [
-      line("rule versions", s.ruleVersions),
-      line("alerts", s.alerts),
-      line("alert follower cursors", s.alertFollower),
-    ].join("; "),
-  );
-  out(
-    [
-      line("notification channels", s.channels),
-      line("deliveries", s.deliveries),
-      line("notification cursors", s.notificationCursor),
-      line("report schedules", s.reportSchedules),
-    ].join("; "),
-  );
-  out(
-    [line("platform keys", s.platformKeys), line("streams", s.streams), line("cosignatures", s.cosignatures)].join(
-      "; ",
-    ),
-  );
+  const line = ([name, n]: Counted) => `${name} ${n.inserted} new, ${n.updated} updated, ${n.unchanged} unchanged`;
+  const lines = (counted: Counted[]) => out(counted.map(line).join("; "));
+  lines([
+    ["API keys", c.apiKeys],
+    ["people", c.people],
+    ["sessions", c.sessions],
+    ["viewer tokens", c.viewerTokens],
+  ]);
+  for (const note of c.notes) out(`  ${note}`);
+  lines([
+    ["retention policies", s.retentionPolicies],
+    ["legal holds", s.legalHolds],
+    ["dual-control settings", s.dualControl],
+  ]);
+  lines([
+    ["rule versions", s.ruleVersions],
+    ["alerts", s.alerts],
+    ["alert follower cursors", s.alertFollower],
+  ]);
+  lines([
+    ["notification channels", s.channels],
+    ["deliveries", s.deliveries],
+    ["notification cursors", s.notificationCursor],
+    ["report schedules", s.reportSchedules],
+  ]);
+  lines([
+    ["platform keys", s.platformKeys],
+    ["streams", s.streams],
+    ["cosignatures", s.cosignatures],
+  ]);
   for (const note of s.notes) out(`  ${note}`);
   out("not copied: pending approvals (decide them before the switch-over; see docs/scale-out.md)");
 }

@@ -5,25 +5,18 @@
 import { TrailproofError } from "@trailproof/core";
 import type { AccessStore, ApiKeyRecord } from "../store/access-store.js";
 import type { PeopleStore, PersonRecord } from "../store/people-store.js";
+import { type CopyCounts, copyCounts, orOperator, tenantIdMap } from "./copy-counts.js";
 import type { SqliteSource } from "./sqlite-source.js";
 
-export interface CatalogueCounts {
-  inserted: number;
-  /** Rows both held whose change (a revocation, a disabling, new TOTP state) was copied. */
-  updated: number;
-  unchanged: number;
-}
-
+/** updated: rows both held whose change (a revocation, a disabling, new TOTP state) was copied. */
 export interface CopiedCatalogue {
-  apiKeys: CatalogueCounts;
-  people: CatalogueCounts;
-  sessions: CatalogueCounts;
-  viewerTokens: CatalogueCounts;
+  apiKeys: CopyCounts;
+  people: CopyCounts;
+  sessions: CopyCounts;
+  viewerTokens: CopyCounts;
   /** Changes not carried over, each saying why (a revocation the target refuses as its last admin credential). */
   notes: string[];
 }
-
-const counts = (): CatalogueCounts => ({ inserted: 0, updated: 0, unchanged: 0 });
 
 /**
  * Copies the catalogue into `access` and `people`; `tenantIds` maps every
@@ -43,21 +36,17 @@ export async function copyCatalogue(
   tenantIds: ReadonlyMap<number, number>,
 ): Promise<CopiedCatalogue> {
   const out: CopiedCatalogue = {
-    apiKeys: counts(),
-    people: counts(),
-    sessions: counts(),
-    viewerTokens: counts(),
+    apiKeys: copyCounts(),
+    people: copyCounts(),
+    sessions: copyCounts(),
+    viewerTokens: copyCounts(),
     notes: [],
   };
-  const mapId = (id: number): number => {
-    const mapped = tenantIds.get(id);
-    if (mapped === undefined) throw new TrailproofError("MIGRATE_SOURCE_INVALID", `no tenant with id ${id}`);
-    return mapped;
-  };
+  const mapId = tenantIdMap(tenantIds);
 
   const revocations: ApiKeyRecord[] = [];
   for (const key of source.apiKeys()) {
-    const r = { ...key, tenantId: key.tenantId === null ? null : mapId(key.tenantId) };
+    const r = { ...key, tenantId: orOperator(mapId)(key.tenantId) };
     const existing = await target.access.findApiKey(r.keyId);
     if (existing === undefined) {
       await target.access.insertApiKey(r);

@@ -22,7 +22,7 @@ export function tenantIdMap(tenantIds: ReadonlyMap<number, number>): TenantIdMap
   };
 }
 
-/** The same, keeping null (operator rows: channels and deliveries without a tenant). */
+/** The same, keeping null (operator rows without a tenant: API keys, channels, deliveries). */
 export const orOperator =
   (mapId: TenantIdMap) =>
   (id: number | null): number | null =>
